@@ -1,0 +1,1 @@
+"""Case documentation: people, cases, events, sources and documents."""

@@ -1,0 +1,82 @@
+"""The `havenwatch` command: a thin layer over the library.
+
+Each area of the product contributes its commands from a module in `havenwatch.commands`;
+this file only builds the root group, its global options, and the error handling every
+command shares (a one-line message and exit status, never a traceback).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from havenwatch import __version__
+from havenwatch.settings import resolve_settings
+
+BUILTIN_COMMAND_MODULES = (
+)
+
+
+class HavenwatchGroup(click.Group):
+    """Turns every expected failure into one line on stderr."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("havenwatch: interrupted", err=True)
+            sys.exit(130)
+        except Exception as error:  # noqa: BLE001 - the last line of defence for users
+            click.echo(f"havenwatch: error: {one_line(error)}", err=True)
+            sys.exit(1)
+
+
+def one_line(error: BaseException) -> str:
+    """A message for users: the error's own text on one line, no locals, no traceback."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text[:500]
+
+
+@click.group(cls=HavenwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    envvar="HAVENWATCH_DATA_DIR",
+    type=click.Path(file_okay=False),
+    help="Data directory (default ./havenwatch-data).",
+)
+@click.option(
+    "--database-url",
+    envvar="HAVENWATCH_DATABASE_URL",
+    help="SQLAlchemy URL; default SQLite inside the data directory.",
+)
+@click.option(
+    "--key-file",
+    envvar="HAVENWATCH_KEY_FILE",
+    type=click.Path(dir_okay=False),
+    help="Data key file, kept outside the data directory.",
+)
+@click.version_option(__version__, prog_name="havenwatch")
+@click.pass_context
+def cli(
+    ctx: click.Context, data_dir: str | None, database_url: str | None, key_file: str | None
+) -> None:
+    """havenwatch: document cases, monitor the news, compute legal deadlines."""
+    ctx.obj = resolve_settings(data_dir, database_url, key_file)
+
+
+def register_builtin_commands(group: click.Group) -> None:
+    for module_name in BUILTIN_COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        for command in module.COMMANDS:
+            group.add_command(command)
+
+
+register_builtin_commands(cli)
+
+
+def main() -> None:
+    cli(prog_name="havenwatch")

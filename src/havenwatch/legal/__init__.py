@@ -1,0 +1,1 @@
+"""The legal engine: deadlines and remedies from jurisdiction rules kept as data."""

@@ -1,0 +1,1 @@
+"""News monitoring: read reports, extract incidents, link them to known people."""

@@ -1,0 +1,1 @@
+"""Protection: encryption, keys, audit trail."""
