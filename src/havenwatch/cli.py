@@ -16,6 +16,11 @@ from havenwatch import __version__
 from havenwatch.settings import resolve_settings
 
 BUILTIN_COMMAND_MODULES = (
+    "havenwatch.commands.admin",
+    "havenwatch.commands.cases",
+    "havenwatch.commands.interchange",
+    "havenwatch.commands.app",
+    "havenwatch.commands.evaluate",
 )
 
 
@@ -30,7 +35,7 @@ class HavenwatchGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("havenwatch: interrupted", err=True)
             sys.exit(130)
-        except Exception as error:  # noqa: BLE001 - the last line of defence for users
+        except Exception as error:
             click.echo(f"havenwatch: error: {one_line(error)}", err=True)
             sys.exit(1)
 

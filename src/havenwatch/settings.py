@@ -46,7 +46,11 @@ def resolve_settings(
     """
     env = os.environ
     directory = Path(data_dir or env.get("HAVENWATCH_DATA_DIR") or DEFAULT_DATA_DIR).absolute()
-    url = database_url or env.get("HAVENWATCH_DATABASE_URL") or sqlite_url(directory / "havenwatch.db")
+    url = (
+        database_url
+        or env.get("HAVENWATCH_DATABASE_URL")
+        or sqlite_url(directory / "havenwatch.db")
+    )
     default_key = directory.parent / f"{directory.name}.key"
     key = Path(key_file or env.get("HAVENWATCH_KEY_FILE") or default_key).absolute()
     return Settings(data_dir=directory, database_url=url, key_file=key)

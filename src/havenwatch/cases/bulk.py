@@ -1,0 +1,120 @@
+"""Loading many generated or imported case files fast: batched inserts, one audit entry a batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any, TypeVar
+
+from havenwatch.cases.case_files import case_row
+from havenwatch.cases.demo import DemoFile
+from havenwatch.cases.events import event_row
+from havenwatch.cases.people import person_row
+from havenwatch.cases.sources import content_hash
+from havenwatch.cases.teams import ensure_team
+from havenwatch.security.crypto import Keyring
+from havenwatch.store.clock import utcnow
+from havenwatch.store.database import Database, Unit
+from havenwatch.store.ids import new_id
+from havenwatch.store.schema import (
+    case_tags,
+    cases,
+    event_sources,
+    events,
+    people,
+    person_name_keys,
+    sources,
+)
+
+T = TypeVar("T")
+BATCH = 1000
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _rows(
+    keyring: Keyring, files: list[DemoFile], team_ids: dict[str, str]
+) -> dict[str, list[dict[str, Any]]]:
+    tables: dict[str, list[dict[str, Any]]] = {
+        name: [] for name in ("people", "keys", "cases", "tags", "events", "sources", "links")
+    }
+    for item in files:
+        row, keys = person_row(keyring, item.person, team_ids[item.person.team])
+        tables["people"].append(row)
+        tables["keys"] += [{"person_id": row["id"], "name_key": key} for key in keys]
+        item.case.person_id = row["id"]
+        tables["cases"].append(
+            case_row(keyring, item.case, row["wrapped_key"], team_ids[item.case.team])
+        )
+        tables["tags"] += [
+            {"case_id": item.case.id, "tag": tag} for tag in sorted(set(item.case.tags))
+        ]
+        for event in item.events:
+            event.case_id = item.case.id or ""
+            tables["events"].append(event_row(keyring, event, row["wrapped_key"]))
+        for source in item.sources:
+            source.id, source.content_hash = new_id(), content_hash(source)
+            tables["sources"].append(
+                {
+                    "id": source.id,
+                    "url": source.url,
+                    "title": source.title,
+                    "publisher": source.publisher,
+                    "published_on": source.published_on,
+                    "language": source.language,
+                    "text": source.text,
+                    "content_hash": source.content_hash,
+                    "created_at": utcnow(),
+                }
+            )
+            if item.events:
+                tables["links"].append(
+                    {"event_id": item.events[0].id, "source_id": source.id, "role": "reported"}
+                )
+    return tables
+
+
+def _insert(unit: Unit, tables: dict[str, list[dict[str, Any]]]) -> None:
+    targets = [
+        ("people", people),
+        ("keys", person_name_keys),
+        ("cases", cases),
+        ("tags", case_tags),
+        ("events", events),
+        ("sources", sources),
+        ("links", event_sources),
+    ]
+    for name, table in targets:
+        if tables[name]:
+            unit.conn.execute(table.insert(), tables[name])
+
+
+def load_files(
+    db: Database,
+    files: Iterable[DemoFile],
+    actor: str,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Insert the files batch by batch; returns how many were loaded."""
+    keyring = db.require_keyring()
+    team_ids: dict[str, str] = {}
+    loaded = 0
+    for batch in batched(files, BATCH):
+        with db.write(actor) as unit:
+            for team in {f.person.team for f in batch} | {f.case.team for f in batch}:
+                team_ids[team] = team_ids.get(team) or ensure_team(unit, team)
+            tables = _rows(keyring, batch, team_ids)
+            _insert(unit, tables)
+            unit.audit(
+                "demo.load",
+                detail={"people": len(tables["people"]), "events": len(tables["events"])},
+            )
+        loaded += len(batch)
+        if progress:
+            progress(len(batch))
+    return loaded

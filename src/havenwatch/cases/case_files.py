@@ -1,0 +1,220 @@
+"""Cases: one person's matter in one host country."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, select
+
+from havenwatch.cases.errors import NotFoundError, ValidationError
+from havenwatch.cases.model import Case, validate_case
+from havenwatch.cases.teams import ensure_team, team_names
+from havenwatch.security.crypto import Keyring
+from havenwatch.security.sealing import PersonKey
+from havenwatch.store.clock import today, utcnow
+from havenwatch.store.database import Database, Unit
+from havenwatch.store.ids import new_id
+from havenwatch.store.schema import AnyRow, case_tags, cases, events, people
+
+
+@dataclass
+class CaseFilter:
+    """What a case list may be narrowed to; every field is optional."""
+
+    status: str | None = None
+    country: str | None = None
+    event_type: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    tag: str | None = None
+    person_id: str | None = None
+    team_ids: Collection[str] | None = None
+    case_ids: Collection[str] | None = field(default=None)
+
+
+def _person_row(conn: Connection, person_id: str) -> AnyRow:
+    row = conn.execute(
+        select(people.c.id, people.c.team_id, people.c.wrapped_key).where(people.c.id == person_id)
+    ).first()
+    if row is None:
+        raise ValidationError("person", f"no person {person_id}")
+    return row
+
+
+def case_row(
+    keyring: Keyring, case: Case, wrapped_key: bytes | None, team_id: str
+) -> dict[str, Any]:
+    validate_case(case)
+    case.id = case.id or new_id()
+    now = utcnow()
+    case.created_at = case.created_at or now
+    case.opened_on = case.opened_on or today()
+    key = PersonKey(keyring, wrapped_key)
+    return {
+        "id": case.id,
+        "person_id": case.person_id,
+        "team_id": team_id,
+        "country": case.country,
+        "title": case.title,
+        "status": case.status,
+        "assigned_user_id": case.assigned_to,
+        "opened_on": case.opened_on,
+        "closed_on": case.closed_on,
+        "notes": key.seal_text(case.notes, "cases", "notes", case.id),
+        "created_at": case.created_at,
+        "updated_at": now,
+    }
+
+
+def insert_case(unit: Unit, keyring: Keyring, case: Case) -> Case:
+    person = _person_row(unit.conn, case.person_id)
+    team_id = ensure_team(unit, case.team) if case.team else person.team_id
+    unit.conn.execute(cases.insert().values(**case_row(keyring, case, person.wrapped_key, team_id)))
+    tags = sorted({tag.strip() for tag in case.tags if tag.strip()})
+    if tags:
+        unit.conn.execute(case_tags.insert(), [{"case_id": case.id, "tag": tag} for tag in tags])
+    unit.audit("case.create", target_type="case", target_id=case.id, case_id=case.id)
+    return case
+
+
+def add_case(db: Database, case: Case, actor: str) -> Case:
+    keyring = db.require_keyring()
+    with db.write(actor) as unit:
+        return insert_case(unit, keyring, case)
+
+
+def _filtered(query: Select[Any], flt: CaseFilter) -> Select[Any]:
+    conditions = []
+    if flt.status:
+        conditions.append(cases.c.status == flt.status)
+    if flt.country:
+        conditions.append(cases.c.country == flt.country)
+    if flt.person_id:
+        conditions.append(cases.c.person_id == flt.person_id)
+    if flt.team_ids is not None:
+        conditions.append(cases.c.team_id.in_(flt.team_ids))
+    if flt.case_ids is not None:
+        conditions.append(cases.c.id.in_(flt.case_ids))
+    if flt.tag:
+        conditions.append(
+            cases.c.id.in_(select(case_tags.c.case_id).where(case_tags.c.tag == flt.tag))
+        )
+    if flt.event_type or flt.date_from or flt.date_to:
+        matching = select(events.c.case_id)
+        if flt.event_type:
+            matching = matching.where(events.c.type == flt.event_type)
+        if flt.date_from:
+            matching = matching.where(events.c.date_latest >= flt.date_from)
+        if flt.date_to:
+            matching = matching.where(events.c.date_earliest <= flt.date_to)
+        conditions.append(cases.c.id.in_(matching))
+    return query.where(*conditions) if conditions else query
+
+
+def tags_for(conn: Connection, case_ids: Collection[str]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {case_id: [] for case_id in case_ids}
+    if not case_ids:
+        return result
+    rows = conn.execute(
+        select(case_tags).where(case_tags.c.case_id.in_(case_ids)).order_by(case_tags.c.tag)
+    )
+    for row in rows:
+        result[row.case_id].append(row.tag)
+    return result
+
+
+def load_cases(
+    conn: Connection,
+    keyring: Keyring | None,
+    rows: list[AnyRow],
+    wrapped: dict[str, bytes | None],
+) -> list[Case]:
+    """Rows into cases; notes are opened only when a keyring is given."""
+    teams = team_names(conn)
+    tags = tags_for(conn, [row.id for row in rows])
+    result = []
+    for row in rows:
+        notes = None
+        if keyring is not None and row.notes is not None:
+            notes = PersonKey(keyring, wrapped.get(row.person_id)).open_text(
+                row.notes, "cases", "notes", row.id
+            )
+        result.append(
+            Case(
+                id=row.id,
+                person_id=row.person_id,
+                country=row.country,
+                title=row.title,
+                status=row.status,
+                team=teams.get(row.team_id, row.team_id),
+                assigned_to=row.assigned_user_id,
+                tags=tags[row.id],
+                opened_on=row.opened_on,
+                closed_on=row.closed_on,
+                notes=notes,
+                created_at=row.created_at,
+            )
+        )
+    return result
+
+
+def list_cases(
+    db: Database, flt: CaseFilter | None = None, *, limit: int = 100, offset: int = 0
+) -> list[Case]:
+    query = _filtered(select(cases), flt or CaseFilter())
+    query = query.order_by(cases.c.opened_on.desc(), cases.c.id.desc()).limit(limit).offset(offset)
+    with db.read() as conn:
+        return load_cases(conn, None, list(conn.execute(query)), {})
+
+
+def count_cases(db: Database, flt: CaseFilter | None = None) -> int:
+    query = _filtered(select(func.count()).select_from(cases), flt or CaseFilter())
+    with db.read() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def get_case(
+    db: Database,
+    case_id: str,
+    *,
+    team_ids: Collection[str] | None = None,
+    with_notes: bool = False,
+) -> Case:
+    query = select(cases).where(cases.c.id == case_id)
+    if team_ids is not None:
+        query = query.where(cases.c.team_id.in_(team_ids))
+    with db.read() as conn:
+        row = conn.execute(query).first()
+        if row is None:
+            raise NotFoundError(f"no case {case_id}")
+        keyring = db.require_keyring() if with_notes else None
+        wrapped = {row.person_id: _person_row(conn, row.person_id).wrapped_key}
+        return load_cases(conn, keyring, [row], wrapped)[0]
+
+
+def close_case(
+    db: Database, case_id: str, actor: str, *, status: str = "closed", closed_on: date | None = None
+) -> Case:
+    if status == "open":
+        raise ValidationError("status", "closing a case needs a final status other than open")
+    probe = Case(person_id="", country="XX", status=status)
+    validate_case(probe)
+    with db.write(actor) as unit:
+        found = unit.conn.execute(
+            cases.update()
+            .where(cases.c.id == case_id)
+            .values(status=status, closed_on=closed_on or today(), updated_at=utcnow())
+        )
+        if found.rowcount == 0:
+            raise NotFoundError(f"no case {case_id}")
+        unit.audit(
+            "case.close",
+            target_type="case",
+            target_id=case_id,
+            case_id=case_id,
+            detail={"status": status},
+        )
+    return get_case(db, case_id)

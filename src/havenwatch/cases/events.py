@@ -1,0 +1,200 @@
+"""Events on a case's timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from havenwatch.cases.dates import FuzzyDate
+from havenwatch.cases.errors import NotFoundError, ValidationError
+from havenwatch.cases.model import Event, validate_event
+from havenwatch.security.crypto import Keyring
+from havenwatch.security.sealing import PersonKey
+from havenwatch.store.clock import utcnow
+from havenwatch.store.database import Database, Unit
+from havenwatch.store.ids import new_id
+from havenwatch.store.schema import AnyRow, cases, documents, event_sources, events, people
+
+
+def case_key_row(conn: Connection, case_id: str) -> AnyRow:
+    row = conn.execute(
+        select(cases.c.id, cases.c.team_id, people.c.wrapped_key)
+        .join(people, people.c.id == cases.c.person_id)
+        .where(cases.c.id == case_id)
+    ).first()
+    if row is None:
+        raise ValidationError("case", f"no case {case_id}")
+    return row
+
+
+def event_row(keyring: Keyring, event: Event, wrapped_key: bytes | None) -> dict[str, Any]:
+    validate_event(event)
+    event.id = event.id or new_id()
+    now = utcnow()
+    event.created_at = event.created_at or now
+    key = PersonKey(keyring, wrapped_key)
+    when = event.date
+    return {
+        "id": event.id,
+        "case_id": event.case_id,
+        "type": event.type,
+        "date_text": when.text if when else None,
+        "date_earliest": when.earliest if when else None,
+        "date_latest": when.latest if when else None,
+        "date_precision": when.precision if when else None,
+        "origin_state_link": event.origin_state_link,
+        "served_on": event.served_on,
+        "authority": event.authority,
+        "grounds": event.grounds,
+        "deadline_days": event.deadline_days,
+        "outcome": event.outcome,
+        "decision_code": event.decision_code,
+        "notes": key.seal_text(event.notes, "events", "notes", event.id),
+        "created_at": event.created_at,
+        "updated_at": now,
+    }
+
+
+def insert_event(unit: Unit, keyring: Keyring, event: Event) -> Event:
+    owner = case_key_row(unit.conn, event.case_id)
+    unit.conn.execute(events.insert().values(**event_row(keyring, event, owner.wrapped_key)))
+    if event.source_ids:
+        unit.conn.execute(
+            event_sources.insert(),
+            [
+                {"event_id": event.id, "source_id": sid, "role": "reported"}
+                for sid in event.source_ids
+            ],
+        )
+    unit.audit(
+        "event.create",
+        target_type="event",
+        target_id=event.id,
+        case_id=event.case_id,
+        detail={"type": event.type},
+    )
+    return event
+
+
+def add_event(db: Database, event: Event, actor: str) -> Event:
+    keyring = db.require_keyring()
+    with db.write(actor) as unit:
+        return insert_event(unit, keyring, event)
+
+
+def update_event(db: Database, event: Event, actor: str) -> Event:
+    keyring = db.require_keyring()
+    if event.id is None:
+        raise NotFoundError("the event has no id")
+    with db.write(actor) as unit:
+        owner = case_key_row(unit.conn, event.case_id)
+        row = event_row(keyring, event, owner.wrapped_key)
+        row.pop("created_at")
+        found = unit.conn.execute(
+            events.update()
+            .where(events.c.id == event.id, events.c.case_id == event.case_id)
+            .values(**row)
+        )
+        if found.rowcount == 0:
+            raise NotFoundError(f"no event {event.id}")
+        unit.audit("event.update", target_type="event", target_id=event.id, case_id=event.case_id)
+    return event
+
+
+def event_from_row(
+    row: AnyRow, notes: str | None, source_ids: list[str], document_ids: list[str]
+) -> Event:
+    when = None
+    if row.date_text:
+        when = FuzzyDate(row.date_text, row.date_earliest, row.date_latest, row.date_precision)
+    return Event(
+        id=row.id,
+        case_id=row.case_id,
+        type=row.type,
+        date=when,
+        origin_state_link=row.origin_state_link,
+        served_on=row.served_on,
+        authority=row.authority,
+        grounds=row.grounds,
+        deadline_days=row.deadline_days,
+        outcome=row.outcome,
+        decision_code=row.decision_code,
+        notes=notes,
+        source_ids=source_ids,
+        document_ids=document_ids,
+        created_at=row.created_at,
+    )
+
+
+def _links(
+    conn: Connection, event_ids: Collection[str]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    sources: dict[str, list[str]] = {eid: [] for eid in event_ids}
+    docs: dict[str, list[str]] = {eid: [] for eid in event_ids}
+    if event_ids:
+        for link in conn.execute(
+            select(event_sources).where(event_sources.c.event_id.in_(event_ids))
+        ):
+            sources[link.event_id].append(link.source_id)
+        for doc in conn.execute(
+            select(documents.c.id, documents.c.event_id).where(documents.c.event_id.in_(event_ids))
+        ):
+            docs[doc.event_id].append(doc.id)
+    return sources, docs
+
+
+def list_events(
+    db: Database,
+    case_id: str,
+    *,
+    with_notes: bool = False,
+    team_ids: Collection[str] | None = None,
+) -> list[Event]:
+    """A case's timeline in date order (undated events last)."""
+    with db.read() as conn:
+        owner = conn.execute(
+            select(cases.c.team_id, people.c.wrapped_key)
+            .join(people, people.c.id == cases.c.person_id)
+            .where(cases.c.id == case_id)
+        ).first()
+        if owner is None or (team_ids is not None and owner.team_id not in team_ids):
+            raise NotFoundError(f"no case {case_id}")
+        rows = conn.execute(
+            select(events)
+            .where(events.c.case_id == case_id)
+            .order_by(events.c.date_earliest.is_(None), events.c.date_earliest, events.c.created_at)
+        ).all()
+        sources, docs = _links(conn, [row.id for row in rows])
+        key = PersonKey(db.require_keyring(), owner.wrapped_key) if with_notes else None
+        return [
+            event_from_row(
+                row,
+                key.open_text(row.notes, "events", "notes", row.id) if key else None,
+                sources[row.id],
+                docs[row.id],
+            )
+            for row in rows
+        ]
+
+
+def link_source(
+    db: Database, event_id: str, source_id: str, actor: str, *, role: str = "corroboration"
+) -> None:
+    with db.write(actor) as unit:
+        exists = unit.conn.execute(
+            select(event_sources.c.event_id).where(
+                event_sources.c.event_id == event_id, event_sources.c.source_id == source_id
+            )
+        ).first()
+        if exists is None:
+            unit.conn.execute(
+                event_sources.insert().values(event_id=event_id, source_id=source_id, role=role)
+            )
+            unit.audit(
+                "event.link_source",
+                target_type="event",
+                target_id=event_id,
+                detail={"source_id": source_id, "role": role},
+            )

@@ -1,0 +1,213 @@
+"""People: add, read, update and find them, with their identity sealed under their own key."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from havenwatch.cases.errors import NotFoundError
+from havenwatch.cases.model import Identity, Person, validate_person
+from havenwatch.cases.teams import ensure_team, team_names
+from havenwatch.monitor.names import name_keys
+from havenwatch.security.crypto import Keyring
+from havenwatch.security.sealing import PersonKey
+from havenwatch.store.clock import utcnow
+from havenwatch.store.database import Database, Unit
+from havenwatch.store.ids import new_id
+from havenwatch.store.schema import AnyRow, people, person_name_keys
+
+
+def blind_keys(keyring: Keyring, identity: Identity, pseudonym: str) -> set[str]:
+    """Keyed hashes of every folded form of every spelling of the person's names."""
+    keys: set[str] = set()
+    for name in [*identity.names(), pseudonym]:
+        keys.update(keyring.blind_index(key) for key in name_keys(name))
+    return keys
+
+
+def person_row(keyring: Keyring, person: Person, team_id: str) -> tuple[dict[str, Any], set[str]]:
+    """The stored row and blind-index keys for a new person; assigns id and data key."""
+    validate_person(person)
+    person.id = person.id or new_id()
+    now = utcnow()
+    person.created_at = person.created_at or now
+    _, wrapped = keyring.new_data_key()
+    key = PersonKey(keyring, wrapped)
+    row = {
+        "id": person.id,
+        "pseudonym": person.pseudonym.strip(),
+        "team_id": team_id,
+        "nationality": person.nationality,
+        "gender": person.gender,
+        "birth_year": person.birth_year,
+        "family_affected_count": person.family_affected_count,
+        "family_relation": person.family_relation,
+        "consent": person.consent,
+        "risk_level": person.risk_level,
+        "wrapped_key": wrapped,
+        "identity": None
+        if person.identity.is_empty()
+        else key.seal_identity(person.identity, person.id),
+        "created_at": person.created_at,
+        "updated_at": now,
+    }
+    return row, blind_keys(keyring, person.identity, person.pseudonym)
+
+
+def insert_person(unit: Unit, keyring: Keyring, person: Person) -> Person:
+    team_id = ensure_team(unit, person.team)
+    row, keys = person_row(keyring, person, team_id)
+    unit.conn.execute(people.insert().values(**row))
+    if keys:
+        unit.conn.execute(
+            person_name_keys.insert(), [{"person_id": person.id, "name_key": key} for key in keys]
+        )
+    unit.audit("person.create", target_type="person", target_id=person.id)
+    return person
+
+
+def add_person(db: Database, person: Person, actor: str) -> Person:
+    keyring = db.require_keyring()
+    with db.write(actor) as unit:
+        return insert_person(unit, keyring, person)
+
+
+def _person_from_row(row: AnyRow, teams: dict[str, str], identity: Identity) -> Person:
+    return Person(
+        id=row.id,
+        pseudonym=row.pseudonym,
+        identity=identity,
+        nationality=row.nationality,
+        gender=row.gender,
+        birth_year=row.birth_year,
+        family_affected_count=row.family_affected_count,
+        family_relation=row.family_relation,
+        consent=row.consent,
+        risk_level=row.risk_level,
+        team=teams.get(row.team_id, row.team_id),
+        created_at=row.created_at,
+    )
+
+
+def load_people(conn: Connection, keyring: Keyring | None, rows: Sequence[AnyRow]) -> list[Person]:
+    """Turn rows into people; identity is opened only when a keyring is given."""
+    teams = team_names(conn)
+    result = []
+    for row in rows:
+        identity = Identity()
+        if keyring is not None and row.wrapped_key is not None:
+            identity = PersonKey(keyring, row.wrapped_key).open_identity(row.identity, row.id)
+        result.append(_person_from_row(row, teams, identity))
+    return result
+
+
+def get_person(
+    db: Database,
+    person_id: str,
+    *,
+    actor: str,
+    with_identity: bool = False,
+    team_ids: Collection[str] | None = None,
+) -> Person:
+    """One person; reading their identity is recorded in the audit trail."""
+    query = select(people).where(people.c.id == person_id)
+    if team_ids is not None:
+        query = query.where(people.c.team_id.in_(team_ids))
+    with db.write(actor) if with_identity else db.read() as handle:
+        conn = handle.conn if isinstance(handle, Unit) else handle
+        row = conn.execute(query).first()
+        if row is None:
+            raise NotFoundError(f"no person {person_id}")
+        keyring = db.require_keyring() if with_identity else None
+        person = load_people(conn, keyring, [row])[0]
+        if isinstance(handle, Unit):
+            handle.audit("person.read_identity", target_type="person", target_id=person_id)
+        return person
+
+
+def list_people(
+    db: Database,
+    *,
+    team_ids: Collection[str] | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Person]:
+    """People without their identity: pseudonyms and working fields only."""
+    query = select(people).order_by(people.c.pseudonym, people.c.id).limit(limit).offset(offset)
+    if team_ids is not None:
+        query = query.where(people.c.team_id.in_(team_ids))
+    with db.read() as conn:
+        return load_people(conn, None, conn.execute(query).all())
+
+
+def count_people(db: Database, *, team_ids: Collection[str] | None = None) -> int:
+    query = select(func.count()).select_from(people)
+    if team_ids is not None:
+        query = query.where(people.c.team_id.in_(team_ids))
+    with db.read() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def find_people_by_name(
+    db: Database, name: str, *, team_ids: Collection[str] | None = None
+) -> list[str]:
+    """Ids of people one of whose names folds to the same key, in any script or spelling."""
+    keyring = db.require_keyring()
+    keys = [keyring.blind_index(key) for key in name_keys(name)]
+    if not keys:
+        return []
+    query = (
+        select(person_name_keys.c.person_id, func.count().label("hits"))
+        .where(person_name_keys.c.name_key.in_(keys))
+        .group_by(person_name_keys.c.person_id)
+        .order_by(func.count().desc())
+    )
+    if team_ids is not None:
+        query = query.join(people, people.c.id == person_name_keys.c.person_id).where(
+            people.c.team_id.in_(team_ids)
+        )
+    with db.read() as conn:
+        return [row.person_id for row in conn.execute(query)]
+
+
+def update_person(db: Database, person: Person, actor: str) -> Person:
+    """Replace a person's working fields and identity (re-sealed, blind index rebuilt)."""
+    validate_person(person)
+    keyring = db.require_keyring()
+    if person.id is None:
+        raise NotFoundError("the person has no id")
+    with db.write(actor) as unit:
+        row = unit.conn.execute(select(people).where(people.c.id == person.id)).first()
+        if row is None:
+            raise NotFoundError(f"no person {person.id}")
+        key = PersonKey(keyring, row.wrapped_key)
+        unit.conn.execute(
+            people.update()
+            .where(people.c.id == person.id)
+            .values(
+                pseudonym=person.pseudonym.strip(),
+                nationality=person.nationality,
+                gender=person.gender,
+                birth_year=person.birth_year,
+                family_affected_count=person.family_affected_count,
+                family_relation=person.family_relation,
+                consent=person.consent,
+                risk_level=person.risk_level,
+                identity=None
+                if person.identity.is_empty()
+                else key.seal_identity(person.identity, person.id),
+                updated_at=utcnow(),
+            )
+        )
+        unit.conn.execute(
+            person_name_keys.delete().where(person_name_keys.c.person_id == person.id)
+        )
+        keys = blind_keys(keyring, person.identity, person.pseudonym)
+        if keys:
+            unit.conn.execute(
+                person_name_keys.insert(), [{"person_id": person.id, "name_key": k} for k in keys]
+            )
+        unit.audit("person.update", target_type="person", target_id=person.id)
+    return person

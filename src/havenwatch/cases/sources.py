@@ -1,0 +1,96 @@
+"""Sources: news reports and other published material, stored once by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection
+
+from sqlalchemy import Connection, func, select
+
+from havenwatch.cases.errors import NotFoundError
+from havenwatch.cases.model import Source, validate_source
+from havenwatch.store.clock import utcnow
+from havenwatch.store.database import Database, Unit
+from havenwatch.store.ids import new_id
+from havenwatch.store.schema import AnyRow, sources
+
+
+def content_hash(source: Source) -> str:
+    """Identical text (or, without text, the same URL) is the same source."""
+    basis = (
+        " ".join(source.text.split()) if source.text.strip() else (source.url or source.title or "")
+    )
+    return hashlib.sha256(basis.encode()).hexdigest()
+
+
+def source_from_row(row: AnyRow) -> Source:
+    return Source(
+        id=row.id,
+        url=row.url,
+        title=row.title,
+        publisher=row.publisher,
+        published_on=row.published_on,
+        language=row.language,
+        text=row.text,
+        content_hash=row.content_hash,
+        created_at=row.created_at,
+    )
+
+
+def find_by_hash(conn: Connection, digest: str) -> Source | None:
+    row = conn.execute(select(sources).where(sources.c.content_hash == digest)).first()
+    return source_from_row(row) if row else None
+
+
+def insert_source(unit: Unit, source: Source) -> tuple[Source, bool]:
+    """Store the source unless an identical one exists; returns (source, created)."""
+    validate_source(source)
+    source.content_hash = source.content_hash or content_hash(source)
+    existing = find_by_hash(unit.conn, source.content_hash)
+    if existing:
+        return existing, False
+    source.id = source.id or new_id()
+    source.created_at = source.created_at or utcnow()
+    unit.conn.execute(
+        sources.insert().values(
+            id=source.id,
+            url=source.url,
+            title=source.title,
+            publisher=source.publisher,
+            published_on=source.published_on,
+            language=source.language,
+            text=source.text,
+            content_hash=source.content_hash,
+            created_at=source.created_at,
+        )
+    )
+    unit.audit("source.create", target_type="source", target_id=source.id)
+    return source, True
+
+
+def add_source(db: Database, source: Source, actor: str) -> tuple[Source, bool]:
+    with db.write(actor) as unit:
+        return insert_source(unit, source)
+
+
+def get_source(db: Database, source_id: str) -> Source:
+    with db.read() as conn:
+        row = conn.execute(select(sources).where(sources.c.id == source_id)).first()
+    if row is None:
+        raise NotFoundError(f"no source {source_id}")
+    return source_from_row(row)
+
+
+def list_sources(
+    db: Database, *, limit: int = 100, offset: int = 0, ids: Collection[str] | None = None
+) -> list[Source]:
+    query = select(sources).order_by(sources.c.published_on.desc(), sources.c.id.desc())
+    if ids is not None:
+        query = query.where(sources.c.id.in_(ids))
+    with db.read() as conn:
+        return [source_from_row(row) for row in conn.execute(query.limit(limit).offset(offset))]
+
+
+def count_sources(db: Database) -> int:
+    with db.read() as conn:
+        return int(conn.execute(select(func.count()).select_from(sources)).scalar_one())

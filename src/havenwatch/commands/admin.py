@@ -1,0 +1,89 @@
+"""Setting up an instance: init, migrate, users."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from havenwatch.commands.common import (
+    FORMAT_OPTION,
+    cli_actor,
+    open_db,
+    print_json,
+    print_table,
+    settings_of,
+)
+from havenwatch.security.accounts import ROLES, add_user, list_users
+from havenwatch.security.crypto import load_key_file
+from havenwatch.store import migrate as migrations
+from havenwatch.store.database import Database
+from havenwatch.store.instance import initialise
+
+
+@click.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the data directory, the key file and the database schema."""
+    settings = settings_of(ctx)
+    db = initialise(settings)
+    click.echo(f"Initialised havenwatch in {settings.data_dir}")
+    click.echo(
+        f"Data key: {settings.key_file} (keep it outside the data directory, and back it up)"
+    )
+    db.dispose()
+
+
+@click.command()
+@click.pass_context
+def migrate(ctx: click.Context) -> None:
+    """Upgrade an existing database to the current schema."""
+    settings = settings_of(ctx)
+    db = Database(settings.database_url, load_key_file(settings.key_file))
+    before = migrations.current_revisions(db)
+    migrations.upgrade(db)
+    after = migrations.current_revisions(db)
+    state = ", ".join(sorted(after))
+    click.echo(
+        f"Schema at {state}"
+        + ("" if before == after else f" (was {', '.join(sorted(before)) or 'empty'})")
+    )
+
+
+@click.group()
+def user() -> None:
+    """Manage user accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
+@click.option("--team", default="default", show_default=True, help="The user's team.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_context
+def user_add(ctx: click.Context, username: str, role: str, team: str, password_stdin: bool) -> None:
+    """Add a user account."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    account = add_user(open_db(ctx), username, password, role, team, cli_actor())
+    click.echo(f"Added {account.username} ({account.role}, team {account.team})")
+
+
+@user.command("list")
+@FORMAT_OPTION
+@click.pass_context
+def user_list(ctx: click.Context, output_format: str) -> None:
+    """List user accounts."""
+    accounts = list_users(open_db(ctx, need_keys=False))
+    if output_format == "json":
+        print_json(accounts)
+    else:
+        print_table(
+            ["username", "role", "team", "active"],
+            [(a.username, a.role, a.team, a.active) for a in accounts],
+        )
+
+
+COMMANDS = [init, migrate, user]

@@ -1,0 +1,125 @@
+"""Running the workspace: `serve`, and `demo` which fills an instance with fictional data first."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import select
+
+from havenwatch.cases.bulk import load_files
+from havenwatch.cases.demo import demo_data, generate
+from havenwatch.cases.people import count_people
+from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
+from havenwatch.security.accounts import hash_password, insert_user
+from havenwatch.store.database import Database
+from havenwatch.store.instance import initialise
+from havenwatch.store.schema import users
+
+DEMO_USERS = (
+    ("caseworker", "caseworker"),
+    ("lawyer", "caseworker"),
+    ("researcher", "researcher"),
+    ("observer", "viewer"),
+)
+
+
+def run_server(ctx: click.Context, host: str, port: int) -> None:
+    import uvicorn
+
+    from havenwatch.web.app import create_app
+
+    app = create_app(settings_of(ctx))
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        server_header=False,
+        date_header=False,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Start the web workspace."""
+    open_db(ctx).dispose()
+    click.echo(f"havenwatch is serving on http://{host}:{port}/")
+    run_server(ctx, host, port)
+
+
+def load_demo(db: Database, cases: int, seed: int) -> None:
+    columns = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    ]
+    with Progress(*columns, console=err_console(), transient=False) as progress:
+        task = progress.add_task("Generating demo cases", total=cases)
+        load_files(
+            db,
+            generate(cases, seed=seed),
+            "demo",
+            progress=lambda done: progress.advance(task, done),
+        )
+
+
+def reset_password(db: Database, username: str, role: str, team: str) -> str:
+    """A fresh one-time password for a demo account, creating the account if needed."""
+    password = secrets.token_urlsafe(12)
+    with db.write("demo") as unit:
+        existing = unit.conn.execute(
+            select(users.c.id).where(users.c.username == username)
+        ).scalar()
+        if existing:
+            unit.conn.execute(
+                users.update()
+                .where(users.c.id == existing)
+                .values(password_hash=hash_password(password), active=True)
+            )
+            unit.audit("user.password_reset", target_type="user", target_id=existing)
+        else:
+            insert_user(unit, username, password, role, team)
+    return password
+
+
+@click.command()
+@click.option(
+    "--cases",
+    default=16,
+    show_default=True,
+    type=click.IntRange(1, 10_000_000),
+    help="How many demo cases to generate.",
+)
+@click.option("--seed", default=2024, show_default=True, help="Random seed for the generator.")
+@click.option("--no-serve", is_flag=True, help="Only create the data; do not start the server.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+def demo(ctx: click.Context, cases: int, seed: int, no_serve: bool, host: str, port: int) -> None:
+    """Create a demo instance with fictional people and cases, then serve it."""
+    db = initialise(settings_of(ctx))
+    if count_people(db) == 0:
+        load_demo(db, cases, seed)
+    team = demo_data()["teams"][0]
+    admin_password = reset_password(db, "admin", "admin", team)
+    logins = [("admin", admin_password)] + [
+        (name, reset_password(db, name, role, team)) for name, role in DEMO_USERS
+    ]
+    db.dispose()
+    click.echo(f"havenwatch demo data is in {settings_of(ctx).data_dir} ({cli_actor()})")
+    click.echo("One-time logins (they change every time you run the demo):")
+    for name, password in logins:
+        click.echo(f"  {name:<11} {password}")
+    if not no_serve:
+        click.echo(f"Open http://{host}:{port}/ and log in as admin.")
+        run_server(ctx, host, port)
+
+
+COMMANDS = [serve, demo]

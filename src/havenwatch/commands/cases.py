@@ -1,0 +1,384 @@
+"""People, cases, events and sources from the command line."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TextIO
+
+import click
+
+from havenwatch.cases.case_files import CaseFilter, add_case, close_case, get_case, list_cases
+from havenwatch.cases.dates import parse_day, parse_fuzzy
+from havenwatch.cases.events import add_event, list_events
+from havenwatch.cases.model import Case, Event, Identity, Person, Source
+from havenwatch.cases.people import add_person, find_people_by_name, get_person, list_people
+from havenwatch.cases.sources import add_source
+from havenwatch.cases.vocabulary import vocabulary
+from havenwatch.commands.common import FORMAT_OPTION, cli_actor, open_db, print_json, print_table
+
+VOCAB = vocabulary()
+
+
+def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    return parse_day(value) if value else None
+
+
+def _upper(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    return value.upper() if value else None
+
+
+@click.group()
+def person() -> None:
+    """People: pseudonymous by default; identity fields are encrypted."""
+
+
+@person.command("add")
+@click.option("--pseudonym", required=True, help="The name used everywhere in havenwatch.")
+@click.option("--full-name", help="Real name (encrypted at rest).")
+@click.option(
+    "--other-name", "other_names", multiple=True, help="Another spelling, e.g. in Cyrillic."
+)
+@click.option("--nationality", callback=_upper, help="ISO 3166 alpha-2 code, e.g. RU.")
+@click.option("--born", callback=_day, help="Date of birth (encrypted).")
+@click.option("--contact", help="How to reach the person (encrypted).")
+@click.option("--note", help="Free-text note (encrypted).")
+@click.option("--consent", type=click.Choice(VOCAB.consent), default="none", show_default=True)
+@click.option(
+    "--risk",
+    "risk_level",
+    type=click.Choice(VOCAB.risk_levels),
+    default="medium",
+    show_default=True,
+)
+@click.option("--team", default="default", show_default=True)
+@click.pass_context
+def person_add(
+    ctx: click.Context,
+    pseudonym: str,
+    full_name: str | None,
+    other_names: tuple[str, ...],
+    nationality: str | None,
+    born: date | None,
+    contact: str | None,
+    note: str | None,
+    consent: str,
+    risk_level: str,
+    team: str,
+) -> None:
+    """Add a person."""
+    identity = Identity(
+        full_name=full_name,
+        other_names=list(other_names),
+        date_of_birth=born,
+        contact=contact,
+        notes=note,
+    )
+    added = add_person(
+        open_db(ctx),
+        Person(
+            pseudonym=pseudonym,
+            identity=identity,
+            nationality=nationality,
+            consent=consent,
+            risk_level=risk_level,
+            team=team,
+        ),
+        cli_actor(),
+    )
+    click.echo(added.id)
+
+
+@person.command("list")
+@click.option(
+    "--name", help="Find by any spelling of a name (exact match through the blind index)."
+)
+@click.option("--limit", default=100, show_default=True)
+@FORMAT_OPTION
+@click.pass_context
+def person_list(ctx: click.Context, name: str | None, limit: int, output_format: str) -> None:
+    """List people (pseudonyms only)."""
+    db = open_db(ctx)
+    found = list_people(db, limit=limit)
+    if name:
+        wanted = set(find_people_by_name(db, name))
+        found = [p for p in list_people(db, limit=10**9) if p.id in wanted][:limit]
+    if output_format == "json":
+        print_json([{k: v for k, v in vars(p).items() if k != "identity"} for p in found])
+    else:
+        print_table(
+            ["id", "pseudonym", "nationality", "team", "risk"],
+            [(p.id, p.pseudonym, p.nationality, p.team, p.risk_level) for p in found],
+        )
+
+
+@person.command("show")
+@click.argument("person_id")
+@FORMAT_OPTION
+@click.pass_context
+def person_show(ctx: click.Context, person_id: str, output_format: str) -> None:
+    """Show a person with their identity (the read is audited)."""
+    db = open_db(ctx)
+    found = get_person(db, person_id, actor=cli_actor(), with_identity=True)
+    their_cases = list_cases(db, CaseFilter(person_id=person_id))
+    if output_format == "json":
+        print_json({"person": found, "cases": their_cases})
+        return
+    identity = found.identity
+    rows = [
+        ("pseudonym", found.pseudonym),
+        ("full name", identity.full_name),
+        ("other names", ", ".join(identity.other_names)),
+        ("born", identity.date_of_birth),
+        ("nationality", found.nationality),
+        ("contact", identity.contact),
+        ("notes", identity.notes),
+        ("consent", found.consent),
+        ("risk", found.risk_level),
+        ("team", found.team),
+        ("cases", ", ".join(f"{c.id} ({c.country}, {c.status})" for c in their_cases)),
+    ]
+    print_table(["field", "value"], rows, title=found.pseudonym)
+
+
+@click.group("case")
+def case_group() -> None:
+    """Cases: one person's matter in one host country."""
+
+
+@case_group.command("add")
+@click.option("--person", "person_id", required=True, help="The person's id.")
+@click.option("--country", required=True, callback=_upper, help="Host country, ISO code (RS).")
+@click.option("--title", default="")
+@click.option("--tag", "tags", multiple=True)
+@click.option("--team", default=None, help="Team (default: the person's team).")
+@click.option("--note")
+@click.pass_context
+def case_add(
+    ctx: click.Context,
+    person_id: str,
+    country: str,
+    title: str,
+    tags: tuple[str, ...],
+    team: str | None,
+    note: str | None,
+) -> None:
+    """Open a case."""
+    added = add_case(
+        open_db(ctx),
+        Case(
+            person_id=person_id,
+            country=country,
+            title=title,
+            tags=list(tags),
+            team=team or "",
+            notes=note,
+        ),
+        cli_actor(),
+    )
+    click.echo(added.id)
+
+
+@case_group.command("list")
+@click.option("--status", type=click.Choice(VOCAB.case_statuses))
+@click.option("--country", callback=_upper)
+@click.option("--event-type", type=click.Choice(VOCAB.event_types))
+@click.option("--tag")
+@click.option("--limit", default=100, show_default=True)
+@FORMAT_OPTION
+@click.pass_context
+def case_list(
+    ctx: click.Context,
+    status: str | None,
+    country: str | None,
+    event_type: str | None,
+    tag: str | None,
+    limit: int,
+    output_format: str,
+) -> None:
+    """List cases."""
+    found = list_cases(
+        open_db(ctx, need_keys=False),
+        CaseFilter(status=status, country=country, event_type=event_type, tag=tag),
+        limit=limit,
+    )
+    if output_format == "json":
+        print_json(found)
+    else:
+        print_table(
+            ["id", "country", "status", "title", "tags", "opened"],
+            [(c.id, c.country, c.status, c.title, ", ".join(c.tags), c.opened_on) for c in found],
+        )
+
+
+@case_group.command("show")
+@click.argument("case_id")
+@FORMAT_OPTION
+@click.pass_context
+def case_show(ctx: click.Context, case_id: str, output_format: str) -> None:
+    """Show a case and its timeline."""
+    db = open_db(ctx)
+    found = get_case(db, case_id, with_notes=True)
+    timeline = list_events(db, case_id, with_notes=True)
+    if output_format == "json":
+        print_json({"case": found, "events": timeline})
+        return
+    click.echo(f"{found.title or found.id} — {found.country}, {found.status}, team {found.team}")
+    print_table(
+        ["date", "type", "authority", "grounds", "served", "deadline", "id"],
+        [
+            (
+                e.date.text if e.date else "",
+                e.type,
+                e.authority,
+                e.grounds,
+                e.served_on,
+                e.deadline_days,
+                e.id,
+            )
+            for e in timeline
+        ],
+    )
+
+
+@case_group.command("close")
+@click.argument("case_id")
+@click.option(
+    "--status",
+    type=click.Choice([s for s in VOCAB.case_statuses if s != "open"]),
+    default="closed",
+    show_default=True,
+)
+@click.pass_context
+def case_close(ctx: click.Context, case_id: str, status: str) -> None:
+    """Close a case with its final status."""
+    closed = close_case(open_db(ctx), case_id, cli_actor(), status=status)
+    click.echo(f"{closed.id} {closed.status}")
+
+
+@click.group()
+def event() -> None:
+    """Events on a case's timeline."""
+
+
+@event.command("add")
+@click.option("--case", "case_id", required=True)
+@click.option("--type", "event_type", type=click.Choice(VOCAB.event_types), required=True)
+@click.option("--date", "when", help="2024-09-16, 2024-09, 2024, ../2024-10-19 (before)...")
+@click.option("--served", help="When the decision was served (drives deadlines).")
+@click.option("--authority", type=click.Choice(VOCAB.authorities))
+@click.option("--grounds", type=click.Choice(VOCAB.grounds))
+@click.option("--deadline-days", type=click.IntRange(0, 3650))
+@click.option(
+    "--origin-link", type=click.Choice(VOCAB.origin_state_link), default="none", show_default=True
+)
+@click.option("--outcome", type=click.Choice(VOCAB.outcomes))
+@click.option(
+    "--decision-code", help="Refine the legal decision code (see `havenwatch deadlines`)."
+)
+@click.option("--source", "source_ids", multiple=True, help="Id of a source reporting it.")
+@click.option("--note")
+@click.pass_context
+def event_add(
+    ctx: click.Context,
+    case_id: str,
+    event_type: str,
+    when: str | None,
+    served: str | None,
+    authority: str | None,
+    grounds: str | None,
+    deadline_days: int | None,
+    origin_link: str,
+    outcome: str | None,
+    decision_code: str | None,
+    source_ids: tuple[str, ...],
+    note: str | None,
+) -> None:
+    """Add an event to a case."""
+    added = add_event(
+        open_db(ctx),
+        Event(
+            case_id=case_id,
+            type=event_type,
+            date=parse_fuzzy(when) if when else None,
+            served_on=parse_day(served, "served") if served else None,
+            authority=authority,
+            grounds=grounds,
+            deadline_days=deadline_days,
+            origin_state_link=origin_link,
+            outcome=outcome,
+            decision_code=decision_code,
+            source_ids=list(source_ids),
+            notes=note,
+        ),
+        cli_actor(),
+    )
+    click.echo(added.id)
+
+
+@event.command("list")
+@click.option("--case", "case_id", required=True)
+@FORMAT_OPTION
+@click.pass_context
+def event_list(ctx: click.Context, case_id: str, output_format: str) -> None:
+    """List a case's events in date order."""
+    timeline = list_events(open_db(ctx), case_id)
+    if output_format == "json":
+        print_json(timeline)
+    else:
+        print_table(
+            ["id", "date", "type", "authority", "grounds", "served", "deadline"],
+            [
+                (
+                    e.id,
+                    e.date.text if e.date else "",
+                    e.type,
+                    e.authority,
+                    e.grounds,
+                    e.served_on,
+                    e.deadline_days,
+                )
+                for e in timeline
+            ],
+        )
+
+
+@click.group()
+def source() -> None:
+    """Sources: news reports and other published material."""
+
+
+@source.command("add")
+@click.option("--url")
+@click.option("--title")
+@click.option("--publisher")
+@click.option("--published", callback=_day, help="Publication date.")
+@click.option("--language")
+@click.option("--text-file", type=click.File("r", encoding="utf-8"), help="The report's text.")
+@click.pass_context
+def source_add(
+    ctx: click.Context,
+    url: str | None,
+    title: str | None,
+    publisher: str | None,
+    published: date | None,
+    language: str | None,
+    text_file: TextIO | None,
+) -> None:
+    """Add a source (stored once per content)."""
+    text = text_file.read() if text_file else ""
+    added, created = add_source(
+        open_db(ctx),
+        Source(
+            url=url,
+            title=title,
+            publisher=publisher,
+            published_on=published,
+            language=language,
+            text=text,
+        ),
+        cli_actor(),
+    )
+    click.echo(added.id if created else f"{added.id} (already stored)")
+
+
+COMMANDS = [person, case_group, event, source]

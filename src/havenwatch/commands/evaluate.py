@@ -1,0 +1,221 @@
+"""`havenwatch eval`: score extraction results against labelled reports.
+
+    havenwatch eval GOLD_DIR PRED.jsonl     score results produced earlier
+    havenwatch eval GOLD_DIR DOCS_DIR       run the extractor on the documents, then score
+
+GOLD_DIR holds `*.gold.json` files, one contract object each, whose `document` is the file
+name of the report; results and documents are paired with them by that file name.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from havenwatch.monitor.evaluate import Counts, Report, evaluate, floor_failures
+
+GOLD_SUFFIX = ".gold.json"
+
+
+def load_gold_directory(directory: Path) -> list[dict[str, Any]]:
+    """The gold objects of a directory, in file-name order."""
+    paths = sorted(directory.glob(f"*{GOLD_SUFFIX}"))
+    if not paths:
+        raise click.ClickException(f"no {GOLD_SUFFIX} files in {directory}")
+    return [_read_json_object(path) for path in paths]
+
+
+def _read_json_object(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise click.ClickException(f"{path}: {error}") from error
+    if not isinstance(value, dict) or "document" not in value:
+        raise click.ClickException(f"{path}: not an extraction result with a 'document'")
+    return value
+
+
+def load_predictions(path: Path) -> list[dict[str, Any]]:
+    """Extraction results from a JSON-lines file, one object per line."""
+    results = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise click.ClickException(f"{path}:{number}: {error}") from error
+            if not isinstance(value, dict) or "document" not in value:
+                raise click.ClickException(f"{path}:{number}: no 'document' in this result")
+            results.append(value)
+    return results
+
+
+def extract_documents(
+    gold: Iterable[Mapping[str, Any]], documents_dir: Path
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Run the extractor over each gold document found in `documents_dir`.
+
+    Returns the results and one message per document that could not be read.
+    """
+    from havenwatch.monitor.documents import Document, read_documents
+    from havenwatch.monitor.extract import extract_text
+
+    paths = [documents_dir / Path(str(item["document"])).name for item in gold]
+    results: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for item in read_documents(paths):
+        if not isinstance(item, Document):
+            errors.append(str(item))
+            continue
+        name = Path(str(item.id)).name
+        results.append(extract_text(item.text, document=name, published=item.published))
+    return results, errors
+
+
+def read_floors(path: Path) -> dict[str, float]:
+    """The `floors` mapping of a floors file: dotted metric path -> lowest accepted value."""
+    value = _read_json_file(path)
+    floors = value.get("floors") if isinstance(value, dict) else None
+    if not isinstance(floors, dict) or not all(
+        isinstance(floor, int | float) for floor in floors.values()
+    ):
+        raise click.ClickException(f"{path}: expected {{'floors': {{metric: number}}}}")
+    return {str(metric): float(floor) for metric, floor in floors.items()}
+
+
+def _read_json_file(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise click.ClickException(f"{path}: {error}") from error
+
+
+@click.command("eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("predictions", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A readable table, or the full report as JSON.",
+)
+@click.option(
+    "--floors",
+    "floors_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON file of pinned floors; exit 1 when a score falls below one.",
+)
+@click.option("--mistakes", is_flag=True, help="Also list every missed and spurious item.")
+def eval_command(
+    gold_dir: Path,
+    predictions: Path,
+    output_format: str,
+    floors_file: Path | None,
+    mistakes: bool,
+) -> None:
+    """Score extraction results (PREDICTIONS: a .jsonl file or a directory of documents)."""
+    gold = load_gold_directory(gold_dir)
+    if predictions.is_dir():
+        produced, errors = extract_documents(gold, predictions)
+        for error in errors:
+            click.echo(f"havenwatch: {error}", err=True)
+    else:
+        produced = load_predictions(predictions)
+    report = evaluate(gold, produced)
+    if output_format == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_report(report, Console(), show_mistakes=mistakes)
+    if floors_file is not None:
+        failures = floor_failures(report, read_floors(floors_file))
+        for failure in failures:
+            click.echo(f"havenwatch: below floor: {failure}", err=True)
+        if failures:
+            sys.exit(1)
+
+
+def print_report(report: Report, console: Console, *, show_mistakes: bool = False) -> None:
+    """The report as rich tables."""
+    console.print(_scores_table(report))
+    console.print(_counts_table("Events by type", report.events_by_type))
+    console.print(_fields_table(report))
+    if report.missing_predictions:
+        console.print(f"No result for: {', '.join(report.missing_predictions)}")
+    if show_mistakes:
+        console.print(_mistakes_table(report))
+
+
+def _scores_table(report: Report) -> Table:
+    table = _new_counts_table(f"Scores over {report.documents} documents")
+    _add_counts_row(table, "events", report.events)
+    for language in sorted(report.events_by_language):
+        _add_counts_row(table, f"events [{language}]", report.events_by_language[language])
+    _add_counts_row(table, "aggregates", report.aggregates)
+    _add_counts_row(table, "relevance", report.relevance.counts)
+    table.caption = (
+        f"relevance accuracy {report.relevance.accuracy:.3f}; "
+        f"events produced for irrelevant documents: {report.false_events_on_irrelevant}"
+    )
+    return table
+
+
+def _counts_table(title: str, counts: Mapping[str, Counts]) -> Table:
+    table = _new_counts_table(title)
+    for key in sorted(counts):
+        _add_counts_row(table, key, counts[key])
+    return table
+
+
+def _new_counts_table(title: str) -> Table:
+    table = Table(title=title)
+    table.add_column("")
+    for heading in ("TP", "FP", "FN", "P", "R", "F1"):
+        table.add_column(heading, justify="right")
+    return table
+
+
+def _add_counts_row(table: Table, label: str, counts: Counts) -> None:
+    table.add_row(
+        label,
+        str(counts.true_positives),
+        str(counts.false_positives),
+        str(counts.false_negatives),
+        f"{counts.precision:.3f}",
+        f"{counts.recall:.3f}",
+        f"{counts.f1:.3f}",
+    )
+
+
+def _fields_table(report: Report) -> Table:
+    table = Table(title="Field accuracy on matched events")
+    table.add_column("field")
+    table.add_column("correct", justify="right")
+    table.add_column("accuracy", justify="right")
+    for name, accuracy in report.fields.items():
+        value = accuracy.accuracy
+        shown = "-" if value is None else f"{value:.3f}"
+        table.add_row(name, f"{accuracy.correct}/{accuracy.total}", shown)
+    return table
+
+
+def _mistakes_table(report: Report) -> Table:
+    table = Table(title="Mistakes")
+    for heading in ("document", "kind", "what", "evidence"):
+        table.add_column(heading)
+    for mistake in report.mistakes:
+        table.add_row(mistake.document, mistake.kind, mistake.description, mistake.evidence)
+    return table
+
+
+COMMANDS = [eval_command]

@@ -1,0 +1,169 @@
+"""Import and export: JSON for lossless transfer, CSV for the spreadsheets NGOs keep."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from havenwatch.cases.csv_import import import_csv_rows, parse_csv
+from havenwatch.cases.interchange import (
+    dump_document,
+    export_document,
+    import_document,
+    load_document,
+)
+from havenwatch.commands.common import cli_actor, open_db
+
+CSV_COLUMNS = [
+    "person",
+    "full_name",
+    "nationality",
+    "country",
+    "event_type",
+    "date",
+    "served_on",
+    "authority",
+    "grounds",
+    "deadline_days",
+    "notes",
+    "source_url",
+]
+
+
+def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        their, sep, ours = pair.partition("=")
+        if not sep or not their.strip() or not ours.strip():
+            raise click.BadParameter(f"{pair!r}: use their_column=field", param_hint="--map")
+        mapping[their.strip()] = ours.strip()
+    return mapping
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(["auto", "json", "csv"]),
+    default="auto",
+    show_default=True,
+    help="By default, decided by the file name.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="THEIR=FIELD",
+    help="Map a spreadsheet column to a field (repeatable).",
+)
+@click.option("--country", help="Host country for rows without one (CSV).")
+@click.option(
+    "--team", default="default", show_default=True, help="Team that owns new records (CSV)."
+)
+@click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of a CSV file.")
+@click.option("--dry-run", is_flag=True, help="Show what would be created; change nothing.")
+@click.pass_context
+def import_command(
+    ctx: click.Context,
+    file: Path,
+    input_format: str,
+    mapping: tuple[str, ...],
+    country: str | None,
+    team: str,
+    encoding: str,
+    dry_run: bool,
+) -> None:
+    """Import a havenwatch JSON export or a CSV with one row per event (all or nothing)."""
+    kind = (
+        input_format
+        if input_format != "auto"
+        else ("json" if file.suffix.lower() == ".json" else "csv")
+    )
+    db = open_db(ctx)
+    if kind == "json":
+        document = load_document(file)
+        if dry_run:
+            counts = {k: len(v) for k, v in document.items() if isinstance(v, list)}
+            click.echo("Would import: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+            return
+        counts = import_document(db, document, cli_actor(), origin=str(file))
+        click.echo("Imported: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        return
+    rows = parse_csv(
+        file,
+        encoding=encoding,
+        mapping=_mapping(mapping),
+        default_country=country.upper() if country else None,
+    )
+    summary = import_csv_rows(db, rows, cli_actor(), team=team, dry_run=dry_run, origin=str(file))
+    verb = "Would create" if dry_run else "Created"
+    click.echo(
+        f"{verb} {summary.people} people, {summary.cases} cases, {summary.events} events, "
+        f"{summary.sources} sources from {summary.rows} rows of {file}"
+    )
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default stdout).",
+)
+@click.pass_context
+def export_command(ctx: click.Context, output_format: str, output: Path | None) -> None:
+    """Export everything (identities included: keep the file as safe as the database)."""
+    document = export_document(open_db(ctx), cli_actor())
+    text = dump_document(document) if output_format == "json" else _csv(document)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        output.chmod(0o600)
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        sys.stdout.write(text)
+
+
+def _csv(document: dict[str, Any]) -> str:
+    """One row per event, in the canonical import headers, so the CSV can be imported back."""
+    people = {p["id"]: p for p in document["people"]}
+    cases = {c["id"]: c for c in document["cases"]}
+    sources = {s["id"]: s for s in document["sources"]}
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for event in document["events"]:
+        case = cases[event["case_id"]]
+        person = people[case["person_id"]]
+        source_urls = [sources[s]["url"] for s in event["source_ids"] if sources[s].get("url")]
+        writer.writerow(
+            {
+                "person": person["pseudonym"],
+                "full_name": person["identity"]["full_name"] or "",
+                "nationality": person["nationality"] or "",
+                "country": case["country"],
+                "event_type": event["type"],
+                "date": event["date"] or "",
+                "served_on": event["served_on"] or "",
+                "authority": event["authority"] or "",
+                "grounds": event["grounds"] or "",
+                "deadline_days": "" if event["deadline_days"] is None else event["deadline_days"],
+                "notes": event["notes"] or "",
+                "source_url": source_urls[0] if source_urls else "",
+            }
+        )
+    return buffer.getvalue()
+
+
+COMMANDS = [import_command, export_command]

@@ -1,0 +1,1 @@
+"""Data files shared across the package (vocabulary, countries)."""

@@ -1,0 +1,65 @@
+"""Which language a report is in: en, ru or sr (Serbian in either script), else None.
+
+The script decides first. Cyrillic text is Serbian when letters only Serbian uses (ј, љ,
+њ, ћ, ђ, џ) outweigh those only Russian uses (ы, э, ъ, щ, ё, й), and the stop-word
+profiles break ties. Latin text is scored against the English and Serbian stop-word
+profiles; Croatian and Bosnian score as Serbian, which the contract treats as `sr`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from havenwatch.monitor.extract.model import Analysis
+from havenwatch.monitor.extract.normalize import normalize_word
+from havenwatch.monitor.extract.registry import Resources, component
+
+SERBIAN_CYRILLIC = frozenset("јљњћђџ")
+RUSSIAN_ONLY = frozenset("ыэъщёй")
+SERBIAN_LATIN = frozenset("čćšžđ")
+MINIMUM_STOP_WORDS = 2
+SAMPLE = 400
+
+
+@component("language")
+def detect_language(analysis: Analysis, resources: Resources) -> None:
+    words = [token.text.lower() for token in analysis.tokens if token.text[0].isalpha()]
+    analysis.language = language_of(words, resources)
+
+
+def language_of(words: list[str], resources: Resources) -> str | None:
+    """The language of a text given its lowercased words."""
+    letters = Counter(letter for word in words for letter in word)
+    cyrillic = sum(count for letter, count in letters.items() if _is_cyrillic(letter))
+    latin = sum(count for letter, count in letters.items() if _is_latin(letter))
+    if not cyrillic and not latin:
+        return None
+    profile = Counter(_stop_word_hits(words, resources))
+    if cyrillic >= latin:
+        serbian = sum(letters[letter] for letter in SERBIAN_CYRILLIC) + profile["sr"]
+        russian = sum(letters[letter] for letter in RUSSIAN_ONLY) + profile["ru"]
+        return "sr" if serbian > russian else "ru"
+    serbian = sum(letters[letter] for letter in SERBIAN_LATIN) + profile["sr"]
+    english = profile["en"]
+    best = max(english, serbian)
+    if best < MINIMUM_STOP_WORDS:
+        return None
+    return "en" if english >= serbian else "sr"
+
+
+def _stop_word_hits(words: list[str], resources: Resources) -> list[str]:
+    hits = []
+    for language in ("en", "ru", "sr"):
+        stop_words = resources.lexicon(language).words("stopwords")
+        hits.extend(
+            language for word in words[:SAMPLE] if normalize_word(word, language) in stop_words
+        )
+    return hits
+
+
+def _is_cyrillic(letter: str) -> bool:
+    return "\u0400" <= letter <= "\u04ff"
+
+
+def _is_latin(letter: str) -> bool:
+    return "a" <= letter <= "z" or letter in SERBIAN_LATIN

@@ -1,0 +1,95 @@
+"""Per-language lexicons: JSON data files under `havenwatch/monitor/lexicons/<language>/`.
+
+Each file is one section (`triggers.json` is the section `triggers`); `common/` holds
+sections shared by every language. A section maps labels to lists of patterns (the label
+is what a match reports: an event type, an authority code, a country code), or holds
+plain tables (number words). The format is documented in docs/lexicons.md.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache, partial
+from importlib import resources
+from typing import Any
+
+from havenwatch.monitor.extract.normalize import normalize_word
+from havenwatch.monitor.extract.patterns import PatternSet
+
+LEXICON_PACKAGE = "havenwatch.monitor"
+LEXICON_DIRECTORY = "lexicons"
+LANGUAGES = ("en", "ru", "sr")
+COMMON = "common"
+
+
+class LexiconError(ValueError):
+    """A lexicon file is missing a section or holds the wrong shape of data."""
+
+
+class Lexicon:
+    """The data of one language, with its pattern sets compiled on first use."""
+
+    def __init__(self, language: str, sections: dict[str, Any]) -> None:
+        self.language = language
+        self._sections = sections
+        self._patterns: dict[str, PatternSet] = {}
+
+    def normalize(self, text: str) -> str:
+        return _normalize(self.language, text)
+
+    def section(self, path: str) -> Any:
+        """The raw data at a dotted path ("numbers.words"); `{}` when absent."""
+        node: Any = self._sections
+        for key in path.split("."):
+            if not isinstance(node, dict):
+                raise LexiconError(f"lexicon {self.language}: {path} is not a mapping")
+            node = node.get(key, {})
+        return node
+
+    def patterns(self, path: str) -> PatternSet:
+        """All patterns at `path`: a mapping gives its keys as labels, a list its own name."""
+        compiled = self._patterns.get(path)
+        if compiled is None:
+            compiled = PatternSet(self._labelled(path), partial(_normalize, self.language))
+            self._patterns[path] = compiled
+        return compiled
+
+    def _labelled(self, path: str) -> list[tuple[str, str]]:
+        data = self.section(path)
+        label = path.rsplit(".", 1)[-1]
+        if isinstance(data, list):
+            return [(label, str(pattern)) for pattern in data]
+        if isinstance(data, dict):
+            return [
+                (str(key), str(pattern))
+                for key, patterns in data.items()
+                for pattern in (patterns if isinstance(patterns, list) else [])
+            ]
+        raise LexiconError(f"lexicon {self.language}: {path} holds no patterns")
+
+    def words(self, path: str) -> frozenset[str]:
+        """A word list at `path` in matching form."""
+        return frozenset(self.normalize(str(word)) for word in self.section(path) or [])
+
+
+def _normalize(language: str, text: str) -> str:
+    return " ".join(normalize_word(word, language) for word in text.split(" "))
+
+
+@cache
+def lexicon(language: str) -> Lexicon:
+    """The lexicon of `language` (en, ru or sr), merged with the common sections."""
+    if language not in LANGUAGES:
+        raise LexiconError(f"no lexicon for language {language!r}")
+    sections = dict(_load_directory(COMMON))
+    sections.update(_load_directory(language))
+    return Lexicon(language, sections)
+
+
+def _load_directory(name: str) -> dict[str, Any]:
+    directory = resources.files(LEXICON_PACKAGE).joinpath(LEXICON_DIRECTORY, name)
+    sections: dict[str, Any] = {}
+    for entry in sorted(directory.iterdir(), key=lambda item: item.name):
+        if entry.name.endswith(".json"):
+            sections[entry.name.removesuffix(".json")] = json.loads(entry.read_text("utf-8"))
+    return sections

@@ -1,0 +1,160 @@
+"""The state one document accumulates as it goes through the pipeline's components.
+
+Positions are token indices (`Token.index`), so every component speaks the same units;
+`Analysis.token_at` maps a character offset in the matching string back to a token.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from havenwatch.monitor.extract.patterns import Match
+
+
+@dataclass(slots=True)
+class Token:
+    """A word or punctuation mark: its text, character span and (later) matching form."""
+
+    index: int
+    text: str
+    start: int
+    end: int
+    sentence: int
+    norm: str = ""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """Tokens `first` (inclusive) to `last` (exclusive) and their character span."""
+
+    index: int
+    first: int
+    last: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labelled run of tokens, `first` inclusive to `last` exclusive."""
+
+    label: str
+    first: int
+    last: int
+    sentence: int
+    value: Any = None
+
+
+@dataclass
+class Entity:
+    """One person the text talks about, with everything said about them anywhere."""
+
+    id: int
+    names: list[str] = field(default_factory=list)
+    nationality: str | None = None
+    age: int | None = None
+    gender: str | None = None
+    role: str | None = None
+
+    @property
+    def name(self) -> str | None:
+        return self.names[0] if self.names else None
+
+
+@dataclass
+class Mention:
+    """A reference to a person: a name, a description, a pronoun or a plural group."""
+
+    kind: str
+    first: int
+    last: int
+    sentence: int
+    entity: int | None = None
+    plural: bool = False
+    gender: str | None = None
+    nationality: str | None = None
+    age: int | None = None
+    role: str | None = None
+    text: str = ""
+    definite: bool = False
+
+
+@dataclass
+class Trigger:
+    """Words that state an event of `type`; `blocked` says why it is not asserted."""
+
+    type: str
+    first: int
+    last: int
+    sentence: int
+    blocked: str | None = None
+
+
+@dataclass
+class Event:
+    """An asserted event tied to an entity, before it becomes a contract object."""
+
+    type: str
+    entity: int
+    sentence: int
+    trigger: Trigger
+    country: str | None = None
+    authority: str | None = None
+    grounds: str | None = None
+    date: str | None = None
+    deadline_days: int | None = None
+
+
+@dataclass
+class Aggregate:
+    """A counted statement about several people."""
+
+    types: list[str]
+    count: int
+    qualifier: str
+    sentence: int
+    nationality: str | None = None
+    country: str | None = None
+
+
+@dataclass
+class Analysis:
+    """A document under extraction; components read and extend it in order."""
+
+    document: str
+    text: str
+    published: date | None
+    language: str | None = None
+    tokens: list[Token] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    matching: str = ""
+    offsets: list[int] = field(default_factory=list)
+    spans: dict[str, list[Span]] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    triggers: list[Trigger] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    aggregates: list[Aggregate] = field(default_factory=list)
+    default_country: str | None = None
+
+    def token_at(self, offset: int) -> int:
+        """The index of the token that contains (or starts after) `offset`."""
+        return max(bisect_right(self.offsets, offset) - 1, 0)
+
+    def span_of(self, match: Match, value: Any = None) -> Span:
+        first = self.token_at(match.start)
+        last = self.token_at(max(match.end - 1, match.start)) + 1
+        return Span(match.label, first, last, self.tokens[first].sentence, value)
+
+    def sentence_text(self, index: int) -> str:
+        sentence = self.sentences[index]
+        return self.text[sentence.start : sentence.end]
+
+    def spans_in(self, kind: str, sentence: int) -> list[Span]:
+        return [span for span in self.spans.get(kind, []) if span.sentence == sentence]
+
+    def words(self, first: int, last: int) -> list[str]:
+        return [token.norm for token in self.tokens[first:last]]

@@ -1,0 +1,80 @@
+"""Tokens, sentences and the matching string.
+
+Tokens are words (with inner hyphens, apostrophes and digit groups: "anti-war",
+"Serbia's", "1,500", "05.03.2024") or single punctuation marks. A sentence ends at a line
+break, or at . ! ? followed by a capital letter, a digit or a quote, unless the full stop
+belongs to an abbreviation or an initial ("E. Koposova").
+"""
+
+from __future__ import annotations
+
+import re
+
+from havenwatch.monitor.extract.model import Analysis, Sentence, Token
+from havenwatch.monitor.extract.normalize import normalize_word
+from havenwatch.monitor.extract.registry import Resources, component
+
+TOKEN = re.compile(r"\w+(?:[-'’]\w+|[.,]\d+)*|\S")
+SENTENCE_END = frozenset(".!?…")
+SENTENCE_START = re.compile(r"[\w\"«„“'(\[]")
+
+
+@component("sentences")
+def split_sentences(analysis: Analysis, resources: Resources) -> None:
+    """Fill `tokens` and `sentences` from the text."""
+    abbreviations = resources.lexicon("en").words("abbreviations")
+    tokens: list[Token] = []
+    sentences: list[Sentence] = []
+    first = 0
+    text = analysis.text
+    for found in TOKEN.finditer(text):
+        index = len(tokens)
+        if index > first and _breaks_before(text, tokens, found, abbreviations):
+            sentences.append(_sentence(len(sentences), tokens, first, index))
+            first = index
+        tokens.append(Token(index, found.group(), found.start(), found.end(), len(sentences)))
+    if len(tokens) > first:
+        sentences.append(_sentence(len(sentences), tokens, first, len(tokens)))
+    analysis.tokens = tokens
+    analysis.sentences = sentences
+
+
+def _breaks_before(
+    text: str, tokens: list[Token], found: re.Match[str], abbreviations: frozenset[str]
+) -> bool:
+    previous = tokens[-1]
+    if "\n" in text[previous.end : found.start()]:
+        return True
+    if previous.text not in SENTENCE_END or not SENTENCE_START.match(found.group()):
+        return False
+    if not (found.group()[0].isupper() or not found.group()[0].isalpha()):
+        return False
+    if len(tokens) < 2 or previous.text != ".":
+        return True
+    before = tokens[-2].text
+    return not (len(before) == 1 and before.isupper()) and before.lower() not in abbreviations
+
+
+def _sentence(index: int, tokens: list[Token], first: int, last: int) -> Sentence:
+    return Sentence(index, first, last, tokens[first].start, tokens[last - 1].end)
+
+
+@component("matching")
+def build_matching_string(analysis: Analysis, resources: Resources) -> None:
+    """Give each token its matching form and lay them out as one string for the lexicons."""
+    language = analysis.language or "en"
+    parts: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    previous_sentence = 0
+    for token in analysis.tokens:
+        token.norm = normalize_word(token.text, language)
+        if parts:
+            parts.append("\n" if token.sentence != previous_sentence else " ")
+            position += 1
+        offsets.append(position)
+        parts.append(token.norm)
+        position += len(token.norm)
+        previous_sentence = token.sentence
+    analysis.matching = "".join(parts)
+    analysis.offsets = offsets

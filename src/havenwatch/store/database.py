@@ -1,0 +1,178 @@
+"""The database: one engine, one write path, on SQLite or PostgreSQL.
+
+Every change goes through `Database.write(actor)`, which opens a transaction (on SQLite an
+immediate one, so writers queue instead of failing half-way), and gives the caller an
+`Unit` that appends audit entries to the hash-chained log inside that same transaction.
+A change and its audit entry are therefore committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from havenwatch.cases.errors import HavenwatchError
+from havenwatch.security.audit import GENESIS, entry_hash
+from havenwatch.security.crypto import Keyring
+from havenwatch.store.clock import utcnow
+from havenwatch.store.schema import audit_log
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "2",
+    "foreign_keys": "1",
+    "secure_delete": "1",
+}
+AUDIT_LOCK_ID = 7_318_004
+
+
+class DatabaseUnavailable(HavenwatchError):
+    """The database cannot be opened, or refuses the settings havenwatch needs."""
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever driver the URL names."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        for name, value in SQLITE_PRAGMAS.items():
+            cursor.execute(f"PRAGMA {name} = {value}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        writing = connection.get_execution_options().get("havenwatch_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def create_database_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+@dataclass
+class Unit:
+    """One write transaction: the connection plus the audit trail to append to."""
+
+    conn: Connection
+    actor: str
+    is_postgres: bool
+
+    def audit(
+        self,
+        action: str,
+        *,
+        target_type: str | None = None,
+        target_id: str | None = None,
+        case_id: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Append one entry to the hash chain, inside this transaction."""
+        if self.is_postgres:
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": AUDIT_LOCK_ID})
+        last = self.conn.execute(
+            select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+        ).first()
+        seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
+        clean_detail = json.loads(json.dumps(dict(detail or {}), default=str))
+        row = {
+            "seq": seq,
+            "at": utcnow(),
+            "actor": self.actor,
+            "action": action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "case_id": case_id,
+            "detail": clean_detail,
+            "prev_hash": prev_hash,
+        }
+        self.conn.execute(audit_log.insert().values(**row, hash=entry_hash(**row)))
+
+
+class Database:
+    """The engine for one havenwatch database, and the keys that open its sealed columns."""
+
+    def __init__(self, url: str, keyring: Keyring | None = None) -> None:
+        self.url = normalise_url(url)
+        self.keyring = keyring
+
+    @cached_property
+    def engine(self) -> Engine:
+        return create_database_engine(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.startswith("postgresql")
+
+    def require_keyring(self) -> Keyring:
+        if self.keyring is None:
+            raise HavenwatchError("this operation needs the data key (see --key-file)")
+        return self.keyring
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self, actor: str) -> Iterator[Unit]:
+        connection = self.engine.connect().execution_options(havenwatch_write=True)
+        with connection as conn, conn.begin():
+            yield Unit(conn, actor, self.is_postgres)
+
+    def check(self) -> None:
+        """Refuse to run on a damaged database or one without the durability settings."""
+        try:
+            with self.engine.connect() as conn:
+                if self.is_sqlite:
+                    self._check_sqlite(conn)
+                else:
+                    conn.execute(text("SELECT 1"))
+        except (OperationalError, DatabaseError) as error:
+            raise DatabaseUnavailable(f"cannot open the database: {_first_line(error)}") from None
+
+    def _check_sqlite(self, conn: Connection) -> None:
+        result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+        if result != "ok":
+            raise DatabaseUnavailable(
+                f"the database file is damaged ({result}); "
+                "restore a backup, havenwatch will not repair it"
+            )
+        for name, expected in SQLITE_PRAGMAS.items():
+            actual = str(conn.exec_driver_sql(f"PRAGMA {name}").scalar()).lower()
+            if actual != expected:
+                raise DatabaseUnavailable(f"SQLite refused PRAGMA {name}={expected} (got {actual})")
+
+    def dispose(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+
+def _first_line(error: Exception) -> str:
+    original = getattr(error, "orig", None) or error
+    return str(original).strip().splitlines()[0] if str(original).strip() else type(error).__name__

@@ -1,0 +1,49 @@
+"""Opening a havenwatch instance: data directory, key file and database together."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from havenwatch.cases.errors import HavenwatchError
+from havenwatch.security.crypto import generate_keyring, load_key_file, write_key_file
+from havenwatch.settings import Settings
+from havenwatch.store import migrate
+from havenwatch.store.database import Database
+
+
+class NotInitialised(HavenwatchError):
+    """The data directory or database has not been created yet."""
+
+
+def _private_directory(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
+def initialise(settings: Settings) -> Database:
+    """Create the data directory, the key file (if none) and the schema. Safe to re-run."""
+    if settings.key_file.is_relative_to(settings.data_dir):
+        raise HavenwatchError("the key file must live outside the data directory")
+    _private_directory(settings.data_dir)
+    _private_directory(settings.vault_dir)
+    if not settings.key_file.exists() and not os.environ.get("HAVENWATCH_DATA_KEY"):
+        write_key_file(
+            settings.key_file, generate_keyring(), os.environ.get("HAVENWATCH_KEY_PASSPHRASE")
+        )
+    db = Database(settings.database_url, load_key_file(settings.key_file))
+    migrate.upgrade(db)
+    db.check()
+    return db
+
+
+def open_database(settings: Settings, *, need_keys: bool = True) -> Database:
+    """Open an initialised instance; refuse a missing, outdated or damaged one."""
+    if settings.is_sqlite and not Path(settings.database_url.removeprefix("sqlite:///")).exists():
+        raise NotInitialised(f"no database in {settings.data_dir} (run `havenwatch init` first)")
+    keyring = load_key_file(settings.key_file) if need_keys else None
+    db = Database(settings.database_url, keyring)
+    db.check()
+    if not migrate.is_current(db):
+        raise NotInitialised("the database schema is out of date (run `havenwatch migrate`)")
+    return db

@@ -1,0 +1,305 @@
+"""Every table, in one place, as SQLAlchemy Core metadata.
+
+Identifying data is never stored in clear: `people.identity`, `cases.notes`, `events.notes`,
+`documents.filename` and `users.totp_secret` hold AES-GCM ciphertexts (see
+`havenwatch.security.crypto`). Names are found through `person_name_keys`, a keyed blind index.
+Alembic migrations in `store/migrations` must match this file (a test checks it).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Row,
+    String,
+    Table,
+    Text,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]  # a result row of any width
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+ID = String(32)
+Timestamp = DateTime()
+
+
+def id_column() -> Column[str]:
+    return Column("id", ID, primary_key=True)
+
+
+def created_column() -> Column[object]:
+    return Column("created_at", Timestamp, nullable=False)
+
+
+teams = Table(
+    "teams",
+    metadata,
+    id_column(),
+    Column("name", String(120), nullable=False, unique=True),
+    created_column(),
+)
+
+users = Table(
+    "users",
+    metadata,
+    id_column(),
+    Column("username", String(120), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("team_id", ID, ForeignKey("teams.id"), nullable=False),
+    Column("locale", String(10), nullable=False, default="en"),
+    Column("totp_secret", LargeBinary),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("last_seen_at", Timestamp),
+    Column("previous_visit_at", Timestamp),
+    created_column(),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("second_factor_done", Boolean, nullable=False, default=False),
+    Column("last_seen_at", Timestamp, nullable=False),
+    Column("expires_at", Timestamp, nullable=False),
+    Column("revoked_at", Timestamp),
+    created_column(),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    id_column(),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(120), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("last_used_at", Timestamp),
+    Column("revoked_at", Timestamp),
+    created_column(),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(64), nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+    Column("at", Timestamp, nullable=False),
+    Index("ix_login_attempts_subject_at", "subject", "at"),
+)
+
+people = Table(
+    "people",
+    metadata,
+    id_column(),
+    Column("pseudonym", String(200), nullable=False),
+    Column("team_id", ID, ForeignKey("teams.id"), nullable=False, index=True),
+    Column("nationality", String(2)),
+    Column("gender", String(10)),
+    Column("birth_year", Integer),
+    Column("family_affected_count", Integer, nullable=False, default=0),
+    Column("family_relation", String(200)),
+    Column("consent", String(20), nullable=False),
+    Column("risk_level", String(20), nullable=False),
+    Column("wrapped_key", LargeBinary),
+    Column("identity", LargeBinary),
+    Column("purged_at", Timestamp),
+    created_column(),
+    Column("updated_at", Timestamp, nullable=False),
+)
+
+person_name_keys = Table(
+    "person_name_keys",
+    metadata,
+    Column("person_id", ID, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("name_key", String(40), primary_key=True),
+    Index("ix_person_name_keys_name_key", "name_key"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    id_column(),
+    Column("person_id", ID, ForeignKey("people.id"), nullable=False, index=True),
+    Column("team_id", ID, ForeignKey("teams.id"), nullable=False, index=True),
+    Column("country", String(2), nullable=False),
+    Column("title", String(300), nullable=False, default=""),
+    Column("status", String(20), nullable=False),
+    Column("assigned_user_id", ID, ForeignKey("users.id")),
+    Column("opened_on", Date),
+    Column("closed_on", Date),
+    Column("notes", LargeBinary),
+    created_column(),
+    Column("updated_at", Timestamp, nullable=False),
+    Index("ix_cases_status_country", "status", "country"),
+)
+
+case_tags = Table(
+    "case_tags",
+    metadata,
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(80), primary_key=True),
+    Index("ix_case_tags_tag", "tag"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    id_column(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("type", String(40), nullable=False),
+    Column("date_text", String(40)),
+    Column("date_earliest", Date),
+    Column("date_latest", Date),
+    Column("date_precision", String(10)),
+    Column("origin_state_link", String(20), nullable=False, default="none"),
+    Column("served_on", Date),
+    Column("authority", String(40)),
+    Column("grounds", String(40)),
+    Column("deadline_days", Integer),
+    Column("outcome", String(20)),
+    Column("decision_code", String(60)),
+    Column("notes", LargeBinary),
+    created_column(),
+    Column("updated_at", Timestamp, nullable=False),
+    Index("ix_events_type_date", "type", "date_earliest"),
+    Index("ix_events_date_earliest", "date_earliest"),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    id_column(),
+    Column("url", Text),
+    Column("title", Text),
+    Column("publisher", String(200)),
+    Column("published_on", Date),
+    Column("language", String(8)),
+    Column("text", Text, nullable=False, default=""),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("simhash", BigInteger),
+    Column("story_id", ID, index=True),
+    created_column(),
+)
+
+event_sources = Table(
+    "event_sources",
+    metadata,
+    Column("event_id", ID, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("source_id", ID, ForeignKey("sources.id"), primary_key=True),
+    Column("role", String(20), nullable=False, default="reported"),
+    Index("ix_event_sources_source_id", "source_id"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    id_column(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("event_id", ID, ForeignKey("events.id", ondelete="SET NULL")),
+    Column("filename", LargeBinary, nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("vault_name", String(64), nullable=False, unique=True),
+    Column("metadata_stripped", Boolean, nullable=False, default=False),
+    created_column(),
+)
+
+ingest_queue = Table(
+    "ingest_queue",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("origin", Text, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(20), nullable=False, default="pending"),
+    Column("claimed_by", String(80)),
+    Column("claimed_at", Timestamp),
+    Column("error", Text),
+    created_column(),
+    Index("ix_ingest_queue_status", "status"),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    id_column(),
+    Column("fingerprint", String(64), nullable=False, unique=True),
+    Column("source_id", ID, ForeignKey("sources.id"), nullable=False, index=True),
+    Column("story_id", ID, index=True),
+    Column("event_type", String(40), nullable=False),
+    Column("subject_name", Text),
+    Column("country", String(2)),
+    Column("event_date", String(10)),
+    Column("evidence", Text, nullable=False),
+    Column("extraction", JSON, nullable=False),
+    Column("candidate_person_id", ID, ForeignKey("people.id", ondelete="SET NULL")),
+    Column("candidate_case_id", ID, ForeignKey("cases.id", ondelete="SET NULL")),
+    Column("match_score", Integer),
+    Column("match_reason", Text),
+    Column("team_id", ID, ForeignKey("teams.id")),
+    Column("status", String(20), nullable=False, default="new"),
+    Column("decided_by", ID, ForeignKey("users.id")),
+    Column("decided_at", Timestamp),
+    Column("decision_reason", Text),
+    Column("event_id", ID, ForeignKey("events.id", ondelete="SET NULL")),
+    created_column(),
+    Index("ix_leads_status_created", "status", "created_at"),
+)
+
+lead_sources = Table(
+    "lead_sources",
+    metadata,
+    Column("lead_id", ID, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("source_id", ID, ForeignKey("sources.id"), primary_key=True),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", Timestamp, nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("target_type", String(40)),
+    Column("target_id", ID),
+    Column("case_id", ID, index=True),
+    Column("detail", JSON, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    Index("ix_audit_log_actor", "actor"),
+)
+
+instance_settings = Table(
+    "instance_settings",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("value", JSON, nullable=False),
+)
+
+__all__ = [name for name, value in globals().items() if isinstance(value, Table)]
+__all__ += ["metadata"]
