@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,13 @@ POSTGRES_URL = os.environ.get("HAVENWATCH_TEST_POSTGRES_URL")
 NO_POSTGRES = "PostgreSQL tests need HAVENWATCH_TEST_POSTGRES_URL (CI sets it)"
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
-settings.register_profile("ci", deadline=None, max_examples=60, derandomize=True,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci",
+    deadline=None,
+    max_examples=60,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.register_profile("dev", deadline=None, max_examples=100)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
@@ -33,26 +38,46 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 @pytest.fixture(autouse=True)
 def _no_inherited_instance(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never touch an instance configured in the developer's environment."""
-    for name in ("HAVENWATCH_DATA_DIR", "HAVENWATCH_DATABASE_URL", "HAVENWATCH_KEY_FILE",
-                 "HAVENWATCH_DATA_KEY", "HAVENWATCH_KEY_PASSPHRASE"):
+    for name in (
+        "HAVENWATCH_DATA_DIR",
+        "HAVENWATCH_DATABASE_URL",
+        "HAVENWATCH_KEY_FILE",
+        "HAVENWATCH_DATA_KEY",
+        "HAVENWATCH_KEY_PASSPHRASE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test."""
+def new_postgres_url() -> Iterator[Callable[[], str]]:
+    """A factory of fresh, empty PostgreSQL databases, all dropped after the test."""
     if not POSTGRES_URL:
         pytest.skip(NO_POSTGRES)
     admin = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    name = f"hw_test_{secrets.token_hex(6)}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(normalise_url(POSTGRES_URL)).set(database=name).render_as_string(hide_password=False)
-    finally:
+    created: list[str] = []
+
+    def create() -> str:
+        name = f"hw_test_{secrets.token_hex(6)}"
         with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return (
+            make_url(normalise_url(str(POSTGRES_URL)))
+            .set(database=name)
+            .render_as_string(hide_password=False)
+        )
+
+    yield create
+    with admin.connect() as conn:
+        for name in created:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(new_postgres_url: Callable[[], str]) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    return new_postgres_url()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -16,11 +16,15 @@ from havenwatch import __version__
 from havenwatch.settings import resolve_settings
 
 BUILTIN_COMMAND_MODULES = (
+    "havenwatch.commands.legal",
     "havenwatch.commands.admin",
     "havenwatch.commands.cases",
     "havenwatch.commands.interchange",
     "havenwatch.commands.app",
     "havenwatch.commands.evaluate",
+    "havenwatch.commands.audit",
+    "havenwatch.commands.reports",
+    "havenwatch.commands.monitor",
 )
 
 

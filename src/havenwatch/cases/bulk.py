@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 from havenwatch.cases.case_files import case_row
 from havenwatch.cases.demo import DemoFile
 from havenwatch.cases.events import event_row
+from havenwatch.cases.model import Source
 from havenwatch.cases.people import person_row
+from havenwatch.cases.search import add_entries, search_rows
 from havenwatch.cases.sources import content_hash
 from havenwatch.cases.teams import ensure_team
 from havenwatch.security.crypto import Keyring
@@ -39,9 +41,7 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 def _rows(
     keyring: Keyring, files: list[DemoFile], team_ids: dict[str, str]
 ) -> dict[str, list[dict[str, Any]]]:
-    tables: dict[str, list[dict[str, Any]]] = {
-        name: [] for name in ("people", "keys", "cases", "tags", "events", "sources", "links")
-    }
+    tables = empty_tables()
     for item in files:
         row, keys = person_row(keyring, item.person, team_ids[item.person.team])
         tables["people"].append(row)
@@ -57,20 +57,7 @@ def _rows(
             event.case_id = item.case.id or ""
             tables["events"].append(event_row(keyring, event, row["wrapped_key"]))
         for source in item.sources:
-            source.id, source.content_hash = new_id(), content_hash(source)
-            tables["sources"].append(
-                {
-                    "id": source.id,
-                    "url": source.url,
-                    "title": source.title,
-                    "publisher": source.publisher,
-                    "published_on": source.published_on,
-                    "language": source.language,
-                    "text": source.text,
-                    "content_hash": source.content_hash,
-                    "created_at": utcnow(),
-                }
-            )
+            tables["sources"].append(source_row(source))
             if item.events:
                 tables["links"].append(
                     {"event_id": item.events[0].id, "source_id": source.id, "role": "reported"}
@@ -78,7 +65,34 @@ def _rows(
     return tables
 
 
-def _insert(unit: Unit, tables: dict[str, list[dict[str, Any]]]) -> None:
+Tables = dict[str, list[dict[str, Any]]]
+TABLE_NAMES = ("people", "keys", "cases", "tags", "events", "sources", "links")
+
+
+def empty_tables() -> Tables:
+    """Rows waiting to be inserted, by destination."""
+    return {name: [] for name in TABLE_NAMES}
+
+
+def source_row(source: Source) -> dict[str, Any]:
+    """A new source's row; assigns its id and content hash."""
+    source.id, source.content_hash = source.id or new_id(), content_hash(source)
+    source.created_at = source.created_at or utcnow()
+    return {
+        "id": source.id,
+        "url": source.url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "published_on": source.published_on,
+        "language": source.language,
+        "text": source.text,
+        "content_hash": source.content_hash,
+        "created_at": source.created_at,
+    }
+
+
+def insert_tables(unit: Unit, tables: Tables) -> None:
+    """Insert every waiting row with one statement per table, and index them for search."""
     targets = [
         ("people", people),
         ("keys", person_name_keys),
@@ -91,6 +105,7 @@ def _insert(unit: Unit, tables: dict[str, list[dict[str, Any]]]) -> None:
     for name, table in targets:
         if tables[name]:
             unit.conn.execute(table.insert(), tables[name])
+    add_entries(unit.conn, search_rows(tables))
 
 
 def load_files(
@@ -109,7 +124,7 @@ def load_files(
             for team in {f.person.team for f in batch} | {f.case.team for f in batch}:
                 team_ids[team] = team_ids.get(team) or ensure_team(unit, team)
             tables = _rows(keyring, batch, team_ids)
-            _insert(unit, tables)
+            insert_tables(unit, tables)
             unit.audit(
                 "demo.load",
                 detail={"people": len(tables["people"]), "events": len(tables["events"])},

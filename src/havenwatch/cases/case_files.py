@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Select, func, select
 
 from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.model import Case, validate_case
+from havenwatch.cases.search import index_case
 from havenwatch.cases.teams import ensure_team, team_names
 from havenwatch.security.crypto import Keyring
 from havenwatch.security.sealing import PersonKey
@@ -72,10 +73,11 @@ def case_row(
 def insert_case(unit: Unit, keyring: Keyring, case: Case) -> Case:
     person = _person_row(unit.conn, case.person_id)
     team_id = ensure_team(unit, case.team) if case.team else person.team_id
-    unit.conn.execute(cases.insert().values(**case_row(keyring, case, person.wrapped_key, team_id)))
+    unit.conn.execute(cases.insert(), case_row(keyring, case, person.wrapped_key, team_id))
     tags = sorted({tag.strip() for tag in case.tags if tag.strip()})
     if tags:
         unit.conn.execute(case_tags.insert(), [{"case_id": case.id, "tag": tag} for tag in tags])
+    index_case(unit.conn, case.id)
     unit.audit("case.create", target_type="case", target_id=case.id, case_id=case.id)
     return case
 

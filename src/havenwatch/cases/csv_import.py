@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -18,10 +18,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from havenwatch.cases.case_files import insert_case
+from havenwatch.cases.bulk import Tables, empty_tables, insert_tables, source_row
+from havenwatch.cases.case_files import case_row
 from havenwatch.cases.dates import FuzzyDate, parse_day, parse_fuzzy
 from havenwatch.cases.errors import HavenwatchError, ValidationError
-from havenwatch.cases.events import insert_event
+from havenwatch.cases.events import event_row
 from havenwatch.cases.model import (
     Case,
     Event,
@@ -31,12 +32,12 @@ from havenwatch.cases.model import (
     check_country,
     validate_event,
 )
-from havenwatch.cases.people import insert_person
-from havenwatch.cases.sources import insert_source
+from havenwatch.cases.people import person_row
+from havenwatch.cases.sources import content_hash
 from havenwatch.cases.teams import ensure_team
 from havenwatch.security.crypto import Keyring
 from havenwatch.store.database import Database, Unit
-from havenwatch.store.schema import cases, people
+from havenwatch.store.schema import cases, people, sources
 
 REQUIRED = ("person", "event_type")
 MAX_BYTES = 50 * 1024 * 1024
@@ -198,7 +199,7 @@ def parse_csv(
     except csv.Error:
         dialect = csv.excel
     try:
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        reader = csv.DictReader(io.StringIO(text), dialect=dialect, strict=True)
         headers = list(reader.fieldnames or [])
         columns = column_map(path, headers, mapping or {})
         rows = []
@@ -229,10 +230,7 @@ def import_csv_rows(
         unit = Unit(conn, actor, db.is_postgres)
         try:
             _write_rows(unit, keyring, rows, team, summary)
-            unit.audit(
-                "import.csv",
-                detail={"origin": origin, "rows": summary.rows, "events": summary.events},
-            )
+            unit.audit("import.csv", detail={"origin": origin, **asdict(summary)})
         except BaseException:
             transaction.rollback()
             raise
@@ -243,61 +241,89 @@ def import_csv_rows(
     return summary
 
 
+@dataclass
+class _Known:
+    """What the database already holds for this team, so rows extend it instead of duplicating."""
+
+    people: dict[str, tuple[str, bytes | None]]
+    open_cases: dict[tuple[str, str], str]
+    sources: dict[str, str]
+
+
+def _known(unit: Unit, team_id: str, rows: list[EventRow]) -> _Known:
+    team_people = unit.conn.execute(
+        select(people.c.pseudonym, people.c.id, people.c.wrapped_key).where(
+            people.c.team_id == team_id
+        )
+    )
+    open_cases = unit.conn.execute(
+        select(cases.c.person_id, cases.c.country, cases.c.id)
+        .join(people, people.c.id == cases.c.person_id)
+        .where(people.c.team_id == team_id, cases.c.status == "open")
+    )
+    digests = sorted({content_hash(Source(url=row.source_url)) for row in rows if row.source_url})
+    known_sources: dict[str, str] = {}
+    for start in range(0, len(digests), 500):
+        chunk = digests[start : start + 500]
+        query = select(sources.c.content_hash, sources.c.id).where(
+            sources.c.content_hash.in_(chunk)
+        )
+        known_sources.update({r.content_hash: r.id for r in unit.conn.execute(query)})
+    return _Known(
+        people={r.pseudonym: (r.id, r.wrapped_key) for r in team_people},
+        open_cases={(r.person_id, r.country): r.id for r in open_cases},
+        sources=known_sources,
+    )
+
+
 def _write_rows(
     unit: Unit, keyring: Keyring, rows: list[EventRow], team: str, summary: ImportSummary
 ) -> None:
+    """Build every new row in memory, then insert them table by table."""
     team_id = ensure_team(unit, team)
-    person_ids: dict[str, str] = {}
-    case_ids: dict[tuple[str, str], str] = {}
+    known = _known(unit, team_id, rows)
+    tables = empty_tables()
     for row in rows:
-        person_id = person_ids.get(row.person) or _person(
-            unit, keyring, row, team, team_id, summary
+        person_id, wrapped = known.people.get(row.person) or _new_person(
+            keyring, row, team, team_id, tables
         )
-        person_ids[row.person] = person_id
-        case_key = (person_id, row.country)
-        case_id = case_ids.get(case_key) or _case(
-            unit, keyring, person_id, row.country, team, summary
-        )
-        case_ids[case_key] = case_id
-        row.event.case_id = case_id
-        row.event.id = None
+        known.people[row.person] = (person_id, wrapped)
+        case_id = known.open_cases.get((person_id, row.country))
+        if case_id is None:
+            case = Case(person_id=person_id, country=row.country, team=team)
+            tables["cases"].append(case_row(keyring, case, wrapped, team_id))
+            case_id = known.open_cases[(person_id, row.country)] = str(case.id)
+        row.event.case_id, row.event.id = case_id, None
+        tables["events"].append(event_row(keyring, row.event, wrapped))
         if row.source_url:
-            source, created = insert_source(unit, Source(url=row.source_url))
-            summary.sources += int(created)
-            row.event.source_ids = [source.id] if source.id else []
-        insert_event(unit, keyring, row.event)
-        summary.events += 1
+            source_id = _source_id(row.source_url, known, tables)
+            tables["links"].append(
+                {"event_id": row.event.id, "source_id": source_id, "role": "reported"}
+            )
+    insert_tables(unit, tables)
+    summary.people, summary.cases = len(tables["people"]), len(tables["cases"])
+    summary.events, summary.sources = len(tables["events"]), len(tables["sources"])
 
 
-def _person(
-    unit: Unit, keyring: Keyring, row: EventRow, team: str, team_id: str, summary: ImportSummary
-) -> str:
-    existing = unit.conn.execute(
-        select(people.c.id).where(people.c.pseudonym == row.person, people.c.team_id == team_id)
-    ).scalar()
-    if existing:
-        return str(existing)
+def _new_person(
+    keyring: Keyring, row: EventRow, team: str, team_id: str, tables: Tables
+) -> tuple[str, bytes | None]:
     person = Person(
         pseudonym=row.person,
         identity=Identity(full_name=row.full_name),
         nationality=row.nationality,
         team=team,
     )
-    insert_person(unit, keyring, person)
-    summary.people += 1
-    return str(person.id)
+    person_record, keys = person_row(keyring, person, team_id)
+    tables["people"].append(person_record)
+    tables["keys"] += [{"person_id": person.id, "name_key": key} for key in keys]
+    return str(person.id), person_record["wrapped_key"]
 
 
-def _case(
-    unit: Unit, keyring: Keyring, person_id: str, country: str, team: str, summary: ImportSummary
-) -> str:
-    existing = unit.conn.execute(
-        select(cases.c.id).where(
-            cases.c.person_id == person_id, cases.c.country == country, cases.c.status == "open"
-        )
-    ).scalar()
-    if existing:
-        return str(existing)
-    case = insert_case(unit, keyring, Case(person_id=person_id, country=country, team=team))
-    summary.cases += 1
-    return str(case.id)
+def _source_id(url: str, known: _Known, tables: Tables) -> str:
+    source = Source(url=url)
+    digest = content_hash(source)
+    if digest not in known.sources:
+        tables["sources"].append(source_row(source))
+        known.sources[digest] = str(source.id)
+    return known.sources[digest]

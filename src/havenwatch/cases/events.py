@@ -10,6 +10,7 @@ from sqlalchemy import Connection, select
 from havenwatch.cases.dates import FuzzyDate
 from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.model import Event, validate_event
+from havenwatch.cases.search import index_event
 from havenwatch.security.crypto import Keyring
 from havenwatch.security.sealing import PersonKey
 from havenwatch.store.clock import utcnow
@@ -59,7 +60,7 @@ def event_row(keyring: Keyring, event: Event, wrapped_key: bytes | None) -> dict
 
 def insert_event(unit: Unit, keyring: Keyring, event: Event) -> Event:
     owner = case_key_row(unit.conn, event.case_id)
-    unit.conn.execute(events.insert().values(**event_row(keyring, event, owner.wrapped_key)))
+    unit.conn.execute(events.insert(), event_row(keyring, event, owner.wrapped_key))
     if event.source_ids:
         unit.conn.execute(
             event_sources.insert(),
@@ -68,6 +69,7 @@ def insert_event(unit: Unit, keyring: Keyring, event: Event) -> Event:
                 for sid in event.source_ids
             ],
         )
+    index_event(unit.conn, event.id)
     unit.audit(
         "event.create",
         target_type="event",
@@ -99,6 +101,7 @@ def update_event(db: Database, event: Event, actor: str) -> Event:
         )
         if found.rowcount == 0:
             raise NotFoundError(f"no event {event.id}")
+        index_event(unit.conn, event.id)
         unit.audit("event.update", target_type="event", target_id=event.id, case_id=event.case_id)
     return event
 

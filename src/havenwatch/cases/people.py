@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from havenwatch.cases.errors import NotFoundError
 from havenwatch.cases.model import Identity, Person, validate_person
+from havenwatch.cases.search import index_person
 from havenwatch.cases.teams import ensure_team, team_names
 from havenwatch.monitor.names import name_keys
 from havenwatch.security.crypto import Keyring
@@ -59,11 +60,12 @@ def person_row(keyring: Keyring, person: Person, team_id: str) -> tuple[dict[str
 def insert_person(unit: Unit, keyring: Keyring, person: Person) -> Person:
     team_id = ensure_team(unit, person.team)
     row, keys = person_row(keyring, person, team_id)
-    unit.conn.execute(people.insert().values(**row))
+    unit.conn.execute(people.insert(), row)
     if keys:
         unit.conn.execute(
             person_name_keys.insert(), [{"person_id": person.id, "name_key": key} for key in keys]
         )
+    index_person(unit.conn, person.id)
     unit.audit("person.create", target_type="person", target_id=person.id)
     return person
 
@@ -209,5 +211,6 @@ def update_person(db: Database, person: Person, actor: str) -> Person:
             unit.conn.execute(
                 person_name_keys.insert(), [{"person_id": person.id, "name_key": k} for k in keys]
             )
+        index_person(unit.conn, person.id)
         unit.audit("person.update", target_type="person", target_id=person.id)
     return person

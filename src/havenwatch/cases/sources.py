@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from havenwatch.cases.errors import NotFoundError
 from havenwatch.cases.model import Source, validate_source
+from havenwatch.cases.search import index_source
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.ids import new_id
@@ -64,6 +65,7 @@ def insert_source(unit: Unit, source: Source) -> tuple[Source, bool]:
             created_at=source.created_at,
         )
     )
+    index_source(unit.conn, source.id)
     unit.audit("source.create", target_type="source", target_id=source.id)
     return source, True
 

@@ -69,12 +69,12 @@ def extract_documents(
     from havenwatch.monitor.documents import Document, read_documents
     from havenwatch.monitor.extract import extract_text
 
-    paths = [documents_dir / Path(str(item["document"])).name for item in gold]
+    paths = [str(documents_dir / Path(str(item["document"])).name) for item in gold]
     results: list[dict[str, Any]] = []
     errors: list[str] = []
     for item in read_documents(paths):
         if not isinstance(item, Document):
-            errors.append(str(item))
+            errors.append(item.message)
             continue
         name = Path(str(item.id)).name
         results.append(extract_text(item.text, document=name, published=item.published))
@@ -160,7 +160,7 @@ def _scores_table(report: Report) -> Table:
     table = _new_counts_table(f"Scores over {report.documents} documents")
     _add_counts_row(table, "events", report.events)
     for language in sorted(report.events_by_language):
-        _add_counts_row(table, f"events [{language}]", report.events_by_language[language])
+        _add_counts_row(table, f"events ({language})", report.events_by_language[language])
     _add_counts_row(table, "aggregates", report.aggregates)
     _add_counts_row(table, "relevance", report.relevance.counts)
     table.caption = (

@@ -59,6 +59,10 @@ class NonWorkingDay:
     def certain(self) -> bool:
         return self.confidence != "U"
 
+    @property
+    def holiday_names(self) -> tuple[str, ...]:
+        return tuple(reason for reason in self.reasons if reason.lower() not in WEEKDAYS)
+
 
 def format_day(day: date, *, year: bool = True) -> str:
     """'Friday 18 April 2025', independent of the process locale."""
@@ -103,7 +107,9 @@ def holidays_in_year(spec: CalendarSpec, year: int) -> dict[date, tuple[Holiday,
 
 
 @lru_cache(maxsize=256)
-def _holidays_in_year(spec: CalendarSpec, year: int) -> tuple[tuple[date, tuple[Holiday, ...]], ...]:
+def _holidays_in_year(
+    spec: CalendarSpec, year: int
+) -> tuple[tuple[date, tuple[Holiday, ...]], ...]:
     found: dict[date, list[Holiday]] = {}
     for holiday in _base_holidays(spec, year) + _substitutes_landing_in(spec, year):
         found.setdefault(holiday.day, []).append(holiday)
@@ -113,7 +119,9 @@ def _holidays_in_year(spec: CalendarSpec, year: int) -> tuple[tuple[date, tuple[
 @lru_cache(maxsize=256)
 def _base_holidays(spec: CalendarSpec, year: int) -> tuple[Holiday, ...]:
     holidays = [
-        Holiday(date(year, fixed.month, day), fixed.name, fixed.kind, fixed.citation, fixed.confidence)
+        Holiday(
+            date(year, fixed.month, day), fixed.name, fixed.kind, fixed.citation, fixed.confidence
+        )
         for fixed in spec.fixed
         for day in fixed.days
         if _exists(year, fixed.month, day)

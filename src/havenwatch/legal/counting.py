@@ -74,7 +74,6 @@ def count_deadline(
     lines = [
         _counted_text(trigger, period, method, trigger_label),
         _end_text(end, clamped, method, spec, skipped, due),
-        *uncertain,
     ]
     return CountResult(
         trigger=trigger,
@@ -110,9 +109,7 @@ def _safe_due(end: date, skipped: tuple[NonWorkingDay, ...]) -> date:
     return end + timedelta(days=certain_run)
 
 
-def _counted_text(
-    trigger: date, period: Period, method: CountingMethod, trigger_label: str
-) -> str:
+def _counted_text(trigger: date, period: Period, method: CountingMethod, trigger_label: str) -> str:
     unit = UNIT_SINGULAR[period.unit] if period.length == 1 else period.unit
     first = "is not counted" if method.first_day == "next_day" else "counts as the first day"
     return (
@@ -131,21 +128,31 @@ def _end_text(
 ) -> str:
     month_end = " (the month has no such day: its last day counts)" if clamped else ""
     text = f"ends {format_day(end)}{month_end}"
+    if not method.roll_over:
+        note = method.no_roll_over_note or "the deadline does not move to a working day"
+        return f"{text}; no roll-over: {note}"
     end_reason = non_working_day(spec, method, end)
     if end_reason is None:
         return f"{text}, a working day"
     text = f"{text}, {_reasons(end_reason)}"
-    if not method.roll_over:
-        note = method.no_roll_over_note or "the deadline does not move to a working day"
-        return f"{text}; no roll-over: {note}"
-    following = [f"{_reasons(day)} {format_day(day.day, year=False)}" for day in skipped[1:]]
+    following = [_skipped_text(day) for day in skipped[1:]]
     then = f"; then {', '.join(following)}" if following else ""
     return f"{text}{then}; next working day {format_day(due)}"
 
 
 def _reasons(day: NonWorkingDay) -> str:
+    """Holiday names, or 'a weekly rest day' when the weekday is the only reason."""
     marker = "" if day.certain else " [U]"
-    return " / ".join(day.reasons) + marker
+    holidays = day.holiday_names
+    return (", ".join(holidays) if holidays else "a weekly rest day") + marker
+
+
+def _skipped_text(day: NonWorkingDay) -> str:
+    text = format_day(day.day, year=False)
+    marker = "" if day.certain else " [U]"
+    return (
+        f"{text} ({', '.join(day.holiday_names)}){marker}" if day.holiday_names else text + marker
+    )
 
 
 def _uncertainties(

@@ -134,9 +134,8 @@ def compute_deadlines(
 
 def decision_rule(rules: Jurisdiction, code: str) -> DecisionRule:
     if code not in rules.decisions:
-        raise DeadlineInputError(
-            f"unknown decision '{code}' for {rules.code}; valid: {', '.join(sorted(rules.decisions))}"
-        )
+        valid = ", ".join(sorted(rules.decisions))
+        raise DeadlineInputError(f"unknown decision '{code}' for {rules.code}; valid: {valid}")
     return rules.decisions[code]
 
 
@@ -178,9 +177,7 @@ def _step_rules(
 ) -> tuple[StepRule, ...]:
     own = rule.procedures[procedure].steps if procedure is not None else ()
     return tuple(
-        step
-        for step in (*own, *rule.steps)
-        if step.when == "always" or departure_days is not None
+        step for step in (*own, *rule.steps) if step.when == "always" or departure_days is not None
     )
 
 
@@ -250,7 +247,9 @@ def _explanation(inputs: _Inputs, step: StepRule, counted: CountResult | None) -
     if counted is not None:
         return counted.explanation
     if step.length_from_decision and inputs.departure_days is None:
-        return "the period is set in the decision itself and was not given: read it off the decision"
+        return (
+            "the period is set in the decision itself and was not given: read it off the decision"
+        )
     if _has_period(step) and step.runs_from == "adoption":
         return "runs from the adoption of the decision, whose date was not given"
     return step.note or "no fixed deadline"
@@ -280,7 +279,9 @@ def _suspensive_text(step: StepRule, suspensive: bool | None) -> str:
     if suspensive is None:
         head = "not applicable"
     elif step.suspensive == "yes_unless_departure_set":
-        head = "yes (no departure deadline set)" if suspensive else "no: a departure deadline was set"
+        head = (
+            "yes (no departure deadline set)" if suspensive else "no: a departure deadline was set"
+        )
     else:
         head = "yes" if suspensive else "no"
     return f"{head}; {step.suspensive_note}" if step.suspensive_note else head
@@ -290,7 +291,9 @@ def _if_missed_text(rules: Jurisdiction, step: StepRule) -> str:
     if step.if_missed is None:
         return ""
     missed = rules.missed[step.if_missed]
-    label = rules.remedies[missed.remedy].label if missed.remedy in rules.remedies else missed.remedy
+    label = (
+        rules.remedies[missed.remedy].label if missed.remedy in rules.remedies else missed.remedy
+    )
     text = f"{label} to {missed.body} within {_period_text(missed.period)} from {missed.runs_from}"
     if missed.cap is not None:
         text += f", at the latest {_period_text(missed.cap)} after the missed deadline"
@@ -318,7 +321,8 @@ def _warnings(
         found.append(
             PlanWarning(
                 "verify_with_counsel",
-                "verify with counsel before relying on: " + ", ".join(doubtful)
+                "verify with counsel before relying on: "
+                + ", ".join(doubtful)
                 + " (uncertain law, marked [U])",
             )
         )
@@ -333,13 +337,17 @@ def _departure_warnings(
         if not rule.length_from_decision:
             continue
         if step.due is None and rule.required:
-            found.append(PlanWarning("departure_missing", f"{step.remedy_label}: {step.explanation}"))
+            found.append(
+                PlanWarning("departure_missing", f"{step.remedy_label}: {step.explanation}")
+            )
         days = inputs.departure_days
         if days is not None and not _within(days, rule.min_days, rule.max_days):
             found.append(PlanWarning("departure_range", _range_text(days, rule)))
     departure = next((s.due for s in steps if s.kind == "obligation" and s.due), None)
     if departure is not None:
-        unsuspended = [s.remedy_label for s in steps if s.kind == "filing" and s.suspensive is False]
+        unsuspended = [
+            s.remedy_label for s in steps if s.kind == "filing" and s.suspensive is False
+        ]
         if unsuspended:
             found.append(_postponement_warning(inputs.rules, departure, unsuspended))
     return found
@@ -350,7 +358,9 @@ def _within(days: int, low: int | None, high: int | None) -> bool:
 
 
 def _range_text(days: int, rule: StepRule) -> str:
-    bounds = f"{rule.min_days or 0}-{rule.max_days}" if rule.max_days else f"at least {rule.min_days}"
+    bounds = (
+        f"{rule.min_days or 0}-{rule.max_days}" if rule.max_days else f"at least {rule.min_days}"
+    )
     return (
         f"a departure period of {days} days is outside the usual {bounds} days ({rule.citation}): "
         "check the decision and whether the exception it relies on applies"
@@ -361,11 +371,11 @@ def _postponement_warning(
     rules: Jurisdiction, departure_due: date, unsuspended: list[str]
 ) -> PlanWarning:
     remedy = rules.remedies.get("postponement_request")
-    ask = f"{remedy.label} ({remedy.citation})" if remedy else "a postponement of removal"
+    ask = f"{remedy.label} ({remedy.citation})" if remedy else "a request to postpone removal"
     return PlanWarning(
         "departure_not_suspended",
         f"the departure deadline ({format_day(departure_due)}) runs while "
-        f"{', '.join(unsuspended)} does not suspend it: ask for {ask} now",
+        f"{', '.join(unsuspended)} does not suspend it; file now: {ask}",
     )
 
 
@@ -380,7 +390,7 @@ def _removal_warnings(inputs: _Inputs, steps: tuple[DeadlineStep, ...]) -> list[
         PlanWarning(
             "removal_imminent",
             "removal can be enforced while these remedies run: if removal to the persecuting "
-            f"state is imminent, file {ask} at once",
+            f"state is imminent, file at once: {ask}",
         )
     ]
 

@@ -437,7 +437,9 @@ def _parse_steps(table: _Table, remedies: Mapping[str, Any]) -> tuple[StepRule, 
         if remedy not in remedies:
             known = ", ".join(sorted(remedies))
             raise table.error(f"unknown remedy '{remedy}'; valid: {known}")
-        defaults = {key: remedies[remedy][key] for key in STEP_DEFAULT_KEYS if key in remedies[remedy]}
+        defaults = {
+            key: remedies[remedy][key] for key in STEP_DEFAULT_KEYS if key in remedies[remedy]
+        }
         steps.append(_parse_step(table.child({**defaults, **raw}, f"remedy '{remedy}'")))
     return tuple(steps)
 

@@ -8,6 +8,12 @@ data key makes every copy of their data unreadable: that is how a purge reaches 
 
 Ciphertexts carry associated data naming where they belong (table, column, row), so a
 ciphertext copied into another row fails to decrypt instead of silently moving a secret.
+
+A wrapped data key only dies with the key-encryption key that wrapped it: a backup made before
+a purge still holds the purged person's wrapped key. That is why a purge also rotates the
+key-encryption key (`havenwatch.security.rotation`): only once the previous key file is gone
+do older backups stop opening. Values sealed directly under the key-encryption key (such as
+`users.totp_secret`) are re-sealed by the rotation too.
 """
 
 from __future__ import annotations
@@ -158,6 +164,21 @@ def write_key_file(path: Path, keyring: Keyring, passphrase: str | None = None) 
     os.replace(temporary, path)
 
 
+def key_id_of(blob: bytes) -> str:
+    """The id of the key file that wrapped a data key or sealed a secret."""
+    return blob.split(b":", 1)[0].decode(errors="replace")
+
+
+def check_key_file_private(path: Path) -> None:
+    """Refuse a key file that other accounts on the machine could read or replace."""
+    mode = path.stat().st_mode
+    if mode & 0o077:
+        raise KeyFileError(
+            f"the key file {path} is readable or writable by other accounts "
+            f"(mode {mode & 0o777:o}); run `chmod 600` on it"
+        )
+
+
 def load_key_file(path: Path, passphrase: str | None = None) -> Keyring:
     """Read the key from HAVENWATCH_DATA_KEY if set, else from the key file."""
     inline = os.environ.get("HAVENWATCH_DATA_KEY")
@@ -166,4 +187,5 @@ def load_key_file(path: Path, passphrase: str | None = None) -> Keyring:
         return keyring_from_json(inline, passphrase)
     if not path.exists():
         raise KeyFileError(f"no key file at {path} (run `havenwatch init`)")
+    check_key_file_private(path)
     return keyring_from_json(path.read_text(), passphrase)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from datetime import date
 from typing import Any
@@ -77,3 +79,11 @@ class PersonKey:
         if self._key is None:
             raise ValueError("this person's data key was destroyed")
         return unseal(self._key, blob, label)
+
+    def fingerprint(self, digest: bytes, label: str) -> str:
+        """A keyed form of a content hash, safe to store: without this person's key nobody can
+        test whether a file they already hold (a decision they issued, a photo) is in the vault.
+        """
+        if self._key is None:
+            raise ValueError("this person's data key was destroyed")
+        return hmac.new(self._key, label.encode() + b"|" + digest, hashlib.sha256).hexdigest()

@@ -78,6 +78,7 @@ class Unit:
     conn: Connection
     actor: str
     is_postgres: bool
+    _tail: tuple[int, str] | None = None
 
     def audit(
         self,
@@ -89,12 +90,7 @@ class Unit:
         detail: Mapping[str, Any] | None = None,
     ) -> None:
         """Append one entry to the hash chain, inside this transaction."""
-        if self.is_postgres:
-            self.conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": AUDIT_LOCK_ID})
-        last = self.conn.execute(
-            select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
-        ).first()
-        seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
+        seq, prev_hash = self._chain_tail()
         clean_detail = json.loads(json.dumps(dict(detail or {}), default=str))
         row = {
             "seq": seq,
@@ -107,7 +103,24 @@ class Unit:
             "detail": clean_detail,
             "prev_hash": prev_hash,
         }
-        self.conn.execute(audit_log.insert().values(**row, hash=entry_hash(**row)))
+        row["hash"] = entry_hash(**row)
+        self.conn.execute(audit_log.insert(), row)
+        self._tail = (seq + 1, row["hash"])
+
+    def _chain_tail(self) -> tuple[int, str]:
+        """The next sequence number and the hash to chain to, read once per transaction.
+
+        The first read takes the lock that serialises audit appends (the transaction itself on
+        SQLite, an advisory lock on PostgreSQL), so the tail cannot move under us afterwards.
+        """
+        if self._tail is not None:
+            return self._tail
+        if self.is_postgres:
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": AUDIT_LOCK_ID})
+        last = self.conn.execute(
+            select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+        ).first()
+        return (last.seq + 1, last.hash) if last else (1, GENESIS)
 
 
 class Database:

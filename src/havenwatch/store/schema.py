@@ -200,9 +200,18 @@ sources = Table(
     Column("language", String(8)),
     Column("text", Text, nullable=False, default=""),
     Column("content_hash", String(64), nullable=False, unique=True),
-    Column("simhash", BigInteger),
+    Column("minhash", LargeBinary),
     Column("story_id", ID, index=True),
     created_column(),
+)
+
+# Banded MinHash buckets (see `havenwatch.monitor.dedup`): sources sharing a bucket are
+# candidate near-duplicates, found by index instead of by comparing every stored report.
+story_buckets = Table(
+    "story_buckets",
+    metadata,
+    Column("bucket", BigInteger, primary_key=True, autoincrement=False),
+    Column("source_id", ID, ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
 )
 
 event_sources = Table(
@@ -263,7 +272,7 @@ leads = Table(
     Column("match_reason", Text),
     Column("team_id", ID, ForeignKey("teams.id")),
     Column("status", String(20), nullable=False, default="new"),
-    Column("decided_by", ID, ForeignKey("users.id")),
+    Column("decided_by", String(120)),
     Column("decided_at", Timestamp),
     Column("decision_reason", Text),
     Column("event_id", ID, ForeignKey("events.id", ondelete="SET NULL")),
@@ -292,6 +301,7 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
     Index("ix_audit_log_actor", "actor"),
+    Index("ix_audit_log_action", "action"),
 )
 
 instance_settings = Table(
@@ -299,6 +309,18 @@ instance_settings = Table(
     metadata,
     Column("key", String(80), primary_key=True),
     Column("value", JSON, nullable=False),
+)
+
+search_entries = Table(
+    "search_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),
+    Column("ref_id", ID, nullable=False),
+    Column("team_id", ID),
+    Column("body", Text, nullable=False),
+    Index("ix_search_entries_kind_ref_id", "kind", "ref_id", unique=True),
+    Index("ix_search_entries_team_id", "team_id"),
 )
 
 __all__ = [name for name, value in globals().items() if isinstance(value, Table)]

@@ -144,9 +144,10 @@ class Analysis:
         """The index of the token that contains (or starts after) `offset`."""
         return max(bisect_right(self.offsets, offset) - 1, 0)
 
-    def span_of(self, match: Match, value: Any = None) -> Span:
-        first = self.token_at(match.start)
-        last = self.token_at(max(match.end - 1, match.start)) + 1
+    def span_of(self, match: Match, value: Any = None, base: int = 0) -> Span:
+        """The tokens a match covers; `base` is where the matched window starts."""
+        first = self.token_at(base + match.start)
+        last = self.token_at(base + max(match.end - 1, match.start)) + 1
         return Span(match.label, first, last, self.tokens[first].sentence, value)
 
     def sentence_text(self, index: int) -> str:
@@ -155,6 +156,15 @@ class Analysis:
 
     def spans_in(self, kind: str, sentence: int) -> list[Span]:
         return [span for span in self.spans.get(kind, []) if span.sentence == sentence]
+
+    def window(self, first: int, last: int, sentence: int) -> str:
+        """The matching string of tokens `first`..`last` (exclusive), clipped to a sentence."""
+        bounds = self.sentences[sentence]
+        first, last = max(first, bounds.first), min(last, bounds.last)
+        if first >= last:
+            return ""
+        end = self.tokens[last - 1]
+        return self.matching[self.offsets[first] : self.offsets[last - 1] + len(end.norm)]
 
     def words(self, first: int, last: int) -> list[str]:
         return [token.norm for token in self.tokens[first:last]]

@@ -6,8 +6,8 @@ sequence of words separated by spaces, with a few operators (documented for lexi
 authors in docs/lexicons.md):
 
 - `*` inside a word: any continuation of the word ("expel*", "протер*"),
-- `~` as a word: a gap of up to four words, never across a comma or a sentence,
-- `#` as a word: a number written in digits,
+- `~` as a word: a gap of up to four words (`~2`: up to two), never across a comma,
+- `#` in a word: a number written in digits ("#", "#-year-old"),
 - `( | )`, `?` and `[ ]`: regular-expression alternation, optional parts and classes.
 
 Many patterns are compiled into one alternation with a named group per pattern, so a
@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 WORD_CHARS = r"[^ \n]"
-GAP = r"(?: [^ \n,;:()]+){0,4}"
+GAP = r"(?: [^ \n,;:()]+){0,%d}"
+DEFAULT_GAP = 4
+GAP_WORD = re.compile(r"~(\d?)")
 NUMBER = r"\d+(?:[.,]\d+)*"
 PASSTHROUGH = set("()|?[]")
 OPEN = r"(?<![^ \n])"
@@ -32,8 +34,9 @@ def compile_pattern(pattern: str, normalize: Callable[[str], str]) -> str:
     """The regular expression (without boundaries) for one lexicon pattern."""
     regex = ""
     for index, word in enumerate(normalize(pattern.strip()).split()):
-        if word == "~":
-            regex += GAP
+        gap = GAP_WORD.fullmatch(word)
+        if gap:
+            regex += GAP % int(gap.group(1) or DEFAULT_GAP)
             continue
         if index:
             regex += " "
@@ -46,7 +49,9 @@ def _word_regex(word: str) -> str:
         return NUMBER
     out = []
     for char in word:
-        if char == "*":
+        if char == "#":
+            out.append(r"\d+")
+        elif char == "*":
             out.append(WORD_CHARS + "*")
         elif char == "(":
             out.append("(?:")

@@ -1,0 +1,5 @@
+"""`python -m havenwatch` runs the command line."""
+
+from havenwatch.cli import main
+
+main()

@@ -1,0 +1,209 @@
+"""Full-text search over what may be searched, and the index that serves it.
+
+`search_entries` holds one row per person, case, event and source with the text that may be
+found: a person's pseudonym (never their identity), a case's title, country and tags, an
+event's type, authority, grounds and decision code (never its notes), a source's title,
+publisher and text. SQLite searches it through FTS5 (`unicode61 remove_diacritics 2`),
+PostgreSQL through `to_tsvector('simple', body)` and a GIN index (migration 0003_search).
+
+Every write path that creates or changes one of those records calls the matching `index_*`
+function in the same transaction, so the index never lags behind the data. Real names are
+never in this index: they are found through the keyed blind index (`find_people_by_name`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Integer, column, select, text, true
+
+from havenwatch.store.database import Database
+from havenwatch.store.schema import case_tags, cases, events, people, search_entries, sources
+
+KINDS = ("person", "case", "event", "source")
+MAX_TERMS = 8
+TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def _words(value: str | None) -> str:
+    return (value or "").replace("_", " ")
+
+
+def person_body(pseudonym: str) -> str:
+    return pseudonym
+
+
+def case_body(title: str | None, country: str, tags: Iterable[str]) -> str:
+    return " ".join([title or "", country, " ".join(tags)])
+
+
+def event_body(row: Mapping[str, Any]) -> str:
+    parts = (row.get("type"), row.get("authority"), row.get("grounds"), row.get("decision_code"))
+    return " ".join(_words(part) for part in parts)
+
+
+def source_body(title: str | None, publisher: str | None, body_text: str | None) -> str:
+    return " ".join([title or "", publisher or "", body_text or ""])
+
+
+def add_entries(conn: Connection, entries: list[dict[str, Any]]) -> None:
+    """Index records that are new (bulk loads); each entry has kind, ref_id, team_id, body."""
+    if entries:
+        conn.execute(search_entries.insert(), entries)
+
+
+def replace_entry(conn: Connection, kind: str, ref_id: str, team_id: str | None, body: str) -> None:
+    conn.execute(
+        search_entries.delete().where(
+            search_entries.c.kind == kind, search_entries.c.ref_id == ref_id
+        )
+    )
+    add_entries(conn, [{"kind": kind, "ref_id": ref_id, "team_id": team_id, "body": body}])
+
+
+def index_person(conn: Connection, person_id: str) -> None:
+    row = conn.execute(
+        select(people.c.team_id, people.c.pseudonym).where(people.c.id == person_id)
+    ).first()
+    if row is not None:
+        replace_entry(conn, "person", person_id, row.team_id, person_body(row.pseudonym))
+
+
+def index_case(conn: Connection, case_id: str) -> None:
+    row = conn.execute(
+        select(cases.c.team_id, cases.c.title, cases.c.country).where(cases.c.id == case_id)
+    ).first()
+    if row is not None:
+        tags = conn.execute(select(case_tags.c.tag).where(case_tags.c.case_id == case_id))
+        body = case_body(row.title, row.country, sorted(tag for (tag,) in tags))
+        replace_entry(conn, "case", case_id, row.team_id, body)
+
+
+def index_event(conn: Connection, event_id: str) -> None:
+    row = conn.execute(
+        select(events, cases.c.team_id)
+        .join(cases, cases.c.id == events.c.case_id)
+        .where(events.c.id == event_id)
+    ).first()
+    if row is not None:
+        replace_entry(conn, "event", event_id, row.team_id, event_body(row._mapping))
+
+
+def index_source(conn: Connection, source_id: str) -> None:
+    row = conn.execute(select(sources).where(sources.c.id == source_id)).first()
+    if row is not None:
+        body = source_body(row.title, row.publisher, row.text)
+        replace_entry(conn, "source", source_id, None, body)
+
+
+def search_rows(tables: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Index entries for rows about to be bulk-inserted (people, cases, tags, events, sources)."""
+    tags: dict[str, list[str]] = {}
+    for tag in tables.get("tags", []):
+        tags.setdefault(tag["case_id"], []).append(tag["tag"])
+    case_teams = {row["id"]: row["team_id"] for row in tables.get("cases", [])}
+    entries = [
+        {
+            "kind": "person",
+            "ref_id": row["id"],
+            "team_id": row["team_id"],
+            "body": person_body(row["pseudonym"]),
+        }
+        for row in tables.get("people", [])
+    ]
+    entries += [
+        {
+            "kind": "case",
+            "ref_id": row["id"],
+            "team_id": row["team_id"],
+            "body": case_body(row["title"], row["country"], sorted(tags.get(row["id"], []))),
+        }
+        for row in tables.get("cases", [])
+    ]
+    entries += [
+        {
+            "kind": "event",
+            "ref_id": row["id"],
+            "team_id": case_teams.get(row["case_id"]),
+            "body": event_body(row),
+        }
+        for row in tables.get("events", [])
+    ]
+    entries += [
+        {
+            "kind": "source",
+            "ref_id": row["id"],
+            "team_id": None,
+            "body": source_body(row["title"], row["publisher"], row["text"]),
+        }
+        for row in tables.get("sources", [])
+    ]
+    return entries
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a user's query, lower-cased; punctuation and operators are dropped."""
+    return [term.lower() for term in TOKEN.findall(query)][:MAX_TERMS]
+
+
+def _match_clause(db: Database, terms: list[str]) -> ColumnElement[bool]:
+    """Entries whose body holds every term as a word prefix."""
+    if db.is_postgres:
+        tsquery = " & ".join(f"{term}:*" for term in terms)
+        condition = text(
+            "to_tsvector('simple', search_entries.body) @@ to_tsquery('simple', :q)"
+        ).bindparams(q=tsquery)
+        return condition  # type: ignore[return-value]
+    fts = " ".join(f'"{term}"*' for term in terms)
+    matching = (
+        text("SELECT rowid AS rid FROM search_fts WHERE search_fts MATCH :q")
+        .bindparams(q=fts)
+        .columns(column("rid", Integer))
+        .subquery()
+    )
+    return search_entries.c.id.in_(select(matching.c.rid))
+
+
+def search(
+    db: Database,
+    query: str,
+    *,
+    kinds: Collection[str] = KINDS,
+    team_ids: Collection[str] | None = None,
+    source_visible: ColumnElement[bool] | None = None,
+    limit: int = 20,
+) -> dict[str, list[str]]:
+    """Ids of matching records per kind, newest first, limited to what the caller may see.
+
+    `team_ids` narrows people, cases and events; `source_visible` is a condition on
+    `sources.c.id` saying which sources the caller may see (None: all of them).
+    """
+    terms = query_terms(query)
+    found: dict[str, list[str]] = {kind: [] for kind in kinds}
+    if not terms:
+        return found
+    match = _match_clause(db, terms)
+    with db.read() as conn:
+        for kind in kinds:
+            statement = (
+                select(search_entries.c.ref_id)
+                .where(search_entries.c.kind == kind, match, _scope(kind, team_ids, source_visible))
+                .order_by(search_entries.c.id.desc())
+                .limit(limit)
+            )
+            found[kind] = [ref_id for (ref_id,) in conn.execute(statement)]
+    return found
+
+
+def _scope(
+    kind: str, team_ids: Collection[str] | None, source_visible: ColumnElement[bool] | None
+) -> ColumnElement[bool]:
+    if kind == "source":
+        if source_visible is None:
+            return true()
+        return search_entries.c.ref_id.in_(select(sources.c.id).where(source_visible))
+    if team_ids is None:
+        return true()
+    return search_entries.c.team_id.in_(list(team_ids))

@@ -1,0 +1,113 @@
+"""Counted statements about several people: "at least a dozen Russian activists ...".
+
+A count (digits, number words, "a dozen", "десяток", "desetak") followed within a few
+words by a noun for people ("activists", "россиян", "aktivista") is an aggregate when the
+sentence states an incident: an asserted or generic trigger, or a cue such as "similar
+issues". Counts of protesters, signatories or entries never qualify, because those nouns
+are not in the lexicon's `group_nouns`; ordinals never qualify, because they are not counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from havenwatch.monitor.extract.events import GENERIC
+from havenwatch.monitor.extract.lexicon import Lexicon
+from havenwatch.monitor.extract.model import Aggregate, Analysis, Span
+from havenwatch.monitor.extract.registry import Resources, component
+
+DIGITS = re.compile(r"\d{1,3}(?:[.,  ]\d{3})+|\d+")
+QUALIFIER_REACH = 3
+MINIMUM_COUNT = 2
+
+
+@component("aggregates")
+def find_aggregates(analysis: Analysis, resources: Resources) -> None:
+    lexicon = resources.lexicon(analysis.language)
+    generic_types = sorted({t.type for t in analysis.triggers if t.blocked == GENERIC})
+    all_types = sorted({t.type for t in analysis.triggers if t.blocked in (None, GENERIC)})
+    aggregates: list[Aggregate] = []
+    for count_span in _counts(analysis, lexicon):
+        group = _group_after(analysis, lexicon, count_span)
+        if group is None:
+            continue
+        types = _incident_types(analysis, lexicon, count_span.sentence)
+        if types is None:
+            continue
+        count, qualifier = count_span.value
+        qualifier = _qualifier(analysis, lexicon, count_span) or qualifier
+        aggregate = Aggregate(
+            types or generic_types or all_types,
+            count,
+            qualifier,
+            count_span.sentence,
+            nationality=_nationality(analysis, count_span, group),
+            country=analysis.default_country,
+        )
+        if aggregate.types and not any(_same(aggregate, other) for other in aggregates):
+            aggregates.append(aggregate)
+    analysis.aggregates = aggregates
+
+
+def _counts(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
+    spans = [
+        analysis.span_of(match, _count_label(match.label))
+        for match in lexicon.patterns("numbers.counts").finditer(analysis.matching)
+    ]
+    covered = {index for span in spans for index in range(span.first, span.last)}
+    words = {lexicon.normalize(word): value for word, value in lexicon.section("numbers.words").items()}
+    for token in analysis.tokens:
+        if token.index in covered:
+            continue
+        value = _number(token.norm, words)
+        if value is not None and value >= MINIMUM_COUNT:
+            spans.append(Span("count", token.index, token.index + 1, token.sentence, (value, "exact")))
+    return sorted(spans, key=lambda span: span.first)
+
+
+def _count_label(label: str) -> tuple[int, str]:
+    count, _, qualifier = label.partition("/")
+    return int(count), qualifier or "exact"
+
+
+def _number(word: str, words: dict[str, int]) -> int | None:
+    if DIGITS.fullmatch(word):
+        return int(re.sub(r"\D", "", word))
+    return words.get(word)
+
+
+def _group_after(analysis: Analysis, lexicon: Lexicon, count: Span) -> Span | None:
+    reach = int(lexicon.section("numbers.max_gap") or QUALIFIER_REACH)
+    window = analysis.window(count.last, count.last + reach + 1, count.sentence)
+    match = lexicon.patterns("numbers.group_nouns").first(window)
+    if match is None:
+        return None
+    return analysis.span_of(match, base=analysis.offsets[count.last])
+
+
+def _incident_types(analysis: Analysis, lexicon: Lexicon, sentence: int) -> list[str] | None:
+    """Types stated in the sentence; [] when only a cue says so; None when nothing does."""
+    stated = sorted(
+        {t.type for t in analysis.triggers if t.sentence == sentence and t.blocked in (None, GENERIC)}
+    )
+    if stated:
+        return stated
+    text = analysis.window(analysis.sentences[sentence].first, analysis.sentences[sentence].last, sentence)
+    return [] if lexicon.patterns("cues.similar_incidents").first(text) else None
+
+
+def _qualifier(analysis: Analysis, lexicon: Lexicon, count: Span) -> str | None:
+    window = analysis.window(count.first - QUALIFIER_REACH, count.first, count.sentence)
+    found = [m for m in lexicon.patterns("numbers.qualifiers").finditer(window) if m.end == len(window)]
+    return found[-1].label if found else None
+
+
+def _nationality(analysis: Analysis, count: Span, group: Span) -> str | None:
+    for span in analysis.spans_in("nationality", count.sentence):
+        if count.last <= span.first < group.last:
+            return str(span.value)
+    return None
+
+
+def _same(first: Aggregate, second: Aggregate) -> bool:
+    return (first.count, first.qualifier) == (second.count, second.qualifier)

@@ -1,0 +1,137 @@
+"""What an event's fields are read from: places, authorities, grounds and deadlines.
+
+Each component leaves labelled spans on the analysis; `events` picks the ones that belong
+to each event. Places are tagged with their role: a destination ("deported to Russia")
+or a citizenship ("a citizen of Russia") never names the state that took a measure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from havenwatch.monitor.extract.lexicon import Lexicon
+from havenwatch.monitor.extract.model import Analysis, Span
+from havenwatch.monitor.extract.registry import Resources, component
+
+LEADING_NUMBER = re.compile(r"(\d+)")
+DESTINATION = "destination"
+CITIZENSHIP = "citizenship"
+LOCATION = "location"
+DEADLINE_CUE_WINDOW = 6
+APPEAL_CUE_WINDOW = 4
+HOURS_PER_DAY = 24
+PREPOSITION_WINDOW = 3
+
+
+@component("places")
+def find_places(analysis: Analysis, resources: Resources) -> None:
+    """Add `place` spans (value: ISO country code, role) and the document's default country."""
+    lexicon = resources.lexicon(analysis.language)
+    spans = [
+        _tag_role(analysis, lexicon, analysis.span_of(match))
+        for path in ("places.countries", "places.cities")
+        for match in lexicon.patterns(path).finditer(analysis.matching)
+    ]
+    spans += _state_adjectives(analysis, lexicon)
+    analysis.spans["place"] = sorted(spans, key=lambda span: span.first)
+    analysis.default_country = _default_country(spans)
+
+
+def _tag_role(analysis: Analysis, lexicon: Lexicon, span: Span) -> Span:
+    before = analysis.window(span.first - PREPOSITION_WINDOW, span.first, span.sentence)
+    role = LOCATION
+    if _ends_with(before, lexicon, "places.destination"):
+        role = DESTINATION if _destination_form(analysis, lexicon, span) else LOCATION
+    elif _ends_with(before, lexicon, "people.citizen_of"):
+        role = CITIZENSHIP
+    return Span("place", span.first, span.last, span.sentence, (span.label, role))
+
+
+def _ends_with(text: str, lexicon: Lexicon, path: str) -> bool:
+    return any(match.end == len(text) for match in lexicon.patterns(path).finditer(text))
+
+
+def _destination_form(analysis: Analysis, lexicon: Lexicon, span: Span) -> bool:
+    """Russian and Serbian mark a destination by the accusative ("в Россию", "u Rusiju")."""
+    endings = lexicon.section("places.destination_endings")
+    if not endings:
+        return True
+    word = analysis.tokens[span.last - 1].norm
+    return any(word.endswith(ending) for ending in endings)
+
+
+def _state_adjectives(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
+    """ "Serbian police", "российские власти": a nationality adjective naming a state."""
+    state_nouns = lexicon.words("places.state_nouns")
+    spans = []
+    for match in lexicon.patterns("nationalities").finditer(analysis.matching):
+        span = analysis.span_of(match)
+        if span.last < len(analysis.tokens) and analysis.tokens[span.last].norm in state_nouns:
+            spans.append(Span("place", span.first, span.last, span.sentence, (span.label, LOCATION)))
+    return spans
+
+
+def _default_country(spans: list[Span]) -> str | None:
+    counts = Counter(span.value[0] for span in spans if span.value[1] == LOCATION)
+    if not counts:
+        return None
+    best = max(counts.values())
+    leaders = sorted(code for code, count in counts.items() if count == best)
+    return "RS" if "RS" in leaders else leaders[0]
+
+
+@component("authorities")
+def find_authorities(analysis: Analysis, resources: Resources) -> None:
+    _labelled_spans(analysis, resources.lexicon(analysis.language), "authorities", "authority")
+
+
+@component("grounds")
+def find_grounds(analysis: Analysis, resources: Resources) -> None:
+    _labelled_spans(analysis, resources.lexicon(analysis.language), "grounds", "grounds")
+
+
+def _labelled_spans(analysis: Analysis, lexicon: Lexicon, path: str, kind: str) -> None:
+    analysis.spans[kind] = [
+        analysis.span_of(match, match.label)
+        for match in lexicon.patterns(path).finditer(analysis.matching)
+    ]
+
+
+@component("deadlines")
+def find_deadlines(analysis: Analysis, resources: Resources) -> None:
+    """Add `deadline` spans (value: days) for time limits to leave, not to appeal."""
+    lexicon = resources.lexicon(analysis.language)
+    numbers = {lexicon.normalize(word): value for word, value in lexicon.section("numbers.words").items()}
+    spans = []
+    for match in lexicon.patterns("deadlines.units").finditer(analysis.matching):
+        span = analysis.span_of(match)
+        amount = _amount(analysis, span, numbers)
+        if amount is None or not _is_leave_deadline(analysis, lexicon, span):
+            continue
+        days = math.ceil(amount / HOURS_PER_DAY) if match.label == "hours" else amount * int(match.label)
+        spans.append(Span("deadline", span.first, span.last, span.sentence, days))
+    analysis.spans["deadline"] = spans
+
+
+def _amount(analysis: Analysis, span: Span, numbers: dict[str, int]) -> int | None:
+    inner = LEADING_NUMBER.match(analysis.tokens[span.first].norm)
+    if inner:
+        return int(inner.group(1))
+    if span.first == 0:
+        return None
+    before = analysis.tokens[span.first - 1].norm
+    if before.isdigit():
+        return int(before)
+    return numbers.get(before)
+
+
+def _is_leave_deadline(analysis: Analysis, lexicon: Lexicon, span: Span) -> bool:
+    near = analysis.window(span.first - APPEAL_CUE_WINDOW, span.last + APPEAL_CUE_WINDOW, span.sentence)
+    if lexicon.patterns("deadlines.appeal_cues").first(near):
+        return False
+    around = analysis.window(
+        span.first - DEADLINE_CUE_WINDOW, span.last + DEADLINE_CUE_WINDOW, span.sentence
+    )
+    return lexicon.patterns("deadlines.leave_cues").first(around) is not None

@@ -1,0 +1,48 @@
+"""Apply the annotation conventions that span several triggers.
+
+- Being held at the border and not admitted is part of the entry ban, not a detention.
+- Leaving one's own country (fleeing Russia) is not a `departure` caused by a measure.
+- An event mentioned several times is one event: same person, same type, compatible dates.
+- A measure against someone the text calls a security threat has national-security grounds.
+"""
+
+from __future__ import annotations
+
+from havenwatch.monitor.extract.model import Analysis, Event
+from havenwatch.monitor.extract.registry import Resources, component
+
+
+@component("consolidate")
+def consolidate_events(analysis: Analysis, resources: Resources) -> None:
+    grounded = set(resources.setting("types_with_grounds", []))
+    nationality = {entity.id: entity.nationality for entity in analysis.entities}
+    banned = {(event.entity, event.sentence) for event in analysis.events if event.type == "entry_ban"}
+    kept: list[Event] = []
+    for event in analysis.events:
+        if event.type == "detention" and (event.entity, event.sentence) in banned:
+            continue
+        if event.type == "departure" and event.country == nationality.get(event.entity):
+            continue
+        duplicate = next((other for other in kept if _same_event(other, event)), None)
+        if duplicate is None:
+            kept.append(event)
+        else:
+            _fill_gaps(duplicate, event)
+    designated = {event.entity for event in kept if event.type == "security_designation"}
+    for event in kept:
+        if event.grounds is None and event.entity in designated and event.type in grounded:
+            event.grounds = "national_security"
+    analysis.events = kept
+
+
+def _same_event(first: Event, second: Event) -> bool:
+    if (first.type, first.entity, first.country) != (second.type, second.entity, second.country):
+        return False
+    return first.date is None or second.date is None or first.date == second.date
+
+
+def _fill_gaps(kept: Event, other: Event) -> None:
+    kept.authority = kept.authority or other.authority
+    kept.grounds = kept.grounds or other.grounds
+    kept.date = kept.date or other.date
+    kept.deadline_days = kept.deadline_days if kept.deadline_days is not None else other.deadline_days

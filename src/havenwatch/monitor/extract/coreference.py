@@ -1,0 +1,96 @@
+"""Who each mention refers to: the same name in any form, pronouns, definite descriptions.
+
+Names join the most recent entity whose name they match across scripts, spellings and
+case endings (`names_match`: "Koposovoj" is "Elena Koposova"). A pronoun or a definite
+description ("the woman", "активистка") refers back to the most recent compatible
+entity; an indefinite description ("a 54-year-old Russian woman") introduces one.
+Everything a mention says (nationality, age, gender) is pooled on its entity.
+"""
+
+from __future__ import annotations
+
+from havenwatch.monitor.extract.model import Analysis, Entity, Mention
+from havenwatch.monitor.extract.name_forms import name_gender
+from havenwatch.monitor.extract.registry import Resources, component
+from havenwatch.monitor.names import names_match
+
+PRONOUN_REACH = 3
+DESCRIPTION_REACH = 6
+
+
+@component("coreference")
+def resolve_coreference(analysis: Analysis, resources: Resources) -> None:
+    recent: list[tuple[int, Entity]] = []
+    for mention in analysis.mentions:
+        if mention.plural:
+            continue
+        entity = _resolve(analysis, mention, recent)
+        if entity is None:
+            continue
+        mention.entity = entity.id
+        _pool(entity, mention)
+        recent = [(sentence, other) for sentence, other in recent if other.id != entity.id]
+        recent.append((mention.sentence, entity))
+
+
+def _resolve(
+    analysis: Analysis, mention: Mention, recent: list[tuple[int, Entity]]
+) -> Entity | None:
+    if mention.kind == "name":
+        mention.gender = mention.gender or name_gender(mention.text, analysis.language)
+        return _named(analysis, mention, recent)
+    if mention.kind == "pronoun":
+        return _antecedent(mention, recent, PRONOUN_REACH)
+    if mention.definite:
+        found = _antecedent(mention, recent, DESCRIPTION_REACH)
+        if found is not None:
+            return found
+    return _new_entity(analysis)
+
+
+def _named(analysis: Analysis, mention: Mention, recent: list[tuple[int, Entity]]) -> Entity:
+    for _, entity in reversed(recent):
+        if any(names_match(mention.text, name) for name in entity.names):
+            if len(mention.text.split()) > len(entity.names[0].split()):
+                entity.names.insert(0, mention.text)
+            else:
+                entity.names.append(mention.text)
+            return entity
+    entity = _new_entity(analysis)
+    entity.names.append(mention.text)
+    return entity
+
+
+def _antecedent(
+    mention: Mention, recent: list[tuple[int, Entity]], reach: int
+) -> Entity | None:
+    for sentence, entity in reversed(recent):
+        if mention.sentence - sentence > reach:
+            break
+        if entity.role in ("lawyer", "official"):
+            continue
+        if _compatible(mention, entity):
+            return entity
+    return None
+
+
+def _compatible(mention: Mention, entity: Entity) -> bool:
+    if mention.gender and entity.gender and mention.gender != entity.gender:
+        return False
+    return not (
+        mention.nationality and entity.nationality and mention.nationality != entity.nationality
+    )
+
+
+def _new_entity(analysis: Analysis) -> Entity:
+    entity = Entity(len(analysis.entities))
+    analysis.entities.append(entity)
+    return entity
+
+
+def _pool(entity: Entity, mention: Mention) -> None:
+    entity.gender = entity.gender or mention.gender
+    entity.nationality = entity.nationality or mention.nationality
+    entity.age = entity.age or mention.age
+    if entity.role is None and mention.kind in ("name", "description"):
+        entity.role = mention.role

@@ -1,0 +1,183 @@
+"""Date expressions, resolved against the publication date where they are relative.
+
+Finds "5 March 2024", "March 5", "5. marta 2024.", "5 марта", "05.03.2024", "in March",
+"в 2023 году", weekdays ("on Tuesday", "во вторник", "u utorak") and relative words
+("yesterday", "last month"). A day and month without a year take the publication year, one
+year earlier when that would put them after publication ("December 7" in a January
+article). Without a publication date, anything that needs one resolves to nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from havenwatch.monitor.extract.lexicon import Lexicon
+from havenwatch.monitor.extract.model import Analysis, Span
+from havenwatch.monitor.extract.registry import Resources, component
+
+DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th|-?го|-?ого)?")
+YEAR = re.compile(r"(19[5-9]\d|20\d\d)")
+NUMERIC_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\.?|((?:19|20)\d\d)-(\d{2})-(\d{2})")
+SKIPPABLE = frozenset({".", ",", "of", "the"})
+YEAR_LOOKAHEAD = 3
+WEEKDAY_NEAR_DATE = 4
+
+
+@component("dates")
+def find_dates(analysis: Analysis, resources: Resources) -> None:
+    """Add `date` spans whose value is an ISO date string (or None when unresolvable)."""
+    lexicon = resources.lexicon(analysis.language)
+    spans = _month_dates(analysis, lexicon) + _numeric_dates(analysis)
+    taken = {index for span in spans for index in range(span.first, span.last)}
+    spans += _years(analysis, lexicon, taken)
+    spans += _weekdays(analysis, lexicon, spans)
+    spans += _relative(analysis, lexicon)
+    analysis.spans["date"] = sorted(spans, key=lambda span: span.first)
+
+
+def _month_dates(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
+    spans = []
+    for match in lexicon.patterns("calendar.months").finditer(analysis.matching):
+        month_span = analysis.span_of(match)
+        month = int(match.label)
+        day, first = _day_before(analysis, month_span.first)
+        last = month_span.last
+        if day is None:
+            day, last = _day_after(analysis, month_span.last)
+        year, last = _year_after(analysis, last)
+        if day is None and year is None and not _written_as_month(analysis, month_span.first):
+            continue
+        value = _resolve(analysis.published, year, month, day)
+        spans.append(Span("date", first, last, month_span.sentence, value))
+    return spans
+
+
+def _written_as_month(analysis: Analysis, index: int) -> bool:
+    """English capitalises month names and Russian and Serbian do not ("may", "Maja")."""
+    capitalised = analysis.tokens[index].text[0].isupper()
+    return capitalised if analysis.language == "en" else not capitalised
+
+
+def _day_before(analysis: Analysis, index: int) -> tuple[int | None, int]:
+    position = index - 1
+    while position >= 0 and analysis.tokens[position].norm in SKIPPABLE:
+        position -= 1
+    if position < 0 or index - position > YEAR_LOOKAHEAD:
+        return None, index
+    day = _day(analysis.tokens[position].norm)
+    return (day, position) if day else (None, index)
+
+
+def _day_after(analysis: Analysis, index: int) -> tuple[int | None, int]:
+    if index < len(analysis.tokens):
+        day = _day(analysis.tokens[index].norm)
+        if day:
+            return day, index + 1
+    return None, index
+
+
+def _day(word: str) -> int | None:
+    found = DAY.fullmatch(word)
+    if not found:
+        return None
+    value = int(found.group(1))
+    return value if 1 <= value <= 31 else None
+
+
+def _year_after(analysis: Analysis, index: int) -> tuple[int | None, int]:
+    for position in range(index, min(index + YEAR_LOOKAHEAD, len(analysis.tokens))):
+        word = analysis.tokens[position].norm
+        if YEAR.fullmatch(word):
+            return int(word), position + 1
+        if word not in SKIPPABLE:
+            break
+    return None, index
+
+
+def _resolve(published: date | None, year: int | None, month: int, day: int | None) -> str | None:
+    if year is None:
+        if published is None:
+            return None
+        year = published.year
+        if (month, day or 1) > (published.month, published.day):
+            year -= 1
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return f"{year:04d}-{month:02d}"
+
+
+def _numeric_dates(analysis: Analysis) -> list[Span]:
+    spans = []
+    for token in analysis.tokens:
+        found = NUMERIC_DATE.fullmatch(token.text)
+        if not found:
+            continue
+        if found.group(1):
+            day, month, year = int(found.group(1)), int(found.group(2)), int(found.group(3))
+        else:
+            year, month, day = int(found.group(4)), int(found.group(5)), int(found.group(6))
+        if 1 <= month <= 12:
+            value = _resolve(None, year, month, day)
+            spans.append(Span("date", token.index, token.index + 1, token.sentence, value))
+    return spans
+
+
+def _years(analysis: Analysis, lexicon: Lexicon, taken: set[int]) -> list[Span]:
+    context = lexicon.words("calendar.year_context")
+    after = lexicon.words("calendar.year_after")
+    spans = []
+    tokens = analysis.tokens
+    for token in tokens:
+        if token.index in taken or not YEAR.fullmatch(token.norm):
+            continue
+        before = tokens[token.index - 1].norm if token.index else ""
+        following = tokens[token.index + 1].norm if token.index + 1 < len(tokens) else ""
+        if before in context or following in after:
+            spans.append(Span("date", token.index, token.index + 1, token.sentence, token.norm))
+    return spans
+
+
+def _weekdays(analysis: Analysis, lexicon: Lexicon, dated: list[Span]) -> list[Span]:
+    spans = []
+    for match in lexicon.patterns("calendar.weekdays").finditer(analysis.matching):
+        span = analysis.span_of(match)
+        if any(abs(other.first - span.first) <= WEEKDAY_NEAR_DATE for other in dated):
+            continue
+        value = None
+        if analysis.published is not None:
+            back = (analysis.published.weekday() - int(match.label)) % 7
+            value = (analysis.published - timedelta(days=back)).isoformat()
+        spans.append(Span("date", span.first, span.last, span.sentence, value))
+    return spans
+
+
+def _relative(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
+    spans = []
+    for match in lexicon.patterns("calendar.relative").finditer(analysis.matching):
+        span = analysis.span_of(match)
+        value = _relative_value(match.label, analysis.published)
+        spans.append(Span("date", span.first, span.last, span.sentence, value))
+    return spans
+
+
+def _relative_value(label: str, published: date | None) -> str | None:
+    if published is None:
+        return None
+    if label == "today":
+        return published.isoformat()
+    if label == "yesterday":
+        return (published - timedelta(days=1)).isoformat()
+    if label == "this_month":
+        return f"{published.year:04d}-{published.month:02d}"
+    if label == "last_month":
+        previous = published.replace(day=1) - timedelta(days=1)
+        return f"{previous.year:04d}-{previous.month:02d}"
+    if label == "this_year":
+        return f"{published.year:04d}"
+    if label == "last_year":
+        return f"{published.year - 1:04d}"
+    return None

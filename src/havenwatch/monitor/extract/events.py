@@ -1,0 +1,130 @@
+"""From triggers to events: who each one happened to, and its fields.
+
+The subject of a trigger is, in order of preference: a mention inside the trigger
+("refused her entry"), the object right after it ("detained Petrov"), the nearest mention
+before it in the sentence (a relative only when nobody else is there), the nearest after
+it, and, in a sentence that mentions nobody, the person the previous sentences were
+about (Russian and Serbian drop subject pronouns: "Uhapšena je u utorak"). A plural
+subject ("activists", "some", "they") makes the trigger a generic statement.
+"""
+
+from __future__ import annotations
+
+from havenwatch.monitor.extract.attributes import LOCATION
+from havenwatch.monitor.extract.model import Analysis, Event, Mention, Span, Trigger
+from havenwatch.monitor.extract.negation import clause_start
+from havenwatch.monitor.extract.registry import Resources, component
+
+GENERIC = "generic"
+OBJECT_REACH = 2
+FOCUS_REACH = 2
+EXCLUDED_ROLES = ("lawyer", "official")
+
+
+@component("events")
+def assemble_events(analysis: Analysis, resources: Resources) -> None:
+    lexicon = resources.lexicon(analysis.language)
+    grounded = set(resources.setting("types_with_grounds", []))
+    events = []
+    for trigger in analysis.triggers:
+        if trigger.blocked:
+            continue
+        subject = _subject(analysis, trigger)
+        if subject is None or subject.plural or subject.entity is None:
+            trigger.blocked = GENERIC
+            continue
+        event = Event(trigger.type, subject.entity, trigger.sentence, trigger)
+        event.country = _country(analysis, trigger, clause_start(analysis, lexicon, trigger.first))
+        event.authority = _authority(analysis, trigger)
+        event.grounds = _grounds(analysis, trigger) if trigger.type in grounded else None
+        event.date = _nearest_value(analysis.spans_in("date", trigger.sentence), trigger)
+        if trigger.type == "expulsion_order":
+            event.deadline_days = _nearest_value(analysis.spans_in("deadline", trigger.sentence), trigger)
+        events.append(event)
+    analysis.events = events
+
+
+def _subject(analysis: Analysis, trigger: Trigger) -> Mention | None:
+    mentions = [
+        mention
+        for mention in analysis.mentions
+        if mention.sentence == trigger.sentence and mention.role not in EXCLUDED_ROLES
+    ]
+    inside = [m for m in mentions if trigger.first <= m.first < trigger.last]
+    if inside:
+        return inside[0]
+    after = [m for m in mentions if trigger.last <= m.first <= trigger.last + OBJECT_REACH]
+    if after and not _break_between(analysis, trigger.last, after[0].first):
+        return after[0]
+    before = [m for m in mentions if m.last <= trigger.first]
+    if before:
+        direct = [m for m in before if m.role != "relative"] or before
+        return direct[-1]
+    following = [m for m in mentions if m.first >= trigger.last]
+    if following:
+        return following[0]
+    if any(m.sentence == trigger.sentence for m in analysis.mentions):
+        return None
+    return _focus(analysis, trigger.sentence)
+
+
+def _break_between(analysis: Analysis, first: int, last: int) -> bool:
+    return any(token.text in ",;:()" for token in analysis.tokens[first:last])
+
+
+def _focus(analysis: Analysis, sentence: int) -> Mention | None:
+    earlier = [
+        mention
+        for mention in analysis.mentions
+        if sentence - FOCUS_REACH <= mention.sentence < sentence
+        and mention.role not in EXCLUDED_ROLES
+    ]
+    if not earlier:
+        return None
+    last = earlier[-1]
+    return None if last.plural else last
+
+
+def _country(analysis: Analysis, trigger: Trigger, clause: int) -> str | None:
+    places = [
+        span
+        for span in analysis.spans_in("place", trigger.sentence)
+        if span.value[1] == LOCATION and span.first >= clause
+    ]
+    if trigger.type == "extradition_request":
+        foreign = [span for span in places if span.value[0] != analysis.default_country]
+        if foreign:
+            return str(_nearest(foreign, trigger).value[0])
+    nearest = _nearest(places, trigger) if places else None
+    return str(nearest.value[0]) if nearest else analysis.default_country
+
+
+def _authority(analysis: Analysis, trigger: Trigger) -> str | None:
+    spans = analysis.spans_in("authority", trigger.sentence)
+    if trigger.type == "appeal":
+        spans = [span for span in spans if span.first >= trigger.last and span.value == "court"]
+    return _nearest_value(spans, trigger)
+
+
+def _grounds(analysis: Analysis, trigger: Trigger) -> str | None:
+    found = _nearest_value(analysis.spans_in("grounds", trigger.sentence), trigger)
+    if found is None and trigger.type == "security_designation":
+        return "national_security"
+    return found
+
+
+def _nearest(spans: list[Span], trigger: Trigger) -> Span:
+    return min(spans, key=lambda span: _distance(span, trigger))
+
+
+def _nearest_value(spans: list[Span], trigger: Trigger) -> object:
+    valued = [span for span in spans if span.value is not None]
+    return _nearest(valued, trigger).value if valued else None
+
+
+def _distance(span: Span, trigger: Trigger) -> int:
+    if span.last <= trigger.first:
+        return trigger.first - span.last
+    if span.first >= trigger.last:
+        return span.first - trigger.last
+    return 0

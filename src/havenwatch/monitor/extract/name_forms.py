@@ -1,0 +1,119 @@
+"""Personal names: gender from first names and surnames, and the nominative form.
+
+Russian names are put in the nominative with pymorphy3 (one `MorphAnalyzer` per
+process: creating it is slow and grows memory); Serbian ones with the case endings in
+the common lexicon, guided by gender ("Eleni Koposovoj" -> "Elena Koposova").
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from typing import Any
+
+from havenwatch.monitor.extract.lexicon import lexicon
+from havenwatch.monitor.names import fold_name, strip_name_ending
+
+FEMALE = "female"
+MALE = "male"
+
+
+@cache
+def morph() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@cache
+def _first_names() -> dict[str, str]:
+    names = lexicon("en").section("first_names")
+    genders: dict[str, str] = {}
+    for gender in (MALE, FEMALE):
+        for name in names.get(gender, []):
+            genders[fold_name(name)] = gender
+    return genders
+
+
+@cache
+def _first_name_stems() -> dict[str, str]:
+    return {strip_name_ending(folded): gender for folded, gender in _first_names().items()}
+
+
+def is_first_name(word: str) -> bool:
+    folded = fold_name(word)
+    return folded in _first_names() or strip_name_ending(folded) in _first_name_stems()
+
+
+def name_gender(name: str, language: str | None) -> str | None:
+    """The gender a name implies: its first name, else its surname's ending."""
+    tokens = name.split()
+    if not tokens:
+        return None
+    if language == "ru":
+        gender = _russian_gender(tokens[0])
+        if gender:
+            return gender
+    folded = fold_name(tokens[0])
+    gender = _first_names().get(folded) or _first_name_stems().get(strip_name_ending(folded))
+    if gender and len(tokens) > 1:
+        return gender
+    return surname_gender(tokens[-1]) or gender
+
+
+def surname_gender(word: str) -> str | None:
+    endings = lexicon("en").section("surnames")
+    lowered = word.lower()
+    for gender, key in ((FEMALE, "female_endings"), (MALE, "male_endings")):
+        if any(lowered.endswith(ending) for ending in endings.get(key, [])):
+            return gender
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _russian_gender(word: str) -> str | None:
+    for parse in morph().parse(word):
+        if "Name" in parse.tag and parse.tag.gender in ("masc", "femn"):
+            return MALE if parse.tag.gender == "masc" else FEMALE
+    return None
+
+
+def nominative(name: str, language: str | None, gender: str | None) -> str:
+    """The name in the nominative case, as the contract reports it."""
+    if language == "ru":
+        return " ".join(_russian_nominative(token, gender) for token in name.split())
+    if language == "sr":
+        return " ".join(_serbian_nominative(token, gender) for token in name.split())
+    return name
+
+
+@lru_cache(maxsize=4096)
+def _russian_nominative(word: str, gender: str | None) -> str:
+    if not any("а" <= letter.lower() <= "я" for letter in word):
+        return word
+    wanted = {"femn": FEMALE, "masc": MALE}
+    candidates = [
+        parse
+        for parse in morph().parse(word)
+        if parse.tag.POS == "NOUN" and ("Name" in parse.tag or "Surn" in parse.tag or "anim" in parse.tag)
+    ]
+    if gender:
+        candidates.sort(key=lambda parse: wanted.get(str(parse.tag.gender)) != gender)
+    for parse in candidates:
+        inflected = parse.inflect({"nomn", "sing"})
+        if inflected is not None:
+            return _same_case(word, inflected.word)
+    return word
+
+
+def _serbian_nominative(word: str, gender: str | None) -> str:
+    rules = lexicon("sr").section("name_endings")
+    for ending, replacement in rules.get(gender or "unknown", []):
+        if word.lower().endswith(ending) and len(word) > len(ending) + 2:
+            return word[: len(word) - len(ending)] + replacement
+    return word
+
+
+def _same_case(original: str, inflected: str) -> str:
+    if original.isupper():
+        return inflected.upper()
+    return inflected[:1].upper() + inflected[1:] if original[:1].isupper() else inflected

@@ -1,0 +1,60 @@
+"""Negation and modality: triggers stated as not having happened, or as only possible.
+
+"was not detained", "fears deportation", "could face an entry ban", "will appeal",
+"не выслали", "može biti proteran" are not events. A cue counts when it stands in the
+same clause before the trigger: a few words back for negation, a little further for
+modality. Cue words that are part of a date ("in May 2024") are not cues.
+"""
+
+from __future__ import annotations
+
+from havenwatch.monitor.extract.lexicon import Lexicon
+from havenwatch.monitor.extract.model import Analysis, Trigger
+from havenwatch.monitor.extract.registry import Resources, component
+
+NEGATED = "negated"
+MODAL = "modal"
+
+
+@component("negation")
+def mark_negation_and_modality(analysis: Analysis, resources: Resources) -> None:
+    lexicon = resources.lexicon(analysis.language)
+    negation_reach = int(resources.setting("negation_reach", 3))
+    modality_reach = int(resources.setting("modality_reach", 8))
+    dated = {
+        index for span in analysis.spans.get("date", []) for index in range(span.first, span.last)
+    }
+    for trigger in analysis.triggers:
+        start = clause_start(analysis, lexicon, trigger.first)
+        if _cue_before(analysis, lexicon, "cues.negation", trigger, max(start, trigger.first - negation_reach), dated):
+            trigger.blocked = NEGATED
+        elif _cue_before(analysis, lexicon, "cues.modality", trigger, max(start, trigger.first - modality_reach), dated):
+            trigger.blocked = MODAL
+
+
+def clause_start(analysis: Analysis, lexicon: Lexicon, index: int) -> int:
+    """The first token of the clause that holds token `index`."""
+    breaks = lexicon.words("cues.clause_breaks")
+    first = analysis.sentences[analysis.tokens[index].sentence].first
+    for position in range(index - 1, first - 1, -1):
+        if analysis.tokens[position].norm in breaks:
+            return position + 1
+    return first
+
+
+def _cue_before(
+    analysis: Analysis,
+    lexicon: Lexicon,
+    path: str,
+    trigger: Trigger,
+    first: int,
+    dated: set[int],
+) -> bool:
+    window = analysis.window(first, trigger.first, trigger.sentence)
+    if not window:
+        return False
+    base = analysis.offsets[first]
+    for match in lexicon.patterns(path).finditer(window):
+        if analysis.token_at(base + match.start) not in dated:
+            return True
+    return False

@@ -1,0 +1,237 @@
+"""Mentions of people: names, descriptions, pronouns and plural groups.
+
+A name is a run of capitalised words that no lexicon claims (places, dates, authorities,
+nationalities, organisation words). A description is a person noun with what stands
+before it ("a 54-year-old Russian woman", "54-летняя россиянка"); when it stands next to
+a name ("Russian activist Elena Koposova", "Koposova, 54,") it describes that name.
+Plural groups ("activists", "some", "они") are mentions too: an event whose nearest
+subject is a group is a generic statement, not an event.
+"""
+
+from __future__ import annotations
+
+import re
+
+from havenwatch.monitor.extract.attributes import CITIZENSHIP
+from havenwatch.monitor.extract.lexicon import Lexicon
+from havenwatch.monitor.extract.model import Analysis, Mention, Span, Token
+from havenwatch.monitor.extract.name_forms import is_first_name, surname_gender
+from havenwatch.monitor.extract.registry import Resources, component
+
+POSSESSIVE = re.compile(r"['’]s$")
+MAX_NAME_TOKENS = 4
+DESCRIPTION_REACH = 4
+ROLE_REACH = 3
+APPOSITION_AGE = re.compile(r"\d{1,2}")
+NAME_LIKE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+CLAIMING_SPANS = ("place", "date", "authority", "nationality", "person_noun")
+
+
+@component("mentions")
+def find_mentions(analysis: Analysis, resources: Resources) -> None:
+    lexicon = resources.lexicon(analysis.language)
+    _find_attribute_spans(analysis, lexicon)
+    names = _names(analysis, lexicon)
+    descriptions = _descriptions(analysis, lexicon, names)
+    pronouns = _pronouns(analysis, lexicon)
+    groups = [
+        Mention("group", span.first, span.last, span.sentence, plural=True)
+        for span in _spans(analysis, lexicon, "people.group_nouns")
+    ]
+    mentions = names + descriptions + pronouns + groups
+    for mention in mentions:
+        if mention.kind != "group" and mention.role is None:
+            mention.role = _role_before(analysis, lexicon, mention)
+    analysis.mentions = sorted(mentions, key=lambda mention: (mention.first, mention.last))
+
+
+def _find_attribute_spans(analysis: Analysis, lexicon: Lexicon) -> None:
+    analysis.spans["nationality"] = _spans(analysis, lexicon, "nationalities")
+    claimed = {
+        index
+        for kind in ("grounds", "authority")
+        for span in analysis.spans.get(kind, [])
+        for index in range(span.first, span.last)
+    }
+    analysis.spans["person_noun"] = [
+        span
+        for span in _spans(analysis, lexicon, "people.person_nouns")
+        if span.first not in claimed
+    ]
+    analysis.spans["age"] = [
+        Span("age", span.first, span.last, span.sentence, _first_number(analysis, span))
+        for span in _spans(analysis, lexicon, "people.ages")
+    ]
+
+
+def _spans(analysis: Analysis, lexicon: Lexicon, path: str) -> list[Span]:
+    return [
+        analysis.span_of(match, match.label)
+        for match in lexicon.patterns(path).finditer(analysis.matching)
+    ]
+
+
+def _first_number(analysis: Analysis, span: Span) -> int | None:
+    for token in analysis.tokens[span.first : span.last]:
+        found = re.search(r"\d+", token.text)
+        if found:
+            return int(found.group())
+    return None
+
+
+def _names(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
+    claimed = {
+        index
+        for kind in CLAIMING_SPANS
+        for span in analysis.spans.get(kind, [])
+        for index in range(span.first, span.last)
+    }
+    blockers = lexicon.words("people.name_blockers") | lexicon.words("stopwords")
+    mentions: list[Mention] = []
+    run: list[Token] = []
+    for token in analysis.tokens:
+        if run and (token.sentence != run[-1].sentence or len(run) == MAX_NAME_TOKENS):
+            mentions.extend(_accept_run(analysis, run))
+            run = []
+        if _name_like(token, claimed, blockers):
+            run.append(token)
+            if POSSESSIVE.search(token.text):
+                mentions.extend(_accept_run(analysis, run))
+                run = []
+        elif run:
+            mentions.extend(_accept_run(analysis, run))
+            run = []
+    mentions.extend(_accept_run(analysis, run))
+    return mentions
+
+
+def _name_like(token: Token, claimed: set[int], blockers: frozenset[str]) -> bool:
+    text = token.text
+    if token.index in claimed or not text[0].isupper() or not NAME_LIKE.fullmatch(text):
+        return False
+    if len(text) > 1 and text.isupper():
+        return False
+    return POSSESSIVE.sub("", token.norm) not in blockers
+
+
+def _accept_run(analysis: Analysis, run: list[Token]) -> list[Mention]:
+    if not run:
+        return []
+    sentence_start = analysis.sentences[run[0].sentence].first
+    if run[0].index == sentence_start and not _name_anchor(run[0].text):
+        run = run[1:]
+    if not run:
+        return []
+    if len(run) == 1 and not (_name_anchor(run[0].text) or surname_gender(run[0].text)):
+        return []
+    text = " ".join(POSSESSIVE.sub("", token.text) for token in run)
+    return [Mention("name", run[0].index, run[-1].index + 1, run[0].sentence, text=text)]
+
+
+def _name_anchor(word: str) -> bool:
+    return is_first_name(POSSESSIVE.sub("", word)) or surname_gender(word) is not None
+
+
+def _descriptions(analysis: Analysis, lexicon: Lexicon, names: list[Mention]) -> list[Mention]:
+    name_by_end = {name.last: name for name in names}
+    name_by_start = {name.first: name for name in names}
+    indefinite = lexicon.words("people.articles.indefinite")
+    definite = lexicon.words("people.articles.definite")
+    mentions = []
+    for noun in analysis.spans["person_noun"]:
+        mention = _description(analysis, noun, indefinite, definite)
+        target = _apposed_name(analysis, mention, name_by_start, name_by_end)
+        if target is not None:
+            _describe(target, mention)
+        else:
+            mentions.append(mention)
+    _ages_after_names(analysis, names)
+    _citizenships(analysis, names + mentions)
+    return mentions
+
+
+def _description(
+    analysis: Analysis, noun: Span, indefinite: frozenset[str], definite: frozenset[str]
+) -> Mention:
+    gender = noun.value if noun.value in ("female", "male") else None
+    mention = Mention("description", noun.first, noun.last, noun.sentence, gender=gender)
+    lowest = max(noun.first - DESCRIPTION_REACH, analysis.sentences[noun.sentence].first)
+    for nationality in analysis.spans_in("nationality", noun.sentence):
+        if lowest <= nationality.first < noun.first or nationality.first == noun.first:
+            mention.nationality = mention.nationality or nationality.value
+            mention.first = min(mention.first, nationality.first)
+    for age in analysis.spans_in("age", noun.sentence):
+        if lowest <= age.first < noun.first:
+            mention.age = age.value
+            mention.first = min(mention.first, age.first)
+    article = analysis.tokens[mention.first - 1].norm if mention.first else ""
+    if article in indefinite or article in definite:
+        mention.first -= 1
+    mention.definite = article not in indefinite
+    return mention
+
+
+def _apposed_name(
+    analysis: Analysis,
+    mention: Mention,
+    name_by_start: dict[int, Mention],
+    name_by_end: dict[int, Mention],
+) -> Mention | None:
+    if mention.last in name_by_start:
+        return name_by_start[mention.last]
+    for gap in (1, 2):
+        name = name_by_end.get(mention.first - gap)
+        if name and analysis.tokens[name.last].text == ",":
+            return name
+    return None
+
+
+def _describe(target: Mention, description: Mention) -> None:
+    target.gender = target.gender or description.gender
+    target.nationality = target.nationality or description.nationality
+    target.age = target.age or description.age
+
+
+def _ages_after_names(analysis: Analysis, names: list[Mention]) -> None:
+    """ "Ivan Petrov, 34, ..." gives his age."""
+    tokens = analysis.tokens
+    for name in names:
+        index = name.last
+        if index + 2 < len(tokens) and tokens[index].text == "," and tokens[index + 2].text in ",)":
+            if APPOSITION_AGE.fullmatch(tokens[index + 1].text):
+                name.age = name.age or int(tokens[index + 1].text)
+
+
+def _citizenships(analysis: Analysis, mentions: list[Mention]) -> None:
+    """ "a citizen of Russia", "гражданка России": the nearest mention before gets it."""
+    for place in analysis.spans.get("place", []):
+        if place.value[1] != CITIZENSHIP:
+            continue
+        before = [
+            mention
+            for mention in mentions
+            if mention.sentence == place.sentence and 0 <= place.first - mention.last <= DESCRIPTION_REACH
+        ]
+        if before:
+            nearest = max(before, key=lambda mention: mention.last)
+            nearest.nationality = nearest.nationality or place.value[0]
+
+
+def _pronouns(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
+    return [
+        Mention(
+            "pronoun",
+            span.first,
+            span.last,
+            span.sentence,
+            plural=span.value == "plural",
+            gender=span.value if span.value in ("female", "male") else None,
+        )
+        for span in _spans(analysis, lexicon, "people.pronouns")
+    ]
+
+
+def _role_before(analysis: Analysis, lexicon: Lexicon, mention: Mention) -> str | None:
+    window = analysis.window(mention.first - ROLE_REACH, mention.last, mention.sentence)
+    roles = [match for match in lexicon.patterns("people.roles").finditer(window)]
+    return roles[-1].label if roles else None

@@ -1,0 +1,116 @@
+"""The interface's languages: gettext catalogs compiled in memory, Babel for dates and numbers.
+
+Catalogs live as `.po` files under `web/locale/<locale>/LC_MESSAGES/messages.po` and are compiled
+once per process, so no build step can leave a stale `.mo` behind. The active translator is
+held in a context variable for the duration of one request.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+LOCALES = {"en": "English", "ru": "Русский", "sr_Latn": "Srpski"}
+DEFAULT_LOCALE = "en"
+HTML_LANG = {"en": "en", "ru": "ru", "sr_Latn": "sr-Latn"}
+
+
+def catalog_path(locale: str) -> str:
+    return f"locale/{locale}/LC_MESSAGES/messages.po"
+
+
+@cache
+def translations(locale: str) -> Translations:
+    """The locale's catalog, compiled from its .po file."""
+    source = resources.files("havenwatch.web").joinpath(catalog_path(locale))
+    with source.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(fp=compiled)
+
+
+def normalise_locale(value: str | None) -> str:
+    return value if value in LOCALES else DEFAULT_LOCALE
+
+
+class Translator:
+    """Messages, dates and numbers in one locale."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = normalise_locale(locale)
+        self.babel_locale = Locale.parse(self.locale)
+        self._catalog = translations(self.locale)
+
+    @property
+    def html_lang(self) -> str:
+        return HTML_LANG[self.locale]
+
+    def gettext(self, message: str) -> str:
+        return self._catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self._catalog.ngettext(singular, plural, count)
+
+    def date(self, value: date | None, style: str = "medium") -> str:
+        return format_date(value, format=style, locale=self.babel_locale) if value else ""
+
+    def datetime(self, value: datetime | None) -> str:
+        if value is None:
+            return ""
+        return format_datetime(value, format="medium", locale=self.babel_locale)
+
+    def number(self, value: int | float) -> str:
+        return format_decimal(value, locale=self.babel_locale)
+
+    def month(self, key: str) -> str:
+        """`YYYY-MM` as a short month and year ("Sep 2024", "сент. 2024 г.")."""
+        year, month = (int(part) for part in key.split("-"))
+        return format_date(date(year, month, 1), format="MMM y", locale=self.babel_locale)
+
+
+_current: ContextVar[Translator] = ContextVar("havenwatch_translator")
+
+
+@cache
+def translator(locale: str) -> Translator:
+    return Translator(locale)
+
+
+def activate(locale: str) -> Translator:
+    active = translator(normalise_locale(locale))
+    _current.set(active)
+    return active
+
+
+def current() -> Translator:
+    return _current.get(translator(DEFAULT_LOCALE))
+
+
+def _(message: str) -> str:
+    """Translate a message of the Python side of the interface into the active language."""
+    return current().gettext(message)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name for a deferred marker
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return current().ngettext(singular, plural, count)
+
+
+GettextFunction = Callable[[str], str]

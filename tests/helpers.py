@@ -1,0 +1,20 @@
+"""Small helpers shared by tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from havenwatch.store.database import Database
+from havenwatch.store.schema import metadata
+
+
+def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in a stable order: equal snapshots mean an unchanged database."""
+    result = {}
+    with db.read() as conn:
+        for table in metadata.sorted_tables:
+            rows = conn.execute(select(table)).all()
+            result[table.name] = sorted((tuple(row) for row in rows), key=repr)
+    return result
