@@ -24,7 +24,7 @@ def load_gold(path: Path) -> dict[str, Any]:
 
 
 def report_text(gold_path: Path) -> str:
-    return (CORPUS_DIR / load_gold(gold_path)["document"]).read_text(encoding="utf-8")
+    return (CORPUS_DIR / str(load_gold(gold_path)["document"])).read_text(encoding="utf-8")
 
 
 def normalise_whitespace(text: str) -> str:
@@ -36,10 +36,15 @@ def prefix_of(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def validator() -> jsonschema.Draft202012Validator:
+def schema() -> dict[str, Any]:
     if not SCHEMA_PATH.exists():
         pytest.skip(f"the extraction schema is not at {SCHEMA_PATH}")
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    value: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return value
+
+
+@pytest.fixture(scope="module")
+def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
@@ -58,10 +63,7 @@ def test_at_least_a_quarter_of_the_reports_are_irrelevant() -> None:
     assert len(irrelevant) * 4 >= len(GOLD_PATHS)
 
 
-def test_every_event_type_occurs() -> None:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8")) if SCHEMA_PATH.exists() else None
-    if schema is None:
-        pytest.skip(f"the extraction schema is not at {SCHEMA_PATH}")
+def test_every_event_type_occurs(schema: dict[str, Any]) -> None:
     types = {event["type"] for path in GOLD_PATHS for event in load_gold(path)["events"]}
     assert types == set(schema["$defs"]["eventType"]["enum"])
 

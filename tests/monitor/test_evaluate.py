@@ -8,7 +8,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from havenwatch.cli import cli
+from havenwatch.commands.evaluate import eval_command
 from havenwatch.monitor.evaluate import (
     Counts,
     evaluate,
@@ -29,7 +29,9 @@ def subject(
     return {"name": name, "nationality": nationality, "age": age, "gender": gender}
 
 
-def event(event_type: str, who: dict[str, Any], country: str | None = "RS", **fields: Any) -> dict:
+def event(
+    event_type: str, who: dict[str, Any], country: str | None = "RS", **fields: Any
+) -> dict[str, Any]:
     return {
         "type": event_type,
         "subject": who,
@@ -233,10 +235,10 @@ def test_eval_command_scores_a_jsonl_file(tmp_path: Path) -> None:
     write_gold(tmp_path, gold)
     predictions = tmp_path / "pred.jsonl"
     predictions.write_text(json.dumps(gold) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["eval", str(tmp_path), str(predictions), "--format", "json"])
+    result = CliRunner().invoke(eval_command, [str(tmp_path), str(predictions), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["events"]["f1"] == 1.0
-    table = CliRunner().invoke(cli, ["eval", str(tmp_path), str(predictions), "--mistakes"])
+    table = CliRunner().invoke(eval_command, [str(tmp_path), str(predictions), "--mistakes"])
     assert table.exit_code == 0
     assert "Events by type" in table.output
 
@@ -248,7 +250,7 @@ def test_eval_command_fails_below_a_floor(tmp_path: Path) -> None:
     floors = tmp_path / "floors.json"
     floors.write_text(json.dumps({"floors": {"events.f1": 0.5}}), encoding="utf-8")
     result = CliRunner().invoke(
-        cli, ["eval", str(tmp_path), str(predictions), "--floors", str(floors)]
+        eval_command, [str(tmp_path), str(predictions), "--floors", str(floors)]
     )
     assert result.exit_code == 1
     assert "events.f1" in result.stderr
@@ -257,6 +259,6 @@ def test_eval_command_fails_below_a_floor(tmp_path: Path) -> None:
 def test_eval_command_reports_a_gold_directory_without_gold(tmp_path: Path) -> None:
     predictions = tmp_path / "pred.jsonl"
     predictions.write_text("", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["eval", str(tmp_path), str(predictions)])
+    result = CliRunner().invoke(eval_command, [str(tmp_path), str(predictions)])
     assert result.exit_code == 1
     assert "no .gold.json files" in result.stderr

@@ -44,11 +44,17 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.option(
-    "--checkpoint", "checkpoint_files", type=FILE, multiple=True,
+    "--checkpoint",
+    "checkpoint_files",
+    type=FILE,
+    multiple=True,
     help="A signed checkpoint file (repeatable); catches truncation and rollback.",
 )
 @click.option(
-    "--public-key", "public_key_files", type=FILE, multiple=True,
+    "--public-key",
+    "public_key_files",
+    type=FILE,
+    multiple=True,
     help="Trust only checkpoints signed by this key (the .pub file from keygen).",
 )
 @click.pass_context
@@ -61,8 +67,11 @@ def audit_verify(
     result = verify(open_db(ctx, need_keys=False), checkpoints, trusted)
     click.echo(f"audit log {result.message()}")
     if checkpoints and not trusted and result.ok:
-        click.echo("note: checkpoint signatures were checked against the keys inside them; "
-                   "pass --public-key to pin the admin's key", err=True)
+        click.echo(
+            "note: checkpoint signatures were checked against the keys inside them; "
+            "pass --public-key to pin the admin's key",
+            err=True,
+        )
     if not result.ok:
         ctx.exit(1)
 
@@ -125,7 +134,11 @@ def audit_list(
     """List entries, newest first."""
     entries = list_entries(
         open_db(ctx, need_keys=False),
-        actor=actor, case_id=case_id, action=action, limit=limit, offset=offset,
+        actor=actor,
+        case_id=case_id,
+        action=action,
+        limit=limit,
+        offset=offset,
     )
     if output_format == "json":
         print_json(entries)
@@ -133,8 +146,14 @@ def audit_list(
     print_table(
         ["seq", "at (UTC)", "actor", "action", "target", "case"],
         [
-            (e.seq, e.at.isoformat(timespec="seconds"), e.actor, e.action,
-             f"{e.target_type}:{e.target_id}" if e.target_type else "", e.case_id)
+            (
+                e.seq,
+                e.at.isoformat(timespec="seconds"),
+                e.actor,
+                e.action,
+                f"{e.target_type}:{e.target_id}" if e.target_type else "",
+                e.case_id,
+            )
             for e in entries
         ],
     )

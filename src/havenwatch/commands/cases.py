@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TextIO
 
 import click
 
 from havenwatch.cases.case_files import CaseFilter, add_case, close_case, get_case, list_cases
 from havenwatch.cases.dates import parse_day, parse_fuzzy
+from havenwatch.cases.deadlines import calendar_of, deadlines_of_case
 from havenwatch.cases.events import add_event, list_events
 from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person, find_people_by_name, get_person, list_people
 from havenwatch.cases.sources import add_source
 from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.commands.common import FORMAT_OPTION, cli_actor, open_db, print_json, print_table
+from havenwatch.legal.engine import step_as_dict
 
 VOCAB = vocabulary()
 
@@ -253,6 +256,56 @@ def case_close(ctx: click.Context, case_id: str, status: str) -> None:
     """Close a case with its final status."""
     closed = close_case(open_db(ctx), case_id, cli_actor(), status=status)
     click.echo(f"{closed.id} {closed.status}")
+
+
+@case_group.command("deadlines")
+@click.argument("case_id")
+@click.option("--today", callback=_day, help="Count from this day instead of today.")
+@click.option(
+    "--ics", type=click.Path(dir_okay=False, path_type=Path), help="Also write an .ics feed."
+)
+@FORMAT_OPTION
+@click.pass_context
+def case_deadlines(
+    ctx: click.Context, case_id: str, today: date | None, ics: Path | None, output_format: str
+) -> None:
+    """The case's legal deadlines from its decisions, with citations."""
+    db = open_db(ctx)
+    found = get_case(db, case_id)
+    plan = deadlines_of_case(db, case_id, found.country, today=today or date.today())
+    if plan is None:
+        raise click.ClickException(f"havenwatch has no deadline rules for {found.country}")
+    if ics:
+        ics.write_bytes(
+            calendar_of(((found.title, d) for d in plan.deadlines), found.title or case_id)
+        )
+    if output_format == "json":
+        print_json(
+            {
+                "deadlines": [
+                    {"status": d.status, "decision": d.decision, **step_as_dict(d.step)}
+                    for d in plan.deadlines
+                ],
+                "warnings": [w.message for w in plan.warnings],
+            }
+        )
+        return
+    print_table(
+        ["due", "status", "remedy", "body", "citation", "confidence"],
+        [
+            (
+                d.step.due,
+                d.status,
+                d.step.remedy_label,
+                d.step.body,
+                d.step.citation,
+                d.step.confidence + (" verify with counsel" if d.step.verify_with_counsel else ""),
+            )
+            for d in plan.deadlines
+        ],
+    )
+    for warning in plan.warnings:
+        click.echo(f"warning: {warning.message}")
 
 
 @click.group()

@@ -20,7 +20,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DUBLIN_CORE_DATE = "{http://purl.org/dc/elements/1.1/}date"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-FEED_SNIFF = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.S)
+FEED_SNIFF = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.S
+)
 ISO_DATE_PREFIX = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -69,7 +71,9 @@ def _rss_items(root: etree._Element) -> Iterator[FeedItem]:
     outlet = _text(channel, ("title", "{http://purl.org/rss/1.0/}title"))
     language = _text(channel, ("language", "{http://purl.org/dc/elements/1.1/}language"))
     for item in root.iter("item", "{http://purl.org/rss/1.0/}item"):
-        body = _text(item, (CONTENT_ENCODED, "description", "{http://purl.org/rss/1.0/}description"))
+        body = _text(
+            item, (CONTENT_ENCODED, "description", "{http://purl.org/rss/1.0/}description")
+        )
         yield FeedItem(
             title=_text(item, ("title", "{http://purl.org/rss/1.0/}title")),
             url=_text(item, ("link", "{http://purl.org/rss/1.0/}link", "guid")),

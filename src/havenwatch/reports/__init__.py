@@ -1,1 +1,1 @@
-"""Statistics, charts and anonymised exports."""
+"""Anonymised exports and public statistics: counts no one can be recognised from."""

@@ -164,6 +164,14 @@ def write_key_file(path: Path, keyring: Keyring, passphrase: str | None = None) 
     os.replace(temporary, path)
 
 
+def is_protected(path: Path) -> bool:
+    """Whether a key file is sealed under a passphrase."""
+    try:
+        return "sealed" in json.loads(path.read_text())
+    except (OSError, ValueError):
+        raise KeyFileError(f"cannot read the key file {path}") from None
+
+
 def key_id_of(blob: bytes) -> str:
     """The id of the key file that wrapped a data key or sealed a secret."""
     return blob.split(b":", 1)[0].decode(errors="replace")

@@ -1,0 +1,186 @@
+"""Store one processed report: its source, its story, its leads, and the end of its queue item.
+
+Everything `record_document` writes happens in the caller's single transaction, together
+with marking the queue item done. A process killed before the commit leaves no trace and
+the item is claimed again later; killed after it, the item is done and never redone. Either
+way a report's source and leads exist once.
+
+A lead is identified by a fingerprint of its story and of what happened to whom (type,
+folded name, country, date). The same incident in a syndicated copy of the story therefore
+lands on the same lead, which gains a source instead of being repeated; and a lead that was
+rejected keeps its fingerprint, so the incident never comes back as new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, text
+
+from havenwatch.monitor import dedup
+from havenwatch.monitor.linking import link_subject
+from havenwatch.monitor.names import name_keys
+from havenwatch.monitor.queue import QueuedItem, finish
+from havenwatch.monitor.stories import add_buckets, nearest_story
+from havenwatch.security.crypto import Keyring
+from havenwatch.store.clock import utcnow
+from havenwatch.store.database import Unit
+from havenwatch.store.ids import new_id
+from havenwatch.store.schema import lead_sources, leads, sources
+
+STORY_LOCK_ID = 7_318_005
+FIELD_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What storing one report did."""
+
+    stored: bool
+    source_id: str | None = None
+    story_id: str | None = None
+    near_duplicate: bool = False
+    new_leads: int = 0
+    extended_leads: int = 0
+
+
+NOT_STORED = Recorded(stored=False)
+
+
+def record_document(
+    unit: Unit,
+    keyring: Keyring,
+    queued: QueuedItem,
+    extraction: Mapping[str, Any],
+    signature: Sequence[int],
+    worker: str,
+) -> Recorded:
+    """Store a report and its leads, and finish its queue item, in `unit`'s transaction.
+
+    Returns `NOT_STORED` when another worker finished the item first, or when the same text
+    is already a source.
+    """
+    if not finish(unit.conn, queued, worker):
+        return NOT_STORED
+    if unit.is_postgres:
+        # Serialise story assignment: two copies of a story committed at the same moment
+        # must see each other, or they would found two stories.
+        unit.conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": STORY_LOCK_ID})
+    if _source_with_hash(unit, queued.content_hash):
+        return NOT_STORED
+    earlier_story = nearest_story(unit.conn, signature)
+    source_id = new_id()
+    story_id = earlier_story or source_id
+    _insert_source(unit, queued, extraction, signature, source_id, story_id)
+    new, extended = _record_leads(unit, keyring, extraction, source_id, story_id)
+    unit.audit(
+        "ingest.document",
+        target_type="source",
+        target_id=source_id,
+        detail={"story_id": story_id, "new_leads": new, "extended_leads": extended},
+    )
+    return Recorded(True, source_id, story_id, earlier_story is not None, new, extended)
+
+
+def _source_with_hash(unit: Unit, digest: str) -> str | None:
+    return unit.conn.execute(select(sources.c.id).where(sources.c.content_hash == digest)).scalar()
+
+
+def _insert_source(
+    unit: Unit,
+    queued: QueuedItem,
+    extraction: Mapping[str, Any],
+    signature: Sequence[int],
+    source_id: str,
+    story_id: str,
+) -> None:
+    item = queued.item
+    language = extraction.get("language") or item.language
+    unit.conn.execute(
+        sources.insert().values(
+            id=source_id,
+            url=item.url,
+            title=item.title,
+            publisher=(item.outlet or "")[:200] or None,
+            published_on=item.published,
+            language=str(language)[:8] if language else None,
+            text=item.text,
+            content_hash=queued.content_hash,
+            minhash=dedup.to_bytes(signature),
+            story_id=story_id,
+            created_at=utcnow(),
+        )
+    )
+    add_buckets(unit.conn, source_id, signature)
+
+
+def _record_leads(
+    unit: Unit, keyring: Keyring, extraction: Mapping[str, Any], source_id: str, story_id: str
+) -> tuple[int, int]:
+    new = extended = 0
+    seen: set[str] = set()
+    for event in extraction.get("events") or []:
+        fingerprint = lead_fingerprint(story_id, event)
+        if fingerprint in seen:
+            continue
+        seen.add(fingerprint)
+        lead_id = unit.conn.execute(
+            select(leads.c.id).where(leads.c.fingerprint == fingerprint)
+        ).scalar()
+        if lead_id is None:
+            lead_id = _insert_lead(unit, keyring, event, fingerprint, source_id, story_id)
+            new += 1
+        else:
+            extended += 1
+        unit.conn.execute(lead_sources.insert().values(lead_id=lead_id, source_id=source_id))
+    return new, extended
+
+
+def _insert_lead(
+    unit: Unit,
+    keyring: Keyring,
+    event: Mapping[str, Any],
+    fingerprint: str,
+    source_id: str,
+    story_id: str,
+) -> str:
+    subject = event.get("subject") or {}
+    name = subject.get("name") or None
+    country = event.get("country") or None
+    link = link_subject(unit.conn, keyring, name, country)
+    lead_id = new_id()
+    unit.conn.execute(
+        leads.insert().values(
+            id=lead_id,
+            fingerprint=fingerprint,
+            source_id=source_id,
+            story_id=story_id,
+            event_type=event["type"],
+            subject_name=name,
+            country=country,
+            event_date=event.get("date"),
+            evidence=str(event.get("evidence") or ""),
+            extraction=dict(event),
+            candidate_person_id=link.person_id,
+            candidate_case_id=link.case_id,
+            match_score=link.score,
+            match_reason=link.reason,
+            team_id=link.team_id,
+            status="new",
+            created_at=utcnow(),
+        )
+    )
+    return lead_id
+
+
+def lead_fingerprint(story_id: str, event: Mapping[str, Any]) -> str:
+    """What identifies an incident within a story, whatever the spelling of the name."""
+    subject = event.get("subject") or {}
+    name = subject.get("name")
+    keys = name_keys(name) if isinstance(name, str) else []
+    who = keys[0] if keys else "unnamed:{nationality}:{age}:{gender}".format_map(subject)
+    fields = [story_id, str(event.get("type")), who, str(event.get("country")), str(event.get("date"))]
+    return hashlib.sha256(FIELD_SEPARATOR.join(fields).encode()).hexdigest()

@@ -1,0 +1,69 @@
+"""Charts drawn on the server as PNG images (Tor Browser's safest level blocks SVG).
+
+Only matplotlib's object API is used (`Figure` + the Agg canvas), never pyplot, whose global
+figure registry leaks memory in a long-running server. Every chart is shown next to a table
+with the same numbers, and with alt text describing it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from havenwatch.reports.statistics import MonthlyIncidents
+
+PALETTE = (
+    "#1f4e79",
+    "#c0504d",
+    "#4f8a3c",
+    "#8064a2",
+    "#d08b2c",
+    "#3b8ea5",
+    "#7f7f7f",
+    "#a64d79",
+    "#5b6c2f",
+    "#2f5d8a",
+)
+METADATA = {"Software": None}
+
+
+def incidents_chart_png(
+    stats: MonthlyIncidents,
+    *,
+    type_labels: Mapping[str, str],
+    month_labels: Sequence[str],
+    y_label: str,
+) -> bytes:
+    """A stacked bar chart of incidents per month, one colour per event type."""
+    figure = Figure(figsize=(8.0, 3.6), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    positions = list(range(len(stats.months)))
+    bottoms = [0] * len(stats.months)
+    shown = [t for t in stats.types if stats.type_total(t) > 0]
+    for index, event_type in enumerate(shown):
+        heights = [stats.count(month, event_type) for month in stats.months]
+        axes.bar(
+            positions,
+            heights,
+            bottom=bottoms,
+            width=0.7,
+            color=PALETTE[index % len(PALETTE)],
+            label=type_labels.get(event_type, event_type),
+        )
+        bottoms = [low + high for low, high in zip(bottoms, heights, strict=True)]
+    axes.set_xticks(positions, list(month_labels), fontsize=8, rotation=0)
+    axes.set_ylabel(y_label, fontsize=9)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.grid(axis="y", color="#e3e6ea", linewidth=0.8)
+    axes.set_axisbelow(True)
+    if shown:
+        axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata=METADATA)
+    return buffer.getvalue()

@@ -1,0 +1,88 @@
+"""A publishable release of anonymised counts, and its CSV and JSON forms.
+
+Only categorical codes (ISO country codes, event-type codes, periods) and counts appear:
+nothing the release holds could be a name, an id or free text. Zero counts and suppressed
+entries are both left out, so a missing combination reads "0 or suppressed" and the release
+never confirms that a hidden combination exists.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass
+
+from havenwatch.reports.suppression import TOTAL
+
+FORMAT = "havenwatch-anonymised/1"
+COLUMNS = ("period", "period_precision", "event_type", "nationality", "host_country", "people")
+NOTES = (
+    "Counts are people, not events: a person with several events of one type in one period "
+    "counts once in that cell.",
+    f"'{TOTAL}' rows are totals of the cells of their slice (event type x period); a person "
+    "with the same event in two host countries in one period counts in both.",
+    "Dates are generalised to the calendar month. Events dated less precisely than a month "
+    "are counted only at their real precision: under the year (period_precision 'year', "
+    "month unknown) or under period 'unknown'; those slices are not totals of the months.",
+    "A combination that does not appear has 0 people or was suppressed.",
+    "No totals across periods or event types are published: add them up at your own risk, "
+    "people with several events would be counted more than once.",
+)
+
+
+@dataclass(frozen=True)
+class PublishedCount:
+    period: str
+    period_precision: str
+    event_type: str
+    nationality: str
+    host_country: str
+    people: int
+
+
+@dataclass(frozen=True)
+class AnonymisedRelease:
+    """What `anonymised_export` returns: the published counts and how they were protected."""
+
+    k: int
+    counts: tuple[PublishedCount, ...]
+    suppressed_cells: int
+    suppressed_totals: int
+
+    def method(self) -> str:
+        return (
+            f"cells and totals of fewer than k={self.k} people (but more than 0) suppressed, "
+            "plus secondary suppression (each hidden entry on a rectangle of hidden entries, "
+            "nested in k); see docs/anonymisation.md"
+        )
+
+    def header(self) -> dict[str, object]:
+        return {
+            "format": FORMAT,
+            "k": self.k,
+            "suppressed_cells": self.suppressed_cells,
+            "suppressed_totals": self.suppressed_totals,
+            "method": self.method(),
+            "notes": list(NOTES),
+        }
+
+    def to_json(self) -> str:
+        document = {**self.header(), "counts": [asdict(count) for count in self.counts]}
+        return json.dumps(document, ensure_ascii=False, indent=1)
+
+    def to_csv(self) -> str:
+        """CSV with a '#' preamble stating k, the suppressed counts and the method."""
+        out = io.StringIO()
+        out.write(f"# {FORMAT}\n# k={self.k}\n")
+        out.write(f"# suppressed_cells={self.suppressed_cells}\n")
+        out.write(f"# suppressed_totals={self.suppressed_totals}\n")
+        out.write(f"# method: {self.method()}\n")
+        out.writelines(f"# note: {note}\n" for note in NOTES)
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(
+            (c.period, c.period_precision, c.event_type, c.nationality, c.host_country, c.people)
+            for c in self.counts
+        )
+        return out.getvalue()

@@ -1,0 +1,180 @@
+"""Purging a person: crypto-shredding their data key and erasing what identifies them.
+
+The person's wrapped data key is destroyed, which makes their sealed identity, case and event
+notes, document names and vault files unreadable wherever a copy of them survives. Free text
+kept in clear for the team's work (case titles, decision numbers, family relation, the
+pseudonym and birth year) is blanked, their blind-index and search-index rows are deleted, and
+links that would tie published news back to them are cut. Vault files are deleted too.
+
+A backup made before the purge still holds the wrapped key, wrapped by the key-encryption key
+of that time. The purge therefore ends with a key rotation: once the previous key file is gone
+(havenwatch keeps none; destroy offline copies) those backups no longer open. The audit trail
+records that a purge happened, with counts and the person's opaque id only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Select, select, tuple_
+
+from havenwatch.cases.errors import NotFoundError
+from havenwatch.security.rotation import RotationResult, rotate_keys
+from havenwatch.settings import Settings
+from havenwatch.store.clock import utcnow
+from havenwatch.store.database import Database, Unit
+from havenwatch.store.schema import (
+    cases,
+    documents,
+    event_sources,
+    events,
+    leads,
+    people,
+    person_name_keys,
+    search_entries,
+)
+
+PURGED_PSEUDONYM = "purged"
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    person_id: str
+    cases: int
+    events: int
+    documents: int
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    purged: list[PurgeResult]
+    rotation: RotationResult | None
+
+
+def _ids(conn: Connection, query: Select[Any]) -> list[str]:
+    return [str(value) for value in conn.execute(query).scalars()]
+
+
+def _forget_links(
+    conn: Connection, person_id: str, case_ids: list[str], event_ids: list[str]
+) -> None:
+    conn.execute(
+        leads.update()
+        .where(leads.c.candidate_person_id == person_id)
+        .values(candidate_person_id=None)
+    )
+    conn.execute(
+        leads.update().where(leads.c.candidate_case_id.in_(case_ids)).values(candidate_case_id=None)
+    )
+    conn.execute(leads.update().where(leads.c.event_id.in_(event_ids)).values(event_id=None))
+    conn.execute(event_sources.delete().where(event_sources.c.event_id.in_(event_ids)))
+    entries = [("person", person_id)] + [("case", c) for c in case_ids]
+    entries += [("event", e) for e in event_ids]
+    conn.execute(
+        search_entries.delete().where(
+            tuple_(search_entries.c.kind, search_entries.c.ref_id).in_(entries)
+        )
+    )
+
+
+def _blank_records(
+    conn: Connection, person_id: str, case_ids: list[str], event_ids: list[str]
+) -> None:
+    now = utcnow()
+    conn.execute(
+        people.update()
+        .where(people.c.id == person_id)
+        .values(
+            wrapped_key=None,
+            identity=None,
+            pseudonym=PURGED_PSEUDONYM,
+            family_relation=None,
+            birth_year=None,
+            purged_at=now,
+            updated_at=now,
+        )
+    )
+    conn.execute(person_name_keys.delete().where(person_name_keys.c.person_id == person_id))
+    conn.execute(
+        cases.update().where(cases.c.id.in_(case_ids)).values(notes=None, title="", updated_at=now)
+    )
+    conn.execute(
+        events.update()
+        .where(events.c.id.in_(event_ids))
+        .values(notes=None, decision_code=None, updated_at=now)
+    )
+
+
+def shred_person(unit: Unit, person_id: str) -> tuple[PurgeResult, list[str]]:
+    """Destroy one person's key and identifying data in this transaction; returns the vault
+    files to delete once it has committed."""
+    found = unit.conn.execute(select(people.c.id).where(people.c.id == person_id)).first()
+    if found is None:
+        raise NotFoundError(f"no person {person_id}")
+    case_ids = _ids(unit.conn, select(cases.c.id).where(cases.c.person_id == person_id))
+    event_ids = _ids(unit.conn, select(events.c.id).where(events.c.case_id.in_(case_ids)))
+    vault_names = _ids(
+        unit.conn, select(documents.c.vault_name).where(documents.c.case_id.in_(case_ids))
+    )
+    _forget_links(unit.conn, person_id, case_ids, event_ids)
+    _blank_records(unit.conn, person_id, case_ids, event_ids)
+    unit.conn.execute(documents.delete().where(documents.c.case_id.in_(case_ids)))
+    result = PurgeResult(person_id, len(case_ids), len(event_ids), len(vault_names))
+    unit.audit(
+        "person.purge",
+        target_type="person",
+        target_id=person_id,
+        detail={"cases": result.cases, "events": result.events, "documents": result.documents},
+    )
+    return result, vault_names
+
+
+def _scrub_sqlite(db: Database) -> None:
+    """Merge the FTS segments (deleted rows linger there) and empty the WAL of old pages."""
+    with db.write("system:purge") as unit:
+        has_fts = unit.conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'search_fts'"
+        ).first()
+        if has_fts:
+            unit.conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+    raw = db.engine.raw_connection()
+    try:
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
+
+
+def _delete_files(vault_dir: Path, names: Collection[str]) -> None:
+    for name in names:
+        (vault_dir / name).unlink(missing_ok=True)
+
+
+def purge_people(
+    db: Database,
+    settings: Settings,
+    person_ids: Sequence[str],
+    actor: str,
+    *,
+    passphrase: str | None = None,
+) -> PurgeReport:
+    """Purge each person (one transaction each), then rotate the key-encryption key once.
+
+    Without a key file (key in HAVENWATCH_DATA_KEY) the rotation is skipped and the report
+    says so: the caller must tell the operator to rotate by hand.
+    """
+    results = []
+    for person_id in person_ids:
+        with db.write(actor) as unit:
+            result, files = shred_person(unit, person_id)
+        _delete_files(settings.vault_dir, files)
+        results.append(result)
+    if db.is_sqlite and results:
+        _scrub_sqlite(db)
+    rotation = None
+    if results and not os.environ.get("HAVENWATCH_DATA_KEY"):
+        rotation = rotate_keys(db, settings.key_file, actor, passphrase=passphrase)
+    return PurgeReport(results, rotation)

@@ -1,0 +1,114 @@
+"""Request dependencies: the signed-in principal, capability checks and CSRF-checked forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+
+from havenwatch.cases.errors import HavenwatchError
+from havenwatch.security.api_tokens import user_for_token
+from havenwatch.security.permissions import Capability, Principal
+from havenwatch.security.sessions import Session, csrf_matches, load_session
+from havenwatch.store.database import Database
+from havenwatch.web.i18n import activate
+from havenwatch.web.principal import LoginRequired, SecondFactorRequired, load_principal
+
+SESSION_COOKIE = "hw_session"
+SECURE_SESSION_COOKIE = "__Host-hw_session"
+MAX_FORM_FIELDS = 300
+MAX_FORM_FILES = 4
+
+
+class CsrfRejected(HavenwatchError):
+    """A form arrived without this session's CSRF token."""
+
+
+def database(request: Request) -> Database:
+    db = request.app.state.db
+    assert isinstance(db, Database)
+    return db
+
+
+def cookie_name(request: Request) -> str:
+    return SECURE_SESSION_COOKIE if request.url.scheme == "https" else SESSION_COOKIE
+
+
+def session_token(request: Request) -> str | None:
+    return request.cookies.get(cookie_name(request))
+
+
+def current_session(request: Request) -> Session | None:
+    """The request's live session (cached on the request)."""
+    if not hasattr(request.state, "session"):
+        request.state.session = load_session(database(request), session_token(request))
+    session = request.state.session
+    return session if isinstance(session, Session) else None
+
+
+def page_principal(request: Request) -> Principal:
+    """The signed-in user for a page; activates their language."""
+    session = current_session(request)
+    if session is None:
+        raise LoginRequired
+    if not session.second_factor_done:
+        raise SecondFactorRequired
+    principal = load_principal(database(request), session.user_id)
+    if principal is None:
+        raise LoginRequired
+    request.state.principal = principal
+    activate(principal.locale)
+    return principal
+
+
+def api_principal(request: Request) -> Principal:
+    """The owner of the Bearer token; the API never reads the session cookie."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    user_id = user_for_token(database(request), token.strip()) if scheme.lower() == "bearer" else None
+    principal = load_principal(database(request), user_id) if user_id else None
+    if principal is None:
+        raise LoginRequired
+    request.state.principal = principal
+    return principal
+
+
+def need(capability: Capability) -> Callable[[Principal], Principal]:
+    """A page dependency that also checks the user's role allows `capability`."""
+
+    def check(principal: Annotated[Principal, Depends(page_principal)]) -> Principal:
+        principal.require(capability)
+        return principal
+
+    return check
+
+
+def api_need(capability: Capability) -> Callable[[Principal], Principal]:
+    def check(principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
+        principal.require(capability)
+        return principal
+
+    return check
+
+
+async def posted_form(
+    request: Request, principal: Annotated[Principal, Depends(page_principal)]
+) -> FormData:
+    """The submitted form, once its CSRF token matches the session's."""
+    form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
+    session = current_session(request)
+    submitted = form.get("csrf_token")
+    if session is None or not csrf_matches(session, submitted if isinstance(submitted, str) else None):
+        raise CsrfRejected("the form has expired; reload the page and submit again")
+    return form
+
+
+async def anonymous_form(request: Request) -> FormData:
+    """A form sent before login (the login form itself); guarded by the same-origin check."""
+    return await request.form(max_files=0, max_fields=20)
+
+
+PagePrincipal = Annotated[Principal, Depends(page_principal)]
+ApiPrincipal = Annotated[Principal, Depends(api_principal)]
+Form = Annotated[FormData, Depends(posted_form)]

@@ -1,0 +1,76 @@
+"""Reading submitted forms and query strings into typed values, with one-line errors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.datastructures import FormData, UploadFile
+
+from havenwatch.cases.dates import FuzzyDate, parse_day, parse_fuzzy
+from havenwatch.cases.errors import ValidationError
+
+MAX_TEXT = 20_000
+
+
+def text(form: FormData, name: str, *, limit: int = MAX_TEXT) -> str | None:
+    """A stripped text field; blank means None. Over-long input is refused, never cut."""
+    value = form.get(name)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationError(name, f"longer than {limit} characters")
+    return value or None
+
+
+def required(form: FormData, name: str, *, limit: int = MAX_TEXT) -> str:
+    value = text(form, name, limit=limit)
+    if value is None:
+        raise ValidationError(name, "this field is required")
+    return value
+
+
+def lines(form: FormData, name: str) -> list[str]:
+    return [line.strip() for line in (text(form, name) or "").splitlines() if line.strip()]
+
+
+def words(form: FormData, name: str) -> list[str]:
+    raw = (text(form, name, limit=2000) or "").replace(";", ",")
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def day(form: FormData, name: str) -> date | None:
+    value = text(form, name, limit=40)
+    return parse_day(value, name) if value else None
+
+
+def fuzzy(form: FormData, name: str) -> FuzzyDate | None:
+    value = text(form, name, limit=40)
+    return parse_fuzzy(value, name) if value else None
+
+
+def integer(form: FormData, name: str, *, low: int = 0, high: int = 10**6) -> int | None:
+    value = text(form, name, limit=12)
+    if value is None:
+        return None
+    if not value.lstrip("-").isdigit() or not low <= int(value) <= high:
+        raise ValidationError(name, f"give a whole number from {low} to {high}")
+    return int(value)
+
+
+def upper_code(form: FormData, name: str) -> str | None:
+    value = text(form, name, limit=10)
+    return value.upper() if value else None
+
+
+def upload(form: FormData, name: str) -> UploadFile | None:
+    value = form.get(name)
+    if isinstance(value, UploadFile) and value.filename:
+        return value
+    return None
+
+
+def query_day(value: str | None, name: str) -> date | None:
+    """A date from a GET filter; a malformed one is an error shown above the list."""
+    value = (value or "").strip()
+    return parse_day(value, name) if value else None

@@ -1,0 +1,98 @@
+"""What the dashboard shows: counts for the user's teams and what is new since their last visit."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+
+from havenwatch.store.clock import utcnow
+from havenwatch.store.database import Database
+from havenwatch.store.schema import cases, events, leads, users
+
+
+def visible_leads(team_ids: Collection[str] | None) -> ColumnElement[bool]:
+    """Leads a team may see: its own, and unassigned ones that point at nobody's records."""
+    if team_ids is None:
+        return leads.c.id.is_not(None)
+    return or_(
+        leads.c.team_id.in_(list(team_ids)),
+        and_(
+            leads.c.team_id.is_(None),
+            leads.c.candidate_person_id.is_(None),
+            leads.c.candidate_case_id.is_(None),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    open_cases: int
+    events_this_month: int
+    new_leads: int
+
+
+def _team_cases(team_ids: Collection[str] | None) -> ColumnElement[bool]:
+    return cases.c.id.is_not(None) if team_ids is None else cases.c.team_id.in_(list(team_ids))
+
+
+def dashboard_counts(db: Database, team_ids: Collection[str] | None, today: date) -> Counts:
+    month_start = today.replace(day=1)
+    with db.read() as conn:
+        open_cases = conn.execute(
+            select(func.count()).where(cases.c.status == "open", _team_cases(team_ids))
+        ).scalar_one()
+        this_month = conn.execute(
+            select(func.count())
+            .select_from(events.join(cases, cases.c.id == events.c.case_id))
+            .where(
+                events.c.date_earliest >= month_start,
+                events.c.date_earliest <= today,
+                _team_cases(team_ids),
+            )
+        ).scalar_one()
+        new_leads = conn.execute(
+            select(func.count()).where(leads.c.status == "new", visible_leads(team_ids))
+        ).scalar_one()
+    return Counts(int(open_cases), int(this_month), int(new_leads))
+
+
+@dataclass(frozen=True)
+class Notifications:
+    since: datetime | None
+    new_leads: int
+    assigned_cases: list[tuple[str, str]]
+
+
+def notifications(
+    db: Database, user_id: str, team_ids: Collection[str] | None
+) -> Notifications:
+    """New leads for the user's team and cases assigned to them since their previous visit."""
+    with db.read() as conn:
+        since = conn.execute(select(users.c.previous_visit_at).where(users.c.id == user_id)).scalar()
+        lead_query = select(func.count()).where(leads.c.status == "new", visible_leads(team_ids))
+        case_query = (
+            select(cases.c.id, cases.c.title)
+            .where(cases.c.assigned_user_id == user_id, _team_cases(team_ids))
+            .order_by(cases.c.updated_at.desc())
+            .limit(10)
+        )
+        if since is not None:
+            lead_query = lead_query.where(leads.c.created_at > since)
+            case_query = case_query.where(cases.c.updated_at > since)
+        new_leads = int(conn.execute(lead_query).scalar_one())
+        assigned = [(row.id, row.title) for row in conn.execute(case_query)]
+    return Notifications(since, new_leads, assigned)
+
+
+def mark_visit(db: Database, user_id: str) -> None:
+    """At login: the last visit becomes the previous one, for "since your last visit"."""
+    with db.write("login") as unit:
+        last = unit.conn.execute(select(users.c.last_seen_at).where(users.c.id == user_id)).scalar()
+        unit.conn.execute(
+            users.update()
+            .where(users.c.id == user_id)
+            .values(previous_visit_at=last, last_seen_at=utcnow())
+        )

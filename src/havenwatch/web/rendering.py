@@ -1,0 +1,100 @@
+"""Rendering pages: one autoescaping Jinja2 environment, translated through the catalogs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from havenwatch.security.permissions import Capability, Principal
+from havenwatch.web.i18n import LOCALES, current
+from havenwatch.web.labels import choices, label
+
+PAGE_SIZE = 50
+
+
+def template_environment() -> Environment:
+    folder = resources.files("havenwatch.web").joinpath("templates")
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: current().gettext(message),
+        ngettext=lambda singular, plural, n: current().ngettext(singular, plural, n),
+        newstyle=True,
+    )
+    return env
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a list, with links that keep the request's other query parameters."""
+
+    number: int
+    size: int
+    total: int
+    base_query: tuple[tuple[str, str], ...]
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    def link(self, number: int) -> str:
+        return "?" + urlencode([*self.base_query, ("page", str(number))])
+
+
+def pager(request: Request, total: int, number: int, size: int = PAGE_SIZE) -> Pager:
+    kept = tuple((key, value) for key, value in request.query_params.multi_items() if key != "page")
+    last = max(1, -(-total // size))
+    return Pager(min(max(1, number), last), size, total, kept)
+
+
+def principal_of(request: Request) -> Principal | None:
+    principal = getattr(request.state, "principal", None)
+    return principal if isinstance(principal, Principal) else None
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    session = getattr(request.state, "session", None)
+    base = {
+        "request": request,
+        "principal": principal_of(request),
+        "csrf_token": getattr(session, "csrf_token", ""),
+        "t": current(),
+        "label": label,
+        "choices": choices,
+        "locales": LOCALES,
+        "Capability": Capability,
+        "path": request.url.path,
+    }
+    env: Environment = request.app.state.templates
+    html = env.get_template(template).render({**base, **(context or {})})
+    return HTMLResponse(html, status_code=status_code)

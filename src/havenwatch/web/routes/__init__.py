@@ -1,0 +1,33 @@
+"""The page routers, in the order they are mounted."""
+
+from __future__ import annotations
+
+from havenwatch.web.routes import (
+    account,
+    admin,
+    auth,
+    cases,
+    dashboard,
+    documents,
+    events,
+    leads,
+    people,
+    search,
+    sources,
+    transfer,
+)
+
+PAGE_ROUTERS = [
+    auth.router,
+    dashboard.router,
+    cases.router,
+    events.router,
+    documents.router,
+    people.router,
+    sources.router,
+    search.router,
+    leads.router,
+    transfer.router,
+    admin.router,
+    account.router,
+]

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import date
+
+from icalendar import Calendar
+
+from havenwatch.cases.case_files import add_case
+from havenwatch.cases.dates import from_day
+from havenwatch.cases.deadlines import calendar_of, deadlines_due, deadlines_of_case
+from havenwatch.cases.events import add_event
+from havenwatch.cases.model import Case, Event, Person
+from havenwatch.cases.people import add_person
+from havenwatch.store.database import Database
+
+
+def _case(db: Database, country: str = "RS") -> str:
+    person = add_person(db, Person(pseudonym="Lark", nationality="RU"), "test")
+    case = add_case(
+        db, Case(person_id=person.id or "", country=country, title="Lark v. MUP"), "test"
+    )
+    return case.id or ""
+
+
+def _expulsion(db: Database, case_id: str) -> None:
+    add_event(
+        db,
+        Event(
+            case_id=case_id,
+            type="expulsion_order",
+            date=from_day(date(2025, 4, 1)),
+            served_on=date(2025, 4, 3),
+            deadline_days=30,
+        ),
+        "test",
+    )
+
+
+def test_a_served_decision_gives_the_appeal_deadline_with_easter_roll_over(db: Database) -> None:
+    case_id = _case(db)
+    _expulsion(db, case_id)
+    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 5))
+    assert plan is not None
+    appeal = next(d for d in plan.deadlines if d.step.remedy == "appeal")
+    assert (appeal.step.due, appeal.status) == (date(2025, 4, 22), "open")
+    assert "Good Friday" in appeal.step.explanation and appeal.step.citation
+
+
+def test_recording_the_appeal_marks_the_deadline_met(db: Database) -> None:
+    case_id = _case(db)
+    _expulsion(db, case_id)
+    add_event(db, Event(case_id=case_id, type="appeal", date=from_day(date(2025, 4, 15))), "test")
+    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 16))
+    assert plan is not None
+    appeal = next(d for d in plan.deadlines if d.step.remedy == "appeal")
+    assert appeal.status == "met" and appeal.met_on == date(2025, 4, 15)
+
+
+def test_team_list_puts_overdue_deadlines_first(db: Database) -> None:
+    late, soon = _case(db), _case(db)
+    _expulsion(db, late)
+    add_event(
+        db,
+        Event(
+            case_id=soon,
+            type="expulsion_order",
+            date=from_day(date(2025, 4, 20)),
+            served_on=date(2025, 4, 22),
+            deadline_days=30,
+        ),
+        "test",
+    )
+    due = deadlines_due(db, today=date(2025, 4, 25))
+    assert [d.deadline.status for d in due][0] == "overdue"
+    assert due[0].case_id == late and soon in {d.case_id for d in due}
+
+
+def test_countries_without_rules_have_no_deadlines(db: Database) -> None:
+    case_id = _case(db, country="GE")
+    _expulsion(db, case_id)
+    assert deadlines_of_case(db, case_id, "GE", today=date(2025, 4, 5)) is None
+
+
+def test_the_calendar_feed_parses_back_with_the_due_dates(db: Database) -> None:
+    case_id = _case(db)
+    _expulsion(db, case_id)
+    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 5))
+    assert plan is not None
+    feed = Calendar.from_ical(calendar_of((("Lark", d) for d in plan.deadlines), "Lark"))
+    events = feed.walk("VEVENT")
+    assert date(2025, 4, 22) in {event.decoded("dtstart") for event in events}
+    assert all("Lark" in str(event.get("summary")) for event in events)
