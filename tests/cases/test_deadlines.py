@@ -70,7 +70,7 @@ def test_team_list_puts_overdue_deadlines_first(db: Database) -> None:
         "test",
     )
     due = deadlines_due(db, today=date(2025, 4, 25))
-    assert [d.deadline.status for d in due][0] == "overdue"
+    assert due[0].deadline.status == "overdue"
     assert due[0].case_id == late and soon in {d.case_id for d in due}
 
 
