@@ -1,20 +1,23 @@
 """The `havenwatch` command: a thin layer over the library.
 
-Each area of the product contributes its commands from a module in `havenwatch.commands`;
-this file only builds the root group, its global options, and the error handling every
-command shares (a one-line message and exit status, never a traceback).
+Each area of the product contributes its commands from a module in `havenwatch.commands`
+(plugins add theirs the same way, through an entry point). This file only builds the root
+group, its global options, and the error handling every command shares: a one-line message
+and an exit status, never a traceback.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from importlib.metadata import entry_points
 
 import click
 
 from havenwatch import __version__
 from havenwatch.settings import resolve_settings
 
+PLUGIN_GROUP = "havenwatch.commands"
 BUILTIN_COMMAND_MODULES = (
     "havenwatch.commands.legal",
     "havenwatch.commands.admin",
@@ -77,14 +80,20 @@ def cli(
     ctx.obj = resolve_settings(data_dir, database_url, key_file)
 
 
-def register_builtin_commands(group: click.Group) -> None:
-    for module_name in BUILTIN_COMMAND_MODULES:
+def register_commands(group: click.Group) -> None:
+    """Add the built-in command modules, then any installed plugin's.
+
+    A plugin is a distribution with an entry point in the `havenwatch.commands` group naming a
+    module that exposes `COMMANDS`, exactly like the built-in ones.
+    """
+    plugin_modules = [point.value for point in entry_points(group=PLUGIN_GROUP)]
+    for module_name in (*BUILTIN_COMMAND_MODULES, *plugin_modules):
         module = importlib.import_module(module_name)
         for command in module.COMMANDS:
             group.add_command(command)
 
 
-register_builtin_commands(cli)
+register_commands(cli)
 
 
 def main() -> None:

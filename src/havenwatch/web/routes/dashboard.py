@@ -1,0 +1,85 @@
+"""The dashboard: what needs attention today, and the monthly picture."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from havenwatch.reports.charts import incidents_chart_png
+from havenwatch.reports.statistics import MonthlyIncidents, incidents_per_month, latest_incident_day
+from havenwatch.security.permissions import Capability, Principal
+from havenwatch.store.clock import today
+from havenwatch.web.cache import TimedCache
+from havenwatch.web.deadlines import team_deadlines
+from havenwatch.web.deps import database, need
+from havenwatch.web.i18n import _, current
+from havenwatch.web.insights import dashboard_counts, notifications
+from havenwatch.web.labels import label
+from havenwatch.web.rendering import render
+
+router = APIRouter()
+STATISTICS = TimedCache()
+DEADLINES = TimedCache(ttl=30.0)
+Viewer = Annotated[Principal, Depends(need(Capability.VIEW_STATISTICS))]
+
+
+def monthly(request: Request, principal: Principal) -> MonthlyIncidents:
+    db = database(request)
+    scope = principal.team_ids
+
+    def compute() -> MonthlyIncidents:
+        last = latest_incident_day(db, scope, today())
+        return incidents_per_month(db, team_ids=scope, last_day=last)
+
+    return STATISTICS.get(("monthly", scope), compute)
+
+
+def chart_alt(stats: MonthlyIncidents) -> str:
+    t = current()
+    if not stats.months:
+        return ""
+    return _("Bar chart of incidents per month from %(first)s to %(last)s: %(total)s in all.") % {
+        "first": t.month(stats.months[0]),
+        "last": t.month(stats.months[-1]),
+        "total": t.number(stats.total),
+    }
+
+
+@router.get("/")
+def dashboard(request: Request, principal: Viewer) -> Response:
+    db = database(request)
+    day = today()
+    stats = monthly(request, principal)
+    context = {
+        "stats": stats,
+        "chart_alt": chart_alt(stats),
+        "shown_types": [code for code in stats.types if stats.type_total(code)],
+        "counts": None,
+        "deadlines": [],
+        "notes": None,
+    }
+    if principal.can(Capability.VIEW_CASES):
+        context["counts"] = dashboard_counts(db, principal.team_ids, day)
+        context["deadlines"] = DEADLINES.get(
+            ("deadlines", principal.team_ids, day), lambda: team_deadlines(db, principal.team_ids, day)
+        )[:20]
+        context["notes"] = notifications(db, principal.user_id, principal.team_ids)
+    return render(request, "dashboard.html", context)
+
+
+@router.get("/charts/incidents.png")
+def incidents_chart(request: Request, principal: Viewer) -> Response:
+    stats = monthly(request, principal)
+    t = current()
+    png = STATISTICS.get(
+        ("png", principal.team_ids, t.locale),
+        lambda: incidents_chart_png(
+            stats,
+            type_labels={code: label("event_type", code) for code in stats.types},
+            month_labels=[t.month(key) for key in stats.months],
+            y_label=_("Incidents"),
+        ),
+    )
+    return Response(png, media_type="image/png")
