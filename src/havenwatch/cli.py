@@ -25,6 +25,8 @@ BUILTIN_COMMAND_MODULES = (
     "havenwatch.commands.interchange",
     "havenwatch.commands.app",
     "havenwatch.commands.evaluate",
+    "havenwatch.commands.protection",
+    "havenwatch.commands.ingest",
     "havenwatch.commands.audit",
     "havenwatch.commands.reports",
     "havenwatch.commands.monitor",

@@ -168,7 +168,11 @@ def _html_document(path: str, html: str) -> Document:
         include_tables=False,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    fields: dict[str, Any] = extracted.as_dict() if extracted is not None else {}
+    fields: dict[str, Any] = {}
+    if isinstance(extracted, dict):
+        fields = extracted
+    elif extracted is not None:
+        fields = extracted.as_dict()
     published = _html_publication_date(html) or _parse_iso_date(fields.get("date"))
     body = fields.get("text") or ""
     return Document(

@@ -120,7 +120,7 @@ def _text(parent: etree._Element | None, tags: tuple[str, ...]) -> str | None:
     for tag in tags:
         found = parent.find(tag)
         if found is not None and found.text and found.text.strip():
-            return found.text.strip()
+            return str(found.text).strip()
     return None
 
 

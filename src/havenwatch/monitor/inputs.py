@@ -103,7 +103,7 @@ def read_inputs(paths: Iterable[str]) -> Iterator[NewsItem | ReadError]:
 
 
 def report_files(directory: str) -> Iterator[str]:
-    """Report files below a directory, depth first, in name order, hidden entries skipped."""
+    """Report files below a directory: its files in name order, then each subdirectory's."""
     for root, dirnames, filenames in os.walk(directory):
         dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
         for name in sorted(filenames):

@@ -34,6 +34,7 @@ from havenwatch.cases.events import insert_event
 from havenwatch.cases.model import Case, Event, Identity, Person
 from havenwatch.cases.people import insert_person
 from havenwatch.monitor.linking import open_case
+from havenwatch.security.crypto import Keyring
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import (
@@ -49,6 +50,7 @@ from havenwatch.store.schema import (
 
 NEW, ACCEPTED, MERGED, REJECTED = "new", "accepted", "merged", "rejected"
 STATUSES = (NEW, ACCEPTED, MERGED, REJECTED)
+DECISION_ACTIONS = {ACCEPTED: "lead.accept", MERGED: "lead.merge", REJECTED: "lead.reject"}
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ def accept_lead(
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         lead = _undecided(unit.conn, lead_id)
-        target_case = _target_case(unit, lead, person_id, case_id, pseudonym, team)
+        target = Target(person_id, case_id, pseudonym, team)
+        target_case = _target_case(unit, keyring, lead, target)
         event = Event(
             case_id=target_case,
             type=lead.event_type,
@@ -161,7 +164,9 @@ def merge_lead(db: Database, lead_id: str, event_id: str, actor: str) -> Lead:
     """Fold the lead into an existing event: its sources become corroboration."""
     with db.write(actor) as unit:
         lead = _undecided(unit.conn, lead_id)
-        case_id = unit.conn.execute(select(events.c.case_id).where(events.c.id == event_id)).scalar()
+        case_id = unit.conn.execute(
+            select(events.c.case_id).where(events.c.id == event_id)
+        ).scalar()
         if case_id is None:
             raise NotFoundError(f"no event {event_id}")
         linked = set(
@@ -173,7 +178,10 @@ def merge_lead(db: Database, lead_id: str, event_id: str, actor: str) -> Lead:
         if added:
             unit.conn.execute(
                 event_sources.insert(),
-                [{"event_id": event_id, "source_id": sid, "role": "corroboration"} for sid in added],
+                [
+                    {"event_id": event_id, "source_id": sid, "role": "corroboration"}
+                    for sid in added
+                ],
             )
         _decide(unit, lead, MERGED, reason=None, event_id=event_id, case_id=case_id)
         return _load(unit.conn, lead_id, None)
@@ -189,32 +197,36 @@ def reject_lead(db: Database, lead_id: str, actor: str, reason: str) -> Lead:
         return _load(unit.conn, lead_id, None)
 
 
-def _target_case(
-    unit: Unit,
-    lead: Lead,
-    person_id: str | None,
-    case_id: str | None,
-    pseudonym: str | None,
-    team: str,
-) -> str:
-    if case_id:
-        if unit.conn.execute(select(cases.c.id).where(cases.c.id == case_id)).scalar() is None:
-            raise NotFoundError(f"no case {case_id}")
-        return case_id
-    if person_id:
-        return _case_of_person(unit, lead, person_id)
-    if pseudonym:
-        return _case_of_new_person(unit, lead, pseudonym, team)
+@dataclass(frozen=True)
+class Target:
+    """Where the caseworker said an accepted lead goes (all optional)."""
+
+    person_id: str | None
+    case_id: str | None
+    pseudonym: str | None
+    team: str
+
+
+def _target_case(unit: Unit, keyring: Keyring, lead: Lead, target: Target) -> str:
+    if target.case_id:
+        found = unit.conn.execute(select(cases.c.id).where(cases.c.id == target.case_id))
+        if found.scalar() is None:
+            raise NotFoundError(f"no case {target.case_id}")
+        return target.case_id
+    if target.person_id:
+        return _case_of_person(unit, keyring, lead, target.person_id)
+    if target.pseudonym:
+        return _case_of_new_person(unit, keyring, lead, target.pseudonym, target.team)
     if lead.candidate_case_id:
         return lead.candidate_case_id
     if lead.candidate_person_id:
-        return _case_of_person(unit, lead, lead.candidate_person_id)
+        return _case_of_person(unit, keyring, lead, lead.candidate_person_id)
     raise ValidationError(
         "person", "the lead matches no known person: give a case, a person or a pseudonym"
     )
 
 
-def _case_of_person(unit: Unit, lead: Lead, person_id: str) -> str:
+def _case_of_person(unit: Unit, keyring: Keyring, lead: Lead, person_id: str) -> str:
     team_id = unit.conn.execute(select(people.c.team_id).where(people.c.id == person_id)).scalar()
     if team_id is None:
         raise NotFoundError(f"no person {person_id}")
@@ -222,10 +234,11 @@ def _case_of_person(unit: Unit, lead: Lead, person_id: str) -> str:
     if existing:
         return existing
     case = Case(person_id=person_id, country=_country(lead), title=_title(lead), team="")
-    return _new_case(unit, case)
+    return _new_case(unit, keyring, case)
 
 
-def _case_of_new_person(unit: Unit, lead: Lead, pseudonym: str, team: str) -> str:
+def _case_of_new_person(unit: Unit, keyring: Keyring, lead: Lead, pseudonym: str, team: str) -> str:
+    """A new person whose identity is the name read in the report, and their first case."""
     subject = lead.extraction.get("subject") or {}
     person = Person(
         pseudonym=pseudonym,
@@ -234,19 +247,17 @@ def _case_of_new_person(unit: Unit, lead: Lead, pseudonym: str, team: str) -> st
         gender=subject.get("gender"),
         team=team,
     )
-    insert_person(unit, unit_keyring(unit), person)
+    country = _country(lead)
+    insert_person(unit, keyring, person)
     assert person.id is not None
-    return _new_case(unit, Case(person_id=person.id, country=_country(lead), title=_title(lead), team=team))
+    case = Case(person_id=person.id, country=country, title=_title(lead), team=team)
+    return _new_case(unit, keyring, case)
 
 
-def _new_case(unit: Unit, case: Case) -> str:
-    insert_case(unit, unit_keyring(unit), case)
+def _new_case(unit: Unit, keyring: Keyring, case: Case) -> str:
+    insert_case(unit, keyring, case)
     assert case.id is not None
     return case.id
-
-
-def unit_keyring(unit: Unit) -> Any:
-    raise NotImplementedError
 
 
 def _country(lead: Lead) -> str:
@@ -289,7 +300,7 @@ def _decide(
         )
     )
     unit.audit(
-        f"lead.{status.removesuffix('ed').removesuffix('e')}",
+        DECISION_ACTIONS[status],
         target_type="lead",
         target_id=lead.id,
         case_id=case_id,
@@ -315,9 +326,7 @@ def _load(conn: Connection, lead_id: str, team_ids: Collection[str] | None) -> L
     return _lead(row, _sources_of(conn, [lead_id]).get(lead_id, []))
 
 
-def _conditions(
-    status: str | None, team_ids: Collection[str] | None
-) -> list[ColumnElement[bool]]:
+def _conditions(status: str | None, team_ids: Collection[str] | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if status is not None:
         conditions.append(leads.c.status == status)

@@ -50,7 +50,9 @@ def worker_name() -> str:
 
 def enqueue(db: Database, items: Sequence[NewsItem], actor: str) -> list[NewsItem]:
     """Queue the items not seen before (by content hash); returns the ones newly queued."""
-    unique = {item.content_hash: item for item in reversed(items)}
+    unique: dict[str, NewsItem] = {}
+    for item in items:
+        unique.setdefault(item.content_hash, item)
     if not unique:
         return []
     with db.write(actor) as unit:

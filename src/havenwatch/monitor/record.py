@@ -14,12 +14,14 @@ rejected keeps its fingerprint, so the incident never comes back as new.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, text
 
+from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.monitor import dedup
 from havenwatch.monitor.linking import link_subject
 from havenwatch.monitor.names import name_keys
@@ -32,6 +34,8 @@ from havenwatch.store.ids import new_id
 from havenwatch.store.schema import lead_sources, leads, sources
 
 STORY_LOCK_ID = 7_318_005
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 FIELD_SEPARATOR = "\x1f"
 
 
@@ -122,7 +126,7 @@ def _record_leads(
 ) -> tuple[int, int]:
     new = extended = 0
     seen: set[str] = set()
-    for event in extraction.get("events") or []:
+    for event in usable_events(extraction):
         fingerprint = lead_fingerprint(story_id, event)
         if fingerprint in seen:
             continue
@@ -142,7 +146,7 @@ def _record_leads(
 def _insert_lead(
     unit: Unit,
     keyring: Keyring,
-    event: Mapping[str, Any],
+    event: dict[str, Any],
     fingerprint: str,
     source_id: str,
     story_id: str,
@@ -176,11 +180,40 @@ def _insert_lead(
     return lead_id
 
 
+def usable_events(extraction: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The extracted events a lead can be made of, their codes checked against the vocabulary."""
+    known_types = vocabulary().event_types
+    usable = []
+    for event in extraction.get("events") or []:
+        if not isinstance(event, Mapping) or event.get("type") not in known_types:
+            continue
+        cleaned = dict(event)
+        country = event.get("country")
+        cleaned["country"] = (
+            country if isinstance(country, str) and COUNTRY.match(country) else None
+        )
+        day = event.get("date")
+        cleaned["date"] = day if isinstance(day, str) and DATE.match(day) else None
+        usable.append(cleaned)
+    return usable
+
+
 def lead_fingerprint(story_id: str, event: Mapping[str, Any]) -> str:
     """What identifies an incident within a story, whatever the spelling of the name."""
     subject = event.get("subject") or {}
     name = subject.get("name")
     keys = name_keys(name) if isinstance(name, str) else []
-    who = keys[0] if keys else "unnamed:{nationality}:{age}:{gender}".format_map(subject)
-    fields = [story_id, str(event.get("type")), who, str(event.get("country")), str(event.get("date"))]
+    if keys:
+        who = keys[0]
+    else:
+        who = "unnamed " + " ".join(
+            str(subject.get(key)) for key in ("nationality", "age", "gender")
+        )
+    fields = [
+        story_id,
+        str(event.get("type")),
+        who,
+        str(event.get("country")),
+        str(event.get("date")),
+    ]
     return hashlib.sha256(FIELD_SEPARATOR.join(fields).encode()).hexdigest()

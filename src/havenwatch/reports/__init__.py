@@ -1,1 +1,1 @@
-"""Anonymised exports and public statistics: counts no one can be recognised from."""
+"""Statistics, charts and anonymised exports."""

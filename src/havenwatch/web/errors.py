@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from havenwatch.cases.errors import NotFoundError
+from havenwatch.cases.errors import HavenwatchError, NotFoundError
 from havenwatch.security.permissions import Forbidden
 from havenwatch.web.deps import CsrfRejected
 from havenwatch.web.i18n import N_
@@ -63,6 +63,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CsrfRejected)
     def csrf_rejected(request: Request, _error: Exception) -> Response:
         return error_response(request, 403)
+
+    @app.exception_handler(HavenwatchError)
+    def refused(request: Request, error: Exception) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": " ".join(str(error).split())[:300]}, status_code=400)
+        return error_response(request, 400)
 
     @app.exception_handler(NotFoundError)
     def not_found(request: Request, _error: Exception) -> Response:

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database
@@ -14,17 +14,14 @@ from havenwatch.store.schema import cases, events, leads, users
 
 
 def visible_leads(team_ids: Collection[str] | None) -> ColumnElement[bool]:
-    """Leads a team may see: its own, and unassigned ones that point at nobody's records."""
+    """Leads a team may see: its own, and unassigned ones (news about nobody known).
+
+    The same rule as `havenwatch.monitor.leads`, which assigns a lead to the team of the
+    person it matched.
+    """
     if team_ids is None:
         return leads.c.id.is_not(None)
-    return or_(
-        leads.c.team_id.in_(list(team_ids)),
-        and_(
-            leads.c.team_id.is_(None),
-            leads.c.candidate_person_id.is_(None),
-            leads.c.candidate_case_id.is_(None),
-        ),
-    )
+    return or_(leads.c.team_id.in_(list(team_ids)), leads.c.team_id.is_(None))
 
 
 @dataclass(frozen=True)

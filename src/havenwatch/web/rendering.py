@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web.i18n import LOCALES, current
@@ -24,7 +24,6 @@ def template_environment() -> Environment:
         loader=FileSystemLoader(str(folder)),
         autoescape=select_autoescape(["html"], default_for_string=True, default=True),
         extensions=["jinja2.ext.i18n"],
-        undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )

@@ -55,13 +55,17 @@ def _counts(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
         for match in lexicon.patterns("numbers.counts").finditer(analysis.matching)
     ]
     covered = {index for span in spans for index in range(span.first, span.last)}
-    words = {lexicon.normalize(word): value for word, value in lexicon.section("numbers.words").items()}
+    words = {
+        lexicon.normalize(word): value for word, value in lexicon.section("numbers.words").items()
+    }
     for token in analysis.tokens:
         if token.index in covered:
             continue
         value = _number(token.norm, words)
         if value is not None and value >= MINIMUM_COUNT:
-            spans.append(Span("count", token.index, token.index + 1, token.sentence, (value, "exact")))
+            spans.append(
+                Span("count", token.index, token.index + 1, token.sentence, (value, "exact"))
+            )
     return sorted(spans, key=lambda span: span.first)
 
 
@@ -88,17 +92,25 @@ def _group_after(analysis: Analysis, lexicon: Lexicon, count: Span) -> Span | No
 def _incident_types(analysis: Analysis, lexicon: Lexicon, sentence: int) -> list[str] | None:
     """Types stated in the sentence; [] when only a cue says so; None when nothing does."""
     stated = sorted(
-        {t.type for t in analysis.triggers if t.sentence == sentence and t.blocked in (None, GENERIC)}
+        {
+            t.type
+            for t in analysis.triggers
+            if t.sentence == sentence and t.blocked in (None, GENERIC)
+        }
     )
     if stated:
         return stated
-    text = analysis.window(analysis.sentences[sentence].first, analysis.sentences[sentence].last, sentence)
+    text = analysis.window(
+        analysis.sentences[sentence].first, analysis.sentences[sentence].last, sentence
+    )
     return [] if lexicon.patterns("cues.similar_incidents").first(text) else None
 
 
 def _qualifier(analysis: Analysis, lexicon: Lexicon, count: Span) -> str | None:
     window = analysis.window(count.first - QUALIFIER_REACH, count.first, count.sentence)
-    found = [m for m in lexicon.patterns("numbers.qualifiers").finditer(window) if m.end == len(window)]
+    found = [
+        m for m in lexicon.patterns("numbers.qualifiers").finditer(window) if m.end == len(window)
+    ]
     return found[-1].label if found else None
 
 

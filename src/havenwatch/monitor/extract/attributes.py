@@ -69,7 +69,9 @@ def _state_adjectives(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
     for match in lexicon.patterns("nationalities").finditer(analysis.matching):
         span = analysis.span_of(match)
         if span.last < len(analysis.tokens) and analysis.tokens[span.last].norm in state_nouns:
-            spans.append(Span("place", span.first, span.last, span.sentence, (span.label, LOCATION)))
+            spans.append(
+                Span("place", span.first, span.last, span.sentence, (span.label, LOCATION))
+            )
     return spans
 
 
@@ -103,14 +105,20 @@ def _labelled_spans(analysis: Analysis, lexicon: Lexicon, path: str, kind: str) 
 def find_deadlines(analysis: Analysis, resources: Resources) -> None:
     """Add `deadline` spans (value: days) for time limits to leave, not to appeal."""
     lexicon = resources.lexicon(analysis.language)
-    numbers = {lexicon.normalize(word): value for word, value in lexicon.section("numbers.words").items()}
+    numbers = {
+        lexicon.normalize(word): value for word, value in lexicon.section("numbers.words").items()
+    }
     spans = []
     for match in lexicon.patterns("deadlines.units").finditer(analysis.matching):
         span = analysis.span_of(match)
         amount = _amount(analysis, span, numbers)
         if amount is None or not _is_leave_deadline(analysis, lexicon, span):
             continue
-        days = math.ceil(amount / HOURS_PER_DAY) if match.label == "hours" else amount * int(match.label)
+        days = (
+            math.ceil(amount / HOURS_PER_DAY)
+            if match.label == "hours"
+            else amount * int(match.label)
+        )
         spans.append(Span("deadline", span.first, span.last, span.sentence, days))
     analysis.spans["deadline"] = spans
 
@@ -128,7 +136,9 @@ def _amount(analysis: Analysis, span: Span, numbers: dict[str, int]) -> int | No
 
 
 def _is_leave_deadline(analysis: Analysis, lexicon: Lexicon, span: Span) -> bool:
-    near = analysis.window(span.first - APPEAL_CUE_WINDOW, span.last + APPEAL_CUE_WINDOW, span.sentence)
+    near = analysis.window(
+        span.first - APPEAL_CUE_WINDOW, span.last + APPEAL_CUE_WINDOW, span.sentence
+    )
     if lexicon.patterns("deadlines.appeal_cues").first(near):
         return False
     around = analysis.window(

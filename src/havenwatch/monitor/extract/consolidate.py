@@ -1,6 +1,7 @@
 """Apply the annotation conventions that span several triggers.
 
-- Being held at the border and not admitted is part of the entry ban, not a detention.
+- Being held at the border and not admitted, and flown back, are part of the entry ban,
+  not a detention or a deportation.
 - Leaving one's own country (fleeing Russia) is not a `departure` caused by a measure.
 - An event mentioned several times is one event: same person, same type, compatible dates.
 - A measure against someone the text calls a security threat has national-security grounds.
@@ -8,15 +9,20 @@
 
 from __future__ import annotations
 
-from havenwatch.monitor.extract.model import Analysis, Event
+from havenwatch.monitor.extract.model import Analysis, Entity, Event
 from havenwatch.monitor.extract.registry import Resources, component
+
+BORDER_EPISODE = frozenset({"detention", "deportation", "departure"})
 
 
 @component("consolidate")
 def consolidate_events(analysis: Analysis, resources: Resources) -> None:
     grounded = set(resources.setting("types_with_grounds", []))
+    _merge_unnamed_into_named(analysis)
     nationality = {entity.id: entity.nationality for entity in analysis.entities}
-    banned = {(event.entity, event.sentence) for event in analysis.events if event.type == "entry_ban"}
+    banned = {
+        (event.entity, event.sentence) for event in analysis.events if event.type == "entry_ban"
+    }
     kept: list[Event] = []
     for event in analysis.events:
         if event.type == "detention" and (event.entity, event.sentence) in banned:
@@ -35,6 +41,53 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
     analysis.events = kept
 
 
+def _merge_unnamed_into_named(analysis: Analysis) -> None:
+    """A headline's or lead's "Russian photographer" is the named person the report is about.
+
+    An unnamed person whose event is also stated of a compatible named person is that
+    person: their events and attributes move over.
+    """
+    entities = {entity.id: entity for entity in analysis.entities}
+    named_types: dict[int, set[str]] = {}
+    for event in analysis.events:
+        if entities[event.entity].name:
+            named_types.setdefault(event.entity, set()).add(event.type)
+    for event in analysis.events:
+        unnamed = entities[event.entity]
+        if unnamed.name:
+            continue
+        target = next(
+            (
+                entities[named]
+                for named, types in named_types.items()
+                if event.type in types and _compatible(unnamed, entities[named])
+            ),
+            None,
+        )
+        if target is not None:
+            _absorb(target, unnamed, analysis.events)
+
+
+def _compatible(first: Entity, second: Entity) -> bool:
+    return all(
+        left is None or right is None or left == right
+        for left, right in (
+            (first.gender, second.gender),
+            (first.nationality, second.nationality),
+            (first.age, second.age),
+        )
+    )
+
+
+def _absorb(target: Entity, merged: Entity, events: list[Event]) -> None:
+    target.gender = target.gender or merged.gender
+    target.nationality = target.nationality or merged.nationality
+    target.age = target.age or merged.age
+    for event in events:
+        if event.entity == merged.id:
+            event.entity = target.id
+
+
 def _same_event(first: Event, second: Event) -> bool:
     if (first.type, first.entity, first.country) != (second.type, second.entity, second.country):
         return False
@@ -45,4 +98,6 @@ def _fill_gaps(kept: Event, other: Event) -> None:
     kept.authority = kept.authority or other.authority
     kept.grounds = kept.grounds or other.grounds
     kept.date = kept.date or other.date
-    kept.deadline_days = kept.deadline_days if kept.deadline_days is not None else other.deadline_days
+    kept.deadline_days = (
+        kept.deadline_days if kept.deadline_days is not None else other.deadline_days
+    )

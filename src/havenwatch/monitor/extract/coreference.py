@@ -61,9 +61,7 @@ def _named(analysis: Analysis, mention: Mention, recent: list[tuple[int, Entity]
     return entity
 
 
-def _antecedent(
-    mention: Mention, recent: list[tuple[int, Entity]], reach: int
-) -> Entity | None:
+def _antecedent(mention: Mention, recent: list[tuple[int, Entity]], reach: int) -> Entity | None:
     for sentence, entity in reversed(recent):
         if mention.sentence - sentence > reach:
             break

@@ -18,7 +18,9 @@ from havenwatch.monitor.extract.registry import Resources, component
 
 DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th|-?го|-?ого)?")
 YEAR = re.compile(r"(19[5-9]\d|20\d\d)")
-NUMERIC_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\.?|((?:19|20)\d\d)-(\d{2})-(\d{2})")
+NUMERIC_DATE = re.compile(
+    r"(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)\.?|((?:19|20)\d\d)-(\d{2})-(\d{2})"
+)
 SKIPPABLE = frozenset({".", ",", "of", "the"})
 YEAR_LOOKAHEAD = 3
 WEEKDAY_NEAR_DATE = 4

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from havenwatch.monitor.extract.attributes import LOCATION
 from havenwatch.monitor.extract.model import Analysis, Event, Mention, Span, Trigger
-from havenwatch.monitor.extract.negation import clause_start
+from havenwatch.monitor.extract.negation import clause_end, clause_start
 from havenwatch.monitor.extract.registry import Resources, component
 
 GENERIC = "generic"
@@ -34,12 +34,18 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
             trigger.blocked = GENERIC
             continue
         event = Event(trigger.type, subject.entity, trigger.sentence, trigger)
-        event.country = _country(analysis, trigger, clause_start(analysis, lexicon, trigger.first))
+        clause = (
+            clause_start(analysis, lexicon, trigger.first),
+            clause_end(analysis, lexicon, trigger.last - 1),
+        )
+        event.country = _country(analysis, trigger, clause)
         event.authority = _authority(analysis, trigger)
         event.grounds = _grounds(analysis, trigger) if trigger.type in grounded else None
-        event.date = _nearest_value(analysis.spans_in("date", trigger.sentence), trigger)
+        event.date = _nearest_text(analysis.spans_in("date", trigger.sentence), trigger)
         if trigger.type == "expulsion_order":
-            event.deadline_days = _nearest_value(analysis.spans_in("deadline", trigger.sentence), trigger)
+            event.deadline_days = _nearest_number(
+                analysis.spans_in("deadline", trigger.sentence), trigger
+            )
         events.append(event)
     analysis.events = events
 
@@ -58,7 +64,7 @@ def _subject(analysis: Analysis, trigger: Trigger) -> Mention | None:
         return after[0]
     before = [m for m in mentions if m.last <= trigger.first]
     if before:
-        direct = [m for m in before if m.role != "relative"] or before
+        direct = [m for m in before if m.role != "relative" and not m.possessive] or before
         return direct[-1]
     following = [m for m in mentions if m.first >= trigger.last]
     if following:
@@ -85,11 +91,11 @@ def _focus(analysis: Analysis, sentence: int) -> Mention | None:
     return None if last.plural else last
 
 
-def _country(analysis: Analysis, trigger: Trigger, clause: int) -> str | None:
+def _country(analysis: Analysis, trigger: Trigger, clause: tuple[int, int]) -> str | None:
     places = [
         span
         for span in analysis.spans_in("place", trigger.sentence)
-        if span.value[1] == LOCATION and span.first >= clause
+        if span.value[1] == LOCATION and clause[0] <= span.first < clause[1]
     ]
     if trigger.type == "extradition_request":
         foreign = [span for span in places if span.value[0] != analysis.default_country]
@@ -103,11 +109,11 @@ def _authority(analysis: Analysis, trigger: Trigger) -> str | None:
     spans = analysis.spans_in("authority", trigger.sentence)
     if trigger.type == "appeal":
         spans = [span for span in spans if span.first >= trigger.last and span.value == "court"]
-    return _nearest_value(spans, trigger)
+    return _nearest_text(spans, trigger)
 
 
 def _grounds(analysis: Analysis, trigger: Trigger) -> str | None:
-    found = _nearest_value(analysis.spans_in("grounds", trigger.sentence), trigger)
+    found = _nearest_text(analysis.spans_in("grounds", trigger.sentence), trigger)
     if found is None and trigger.type == "security_designation":
         return "national_security"
     return found
@@ -117,9 +123,14 @@ def _nearest(spans: list[Span], trigger: Trigger) -> Span:
     return min(spans, key=lambda span: _distance(span, trigger))
 
 
-def _nearest_value(spans: list[Span], trigger: Trigger) -> object:
-    valued = [span for span in spans if span.value is not None]
-    return _nearest(valued, trigger).value if valued else None
+def _nearest_text(spans: list[Span], trigger: Trigger) -> str | None:
+    valued = [span for span in spans if isinstance(span.value, str)]
+    return str(_nearest(valued, trigger).value) if valued else None
+
+
+def _nearest_number(spans: list[Span], trigger: Trigger) -> int | None:
+    valued = [span for span in spans if isinstance(span.value, int)]
+    return int(_nearest(valued, trigger).value) if valued else None
 
 
 def _distance(span: Span, trigger: Trigger) -> int:

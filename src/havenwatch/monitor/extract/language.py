@@ -29,7 +29,7 @@ def detect_language(analysis: Analysis, resources: Resources) -> None:
 
 def language_of(words: list[str], resources: Resources) -> str | None:
     """The language of a text given its lowercased words."""
-    letters = Counter(letter for word in words for letter in word)
+    letters = Counter(letter for word in words[:SAMPLE] for letter in word)
     cyrillic = sum(count for letter, count in letters.items() if _is_cyrillic(letter))
     latin = sum(count for letter, count in letters.items() if _is_latin(letter))
     if not cyrillic and not latin:
@@ -48,7 +48,7 @@ def language_of(words: list[str], resources: Resources) -> str | None:
 
 
 def _stop_word_hits(words: list[str], resources: Resources) -> list[str]:
-    hits = []
+    hits: list[str] = []
     for language in ("en", "ru", "sr"):
         stop_words = resources.lexicon(language).words("stopwords")
         hits.extend(

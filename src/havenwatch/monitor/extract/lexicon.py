@@ -33,6 +33,7 @@ class Lexicon:
         self.language = language
         self._sections = sections
         self._patterns: dict[str, PatternSet] = {}
+        self._words: dict[str, frozenset[str]] = {}
 
     def normalize(self, text: str) -> str:
         return _normalize(self.language, text)
@@ -69,7 +70,11 @@ class Lexicon:
 
     def words(self, path: str) -> frozenset[str]:
         """A word list at `path` in matching form."""
-        return frozenset(self.normalize(str(word)) for word in self.section(path) or [])
+        found = self._words.get(path)
+        if found is None:
+            found = frozenset(self.normalize(str(word)) for word in self.section(path) or [])
+            self._words[path] = found
+        return found
 
 
 def _normalize(language: str, text: str) -> str:

@@ -80,6 +80,7 @@ class Mention:
     role: str | None = None
     text: str = ""
     definite: bool = False
+    possessive: bool = False
 
 
 @dataclass

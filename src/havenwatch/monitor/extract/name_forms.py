@@ -11,6 +11,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from havenwatch.monitor.extract.lexicon import lexicon
+from havenwatch.monitor.extract.normalize import latin_to_serbian_cyrillic
 from havenwatch.monitor.names import fold_name, strip_name_ending
 
 FEMALE = "female"
@@ -69,6 +70,12 @@ def surname_gender(word: str) -> str | None:
     return None
 
 
+def has_surname_ending(word: str) -> bool:
+    endings = lexicon("en").section("surnames").get("other_endings", [])
+    lowered = word.lower()
+    return any(lowered.endswith(ending) for ending in endings)
+
+
 @lru_cache(maxsize=4096)
 def _russian_gender(word: str) -> str | None:
     for parse in morph().parse(word):
@@ -94,7 +101,8 @@ def _russian_nominative(word: str, gender: str | None) -> str:
     candidates = [
         parse
         for parse in morph().parse(word)
-        if parse.tag.POS == "NOUN" and ("Name" in parse.tag or "Surn" in parse.tag or "anim" in parse.tag)
+        if parse.tag.POS == "NOUN"
+        and ("Name" in parse.tag or "Surn" in parse.tag or "anim" in parse.tag)
     ]
     if gender:
         candidates.sort(key=lambda parse: wanted.get(str(parse.tag.gender)) != gender)
@@ -106,11 +114,19 @@ def _russian_nominative(word: str, gender: str | None) -> str:
 
 
 def _serbian_nominative(word: str, gender: str | None) -> str:
-    rules = lexicon("sr").section("name_endings")
-    for ending, replacement in rules.get(gender or "unknown", []):
+    """Serbian case endings replaced by the nominative ones, in the word's own script."""
+    cyrillic = any("\u0400" <= letter <= "\u04ff" for letter in word)
+    for ending, replacement in _serbian_endings(gender or "unknown", cyrillic):
         if word.lower().endswith(ending) and len(word) > len(ending) + 2:
             return word[: len(word) - len(ending)] + replacement
     return word
+
+
+@cache
+def _serbian_endings(gender: str, cyrillic: bool) -> tuple[tuple[str, str], ...]:
+    rules = lexicon("sr").section("name_endings").get(gender, [])
+    spell = latin_to_serbian_cyrillic if cyrillic else str
+    return tuple((spell(ending), spell(replacement)) for ending, replacement in rules)
 
 
 def _same_case(original: str, inflected: str) -> str:

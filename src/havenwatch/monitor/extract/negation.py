@@ -26,9 +26,23 @@ def mark_negation_and_modality(analysis: Analysis, resources: Resources) -> None
     }
     for trigger in analysis.triggers:
         start = clause_start(analysis, lexicon, trigger.first)
-        if _cue_before(analysis, lexicon, "cues.negation", trigger, max(start, trigger.first - negation_reach), dated):
+        if _cue_before(
+            analysis,
+            lexicon,
+            "cues.negation",
+            trigger,
+            max(start, trigger.first - negation_reach),
+            dated,
+        ):
             trigger.blocked = NEGATED
-        elif _cue_before(analysis, lexicon, "cues.modality", trigger, max(start, trigger.first - modality_reach), dated):
+        elif _cue_before(
+            analysis,
+            lexicon,
+            "cues.modality",
+            trigger,
+            max(start, trigger.first - modality_reach),
+            dated,
+        ):
             trigger.blocked = MODAL
 
 
@@ -40,6 +54,16 @@ def clause_start(analysis: Analysis, lexicon: Lexicon, index: int) -> int:
         if analysis.tokens[position].norm in breaks:
             return position + 1
     return first
+
+
+def clause_end(analysis: Analysis, lexicon: Lexicon, index: int) -> int:
+    """One past the last token of the clause that holds token `index`."""
+    breaks = lexicon.words("cues.clause_breaks")
+    last = analysis.sentences[analysis.tokens[index].sentence].last
+    for position in range(index + 1, last):
+        if analysis.tokens[position].norm in breaks:
+            return position
+    return last
 
 
 def _cue_before(

@@ -35,19 +35,24 @@ def normalize_word(word: str, language: str) -> str:
     return lowered.translate(_ENGLISH_TABLE)
 
 
-def serbian_to_latin(text: str) -> str:
-    """Serbian Cyrillic spelled in Serbian Latin, keeping case and diacritics ("Ђорђе" -> "Đorđe")."""
-    return "".join(_latin_letter(letter) for letter in text)
-
-
-_LATIN_WITH_DIACRITICS = {
-    "ђ": "đ", "ж": "ž", "љ": "lj", "њ": "nj", "ћ": "ć", "ч": "č", "џ": "dž", "ш": "š",
+_LATIN_TO_CYRILLIC = {
+    "lj": "љ", "nj": "њ", "dž": "џ", "a": "а", "b": "б", "c": "ц", "č": "ч", "ć": "ћ",
+    "d": "д", "đ": "ђ", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и", "j": "ј",
+    "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "r": "р", "s": "с",
+    "š": "ш", "t": "т", "u": "у", "v": "в", "z": "з", "ž": "ж",
 }  # fmt: skip
 
 
-def _latin_letter(letter: str) -> str:
-    lower = letter.lower()
-    latin = _LATIN_WITH_DIACRITICS.get(lower) or SERBIAN_CYRILLIC_TO_LATIN.get(lower)
-    if latin is None:
-        return letter
-    return latin.capitalize() if letter != lower else latin
+def latin_to_serbian_cyrillic(text: str) -> str:
+    """Lowercase Serbian Latin spelled in Serbian Cyrillic ("ovoj" -> "овој")."""
+    out = []
+    position = 0
+    while position < len(text):
+        pair = text[position : position + 2]
+        if pair in _LATIN_TO_CYRILLIC:
+            out.append(_LATIN_TO_CYRILLIC[pair])
+            position += 2
+            continue
+        out.append(_LATIN_TO_CYRILLIC.get(text[position], text[position]))
+        position += 1
+    return "".join(out)

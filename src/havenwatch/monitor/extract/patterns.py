@@ -72,18 +72,21 @@ class Match:
 
 
 class PatternSet:
-    """Labelled patterns scanned together; leftmost, then longest-listed, matches win."""
+    """Labelled patterns scanned together; leftmost, then longest-listed, matches win.
+
+    The combined expression has no capturing groups, so the regular-expression engine can
+    reject most alternatives on their first letter; which pattern matched is worked out
+    afterwards, for matches only.
+    """
 
     def __init__(
         self, labelled: Sequence[tuple[str, str]], normalize: Callable[[str], str]
     ) -> None:
-        self._labels: list[str] = []
-        alternatives = []
         ordered = sorted(labelled, key=lambda item: -len(item[1]))
-        for index, (label, pattern) in enumerate(ordered):
-            self._labels.append(label)
-            alternatives.append(f"(?P<p{index}>{compile_pattern(pattern, normalize)})")
-        body = "|".join(alternatives) or r"(?!x)x"
+        bodies = [compile_pattern(pattern, normalize) for _, pattern in ordered]
+        self._labels = [label for label, _ in ordered]
+        self._each = [re.compile(f"(?:{body}){CLOSE}") for body in bodies]
+        body = "|".join(bodies) or r"(?!x)x"
         self._regex = re.compile(f"{OPEN}(?:{body}){CLOSE}")
 
     def __bool__(self) -> bool:
@@ -92,8 +95,14 @@ class PatternSet:
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match]:
         stop = len(text) if end is None else end
         for found in self._regex.finditer(text, start, stop):
-            group = found.lastgroup or "p0"
-            yield Match(found.start(), found.end(), self._labels[int(group[1:])])
+            yield Match(found.start(), found.end(), self._label_at(text, found, stop))
 
     def first(self, text: str, start: int = 0, end: int | None = None) -> Match | None:
         return next(self.finditer(text, start, end), None)
+
+    def _label_at(self, text: str, found: re.Match[str], stop: int) -> str:
+        for label, single in zip(self._labels, self._each, strict=True):
+            again = single.match(text, found.start(), stop)
+            if again and again.end() == found.end():
+                return label
+        return self._labels[0]

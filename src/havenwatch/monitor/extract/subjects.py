@@ -11,11 +11,12 @@ subject is a group is a generic statement, not an event.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from havenwatch.monitor.extract.attributes import CITIZENSHIP
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Mention, Span, Token
-from havenwatch.monitor.extract.name_forms import is_first_name, surname_gender
+from havenwatch.monitor.extract.name_forms import has_surname_ending, is_first_name, surname_gender
 from havenwatch.monitor.extract.registry import Resources, component
 
 POSSESSIVE = re.compile(r"['’]s$")
@@ -122,14 +123,29 @@ def _accept_run(analysis: Analysis, run: list[Token]) -> list[Mention]:
         run = run[1:]
     if not run:
         return []
-    if len(run) == 1 and not (_name_anchor(run[0].text) or surname_gender(run[0].text)):
+    for position in range(1, len(run)):
+        if _starts_another_name(run[position - 1].text, run[position].text):
+            return _accept_run(analysis, run[:position]) + _accept_run(analysis, run[position:])
+    if not any(_name_anchor(token.text) for token in run):
         return []
     text = " ".join(POSSESSIVE.sub("", token.text) for token in run)
-    return [Mention("name", run[0].index, run[-1].index + 1, run[0].sentence, text=text)]
+    mention = Mention("name", run[0].index, run[-1].index + 1, run[0].sentence, text=text)
+    mention.possessive = bool(POSSESSIVE.search(run[-1].text))
+    return [mention]
 
 
+def _starts_another_name(previous: str, word: str) -> bool:
+    """ "адвокат Ершовой Петар Йович": a first name after a surname starts a new name."""
+    return (
+        is_first_name(word) and not is_first_name(previous) and surname_gender(previous) is not None
+    )
+
+
+@lru_cache(maxsize=65536)
 def _name_anchor(word: str) -> bool:
-    return is_first_name(POSSESSIVE.sub("", word)) or surname_gender(word) is not None
+    """A first name from the lexicon, or a word shaped like a surname ("-ova", "-ić")."""
+    bare = POSSESSIVE.sub("", word)
+    return is_first_name(bare) or surname_gender(bare) is not None or has_surname_ending(bare)
 
 
 def _descriptions(analysis: Analysis, lexicon: Lexicon, names: list[Mention]) -> list[Mention]:
@@ -137,10 +153,12 @@ def _descriptions(analysis: Analysis, lexicon: Lexicon, names: list[Mention]) ->
     name_by_start = {name.first: name for name in names}
     indefinite = lexicon.words("people.articles.indefinite")
     definite = lexicon.words("people.articles.definite")
+    copulas = lexicon.words("people.copulas")
     mentions = []
     for noun in analysis.spans["person_noun"]:
         mention = _description(analysis, noun, indefinite, definite)
         target = _apposed_name(analysis, mention, name_by_start, name_by_end)
+        target = target or _predicated_name(analysis, mention, names, copulas)
         if target is not None:
             _describe(target, mention)
         else:
@@ -186,6 +204,16 @@ def _apposed_name(
     return None
 
 
+def _predicated_name(
+    analysis: Analysis, mention: Mention, names: list[Mention], copulas: frozenset[str]
+) -> Mention | None:
+    """ "Kuzmina is a Russian designer": the description says who the subject is."""
+    if not mention.first or analysis.tokens[mention.first - 1].norm not in copulas:
+        return None
+    before = [n for n in names if n.sentence == mention.sentence and n.last < mention.first]
+    return before[-1] if before else None
+
+
 def _describe(target: Mention, description: Mention) -> None:
     target.gender = target.gender or description.gender
     target.nationality = target.nationality or description.nationality
@@ -197,9 +225,13 @@ def _ages_after_names(analysis: Analysis, names: list[Mention]) -> None:
     tokens = analysis.tokens
     for name in names:
         index = name.last
-        if index + 2 < len(tokens) and tokens[index].text == "," and tokens[index + 2].text in ",)":
-            if APPOSITION_AGE.fullmatch(tokens[index + 1].text):
-                name.age = name.age or int(tokens[index + 1].text)
+        if (
+            index + 2 < len(tokens)
+            and tokens[index].text == ","
+            and tokens[index + 2].text in ",)"
+            and APPOSITION_AGE.fullmatch(tokens[index + 1].text)
+        ):
+            name.age = name.age or int(tokens[index + 1].text)
 
 
 def _citizenships(analysis: Analysis, mentions: list[Mention]) -> None:
@@ -210,7 +242,8 @@ def _citizenships(analysis: Analysis, mentions: list[Mention]) -> None:
         before = [
             mention
             for mention in mentions
-            if mention.sentence == place.sentence and 0 <= place.first - mention.last <= DESCRIPTION_REACH
+            if mention.sentence == place.sentence
+            and 0 <= place.first - mention.last <= DESCRIPTION_REACH
         ]
         if before:
             nearest = max(before, key=lambda mention: mention.last)

@@ -8,6 +8,7 @@ an expulsion order, not a deportation).
 
 from __future__ import annotations
 
+from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Trigger
 from havenwatch.monitor.extract.registry import Resources, component
 
@@ -16,15 +17,34 @@ from havenwatch.monitor.extract.registry import Resources, component
 def find_triggers(analysis: Analysis, resources: Resources) -> None:
     lexicon = resources.lexicon(analysis.language)
     triggers = []
-    for event_type in lexicon.section("triggers"):
-        for match in lexicon.patterns(f"triggers.{event_type}").finditer(analysis.matching):
-            span = analysis.span_of(match)
-            triggers.append(Trigger(event_type, span.first, span.last, span.sentence))
+    for start, end in _sentences_with_triggers(analysis, lexicon):
+        for event_type in lexicon.section("triggers"):
+            patterns = lexicon.patterns(f"triggers.{event_type}")
+            for match in patterns.finditer(analysis.matching, start, end):
+                span = analysis.span_of(match)
+                triggers.append(Trigger(event_type, span.first, span.last, span.sentence))
     absorbs: dict[str, list[str]] = resources.setting("absorbs", {})
     analysis.triggers = sorted(
         (trigger for trigger in triggers if not _absorbed(trigger, triggers, absorbs)),
         key=lambda trigger: (trigger.first, trigger.type),
     )
+
+
+def _sentences_with_triggers(analysis: Analysis, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Character bounds of the sentences where some trigger matches.
+
+    One scan with every pattern finds them; the per-type scans then run on those sentences
+    only. Patterns never cross a sentence break, so no trigger is missed.
+    """
+    bounds: dict[int, tuple[int, int]] = {}
+    for match in lexicon.patterns("triggers").finditer(analysis.matching):
+        sentence = analysis.sentences[analysis.tokens[analysis.token_at(match.start)].sentence]
+        last = analysis.tokens[sentence.last - 1]
+        bounds[sentence.index] = (
+            analysis.offsets[sentence.first],
+            analysis.offsets[last.index] + len(last.norm),
+        )
+    return list(bounds.values())
 
 
 def _absorbed(trigger: Trigger, triggers: list[Trigger], absorbs: dict[str, list[str]]) -> bool:

@@ -6,6 +6,7 @@ from havenwatch.web.routes import (
     account,
     admin,
     auth,
+    calendar,
     cases,
     dashboard,
     documents,
@@ -30,4 +31,5 @@ PAGE_ROUTERS = [
     transfer.router,
     admin.router,
     account.router,
+    calendar.router,
 ]

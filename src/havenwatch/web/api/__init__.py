@@ -1,0 +1,32 @@
+"""The JSON API under /api/v1: the same operations and permission checks as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from havenwatch.web.api import records, reviews
+from havenwatch.web.errors import install_error_handlers
+from havenwatch.web.shield import ErrorShield
+
+
+def create_api(state: Any, *, docs: bool) -> FastAPI:
+    """A sub-application sharing the parent's database; its OpenAPI document is always served."""
+    api = FastAPI(
+        title="havenwatch API",
+        version="1",
+        description="Cases, events, people, sources, leads and exports. "
+        "Authenticate with a personal API token: `Authorization: Bearer hw_...`.",
+        openapi_url="/openapi.json",
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+    )
+    api.state.db = state.db
+    api.state.settings = state.settings
+    api.state.templates = state.templates
+    api.include_router(records.router)
+    api.include_router(reviews.router)
+    install_error_handlers(api)
+    api.add_middleware(ErrorShield)
+    return api

@@ -1,0 +1,136 @@
+"""The API's JSON shapes (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from havenwatch.cases.model import Case, Event, Person, Source
+
+
+class CaseOut(BaseModel):
+    id: str
+    person_id: str
+    country: str
+    title: str
+    status: str
+    team: str
+    tags: list[str]
+    opened_on: dt.date | None
+    closed_on: dt.date | None
+
+    @classmethod
+    def of(cls, case: Case) -> CaseOut:
+        return cls(id=case.id or "", person_id=case.person_id, country=case.country,
+                   title=case.title, status=case.status, team=case.team, tags=case.tags,
+                   opened_on=case.opened_on, closed_on=case.closed_on)
+
+
+class CaseIn(BaseModel):
+    person_id: str = Field(max_length=40)
+    country: str = Field(min_length=2, max_length=2)
+    title: str = Field(default="", max_length=300)
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    opened_on: dt.date | None = None
+
+
+class EventOut(BaseModel):
+    id: str
+    case_id: str
+    type: str
+    date: str | None
+    served_on: dt.date | None
+    authority: str | None
+    grounds: str | None
+    deadline_days: int | None
+    outcome: str | None
+    decision_code: str | None
+    source_ids: list[str]
+
+    @classmethod
+    def of(cls, event: Event) -> EventOut:
+        return cls(id=event.id or "", case_id=event.case_id, type=event.type,
+                   date=event.date.text if event.date else None, served_on=event.served_on,
+                   authority=event.authority, grounds=event.grounds,
+                   deadline_days=event.deadline_days, outcome=event.outcome,
+                   decision_code=event.decision_code, source_ids=event.source_ids)
+
+
+class EventIn(BaseModel):
+    type: str = Field(max_length=40)
+    date: str | None = Field(default=None, max_length=40)
+    served_on: dt.date | None = None
+    authority: str | None = Field(default=None, max_length=40)
+    grounds: str | None = Field(default=None, max_length=40)
+    deadline_days: int | None = Field(default=None, ge=0, le=3650)
+    outcome: str | None = Field(default=None, max_length=20)
+    decision_code: str | None = Field(default=None, max_length=60)
+
+
+class PersonOut(BaseModel):
+    id: str
+    pseudonym: str
+    team: str
+    nationality: str | None
+    gender: str | None
+    birth_year: int | None
+    risk_level: str
+
+    @classmethod
+    def of(cls, person: Person) -> PersonOut:
+        return cls(id=person.id or "", pseudonym=person.pseudonym, team=person.team,
+                   nationality=person.nationality, gender=person.gender,
+                   birth_year=person.birth_year, risk_level=person.risk_level)
+
+
+class SourceOut(BaseModel):
+    id: str
+    url: str | None
+    title: str | None
+    publisher: str | None
+    published_on: dt.date | None
+    language: str | None
+    text: str
+
+    @classmethod
+    def of(cls, source: Source) -> SourceOut:
+        return cls(id=source.id or "", url=source.url, title=source.title,
+                   publisher=source.publisher, published_on=source.published_on,
+                   language=source.language, text=source.text)
+
+
+class LeadOut(BaseModel):
+    id: str
+    status: str
+    event_type: str
+    subject_name: str | None
+    country: str | None
+    event_date: str | None
+    evidence: str
+    candidate_person_id: str | None
+    candidate_case_id: str | None
+    match_score: int | None
+    source_ids: list[str]
+    created_at: dt.datetime
+    decision_reason: str | None
+    event_id: str | None
+
+
+class AcceptIn(BaseModel):
+    case_id: str | None = Field(default=None, max_length=40)
+    pseudonym: str | None = Field(default=None, max_length=200)
+
+
+class MergeIn(BaseModel):
+    event_id: str = Field(max_length=40)
+
+
+class RejectIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class Page(BaseModel):
+    total: int
+    offset: int
+    limit: int

@@ -1,0 +1,87 @@
+"""API: the leads review queue."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from havenwatch.cases.case_files import get_case
+from havenwatch.cases.errors import NotFoundError
+from havenwatch.cases.events import list_events
+from havenwatch.security.permissions import Capability, Principal
+from havenwatch.web.api.models import AcceptIn, LeadOut, MergeIn, Page, RejectIn
+from havenwatch.web.deps import api_need, database
+
+router = APIRouter()
+Reviewer = Annotated[Principal, Depends(api_need(Capability.REVIEW_LEADS))]
+
+
+def lead_out(lead: Any) -> LeadOut:
+    return LeadOut(
+        id=lead.id, status=lead.status, event_type=lead.event_type,
+        subject_name=lead.subject_name, country=lead.country, event_date=lead.event_date,
+        evidence=lead.evidence, candidate_person_id=lead.candidate_person_id,
+        candidate_case_id=lead.candidate_case_id, match_score=lead.match_score,
+        source_ids=[source.id for source in lead.sources], created_at=lead.created_at,
+        decision_reason=lead.decision_reason, event_id=lead.event_id,
+    )
+
+
+@router.get("/leads")
+def api_leads(request: Request, principal: Reviewer,
+              status: Annotated[str, Query(pattern="^(new|accepted|merged|rejected)$")] = "new",
+              limit: Annotated[int, Query(ge=1, le=500)] = 50,
+              offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    from havenwatch.monitor.leads import count_leads, list_leads
+
+    db = database(request)
+    found = list_leads(db, status=status, team_ids=principal.team_ids, limit=limit, offset=offset)
+    total = count_leads(db, status=status, team_ids=principal.team_ids)
+    return {"page": Page(total=total, offset=offset, limit=limit),
+            "leads": [lead_out(lead) for lead in found]}
+
+
+@router.get("/leads/{lead_id}")
+def api_lead(request: Request, principal: Reviewer, lead_id: str) -> LeadOut:
+    from havenwatch.monitor.leads import get_lead
+
+    return lead_out(get_lead(database(request), lead_id, team_ids=principal.team_ids))
+
+
+@router.post("/leads/{lead_id}/accept")
+def api_accept(request: Request, principal: Reviewer, lead_id: str, body: AcceptIn) -> LeadOut:
+    from havenwatch.monitor.leads import accept_lead, get_lead
+
+    db = database(request)
+    get_lead(db, lead_id, team_ids=principal.team_ids)
+    if body.case_id:
+        get_case(db, body.case_id, team_ids=principal.team_ids)
+    return lead_out(accept_lead(db, lead_id, principal.actor, case_id=body.case_id,
+                                pseudonym=body.pseudonym, team=principal.team))
+
+
+@router.post("/leads/{lead_id}/merge")
+def api_merge(request: Request, principal: Reviewer, lead_id: str, body: MergeIn) -> LeadOut:
+    from sqlalchemy import select
+
+    from havenwatch.monitor.leads import get_lead, merge_lead
+    from havenwatch.store.schema import events
+
+    db = database(request)
+    get_lead(db, lead_id, team_ids=principal.team_ids)
+    with db.read() as conn:
+        case_id = conn.execute(select(events.c.case_id).where(events.c.id == body.event_id)).scalar()
+    if case_id is None:
+        raise NotFoundError(f"no event {body.event_id}")
+    list_events(db, str(case_id), team_ids=principal.team_ids)
+    return lead_out(merge_lead(db, lead_id, body.event_id, principal.actor))
+
+
+@router.post("/leads/{lead_id}/reject")
+def api_reject(request: Request, principal: Reviewer, lead_id: str, body: RejectIn) -> LeadOut:
+    from havenwatch.monitor.leads import get_lead, reject_lead
+
+    db = database(request)
+    get_lead(db, lead_id, team_ids=principal.team_ids)
+    return lead_out(reject_lead(db, lead_id, principal.actor, body.reason))

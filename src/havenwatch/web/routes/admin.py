@@ -1,0 +1,111 @@
+"""Administration: users (add, role, team, deactivate, end sessions), instance settings, audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from havenwatch.cases.errors import HavenwatchError, NotFoundError, ValidationError
+from havenwatch.cases.teams import ensure_team
+from havenwatch.security.accounts import ROLES, add_user, get_user, list_users
+from havenwatch.security.permissions import Capability, Principal
+from havenwatch.security.sessions import revoke_user_sessions
+from havenwatch.security.totp import admins_must_use_totp, set_admins_must_use_totp
+from havenwatch.store.schema import teams, users
+from havenwatch.web import forms
+from havenwatch.web.deps import Form, database, need
+from havenwatch.web.rendering import pager, render
+
+router = APIRouter()
+Admin = Annotated[Principal, Depends(need(Capability.MANAGE_USERS))]
+Auditor = Annotated[Principal, Depends(need(Capability.VIEW_AUDIT))]
+
+
+def _team_names(request: Request) -> list[str]:
+    with database(request).read() as conn:
+        return [row.name for row in conn.execute(select(teams.c.name).order_by(teams.c.name))]
+
+
+def _users_page(request: Request, error: str | None = None, status: int = 200) -> Response:
+    db = database(request)
+    return render(request, "users.html", {
+        "users": list_users(db), "roles": ROLES, "teams": _team_names(request), "error": error,
+        "require_totp": admins_must_use_totp(db),
+    }, status_code=status)
+
+
+@router.get("/admin/users")
+def users_page(request: Request, principal: Admin) -> Response:
+    return _users_page(request)
+
+
+@router.post("/admin/users")
+def create_user(request: Request, principal: Admin, form: Form) -> Response:
+    try:
+        add_user(database(request), forms.required(form, "username", limit=120),
+                 forms.required(form, "password", limit=1024), forms.text(form, "role") or "",
+                 forms.required(form, "team", limit=120), principal.actor)
+    except HavenwatchError as error:
+        return _users_page(request, str(error), 400)
+    return RedirectResponse("/admin/users", 303)
+
+
+@router.post("/admin/users/{user_id}")
+def update_user(request: Request, principal: Admin, user_id: str, form: Form) -> Response:
+    db = database(request)
+    user = get_user(db, user_id)
+    role = forms.text(form, "role") or user.role
+    active = form.get("active") == "1"
+    try:
+        if role not in ROLES:
+            raise ValidationError("role", f"choose from {', '.join(ROLES)}")
+        if user_id == principal.user_id and (role != "admin" or not active):
+            raise ValidationError("role", "you cannot demote or deactivate yourself")
+        with db.write(principal.actor) as unit:
+            team_id = ensure_team(unit, forms.required(form, "team", limit=120))
+            unit.conn.execute(users.update().where(users.c.id == user_id)
+                              .values(role=role, team_id=team_id, active=active))
+            unit.audit("user.update", target_type="user", target_id=user_id,
+                       detail={"role": role, "active": active})
+    except HavenwatchError as error:
+        return _users_page(request, str(error), 400)
+    if not active or role != user.role or team_id != user.team_id:
+        revoke_user_sessions(db, user_id, principal.actor)
+    return RedirectResponse("/admin/users", 303)
+
+
+@router.post("/admin/users/{user_id}/revoke")
+def revoke_sessions(request: Request, principal: Admin, user_id: str, form: Form) -> Response:
+    db = database(request)
+    get_user(db, user_id)
+    revoke_user_sessions(db, user_id, principal.actor)
+    return RedirectResponse("/admin/users", 303)
+
+
+@router.post("/admin/settings")
+def instance_settings(request: Request, principal: Admin, form: Form) -> Response:
+    set_admins_must_use_totp(database(request), form.get("require_admin_totp") == "1",
+                             principal.actor)
+    return RedirectResponse("/admin/users", 303)
+
+
+@router.get("/admin/audit")
+def audit_page(request: Request, principal: Auditor, page: int = 1) -> Response:
+    from havenwatch.security.audit_trail import count_entries, list_entries
+
+    db = database(request)
+    actor = (request.query_params.get("actor") or "").strip()[:120] or None
+    case_id = (request.query_params.get("case") or "").strip()[:40] or None
+    pages = pager(request, count_entries(db, actor=actor, case_id=case_id), page)
+    entries = list_entries(db, actor=actor, case_id=case_id, limit=pages.size, offset=pages.offset)
+    return render(request, "audit.html", {"entries": entries, "pager": pages,
+                                          "actor": actor or "", "case_id": case_id or ""})
+
+
+def user_exists(request: Request, user_id: str) -> None:
+    with database(request).read() as conn:
+        if conn.execute(select(users.c.id).where(users.c.id == user_id)).first() is None:
+            raise NotFoundError(f"no user {user_id}")

@@ -1,0 +1,76 @@
+"""Deadline feeds (.ics) for calendar apps: one per case and one for the user's teams.
+
+Calendar apps cannot log in, so besides the session cookie a personal API token may be
+given as `?token=`. The feed carries deadlines only: no names, and case titles only as the
+user's own team sees them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from havenwatch.cases.case_files import get_case
+from havenwatch.security.api_tokens import user_for_token
+from havenwatch.security.permissions import Capability, Principal
+from havenwatch.store.clock import today
+from havenwatch.web.deadlines import deadlines_for_case, team_deadlines
+from havenwatch.web.deps import database, page_principal
+from havenwatch.web.principal import LoginRequired, load_principal
+
+router = APIRouter()
+FEED_HORIZON_DAYS = 365
+
+
+def calendar_principal(request: Request) -> Principal:
+    token = request.query_params.get("token")
+    if token:
+        user_id = user_for_token(database(request), token)
+        principal = load_principal(database(request), user_id) if user_id else None
+        if principal is None:
+            raise LoginRequired
+        request.state.principal = principal
+    else:
+        principal = page_principal(request)
+    principal.require(Capability.VIEW_CASES)
+    return principal
+
+
+Subscriber = Annotated[Principal, Depends(calendar_principal)]
+
+
+def _ics(body: bytes) -> Response:
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"content-disposition": 'inline; filename="deadlines.ics"'})
+
+
+@router.get("/cases/{case_id}/deadlines.ics")
+def case_feed(request: Request, principal: Subscriber, case_id: str) -> Response:
+    from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
+
+    db = database(request)
+    case = get_case(db, case_id, team_ids=principal.team_ids)
+    plan = deadlines_for_case(db, case_id, case.country, today())
+    entries = []
+    for item in plan.deadlines if plan else ():
+        if item.status in ("open", "overdue"):
+            entry = entry_for_step(item.deadline_id, item.step, case.title)
+            if entry is not None:
+                entries.append(entry)
+    return _ics(build_calendar(entries, name=case.title or "havenwatch"))
+
+
+@router.get("/deadlines.ics")
+def team_feed(request: Request, principal: Subscriber) -> Response:
+    from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
+
+    day = today()
+    found = team_deadlines(database(request), principal.team_ids, day, FEED_HORIZON_DAYS)
+    entries = [
+        entry
+        for item in found
+        if (entry := entry_for_step(item.deadline.deadline_id, item.deadline.step, item.case_title))
+    ]
+    return _ics(build_calendar(entries, name=f"havenwatch: {principal.team}"))

@@ -1,0 +1,119 @@
+"""Events on a case's timeline: add, edit, link a source; and the case's calendar feed."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from havenwatch.cases.case_files import get_case
+from havenwatch.cases.errors import HavenwatchError, NotFoundError
+from havenwatch.cases.events import add_event, link_source, list_events, update_event
+from havenwatch.cases.model import Event, Source
+from havenwatch.cases.sources import add_source
+from havenwatch.security.permissions import Capability, Principal
+from havenwatch.web import forms
+from havenwatch.web.deps import Form, database, need
+from havenwatch.web.rendering import render
+from havenwatch.web.routes.cases import case_context
+
+router = APIRouter()
+Editor = Annotated[Principal, Depends(need(Capability.EDIT_CASES))]
+
+
+def event_from_form(form: FormData, case_id: str, event_id: str | None = None) -> Event:
+    return Event(
+        id=event_id,
+        case_id=case_id,
+        type=forms.required(form, "type", limit=40),
+        date=forms.fuzzy(form, "date"),
+        served_on=forms.day(form, "served_on"),
+        authority=forms.text(form, "authority", limit=40),
+        grounds=forms.text(form, "grounds", limit=40),
+        deadline_days=forms.integer(form, "deadline_days", high=3650),
+        outcome=forms.text(form, "outcome", limit=20),
+        decision_code=forms.text(form, "decision_code", limit=60),
+        origin_state_link=forms.text(form, "origin_state_link", limit=20) or "none",
+        notes=forms.text(form, "notes"),
+    )
+
+
+def _values(form: FormData) -> dict[str, Any]:
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def _case_with_error(request: Request, principal: Principal, case_id: str, error: str,
+                     values: dict[str, Any]) -> Response:
+    context = case_context(request, principal, case_id)
+    return render(request, "case.html", {**context, "error": error, "values": values},
+                  status_code=400)
+
+
+@router.post("/cases/{case_id}/events")
+def create_event(request: Request, principal: Editor, case_id: str, form: Form) -> Response:
+    db = database(request)
+    get_case(db, case_id, team_ids=principal.team_ids)
+    try:
+        event = add_event(db, event_from_form(form, case_id), principal.actor)
+    except HavenwatchError as error:
+        return _case_with_error(request, principal, case_id, str(error), _values(form))
+    return RedirectResponse(f"/cases/{case_id}#event-{event.id}", 303)
+
+
+def _event(request: Request, principal: Principal, case_id: str, event_id: str) -> Event:
+    timeline = list_events(database(request), case_id, team_ids=principal.team_ids, with_notes=True)
+    for event in timeline:
+        if event.id == event_id:
+            return event
+    raise NotFoundError(f"no event {event_id}")
+
+
+@router.get("/cases/{case_id}/events/{event_id}/edit")
+def edit_event_page(request: Request, principal: Editor, case_id: str, event_id: str) -> Response:
+    event = _event(request, principal, case_id, event_id)
+    case = get_case(database(request), case_id, team_ids=principal.team_ids)
+    context = case_context(request, principal, case_id)
+    return render(request, "event_edit.html", {
+        "case": case, "event": event, "error": None, "decision_codes": context["decision_codes"],
+    })
+
+
+@router.post("/cases/{case_id}/events/{event_id}")
+def save_event(request: Request, principal: Editor, case_id: str, event_id: str, form: Form) -> Response:
+    db = database(request)
+    existing = _event(request, principal, case_id, event_id)
+    try:
+        event = event_from_form(form, case_id, event_id)
+        event.source_ids = existing.source_ids
+        event.created_at = existing.created_at
+        update_event(db, event, principal.actor)
+    except HavenwatchError as error:
+        case = get_case(db, case_id, team_ids=principal.team_ids)
+        context = case_context(request, principal, case_id)
+        return render(request, "event_edit.html", {
+            "case": case, "event": existing, "error": str(error),
+            "decision_codes": context["decision_codes"],
+        }, status_code=400)
+    return RedirectResponse(f"/cases/{case_id}#event-{event_id}", 303)
+
+
+@router.post("/cases/{case_id}/events/{event_id}/sources")
+def add_event_source(request: Request, principal: Editor, case_id: str, event_id: str,
+                     form: Form) -> Response:
+    db = database(request)
+    _event(request, principal, case_id, event_id)
+    try:
+        source, _created = add_source(db, Source(
+            url=forms.text(form, "url", limit=2000),
+            title=forms.text(form, "title", limit=500),
+            publisher=forms.text(form, "publisher", limit=200),
+            published_on=forms.day(form, "published_on"),
+            text=forms.text(form, "text", limit=200_000) or "",
+        ), principal.actor)
+        if source.id:
+            link_source(db, event_id, source.id, principal.actor, role="reported")
+    except HavenwatchError as error:
+        return _case_with_error(request, principal, case_id, str(error), _values(form))
+    return RedirectResponse(f"/cases/{case_id}#event-{event_id}", 303)

@@ -1,0 +1,68 @@
+"""Search across people (pseudonyms, or real names through the blind index), cases, events, sources."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from havenwatch.cases.people import find_people_by_name
+from havenwatch.cases.search import search
+from havenwatch.security.permissions import Capability, Principal, source_visibility
+from havenwatch.store.database import Database
+from havenwatch.store.schema import cases, events, people, sources
+from havenwatch.web.deps import database, need
+from havenwatch.web.rendering import render
+
+router = APIRouter()
+Searcher = Annotated[Principal, Depends(need(Capability.SEARCH))]
+LIMIT = 20
+
+
+def _rows(db: Database, table: Any, ids: list[str], *columns: Any) -> list[Any]:
+    if not ids:
+        return []
+    with db.read() as conn:
+        found = {row.id: row for row in conn.execute(select(table.c.id, *columns).where(table.c.id.in_(ids)))}
+    return [found[item] for item in ids if item in found]
+
+
+def search_everything(db: Database, principal: Principal, query: str) -> dict[str, list[Any]]:
+    kinds = ["person", "case", "event"]
+    if principal.can(Capability.VIEW_SOURCES):
+        kinds.append("source")
+    found = search(db, query, kinds=kinds, team_ids=principal.team_ids,
+                   source_visible=source_visibility(principal.team_ids), limit=LIMIT)
+    person_ids = list(found["person"])
+    if principal.can(Capability.SEARCH_NAMES):
+        by_name = find_people_by_name(db, query, team_ids=principal.team_ids)
+        person_ids = by_name[:LIMIT] + [pid for pid in person_ids if pid not in by_name]
+    return {
+        "people": _rows(db, people, person_ids[:LIMIT], people.c.pseudonym, people.c.nationality),
+        "cases": _rows(db, cases, found["case"], cases.c.title, cases.c.country, cases.c.status),
+        "events": _event_rows(db, found["event"]),
+        "sources": _rows(db, sources, found.get("source", []), sources.c.title, sources.c.publisher,
+                         sources.c.published_on),
+    }
+
+
+def _event_rows(db: Database, ids: list[str]) -> list[Any]:
+    if not ids:
+        return []
+    with db.read() as conn:
+        rows = conn.execute(
+            select(events.c.id, events.c.type, events.c.date_text, events.c.case_id, cases.c.title)
+            .join(cases, cases.c.id == events.c.case_id)
+            .where(events.c.id.in_(ids))
+        )
+        found = {row.id: row for row in rows}
+    return [found[item] for item in ids if item in found]
+
+
+@router.get("/search")
+def search_page(request: Request, principal: Searcher) -> Response:
+    query = (request.query_params.get("q") or "").strip()[:200]
+    results = search_everything(database(request), principal, query) if query else None
+    return render(request, "search.html", {"query": query, "results": results})

@@ -1,0 +1,53 @@
+"""Sources: published reports, listed and read, only those linked to the user's team or no one's."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import func, select
+
+from havenwatch.cases.errors import NotFoundError
+from havenwatch.cases.sources import source_from_row
+from havenwatch.security.permissions import Capability, Principal, source_visibility, team_condition
+from havenwatch.store.schema import cases, event_sources, events, sources
+from havenwatch.web.deps import database, need
+from havenwatch.web.rendering import pager, render
+
+router = APIRouter()
+Reader = Annotated[Principal, Depends(need(Capability.VIEW_SOURCES))]
+
+
+@router.get("/sources")
+def sources_list(request: Request, principal: Reader, page: int = 1) -> Response:
+    visible = source_visibility(principal.team_ids)
+    with database(request).read() as conn:
+        total = int(conn.execute(select(func.count()).select_from(sources).where(visible)).scalar_one())
+        pages = pager(request, total, page)
+        rows = conn.execute(
+            select(sources).where(visible)
+            .order_by(sources.c.published_on.desc(), sources.c.id.desc())
+            .limit(pages.size).offset(pages.offset)
+        ).all()
+    return render(request, "sources.html", {"sources": [source_from_row(r) for r in rows],
+                                            "pager": pages})
+
+
+@router.get("/sources/{source_id}")
+def source_page(request: Request, principal: Reader, source_id: str) -> Response:
+    with database(request).read() as conn:
+        row = conn.execute(
+            select(sources).where(sources.c.id == source_id, source_visibility(principal.team_ids))
+        ).first()
+        if row is None:
+            raise NotFoundError(f"no source {source_id}")
+        linked = conn.execute(
+            select(events.c.id, events.c.type, events.c.case_id, cases.c.title)
+            .join(event_sources, event_sources.c.event_id == events.c.id)
+            .join(cases, cases.c.id == events.c.case_id)
+            .where(event_sources.c.source_id == source_id,
+                   team_condition(cases.c.team_id, principal.team_ids))
+            .order_by(events.c.date_earliest)
+        ).all()
+    return render(request, "source.html", {"source": source_from_row(row), "linked": linked})

@@ -1,0 +1,81 @@
+"""`havenwatch export-anonymised` and `havenwatch stats` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from reidentification_data import Population
+
+from havenwatch.cli import cli
+from havenwatch.reports.public import anonymised_export
+from havenwatch.reports.suppression import SuppressionError
+from havenwatch.security.audit_trail import list_entries
+from havenwatch.settings import Settings
+from havenwatch.store.database import Database
+
+
+def _run(settings: Settings, *args: str) -> Result:
+    return CliRunner().invoke(
+        cli,
+        [
+            "--data-dir", str(settings.data_dir),
+            "--database-url", settings.database_url,
+            "--key-file", str(settings.key_file),
+            *args,
+        ],
+    )  # fmt: skip
+
+
+def test_export_with_k_below_five_is_refused_with_a_clear_message(
+    db: Database, instance_settings: Settings
+) -> None:
+    result = _run(instance_settings, "export-anonymised", "--k", "4")
+
+    assert result.exit_code == 2
+    assert "k must be a whole number of at least 5" in result.output
+    with pytest.raises(SuppressionError):
+        anonymised_export(db, k=3)
+
+
+def test_export_writes_json_and_records_who_exported(
+    db: Database, instance_settings: Settings, tmp_path: Path
+) -> None:
+    target = tmp_path / "public.json"
+
+    result = _run(
+        instance_settings, "export-anonymised", "--k", "12", "--format", "json",
+        "--output", str(target),
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(target.read_text())["k"] == 12
+    (entry,) = list_entries(db, action="export.anonymised")
+    assert entry.detail["k"] == 12
+    assert entry.actor.startswith("cli:")
+
+
+def test_export_prints_csv_with_its_preamble(db: Database, instance_settings: Settings) -> None:
+    result = _run(instance_settings, "export-anonymised")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# havenwatch-anonymised/1\n# k=10\n")
+    assert "period,period_precision,event_type,nationality,host_country,people" in result.stdout
+
+
+def test_stats_shows_the_published_totals_and_what_was_suppressed(
+    population: Population, instance_settings: Settings
+) -> None:
+    release = anonymised_export(population.db, 10)
+
+    result = _run(instance_settings, "stats", "--k", "10")
+
+    assert result.exit_code == 0, result.output
+    assert "k=10" in result.output
+    assert (
+        f"{release.suppressed_cells} cells and {release.suppressed_totals} totals" in result.output
+    )
+    busiest = max((c for c in release.counts if c.nationality == "ALL"), key=lambda c: c.people)
+    assert str(busiest.people) in result.output

@@ -1,0 +1,128 @@
+"""THE at-rest test: identifying data never lies in clear in the database, WAL, dump, vault or logs."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from protection_support import (
+    BIRTH_DATE,
+    CASE_NOTE,
+    CONTACT,
+    CYRILLIC_NAME,
+    DOCUMENT_NAME,
+    DOCUMENT_TEXT,
+    EVENT_NOTE,
+    FULL_NAME,
+    PASSPORT,
+    PERSON_NOTE,
+    add_canary,
+    find_needles,
+)
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from havenwatch.cases.case_files import get_case
+from havenwatch.cases.events import list_events
+from havenwatch.cases.people import find_people_by_name, get_person
+from havenwatch.security.vault import read_document
+from havenwatch.settings import Settings
+from havenwatch.store.database import Database
+
+
+def sqlite_files(settings: Settings) -> list[Path]:
+    base = Path(settings.database_url.removeprefix("sqlite:///"))
+    return [
+        Path(f"{base}{suffix}")
+        for suffix in ("", "-wal", "-shm")
+        if Path(f"{base}{suffix}").exists()
+    ]
+
+
+def postgres_copy_dump(db: Database) -> bytes:
+    """`COPY ... TO STDOUT` of every table, as raw bytes."""
+    chunks: list[bytes] = []
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        for (table,) in cursor.fetchall():
+            with cursor.copy(f'COPY "{table}" TO STDOUT') as copy:
+                chunks.extend(bytes(block) for block in copy)
+    finally:
+        raw.close()
+    return b"".join(chunks)
+
+
+def pg_dump_output(db: Database) -> bytes:
+    if shutil.which("pg_dump") is None:
+        return b""
+    url = make_url(db.url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return subprocess.run(["pg_dump", "--no-owner", url], capture_output=True, check=True).stdout
+
+
+def at_rest_bytes(db: Database, settings: Settings) -> dict[str, bytes]:
+    found = {
+        str(path): path.read_bytes()
+        for path in sorted(settings.vault_dir.rglob("*"))
+        if path.is_file()
+    }
+    if db.is_sqlite:
+        found.update({str(path): path.read_bytes() for path in sqlite_files(settings)})
+    else:
+        found["COPY"] = postgres_copy_dump(db)
+        found["pg_dump"] = pg_dump_output(db)
+    return found
+
+
+def test_identifying_data_is_nowhere_in_clear_but_the_app_still_shows_it(
+    db: Database,
+    instance_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.DEBUG)
+    try:
+        canary = add_canary(db, instance_settings)
+        person = get_person(db, canary.person_id, actor="tester", with_identity=True)
+        case = get_case(db, canary.case_id, with_notes=True)
+        events = list_events(db, canary.case_id, with_notes=True)
+        document, content = read_document(db, instance_settings, canary.document.id, "tester")
+        found_by_latin = find_people_by_name(db, "Zlatoslava Quennington-Vrbikova")
+        raw = at_rest_bytes(db, instance_settings)
+    finally:
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    captured = capfd.readouterr()
+
+    assert person.identity.full_name == FULL_NAME
+    assert person.identity.other_names == [CYRILLIC_NAME]
+    assert person.identity.date_of_birth == BIRTH_DATE
+    assert person.identity.contact == CONTACT
+    assert person.identity.document_numbers == [PASSPORT]
+    assert person.identity.notes == PERSON_NOTE
+    assert case.notes == CASE_NOTE
+    assert [event.notes for event in events] == [EVENT_NOTE]
+    assert (document.filename, content) == (DOCUMENT_NAME, DOCUMENT_TEXT.encode())
+    assert found_by_latin == [canary.person_id]
+
+    assert any(len(blob) > 0 for blob in raw.values())
+    leaks = {name: find_needles(blob) for name, blob in raw.items() if find_needles(blob)}
+    assert leaks == {}
+    logs = (caplog.text + captured.out + captured.err).encode()
+    assert "INSERT INTO people" in caplog.text
+    assert find_needles(logs) == []
+
+
+def test_database_still_holds_no_clear_text_after_engine_closes_and_checkpoints(
+    sqlite_db: Database, sqlite_settings: Settings
+) -> None:
+    add_canary(sqlite_db, sqlite_settings)
+    with sqlite_db.write("tester") as unit:
+        unit.conn.execute(text("SELECT 1"))
+    sqlite_db.dispose()
+    blobs = [path.read_bytes() for path in sqlite_files(sqlite_settings)]
+    assert blobs and all(find_needles(blob) == [] for blob in blobs)
