@@ -223,9 +223,9 @@ def descendants(pid: int) -> list[int]:
 def print_table(runs: list[Run], baseline: float) -> None:
     print()
     print(f"baseline without storage: {baseline:.0f} reports/s")
-    print(
-        "| run | reports | reports/s | vs baseline | sources | leads | RSS 10% | RSS 50% | RSS 100% | peak |"
-    )
+    columns = ("run", "reports", "reports/s", "vs baseline", "sources", "leads",
+               "RSS 10%", "RSS 50%", "RSS 100%", "peak")  # fmt: skip
+    print("| " + " | ".join(columns) + " |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for run in runs:
         mib = [run.rss_at(share) / 1024 for share in (0.1, 0.5, 1.0)]

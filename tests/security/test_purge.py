@@ -120,3 +120,12 @@ def test_retention_purges_only_people_whose_cases_were_all_closed_long_enough(
     for kept in (recently_closed, still_open):
         assert get_person(db, kept, actor="t", with_identity=True).identity.full_name
     assert people_due(db, 365) == []
+
+
+def test_a_purge_naming_an_unknown_person_purges_no_one(
+    sqlite_db: Database, sqlite_settings: Settings
+) -> None:
+    person_id, _ = add_plain_person(sqlite_db, "Ivan Petrov")
+    with pytest.raises(NotFoundError):
+        purge_people(sqlite_db, sqlite_settings, [person_id, "no-such-person"], "admin")
+    assert get_person(sqlite_db, person_id, actor="t", with_identity=True).identity.full_name

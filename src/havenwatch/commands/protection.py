@@ -87,6 +87,8 @@ def keys_passphrase(ctx: click.Context, remove: bool, from_stdin: bool) -> None:
 
 
 def print_purge(report: PurgeReport) -> None:
+    if not report.purged:
+        click.echo("No one to purge.")
     for result in report.purged:
         click.echo(
             f"Purged {result.person_id}: {result.cases} cases, {result.events} events, "

@@ -253,7 +253,7 @@ def prepare(queued: QueuedItem, extract: Extractor) -> Prepared | str:
     try:
         with time_limit(EXTRACT_TIME_LIMIT_S):
             extraction = extract(queued.item.as_document())
-    except Exception as error:  # noqa: BLE001 - one bad report never stops the run
+    except Exception as error:  # one bad report never stops the run
         return f"{queued.item.origin}: extraction failed ({_one_line(error)})"
     return Prepared(queued, extraction, dedup.signature(queued.item.text))
 

@@ -166,15 +166,34 @@ def purge_people(
     Without a key file (key in HAVENWATCH_DATA_KEY) the rotation is skipped and the report
     says so: the caller must tell the operator to rotate by hand.
     """
-    results = []
-    for person_id in person_ids:
-        with db.write(actor) as unit:
-            result, files = shred_person(unit, person_id)
-        _delete_files(settings.vault_dir, files)
-        results.append(result)
-    if db.is_sqlite and results:
-        _scrub_sqlite(db)
-    rotation = None
-    if results and not os.environ.get("HAVENWATCH_DATA_KEY"):
-        rotation = rotate_keys(db, settings.key_file, actor, passphrase=passphrase)
+    _require_people(db, person_ids)
+    results: list[PurgeResult] = []
+    try:
+        for person_id in person_ids:
+            with db.write(actor) as unit:
+                result, files = shred_person(unit, person_id)
+            _delete_files(settings.vault_dir, files)
+            results.append(result)
+    finally:
+        rotation = _after_purge(db, settings, actor, passphrase) if results else None
     return PurgeReport(results, rotation)
+
+
+def _require_people(db: Database, person_ids: Sequence[str]) -> None:
+    """Check every id first, so a typo does not stop a purge half-way."""
+    with db.read() as conn:
+        found = set(_ids(conn, select(people.c.id).where(people.c.id.in_(person_ids))))
+    missing = [person_id for person_id in person_ids if person_id not in found]
+    if missing:
+        raise NotFoundError(f"no person {missing[0]}")
+
+
+def _after_purge(
+    db: Database, settings: Settings, actor: str, passphrase: str | None
+) -> RotationResult | None:
+    """Scrub SQLite and rotate the key-encryption key, even after a partial purge."""
+    if db.is_sqlite:
+        _scrub_sqlite(db)
+    if os.environ.get("HAVENWATCH_DATA_KEY"):
+        return None
+    return rotate_keys(db, settings.key_file, actor, passphrase=passphrase)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from havenwatch.security.permissions import Capability, Principal
-from havenwatch.web.i18n import LOCALES, current
+from havenwatch.web.i18n import LOCALES, activate, current
 from havenwatch.web.labels import choices, label
 
 PAGE_SIZE = 50
@@ -75,6 +75,17 @@ def principal_of(request: Request) -> Principal | None:
     return principal if isinstance(principal, Principal) else None
 
 
+def localise(request: Request) -> None:
+    """Use the signed-in user's language in this thread.
+
+    Sync dependencies and the route body run in different worker threads, so the language
+    chosen while resolving the user is set again where the page is built.
+    """
+    principal = principal_of(request)
+    if principal is not None:
+        activate(principal.locale)
+
+
 def render(
     request: Request,
     template: str,
@@ -82,6 +93,7 @@ def render(
     *,
     status_code: int = 200,
 ) -> HTMLResponse:
+    localise(request)
     session = getattr(request.state, "session", None)
     base = {
         "request": request,

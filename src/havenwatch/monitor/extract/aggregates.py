@@ -28,6 +28,8 @@ def find_aggregates(analysis: Analysis, resources: Resources) -> None:
     all_types = sorted({t.type for t in analysis.triggers if t.blocked in (None, GENERIC)})
     aggregates: list[Aggregate] = []
     for count_span in _counts(analysis, lexicon):
+        if analysis.sentences[count_span.sentence].heading:
+            continue
         group = _group_after(analysis, lexicon, count_span)
         if group is None:
             continue

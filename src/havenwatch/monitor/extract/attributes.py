@@ -2,7 +2,9 @@
 
 Each component leaves labelled spans on the analysis; `events` picks the ones that belong
 to each event. Places are tagged with their role: a destination ("deported to Russia")
-or a citizenship ("a citizen of Russia") never names the state that took a measure.
+a citizenship ("a citizen of Russia") or a neighbour ("the border with Hungary") never
+names the state that took a measure; a destination does for an entry ban ("refused entry
+to Serbia").
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ LEADING_NUMBER = re.compile(r"(\d+)")
 DESTINATION = "destination"
 CITIZENSHIP = "citizenship"
 LOCATION = "location"
+NEIGHBOUR = "neighbour"
 DEADLINE_CUE_WINDOW = 6
 APPEAL_CUE_WINDOW = 4
 HOURS_PER_DAY = 24
@@ -42,7 +45,9 @@ def find_places(analysis: Analysis, resources: Resources) -> None:
 def _tag_role(analysis: Analysis, lexicon: Lexicon, span: Span) -> Span:
     before = analysis.window(span.first - PREPOSITION_WINDOW, span.first, span.sentence)
     role = LOCATION
-    if _ends_with(before, lexicon, "places.destination"):
+    if _ends_with(before, lexicon, "places.neighbour"):
+        role = NEIGHBOUR
+    elif _ends_with(before, lexicon, "places.destination"):
         role = DESTINATION if _destination_form(analysis, lexicon, span) else LOCATION
     elif _ends_with(before, lexicon, "people.citizen_of"):
         role = CITIZENSHIP

@@ -1,10 +1,13 @@
 """Apply the annotation conventions that span several triggers.
 
-- Being held at the border and not admitted, and flown back, are part of the entry ban,
-  not a detention or a deportation.
+- Being held at the border or airport and not admitted, and flown back, are part of the
+  entry ban: a detention, deportation or departure of someone refused entry, stated in a
+  sentence about a border, an airport or a flight back (`cues.border_episode`), is dropped.
 - Leaving one's own country (fleeing Russia) is not a `departure` caused by a measure.
 - An event mentioned several times is one event: same person, same type, compatible dates.
 - A measure against someone the text calls a security threat has national-security grounds.
+- A heading only restates the report: its events lend their attributes to the person the
+  report names, and are not events of their own.
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
     grounded = set(resources.setting("types_with_grounds", []))
     _merge_unnamed_into_named(analysis)
     nationality = {entity.id: entity.nationality for entity in analysis.entities}
-    banned = {
-        (event.entity, event.sentence) for event in analysis.events if event.type == "entry_ban"
-    }
+    banned = {event.entity for event in analysis.events if event.type == "entry_ban"}
+    at_border = _border_sentences(analysis, resources)
     kept: list[Event] = []
     for event in analysis.events:
-        if event.type == "detention" and (event.entity, event.sentence) in banned:
+        if analysis.sentences[event.sentence].heading:
+            continue
+        if event.type in BORDER_EPISODE and event.entity in banned and event.sentence in at_border:
             continue
         if event.type == "departure" and event.country == nationality.get(event.entity):
             continue
@@ -39,6 +43,15 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
         if event.grounds is None and event.entity in designated and event.type in grounded:
             event.grounds = "national_security"
     analysis.events = kept
+
+
+def _border_sentences(analysis: Analysis, resources: Resources) -> set[int]:
+    """Sentences that speak of a border, an airport or a flight back."""
+    patterns = resources.lexicon(analysis.language).patterns("cues.border_episode")
+    return {
+        analysis.tokens[analysis.token_at(match.start)].sentence
+        for match in patterns.finditer(analysis.matching)
+    }
 
 
 def _merge_unnamed_into_named(analysis: Analysis) -> None:

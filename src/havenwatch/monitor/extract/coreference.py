@@ -3,7 +3,8 @@
 Names join the most recent entity whose name they match across scripts, spellings and
 case endings (`names_match`: "Koposovoj" is "Elena Koposova"). A pronoun or a definite
 description ("the woman", "активистка") refers back to the most recent compatible
-entity; an indefinite description ("a 54-year-old Russian woman") introduces one.
+entity; an indefinite description ("a 54-year-old Russian woman") introduces one, and so
+does a lawyer, an official, or a description after a possessive ("his lawyer", "её брат").
 Everything a mention says (nationality, age, gender) is pooled on its entity.
 """
 
@@ -15,6 +16,7 @@ from havenwatch.monitor.extract.registry import Resources, component
 from havenwatch.monitor.names import names_match
 
 PRONOUN_REACH = 3
+OTHER_PEOPLE = ("lawyer", "official")
 DESCRIPTION_REACH = 6
 
 
@@ -41,11 +43,22 @@ def _resolve(
         return _named(analysis, mention, recent)
     if mention.kind == "pronoun":
         return _antecedent(mention, recent, PRONOUN_REACH)
+    if mention.role in OTHER_PEOPLE or _after_possessive(analysis, mention):
+        return _new_entity(analysis)
     if mention.definite:
         found = _antecedent(mention, recent, DESCRIPTION_REACH)
         if found is not None:
             return found
     return _new_entity(analysis)
+
+
+def _after_possessive(analysis: Analysis, mention: Mention) -> bool:
+    """ "his lawyer", "её сестра", "njen suprug": someone else than the possessor."""
+    return any(
+        other.kind == "pronoun" and other.last == mention.first
+        for other in analysis.mentions
+        if other.sentence == mention.sentence
+    )
 
 
 def _named(analysis: Analysis, mention: Mention, recent: list[tuple[int, Entity]]) -> Entity:

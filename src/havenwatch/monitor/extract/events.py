@@ -10,7 +10,7 @@ subject ("activists", "some", "they") makes the trigger a generic statement.
 
 from __future__ import annotations
 
-from havenwatch.monitor.extract.attributes import LOCATION
+from havenwatch.monitor.extract.attributes import DESTINATION, LOCATION
 from havenwatch.monitor.extract.model import Analysis, Event, Mention, Span, Trigger
 from havenwatch.monitor.extract.negation import clause_end, clause_start
 from havenwatch.monitor.extract.registry import Resources, component
@@ -19,6 +19,7 @@ GENERIC = "generic"
 OBJECT_REACH = 2
 FOCUS_REACH = 2
 EXCLUDED_ROLES = ("lawyer", "official")
+ENTERED = (LOCATION, DESTINATION)
 
 
 @component("events")
@@ -29,25 +30,44 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
     for trigger in analysis.triggers:
         if trigger.blocked:
             continue
-        subject = _subject(analysis, trigger)
-        if subject is None or subject.plural or subject.entity is None:
+        entities = _subject_entities(_subject(analysis, trigger))
+        if not entities:
             trigger.blocked = GENERIC
             continue
-        event = Event(trigger.type, subject.entity, trigger.sentence, trigger)
         clause = (
             clause_start(analysis, lexicon, trigger.first),
             clause_end(analysis, lexicon, trigger.last - 1),
         )
-        event.country = _country(analysis, trigger, clause)
-        event.authority = _authority(analysis, trigger)
-        event.grounds = _grounds(analysis, trigger) if trigger.type in grounded else None
-        event.date = _nearest_text(analysis.spans_in("date", trigger.sentence), trigger)
-        if trigger.type == "expulsion_order":
-            event.deadline_days = _nearest_number(
-                analysis.spans_in("deadline", trigger.sentence), trigger
-            )
-        events.append(event)
+        for entity in entities:
+            event = Event(trigger.type, entity, trigger.sentence, trigger)
+            _fill_fields(analysis, event, clause, trigger.type in grounded)
+            events.append(event)
     analysis.events = events
+
+
+def _subject_entities(subject: Mention | None) -> tuple[int, ...]:
+    """Whom the event happened to: the subject, or each member of the group it names."""
+    if subject is None:
+        return ()
+    if subject.members:
+        return subject.members
+    if subject.plural or subject.entity is None:
+        return ()
+    return (subject.entity,)
+
+
+def _fill_fields(
+    analysis: Analysis, event: Event, clause: tuple[int, int], has_grounds: bool
+) -> None:
+    trigger = event.trigger
+    event.country = _country(analysis, trigger, clause)
+    event.authority = _authority(analysis, trigger)
+    event.grounds = _grounds(analysis, trigger) if has_grounds else None
+    event.date = _nearest_text(analysis.spans_in("date", trigger.sentence), trigger)
+    if trigger.type == "expulsion_order":
+        event.deadline_days = _nearest_number(
+            analysis.spans_in("deadline", trigger.sentence), trigger
+        )
 
 
 def _subject(analysis: Analysis, trigger: Trigger) -> Mention | None:
@@ -92,10 +112,11 @@ def _focus(analysis: Analysis, sentence: int) -> Mention | None:
 
 
 def _country(analysis: Analysis, trigger: Trigger, clause: tuple[int, int]) -> str | None:
+    roles = ENTERED if trigger.type == "entry_ban" else (LOCATION,)
     places = [
         span
         for span in analysis.spans_in("place", trigger.sentence)
-        if span.value[1] == LOCATION and clause[0] <= span.first < clause[1]
+        if span.value[1] in roles and clause[0] <= span.first < clause[1]
     ]
     if trigger.type == "extradition_request":
         foreign = [span for span in places if span.value[0] != analysis.default_country]

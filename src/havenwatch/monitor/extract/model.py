@@ -35,6 +35,7 @@ class Sentence:
     last: int
     start: int
     end: int
+    heading: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Mention:
     text: str = ""
     definite: bool = False
     possessive: bool = False
+    members: tuple[int, ...] = ()
 
 
 @dataclass

@@ -19,6 +19,7 @@ from havenwatch.monitor.extract import (  # noqa: F401 - importing registers the
     coreference,
     dates,
     events,
+    groups,
     language,
     negation,
     sentences,

@@ -3,7 +3,9 @@
 Tokens are words (with inner hyphens, apostrophes and digit groups: "anti-war",
 "Serbia's", "1,500", "05.03.2024") or single punctuation marks. A sentence ends at a line
 break, or at . ! ? followed by a capital letter, a digit or a quote, unless the full stop
-belongs to an abbreviation or an initial ("E. Koposova").
+belongs to an abbreviation or an initial ("E. Koposova"). A line of its own that does not
+end in a full stop, question or exclamation mark is a heading (a headline, a crosshead):
+it restates what the report tells, so it introduces no events of its own.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from havenwatch.monitor.extract.registry import Resources, component
 TOKEN = re.compile(r"\w+(?:[-'’]\w+|[.,]\d+)*|\S")
 SENTENCE_END = frozenset(".!?…")
 SENTENCE_START = re.compile(r"[\w\"«„“'(\[]")
+CLOSING_MARKS = frozenset("\"»”“'’)")
 
 
 @component("sentences")
@@ -30,11 +33,11 @@ def split_sentences(analysis: Analysis, resources: Resources) -> None:
     for found in TOKEN.finditer(text):
         index = len(tokens)
         if index > first and _breaks_before(text, tokens, found, abbreviations):
-            sentences.append(_sentence(len(sentences), tokens, first, index))
+            sentences.append(_sentence(text, len(sentences), tokens, first, index))
             first = index
         tokens.append(Token(index, found.group(), found.start(), found.end(), len(sentences)))
     if len(tokens) > first:
-        sentences.append(_sentence(len(sentences), tokens, first, len(tokens)))
+        sentences.append(_sentence(text, len(sentences), tokens, first, len(tokens)))
     analysis.tokens = tokens
     analysis.sentences = sentences
 
@@ -55,8 +58,22 @@ def _breaks_before(
     return not (len(before) == 1 and before.isupper()) and before.lower() not in abbreviations
 
 
-def _sentence(index: int, tokens: list[Token], first: int, last: int) -> Sentence:
-    return Sentence(index, first, last, tokens[first].start, tokens[last - 1].end)
+def _sentence(text: str, index: int, tokens: list[Token], first: int, last: int) -> Sentence:
+    start, end = tokens[first].start, tokens[last - 1].end
+    return Sentence(index, first, last, start, end, _is_heading(text, tokens, first, last))
+
+
+def _is_heading(text: str, tokens: list[Token], first: int, last: int) -> bool:
+    """A whole line with no sentence-final mark (closing quotes aside) at its end."""
+    line_start = text.rfind("\n", 0, tokens[first].start) + 1
+    line_end = text.find("\n", tokens[last - 1].end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start : tokens[first].start].strip() or text[tokens[last - 1].end : line_end].strip():
+        return False
+    final = last - 1
+    while final > first and tokens[final].text in CLOSING_MARKS:
+        final -= 1
+    return tokens[final].text not in SENTENCE_END
 
 
 @component("matching")

@@ -22,6 +22,7 @@ from havenwatch.monitor.extract.registry import Resources, component
 POSSESSIVE = re.compile(r"['’]s$")
 MAX_NAME_TOKENS = 4
 DESCRIPTION_REACH = 4
+APPOSITION_GAP = 5
 ROLE_REACH = 3
 APPOSITION_AGE = re.compile(r"\d{1,2}")
 NAME_LIKE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -195,13 +196,22 @@ def _apposed_name(
     name_by_start: dict[int, Mention],
     name_by_end: dict[int, Mention],
 ) -> Mention | None:
+    """ "Russian activist Elena Koposova", "Koposova, a Russian citizen",
+    "Koposova, 54, a Russian citizen", "Koposova (54), Russian citizen"."""
     if mention.last in name_by_start:
         return name_by_start[mention.last]
-    for gap in (1, 2):
+    for gap in range(1, APPOSITION_GAP + 1):
         name = name_by_end.get(mention.first - gap)
-        if name and analysis.tokens[name.last].text == ",":
+        if name and _only_age_between(analysis, name.last, mention.first):
             return name
     return None
+
+
+def _only_age_between(analysis: Analysis, first: int, last: int) -> bool:
+    between = [token.text for token in analysis.tokens[first:last]]
+    if not between or between[0] not in ",(":
+        return False
+    return all(text in ",()" or APPOSITION_AGE.fullmatch(text) for text in between)
 
 
 def _predicated_name(
@@ -221,13 +231,13 @@ def _describe(target: Mention, description: Mention) -> None:
 
 
 def _ages_after_names(analysis: Analysis, names: list[Mention]) -> None:
-    """ "Ivan Petrov, 34, ..." gives his age."""
+    """ "Ivan Petrov, 34, ..." and "Ivan Petrov (34)" give his age."""
     tokens = analysis.tokens
     for name in names:
         index = name.last
         if (
             index + 2 < len(tokens)
-            and tokens[index].text == ","
+            and tokens[index].text in ",("
             and tokens[index + 2].text in ",)"
             and APPOSITION_AGE.fullmatch(tokens[index + 1].text)
         ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -34,15 +35,16 @@ from havenwatch.web.principal import LoginRequired, load_principal
 from havenwatch.web.rendering import render
 
 router = APIRouter()
+SAFE_NEXT = re.compile(r"(/([a-z][a-z._-]*|[0-9a-f]{32}))+/?")
 LANGUAGE_COOKIE = "hw_lang"
 REFUSED = N_("Wrong username or password.")
 THROTTLED = N_("Too many failed attempts. Wait 15 minutes, then try again.")
 
 
 def _safe_next(value: str | None) -> str:
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/"
+    """A page of this app to return to: lower-case words and record ids only, never echoing
+    anything else a user might have typed into an address."""
+    return value if value and SAFE_NEXT.fullmatch(value) else "/"
 
 
 def _login_locale(request: Request) -> str:

@@ -22,7 +22,7 @@ from havenwatch.web import forms
 from havenwatch.web.deadlines import deadlines_for_case, jurisdiction
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import _
-from havenwatch.web.rendering import pager, render
+from havenwatch.web.rendering import localise, pager, render
 from havenwatch.web.routes.documents import case_documents
 
 router = APIRouter()
@@ -93,6 +93,7 @@ def people_names(request: Request, person_ids: set[str], principal: Principal) -
 
 @router.get("/cases")
 def cases_list(request: Request, principal: Reader, page: int = 1) -> Response:
+    localise(request)
     db = database(request)
     flt, error = _filter_from_query(request, principal)
     query = (request.query_params.get("q") or "").strip()[:200]
@@ -124,6 +125,7 @@ def _new_case_form(request: Request, principal: Principal, values: dict[str, Any
 
 @router.post("/cases")
 def create_case(request: Request, principal: Editor, form: Form) -> Response:
+    localise(request)
     db = database(request)
     values = {key: value for key, value in form.items() if isinstance(value, str)}
     try:

@@ -17,7 +17,7 @@ from havenwatch.web.deps import database, need
 from havenwatch.web.i18n import _, current
 from havenwatch.web.insights import dashboard_counts, notifications
 from havenwatch.web.labels import label
-from havenwatch.web.rendering import render
+from havenwatch.web.rendering import localise, render
 
 router = APIRouter()
 STATISTICS = TimedCache()
@@ -49,6 +49,7 @@ def chart_alt(stats: MonthlyIncidents) -> str:
 
 @router.get("/")
 def dashboard(request: Request, principal: Viewer) -> Response:
+    localise(request)
     db = database(request)
     day = today()
     stats = monthly(request, principal)
@@ -71,6 +72,7 @@ def dashboard(request: Request, principal: Viewer) -> Response:
 
 @router.get("/charts/incidents.png")
 def incidents_chart(request: Request, principal: Viewer) -> Response:
+    localise(request)
     stats = monthly(request, principal)
     t = current()
     png = STATISTICS.get(

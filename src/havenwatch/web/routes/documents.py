@@ -34,9 +34,10 @@ def upload(request: Request, principal: Editor, case_id: str, form: Form) -> Res
     from havenwatch.security.filetypes import MAX_DOCUMENT_BYTES
     from havenwatch.security.vault import store_document
     from havenwatch.web.routes.cases import case_context
-    from havenwatch.web.rendering import render
+    from havenwatch.web.rendering import localise, render
 
     principal.require(Capability.VIEW_DOCUMENTS)
+    localise(request)
     get_case(database(request), case_id, team_ids=principal.team_ids)
     file = forms.upload(form, "document")
     try:

@@ -17,7 +17,7 @@ from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, PagePrincipal, database, need
 from havenwatch.web.i18n import _
-from havenwatch.web.rendering import render
+from havenwatch.web.rendering import localise, render
 
 router = APIRouter()
 Importer = Annotated[Principal, Depends(need(Capability.IMPORT))]
@@ -68,6 +68,7 @@ def _import(request: Request, principal: Principal, form: Any, directory: Path) 
 
 @router.post("/transfer/import")
 def run_import(request: Request, principal: Importer, form: Form) -> Response:
+    localise(request)
     with tempfile.TemporaryDirectory(prefix="havenwatch-import-") as folder:
         try:
             result = _import(request, principal, form, Path(folder))

@@ -1,0 +1,114 @@
+"""Named people spoken of together: "Gleb Rusakov, Vera Khamzina and Ilya Tsvetkov",
+"Егор Сапрыкин и его сестра Полина", and the words that refer back to them.
+
+A coordination is two or more names in one sentence with only commas, coordinating words
+("and", "и", "i") and descriptions or possessives ("his sister") between them. An event
+stated of one member of a coordination is stated of each ("X and Y were detained"). A
+plural mention that refers to a group ("the couple", "both of them", "they", "их",
+"njih dvoje") refers to the most recent coordination a few sentences back, so its events
+are events of each member; without such a coordination it stays a generic statement.
+"""
+
+from __future__ import annotations
+
+from havenwatch.monitor.extract.lexicon import Lexicon
+from havenwatch.monitor.extract.model import Analysis, Mention
+from havenwatch.monitor.extract.registry import Resources, component
+
+GROUP_REACH = 3
+NOT_SUBJECTS = ("lawyer", "official")
+
+
+@component("groups")
+def find_groups(analysis: Analysis, resources: Resources) -> None:
+    lexicon = resources.lexicon(analysis.language)
+    coordinations = _coordinations(analysis, lexicon)
+    for members in coordinations:
+        for mention in members:
+            mention.members = tuple(_entities(members))
+    references = _reference_tokens(analysis, lexicon)
+    for mention in analysis.mentions:
+        if mention.plural and (mention.kind == "pronoun" or mention.first in references):
+            mention.members = _recent_group(coordinations, mention)
+
+
+def _coordinations(analysis: Analysis, lexicon: Lexicon) -> list[list[Mention]]:
+    coordinators = lexicon.words("people.coordinators")
+    found: list[list[Mention]] = []
+    current: list[Mention] = []
+    for mention in analysis.mentions:
+        if mention.kind != "name" or mention.entity is None or mention.role in NOT_SUBJECTS:
+            continue
+        if current and _joined(analysis, current[-1], mention, coordinators):
+            current.append(mention)
+            continue
+        if len(set(_entities(current))) > 1:
+            found.append(current)
+        current = [mention]
+    if len(set(_entities(current))) > 1:
+        found.append(current)
+    return found
+
+
+def _joined(
+    analysis: Analysis, previous: Mention, mention: Mention, coordinators: frozenset[str]
+) -> bool:
+    """Only commas, coordinators and words of other mentions ("his sister") in between."""
+    if previous.sentence != mention.sentence or previous.entity == mention.entity:
+        return False
+    between = analysis.tokens[previous.last : mention.first]
+    if not any(token.text == "," or token.norm in coordinators for token in between):
+        return False
+    covered = _descriptive_tokens(analysis, mention.sentence)
+    return all(
+        token.text in ",()" or token.norm in coordinators or token.index in covered
+        for token in between
+    )
+
+
+def _descriptive_tokens(analysis: Analysis, sentence: int) -> set[int]:
+    """Words that describe a member: "his wife", "44", "Russian activist"."""
+    spans = [
+        (span.first, span.last)
+        for kind in ("person_noun", "nationality", "age")
+        for span in analysis.spans_in(kind, sentence)
+    ]
+    spans += [
+        (other.first, other.last)
+        for other in analysis.mentions
+        if other.sentence == sentence and other.kind in ("pronoun", "description")
+    ]
+    bounds = analysis.sentences[sentence]
+    numbers = [
+        (index, index + 1)
+        for index in range(bounds.first, bounds.last)
+        if analysis.tokens[index].text.isdigit()
+    ]
+    return {index for first, last in spans + numbers for index in range(first, last)}
+
+
+def _entities(members: list[Mention]) -> list[int]:
+    ordered: list[int] = []
+    for mention in members:
+        if mention.entity is not None and mention.entity not in ordered:
+            ordered.append(mention.entity)
+    return ordered
+
+
+def _reference_tokens(analysis: Analysis, lexicon: Lexicon) -> set[int]:
+    patterns = lexicon.patterns("people.group_references")
+    return {
+        index
+        for match in patterns.finditer(analysis.matching)
+        for index in range(analysis.span_of(match).first, analysis.span_of(match).last)
+    }
+
+
+def _recent_group(coordinations: list[list[Mention]], mention: Mention) -> tuple[int, ...]:
+    earlier = [
+        members
+        for members in coordinations
+        if mention.sentence - GROUP_REACH <= members[0].sentence <= mention.sentence
+        and members[0].first < mention.first
+    ]
+    return tuple(_entities(earlier[-1])) if earlier else ()

@@ -1,0 +1,249 @@
+"""Every route, every role, own and other teams' ids: the permission table is the specification.
+
+A route missing from ACCESS fails `test_every_route_is_classified`, so a new page or API call
+cannot ship without a decision about who may use it. Then each role walks each route with its
+own team's ids (allowed: works; not allowed: 403) and with team B's ids (404 for everyone but
+administrators), and no response to a team-A user or a researcher may contain team B's
+canaries: names, pseudonyms, titles, source text, or ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Mount, Route
+
+from havenwatch.security.api_tokens import create_token
+from tests.web.conftest import (
+    CANARY_NAME,
+    CANARY_PSEUDONYM,
+    CANARY_SOURCE,
+    CANARY_TITLE,
+    ROLES,
+    World,
+    csrf_of,
+)
+
+ALL = frozenset(ROLES)
+READERS = frozenset({"admin", "caseworker", "viewer"})
+EDITORS = frozenset({"admin", "caseworker"})
+ADMIN = frozenset({"admin"})
+PUBLIC = "public"
+SESSION = "session"
+
+ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("GET", "/login/totp"): SESSION,
+    ("POST", "/login/totp"): SESSION,
+    ("POST", "/logout"): SESSION,
+    ("GET", "/static"): PUBLIC,
+    ("GET", "/api/v1/openapi.json"): PUBLIC,
+    ("GET", "/"): ALL,
+    ("GET", "/charts/incidents.png"): ALL,
+    ("GET", "/cases"): READERS,
+    ("GET", "/cases/new"): EDITORS,
+    ("POST", "/cases"): EDITORS,
+    ("GET", "/cases/{case_id}"): READERS,
+    ("POST", "/cases/{case_id}/status"): EDITORS,
+    ("POST", "/cases/{case_id}/assign"): EDITORS,
+    ("POST", "/cases/{case_id}/events"): EDITORS,
+    ("GET", "/cases/{case_id}/events/{event_id}/edit"): EDITORS,
+    ("POST", "/cases/{case_id}/events/{event_id}"): EDITORS,
+    ("POST", "/cases/{case_id}/events/{event_id}/sources"): EDITORS,
+    ("POST", "/cases/{case_id}/documents"): EDITORS,
+    ("GET", "/cases/{case_id}/documents/{document_id}"): EDITORS,
+    ("GET", "/cases/{case_id}/deadlines.ics"): READERS,
+    ("GET", "/deadlines.ics"): READERS,
+    ("GET", "/people"): READERS,
+    ("GET", "/people/new"): EDITORS,
+    ("POST", "/people"): EDITORS,
+    ("GET", "/people/{person_id}"): READERS,
+    ("GET", "/sources"): READERS,
+    ("GET", "/sources/{source_id}"): READERS,
+    ("GET", "/search"): READERS,
+    ("GET", "/leads"): EDITORS,
+    ("GET", "/leads/{lead_id}"): EDITORS,
+    ("POST", "/leads/{lead_id}/accept"): EDITORS,
+    ("POST", "/leads/{lead_id}/merge"): EDITORS,
+    ("POST", "/leads/{lead_id}/reject"): EDITORS,
+    ("GET", "/transfer"): ALL,
+    ("POST", "/transfer/import"): EDITORS,
+    ("GET", "/transfer/export.json"): ADMIN,
+    ("GET", "/transfer/anonymised.csv"): ALL,
+    ("GET", "/transfer/anonymised.json"): ALL,
+    ("GET", "/admin/users"): ADMIN,
+    ("POST", "/admin/users"): ADMIN,
+    ("POST", "/admin/users/{user_id}"): ADMIN,
+    ("POST", "/admin/users/{user_id}/revoke"): ADMIN,
+    ("POST", "/admin/settings"): ADMIN,
+    ("GET", "/admin/audit"): ADMIN,
+    ("GET", "/settings"): ALL,
+    ("POST", "/settings/language"): ALL,
+    ("POST", "/settings/tokens"): ALL,
+    ("POST", "/settings/tokens/{token_id}/revoke"): ALL,
+    ("GET", "/api/v1/cases"): READERS,
+    ("POST", "/api/v1/cases"): EDITORS,
+    ("GET", "/api/v1/cases/{case_id}"): READERS,
+    ("GET", "/api/v1/cases/{case_id}/events"): READERS,
+    ("POST", "/api/v1/cases/{case_id}/events"): EDITORS,
+    ("GET", "/api/v1/people"): READERS,
+    ("GET", "/api/v1/people/{person_id}"): READERS,
+    ("GET", "/api/v1/sources"): READERS,
+    ("GET", "/api/v1/sources/{source_id}"): READERS,
+    ("GET", "/api/v1/exports/anonymised"): ALL,
+    ("GET", "/api/v1/leads"): EDITORS,
+    ("GET", "/api/v1/leads/{lead_id}"): EDITORS,
+    ("POST", "/api/v1/leads/{lead_id}/accept"): EDITORS,
+    ("POST", "/api/v1/leads/{lead_id}/merge"): EDITORS,
+    ("POST", "/api/v1/leads/{lead_id}/reject"): EDITORS,
+}
+PARAM = re.compile(r"\{(\w+)\}")
+OWN = {"case_id": "case_a", "event_id": "event_a", "person_id": "person_a", "source_id": "source_free",
+       "lead_id": "lead_a", "document_id": "document_a", "user_id": "user:viewer-a",
+       "token_id": "case_a"}
+FOREIGN = {"case_id": "case_b", "event_id": "event_b", "person_id": "person_b", "source_id": "source_b",
+           "lead_id": "lead_b", "document_id": "document_b", "user_id": "user:caseworker-b",
+           "token_id": "case_b"}
+TEAM_SCOPED = {"case_id", "event_id", "person_id", "source_id", "lead_id", "document_id"}
+
+
+def routes_of(app_routes: list[object], prefix: str = "") -> Iterator[tuple[str, str]]:
+    for route in app_routes:
+        if isinstance(route, Mount):
+            if route.path == "/static":
+                yield "GET", "/static"
+            else:
+                yield from routes_of(list(route.routes), prefix + route.path)
+        elif hasattr(route, "original_router"):
+            included = getattr(route.include_context, "prefix", "") or ""
+            yield from routes_of(list(route.original_router.routes), prefix + included)
+        elif isinstance(route, APIRoute | Route):
+            for method in sorted((getattr(route, "methods", None) or set()) - {"HEAD"}):
+                yield method, prefix + str(getattr(route, "path", ""))
+
+
+def test_every_route_is_classified(app_for: Callable[[], TestClient]) -> None:
+    found = set(routes_of(list(app_for().app.routes)))  # type: ignore[attr-defined]
+    unclassified = sorted(found - set(ACCESS))
+    assert not unclassified, f"classify these routes in ACCESS: {unclassified}"
+    assert not sorted(set(ACCESS) - found), "ACCESS lists routes the app no longer has"
+
+
+def _path(template: str, world: World, ids: dict[str, str]) -> str:
+    return PARAM.sub(lambda m: world.ids[ids[m.group(1)]], template)
+
+
+def _canaries(world: World) -> list[str]:
+    return [CANARY_NAME, CANARY_PSEUDONYM, CANARY_TITLE, CANARY_SOURCE, "Quillfeather",
+            world.ids["case_b"], world.ids["person_b"], world.ids["source_b"], world.ids["event_b"],
+            world.ids["lead_b"], world.ids["document_b"]]
+
+
+def _call(client: TestClient, method: str, path: str, api_token: str | None) -> tuple[int, str]:
+    if path.startswith("/api/"):
+        headers = {"authorization": f"Bearer {api_token}"}
+        response = client.request(method, path, headers=headers, json={} if method == "POST" else None)
+    elif method == "POST":
+        response = client.post(path, data={"csrf_token": csrf_of(client)}, follow_redirects=False)
+    else:
+        response = client.get(path, follow_redirects=False)
+    return response.status_code, response.text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_on_each_route_with_own_and_foreign_ids(
+    role: str, world: World, client_as: Callable[[str], TestClient]
+) -> None:
+    client = client_as(f"{role}-a")
+    token = create_token(world.db, world.ids.get(f"user:{role}-a") or _user_id(world, f"{role}-a"),
+                         "walk", "test")
+    canaries = _canaries(world)
+    failures = []
+    for (method, template), allowed in sorted(ACCESS.items()):
+        if allowed in (PUBLIC, SESSION) or template in ("/static",):
+            continue
+        permitted = role in allowed
+        for label, ids in (("own", OWN), ("foreign", FOREIGN)):
+            params = set(PARAM.findall(template))
+            if label == "foreign" and not params & TEAM_SCOPED:
+                continue
+            status, body = _call(client, method, _path(template, world, ids), token)
+            expected_ok = permitted and (label == "own" or role == "admin")
+            if not permitted and status not in (403, 404):
+                failures.append(f"{role} {method} {template} ({label}): {status}, expected 403")
+            # 422: the API refused the empty body before looking anything up (id-independent).
+            if permitted and label == "foreign" and role != "admin" and status not in (404, 422):
+                failures.append(f"{role} {method} {template} (foreign): {status}, expected 404")
+            if expected_ok and (status in (401, 403) or status >= 500 or
+                                (status == 303 and "/login" in body)):
+                failures.append(f"{role} {method} {template} ({label}): {status}")
+            if expected_ok and method == "GET" and status != 200:
+                failures.append(f"{role} GET {template} ({label}): {status}, expected 200")
+            if role != "admin":
+                leaked = [c for c in canaries if c in body]
+                if leaked:
+                    failures.append(f"{role} {method} {template} ({label}) leaked {leaked}")
+    assert not failures, "\n".join(failures)
+
+
+def _user_id(world: World, username: str) -> str:
+    from sqlalchemy import select
+
+    from havenwatch.store.schema import users
+
+    with world.db.read() as conn:
+        return str(conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one())
+
+
+@pytest.mark.parametrize("role", ["caseworker", "viewer"])
+def test_search_finds_nothing_of_another_team(
+    role: str, world: World, client_as: Callable[[str], TestClient]
+) -> None:
+    client = client_as(f"{role}-a")
+    for query in ("Quillfeather", "Zebulon", "Marchetti", "Ptarmigan", "Novi Sad", "expulsion"):
+        for path in (f"/search?q={query}", f"/cases?q={query}"):
+            body = client.get(path).text
+            assert not [c for c in _canaries(world) if c in body and c != query], (path, query)
+
+
+def test_caseworker_finds_own_person_by_real_name_in_another_script(
+    world: World, client_as: Callable[[str], TestClient]
+) -> None:
+    body = client_as("caseworker-a").get("/search?q=Volokhonsky").text
+    assert "Heron Alpha" in body
+
+
+def test_viewer_cannot_search_by_real_name(world: World, client_as: Callable[[str], TestClient]) -> None:
+    body = client_as("viewer-a").get("/search?q=Volokhonsky").text
+    assert "Heron Alpha" not in body
+
+
+def test_identity_is_shown_only_on_request_and_the_read_is_audited(
+    world: World, client_as: Callable[[str], TestClient]
+) -> None:
+    from sqlalchemy import select
+
+    from havenwatch.store.schema import audit_log
+
+    client = client_as("caseworker-a")
+    plain = client.get(f"/people/{world.ids['person_a']}").text
+    assert "Petr Volokhonsky" not in plain
+    shown = client.get(f"/people/{world.ids['person_a']}?identity=1").text
+    assert "Petr Volokhonsky" in shown
+    with world.db.read() as conn:
+        actions = conn.execute(select(audit_log.c.action, audit_log.c.target_id)).all()
+    assert ("person.read_identity", world.ids["person_a"]) in [tuple(a) for a in actions]
+    viewer = client_as("viewer-a").get(f"/people/{world.ids['person_a']}?identity=1").text
+    assert "Petr Volokhonsky" not in viewer
+
+
+def test_researcher_exports_hold_no_names(world: World, client_as: Callable[[str], TestClient]) -> None:
+    client = client_as("researcher-a")
+    for path in ("/transfer/anonymised.csv", "/transfer/anonymised.json"):
+        body = client.get(path).text
+        assert "Volokhonsky" not in body and CANARY_NAME not in body and "Heron" not in body
