@@ -35,7 +35,7 @@ def test_canonical_csv_creates_people_cases_events_and_sources(
     heron = find_people_by_name(db, "Волохонский")
     assert len(heron) == 1
     case = list_cases(db)[0] if list_cases(db)[0].country == "RS" else list_cases(db)[1]
-    timeline = list_events(db, case.id or "", with_notes=True)
+    timeline = list_events(db, case.id or "", with_notes=True, actor="test")
     assert [e.type for e in timeline] == ["security_designation", "expulsion_order"]
     assert timeline[1].served_on is not None and timeline[1].served_on.isoformat() == "2024-09-18"
     assert timeline[1].notes == "told to leave"

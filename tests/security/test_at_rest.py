@@ -89,8 +89,8 @@ def test_identifying_data_is_nowhere_in_clear_but_the_app_still_shows_it(
     try:
         canary = add_canary(db, instance_settings)
         person = get_person(db, canary.person_id, actor="tester", with_identity=True)
-        case = get_case(db, canary.case_id, with_notes=True)
-        events = list_events(db, canary.case_id, with_notes=True)
+        case = get_case(db, canary.case_id, with_notes=True, actor="test")
+        events = list_events(db, canary.case_id, with_notes=True, actor="test")
         document, content = read_document(db, instance_settings, canary.document.id, "tester")
         found_by_latin = find_people_by_name(db, "Zlatoslava Quennington-Vrbikova")
         raw = at_rest_bytes(db, instance_settings)

@@ -50,7 +50,7 @@ def test_rotation_moves_every_key_and_the_old_key_opens_nothing(
         get_person(fresh, canary.person_id, actor="t", with_identity=True).identity.full_name
         == FULL_NAME
     )
-    assert get_case(fresh, canary.case_id, with_notes=True).notes
+    assert get_case(fresh, canary.case_id, with_notes=True, actor="test").notes
     assert read_document(fresh, instance_settings, canary.document.id, "t")[1]
     assert find_people_by_name(fresh, "Златослава Кверингтонова") == [canary.person_id]
     fresh.dispose()

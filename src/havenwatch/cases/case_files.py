@@ -16,7 +16,7 @@ from havenwatch.cases.teams import ensure_team, team_names
 from havenwatch.security.crypto import Keyring
 from havenwatch.security.sealing import PersonKey
 from havenwatch.store.clock import today, utcnow
-from havenwatch.store.database import Database, Unit
+from havenwatch.store.database import Database, Unit, record_read
 from havenwatch.store.ids import new_id
 from havenwatch.store.schema import AnyRow, case_tags, cases, events, people
 
@@ -184,7 +184,11 @@ def get_case(
     *,
     team_ids: Collection[str] | None = None,
     with_notes: bool = False,
+    actor: str | None = None,
 ) -> Case:
+    """One case; opening its notes needs the reader's name, for the audit trail."""
+    if with_notes and actor is None:
+        raise ValueError("reading a case's notes needs an actor for the audit trail")
     query = select(cases).where(cases.c.id == case_id)
     if team_ids is not None:
         query = query.where(cases.c.team_id.in_(team_ids))
@@ -194,7 +198,12 @@ def get_case(
             raise NotFoundError(f"no case {case_id}")
         keyring = db.require_keyring() if with_notes else None
         wrapped = {row.person_id: _person_row(conn, row.person_id).wrapped_key}
-        return load_cases(conn, keyring, [row], wrapped)[0]
+        case = load_cases(conn, keyring, [row], wrapped)[0]
+    if with_notes and actor is not None:
+        record_read(
+            db, actor, "case.read_notes", target_type="case", target_id=case_id, case_id=case_id
+        )
+    return case
 
 
 def close_case(

@@ -42,21 +42,20 @@ def _weighted(rng: random.Random, pairs: list[list[Any]]) -> str:
     return str(rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0])
 
 
-def _identity(rng: random.Random, gender: str) -> tuple[Identity, str]:
+def _identity(rng: random.Random, gender: str) -> Identity:
     data = demo_data()
     first_latin, first_cyrillic = rng.choice(data["first_names"][gender])
     surname = rng.choice(data["surnames"])
     last_latin, last_cyrillic = (
         (surname[0], surname[1]) if gender == "male" else (surname[2], surname[3])
     )
-    identity = Identity(
+    return Identity(
         full_name=f"{first_latin} {last_latin}",
         other_names=[f"{first_cyrillic} {last_cyrillic}"],
         date_of_birth=date(rng.randint(1960, 2001), rng.randint(1, 12), rng.randint(1, 28)),
         contact=_phone(rng),
         notes="Signed the open letter against the war; works remotely.",
     )
-    return identity, last_latin
 
 
 def _phone(rng: random.Random) -> str:
@@ -124,7 +123,7 @@ def generate(cases: int, *, seed: int = 2024, upto: date | None = None) -> Itera
     upto = upto or START + timedelta(days=SPAN_DAYS)
     for number in range(1, cases + 1):
         gender = rng.choice(["female", "male"])
-        identity, surname = _identity(rng, gender)
+        identity = _identity(rng, gender)
         word = rng.choice(data["pseudonym_words"])
         person = Person(
             pseudonym=f"{word} {number:03d}",
@@ -144,7 +143,7 @@ def generate(cases: int, *, seed: int = 2024, upto: date | None = None) -> Itera
         case = Case(
             person_id="",
             country=country,
-            title=f"{surname} v. {country} migration authorities",
+            title=f"{person.pseudonym} v. {country} migration authorities",
             team=person.team,
             tags=rng.sample(data["tags"], k=rng.randint(0, 2)),
             opened_on=start,

@@ -14,7 +14,7 @@ from havenwatch.cases.search import index_event
 from havenwatch.security.crypto import Keyring
 from havenwatch.security.sealing import PersonKey
 from havenwatch.store.clock import utcnow
-from havenwatch.store.database import Database, Unit
+from havenwatch.store.database import Database, Unit, record_read
 from havenwatch.store.ids import new_id
 from havenwatch.store.schema import AnyRow, cases, documents, event_sources, events, people
 
@@ -154,8 +154,14 @@ def list_events(
     *,
     with_notes: bool = False,
     team_ids: Collection[str] | None = None,
+    actor: str | None = None,
 ) -> list[Event]:
-    """A case's timeline in date order (undated events last)."""
+    """A case's timeline in date order (undated events last).
+
+    Opening the events' notes needs the reader's name: the read is recorded in the audit trail.
+    """
+    if with_notes and actor is None:
+        raise ValueError("reading event notes needs an actor for the audit trail")
     with db.read() as conn:
         owner = conn.execute(
             select(cases.c.team_id, people.c.wrapped_key)
@@ -171,7 +177,7 @@ def list_events(
         ).all()
         sources, docs = _links(conn, [row.id for row in rows])
         key = PersonKey(db.require_keyring(), owner.wrapped_key) if with_notes else None
-        return [
+        timeline = [
             event_from_row(
                 row,
                 key.open_text(row.notes, "events", "notes", row.id) if key else None,
@@ -180,6 +186,11 @@ def list_events(
             )
             for row in rows
         ]
+    if with_notes and actor is not None:
+        record_read(
+            db, actor, "events.read_notes", target_type="case", target_id=case_id, case_id=case_id
+        )
+    return timeline
 
 
 def link_source(

@@ -220,8 +220,8 @@ def case_list(
 def case_show(ctx: click.Context, case_id: str, output_format: str) -> None:
     """Show a case and its timeline."""
     db = open_db(ctx)
-    found = get_case(db, case_id, with_notes=True)
-    timeline = list_events(db, case_id, with_notes=True)
+    found = get_case(db, case_id, with_notes=True, actor=cli_actor())
+    timeline = list_events(db, case_id, with_notes=True, actor=cli_actor())
     if output_format == "json":
         print_json({"case": found, "events": timeline})
         return

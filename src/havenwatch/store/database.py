@@ -186,6 +186,20 @@ class Database:
             self.engine.dispose()
 
 
+def record_read(
+    db: Database,
+    actor: str,
+    action: str,
+    *,
+    target_type: str,
+    target_id: str,
+    case_id: str | None = None,
+) -> None:
+    """Record that `actor` read identifying data: reads are audited like changes."""
+    with db.write(actor) as unit:
+        unit.audit(action, target_type=target_type, target_id=target_id, case_id=case_id)
+
+
 def _first_line(error: Exception) -> str:
     original = getattr(error, "orig", None) or error
     return str(original).strip().splitlines()[0] if str(original).strip() else type(error).__name__

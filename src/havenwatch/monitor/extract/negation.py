@@ -3,7 +3,10 @@
 "was not detained", "fears deportation", "could face an entry ban", "will appeal",
 "не выслали", "može biti proteran" are not events. A cue counts when it stands in the
 same clause before the trigger: a few words back for negation, a little further for
-modality. Cue words that are part of a date ("in May 2024") are not cues.
+modality; a few cues deny a noun after it ("запроса о выдаче пока не поступало",
+`cues.negation_after`). Cue words that are part of a date ("in May 2024") are not cues.
+A sentence with a word of another sense of the triggers ("red card", "67th minute",
+`cues.other_sense`) states no incident at all.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from havenwatch.monitor.extract.registry import Resources, component
 
 NEGATED = "negated"
 MODAL = "modal"
+OTHER_SENSE = "other_sense"
 
 
 @component("negation")
@@ -24,7 +28,11 @@ def mark_negation_and_modality(analysis: Analysis, resources: Resources) -> None
     dated = {
         index for span in analysis.spans.get("date", []) for index in range(span.first, span.last)
     }
+    other_sense = _sentences_matching(analysis, lexicon, "cues.other_sense")
     for trigger in analysis.triggers:
+        if trigger.sentence in other_sense:
+            trigger.blocked = OTHER_SENSE
+            continue
         start = clause_start(analysis, lexicon, trigger.first)
         if _cue_before(
             analysis,
@@ -35,6 +43,8 @@ def mark_negation_and_modality(analysis: Analysis, resources: Resources) -> None
             dated,
         ):
             trigger.blocked = NEGATED
+        elif _negated_after(analysis, lexicon, trigger, negation_reach):
+            trigger.blocked = NEGATED
         elif _cue_before(
             analysis,
             lexicon,
@@ -44,6 +54,20 @@ def mark_negation_and_modality(analysis: Analysis, resources: Resources) -> None
             dated,
         ):
             trigger.blocked = MODAL
+
+
+def _sentences_matching(analysis: Analysis, lexicon: Lexicon, path: str) -> set[int]:
+    return {
+        analysis.tokens[analysis.token_at(match.start)].sentence
+        for match in lexicon.patterns(path).finditer(analysis.matching)
+    }
+
+
+def _negated_after(analysis: Analysis, lexicon: Lexicon, trigger: Trigger, reach: int) -> bool:
+    """ "запроса о выдаче пока не поступало": a noun denied by what follows it."""
+    end = min(clause_end(analysis, lexicon, trigger.last - 1), trigger.last + reach + 3)
+    window = analysis.window(trigger.last, end, trigger.sentence)
+    return bool(window) and lexicon.patterns("cues.negation_after").first(window) is not None
 
 
 def clause_start(analysis: Analysis, lexicon: Lexicon, index: int) -> int:

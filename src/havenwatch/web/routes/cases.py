@@ -150,10 +150,11 @@ def create_case(request: Request, principal: Editor, form: Form) -> Response:
 
 def case_context(request: Request, principal: Principal, case_id: str) -> dict[str, Any]:
     db = database(request)
-    case = get_case(db, case_id, team_ids=principal.team_ids,
-                    with_notes=principal.can(Capability.VIEW_NOTES))
-    timeline = list_events(db, case_id, team_ids=principal.team_ids,
-                           with_notes=principal.can(Capability.VIEW_NOTES))
+    with_notes = principal.can(Capability.VIEW_NOTES)
+    case = get_case(db, case_id, team_ids=principal.team_ids, with_notes=with_notes,
+                    actor=principal.actor)
+    timeline = list_events(db, case_id, team_ids=principal.team_ids, with_notes=with_notes,
+                           actor=principal.actor)
     source_ids = sorted({sid for event in timeline for sid in event.source_ids})
     rules = jurisdiction(case.country)
     return {

@@ -63,7 +63,9 @@ def create_event(request: Request, principal: Editor, case_id: str, form: Form) 
 
 
 def _event(request: Request, principal: Principal, case_id: str, event_id: str) -> Event:
-    timeline = list_events(database(request), case_id, team_ids=principal.team_ids, with_notes=True)
+    timeline = list_events(
+        database(request), case_id, team_ids=principal.team_ids, with_notes=True, actor=principal.actor
+    )
     for event in timeline:
         if event.id == event_id:
             return event

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+
+from havenwatch.cases.case_files import add_case, get_case
+from havenwatch.cases.events import add_event, list_events
+from havenwatch.cases.model import Case, Event, Identity, Person
+from havenwatch.cases.people import add_person, get_person
+from havenwatch.security.audit_trail import list_entries
+from havenwatch.store.database import Database
+
+
+def _case_with_notes(db: Database) -> tuple[str, str]:
+    person = add_person(
+        db, Person(pseudonym="Heron", identity=Identity(full_name="Oleg Volokhonsky")), "t"
+    )
+    case = add_case(
+        db, Case(person_id=person.id or "", country="RS", notes="met at the office"), "t"
+    )
+    add_event(db, Event(case_id=case.id or "", type="entry_ban", notes="held for six hours"), "t")
+    return person.id or "", case.id or ""
+
+
+def test_every_read_of_identity_or_notes_leaves_an_audit_entry(db: Database) -> None:
+    person_id, case_id = _case_with_notes(db)
+    get_person(db, person_id, actor="anna", with_identity=True)
+    assert get_case(db, case_id, with_notes=True, actor="anna").notes == "met at the office"
+    assert list_events(db, case_id, with_notes=True, actor="anna")[0].notes == "held for six hours"
+    actions = {entry.action for entry in list_entries(db, actor="anna")}
+    assert {"person.read_identity", "case.read_notes", "events.read_notes"} <= actions
+
+
+def test_reading_without_notes_records_nothing(db: Database) -> None:
+    _, case_id = _case_with_notes(db)
+    get_case(db, case_id)
+    list_events(db, case_id)
+    assert list_entries(db, actor="anna") == []
+
+
+def test_notes_cannot_be_opened_anonymously(db: Database) -> None:
+    _, case_id = _case_with_notes(db)
+    with pytest.raises(ValueError, match="audit trail"):
+        list_events(db, case_id, with_notes=True)

@@ -1,0 +1,79 @@
+"""Full-text search: what is indexed, what never is, and that every write path keeps it current."""
+
+from __future__ import annotations
+
+from havenwatch.cases.bulk import load_files
+from havenwatch.cases.case_files import add_case
+from havenwatch.cases.demo import generate
+from havenwatch.cases.events import add_event, list_events, update_event
+from havenwatch.cases.model import Case, Event, Identity, Person, Source
+from havenwatch.cases.people import add_person, find_people_by_name, get_person, update_person
+from havenwatch.cases.search import search
+from havenwatch.cases.sources import add_source
+from havenwatch.store.database import Database
+
+
+def _person(db: Database, team: str = "team-a") -> Person:
+    return add_person(db, Person(pseudonym="Kestrel Nine", team=team, identity=Identity(
+        full_name="Волохонский Пётр", notes="hides in Zemun")), "test")
+
+
+def test_pseudonyms_titles_events_and_sources_are_found_across_diacritics(db: Database) -> None:
+    person = _person(db)
+    case = add_case(db, Case(person_id=person.id or "", country="RS", title="Kestrel v. Srbija",
+                             team="team-a", tags=["aerodrom"]), "test")
+    event = add_event(db, Event(case_id=case.id or "", type="entry_ban", authority="border_police",
+                                notes="secret note about Zemun"), "test")
+    source, _ = add_source(db, Source(title="Đorđević report", text="Zabrana ulaska izrečena."), "test")
+    assert search(db, "kestrel")["person"] == [person.id]
+    assert search(db, "srbija aerodrom")["case"] == [case.id]
+    assert search(db, "border police")["event"] == [event.id]
+    assert search(db, "zabrana")["source"] == [source.id]
+    if db.is_sqlite:
+        assert search(db, "đorđevic")["source"] == [source.id]
+
+
+def test_identity_and_notes_are_never_in_the_index(db: Database) -> None:
+    person = _person(db)
+    case = add_case(db, Case(person_id=person.id or "", country="RS", team="team-a",
+                             notes="met at Zemun station"), "test")
+    add_event(db, Event(case_id=case.id or "", type="detention", notes="Zemun again"), "test")
+    for query in ("Волохонский", "Zemun", "station", "hides"):
+        assert not any(search(db, query).values()), query
+
+
+def test_names_are_found_through_the_blind_index_in_any_script(db: Database) -> None:
+    person = _person(db)
+    assert find_people_by_name(db, "Volokhonsky", team_ids=None) == [person.id]
+    assert find_people_by_name(db, "Volokhonsky", team_ids=["nobody"]) == []
+
+
+def test_search_respects_team_scope(db: Database) -> None:
+    person = _person(db, "team-b")
+    found = search(db, "kestrel", team_ids=["some-other-team-id"])
+    assert found["person"] == []
+    assert search(db, "kestrel")["person"] == [person.id]
+
+
+def test_updates_replace_what_is_indexed(db: Database) -> None:
+    person = _person(db)
+    stored = get_person(db, person.id or "", actor="test", with_identity=True)
+    stored.pseudonym = "Osprey Ten"
+    update_person(db, stored, "test")
+    assert search(db, "kestrel")["person"] == []
+    assert search(db, "osprey")["person"] == [person.id]
+    case = add_case(db, Case(person_id=person.id or "", country="RS", team="team-a"), "test")
+    add_event(db, Event(case_id=case.id or "", type="detention"), "test")
+    event = list_events(db, case.id or "")[0]
+    event.type = "deportation"
+    update_event(db, event, "test")
+    assert search(db, "detention")["event"] == []
+    assert search(db, "deportation")["event"] == [event.id]
+
+
+def test_bulk_loaded_demo_data_is_searchable(db: Database) -> None:
+    files = list(generate(6, seed=7))
+    load_files(db, files, "demo")
+    pseudonym = files[0].person.pseudonym
+    assert search(db, pseudonym)["person"] == [files[0].person.id]
+    assert search(db, files[0].case.title)["case"]

@@ -1,0 +1,153 @@
+"""Real browser runs: Debian's Chromium driven by Playwright against a real uvicorn server,
+once with JavaScript on and once with it off (our stand-in for Tor Browser's safest level).
+
+Set HAVENWATCH_SCREENSHOTS=<folder> to also save the main pages at desktop and phone widths.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from havenwatch.cases.bulk import load_files
+from havenwatch.cases.demo import generate
+from havenwatch.settings import Settings, resolve_settings
+from havenwatch.store.instance import initialise
+from havenwatch.web.app import create_app
+from tests.web.conftest import PASSWORD, build_world
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need Debian's /usr/bin/chromium"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    for name in ("HAVENWATCH_DATA_DIR", "HAVENWATCH_DATABASE_URL", "HAVENWATCH_KEY_FILE", "HAVENWATCH_DATA_KEY"):
+        os.environ.pop(name, None)
+    root = tmp_path_factory.mktemp("browser")
+    settings: Settings = resolve_settings(root / "data", None, root / "keys" / "data.key")
+    db = initialise(settings)
+    world = build_world(settings, db)
+    load_files(db, generate(40, seed=11), "demo")
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port,
+                            log_level="warning", server_header=False, date_header=False)
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", world.ids
+    running.should_exit = True
+    thread.join(timeout=10)
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+def _login(page: object, base: str, username: str) -> None:
+    page.goto(f"{base}/login")  # type: ignore[attr-defined]
+    page.fill("#username", username)  # type: ignore[attr-defined]
+    page.fill("#password", PASSWORD)  # type: ignore[attr-defined]
+    page.click("form[action='/login'] button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_url(f"{base}/")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_caseworker_day_in_a_real_browser(
+    server: tuple[str, dict[str, str]], browser: object, javascript: bool
+) -> None:
+    base, ids = server
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    _login(page, base, "caseworker-a")
+    assert page.locator("h1").inner_text() == "Dashboard"
+
+    suffix = "on" if javascript else "off"
+    page.goto(f"{base}/people/new")
+    page.fill("#pseudonym", f"Browser Kite {suffix}")
+    page.fill("#full_name", "Ilya Karpinsky")
+    page.click("form[action='/people'] button[type=submit]")
+    assert page.locator("h1").inner_text() == f"Browser Kite {suffix}"
+
+    page.click("text=New case")
+    page.fill("#title", f"Kite {suffix} v. RS")
+    page.click("form[action='/cases'] button[type=submit]")
+    assert page.locator("h1").inner_text() == f"Kite {suffix} v. RS"
+
+    page.select_option("#new-type", "expulsion_order")
+    page.fill("#new-date", "2026-11-20")
+    page.fill("#new-served_on", "2026-11-21")
+    page.fill("#new-deadline_days", "15")
+    page.click("form[action$='/events'] button[type=submit]")
+    assert page.locator(".timeline h3").first.inner_text() == "Ordered to leave"
+
+    page.goto(f"{base}/leads/{ids['lead_a']}")
+    if page.locator("#accept-case").count():
+        page.select_option("#accept-case", label=f"Kite {suffix} v. RS")
+        page.click("form[action$='/accept'] button[type=submit]")
+        assert "Accepted" in page.locator(".badge").first.inner_text()
+
+    page.goto(f"{base}/search?q=Karpinsky")
+    assert page.locator(f"text=Browser Kite {suffix}").count() >= 1
+
+    page.goto(f"{base}/settings")
+    page.check("#locale-ru")
+    page.click("form[action='/settings/language'] button[type=submit]")
+    page.goto(f"{base}/")
+    assert page.locator("h1").inner_text() == "Обзор"
+    page.goto(f"{base}/settings")
+    page.check("#locale-en")
+    page.click("form[action='/settings/language'] button[type=submit]")
+    assert all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]
+    context.close()
+
+
+SCREENS = ["/", "/cases", "/cases/{case}", "/people/{person}?identity=1", "/leads/{lead}", "/search?q=heron",
+           "/admin/users", "/transfer", "/login"]
+
+
+@pytest.mark.skipif(not os.environ.get("HAVENWATCH_SCREENSHOTS"), reason="set HAVENWATCH_SCREENSHOTS to a folder")
+def test_screenshots_of_main_pages(server: tuple[str, dict[str, str]], browser: object) -> None:
+    base, ids = server
+    folder = Path(os.environ["HAVENWATCH_SCREENSHOTS"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1280, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+        page = context.new_page()
+        _login(page, base, "admin-a")
+        for path in SCREENS:
+            url = base + path.format(case=ids["case_a"], person=ids["person_a"], lead=ids["lead_b"])
+            page.goto(url)
+            name = path.strip("/").split("?")[0].replace("/", "_").replace("{", "").replace("}", "") or "dashboard"
+            page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+        context.close()
