@@ -14,17 +14,43 @@ from havenwatch.store.database import Database
 
 
 def _person(db: Database, team: str = "team-a") -> Person:
-    return add_person(db, Person(pseudonym="Kestrel Nine", team=team, identity=Identity(
-        full_name="Волохонский Пётр", notes="hides in Zemun")), "test")
+    return add_person(
+        db,
+        Person(
+            pseudonym="Kestrel Nine",
+            team=team,
+            identity=Identity(full_name="Волохонский Пётр", notes="hides in Zemun"),
+        ),
+        "test",
+    )
 
 
 def test_pseudonyms_titles_events_and_sources_are_found_across_diacritics(db: Database) -> None:
     person = _person(db)
-    case = add_case(db, Case(person_id=person.id or "", country="RS", title="Kestrel v. Srbija",
-                             team="team-a", tags=["aerodrom"]), "test")
-    event = add_event(db, Event(case_id=case.id or "", type="entry_ban", authority="border_police",
-                                notes="secret note about Zemun"), "test")
-    source, _ = add_source(db, Source(title="Đorđević report", text="Zabrana ulaska izrečena."), "test")
+    case = add_case(
+        db,
+        Case(
+            person_id=person.id or "",
+            country="RS",
+            title="Kestrel v. Srbija",
+            team="team-a",
+            tags=["aerodrom"],
+        ),
+        "test",
+    )
+    event = add_event(
+        db,
+        Event(
+            case_id=case.id or "",
+            type="entry_ban",
+            authority="border_police",
+            notes="secret note about Zemun",
+        ),
+        "test",
+    )
+    source, _ = add_source(
+        db, Source(title="Đorđević report", text="Zabrana ulaska izrečena."), "test"
+    )
     assert search(db, "kestrel")["person"] == [person.id]
     assert search(db, "srbija aerodrom")["case"] == [case.id]
     assert search(db, "border police")["event"] == [event.id]
@@ -35,8 +61,11 @@ def test_pseudonyms_titles_events_and_sources_are_found_across_diacritics(db: Da
 
 def test_identity_and_notes_are_never_in_the_index(db: Database) -> None:
     person = _person(db)
-    case = add_case(db, Case(person_id=person.id or "", country="RS", team="team-a",
-                             notes="met at Zemun station"), "test")
+    case = add_case(
+        db,
+        Case(person_id=person.id or "", country="RS", team="team-a", notes="met at Zemun station"),
+        "test",
+    )
     add_event(db, Event(case_id=case.id or "", type="detention", notes="Zemun again"), "test")
     for query in ("Волохонский", "Zemun", "station", "hides"):
         assert not any(search(db, query).values()), query

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.dates import from_day
@@ -16,12 +17,11 @@ from havenwatch.cases.people import add_person
 from havenwatch.cases.sources import add_source
 from havenwatch.security.accounts import add_user
 from havenwatch.security.vault import store_document
+from havenwatch.settings import Settings
 from havenwatch.store.clock import utcnow
+from havenwatch.store.database import Database
 from havenwatch.store.ids import new_id
 from havenwatch.store.schema import lead_sources, leads, teams, users
-from sqlalchemy import select
-from havenwatch.settings import Settings
-from havenwatch.store.database import Database
 from havenwatch.web.app import create_app
 
 PASSWORD = "correct horse battery"
@@ -42,9 +42,16 @@ class World:
 def _person(db: Database, pseudonym: str, full_name: str, team: str) -> str:
     person = add_person(
         db,
-        Person(pseudonym=pseudonym, identity=Identity(full_name=full_name, other_names=["Волохонский Пётр"]
-               if team == "team-a" else [], contact="+381 60 000 0000"),
-               nationality="RU", team=team),
+        Person(
+            pseudonym=pseudonym,
+            identity=Identity(
+                full_name=full_name,
+                other_names=["Волохонский Пётр"] if team == "team-a" else [],
+                contact="+381 60 000 0000",
+            ),
+            nationality="RU",
+            team=team,
+        ),
         "test",
     )
     return person.id or ""
@@ -57,43 +64,113 @@ def build_world(settings: Settings, db: Database) -> World:
     add_user(db, "caseworker-b", PASSWORD, "caseworker", "team-b", "test")
     ids = world.ids
     ids["person_a"] = _person(db, "Heron Alpha", "Petr Volokhonsky", "team-a")
-    ids["case_a"] = add_case(db, Case(person_id=ids["person_a"], country="RS", title="Alpha v. RS",
-                                     team="team-a", tags=["airport"]), "test").id or ""
-    event = add_event(db, Event(case_id=ids["case_a"], type="entry_ban", date=from_day(
-        __import__("datetime").date(2026, 11, 2)), authority="border_police",
-        grounds="national_security"), "test")
+    ids["case_a"] = (
+        add_case(
+            db,
+            Case(
+                person_id=ids["person_a"],
+                country="RS",
+                title="Alpha v. RS",
+                team="team-a",
+                tags=["airport"],
+            ),
+            "test",
+        ).id
+        or ""
+    )
+    event = add_event(
+        db,
+        Event(
+            case_id=ids["case_a"],
+            type="entry_ban",
+            date=from_day(__import__("datetime").date(2026, 11, 2)),
+            authority="border_police",
+            grounds="national_security",
+        ),
+        "test",
+    )
     ids["event_a"] = event.id or ""
     ids["person_b"] = _person(db, CANARY_PSEUDONYM, CANARY_NAME, "team-b")
-    ids["case_b"] = add_case(db, Case(person_id=ids["person_b"], country="RS", title=CANARY_TITLE,
-                                     team="team-b", notes=f"notes about {CANARY_NAME}"), "test").id or ""
-    source, _ = add_source(db, Source(title=CANARY_SOURCE, text=f"{CANARY_NAME} was told to leave.",
-                                      publisher="Canary Post"), "test")
+    ids["case_b"] = (
+        add_case(
+            db,
+            Case(
+                person_id=ids["person_b"],
+                country="RS",
+                title=CANARY_TITLE,
+                team="team-b",
+                notes=f"notes about {CANARY_NAME}",
+            ),
+            "test",
+        ).id
+        or ""
+    )
+    source, _ = add_source(
+        db,
+        Source(
+            title=CANARY_SOURCE, text=f"{CANARY_NAME} was told to leave.", publisher="Canary Post"
+        ),
+        "test",
+    )
     ids["source_b"] = source.id or ""
-    event_b = add_event(db, Event(case_id=ids["case_b"], type="expulsion_order",
-                                  notes=f"met {CANARY_NAME}", source_ids=[ids["source_b"]]), "test")
+    event_b = add_event(
+        db,
+        Event(
+            case_id=ids["case_b"],
+            type="expulsion_order",
+            notes=f"met {CANARY_NAME}",
+            source_ids=[ids["source_b"]],
+        ),
+        "test",
+    )
     ids["event_b"] = event_b.id or ""
-    free, _ = add_source(db, Source(title="Public wire story", text="A decision was reported."), "test")
+    free, _ = add_source(
+        db, Source(title="Public wire story", text="A decision was reported."), "test"
+    )
     ids["source_free"] = free.id or ""
     ids["lead_a"] = _lead(db, "team-a", ids["source_free"], "An activist was refused entry.")
-    ids["lead_b"] = _lead(db, "team-b", ids["source_b"], f"{CANARY_NAME} was told to leave.",
-                          subject=CANARY_NAME)
+    ids["lead_b"] = _lead(
+        db, "team-b", ids["source_b"], f"{CANARY_NAME} was told to leave.", subject=CANARY_NAME
+    )
     for key, case_key in (("document_a", "case_a"), ("document_b", "case_b")):
-        ids[key] = store_document(db, settings, case_id=ids[case_key], filename=f"{key}.txt",
-                                  data=b"decision text\n", actor="test").id
+        ids[key] = store_document(
+            db,
+            settings,
+            case_id=ids[case_key],
+            filename=f"{key}.txt",
+            data=b"decision text\n",
+            actor="test",
+        ).id
     for name in ("viewer-a", "caseworker-b"):
         with db.read() as conn:
-            ids[f"user:{name}"] = conn.execute(select(users.c.id).where(users.c.username == name)).scalar_one()
+            ids[f"user:{name}"] = conn.execute(
+                select(users.c.id).where(users.c.username == name)
+            ).scalar_one()
     return world
 
 
-def _lead(db: Database, team: str, source_id: str, evidence: str, subject: str | None = None) -> str:
+def _lead(
+    db: Database, team: str, source_id: str, evidence: str, subject: str | None = None
+) -> str:
     lead_id = new_id()
     with db.write("test") as unit:
         team_id = unit.conn.execute(select(teams.c.id).where(teams.c.name == team)).scalar_one()
-        unit.conn.execute(leads.insert().values(
-            id=lead_id, fingerprint=lead_id, source_id=source_id, event_type="expulsion_order",
-            subject_name=subject, country="RS", event_date="2026-11-01", evidence=evidence,
-            extraction={}, team_id=team_id, status="new", created_at=utcnow()))
+        unit.conn.execute(
+            leads.insert().values(
+                id=lead_id,
+                fingerprint=lead_id,
+                source_id=source_id,
+                event_type="expulsion_order",
+                subject_name=subject,
+                country="RS",
+                event_date="2026-11-01",
+                evidence=evidence,
+                extraction={},
+                team_id=team_id,
+                status="new",
+                created_at=utcnow(),
+            )
+        )
         unit.conn.execute(lead_sources.insert().values(lead_id=lead_id, source_id=source_id))
     return lead_id
 
@@ -112,8 +189,9 @@ def app_for(world: World) -> Callable[[], TestClient]:
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
-    response = client.post("/login", data={"username": username, "password": password},
-                           follow_redirects=False)
+    response = client.post(
+        "/login", data={"username": username, "password": password}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text[:500]
 
 

@@ -103,12 +103,26 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/api/v1/leads/{lead_id}/reject"): EDITORS,
 }
 PARAM = re.compile(r"\{(\w+)\}")
-OWN = {"case_id": "case_a", "event_id": "event_a", "person_id": "person_a", "source_id": "source_free",
-       "lead_id": "lead_a", "document_id": "document_a", "user_id": "user:viewer-a",
-       "token_id": "case_a"}
-FOREIGN = {"case_id": "case_b", "event_id": "event_b", "person_id": "person_b", "source_id": "source_b",
-           "lead_id": "lead_b", "document_id": "document_b", "user_id": "user:caseworker-b",
-           "token_id": "case_b"}
+OWN = {
+    "case_id": "case_a",
+    "event_id": "event_a",
+    "person_id": "person_a",
+    "source_id": "source_free",
+    "lead_id": "lead_a",
+    "document_id": "document_a",
+    "user_id": "user:viewer-a",
+    "token_id": "case_a",
+}
+FOREIGN = {
+    "case_id": "case_b",
+    "event_id": "event_b",
+    "person_id": "person_b",
+    "source_id": "source_b",
+    "lead_id": "lead_b",
+    "document_id": "document_b",
+    "user_id": "user:caseworker-b",
+    "token_id": "case_b",
+}
 TEAM_SCOPED = {"case_id", "event_id", "person_id", "source_id", "lead_id", "document_id"}
 
 
@@ -139,15 +153,27 @@ def _path(template: str, world: World, ids: dict[str, str]) -> str:
 
 
 def _canaries(world: World) -> list[str]:
-    return [CANARY_NAME, CANARY_PSEUDONYM, CANARY_TITLE, CANARY_SOURCE, "Quillfeather",
-            world.ids["case_b"], world.ids["person_b"], world.ids["source_b"], world.ids["event_b"],
-            world.ids["lead_b"], world.ids["document_b"]]
+    return [
+        CANARY_NAME,
+        CANARY_PSEUDONYM,
+        CANARY_TITLE,
+        CANARY_SOURCE,
+        "Quillfeather",
+        world.ids["case_b"],
+        world.ids["person_b"],
+        world.ids["source_b"],
+        world.ids["event_b"],
+        world.ids["lead_b"],
+        world.ids["document_b"],
+    ]
 
 
 def _call(client: TestClient, method: str, path: str, api_token: str | None) -> tuple[int, str]:
     if path.startswith("/api/"):
         headers = {"authorization": f"Bearer {api_token}"}
-        response = client.request(method, path, headers=headers, json={} if method == "POST" else None)
+        response = client.request(
+            method, path, headers=headers, json={} if method == "POST" else None
+        )
     elif method == "POST":
         response = client.post(path, data={"csrf_token": csrf_of(client)}, follow_redirects=False)
     else:
@@ -160,8 +186,9 @@ def test_each_role_on_each_route_with_own_and_foreign_ids(
     role: str, world: World, client_as: Callable[[str], TestClient]
 ) -> None:
     client = client_as(f"{role}-a")
-    token = create_token(world.db, world.ids.get(f"user:{role}-a") or _user_id(world, f"{role}-a"),
-                         "walk", "test")
+    token = create_token(
+        world.db, world.ids.get(f"user:{role}-a") or _user_id(world, f"{role}-a"), "walk", "test"
+    )
     canaries = _canaries(world)
     failures = []
     for (method, template), allowed in sorted(ACCESS.items()):
@@ -179,8 +206,9 @@ def test_each_role_on_each_route_with_own_and_foreign_ids(
             # 422: the API refused the empty body before looking anything up (id-independent).
             if permitted and label == "foreign" and role != "admin" and status not in (404, 422):
                 failures.append(f"{role} {method} {template} (foreign): {status}, expected 404")
-            if expected_ok and (status in (401, 403) or status >= 500 or
-                                (status == 303 and "/login" in body)):
+            if expected_ok and (
+                status in (401, 403) or status >= 500 or (status == 303 and "/login" in body)
+            ):
                 failures.append(f"{role} {method} {template} ({label}): {status}")
             if expected_ok and method == "GET" and status != 200:
                 failures.append(f"{role} GET {template} ({label}): {status}, expected 200")
@@ -197,7 +225,9 @@ def _user_id(world: World, username: str) -> str:
     from havenwatch.store.schema import users
 
     with world.db.read() as conn:
-        return str(conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one())
+        return str(
+            conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one()
+        )
 
 
 @pytest.mark.parametrize("role", ["caseworker", "viewer"])
@@ -218,7 +248,9 @@ def test_caseworker_finds_own_person_by_real_name_in_another_script(
     assert "Heron Alpha" in body
 
 
-def test_viewer_cannot_search_by_real_name(world: World, client_as: Callable[[str], TestClient]) -> None:
+def test_viewer_cannot_search_by_real_name(
+    world: World, client_as: Callable[[str], TestClient]
+) -> None:
     body = client_as("viewer-a").get("/search?q=Volokhonsky").text
     assert "Heron Alpha" not in body
 
@@ -242,7 +274,9 @@ def test_identity_is_shown_only_on_request_and_the_read_is_audited(
     assert "Petr Volokhonsky" not in viewer
 
 
-def test_researcher_exports_hold_no_names(world: World, client_as: Callable[[str], TestClient]) -> None:
+def test_researcher_exports_hold_no_names(
+    world: World, client_as: Callable[[str], TestClient]
+) -> None:
     client = client_as("researcher-a")
     for path in ("/transfer/anonymised.csv", "/transfer/anonymised.json"):
         body = client.get(path).text

@@ -24,11 +24,19 @@ from havenwatch.web.app import create_app
 from tests.web.conftest import PASSWORD, build_world
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need Debian's /usr/bin/chromium"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="browser tests need Debian's /usr/bin/chromium"
+    ),
 ]
 
 
@@ -40,7 +48,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    for name in ("HAVENWATCH_DATA_DIR", "HAVENWATCH_DATABASE_URL", "HAVENWATCH_KEY_FILE", "HAVENWATCH_DATA_KEY"):
+    for name in (
+        "HAVENWATCH_DATA_DIR",
+        "HAVENWATCH_DATABASE_URL",
+        "HAVENWATCH_KEY_FILE",
+        "HAVENWATCH_DATA_KEY",
+    ):
         os.environ.pop(name, None)
     root = tmp_path_factory.mktemp("browser")
     settings: Settings = resolve_settings(root / "data", None, root / "keys" / "data.key")
@@ -48,8 +61,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     world = build_world(settings, db)
     load_files(db, generate(40, seed=11), "demo")
     port = _free_port()
-    config = uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port,
-                            log_level="warning", server_header=False, date_header=False)
+    config = uvicorn.Config(
+        create_app(settings, db=db),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        server_header=False,
+        date_header=False,
+    )
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
@@ -67,7 +86,9 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=ARGS, headless=True
+        )
         yield launched
         launched.close()
 
@@ -85,7 +106,9 @@ def test_caseworker_day_in_a_real_browser(
     server: tuple[str, dict[str, str]], browser: object, javascript: bool
 ) -> None:
     base, ids = server
-    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
+    )  # type: ignore[attr-defined]
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
     page = context.new_page()
@@ -128,15 +151,28 @@ def test_caseworker_day_in_a_real_browser(
     page.goto(f"{base}/settings")
     page.check("#locale-en")
     page.click("form[action='/settings/language'] button[type=submit]")
-    assert all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]
+    assert all(url.startswith(base) for url in requests), [
+        u for u in requests if not u.startswith(base)
+    ]
     context.close()
 
 
-SCREENS = ["/", "/cases", "/cases/{case}", "/people/{person}?identity=1", "/leads/{lead}", "/search?q=heron",
-           "/admin/users", "/transfer", "/login"]
+SCREENS = [
+    "/",
+    "/cases",
+    "/cases/{case}",
+    "/people/{person}?identity=1",
+    "/leads/{lead}",
+    "/search?q=heron",
+    "/admin/users",
+    "/transfer",
+    "/login",
+]
 
 
-@pytest.mark.skipif(not os.environ.get("HAVENWATCH_SCREENSHOTS"), reason="set HAVENWATCH_SCREENSHOTS to a folder")
+@pytest.mark.skipif(
+    not os.environ.get("HAVENWATCH_SCREENSHOTS"), reason="set HAVENWATCH_SCREENSHOTS to a folder"
+)
 def test_screenshots_of_main_pages(server: tuple[str, dict[str, str]], browser: object) -> None:
     base, ids = server
     folder = Path(os.environ["HAVENWATCH_SCREENSHOTS"])
@@ -148,6 +184,9 @@ def test_screenshots_of_main_pages(server: tuple[str, dict[str, str]], browser: 
         for path in SCREENS:
             url = base + path.format(case=ids["case_a"], person=ids["person_a"], lead=ids["lead_b"])
             page.goto(url)
-            name = path.strip("/").split("?")[0].replace("/", "_").replace("{", "").replace("}", "") or "dashboard"
-            page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+            name = (
+                path.strip("/").split("?")[0].replace("/", "_").replace("{", "").replace("}", "")
+                or "dashboard"
+            )
+            page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=width > 400)
         context.close()

@@ -3,7 +3,7 @@ accessible structure, three languages, and error pages that reveal nothing."""
 
 from __future__ import annotations
 
-import re
+import itertools
 from collections.abc import Callable
 from urllib.parse import urlparse
 
@@ -16,19 +16,36 @@ from havenwatch.web.headers import CONTENT_SECURITY_POLICY
 from tests.web.conftest import World, csrf_of
 
 PAGES = [
-    "/", "/cases", "/cases/new", "/people", "/people/new", "/sources", "/search?q=heron", "/leads",
-    "/transfer", "/admin/users", "/admin/audit", "/settings",
+    "/",
+    "/cases",
+    "/cases/new",
+    "/people",
+    "/people/new",
+    "/sources",
+    "/search?q=heron",
+    "/leads",
+    "/transfer",
+    "/admin/users",
+    "/admin/audit",
+    "/settings",
 ]
 
 
 def own_pages(world: World) -> list[str]:
     ids = world.ids
-    return [*PAGES, f"/cases/{ids['case_a']}", f"/people/{ids['person_a']}",
-            f"/sources/{ids['source_free']}", f"/leads/{ids['lead_a']}",
-            f"/cases/{ids['case_a']}/events/{ids['event_a']}/edit"]
+    return [
+        *PAGES,
+        f"/cases/{ids['case_a']}",
+        f"/people/{ids['person_a']}",
+        f"/sources/{ids['source_free']}",
+        f"/leads/{ids['lead_a']}",
+        f"/cases/{ids['case_a']}/events/{ids['event_a']}/edit",
+    ]
 
 
-def test_security_headers_on_pages_errors_and_api(client_as: Callable[[str], TestClient], world: World) -> None:
+def test_security_headers_on_pages_errors_and_api(
+    client_as: Callable[[str], TestClient], world: World
+) -> None:
     client = client_as("admin-a")
     for path in [*own_pages(world), "/no-such-page", "/api/v1/cases", "/login"]:
         response = client.get(path)
@@ -75,7 +92,10 @@ def test_every_form_works_without_javascript_and_every_field_is_labelled(
     for path in own_pages(world):
         document = html.fromstring(client.get(path).text)
         for form in document.iter("form"):
-            assert form.get("action") and form.get("method") in ("get", "post"), (path, form.get("action"))
+            assert form.get("action") and form.get("method") in ("get", "post"), (
+                path,
+                form.get("action"),
+            )
             if form.get("method") == "post":
                 assert form.xpath(".//input[@name='csrf_token']") or form.get("action") == "/login"
         labelled = {label.get("for") for label in document.iter("label")}
@@ -83,19 +103,23 @@ def test_every_form_works_without_javascript_and_every_field_is_labelled(
             assert field.get("id") in labelled, (path, field.get("name"))
 
 
-def test_headings_are_in_order_with_landmarks(client_as: Callable[[str], TestClient], world: World) -> None:
+def test_headings_are_in_order_with_landmarks(
+    client_as: Callable[[str], TestClient], world: World
+) -> None:
     client = client_as("admin-a")
     for path in own_pages(world):
         document = html.fromstring(client.get(path).text)
         assert document.xpath("//main") and document.xpath("//header") and document.xpath("//nav")
         levels = [int(h.tag[1]) for h in document.iter("h1", "h2", "h3", "h4")]
         assert levels and levels[0] == 1 and levels.count(1) == 1, path
-        for before, after in zip(levels, levels[1:], strict=False):
+        for before, after in itertools.pairwise(levels):
             assert after <= before + 1, (path, levels)
         assert document.get("lang")
 
 
-@pytest.mark.parametrize(("locale", "expected"), [("ru", "Открытые дела"), ("sr_Latn", "Otvoreni predmeti")])
+@pytest.mark.parametrize(
+    ("locale", "expected"), [("ru", "Открытые дела"), ("sr_Latn", "Otvoreni predmeti")]
+)
 def test_language_choice_sticks_and_translates_the_interface(
     locale: str, expected: str, client_as: Callable[[str], TestClient]
 ) -> None:
@@ -114,7 +138,9 @@ def test_login_page_offers_each_language(app_for: Callable[[], TestClient]) -> N
     assert "Prijava" in client.get("/login").text
 
 
-def test_error_page_reveals_nothing_of_the_failure(world: World, app_for: Callable[[], TestClient]) -> None:
+def test_error_page_reveals_nothing_of_the_failure(
+    world: World, app_for: Callable[[], TestClient]
+) -> None:
     client = app_for()
     app = client.app
     router = APIRouter()
@@ -145,7 +171,9 @@ def test_api_docs_are_off_unless_enabled(app_for: Callable[[], TestClient]) -> N
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "havenwatch API"
 
 
-def test_chart_is_a_png_with_the_same_numbers_in_a_table(client_as: Callable[[str], TestClient]) -> None:
+def test_chart_is_a_png_with_the_same_numbers_in_a_table(
+    client_as: Callable[[str], TestClient],
+) -> None:
     client = client_as("caseworker-a")
     assert client.get("/charts/incidents.png").content[:8] == b"\x89PNG\r\n\x1a\n"
     document = html.fromstring(client.get("/").text)

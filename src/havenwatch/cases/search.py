@@ -17,7 +17,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, column, select, text, true
+from sqlalchemy import ColumnElement, Connection, Integer, column, exists, select, text, true
 
 from havenwatch.store.database import Database
 from havenwatch.store.schema import case_tags, cases, events, people, search_entries, sources
@@ -63,7 +63,9 @@ def replace_entry(conn: Connection, kind: str, ref_id: str, team_id: str | None,
     add_entries(conn, [{"kind": kind, "ref_id": ref_id, "team_id": team_id, "body": body}])
 
 
-def index_person(conn: Connection, person_id: str) -> None:
+def index_person(conn: Connection, person_id: str | None) -> None:
+    if person_id is None:
+        return
     row = conn.execute(
         select(people.c.team_id, people.c.pseudonym).where(people.c.id == person_id)
     ).first()
@@ -71,7 +73,9 @@ def index_person(conn: Connection, person_id: str) -> None:
         replace_entry(conn, "person", person_id, row.team_id, person_body(row.pseudonym))
 
 
-def index_case(conn: Connection, case_id: str) -> None:
+def index_case(conn: Connection, case_id: str | None) -> None:
+    if case_id is None:
+        return
     row = conn.execute(
         select(cases.c.team_id, cases.c.title, cases.c.country).where(cases.c.id == case_id)
     ).first()
@@ -81,17 +85,21 @@ def index_case(conn: Connection, case_id: str) -> None:
         replace_entry(conn, "case", case_id, row.team_id, body)
 
 
-def index_event(conn: Connection, event_id: str) -> None:
+def index_event(conn: Connection, event_id: str | None) -> None:
+    if event_id is None:
+        return
     row = conn.execute(
         select(events, cases.c.team_id)
         .join(cases, cases.c.id == events.c.case_id)
         .where(events.c.id == event_id)
     ).first()
     if row is not None:
-        replace_entry(conn, "event", event_id, row.team_id, event_body(row._mapping))
+        replace_entry(conn, "event", event_id, row.team_id, event_body(dict(row._mapping)))
 
 
-def index_source(conn: Connection, source_id: str) -> None:
+def index_source(conn: Connection, source_id: str | None) -> None:
+    if source_id is None:
+        return
     row = conn.execute(select(sources).where(sources.c.id == source_id)).first()
     if row is not None:
         body = source_body(row.title, row.publisher, row.text)
@@ -203,7 +211,7 @@ def _scope(
     if kind == "source":
         if source_visible is None:
             return true()
-        return search_entries.c.ref_id.in_(select(sources.c.id).where(source_visible))
+        return exists().where(sources.c.id == search_entries.c.ref_id, source_visible)
     if team_ids is None:
         return true()
     return search_entries.c.team_id.in_(list(team_ids))

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from havenwatch.reports.statistics import MonthlyIncidents
 
@@ -38,7 +39,7 @@ def incidents_chart_png(
     y_label: str,
 ) -> bytes:
     """A stacked bar chart of incidents per month, one colour per event type."""
-    figure = Figure(figsize=(8.0, 3.6), dpi=100, layout="constrained")
+    figure = Figure(figsize=(8.0, 3.8), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     positions = list(range(len(stats.months)))
@@ -55,15 +56,21 @@ def incidents_chart_png(
             label=type_labels.get(event_type, event_type),
         )
         bottoms = [low + high for low, high in zip(bottoms, heights, strict=True)]
-    axes.set_xticks(positions, list(month_labels), fontsize=8, rotation=0)
+    axes.set_xticks(positions, [text.replace(" ", "\n", 1) for text in month_labels], fontsize=8)
     axes.set_ylabel(y_label, fontsize=9)
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     axes.grid(axis="y", color="#e3e6ea", linewidth=0.8)
     axes.set_axisbelow(True)
     if shown:
-        axes.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        axes.legend(
+            fontsize=8,
+            frameon=False,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.18),
+            ncols=min(4, len(shown)),
+        )
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata=METADATA)
     return buffer.getvalue()

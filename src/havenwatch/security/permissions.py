@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, or_, true
 
 from havenwatch.cases.errors import HavenwatchError
 from havenwatch.store.schema import cases, event_sources, events, lead_sources, leads, sources
@@ -97,28 +97,23 @@ def source_visibility(team_ids: Collection[str] | None) -> ColumnElement[bool]:
     if team_ids is None:
         return true()
     teams = list(team_ids)
-    case_linked = (
-        select(event_sources.c.source_id)
-        .join(events, events.c.id == event_sources.c.event_id)
-        .join(cases, cases.c.id == events.c.case_id)
-        .where(cases.c.team_id.in_(teams))
+    case_link = (
+        exists()
+        .where(event_sources.c.source_id == sources.c.id)
+        .where(events.c.id == event_sources.c.event_id, cases.c.id == events.c.case_id)
     )
-    lead_linked = select(leads.c.source_id).where(leads.c.team_id.in_(teams))
-    lead_listed = (
-        select(lead_sources.c.source_id)
-        .join(leads, leads.c.id == lead_sources.c.lead_id)
-        .where(leads.c.team_id.in_(teams))
+    lead_link = exists().where(leads.c.source_id == sources.c.id)
+    lead_list = exists().where(
+        lead_sources.c.source_id == sources.c.id, leads.c.id == lead_sources.c.lead_id
     )
     unlinked = and_(
         ~exists().where(event_sources.c.source_id == sources.c.id),
-        ~exists().where(leads.c.source_id == sources.c.id, leads.c.team_id.is_not(None)),
-        ~exists()
-        .where(lead_sources.c.source_id == sources.c.id, leads.c.id == lead_sources.c.lead_id)
-        .where(leads.c.team_id.is_not(None)),
+        ~lead_link.where(leads.c.team_id.is_not(None)),
+        ~lead_list.where(leads.c.team_id.is_not(None)),
     )
     return or_(
-        sources.c.id.in_(case_linked),
-        sources.c.id.in_(lead_linked),
-        sources.c.id.in_(lead_listed),
+        case_link.where(cases.c.team_id.in_(teams)),
+        lead_link.where(leads.c.team_id.in_(teams)),
+        lead_list.where(leads.c.team_id.in_(teams)),
         unlinked,
     )

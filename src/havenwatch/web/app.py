@@ -21,7 +21,9 @@ from havenwatch.web.shield import ErrorShield
 DOCS_ENV = "HAVENWATCH_API_DOCS"
 
 
-def create_app(settings: Settings, *, db: Database | None = None, api_docs: bool | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, db: Database | None = None, api_docs: bool | None = None
+) -> FastAPI:
     """The workspace for one instance. Interactive API docs only when asked for."""
     app = FastAPI(title="havenwatch", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings

@@ -76,7 +76,9 @@ def _event_rows(db: Database, case_ids: Collection[str]) -> dict[str, list[AnyRo
     return grouped
 
 
-def deadlines_for_case(db: Database, case_id: str, country: str, today: date) -> CaseDeadlines | None:
+def deadlines_for_case(
+    db: Database, case_id: str, country: str, today: date
+) -> CaseDeadlines | None:
     return deadlines_from_rows(country, _event_rows(db, [case_id])[case_id], today)
 
 
@@ -119,5 +121,11 @@ def team_deadlines(
         plan = deadlines_from_rows(row.country, grouped[row.id], today)
         if plan is None:
             continue
-        found += [TeamDeadline(row.id, row.title, item) for item in due_soon(plan.deadlines, today, within_days)]
-    return sorted(found, key=lambda item: (item.deadline.status != "overdue", item.deadline.step.due or date.max))
+        found += [
+            TeamDeadline(row.id, row.title, item)
+            for item in due_soon(plan.deadlines, today, within_days)
+        ]
+    return sorted(
+        found,
+        key=lambda item: (item.deadline.status != "overdue", item.deadline.step.due or date.max),
+    )

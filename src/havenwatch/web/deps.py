@@ -66,7 +66,9 @@ def page_principal(request: Request) -> Principal:
 def api_principal(request: Request) -> Principal:
     """The owner of the Bearer token; the API never reads the session cookie."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    user_id = user_for_token(database(request), token.strip()) if scheme.lower() == "bearer" else None
+    user_id = (
+        user_for_token(database(request), token.strip()) if scheme.lower() == "bearer" else None
+    )
     principal = load_principal(database(request), user_id) if user_id else None
     if principal is None:
         raise LoginRequired
@@ -99,7 +101,9 @@ async def posted_form(
     form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
     session = current_session(request)
     submitted = form.get("csrf_token")
-    if session is None or not csrf_matches(session, submitted if isinstance(submitted, str) else None):
+    if session is None or not csrf_matches(
+        session, submitted if isinstance(submitted, str) else None
+    ):
         raise CsrfRejected("the form has expired; reload the page and submit again")
     return form
 

@@ -18,12 +18,21 @@ from havenwatch.web.rendering import render
 
 API_PREFIX = "/api/"
 MESSAGES = {
-    400: (N_("Bad request"), N_("The request could not be understood. Check the form and try again.")),
+    400: (
+        N_("Bad request"),
+        N_("The request could not be understood. Check the form and try again."),
+    ),
     403: (N_("Not allowed"), N_("Your role does not allow this page or action.")),
     404: (N_("Not found"), N_("There is nothing here, or you do not have access to it.")),
     405: (N_("Not allowed"), N_("This address does not accept that kind of request.")),
     413: (N_("Too large"), N_("The upload is larger than this workspace accepts.")),
-    500: (N_("Something went wrong"), N_("The error was recorded without any of your data. Try again, or tell your administrator.")),
+    500: (
+        N_("Something went wrong"),
+        N_(
+            "The error was recorded without any of your data. "
+            "Try again, or tell your administrator."
+        ),
+    ),
 }
 
 
@@ -35,8 +44,9 @@ def error_response(request: Request, status: int) -> Response:
     title, text = MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
     if _is_api(request):
         return JSONResponse({"detail": title}, status_code=status)
-    return render(request, "error.html", {"title": title, "text": text, "status": status},
-                  status_code=status)
+    return render(
+        request, "error.html", {"title": title, "text": text, "status": status}, status_code=status
+    )
 
 
 def _safe_next(path: str) -> str:
@@ -47,8 +57,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, _error: Exception) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": "authentication required"}, status_code=401,
-                                headers={"www-authenticate": "Bearer"})
+            return JSONResponse(
+                {"detail": "authentication required"},
+                status_code=401,
+                headers={"www-authenticate": "Bearer"},
+            )
         target = _safe_next(request.url.path)
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 

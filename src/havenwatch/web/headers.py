@@ -59,12 +59,18 @@ def _own_origin(scope: Scope, headers: Headers) -> str:
 
 
 def is_cross_site(scope: Scope) -> bool:
+    """Refuse what the browser says came from another site.
+
+    `Sec-Fetch-Site` is decisive when present. Without it, a foreign `Origin` is refused;
+    `Origin: null` (sent under `Referrer-Policy: no-referrer`) proves nothing either way and is
+    left to the form's CSRF token.
+    """
     headers = Headers(scope=scope)
     fetch_site = headers.get("sec-fetch-site")
-    if fetch_site is not None and fetch_site not in ALLOWED_FETCH_SITES:
-        return True
+    if fetch_site is not None:
+        return fetch_site not in ALLOWED_FETCH_SITES
     origin = headers.get("origin")
-    return origin is not None and origin != _own_origin(scope, headers)
+    return origin not in (None, "null") and origin != _own_origin(scope, headers)
 
 
 class SameOriginGuard:

@@ -104,7 +104,7 @@ def _(message: str) -> str:
     return current().gettext(message)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional name for a deferred marker
+def N_(message: str) -> str:
     """Mark a message for extraction; it is translated where it is shown."""
     return message
 

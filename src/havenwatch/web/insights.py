@@ -63,12 +63,12 @@ class Notifications:
     assigned_cases: list[tuple[str, str]]
 
 
-def notifications(
-    db: Database, user_id: str, team_ids: Collection[str] | None
-) -> Notifications:
+def notifications(db: Database, user_id: str, team_ids: Collection[str] | None) -> Notifications:
     """New leads for the user's team and cases assigned to them since their previous visit."""
     with db.read() as conn:
-        since = conn.execute(select(users.c.previous_visit_at).where(users.c.id == user_id)).scalar()
+        since = conn.execute(
+            select(users.c.previous_visit_at).where(users.c.id == user_id)
+        ).scalar()
         lead_query = select(func.count()).where(leads.c.status == "new", visible_leads(team_ids))
         case_query = (
             select(cases.c.id, cases.c.title)

@@ -44,9 +44,9 @@ def authenticate(
         return LoginResult(Outcome.THROTTLED)
     with db.read() as conn:
         row = conn.execute(
-            select(users.c.id, users.c.password_hash, users.c.role, users.c.totp_secret,
-                   users.c.active)
-            .where(users.c.username == username.strip()[:200])
+            select(
+                users.c.id, users.c.password_hash, users.c.role, users.c.totp_secret, users.c.active
+            ).where(users.c.username == username.strip()[:200])
         ).first()
     too_long = len(password) > MAX_PASSWORD_LENGTH
     stored = row.password_hash if row is not None else _DUMMY_HASH

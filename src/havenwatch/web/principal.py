@@ -21,8 +21,14 @@ def load_principal(db: Database, user_id: str) -> Principal | None:
     """The active user with that id, or None (unknown or deactivated)."""
     with db.read() as conn:
         row = conn.execute(
-            select(users.c.id, users.c.username, users.c.role, users.c.team_id, users.c.locale,
-                   teams.c.name.label("team"))
+            select(
+                users.c.id,
+                users.c.username,
+                users.c.role,
+                users.c.team_id,
+                users.c.locale,
+                teams.c.name.label("team"),
+            )
             .join(teams, teams.c.id == users.c.team_id)
             .where(users.c.id == user_id, users.c.active.is_(True))
         ).first()

@@ -34,7 +34,7 @@ class ErrorShield:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception as error:  # noqa: BLE001 - every failure must end in a clean page
+        except Exception as error:
             route = scope.get("route")
             LOG.error("unhandled %s on %s", type(error).__name__, getattr(route, "path", "?"))
             if started:

@@ -4,21 +4,22 @@ A count (digits, number words, "a dozen", "десяток", "desetak") followed 
 words by a noun for people ("activists", "россиян", "aktivista") is an aggregate when the
 sentence states an incident: an asserted or generic trigger, or a cue such as "similar
 issues". Counts of protesters, signatories or entries never qualify, because those nouns
-are not in the lexicon's `group_nouns`; ordinals never qualify, because they are not counts.
+are not in the lexicon's `group_nouns`; ordinals never qualify, because they are not counts;
+an exact count of as many people as the text names together ("Three Russians ... Gleb
+Rusakov, Vera Khamzina and Ilya Tsvetkov") is an enumeration, not an aggregate. The types
+are those stated in the count's clause, else in its sentence.
 """
 
 from __future__ import annotations
 
-import re
-
+from havenwatch.monitor.extract.counts import count_spans
 from havenwatch.monitor.extract.events import GENERIC
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Aggregate, Analysis, Span
+from havenwatch.monitor.extract.negation import clause_end, clause_start
 from havenwatch.monitor.extract.registry import Resources, component
 
-DIGITS = re.compile(r"\d{1,3}(?:[.,  ]\d{3})+|\d+")
 QUALIFIER_REACH = 3
-MINIMUM_COUNT = 2
 
 
 @component("aggregates")
@@ -26,17 +27,18 @@ def find_aggregates(analysis: Analysis, resources: Resources) -> None:
     lexicon = resources.lexicon(analysis.language)
     generic_types = sorted({t.type for t in analysis.triggers if t.blocked == GENERIC})
     all_types = sorted({t.type for t in analysis.triggers if t.blocked in (None, GENERIC)})
+    enumerated = {len(mention.members) for mention in analysis.mentions if mention.kind == "name"}
     aggregates: list[Aggregate] = []
-    for count_span in _counts(analysis, lexicon):
+    for count_span in count_spans(analysis, lexicon):
         if analysis.sentences[count_span.sentence].heading:
             continue
         group = _group_after(analysis, lexicon, count_span)
         if group is None:
             continue
-        types = _incident_types(analysis, lexicon, count_span.sentence)
-        if types is None:
-            continue
+        types = _incident_types(analysis, lexicon, count_span)
         count, qualifier = count_span.value
+        if types is None or (qualifier == "exact" and count in enumerated):
+            continue
         qualifier = _qualifier(analysis, lexicon, count_span) or qualifier
         aggregate = Aggregate(
             types or generic_types or all_types,
@@ -51,37 +53,6 @@ def find_aggregates(analysis: Analysis, resources: Resources) -> None:
     analysis.aggregates = aggregates
 
 
-def _counts(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
-    spans = [
-        analysis.span_of(match, _count_label(match.label))
-        for match in lexicon.patterns("numbers.counts").finditer(analysis.matching)
-    ]
-    covered = {index for span in spans for index in range(span.first, span.last)}
-    words = {
-        lexicon.normalize(word): value for word, value in lexicon.section("numbers.words").items()
-    }
-    for token in analysis.tokens:
-        if token.index in covered:
-            continue
-        value = _number(token.norm, words)
-        if value is not None and value >= MINIMUM_COUNT:
-            spans.append(
-                Span("count", token.index, token.index + 1, token.sentence, (value, "exact"))
-            )
-    return sorted(spans, key=lambda span: span.first)
-
-
-def _count_label(label: str) -> tuple[int, str]:
-    count, _, qualifier = label.partition("/")
-    return int(count), qualifier or "exact"
-
-
-def _number(word: str, words: dict[str, int]) -> int | None:
-    if DIGITS.fullmatch(word):
-        return int(re.sub(r"\D", "", word))
-    return words.get(word)
-
-
 def _group_after(analysis: Analysis, lexicon: Lexicon, count: Span) -> Span | None:
     reach = int(lexicon.section("numbers.max_gap") or QUALIFIER_REACH)
     window = analysis.window(count.last, count.last + reach + 1, count.sentence)
@@ -91,17 +62,20 @@ def _group_after(analysis: Analysis, lexicon: Lexicon, count: Span) -> Span | No
     return analysis.span_of(match, base=analysis.offsets[count.last])
 
 
-def _incident_types(analysis: Analysis, lexicon: Lexicon, sentence: int) -> list[str] | None:
-    """Types stated in the sentence; [] when only a cue says so; None when nothing does."""
-    stated = sorted(
-        {
-            t.type
-            for t in analysis.triggers
-            if t.sentence == sentence and t.blocked in (None, GENERIC)
-        }
+def _incident_types(analysis: Analysis, lexicon: Lexicon, count: Span) -> list[str] | None:
+    """Types stated in the count's clause, else its sentence; [] when only a cue says so;
+    None when nothing does."""
+    sentence = count.sentence
+    stated = [
+        t for t in analysis.triggers if t.sentence == sentence and t.blocked in (None, GENERIC)
+    ]
+    clause = (
+        clause_start(analysis, lexicon, count.first),
+        clause_end(analysis, lexicon, count.first),
     )
-    if stated:
-        return stated
+    near = [t for t in stated if clause[0] <= t.first < clause[1]] or stated
+    if near:
+        return sorted({t.type for t in near})
     text = analysis.window(
         analysis.sentences[sentence].first, analysis.sentences[sentence].last, sentence
     )

@@ -24,7 +24,7 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
     _merge_unnamed_into_named(analysis)
     nationality = {entity.id: entity.nationality for entity in analysis.entities}
     banned = {event.entity for event in analysis.events if event.type == "entry_ban"}
-    at_border = _border_sentences(analysis, resources)
+    at_border = _border_sentences(analysis, resources) if banned else set()
     kept: list[Event] = []
     for event in analysis.events:
         if analysis.sentences[event.sentence].heading:

@@ -11,7 +11,7 @@ Everything a mention says (nationality, age, gender) is pooled on its entity.
 from __future__ import annotations
 
 from havenwatch.monitor.extract.model import Analysis, Entity, Mention
-from havenwatch.monitor.extract.name_forms import name_gender
+from havenwatch.monitor.extract.name_forms import is_first_name, name_gender
 from havenwatch.monitor.extract.registry import Resources, component
 from havenwatch.monitor.names import names_match
 
@@ -63,7 +63,7 @@ def _after_possessive(analysis: Analysis, mention: Mention) -> bool:
 
 def _named(analysis: Analysis, mention: Mention, recent: list[tuple[int, Entity]]) -> Entity:
     for _, entity in reversed(recent):
-        if any(names_match(mention.text, name) for name in entity.names):
+        if _same_person(mention, entity):
             if len(mention.text.split()) > len(entity.names[0].split()):
                 entity.names.insert(0, mention.text)
             else:
@@ -72,6 +72,18 @@ def _named(analysis: Analysis, mention: Mention, recent: list[tuple[int, Entity]
     entity = _new_entity(analysis)
     entity.names.append(mention.text)
     return entity
+
+
+def _same_person(mention: Mention, entity: Entity) -> bool:
+    """The names match and the first names do not tell the two apart: "Ekaterina Orlova"
+    is not "Stepan Orlov", though their surnames match."""
+    if not any(names_match(mention.text, name) for name in entity.names):
+        return False
+    words = mention.text.split()
+    full = max(entity.names, key=lambda name: len(name.split())).split()
+    if len(words) > 1 and len(full) > 1 and is_first_name(words[0]) and is_first_name(full[0]):
+        return names_match(words[0], full[0])
+    return True
 
 
 def _antecedent(mention: Mention, recent: list[tuple[int, Entity]], reach: int) -> Entity | None:

@@ -82,7 +82,9 @@ def _subject(analysis: Analysis, trigger: Trigger) -> Mention | None:
     after = [m for m in mentions if trigger.last <= m.first <= trigger.last + OBJECT_REACH]
     if after and not _break_between(analysis, trigger.last, after[0].first):
         return after[0]
-    before = [m for m in mentions if m.last <= trigger.first]
+    before = [
+        m for m in mentions if m.last <= trigger.first and not _determiner(analysis, m, mentions)
+    ]
     if before:
         direct = [m for m in before if m.role != "relative" and not m.possessive] or before
         return direct[-1]
@@ -92,6 +94,15 @@ def _subject(analysis: Analysis, trigger: Trigger) -> Mention | None:
     if any(m.sentence == trigger.sentence for m in analysis.mentions):
         return None
     return _focus(analysis, trigger.sentence)
+
+
+def _determiner(analysis: Analysis, mention: Mention, mentions: list[Mention]) -> bool:
+    """ "his" in "two of his colleagues were banned" speaks of whose, not of whom."""
+    if mention.kind != "pronoun":
+        return False
+    described = {span.first for span in analysis.spans_in("nationality", mention.sentence)}
+    described |= {other.first for other in mentions if other.kind in ("group", "description")}
+    return mention.last in described
 
 
 def _break_between(analysis: Analysis, first: int, last: int) -> bool:

@@ -26,6 +26,8 @@ def find_groups(analysis: Analysis, resources: Resources) -> None:
     for members in coordinations:
         for mention in members:
             mention.members = tuple(_entities(members))
+    if not coordinations:
+        return
     references = _reference_tokens(analysis, lexicon)
     for mention in analysis.mentions:
         if mention.plural and (mention.kind == "pronoun" or mention.first in references):

@@ -42,7 +42,10 @@ def _first_name_stems() -> dict[str, str]:
 
 def is_first_name(word: str) -> bool:
     folded = fold_name(word)
-    return folded in _first_names() or strip_name_ending(folded) in _first_name_stems()
+    if folded in _first_names():
+        return True
+    stem = strip_name_ending(folded)
+    return stem in _first_name_stems() or stem in _first_names()
 
 
 def name_gender(name: str, language: str | None) -> str | None:

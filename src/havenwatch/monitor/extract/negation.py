@@ -41,9 +41,7 @@ def mark_negation_and_modality(analysis: Analysis, resources: Resources) -> None
             trigger,
             max(start, trigger.first - negation_reach),
             dated,
-        ):
-            trigger.blocked = NEGATED
-        elif _negated_after(analysis, lexicon, trigger, negation_reach):
+        ) or _negated_after(analysis, lexicon, trigger, negation_reach):
             trigger.blocked = NEGATED
         elif _cue_before(
             analysis,
@@ -57,10 +55,14 @@ def mark_negation_and_modality(analysis: Analysis, resources: Resources) -> None
 
 
 def _sentences_matching(analysis: Analysis, lexicon: Lexicon, path: str) -> set[int]:
-    return {
-        analysis.tokens[analysis.token_at(match.start)].sentence
-        for match in lexicon.patterns(path).finditer(analysis.matching)
-    }
+    """The sentences with a trigger where a pattern of `path` matches."""
+    patterns = lexicon.patterns(path)
+    found = set()
+    for index in {trigger.sentence for trigger in analysis.triggers}:
+        bounds = analysis.sentences[index]
+        if patterns.first(analysis.window(bounds.first, bounds.last, index)) is not None:
+            found.add(index)
+    return found
 
 
 def _negated_after(analysis: Analysis, lexicon: Lexicon, trigger: Trigger, reach: int) -> bool:

@@ -30,12 +30,19 @@ def split_sentences(analysis: Analysis, resources: Resources) -> None:
     sentences: list[Sentence] = []
     first = 0
     text = analysis.text
+    previous_end = 0
     for found in TOKEN.finditer(text):
         index = len(tokens)
-        if index > first and _breaks_before(text, tokens, found, abbreviations):
+        start = found.start()
+        if (
+            index > first
+            and (tokens[-1].text in SENTENCE_END or "\n" in text[previous_end:start])
+            and _breaks_before(text, tokens, found, abbreviations)
+        ):
             sentences.append(_sentence(text, len(sentences), tokens, first, index))
             first = index
-        tokens.append(Token(index, found.group(), found.start(), found.end(), len(sentences)))
+        previous_end = found.end()
+        tokens.append(Token(index, found.group(), start, previous_end, len(sentences)))
     if len(tokens) > first:
         sentences.append(_sentence(text, len(sentences), tokens, first, len(tokens)))
     analysis.tokens = tokens
@@ -68,7 +75,8 @@ def _is_heading(text: str, tokens: list[Token], first: int, last: int) -> bool:
     line_start = text.rfind("\n", 0, tokens[first].start) + 1
     line_end = text.find("\n", tokens[last - 1].end)
     line_end = len(text) if line_end < 0 else line_end
-    if text[line_start : tokens[first].start].strip() or text[tokens[last - 1].end : line_end].strip():
+    before = text[line_start : tokens[first].start]
+    if before.strip() or text[tokens[last - 1].end : line_end].strip():
         return False
     final = last - 1
     while final > first and tokens[final].text in CLOSING_MARKS:

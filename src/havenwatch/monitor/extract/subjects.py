@@ -1,7 +1,11 @@
 """Mentions of people: names, descriptions, pronouns and plural groups.
 
 A name is a run of capitalised words that no lexicon claims (places, dates, authorities,
-nationalities, organisation words). A description is a person noun with what stands
+nationalities, organisation words) with a first name or a surname's ending in it, or,
+for names of any origin, a person noun before it or an age after it ("activist John
+Smith", "Ahmed Karimi, 41,"). Quoted titles and single words after a locative
+preposition ("from Rostov") are not names; presidents and ministers named in passing
+(`public_figures`) are officials, never subjects. A description is a person noun with what stands
 before it ("a 54-year-old Russian woman", "54-летняя россиянка"); when it stands next to
 a name ("Russian activist Elena Koposova", "Koposova, 54,") it describes that name.
 Plural groups ("activists", "some", "они") are mentions too: an event whose nearest
@@ -11,13 +15,16 @@ subject is a group is a generic statement, not an event.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from havenwatch.monitor.extract.attributes import CITIZENSHIP
+from havenwatch.monitor.extract.counts import count_spans
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Mention, Span, Token
 from havenwatch.monitor.extract.name_forms import has_surname_ending, is_first_name, surname_gender
 from havenwatch.monitor.extract.registry import Resources, component
+from havenwatch.monitor.names import fold_name
 
 POSSESSIVE = re.compile(r"['’]s$")
 MAX_NAME_TOKENS = 4
@@ -26,6 +33,8 @@ APPOSITION_GAP = 5
 ROLE_REACH = 3
 APPOSITION_AGE = re.compile(r"\d{1,2}")
 NAME_LIKE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+OPENING_QUOTES = frozenset("\"«„“'")
+CLOSING_QUOTES = frozenset("\"»”“'")
 CLAIMING_SPANS = ("place", "date", "authority", "nationality", "person_noun")
 
 
@@ -44,6 +53,8 @@ def find_mentions(analysis: Analysis, resources: Resources) -> None:
     for mention in mentions:
         if mention.kind != "group" and mention.role is None:
             mention.role = _role_before(analysis, lexicon, mention)
+    _public_figures(names, lexicon)
+    _clients_of_roles(names)
     analysis.mentions = sorted(mentions, key=lambda mention: (mention.first, mention.last))
 
 
@@ -89,21 +100,25 @@ def _names(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
         for index in range(span.first, span.last)
     }
     blockers = lexicon.words("people.name_blockers") | lexicon.words("stopwords")
+    context = NameContext(
+        introduced=frozenset(span.last for span in analysis.spans["person_noun"]),
+        place_prepositions=lexicon.words("people.place_prepositions"),
+    )
     mentions: list[Mention] = []
     run: list[Token] = []
     for token in analysis.tokens:
         if run and (token.sentence != run[-1].sentence or len(run) == MAX_NAME_TOKENS):
-            mentions.extend(_accept_run(analysis, run))
+            mentions.extend(_accept_run(analysis, run, context))
             run = []
         if _name_like(token, claimed, blockers):
             run.append(token)
             if POSSESSIVE.search(token.text):
-                mentions.extend(_accept_run(analysis, run))
+                mentions.extend(_accept_run(analysis, run, context))
                 run = []
         elif run:
-            mentions.extend(_accept_run(analysis, run))
+            mentions.extend(_accept_run(analysis, run, context))
             run = []
-    mentions.extend(_accept_run(analysis, run))
+    mentions.extend(_accept_run(analysis, run, context))
     return mentions
 
 
@@ -116,18 +131,33 @@ def _name_like(token: Token, claimed: set[int], blockers: frozenset[str]) -> boo
     return POSSESSIVE.sub("", token.norm) not in blockers
 
 
-def _accept_run(analysis: Analysis, run: list[Token]) -> list[Mention]:
+@dataclass(frozen=True)
+class NameContext:
+    """What tells a run of capitalised words apart as a person's name."""
+
+    introduced: frozenset[int]
+    place_prepositions: frozenset[str]
+
+
+def _accept_run(analysis: Analysis, run: list[Token], context: NameContext) -> list[Mention]:
     if not run:
         return []
     sentence_start = analysis.sentences[run[0].sentence].first
-    if run[0].index == sentence_start and not _name_anchor(run[0].text):
+    if (
+        run[0].index == sentence_start
+        and not _name_anchor(run[0].text)
+        and not _described(analysis, run, context)
+    ):
         run = run[1:]
-    if not run:
+    if not run or _quoted(analysis, run) or _place_after_preposition(analysis, run, context):
         return []
     for position in range(1, len(run)):
         if _starts_another_name(run[position - 1].text, run[position].text):
-            return _accept_run(analysis, run[:position]) + _accept_run(analysis, run[position:])
-    if not any(_name_anchor(token.text) for token in run):
+            before, after = run[:position], run[position:]
+            return _accept_run(analysis, before, context) + _accept_run(analysis, after, context)
+    if not any(_name_anchor(token.text) for token in run) and not _described(
+        analysis, run, context
+    ):
         return []
     text = " ".join(POSSESSIVE.sub("", token.text) for token in run)
     mention = Mention("name", run[0].index, run[-1].index + 1, run[0].sentence, text=text)
@@ -135,10 +165,42 @@ def _accept_run(analysis: Analysis, run: list[Token]) -> list[Mention]:
     return [mention]
 
 
+def _quoted(analysis: Analysis, run: list[Token]) -> bool:
+    """ "the „Konstantin Veliki” airport": a quoted title is not a person."""
+    first, last = run[0].index, run[-1].index
+    if first == 0 or last + 1 >= len(analysis.tokens):
+        return False
+    return (
+        analysis.tokens[first - 1].text in OPENING_QUOTES
+        and analysis.tokens[last + 1].text in CLOSING_QUOTES
+    )
+
+
+def _place_after_preposition(analysis: Analysis, run: list[Token], context: NameContext) -> bool:
+    """ "from Rostov", "в Гродно": one word after a locative preposition is a place."""
+    if len(run) > 1 or run[0].index == 0 or is_first_name(run[0].text):
+        return False
+    return analysis.tokens[run[0].index - 1].norm in context.place_prepositions
+
+
+def _described(analysis: Analysis, run: list[Token], context: NameContext) -> bool:
+    """A name of any origin, told apart by what surrounds it: "activist John Smith",
+    "Ahmed Karimi, 41,", "Ahmed Karimi (41)"."""
+    if len(run) < 2:
+        return False
+    if run[0].index in context.introduced:
+        return True
+    after = analysis.tokens[run[-1].index + 1 : run[-1].index + 4]
+    texts = [token.text for token in after]
+    return len(texts) == 3 and texts[0] in ",(" and texts[2] in ",)" and texts[1].isdigit()
+
+
 def _starts_another_name(previous: str, word: str) -> bool:
     """ "адвокат Ершовой Петар Йович": a first name after a surname starts a new name."""
     return (
-        is_first_name(word) and not is_first_name(previous) and surname_gender(previous) is not None
+        is_first_name(word)
+        and not is_first_name(previous)
+        and (surname_gender(previous) is not None or has_surname_ending(previous))
     )
 
 
@@ -155,9 +217,15 @@ def _descriptions(analysis: Analysis, lexicon: Lexicon, names: list[Mention]) ->
     indefinite = lexicon.words("people.articles.indefinite")
     definite = lexicon.words("people.articles.definite")
     copulas = lexicon.words("people.copulas")
+    counted = _counted_tokens(analysis, lexicon)
     mentions = []
     for noun in analysis.spans["person_noun"]:
         mention = _description(analysis, noun, indefinite, definite)
+        if mention.first - 1 in counted:
+            mentions.append(
+                Mention("group", mention.first, mention.last, mention.sentence, plural=True)
+            )
+            continue
         target = _apposed_name(analysis, mention, name_by_start, name_by_end)
         target = target or _predicated_name(analysis, mention, names, copulas)
         if target is not None:
@@ -167,6 +235,11 @@ def _descriptions(analysis: Analysis, lexicon: Lexicon, names: list[Mention]) ->
     _ages_after_names(analysis, names)
     _citizenships(analysis, names + mentions)
     return mentions
+
+
+def _counted_tokens(analysis: Analysis, lexicon: Lexicon) -> set[int]:
+    """Last tokens of counts ("десетак", "two", "12"): a person noun after one is plural."""
+    return {span.last - 1 for span in count_spans(analysis, lexicon)}
 
 
 def _description(
@@ -272,6 +345,28 @@ def _pronouns(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
         )
         for span in _spans(analysis, lexicon, "people.pronouns")
     ]
+
+
+def _public_figures(names: list[Mention], lexicon: Lexicon) -> None:
+    """Presidents and ministers named in passing ("Lukashenko", "Вучић") are officials."""
+    figures = _folded_figures(lexicon)
+    for name in names:
+        if any(token in figures for token in fold_name(name.text).split()):
+            name.role = "official"
+
+
+@lru_cache(maxsize=8)
+def _folded_figures(lexicon: Lexicon) -> frozenset[str]:
+    return frozenset(fold_name(str(name)) for name in lexicon.section("public_figures") or [])
+
+
+def _clients_of_roles(names: list[Mention]) -> None:
+    """ "адвокат Ершовой Петар Йович": the name right after the role word is the client."""
+    by_start = {name.first: name for name in names}
+    for name in names:
+        following = by_start.get(name.last)
+        if following is not None and following.role == name.role:
+            name.role = None
 
 
 def _role_before(analysis: Analysis, lexicon: Lexicon, mention: Mention) -> str | None:

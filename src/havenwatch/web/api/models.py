@@ -22,9 +22,17 @@ class CaseOut(BaseModel):
 
     @classmethod
     def of(cls, case: Case) -> CaseOut:
-        return cls(id=case.id or "", person_id=case.person_id, country=case.country,
-                   title=case.title, status=case.status, team=case.team, tags=case.tags,
-                   opened_on=case.opened_on, closed_on=case.closed_on)
+        return cls(
+            id=case.id or "",
+            person_id=case.person_id,
+            country=case.country,
+            title=case.title,
+            status=case.status,
+            team=case.team,
+            tags=case.tags,
+            opened_on=case.opened_on,
+            closed_on=case.closed_on,
+        )
 
 
 class CaseIn(BaseModel):
@@ -50,11 +58,19 @@ class EventOut(BaseModel):
 
     @classmethod
     def of(cls, event: Event) -> EventOut:
-        return cls(id=event.id or "", case_id=event.case_id, type=event.type,
-                   date=event.date.text if event.date else None, served_on=event.served_on,
-                   authority=event.authority, grounds=event.grounds,
-                   deadline_days=event.deadline_days, outcome=event.outcome,
-                   decision_code=event.decision_code, source_ids=event.source_ids)
+        return cls(
+            id=event.id or "",
+            case_id=event.case_id,
+            type=event.type,
+            date=event.date.text if event.date else None,
+            served_on=event.served_on,
+            authority=event.authority,
+            grounds=event.grounds,
+            deadline_days=event.deadline_days,
+            outcome=event.outcome,
+            decision_code=event.decision_code,
+            source_ids=event.source_ids,
+        )
 
 
 class EventIn(BaseModel):
@@ -79,9 +95,15 @@ class PersonOut(BaseModel):
 
     @classmethod
     def of(cls, person: Person) -> PersonOut:
-        return cls(id=person.id or "", pseudonym=person.pseudonym, team=person.team,
-                   nationality=person.nationality, gender=person.gender,
-                   birth_year=person.birth_year, risk_level=person.risk_level)
+        return cls(
+            id=person.id or "",
+            pseudonym=person.pseudonym,
+            team=person.team,
+            nationality=person.nationality,
+            gender=person.gender,
+            birth_year=person.birth_year,
+            risk_level=person.risk_level,
+        )
 
 
 class SourceOut(BaseModel):
@@ -95,9 +117,15 @@ class SourceOut(BaseModel):
 
     @classmethod
     def of(cls, source: Source) -> SourceOut:
-        return cls(id=source.id or "", url=source.url, title=source.title,
-                   publisher=source.publisher, published_on=source.published_on,
-                   language=source.language, text=source.text)
+        return cls(
+            id=source.id or "",
+            url=source.url,
+            title=source.title,
+            publisher=source.publisher,
+            published_on=source.published_on,
+            language=source.language,
+            text=source.text,
+        )
 
 
 class LeadOut(BaseModel):

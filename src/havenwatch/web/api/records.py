@@ -30,24 +30,43 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
 @router.get("/cases")
-def api_cases(request: Request, principal: Reader, limit: Limit = 50, offset: Offset = 0,
-              status: str | None = None, country: str | None = None,
-              event_type: str | None = None, tag: str | None = None) -> dict[str, Any]:
+def api_cases(
+    request: Request,
+    principal: Reader,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    status: str | None = None,
+    country: str | None = None,
+    event_type: str | None = None,
+    tag: str | None = None,
+) -> dict[str, Any]:
     db = database(request)
-    flt = CaseFilter(status=status, country=country, event_type=event_type, tag=tag,
-                     team_ids=principal.team_ids)
+    flt = CaseFilter(
+        status=status, country=country, event_type=event_type, tag=tag, team_ids=principal.team_ids
+    )
     found = list_cases(db, flt, limit=limit, offset=offset)
-    return {"page": Page(total=count_cases(db, flt), offset=offset, limit=limit),
-            "cases": [CaseOut.of(case) for case in found]}
+    return {
+        "page": Page(total=count_cases(db, flt), offset=offset, limit=limit),
+        "cases": [CaseOut.of(case) for case in found],
+    }
 
 
 @router.post("/cases", status_code=201)
 def api_create_case(request: Request, principal: Editor, body: CaseIn) -> CaseOut:
     db = database(request)
     person = get_person(db, body.person_id, actor=principal.actor, team_ids=principal.team_ids)
-    case = add_case(db, Case(person_id=body.person_id, country=body.country.upper(), title=body.title,
-                             tags=body.tags, opened_on=body.opened_on, team=person.team),
-                    principal.actor)
+    case = add_case(
+        db,
+        Case(
+            person_id=body.person_id,
+            country=body.country.upper(),
+            title=body.title,
+            tags=body.tags,
+            opened_on=body.opened_on,
+            team=person.team,
+        ),
+        principal.actor,
+    )
     return CaseOut.of(get_case(db, case.id or "", team_ids=principal.team_ids))
 
 
@@ -58,48 +77,71 @@ def api_case(request: Request, principal: Reader, case_id: str) -> CaseOut:
 
 @router.get("/cases/{case_id}/events")
 def api_events(request: Request, principal: Reader, case_id: str) -> list[EventOut]:
-    return [EventOut.of(e) for e in list_events(database(request), case_id, team_ids=principal.team_ids)]
+    return [
+        EventOut.of(e) for e in list_events(database(request), case_id, team_ids=principal.team_ids)
+    ]
 
 
 @router.post("/cases/{case_id}/events", status_code=201)
 def api_add_event(request: Request, principal: Editor, case_id: str, body: EventIn) -> EventOut:
     db = database(request)
     get_case(db, case_id, team_ids=principal.team_ids)
-    event = add_event(db, Event(
-        case_id=case_id, type=body.type, date=parse_fuzzy(body.date) if body.date else None,
-        served_on=body.served_on, authority=body.authority, grounds=body.grounds,
-        deadline_days=body.deadline_days, outcome=body.outcome, decision_code=body.decision_code,
-    ), principal.actor)
+    event = add_event(
+        db,
+        Event(
+            case_id=case_id,
+            type=body.type,
+            date=parse_fuzzy(body.date) if body.date else None,
+            served_on=body.served_on,
+            authority=body.authority,
+            grounds=body.grounds,
+            deadline_days=body.deadline_days,
+            outcome=body.outcome,
+            decision_code=body.decision_code,
+        ),
+        principal.actor,
+    )
     return EventOut.of(event)
 
 
 @router.get("/people")
-def api_people(request: Request, principal: Reader, limit: Limit = 50,
-               offset: Offset = 0) -> dict[str, Any]:
+def api_people(
+    request: Request, principal: Reader, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
     db = database(request)
     found = list_people(db, team_ids=principal.team_ids, limit=limit, offset=offset)
-    return {"page": Page(total=count_people(db, team_ids=principal.team_ids), offset=offset,
-                         limit=limit),
-            "people": [PersonOut.of(person) for person in found]}
+    return {
+        "page": Page(
+            total=count_people(db, team_ids=principal.team_ids), offset=offset, limit=limit
+        ),
+        "people": [PersonOut.of(person) for person in found],
+    }
 
 
 @router.get("/people/{person_id}")
 def api_person(request: Request, principal: Reader, person_id: str) -> PersonOut:
-    person = get_person(database(request), person_id, actor=principal.actor,
-                        team_ids=principal.team_ids)
+    person = get_person(
+        database(request), person_id, actor=principal.actor, team_ids=principal.team_ids
+    )
     return PersonOut.of(person)
 
 
 @router.get("/sources")
-def api_sources(request: Request, principal: SourceReader, limit: Limit = 50,
-                offset: Offset = 0) -> dict[str, Any]:
+def api_sources(
+    request: Request, principal: SourceReader, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
     visible = source_visibility(principal.team_ids)
     with database(request).read() as conn:
-        total = int(conn.execute(select(func.count()).select_from(sources).where(visible)).scalar_one())
-        rows = conn.execute(select(sources).where(visible).order_by(sources.c.id.desc())
-                            .limit(limit).offset(offset)).all()
-    return {"page": Page(total=total, offset=offset, limit=limit),
-            "sources": [SourceOut.of(source_from_row(row)) for row in rows]}
+        total = int(
+            conn.execute(select(func.count()).select_from(sources).where(visible)).scalar_one()
+        )
+        rows = conn.execute(
+            select(sources).where(visible).order_by(sources.c.id.desc()).limit(limit).offset(offset)
+        ).all()
+    return {
+        "page": Page(total=total, offset=offset, limit=limit),
+        "sources": [SourceOut.of(source_from_row(row)) for row in rows],
+    }
 
 
 @router.get("/sources/{source_id}")
@@ -107,16 +149,20 @@ def api_source(request: Request, principal: SourceReader, source_id: str) -> Sou
     from havenwatch.cases.errors import NotFoundError
 
     with database(request).read() as conn:
-        row = conn.execute(select(sources).where(
-            sources.c.id == source_id, source_visibility(principal.team_ids))).first()
+        row = conn.execute(
+            select(sources).where(sources.c.id == source_id, source_visibility(principal.team_ids))
+        ).first()
     if row is None:
         raise NotFoundError(f"no source {source_id}")
     return SourceOut.of(source_from_row(row))
 
 
 @router.get("/exports/anonymised")
-def api_anonymised(request: Request, principal: Exporter,
-                   format: Annotated[str, Query(pattern="^(json|csv)$")] = "json") -> Response:
+def api_anonymised(
+    request: Request,
+    principal: Exporter,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+) -> Response:
     release = anonymised_export(database(request), actor=principal.actor)
     if format == "csv":
         return Response(release.to_csv(), media_type="text/csv; charset=utf-8")

@@ -19,27 +19,40 @@ Reviewer = Annotated[Principal, Depends(api_need(Capability.REVIEW_LEADS))]
 
 def lead_out(lead: Any) -> LeadOut:
     return LeadOut(
-        id=lead.id, status=lead.status, event_type=lead.event_type,
-        subject_name=lead.subject_name, country=lead.country, event_date=lead.event_date,
-        evidence=lead.evidence, candidate_person_id=lead.candidate_person_id,
-        candidate_case_id=lead.candidate_case_id, match_score=lead.match_score,
-        source_ids=[source.id for source in lead.sources], created_at=lead.created_at,
-        decision_reason=lead.decision_reason, event_id=lead.event_id,
+        id=lead.id,
+        status=lead.status,
+        event_type=lead.event_type,
+        subject_name=lead.subject_name,
+        country=lead.country,
+        event_date=lead.event_date,
+        evidence=lead.evidence,
+        candidate_person_id=lead.candidate_person_id,
+        candidate_case_id=lead.candidate_case_id,
+        match_score=lead.match_score,
+        source_ids=[source.id for source in lead.sources],
+        created_at=lead.created_at,
+        decision_reason=lead.decision_reason,
+        event_id=lead.event_id,
     )
 
 
 @router.get("/leads")
-def api_leads(request: Request, principal: Reviewer,
-              status: Annotated[str, Query(pattern="^(new|accepted|merged|rejected)$")] = "new",
-              limit: Annotated[int, Query(ge=1, le=500)] = 50,
-              offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+def api_leads(
+    request: Request,
+    principal: Reviewer,
+    status: Annotated[str, Query(pattern="^(new|accepted|merged|rejected)$")] = "new",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
     from havenwatch.monitor.leads import count_leads, list_leads
 
     db = database(request)
     found = list_leads(db, status=status, team_ids=principal.team_ids, limit=limit, offset=offset)
     total = count_leads(db, status=status, team_ids=principal.team_ids)
-    return {"page": Page(total=total, offset=offset, limit=limit),
-            "leads": [lead_out(lead) for lead in found]}
+    return {
+        "page": Page(total=total, offset=offset, limit=limit),
+        "leads": [lead_out(lead) for lead in found],
+    }
 
 
 @router.get("/leads/{lead_id}")
@@ -57,8 +70,16 @@ def api_accept(request: Request, principal: Reviewer, lead_id: str, body: Accept
     get_lead(db, lead_id, team_ids=principal.team_ids)
     if body.case_id:
         get_case(db, body.case_id, team_ids=principal.team_ids)
-    return lead_out(accept_lead(db, lead_id, principal.actor, case_id=body.case_id,
-                                pseudonym=body.pseudonym, team=principal.team))
+    return lead_out(
+        accept_lead(
+            db,
+            lead_id,
+            principal.actor,
+            case_id=body.case_id,
+            pseudonym=body.pseudonym,
+            team=principal.team,
+        )
+    )
 
 
 @router.post("/leads/{lead_id}/merge")
@@ -71,7 +92,9 @@ def api_merge(request: Request, principal: Reviewer, lead_id: str, body: MergeIn
     db = database(request)
     get_lead(db, lead_id, team_ids=principal.team_ids)
     with db.read() as conn:
-        case_id = conn.execute(select(events.c.case_id).where(events.c.id == body.event_id)).scalar()
+        case_id = conn.execute(
+            select(events.c.case_id).where(events.c.id == body.event_id)
+        ).scalar()
     if case_id is None:
         raise NotFoundError(f"no event {body.event_id}")
     list_events(db, str(case_id), team_ids=principal.team_ids)

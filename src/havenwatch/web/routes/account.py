@@ -17,12 +17,24 @@ from havenwatch.web.rendering import render
 router = APIRouter()
 
 
-def _settings_page(request: Request, principal: Principal, *, new_token: str | None = None,
-                   error: str | None = None, status: int = 200) -> Response:
-    return render(request, "settings.html", {
-        "tokens": list_tokens(database(request), principal.user_id), "new_token": new_token,
-        "error": error,
-    }, status_code=status)
+def _settings_page(
+    request: Request,
+    principal: Principal,
+    *,
+    new_token: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "settings.html",
+        {
+            "tokens": list_tokens(database(request), principal.user_id),
+            "new_token": new_token,
+            "error": error,
+        },
+        status_code=status,
+    )
 
 
 @router.get("/settings")
@@ -35,9 +47,15 @@ def choose_language(request: Request, principal: PagePrincipal, form: Form) -> R
     locale = forms.text(form, "locale", limit=10)
     if locale in LOCALES:
         with database(request).write(principal.actor) as unit:
-            unit.conn.execute(users.update().where(users.c.id == principal.user_id).values(locale=locale))
-            unit.audit("user.locale", target_type="user", target_id=principal.user_id,
-                       detail={"locale": locale})
+            unit.conn.execute(
+                users.update().where(users.c.id == principal.user_id).values(locale=locale)
+            )
+            unit.audit(
+                "user.locale",
+                target_type="user",
+                target_id=principal.user_id,
+                detail={"locale": locale},
+            )
         activate(locale)
     target = forms.text(form, "next", limit=500) or "/settings"
     safe = target if target.startswith("/") and not target.startswith("//") else "/settings"
@@ -47,8 +65,12 @@ def choose_language(request: Request, principal: PagePrincipal, form: Form) -> R
 @router.post("/settings/tokens")
 def new_token(request: Request, principal: PagePrincipal, form: Form) -> Response:
     try:
-        token = create_token(database(request), principal.user_id,
-                             forms.text(form, "name", limit=120) or "", principal.actor)
+        token = create_token(
+            database(request),
+            principal.user_id,
+            forms.text(form, "name", limit=120) or "",
+            principal.actor,
+        )
     except HavenwatchError as error:
         return _settings_page(request, principal, error=str(error), status=400)
     return _settings_page(request, principal, new_token=token)

@@ -1,4 +1,4 @@
-"""Administration: users (add, role, team, deactivate, end sessions), instance settings, audit log."""
+"""Administration: users (add, role, team, deactivate, end sessions), settings, audit log."""
 
 from __future__ import annotations
 
@@ -31,10 +31,18 @@ def _team_names(request: Request) -> list[str]:
 
 def _users_page(request: Request, error: str | None = None, status: int = 200) -> Response:
     db = database(request)
-    return render(request, "users.html", {
-        "users": list_users(db), "roles": ROLES, "teams": _team_names(request), "error": error,
-        "require_totp": admins_must_use_totp(db),
-    }, status_code=status)
+    return render(
+        request,
+        "users.html",
+        {
+            "users": list_users(db),
+            "roles": ROLES,
+            "teams": _team_names(request),
+            "error": error,
+            "require_totp": admins_must_use_totp(db),
+        },
+        status_code=status,
+    )
 
 
 @router.get("/admin/users")
@@ -45,9 +53,14 @@ def users_page(request: Request, principal: Admin) -> Response:
 @router.post("/admin/users")
 def create_user(request: Request, principal: Admin, form: Form) -> Response:
     try:
-        add_user(database(request), forms.required(form, "username", limit=120),
-                 forms.required(form, "password", limit=1024), forms.text(form, "role") or "",
-                 forms.required(form, "team", limit=120), principal.actor)
+        add_user(
+            database(request),
+            forms.required(form, "username", limit=120),
+            forms.required(form, "password", limit=1024),
+            forms.text(form, "role") or "",
+            forms.required(form, "team", limit=120),
+            principal.actor,
+        )
     except HavenwatchError as error:
         return _users_page(request, str(error), 400)
     return RedirectResponse("/admin/users", 303)
@@ -66,10 +79,17 @@ def update_user(request: Request, principal: Admin, user_id: str, form: Form) ->
             raise ValidationError("role", "you cannot demote or deactivate yourself")
         with db.write(principal.actor) as unit:
             team_id = ensure_team(unit, forms.required(form, "team", limit=120))
-            unit.conn.execute(users.update().where(users.c.id == user_id)
-                              .values(role=role, team_id=team_id, active=active))
-            unit.audit("user.update", target_type="user", target_id=user_id,
-                       detail={"role": role, "active": active})
+            unit.conn.execute(
+                users.update()
+                .where(users.c.id == user_id)
+                .values(role=role, team_id=team_id, active=active)
+            )
+            unit.audit(
+                "user.update",
+                target_type="user",
+                target_id=user_id,
+                detail={"role": role, "active": active},
+            )
     except HavenwatchError as error:
         return _users_page(request, str(error), 400)
     if not active or role != user.role or team_id != user.team_id:
@@ -87,8 +107,9 @@ def revoke_sessions(request: Request, principal: Admin, user_id: str, form: Form
 
 @router.post("/admin/settings")
 def instance_settings(request: Request, principal: Admin, form: Form) -> Response:
-    set_admins_must_use_totp(database(request), form.get("require_admin_totp") == "1",
-                             principal.actor)
+    set_admins_must_use_totp(
+        database(request), form.get("require_admin_totp") == "1", principal.actor
+    )
     return RedirectResponse("/admin/users", 303)
 
 
@@ -101,8 +122,11 @@ def audit_page(request: Request, principal: Auditor, page: int = 1) -> Response:
     case_id = (request.query_params.get("case") or "").strip()[:40] or None
     pages = pager(request, count_entries(db, actor=actor, case_id=case_id), page)
     entries = list_entries(db, actor=actor, case_id=case_id, limit=pages.size, offset=pages.offset)
-    return render(request, "audit.html", {"entries": entries, "pager": pages,
-                                          "actor": actor or "", "case_id": case_id or ""})
+    return render(
+        request,
+        "audit.html",
+        {"entries": entries, "pager": pages, "actor": actor or "", "case_id": case_id or ""},
+    )
 
 
 def user_exists(request: Request, user_id: str) -> None:

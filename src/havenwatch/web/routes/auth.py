@@ -58,13 +58,21 @@ def _login_page(request: Request, *, error: str | None = None, status: int = 200
     response = render(
         request,
         "login.html",
-        {"error": _(error) if error else None, "next": _safe_next(request.query_params.get("next")),
-         "locale": locale},
+        {
+            "error": _(error) if error else None,
+            "next": _safe_next(request.query_params.get("next")),
+            "locale": locale,
+        },
         status_code=status,
     )
     if request.query_params.get("lang") in LOCALES:
-        response.set_cookie(LANGUAGE_COOKIE, locale, httponly=True, samesite="strict",
-                            secure=request.url.scheme == "https")
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            locale,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
     return response
 
 
@@ -79,8 +87,9 @@ def login(request: Request, form: Annotated[FormData, Depends(anonymous_form)]) 
     username = forms.text(form, "username", limit=200) or ""
     password = form.get("password")
     address = request.client.host if request.client else "unknown"
-    result = authenticate(db, db.require_keyring(), username,
-                          password if isinstance(password, str) else "", address)
+    result = authenticate(
+        db, db.require_keyring(), username, password if isinstance(password, str) else "", address
+    )
     if result.outcome is Outcome.THROTTLED:
         return _login_page(request, error=THROTTLED, status=429)
     if result.outcome is Outcome.REFUSED or result.user_id is None:
@@ -96,8 +105,14 @@ def login(request: Request, form: Annotated[FormData, Depends(anonymous_form)]) 
         unit.audit("login.success", target_type="user", target_id=result.user_id)
     target = _safe_next(forms.text(form, "next", limit=500))
     response = RedirectResponse("/login/totp" if result.needs_second_factor else target, 303)
-    response.set_cookie(cookie_name(request), token, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        cookie_name(request),
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
     return response
 
 
@@ -120,18 +135,26 @@ def totp_page(request: Request) -> Response:
     db = database(request)
     enrolling = user_secret(db, db.require_keyring(), principal.user_id) is None
     secret = new_secret() if enrolling else None
-    return render(request, "totp.html", {
-        "enrolling": enrolling, "secret": secret, "error": None,
-        "uri": provisioning_uri(secret, principal.username) if secret else None,
-        "csrf_token": session.csrf_token,
-    })
+    return render(
+        request,
+        "totp.html",
+        {
+            "enrolling": enrolling,
+            "secret": secret,
+            "error": None,
+            "uri": provisioning_uri(secret, principal.username) if secret else None,
+            "csrf_token": session.csrf_token,
+        },
+    )
 
 
 async def _pending_form(request: Request) -> FormData:
     form = await request.form(max_files=0, max_fields=10)
     session = current_session(request)
     submitted = form.get("csrf_token")
-    if session is None or not csrf_matches(session, submitted if isinstance(submitted, str) else None):
+    if session is None or not csrf_matches(
+        session, submitted if isinstance(submitted, str) else None
+    ):
         raise CsrfRejected("the form has expired")
     return form
 
@@ -149,12 +172,20 @@ def totp_check(request: Request, form: Annotated[FormData, Depends(_pending_form
     if not secret or not verify_code(db, keyring, principal.user_id, secret, code):
         with db.write(principal.actor) as unit:
             unit.audit("login.totp_failed", target_type="user", target_id=principal.user_id)
-        return render(request, "totp.html", {
-            "enrolling": enrolling, "secret": secret if enrolling else None,
-            "uri": provisioning_uri(secret, principal.username) if enrolling and secret else None,
-            "error": _("That code is not valid. Use the current code from your app."),
-            "csrf_token": session.csrf_token,
-        }, status_code=400)
+        return render(
+            request,
+            "totp.html",
+            {
+                "enrolling": enrolling,
+                "secret": secret if enrolling else None,
+                "uri": provisioning_uri(secret, principal.username)
+                if enrolling and secret
+                else None,
+                "error": _("That code is not valid. Use the current code from your app."),
+                "csrf_token": session.csrf_token,
+            },
+            status_code=400,
+        )
     if enrolling:
         enrol(db, keyring, principal.user_id, secret, principal.actor)
     complete_second_factor(db, session.token_hash, principal.actor)
@@ -168,8 +199,13 @@ def logout(request: Request, _form: Annotated[FormData, Depends(posted_form)]) -
     if session is not None:
         revoke_session(db, session.token_hash, "logout")
     response = RedirectResponse("/login", 303)
-    response.delete_cookie(cookie_name(request), path="/", httponly=True, samesite="strict",
-                           secure=request.url.scheme == "https")
+    response.delete_cookie(
+        cookie_name(request),
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
     response.headers["clear-site-data"] = '"cache", "cookies", "storage"'
     return response
 

@@ -42,8 +42,11 @@ Subscriber = Annotated[Principal, Depends(calendar_principal)]
 
 
 def _ics(body: bytes) -> Response:
-    return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"content-disposition": 'inline; filename="deadlines.ics"'})
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"content-disposition": 'inline; filename="deadlines.ics"'},
+    )
 
 
 @router.get("/cases/{case_id}/deadlines.ics")

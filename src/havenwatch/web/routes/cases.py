@@ -8,7 +8,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.cases.assignment import assign_case, assignable_users
-from havenwatch.cases.case_files import CaseFilter, add_case, close_case, count_cases, get_case, list_cases
+from havenwatch.cases.case_files import (
+    CaseFilter,
+    add_case,
+    close_case,
+    count_cases,
+    get_case,
+    list_cases,
+)
 from havenwatch.cases.errors import HavenwatchError, NotFoundError, ValidationError
 from havenwatch.cases.events import list_events
 from havenwatch.cases.model import Case
@@ -45,16 +52,28 @@ def _filter_from_query(request: Request, principal: Principal) -> tuple[CaseFilt
     event_type = params.get("event_type") if params.get("event_type") in vocab.event_types else None
     country = (params.get("country") or "").strip().upper()[:2] or None
     tag = (params.get("tag") or "").strip()[:80] or None
-    flt = CaseFilter(status=status, country=country, event_type=event_type, date_from=date_from,
-                     date_to=date_to, tag=tag, team_ids=principal.team_ids)
+    flt = CaseFilter(
+        status=status,
+        country=country,
+        event_type=event_type,
+        date_from=date_from,
+        date_to=date_to,
+        tag=tag,
+        team_ids=principal.team_ids,
+    )
     return flt, error
 
 
 def matching_case_ids(request: Request, principal: Principal, query: str) -> list[str]:
     """Cases found by words in their title, tags or events, or by their person's name."""
     db = database(request)
-    found = search(db, query, kinds=("case", "event", "person"), team_ids=principal.team_ids,
-                   limit=MAX_SEARCH_CASES)
+    found = search(
+        db,
+        query,
+        kinds=("case", "event", "person"),
+        team_ids=principal.team_ids,
+        limit=MAX_SEARCH_CASES,
+    )
     person_ids = set(found["person"])
     if principal.can(Capability.SEARCH_NAMES):
         person_ids |= set(find_people_by_name(db, query, team_ids=principal.team_ids))
@@ -84,8 +103,9 @@ def people_names(request: Request, person_ids: set[str], principal: Principal) -
     names = {}
     for person_id in person_ids:
         try:
-            names[person_id] = get_person(db, person_id, actor=principal.actor,
-                                          team_ids=principal.team_ids).pseudonym
+            names[person_id] = get_person(
+                db, person_id, actor=principal.actor, team_ids=principal.team_ids
+            ).pseudonym
         except NotFoundError:
             continue
     return names
@@ -102,11 +122,18 @@ def cases_list(request: Request, principal: Reader, page: int = 1) -> Response:
     total = count_cases(db, flt)
     pages = pager(request, total, page)
     found = list_cases(db, flt, limit=pages.size, offset=pages.offset)
-    return render(request, "cases.html", {
-        "cases": found, "pager": pages, "error": error, "query": query,
-        "filters": request.query_params,
-        "people": people_names(request, {case.person_id for case in found}, principal),
-    })
+    return render(
+        request,
+        "cases.html",
+        {
+            "cases": found,
+            "pager": pages,
+            "error": error,
+            "query": query,
+            "filters": request.query_params,
+            "people": people_names(request, {case.person_id for case in found}, principal),
+        },
+    )
 
 
 @router.get("/cases/new")
@@ -114,13 +141,22 @@ def new_case_page(request: Request, principal: Editor) -> Response:
     return _new_case_form(request, principal, {}, None)
 
 
-def _new_case_form(request: Request, principal: Principal, values: dict[str, Any], error: str | None,
-                   status: int = 200) -> Response:
+def _new_case_form(
+    request: Request,
+    principal: Principal,
+    values: dict[str, Any],
+    error: str | None,
+    status: int = 200,
+) -> Response:
     db = database(request)
     people = list_people(db, team_ids=principal.team_ids, limit=1000)
     chosen = values.get("person_id") or request.query_params.get("person") or ""
-    return render(request, "case_new.html", {"people": people, "values": values, "error": error,
-                                             "chosen": chosen}, status_code=status)
+    return render(
+        request,
+        "case_new.html",
+        {"people": people, "values": values, "error": error, "chosen": chosen},
+        status_code=status,
+    )
 
 
 @router.post("/cases")
@@ -151,17 +187,23 @@ def create_case(request: Request, principal: Editor, form: Form) -> Response:
 def case_context(request: Request, principal: Principal, case_id: str) -> dict[str, Any]:
     db = database(request)
     with_notes = principal.can(Capability.VIEW_NOTES)
-    case = get_case(db, case_id, team_ids=principal.team_ids, with_notes=with_notes,
-                    actor=principal.actor)
-    timeline = list_events(db, case_id, team_ids=principal.team_ids, with_notes=with_notes,
-                           actor=principal.actor)
+    case = get_case(
+        db, case_id, team_ids=principal.team_ids, with_notes=with_notes, actor=principal.actor
+    )
+    timeline = list_events(
+        db, case_id, team_ids=principal.team_ids, with_notes=with_notes, actor=principal.actor
+    )
     source_ids = sorted({sid for event in timeline for sid in event.source_ids})
     rules = jurisdiction(case.country)
     return {
         "case": case,
-        "person": get_person(db, case.person_id, actor=principal.actor, team_ids=principal.team_ids),
+        "person": get_person(
+            db, case.person_id, actor=principal.actor, team_ids=principal.team_ids
+        ),
         "timeline": timeline,
-        "sources": {s.id: s for s in list_sources(db, ids=source_ids, limit=500)} if source_ids else {},
+        "sources": {s.id: s for s in list_sources(db, ids=source_ids, limit=500)}
+        if source_ids
+        else {},
         "plan": deadlines_for_case(db, case_id, case.country, today()),
         "decision_codes": sorted(rules.decisions) if rules else [],
         "documents": case_documents(request, principal, case_id),
@@ -191,11 +233,14 @@ def change_status(request: Request, principal: Editor, case_id: str, form: Form)
     get_case(db, case_id, team_ids=principal.team_ids)
     status = forms.text(form, "status", limit=20) or ""
     try:
-        close_case(db, case_id, principal.actor, status=status, closed_on=forms.day(form, "closed_on"))
+        close_case(
+            db, case_id, principal.actor, status=status, closed_on=forms.day(form, "closed_on")
+        )
     except HavenwatchError as error:
         context = case_context(request, principal, case_id)
-        return render(request, "case.html", {**context, "error": str(error), "values": {}},
-                      status_code=400)
+        return render(
+            request, "case.html", {**context, "error": str(error), "values": {}}, status_code=400
+        )
     return RedirectResponse(f"/cases/{case_id}", 303)
 
 
@@ -203,10 +248,16 @@ def change_status(request: Request, principal: Editor, case_id: str, form: Form)
 def assign(request: Request, principal: Editor, case_id: str, form: Form) -> Response:
     db = database(request)
     try:
-        assign_case(db, case_id, forms.text(form, "assignee", limit=40), principal.actor,
-                    team_ids=principal.team_ids)
+        assign_case(
+            db,
+            case_id,
+            forms.text(form, "assignee", limit=40),
+            principal.actor,
+            team_ids=principal.team_ids,
+        )
     except ValidationError as error:
         context = case_context(request, principal, case_id)
-        return render(request, "case.html", {**context, "error": str(error), "values": {}},
-                      status_code=400)
+        return render(
+            request, "case.html", {**context, "error": str(error), "values": {}}, status_code=400
+        )
     return RedirectResponse(f"/cases/{case_id}", 303)

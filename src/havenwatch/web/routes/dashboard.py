@@ -60,11 +60,13 @@ def dashboard(request: Request, principal: Viewer) -> Response:
         "counts": None,
         "deadlines": [],
         "notes": None,
+        "today": day,
     }
     if principal.can(Capability.VIEW_CASES):
         context["counts"] = dashboard_counts(db, principal.team_ids, day)
         context["deadlines"] = DEADLINES.get(
-            ("deadlines", principal.team_ids, day), lambda: team_deadlines(db, principal.team_ids, day)
+            ("deadlines", principal.team_ids, day),
+            lambda: team_deadlines(db, principal.team_ids, day),
         )[:20]
         context["notes"] = notifications(db, principal.user_id, principal.team_ids)
     return render(request, "dashboard.html", context)

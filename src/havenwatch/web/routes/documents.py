@@ -33,8 +33,8 @@ def case_documents(request: Request, principal: Principal, case_id: str) -> list
 def upload(request: Request, principal: Editor, case_id: str, form: Form) -> Response:
     from havenwatch.security.filetypes import MAX_DOCUMENT_BYTES
     from havenwatch.security.vault import store_document
-    from havenwatch.web.routes.cases import case_context
     from havenwatch.web.rendering import localise, render
+    from havenwatch.web.routes.cases import case_context
 
     principal.require(Capability.VIEW_DOCUMENTS)
     localise(request)
@@ -45,14 +45,19 @@ def upload(request: Request, principal: Editor, case_id: str, form: Form) -> Res
             raise HavenwatchError(_("Choose a file to upload."))
         data = file.file.read(MAX_DOCUMENT_BYTES + 1)
         store_document(
-            database(request), request.app.state.settings, case_id=case_id,
-            filename=file.filename or "document", data=data, actor=principal.actor,
+            database(request),
+            request.app.state.settings,
+            case_id=case_id,
+            filename=file.filename or "document",
+            data=data,
+            actor=principal.actor,
             event_id=forms.text(form, "event_id", limit=40),
         )
     except HavenwatchError as error:
         context = case_context(request, principal, case_id)
-        return render(request, "case.html", {**context, "error": str(error), "values": {}},
-                      status_code=400)
+        return render(
+            request, "case.html", {**context, "error": str(error), "values": {}}, status_code=400
+        )
     return RedirectResponse(f"/cases/{case_id}#documents", 303)
 
 
@@ -61,10 +66,19 @@ def download(request: Request, principal: Handler, case_id: str, document_id: st
     from havenwatch.cases.errors import NotFoundError
     from havenwatch.security.vault import read_document
 
-    document, content = read_document(database(request), request.app.state.settings, document_id,
-                                      principal.actor, team_ids=principal.team_ids)
+    document, content = read_document(
+        database(request),
+        request.app.state.settings,
+        document_id,
+        principal.actor,
+        team_ids=principal.team_ids,
+    )
     if document.case_id != case_id:
         raise NotFoundError(f"no document {document_id}")
-    return Response(content, media_type="application/octet-stream", headers={
-        "content-disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}",
-    })
+    return Response(
+        content,
+        media_type="application/octet-stream",
+        headers={
+            "content-disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}",
+        },
+    )

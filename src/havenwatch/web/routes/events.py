@@ -44,11 +44,13 @@ def _values(form: FormData) -> dict[str, Any]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-def _case_with_error(request: Request, principal: Principal, case_id: str, error: str,
-                     values: dict[str, Any]) -> Response:
+def _case_with_error(
+    request: Request, principal: Principal, case_id: str, error: str, values: dict[str, Any]
+) -> Response:
     context = case_context(request, principal, case_id)
-    return render(request, "case.html", {**context, "error": error, "values": values},
-                  status_code=400)
+    return render(
+        request, "case.html", {**context, "error": error, "values": values}, status_code=400
+    )
 
 
 @router.post("/cases/{case_id}/events")
@@ -64,7 +66,11 @@ def create_event(request: Request, principal: Editor, case_id: str, form: Form) 
 
 def _event(request: Request, principal: Principal, case_id: str, event_id: str) -> Event:
     timeline = list_events(
-        database(request), case_id, team_ids=principal.team_ids, with_notes=True, actor=principal.actor
+        database(request),
+        case_id,
+        team_ids=principal.team_ids,
+        with_notes=True,
+        actor=principal.actor,
     )
     for event in timeline:
         if event.id == event_id:
@@ -77,13 +83,22 @@ def edit_event_page(request: Request, principal: Editor, case_id: str, event_id:
     event = _event(request, principal, case_id, event_id)
     case = get_case(database(request), case_id, team_ids=principal.team_ids)
     context = case_context(request, principal, case_id)
-    return render(request, "event_edit.html", {
-        "case": case, "event": event, "error": None, "decision_codes": context["decision_codes"],
-    })
+    return render(
+        request,
+        "event_edit.html",
+        {
+            "case": case,
+            "event": event,
+            "error": None,
+            "decision_codes": context["decision_codes"],
+        },
+    )
 
 
 @router.post("/cases/{case_id}/events/{event_id}")
-def save_event(request: Request, principal: Editor, case_id: str, event_id: str, form: Form) -> Response:
+def save_event(
+    request: Request, principal: Editor, case_id: str, event_id: str, form: Form
+) -> Response:
     db = database(request)
     existing = _event(request, principal, case_id, event_id)
     try:
@@ -94,26 +109,38 @@ def save_event(request: Request, principal: Editor, case_id: str, event_id: str,
     except HavenwatchError as error:
         case = get_case(db, case_id, team_ids=principal.team_ids)
         context = case_context(request, principal, case_id)
-        return render(request, "event_edit.html", {
-            "case": case, "event": existing, "error": str(error),
-            "decision_codes": context["decision_codes"],
-        }, status_code=400)
+        return render(
+            request,
+            "event_edit.html",
+            {
+                "case": case,
+                "event": existing,
+                "error": str(error),
+                "decision_codes": context["decision_codes"],
+            },
+            status_code=400,
+        )
     return RedirectResponse(f"/cases/{case_id}#event-{event_id}", 303)
 
 
 @router.post("/cases/{case_id}/events/{event_id}/sources")
-def add_event_source(request: Request, principal: Editor, case_id: str, event_id: str,
-                     form: Form) -> Response:
+def add_event_source(
+    request: Request, principal: Editor, case_id: str, event_id: str, form: Form
+) -> Response:
     db = database(request)
     _event(request, principal, case_id, event_id)
     try:
-        source, _created = add_source(db, Source(
-            url=forms.text(form, "url", limit=2000),
-            title=forms.text(form, "title", limit=500),
-            publisher=forms.text(form, "publisher", limit=200),
-            published_on=forms.day(form, "published_on"),
-            text=forms.text(form, "text", limit=200_000) or "",
-        ), principal.actor)
+        source, _created = add_source(
+            db,
+            Source(
+                url=forms.text(form, "url", limit=2000),
+                title=forms.text(form, "title", limit=500),
+                publisher=forms.text(form, "publisher", limit=200),
+                published_on=forms.day(form, "published_on"),
+                text=forms.text(form, "text", limit=200_000) or "",
+            ),
+            principal.actor,
+        )
         if source.id:
             link_source(db, event_id, source.id, principal.actor, role="reported")
     except HavenwatchError as error:

@@ -31,10 +31,14 @@ def leads_list(request: Request, principal: Reviewer, page: int = 1) -> Response
     status = request.query_params.get("status", "new")
     status = status if status in STATUSES else "new"
     pages = pager(request, count_leads(db, status=status, team_ids=principal.team_ids), page)
-    found = list_leads(db, status=status, team_ids=principal.team_ids, limit=pages.size,
-                       offset=pages.offset)
-    return render(request, "leads.html", {"leads": found, "pager": pages, "status": status,
-                                          "statuses": STATUSES})
+    found = list_leads(
+        db, status=status, team_ids=principal.team_ids, limit=pages.size, offset=pages.offset
+    )
+    return render(
+        request,
+        "leads.html",
+        {"leads": found, "pager": pages, "status": status, "statuses": STATUSES},
+    )
 
 
 def lead_context(request: Request, principal: Principal, lead_id: str) -> dict[str, Any]:
@@ -56,14 +60,21 @@ def lead_context(request: Request, principal: Principal, lead_id: str) -> dict[s
             candidate_case = None
     if lead.candidate_person_id:
         try:
-            candidate_person = get_person(db, lead.candidate_person_id, actor=principal.actor,
-                                          team_ids=principal.team_ids)
+            candidate_person = get_person(
+                db, lead.candidate_person_id, actor=principal.actor, team_ids=principal.team_ids
+            )
         except NotFoundError:
             candidate_person = None
     open_cases = list_cases(db, CaseFilter(status="open", team_ids=principal.team_ids), limit=200)
-    return {"lead": lead, "texts": texts, "candidate_case": candidate_case,
-            "candidate_person": candidate_person, "timeline": timeline, "open_cases": open_cases,
-            "error": None}
+    return {
+        "lead": lead,
+        "texts": texts,
+        "candidate_case": candidate_case,
+        "candidate_person": candidate_person,
+        "timeline": timeline,
+        "open_cases": open_cases,
+        "error": None,
+    }
 
 
 @router.get("/leads/{lead_id}")
@@ -92,8 +103,14 @@ def accept(request: Request, principal: Reviewer, lead_id: str, form: Form) -> R
     if case_id:
         get_case(db, case_id, team_ids=principal.team_ids)
     pseudonym = forms.text(form, "pseudonym", limit=200)
-    return _decided(request, principal, lead_id, lambda: accept_lead(
-        db, lead_id, principal.actor, case_id=case_id, pseudonym=pseudonym, team=principal.team))
+    return _decided(
+        request,
+        principal,
+        lead_id,
+        lambda: accept_lead(
+            db, lead_id, principal.actor, case_id=case_id, pseudonym=pseudonym, team=principal.team
+        ),
+    )
 
 
 @router.post("/leads/{lead_id}/merge")
@@ -107,8 +124,9 @@ def merge(request: Request, principal: Reviewer, lead_id: str, form: Form) -> Re
     timeline = list_events(db, case_id, team_ids=principal.team_ids) if case_id else []
     if event_id not in {event.id for event in timeline}:
         raise NotFoundError(f"no event {event_id}")
-    return _decided(request, principal, lead_id,
-                    lambda: merge_lead(db, lead_id, event_id, principal.actor))
+    return _decided(
+        request, principal, lead_id, lambda: merge_lead(db, lead_id, event_id, principal.actor)
+    )
 
 
 @router.post("/leads/{lead_id}/reject")
@@ -118,5 +136,6 @@ def reject(request: Request, principal: Reviewer, lead_id: str, form: Form) -> R
     db = database(request)
     get_lead(db, lead_id, team_ids=principal.team_ids)
     reason = forms.text(form, "reason", limit=1000) or ""
-    return _decided(request, principal, lead_id,
-                    lambda: reject_lead(db, lead_id, principal.actor, reason))
+    return _decided(
+        request, principal, lead_id, lambda: reject_lead(db, lead_id, principal.actor, reason)
+    )

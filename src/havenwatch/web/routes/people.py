@@ -63,12 +63,20 @@ def person_from_form(form: Any, team: str) -> Person:
 @router.post("/people")
 def create_person(request: Request, principal: Editor, form: Form) -> Response:
     try:
-        person = add_person(database(request), person_from_form(form, principal.team), principal.actor)
+        person = add_person(
+            database(request), person_from_form(form, principal.team), principal.actor
+        )
     except HavenwatchError as error:
-        safe_values = {key: form.get(key) for key in ("pseudonym", "nationality", "gender",
-                                                      "birth_year", "consent", "risk_level")}
-        return render(request, "person_new.html", {"values": safe_values, "error": str(error)},
-                      status_code=400)
+        safe_values = {
+            key: form.get(key)
+            for key in ("pseudonym", "nationality", "gender", "birth_year", "consent", "risk_level")
+        }
+        return render(
+            request,
+            "person_new.html",
+            {"values": safe_values, "error": str(error)},
+            status_code=400,
+        )
     return RedirectResponse(f"/people/{person.id}", 303)
 
 
@@ -76,9 +84,12 @@ def create_person(request: Request, principal: Editor, form: Form) -> Response:
 def person_page(request: Request, principal: Reader, person_id: str) -> Response:
     db = database(request)
     reveal = request.query_params.get("identity") == "1" and principal.can(Capability.VIEW_IDENTITY)
-    person = get_person(db, person_id, actor=principal.actor, with_identity=reveal,
-                        team_ids=principal.team_ids)
-    person_cases = list_cases(db, CaseFilter(person_id=person_id, team_ids=principal.team_ids),
-                              limit=200)
-    return render(request, "person.html", {"person": person, "cases": person_cases,
-                                           "revealed": reveal})
+    person = get_person(
+        db, person_id, actor=principal.actor, with_identity=reveal, team_ids=principal.team_ids
+    )
+    person_cases = list_cases(
+        db, CaseFilter(person_id=person_id, team_ids=principal.team_ids), limit=200
+    )
+    return render(
+        request, "person.html", {"person": person, "cases": person_cases, "revealed": reveal}
+    )

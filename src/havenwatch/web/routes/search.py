@@ -1,4 +1,4 @@
-"""Search across people (pseudonyms, or real names through the blind index), cases, events, sources."""
+"""Search over people (pseudonyms, or names through the blind index), cases, events, sources."""
 
 from __future__ import annotations
 
@@ -25,7 +25,10 @@ def _rows(db: Database, table: Any, ids: list[str], *columns: Any) -> list[Any]:
     if not ids:
         return []
     with db.read() as conn:
-        found = {row.id: row for row in conn.execute(select(table.c.id, *columns).where(table.c.id.in_(ids)))}
+        found = {
+            row.id: row
+            for row in conn.execute(select(table.c.id, *columns).where(table.c.id.in_(ids)))
+        }
     return [found[item] for item in ids if item in found]
 
 
@@ -33,8 +36,14 @@ def search_everything(db: Database, principal: Principal, query: str) -> dict[st
     kinds = ["person", "case", "event"]
     if principal.can(Capability.VIEW_SOURCES):
         kinds.append("source")
-    found = search(db, query, kinds=kinds, team_ids=principal.team_ids,
-                   source_visible=source_visibility(principal.team_ids), limit=LIMIT)
+    found = search(
+        db,
+        query,
+        kinds=kinds,
+        team_ids=principal.team_ids,
+        source_visible=source_visibility(principal.team_ids),
+        limit=LIMIT,
+    )
     person_ids = list(found["person"])
     if principal.can(Capability.SEARCH_NAMES):
         by_name = find_people_by_name(db, query, team_ids=principal.team_ids)
@@ -43,8 +52,14 @@ def search_everything(db: Database, principal: Principal, query: str) -> dict[st
         "people": _rows(db, people, person_ids[:LIMIT], people.c.pseudonym, people.c.nationality),
         "cases": _rows(db, cases, found["case"], cases.c.title, cases.c.country, cases.c.status),
         "events": _event_rows(db, found["event"]),
-        "sources": _rows(db, sources, found.get("source", []), sources.c.title, sources.c.publisher,
-                         sources.c.published_on),
+        "sources": _rows(
+            db,
+            sources,
+            found.get("source", []),
+            sources.c.title,
+            sources.c.publisher,
+            sources.c.published_on,
+        ),
     }
 
 

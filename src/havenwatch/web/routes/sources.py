@@ -23,15 +23,20 @@ Reader = Annotated[Principal, Depends(need(Capability.VIEW_SOURCES))]
 def sources_list(request: Request, principal: Reader, page: int = 1) -> Response:
     visible = source_visibility(principal.team_ids)
     with database(request).read() as conn:
-        total = int(conn.execute(select(func.count()).select_from(sources).where(visible)).scalar_one())
+        total = int(
+            conn.execute(select(func.count()).select_from(sources).where(visible)).scalar_one()
+        )
         pages = pager(request, total, page)
         rows = conn.execute(
-            select(sources).where(visible)
+            select(sources)
+            .where(visible)
             .order_by(sources.c.published_on.desc(), sources.c.id.desc())
-            .limit(pages.size).offset(pages.offset)
+            .limit(pages.size)
+            .offset(pages.offset)
         ).all()
-    return render(request, "sources.html", {"sources": [source_from_row(r) for r in rows],
-                                            "pager": pages})
+    return render(
+        request, "sources.html", {"sources": [source_from_row(r) for r in rows], "pager": pages}
+    )
 
 
 @router.get("/sources/{source_id}")
@@ -46,8 +51,10 @@ def source_page(request: Request, principal: Reader, source_id: str) -> Response
             select(events.c.id, events.c.type, events.c.case_id, cases.c.title)
             .join(event_sources, event_sources.c.event_id == events.c.id)
             .join(cases, cases.c.id == events.c.case_id)
-            .where(event_sources.c.source_id == source_id,
-                   team_condition(cases.c.team_id, principal.team_ids))
+            .where(
+                event_sources.c.source_id == source_id,
+                team_condition(cases.c.team_id, principal.team_ids),
+            )
             .order_by(events.c.date_earliest)
         ).all()
     return render(request, "source.html", {"source": source_from_row(row), "linked": linked})

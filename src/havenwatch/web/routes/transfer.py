@@ -11,7 +11,12 @@ from fastapi.responses import Response
 
 from havenwatch.cases.csv_import import import_csv_rows, parse_csv
 from havenwatch.cases.errors import HavenwatchError
-from havenwatch.cases.interchange import dump_document, export_document, import_document, load_document
+from havenwatch.cases.interchange import (
+    dump_document,
+    export_document,
+    import_document,
+    load_document,
+)
 from havenwatch.reports.public import anonymised_export
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web import forms
@@ -56,13 +61,21 @@ def _import(request: Request, principal: Principal, form: Any, directory: Path) 
         if dry_run:
             sections = ("users", "sources", "people", "cases", "events")
             return {"dry_run": True, "counts": {s: len(document.get(s) or []) for s in sections}}
-        return {"dry_run": False, "counts": import_document(db, document, principal.actor,
-                                                          origin="web upload")}
+        return {
+            "dry_run": False,
+            "counts": import_document(db, document, principal.actor, origin="web upload"),
+        }
     rows = parse_csv(path, default_country=forms.upper_code(form, "country"))
-    summary = import_csv_rows(db, rows, principal.actor, team=principal.team, dry_run=dry_run,
-                              origin="web upload")
-    counts = {"rows": summary.rows, "people": summary.people, "cases": summary.cases,
-              "events": summary.events, "sources": summary.sources}
+    summary = import_csv_rows(
+        db, rows, principal.actor, team=principal.team, dry_run=dry_run, origin="web upload"
+    )
+    counts = {
+        "rows": summary.rows,
+        "people": summary.people,
+        "cases": summary.cases,
+        "events": summary.events,
+        "sources": summary.sources,
+    }
     return {"dry_run": dry_run, "counts": counts, "warnings": summary.warnings}
 
 
@@ -73,28 +86,46 @@ def run_import(request: Request, principal: Importer, form: Form) -> Response:
         try:
             result = _import(request, principal, form, Path(folder))
         except HavenwatchError as error:
-            message = str(error).replace(folder, "").replace("/upload.csv", "").replace("/upload.json", "")
-            return render(request, "transfer.html", {"result": None, "error": message.strip(": ")},
-                          status_code=400)
+            message = (
+                str(error)
+                .replace(folder, "")
+                .replace("/upload.csv", "")
+                .replace("/upload.json", "")
+            )
+            return render(
+                request,
+                "transfer.html",
+                {"result": None, "error": message.strip(": ")},
+                status_code=400,
+            )
     return render(request, "transfer.html", {"result": result, "error": None})
 
 
 @router.get("/transfer/export.json")
 def full_export(request: Request, principal: FullExporter) -> Response:
     document = export_document(database(request), principal.actor)
-    return Response(dump_document(document), media_type="application/json", headers={
-        "content-disposition": 'attachment; filename="havenwatch-export.json"'})
+    return Response(
+        dump_document(document),
+        media_type="application/json",
+        headers={"content-disposition": 'attachment; filename="havenwatch-export.json"'},
+    )
 
 
 @router.get("/transfer/anonymised.csv")
 def anonymised_csv(request: Request, principal: Exporter) -> Response:
     release = anonymised_export(database(request), actor=principal.actor)
-    return Response(release.to_csv(), media_type="text/csv; charset=utf-8", headers={
-        "content-disposition": 'attachment; filename="havenwatch-anonymised.csv"'})
+    return Response(
+        release.to_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="havenwatch-anonymised.csv"'},
+    )
 
 
 @router.get("/transfer/anonymised.json")
 def anonymised_json(request: Request, principal: Exporter) -> Response:
     release = anonymised_export(database(request), actor=principal.actor)
-    return Response(release.to_json(), media_type="application/json", headers={
-        "content-disposition": 'attachment; filename="havenwatch-anonymised.json"'})
+    return Response(
+        release.to_json(),
+        media_type="application/json",
+        headers={"content-disposition": 'attachment; filename="havenwatch-anonymised.json"'},
+    )

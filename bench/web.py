@@ -1,0 +1,219 @@
+"""Web workspace benchmark: p50/p95 latency and throughput under 16 concurrent clients.
+
+Fills a fresh instance with the demo generator (default 100,000 cases, about 1,000,000
+events), starts `havenwatch serve` in a subprocess, logs 16 clients in as a caseworker and
+measures the dashboard, a filtered case list, a full-text search and case pages. The
+baseline, in the same run, is Datasette serving the same SQLite file's events table with the
+same filter (event type), as an HTML page.
+
+    .venv/bin/python bench/web.py --cases 5000 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from sqlalchemy import select
+
+from havenwatch.cases.bulk import load_files
+from havenwatch.cases.demo import demo_data, generate
+from havenwatch.security.accounts import add_user
+from havenwatch.settings import Settings, resolve_settings
+from havenwatch.store.instance import initialise
+from havenwatch.store.schema import cases, teams
+
+CLIENTS = 16
+PASSWORD = "bench-password-1"
+FILTER_TYPE = "entry_ban"
+console = Console()
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float]
+    seconds: float
+    errors: int
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies) * 1000 if self.latencies else float("nan")
+
+    @property
+    def p95(self) -> float:
+        if len(self.latencies) < 2:
+            return float("nan")
+        return statistics.quantiles(self.latencies, n=20)[18] * 1000
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(url: str, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit(f"server at {url} did not start")
+
+
+def fill(settings: Settings, count: int) -> list[str]:
+    """Create the instance with `count` demo cases; returns case ids of the bench user's team."""
+    db = initialise(settings)
+    team = demo_data()["teams"][0]
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Generating demo cases", total=count)
+        load_files(db, generate(count), "bench", progress=lambda n: progress.advance(task, n))
+    add_user(db, "bench", PASSWORD, "caseworker", team, "bench")
+    with db.read() as conn:
+        team_id = conn.execute(select(teams.c.id).where(teams.c.name == team)).scalar_one()
+        ids = list(conn.execute(select(cases.c.id).where(cases.c.team_id == team_id).limit(5000)).scalars())
+    db.dispose()
+    return ids
+
+
+def start_havenwatch(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-c", "from havenwatch.cli import main; main()",
+               "--data-dir", str(settings.data_dir), "--key-file", str(settings.key_file),
+               "serve", "--port", str(port)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def start_datasette(database: Path, port: int) -> subprocess.Popen[bytes]:
+    datasette = shutil.which("datasette", path=str(Path(sys.executable).parent)) or "datasette"
+    command = [datasette, "serve", "--immutable", str(database), "--port", str(port),
+               "--setting", "sql_time_limit_ms", "10000"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def logged_in_client(base: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=30, follow_redirects=False)
+    response = client.post("/login", data={"username": "bench", "password": PASSWORD})
+    if response.status_code != 303:
+        raise SystemExit("bench login failed")
+    return client
+
+
+def measure(name: str, clients: list[httpx.Client], next_path: Callable[[], str], seconds: float) -> Result:
+    """Each client requests in a loop for `seconds`; every response must be a 200."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(client: httpx.Client) -> None:
+        nonlocal errors
+        mine, failed = [], 0
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            response = client.get(next_path())
+            elapsed = time.perf_counter() - started
+            if response.status_code == 200:
+                mine.append(elapsed)
+            else:
+                failed += 1
+        with lock:
+            latencies.extend(mine)
+            errors += failed
+
+    begun = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(name, latencies, time.monotonic() - begun, errors)
+
+
+def report(results: list[Result], baseline: Result, cases_count: int) -> None:
+    table = Table(title=f"havenwatch web, {cases_count:,} cases, {CLIENTS} concurrent clients")
+    for column in ("page", "requests", "errors", "p50 ms", "p95 ms", "req/s", "vs Datasette req/s"):
+        table.add_column(column, justify="right" if column != "page" else "left")
+    for result in [*results, baseline]:
+        ratio = result.rps / baseline.rps if baseline.rps else float("nan")
+        table.add_row(result.name, f"{len(result.latencies):,}", str(result.errors),
+                      f"{result.p50:.1f}", f"{result.p95:.1f}", f"{result.rps:.1f}", f"{ratio:.2f}×")
+    console.print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=100_000, help="demo cases to generate")
+    parser.add_argument("--seconds", type=float, default=15.0, help="measuring time per page")
+    parser.add_argument("--keep", type=Path, help="reuse (or create) the instance in this folder")
+    args = parser.parse_args()
+    for name in ("HAVENWATCH_DATA_DIR", "HAVENWATCH_DATABASE_URL", "HAVENWATCH_KEY_FILE", "HAVENWATCH_DATA_KEY"):
+        os.environ.pop(name, None)
+    root = args.keep or Path(tempfile.mkdtemp(prefix="havenwatch-bench-"))
+    settings = resolve_settings(root / "data", None, root / "keys" / "data.key")
+    started = time.monotonic()
+    case_ids = fill(settings, args.cases) if not (settings.data_dir / "havenwatch.db").exists() else []
+    if not case_ids:
+        from havenwatch.store.instance import open_database
+
+        db = open_database(settings)
+        with db.read() as conn:
+            case_ids = list(conn.execute(select(cases.c.id).limit(5000)).scalars())
+        db.dispose()
+    console.print(f"instance ready in {time.monotonic() - started:.0f} s at {root}")
+    hw_port, ds_port = free_port(), free_port()
+    servers = [start_havenwatch(settings, hw_port),
+               start_datasette(settings.data_dir / "havenwatch.db", ds_port)]
+    try:
+        base, datasette = f"http://127.0.0.1:{hw_port}", f"http://127.0.0.1:{ds_port}"
+        wait_for(f"{base}/login")
+        wait_for(f"{datasette}/")
+        clients = [logged_in_client(base) for _ in range(CLIENTS)]
+        rng = random.Random(1)
+        pages: list[tuple[str, Callable[[], str]]] = [
+            ("dashboard", lambda: "/"),
+            ("filtered case list", lambda: f"/cases?status=open&country=RS&event_type={FILTER_TYPE}"),
+            ("full-text search", lambda: f"/search?q={rng.choice(demo_data()['pseudonym_words'])}"),
+            ("case page", lambda: f"/cases/{rng.choice(case_ids)}"),
+        ]
+        results = []
+        for name, path in pages:
+            clients[0].get(path())
+            results.append(measure(name, clients, path, args.seconds))
+        plain = [httpx.Client(base_url=datasette, timeout=30) for _ in range(CLIENTS)]
+        table = re.sub(r"\W", "", settings.data_dir.joinpath("havenwatch.db").stem)
+        listing = f"/{table}/events?type={FILTER_TYPE}&_size=50"
+        plain[0].get(listing)
+        baseline = measure("Datasette: events filtered by type", plain, lambda: listing, args.seconds)
+        report(results, baseline, args.cases)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
