@@ -19,25 +19,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from havenwatch.cases.csv_import import import_csv_rows, parse_csv
+from havenwatch.cases.csv_import import CANONICAL_COLUMNS, import_csv_rows, parse_csv
 from havenwatch.cases.demo import generate
 from havenwatch.settings import resolve_settings
 from havenwatch.store.instance import initialise
 
-HEADERS = [
-    "person",
-    "full_name",
-    "nationality",
-    "country",
-    "event_type",
-    "date",
-    "served_on",
-    "authority",
-    "grounds",
-    "deadline_days",
-    "notes",
-    "source_url",
-]
+HEADERS = list(CANONICAL_COLUMNS)
 
 
 def write_sheet(path: Path, rows: int) -> None:

@@ -40,6 +40,20 @@ from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import cases, people, sources
 
 REQUIRED = ("person", "event_type")
+CANONICAL_COLUMNS = (
+    "person",
+    "full_name",
+    "nationality",
+    "country",
+    "event_type",
+    "date",
+    "served_on",
+    "authority",
+    "grounds",
+    "deadline_days",
+    "notes",
+    "source_url",
+)
 MAX_BYTES = 50 * 1024 * 1024
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from havenwatch.cases.csv_import import import_csv_rows, parse_csv
+from havenwatch.cases.csv_import import CANONICAL_COLUMNS, import_csv_rows, parse_csv
 from havenwatch.cases.interchange import (
     dump_document,
     export_document,
@@ -18,21 +18,6 @@ from havenwatch.cases.interchange import (
     load_document,
 )
 from havenwatch.commands.common import cli_actor, open_db
-
-CSV_COLUMNS = [
-    "person",
-    "full_name",
-    "nationality",
-    "country",
-    "event_type",
-    "date",
-    "served_on",
-    "authority",
-    "grounds",
-    "deadline_days",
-    "notes",
-    "source_url",
-]
 
 
 def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -141,7 +126,7 @@ def _csv(document: dict[str, Any]) -> str:
     cases = {c["id"]: c for c in document["cases"]}
     sources = {s["id"]: s for s in document["sources"]}
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, CANONICAL_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for event in document["events"]:
         case = cases[event["case_id"]]
