@@ -41,7 +41,7 @@ from havenwatch.store.instance import initialise
 from havenwatch.store.schema import cases, teams
 
 CLIENTS = 16
-PASSWORD = "bench-password-1"
+PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a temporary instance
 FILTER_TYPE = "entry_ban"
 console = Console()
 
@@ -95,22 +95,42 @@ def fill(settings: Settings, count: int) -> list[str]:
     add_user(db, "bench", PASSWORD, "caseworker", team, "bench")
     with db.read() as conn:
         team_id = conn.execute(select(teams.c.id).where(teams.c.name == team)).scalar_one()
-        ids = list(conn.execute(select(cases.c.id).where(cases.c.team_id == team_id).limit(5000)).scalars())
+        ids = list(
+            conn.execute(select(cases.c.id).where(cases.c.team_id == team_id).limit(5000)).scalars()
+        )
     db.dispose()
     return ids
 
 
 def start_havenwatch(settings: Settings, port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-c", "from havenwatch.cli import main; main()",
-               "--data-dir", str(settings.data_dir), "--key-file", str(settings.key_file),
-               "serve", "--port", str(port)]
+    command = [
+        sys.executable,
+        "-c",
+        "from havenwatch.cli import main; main()",
+        "--data-dir",
+        str(settings.data_dir),
+        "--key-file",
+        str(settings.key_file),
+        "serve",
+        "--port",
+        str(port),
+    ]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def start_datasette(database: Path, port: int) -> subprocess.Popen[bytes]:
     datasette = shutil.which("datasette", path=str(Path(sys.executable).parent)) or "datasette"
-    command = [datasette, "serve", "--immutable", str(database), "--port", str(port),
-               "--setting", "sql_time_limit_ms", "10000"]
+    command = [
+        datasette,
+        "serve",
+        "--immutable",
+        str(database),
+        "--port",
+        str(port),
+        "--setting",
+        "sql_time_limit_ms",
+        "10000",
+    ]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -122,7 +142,9 @@ def logged_in_client(base: str) -> httpx.Client:
     return client
 
 
-def measure(name: str, clients: list[httpx.Client], next_path: Callable[[], str], seconds: float) -> Result:
+def measure(
+    name: str, clients: list[httpx.Client], next_path: Callable[[], str], seconds: float
+) -> Result:
     """Each client requests in a loop for `seconds`; every response must be a 200."""
     latencies: list[float] = []
     errors = 0
@@ -159,23 +181,39 @@ def report(results: list[Result], baseline: Result, cases_count: int) -> None:
         table.add_column(column, justify="right" if column != "page" else "left")
     for result in [*results, baseline]:
         ratio = result.rps / baseline.rps if baseline.rps else float("nan")
-        table.add_row(result.name, f"{len(result.latencies):,}", str(result.errors),
-                      f"{result.p50:.1f}", f"{result.p95:.1f}", f"{result.rps:.1f}", f"{ratio:.2f}×")
+        table.add_row(
+            result.name,
+            f"{len(result.latencies):,}",
+            str(result.errors),
+            f"{result.p50:.1f}",
+            f"{result.p95:.1f}",
+            f"{result.rps:.1f}",
+            f"{ratio:.2f}×",
+        )
     console.print(table)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", type=int, default=100_000, help="demo cases to generate")
     parser.add_argument("--seconds", type=float, default=15.0, help="measuring time per page")
     parser.add_argument("--keep", type=Path, help="reuse (or create) the instance in this folder")
     args = parser.parse_args()
-    for name in ("HAVENWATCH_DATA_DIR", "HAVENWATCH_DATABASE_URL", "HAVENWATCH_KEY_FILE", "HAVENWATCH_DATA_KEY"):
+    for name in (
+        "HAVENWATCH_DATA_DIR",
+        "HAVENWATCH_DATABASE_URL",
+        "HAVENWATCH_KEY_FILE",
+        "HAVENWATCH_DATA_KEY",
+    ):
         os.environ.pop(name, None)
     root = args.keep or Path(tempfile.mkdtemp(prefix="havenwatch-bench-"))
     settings = resolve_settings(root / "data", None, root / "keys" / "data.key")
     started = time.monotonic()
-    case_ids = fill(settings, args.cases) if not (settings.data_dir / "havenwatch.db").exists() else []
+    case_ids = (
+        fill(settings, args.cases) if not (settings.data_dir / "havenwatch.db").exists() else []
+    )
     if not case_ids:
         from havenwatch.store.instance import open_database
 
@@ -185,8 +223,10 @@ def main() -> None:
         db.dispose()
     console.print(f"instance ready in {time.monotonic() - started:.0f} s at {root}")
     hw_port, ds_port = free_port(), free_port()
-    servers = [start_havenwatch(settings, hw_port),
-               start_datasette(settings.data_dir / "havenwatch.db", ds_port)]
+    servers = [
+        start_havenwatch(settings, hw_port),
+        start_datasette(settings.data_dir / "havenwatch.db", ds_port),
+    ]
     try:
         base, datasette = f"http://127.0.0.1:{hw_port}", f"http://127.0.0.1:{ds_port}"
         wait_for(f"{base}/login")
@@ -195,7 +235,10 @@ def main() -> None:
         rng = random.Random(1)
         pages: list[tuple[str, Callable[[], str]]] = [
             ("dashboard", lambda: "/"),
-            ("filtered case list", lambda: f"/cases?status=open&country=RS&event_type={FILTER_TYPE}"),
+            (
+                "filtered case list",
+                lambda: f"/cases?status=open&country=RS&event_type={FILTER_TYPE}",
+            ),
             ("full-text search", lambda: f"/search?q={rng.choice(demo_data()['pseudonym_words'])}"),
             ("case page", lambda: f"/cases/{rng.choice(case_ids)}"),
         ]
@@ -207,7 +250,9 @@ def main() -> None:
         table = re.sub(r"\W", "", settings.data_dir.joinpath("havenwatch.db").stem)
         listing = f"/{table}/events?type={FILTER_TYPE}&_size=50"
         plain[0].get(listing)
-        baseline = measure("Datasette: events filtered by type", plain, lambda: listing, args.seconds)
+        baseline = measure(
+            "Datasette: events filtered by type", plain, lambda: listing, args.seconds
+        )
         report(results, baseline, args.cases)
     finally:
         for server in servers:

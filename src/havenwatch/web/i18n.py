@@ -8,7 +8,6 @@ held in a context variable for the duration of one request.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
@@ -111,6 +110,3 @@ def N_(message: str) -> str:
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     return current().ngettext(singular, plural, count)
-
-
-GettextFunction = Callable[[str], str]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from havenwatch.cases.errors import HavenwatchError, NotFoundError, ValidationError
+from havenwatch.cases.errors import HavenwatchError, ValidationError
 from havenwatch.cases.teams import ensure_team
 from havenwatch.security.accounts import ROLES, add_user, get_user, list_users
 from havenwatch.security.permissions import Capability, Principal
@@ -127,9 +127,3 @@ def audit_page(request: Request, principal: Auditor, page: int = 1) -> Response:
         "audit.html",
         {"entries": entries, "pager": pages, "actor": actor or "", "case_id": case_id or ""},
     )
-
-
-def user_exists(request: Request, user_id: str) -> None:
-    with database(request).read() as conn:
-        if conn.execute(select(users.c.id).where(users.c.id == user_id)).first() is None:
-            raise NotFoundError(f"no user {user_id}")

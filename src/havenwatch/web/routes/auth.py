@@ -26,7 +26,6 @@ from havenwatch.web.deps import (
     current_session,
     database,
     posted_form,
-    session_token,
 )
 from havenwatch.web.i18n import LOCALES, N_, _, activate, normalise_locale
 from havenwatch.web.insights import mark_visit
@@ -208,7 +207,3 @@ def logout(request: Request, _form: Annotated[FormData, Depends(posted_form)]) -
     )
     response.headers["clear-site-data"] = '"cache", "cookies", "storage"'
     return response
-
-
-def logged_in(request: Request) -> bool:
-    return session_token(request) is not None and current_session(request) is not None

@@ -22,6 +22,7 @@ from havenwatch.web.rendering import localise, render
 router = APIRouter()
 STATISTICS = TimedCache()
 DEADLINES = TimedCache(ttl=30.0)
+COUNTS = TimedCache(ttl=15.0)
 Viewer = Annotated[Principal, Depends(need(Capability.VIEW_STATISTICS))]
 
 
@@ -33,7 +34,7 @@ def monthly(request: Request, principal: Principal) -> MonthlyIncidents:
         last = latest_incident_day(db, scope, today())
         return incidents_per_month(db, team_ids=scope, last_day=last)
 
-    return STATISTICS.get(("monthly", scope), compute)
+    return STATISTICS.get(("monthly", id(db), scope), compute)
 
 
 def chart_alt(stats: MonthlyIncidents) -> str:
@@ -63,9 +64,12 @@ def dashboard(request: Request, principal: Viewer) -> Response:
         "today": day,
     }
     if principal.can(Capability.VIEW_CASES):
-        context["counts"] = dashboard_counts(db, principal.team_ids, day)
+        context["counts"] = COUNTS.get(
+            ("counts", id(db), principal.team_ids, day),
+            lambda: dashboard_counts(db, principal.team_ids, day),
+        )
         context["deadlines"] = DEADLINES.get(
-            ("deadlines", principal.team_ids, day),
+            ("deadlines", id(db), principal.team_ids, day),
             lambda: team_deadlines(db, principal.team_ids, day),
         )[:20]
         context["notes"] = notifications(db, principal.user_id, principal.team_ids)
@@ -78,7 +82,7 @@ def incidents_chart(request: Request, principal: Viewer) -> Response:
     stats = monthly(request, principal)
     t = current()
     png = STATISTICS.get(
-        ("png", principal.team_ids, t.locale),
+        ("png", id(database(request)), principal.team_ids, t.locale),
         lambda: incidents_chart_png(
             stats,
             type_labels={code: label("event_type", code) for code in stats.types},
