@@ -6,7 +6,7 @@ records the acting account as the audit log names it ("cli:alice", a web user), 
 text, no longer a reference to `users`.
 
 Revision ID: 0004_ingest
-Revises: 0002
+Revises: 0003_search
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_ingest"
-down_revision = "0002"
+down_revision = "0003_search"
 branch_labels = None
 depends_on = None
 

@@ -2,16 +2,16 @@
 
 A plain CREATE INDEX, never a batch table rebuild, so the append-only triggers of 0002 stay.
 
-Revision ID: 0006_audit_reports
-Revises: 0002
+Revision ID: 0005_audit_reports
+Revises: 0004_ingest
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0006_audit_reports"
-down_revision = "0002"
+revision = "0005_audit_reports"
+down_revision = "0004_ingest"
 branch_labels = None
 depends_on = None
 
