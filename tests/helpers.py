@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from havenwatch.store.database import Database
@@ -18,3 +19,10 @@ def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
             rows = conn.execute(select(table)).all()
             result[table.name] = sorted((tuple(row) for row in rows), key=repr)
     return result
+
+
+def report(request: pytest.FixtureRequest, line: str) -> None:
+    """Print a line in the test run's output even when output is captured (fuzz case counts)."""
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(line)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.model import Identity, Person
@@ -11,6 +12,7 @@ from havenwatch.cases.people import (
     list_people,
     update_person,
 )
+from havenwatch.security.crypto import KeyFileError
 from havenwatch.store.database import Database
 from havenwatch.store.schema import people
 
@@ -34,6 +36,30 @@ def test_identity_round_trips_through_encryption(db: Database) -> None:
     shown = get_person(db, added.id, actor="test", with_identity=True)
     assert shown.identity.full_name == "Oleg Volokhonsky"
     assert shown.identity.other_names == ["Олег Волохонский"]
+
+
+def _swap_wrapped_keys(db: Database, first_id: str, second_id: str) -> None:
+    with db.write("attacker") as unit:
+        query = select(people.c.id, people.c.wrapped_key).where(
+            people.c.id.in_([first_id, second_id])
+        )
+        keys = {row.id: row.wrapped_key for row in unit.conn.execute(query)}
+        for person_id, other_id in ((first_id, second_id), (second_id, first_id)):
+            unit.conn.execute(
+                people.update().where(people.c.id == person_id).values(wrapped_key=keys[other_id])
+            )
+
+
+def test_swapped_wrapped_keys_open_neither_identity(db: Database) -> None:
+    first = add_person(db, _volokhonsky(), "test")
+    second = add_person(
+        db, Person(pseudonym="Wren", identity=Identity(full_name="Ana Koposova")), "test"
+    )
+    assert first.id and second.id
+    _swap_wrapped_keys(db, first.id, second.id)
+    for person_id in (first.id, second.id):
+        with pytest.raises(KeyFileError, match=f"person {person_id} does not open"):
+            get_person(db, person_id, actor="test", with_identity=True)
 
 
 def test_identity_is_not_stored_in_clear(db: Database) -> None:

@@ -90,6 +90,40 @@ def test_adjectival_surnames_share_a_stem(inflected: str) -> None:
     assert name_keys(inflected) == name_keys("Volokhonsky")
 
 
+@pytest.mark.parametrize(
+    ("base", "inflected"),
+    [
+        ("Vadim", "Vadima"),
+        ("Вадим", "Вадимом"),
+        ("Maksim", "Maksimu"),
+        ("Максим", "Максима"),
+        ("Кољцов", "Кољцова"),
+        ("Koljcov", "Koljcovom"),
+        ("Arsenij", "Arsenija"),
+        ("Sergej", "Sergeju"),
+        ("Волохонски", "Volohonskog"),
+        ("Kovaljova", "Kovaljovoj"),
+        ("Darja", "Darju"),
+    ],
+)
+def test_inflected_first_names_and_surnames_share_the_stem_of_the_nominative(
+    base: str, inflected: str
+) -> None:
+    assert name_keys(inflected) == name_keys(base)
+
+
+def test_an_inflected_full_name_matches_its_nominative_across_scripts() -> None:
+    assert names_match("Вадима Кољцова", "Вадим Кољцов")
+    assert names_match("Maksima Šubina", "Максим Шубин")
+    assert not names_match("Вадим Кољцов", "Максим Кољцов")
+
+
+@given(st.text(alphabet=LATIN[:26], min_size=1, max_size=12))
+def test_stripping_an_ending_is_idempotent(token: str) -> None:
+    stem = strip_name_ending(token)
+    assert strip_name_ending(stem) == stem
+
+
 def test_name_keys_start_with_an_order_free_full_name_key() -> None:
     keys = name_keys("Елена Копосова")
     assert keys[0] == name_keys("Koposova Jelena")[0]

@@ -70,6 +70,18 @@ def test_a_key_file_under_a_passphrase_opens_only_with_it(passphrase: str) -> No
 @given(st.binary(min_size=32, max_size=32))
 def test_a_data_key_wrapped_by_one_key_file_is_refused_by_another(data_key: bytes) -> None:
     first, second = generate_keyring(), generate_keyring()
-    assert first.unwrap(first.wrap(data_key)) == data_key
+    assert first.unwrap(first.wrap(data_key, "p1"), "p1") == data_key
     with pytest.raises(KeyFileError):
-        second.unwrap(first.wrap(data_key))
+        second.unwrap(first.wrap(data_key, "p1"), "p1")
+
+
+@given(st.binary(min_size=32, max_size=32), places, places)
+def test_a_data_key_wrapped_for_one_person_does_not_open_for_another(
+    data_key: bytes, person_id: str, other_id: str
+) -> None:
+    keyring = generate_keyring()
+    wrapped = keyring.wrap(data_key, person_id)
+    assert keyring.unwrap(wrapped, person_id) == data_key
+    if other_id != person_id:
+        with pytest.raises(KeyFileError, match="moved from another person"):
+            keyring.unwrap(wrapped, other_id)

@@ -81,7 +81,7 @@ def test_a_backup_taken_before_the_purge_cannot_give_the_person_back(
     ).fetchone()
     old.close()
     with pytest.raises(KeyFileError):
-        current.unwrap(bytes(wrapped))
+        current.unwrap(bytes(wrapped), canary.person_id)
 
 
 def test_purged_data_is_gone_from_the_sqlite_file_and_wal(

@@ -55,7 +55,7 @@ def _rows(
         ]
         for event in item.events:
             event.case_id = item.case.id or ""
-            tables["events"].append(event_row(keyring, event, row["wrapped_key"]))
+            tables["events"].append(event_row(keyring, event, row["wrapped_key"], row["id"]))
         for source in item.sources:
             tables["sources"].append(source_row(source))
             if item.events:

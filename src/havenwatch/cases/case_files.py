@@ -53,7 +53,7 @@ def case_row(
     now = utcnow()
     case.created_at = case.created_at or now
     case.opened_on = case.opened_on or today()
-    key = PersonKey(keyring, wrapped_key)
+    key = PersonKey(keyring, wrapped_key, case.person_id)
     return {
         "id": case.id,
         "person_id": case.person_id,
@@ -141,7 +141,7 @@ def load_cases(
     for row in rows:
         notes = None
         if keyring is not None and row.notes is not None:
-            notes = PersonKey(keyring, wrapped.get(row.person_id)).open_text(
+            notes = PersonKey(keyring, wrapped.get(row.person_id), row.person_id).open_text(
                 row.notes, "cases", "notes", row.id
             )
         result.append(

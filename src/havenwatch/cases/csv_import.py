@@ -308,7 +308,7 @@ def _write_rows(
             tables["cases"].append(case_row(keyring, case, wrapped, team_id))
             case_id = known.open_cases[(person_id, row.country)] = str(case.id)
         row.event.case_id, row.event.id = case_id, None
-        tables["events"].append(event_row(keyring, row.event, wrapped))
+        tables["events"].append(event_row(keyring, row.event, wrapped, person_id))
         if row.source_url:
             source_id = _source_id(row.source_url, known, tables)
             tables["links"].append(

@@ -117,9 +117,16 @@ def _sources(rng: random.Random, person: Person, case: Case, events: list[Event]
 
 
 def generate(cases: int, *, seed: int = 2024, upto: date | None = None) -> Iterator[DemoFile]:
-    """Yield `cases` demo files; the same seed gives the same data."""
+    """Yield `cases` demo files; the same seed gives the same data.
+
+    Without `upto` the stories span three fixed years (for tests and benchmarks). With it,
+    they end on that day and every fourth case is only days old, so a demo opened today has
+    decisions whose appeal deadlines are still running.
+    """
     rng = random.Random(seed)
     data = demo_data()
+    anchored = upto is not None
+    first_day = upto - timedelta(days=SPAN_DAYS) if upto else START
     upto = upto or START + timedelta(days=SPAN_DAYS)
     for number in range(1, cases + 1):
         gender = rng.choice(["female", "male"])
@@ -138,7 +145,9 @@ def generate(cases: int, *, seed: int = 2024, upto: date | None = None) -> Itera
         )
         if person.family_affected_count:
             person.family_relation = rng.choice(["spouse", "children", "spouse and children"])
-        start = START + timedelta(days=rng.randint(0, SPAN_DAYS - 30))
+        start = first_day + timedelta(days=rng.randint(0, SPAN_DAYS - 30))
+        if anchored and number % 4 == 0:
+            start = upto - timedelta(days=rng.randint(2, 12))
         country = _weighted(rng, data["host_countries"])
         case = Case(
             person_id="",

@@ -21,7 +21,7 @@ from havenwatch.store.schema import AnyRow, cases, documents, event_sources, eve
 
 def case_key_row(conn: Connection, case_id: str) -> AnyRow:
     row = conn.execute(
-        select(cases.c.id, cases.c.team_id, people.c.wrapped_key)
+        select(cases.c.id, cases.c.team_id, cases.c.person_id, people.c.wrapped_key)
         .join(people, people.c.id == cases.c.person_id)
         .where(cases.c.id == case_id)
     ).first()
@@ -30,12 +30,14 @@ def case_key_row(conn: Connection, case_id: str) -> AnyRow:
     return row
 
 
-def event_row(keyring: Keyring, event: Event, wrapped_key: bytes | None) -> dict[str, Any]:
+def event_row(
+    keyring: Keyring, event: Event, wrapped_key: bytes | None, person_id: str
+) -> dict[str, Any]:
     validate_event(event)
     event.id = event.id or new_id()
     now = utcnow()
     event.created_at = event.created_at or now
-    key = PersonKey(keyring, wrapped_key)
+    key = PersonKey(keyring, wrapped_key, person_id)
     when = event.date
     return {
         "id": event.id,
@@ -60,7 +62,9 @@ def event_row(keyring: Keyring, event: Event, wrapped_key: bytes | None) -> dict
 
 def insert_event(unit: Unit, keyring: Keyring, event: Event) -> Event:
     owner = case_key_row(unit.conn, event.case_id)
-    unit.conn.execute(events.insert(), event_row(keyring, event, owner.wrapped_key))
+    unit.conn.execute(
+        events.insert(), event_row(keyring, event, owner.wrapped_key, owner.person_id)
+    )
     if event.source_ids:
         unit.conn.execute(
             event_sources.insert(),
@@ -92,7 +96,7 @@ def update_event(db: Database, event: Event, actor: str) -> Event:
         raise NotFoundError("the event has no id")
     with db.write(actor) as unit:
         owner = case_key_row(unit.conn, event.case_id)
-        row = event_row(keyring, event, owner.wrapped_key)
+        row = event_row(keyring, event, owner.wrapped_key, owner.person_id)
         row.pop("created_at")
         found = unit.conn.execute(
             events.update()
@@ -164,7 +168,7 @@ def list_events(
         raise ValueError("reading event notes needs an actor for the audit trail")
     with db.read() as conn:
         owner = conn.execute(
-            select(cases.c.team_id, people.c.wrapped_key)
+            select(cases.c.team_id, cases.c.person_id, people.c.wrapped_key)
             .join(people, people.c.id == cases.c.person_id)
             .where(cases.c.id == case_id)
         ).first()
@@ -176,7 +180,11 @@ def list_events(
             .order_by(events.c.date_earliest.is_(None), events.c.date_earliest, events.c.created_at)
         ).all()
         sources, docs = _links(conn, [row.id for row in rows])
-        key = PersonKey(db.require_keyring(), owner.wrapped_key) if with_notes else None
+        key = (
+            PersonKey(db.require_keyring(), owner.wrapped_key, owner.person_id)
+            if with_notes
+            else None
+        )
         timeline = [
             event_from_row(
                 row,

@@ -91,7 +91,7 @@ def _cases(
 
 def _events(conn: Connection, keyring: Keyring) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(events, people.c.wrapped_key)
+        select(events, cases.c.person_id, people.c.wrapped_key)
         .join(cases, cases.c.id == events.c.case_id)
         .join(people, people.c.id == cases.c.person_id)
         .order_by(events.c.id)
@@ -101,7 +101,8 @@ def _events(conn: Connection, keyring: Keyring) -> list[dict[str, Any]]:
         links.setdefault(link.event_id, []).append(link.source_id)
     result = []
     for row in rows:
-        notes = PersonKey(keyring, row.wrapped_key).open_text(row.notes, "events", "notes", row.id)
+        key = PersonKey(keyring, row.wrapped_key, row.person_id)
+        notes = key.open_text(row.notes, "events", "notes", row.id)
         event = event_from_row(row, notes, links.get(row.id, []), [])
         result.append(
             {

@@ -34,8 +34,8 @@ def person_row(keyring: Keyring, person: Person, team_id: str) -> tuple[dict[str
     person.id = person.id or new_id()
     now = utcnow()
     person.created_at = person.created_at or now
-    _, wrapped = keyring.new_data_key()
-    key = PersonKey(keyring, wrapped)
+    _, wrapped = keyring.new_data_key(person.id)
+    key = PersonKey(keyring, wrapped, person.id)
     row = {
         "id": person.id,
         "pseudonym": person.pseudonym.strip(),
@@ -100,7 +100,9 @@ def load_people(conn: Connection, keyring: Keyring | None, rows: Sequence[AnyRow
     for row in rows:
         identity = Identity()
         if keyring is not None and row.wrapped_key is not None:
-            identity = PersonKey(keyring, row.wrapped_key).open_identity(row.identity, row.id)
+            identity = PersonKey(keyring, row.wrapped_key, row.id).open_identity(
+                row.identity, row.id
+            )
         result.append(_person_from_row(row, teams, identity))
     return result
 
@@ -184,7 +186,7 @@ def update_person(db: Database, person: Person, actor: str) -> Person:
         row = unit.conn.execute(select(people).where(people.c.id == person.id)).first()
         if row is None:
             raise NotFoundError(f"no person {person.id}")
-        key = PersonKey(keyring, row.wrapped_key)
+        key = PersonKey(keyring, row.wrapped_key, row.id)
         unit.conn.execute(
             people.update()
             .where(people.c.id == person.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -64,7 +65,7 @@ def load_demo(db: Database, cases: int, seed: int) -> None:
         task = progress.add_task("Generating demo cases", total=cases)
         load_files(
             db,
-            generate(cases, seed=seed),
+            generate(cases, seed=seed, upto=date.today()),
             "demo",
             progress=lambda done: progress.advance(task, done),
         )

@@ -53,10 +53,10 @@ REPEATED_LETTER = re.compile(r"(.)\1+")
 NOT_A_LETTER = re.compile(r"[^a-z]+")
 
 # Case and gender endings of Russian and Serbian names, as they look in a skeleton
-# ("-ой" and "-ој" are both "oi", "-ых" is "ic"), longest first.
+# ("-ой" and "-ој" are both "oi", "-ых" is "ic", Serbian "-ог" is "og"), longest first.
 SLAVIC_NAME_ENDINGS = (
     "ogo", "ego", "omu", "emu", "ami",
-    "oi", "ei", "im", "om", "em", "ea", "eu",
+    "oi", "ei", "im", "om", "em", "ea", "eu", "og", "eg",
     "a", "e", "i", "o", "u",
 )  # fmt: skip
 SHORTEST_STEM = 2
@@ -103,7 +103,17 @@ def _fold_token_once(token: str) -> str:
 
 
 def strip_name_ending(token: str) -> str:
-    """A folded name token without its Slavic case or gender ending ("koposovoi" -> "koposov")."""
+    """A folded name token without its Slavic case or gender ending ("koposovoi" -> "koposov").
+
+    Endings are stripped until none is left, so that every case form of a name reaches the
+    same stem: "vadim" and its genitive "vadima" both give "vad".
+    """
+    while (stripped := _strip_one_ending(token)) != token:
+        token = stripped
+    return token
+
+
+def _strip_one_ending(token: str) -> str:
     for ending in SLAVIC_NAME_ENDINGS:
         if token.endswith(ending) and len(token) - len(ending) >= SHORTEST_STEM:
             return token[: -len(ending)]

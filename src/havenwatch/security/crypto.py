@@ -7,7 +7,9 @@ directory, optionally itself wrapped by a passphrase (scrypt). Destroying a pers
 data key makes every copy of their data unreadable: that is how a purge reaches old backups.
 
 Ciphertexts carry associated data naming where they belong (table, column, row), so a
-ciphertext copied into another row fails to decrypt instead of silently moving a secret.
+ciphertext copied into another row fails to decrypt instead of silently moving a secret. The
+wrapped data keys are bound the same way to their person's id, so swapping two people's wrapped
+keys makes both unreadable instead of letting one person's key open the other's record.
 
 A wrapped data key only dies with the key-encryption key that wrapped it: a backup made before
 a purge still holds the purged person's wrapped key. That is why a purge also rotates the
@@ -59,6 +61,11 @@ def unseal(key: bytes, blob: bytes, aad: str) -> bytes:
         raise KeyFileError("encrypted value does not open with this key") from None
 
 
+def data_key_aad(person_id: str) -> str:
+    """Associated data binding a wrapped data key to the person it belongs to."""
+    return f"data-key|{person_id}"
+
+
 @dataclass(frozen=True)
 class Keyring:
     """The instance's key-encryption key and blind-index key."""
@@ -67,19 +74,26 @@ class Keyring:
     kek: bytes
     index_key: bytes
 
-    def new_data_key(self) -> tuple[bytes, bytes]:
-        """A fresh data key and its wrapped form for storage."""
+    def new_data_key(self, person_id: str) -> tuple[bytes, bytes]:
+        """A fresh data key for one person and its wrapped form for storage."""
         data_key = secrets.token_bytes(KEY_BYTES)
-        return data_key, self.wrap(data_key)
+        return data_key, self.wrap(data_key, person_id)
 
-    def wrap(self, data_key: bytes) -> bytes:
-        return self.key_id.encode() + b":" + seal(self.kek, data_key, "data-key")
+    def wrap(self, data_key: bytes, person_id: str) -> bytes:
+        """Seal a person's data key, bound to that person: it opens for no other row."""
+        return self.key_id.encode() + b":" + seal(self.kek, data_key, data_key_aad(person_id))
 
-    def unwrap(self, wrapped: bytes) -> bytes:
+    def unwrap(self, wrapped: bytes, person_id: str) -> bytes:
         key_id, _, sealed = wrapped.partition(b":")
         if key_id.decode(errors="replace") != self.key_id:
             raise KeyFileError("a data key was wrapped by another key file (rotation unfinished?)")
-        return unseal(self.kek, sealed, "data-key")
+        try:
+            return unseal(self.kek, sealed, data_key_aad(person_id))
+        except KeyFileError:
+            raise KeyFileError(
+                f"the data key stored for person {person_id} does not open: it was damaged, "
+                "or moved from another person's record"
+            ) from None
 
     def is_current(self, wrapped: bytes) -> bool:
         return wrapped.split(b":", 1)[0] == self.key_id.encode()

@@ -77,8 +77,8 @@ def _new_keyring(key_file: Path, passphrase: str | None) -> Keyring:
 
 
 def _rewrap_person(unit: Unit, row: AnyRow, old: Keyring, new: Keyring) -> None:
-    wrapped = new.wrap(old.unwrap(row.wrapped_key))
-    identity = PersonKey(new, wrapped).open_identity(row.identity, row.id)
+    wrapped = new.wrap(old.unwrap(row.wrapped_key, row.id), row.id)
+    identity = PersonKey(new, wrapped, row.id).open_identity(row.identity, row.id)
     unit.conn.execute(people.update().where(people.c.id == row.id).values(wrapped_key=wrapped))
     unit.conn.execute(person_name_keys.delete().where(person_name_keys.c.person_id == row.id))
     keys = blind_keys(new, identity, row.pseudonym)

@@ -44,8 +44,8 @@ def aad(table: str, column: str, row_id: str) -> str:
 class PersonKey:
     """One person's data key, opened from its wrapped form for the duration of a request."""
 
-    def __init__(self, keyring: Keyring, wrapped: bytes | None) -> None:
-        self._key = keyring.unwrap(wrapped) if wrapped else None
+    def __init__(self, keyring: Keyring, wrapped: bytes | None, person_id: str) -> None:
+        self._key = keyring.unwrap(wrapped, person_id) if wrapped else None
 
     @property
     def available(self) -> bool:

@@ -104,7 +104,7 @@ def clean_filename(filename: str) -> str:
 
 def _case_owner(conn: Connection, case_id: str, team_ids: Collection[str] | None) -> AnyRow:
     query = (
-        select(cases.c.id, cases.c.team_id, people.c.wrapped_key)
+        select(cases.c.id, cases.c.team_id, cases.c.person_id, people.c.wrapped_key)
         .join(people, people.c.id == cases.c.person_id)
         .where(cases.c.id == case_id)
     )
@@ -140,7 +140,7 @@ def store_document(
     digest = hashlib.sha256(content).digest()
     with db.read() as conn:
         owner = _case_owner(conn, case_id, None)
-    key = PersonKey(keyring, owner.wrapped_key)
+    key = PersonKey(keyring, owner.wrapped_key, owner.person_id)
     if not key.available:
         raise VaultError("this case's person was purged: nothing more can be stored for them")
     document_id, vault_name = new_id(), secrets.token_hex(16)
@@ -249,7 +249,7 @@ def read_document(
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         row, owner = _document_row(unit.conn, document_id, team_ids)
-        key = PersonKey(keyring, owner.wrapped_key)
+        key = PersonKey(keyring, owner.wrapped_key, owner.person_id)
         sha256, content = open_document(settings, row, key)
         unit.audit(
             "document.download",
@@ -267,7 +267,7 @@ def list_documents(
     keyring = db.require_keyring()
     with db.read() as conn:
         owner = _case_owner(conn, case_id, team_ids)
-        key = PersonKey(keyring, owner.wrapped_key)
+        key = PersonKey(keyring, owner.wrapped_key, owner.person_id)
         rows = conn.execute(
             select(documents)
             .where(documents.c.case_id == case_id)
@@ -317,7 +317,7 @@ def check_vault(
     report = VaultReport()
     with db.read() as conn:
         rows = conn.execute(
-            select(documents, people.c.wrapped_key)
+            select(documents, cases.c.person_id, people.c.wrapped_key)
             .join(cases, cases.c.id == documents.c.case_id)
             .join(people, people.c.id == cases.c.person_id)
         ).all()
@@ -329,7 +329,7 @@ def check_vault(
             report.missing.append(row.id)
         elif keyring is not None and row.wrapped_key is not None:
             try:
-                open_document(settings, row, PersonKey(keyring, row.wrapped_key))
+                open_document(settings, row, PersonKey(keyring, row.wrapped_key, row.person_id))
             except VaultError:
                 report.damaged.append(row.id)
     return report

@@ -2,7 +2,8 @@
 
 Each component leaves labelled spans on the analysis; `events` picks the ones that belong
 to each event. Places are tagged with their role: a destination ("deported to Russia")
-a citizenship ("a citizen of Russia") or a neighbour ("the border with Hungary") never
+a citizenship ("a citizen of Russia"), an origin ("from Russia": a citizenship right
+after a person, else the place a measure was taken in) or a neighbour ("the border with Hungary") never
 names the state that took a measure; a destination does for an entry ban ("refused entry
 to Serbia").
 """
@@ -20,6 +21,7 @@ from havenwatch.monitor.extract.registry import Resources, component
 LEADING_NUMBER = re.compile(r"(\d+)")
 DESTINATION = "destination"
 CITIZENSHIP = "citizenship"
+ORIGIN = "origin"
 LOCATION = "location"
 NEIGHBOUR = "neighbour"
 DEADLINE_CUE_WINDOW = 6
@@ -39,7 +41,7 @@ def find_places(analysis: Analysis, resources: Resources) -> None:
     ]
     spans += _state_adjectives(analysis, lexicon)
     analysis.spans["place"] = sorted(spans, key=lambda span: span.first)
-    analysis.default_country = _default_country(spans)
+    analysis.default_country = _default_country(spans, lexicon.section("host_states") or [])
 
 
 def _tag_role(analysis: Analysis, lexicon: Lexicon, span: Span) -> Span:
@@ -51,6 +53,8 @@ def _tag_role(analysis: Analysis, lexicon: Lexicon, span: Span) -> Span:
         role = DESTINATION if _destination_form(analysis, lexicon, span) else LOCATION
     elif _ends_with(before, lexicon, "people.citizen_of"):
         role = CITIZENSHIP
+    elif _ends_with(before, lexicon, "people.origin_of"):
+        role = ORIGIN
     return Span("place", span.first, span.last, span.sentence, (span.label, role))
 
 
@@ -80,8 +84,15 @@ def _state_adjectives(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
     return spans
 
 
-def _default_country(spans: list[Span]) -> str | None:
+def _default_country(spans: list[Span], host_states: list[str]) -> str | None:
+    """The state the report is about: the host state named most often, else any state.
+
+    The monitored host states (`common/host_states.json`) come first: a report about an
+    exile names his home state often, but it is the host state that takes the measures.
+    """
     counts = Counter(span.value[0] for span in spans if span.value[1] == LOCATION)
+    hosts = Counter({code: count for code, count in counts.items() if code in host_states})
+    counts = hosts or counts
     if not counts:
         return None
     best = max(counts.values())

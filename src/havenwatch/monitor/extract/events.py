@@ -10,7 +10,9 @@ subject ("activists", "some", "they") makes the trigger a generic statement.
 
 from __future__ import annotations
 
-from havenwatch.monitor.extract.attributes import DESTINATION, LOCATION
+from collections import Counter
+
+from havenwatch.monitor.extract.attributes import DESTINATION, LOCATION, ORIGIN
 from havenwatch.monitor.extract.model import Analysis, Event, Mention, Span, Trigger
 from havenwatch.monitor.extract.negation import clause_end, clause_start
 from havenwatch.monitor.extract.registry import Resources, component
@@ -19,7 +21,9 @@ GENERIC = "generic"
 OBJECT_REACH = 2
 FOCUS_REACH = 2
 EXCLUDED_ROLES = ("lawyer", "official")
-ENTERED = (LOCATION, DESTINATION)
+ENTERED = (LOCATION, DESTINATION, ORIGIN)
+TAKEN_IN = (LOCATION, ORIGIN)
+HOME_STATE_TYPES = ("detention", "extradition_request")
 
 
 @component("events")
@@ -60,7 +64,7 @@ def _fill_fields(
     analysis: Analysis, event: Event, clause: tuple[int, int], has_grounds: bool
 ) -> None:
     trigger = event.trigger
-    event.country = _country(analysis, trigger, clause)
+    event.country = _country(analysis, trigger, clause, _nationality(analysis, event.entity))
     event.authority = _authority(analysis, trigger)
     event.grounds = _grounds(analysis, trigger) if has_grounds else None
     event.date = _nearest_text(analysis.spans_in("date", trigger.sentence), trigger)
@@ -122,19 +126,43 @@ def _focus(analysis: Analysis, sentence: int) -> Mention | None:
     return None if last.plural else last
 
 
-def _country(analysis: Analysis, trigger: Trigger, clause: tuple[int, int]) -> str | None:
-    roles = ENTERED if trigger.type == "entry_ban" else (LOCATION,)
+def _country(
+    analysis: Analysis, trigger: Trigger, clause: tuple[int, int], home: str | None
+) -> str | None:
+    """The state that took the measure: the nearest place in the clause, else the
+    document's main state. The subject's own state only detains or requests extradition:
+    "asked for asylum, saying he would be prosecuted in Russia" is not Russia's measure."""
+    roles = ENTERED if trigger.type == "entry_ban" else TAKEN_IN
+    excluded = None if trigger.type in HOME_STATE_TYPES else home
     places = [
         span
         for span in analysis.spans_in("place", trigger.sentence)
-        if span.value[1] in roles and clause[0] <= span.first < clause[1]
+        if span.value[1] in roles
+        and clause[0] <= span.first < clause[1]
+        and span.value[0] != excluded
     ]
     if trigger.type == "extradition_request":
         foreign = [span for span in places if span.value[0] != analysis.default_country]
         if foreign:
             return str(_nearest(foreign, trigger).value[0])
-    nearest = _nearest(places, trigger) if places else None
-    return str(nearest.value[0]) if nearest else analysis.default_country
+    if places:
+        return str(_nearest(places, trigger).value[0])
+    return _main_state(analysis, excluded)
+
+
+def _main_state(analysis: Analysis, excluded: str | None) -> str | None:
+    if analysis.default_country != excluded or excluded is None:
+        return analysis.default_country
+    counts = Counter(
+        span.value[0]
+        for span in analysis.spans.get("place", [])
+        if span.value[1] == LOCATION and span.value[0] != excluded
+    )
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _nationality(analysis: Analysis, entity: int) -> str | None:
+    return next((item.nationality for item in analysis.entities if item.id == entity), None)
 
 
 def _authority(analysis: Analysis, trigger: Trigger) -> str | None:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from havenwatch.monitor.extract.attributes import CITIZENSHIP
+from havenwatch.monitor.extract.attributes import CITIZENSHIP, ORIGIN
 from havenwatch.monitor.extract.counts import count_spans
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Mention, Span, Token
@@ -29,6 +29,7 @@ from havenwatch.monitor.names import fold_name
 POSSESSIVE = re.compile(r"['’]s$")
 MAX_NAME_TOKENS = 4
 DESCRIPTION_REACH = 4
+ORIGIN_REACH = 1
 APPOSITION_GAP = 5
 ROLE_REACH = 3
 APPOSITION_AGE = re.compile(r"\d{1,2}")
@@ -152,7 +153,8 @@ def _accept_run(analysis: Analysis, run: list[Token], context: NameContext) -> l
     if not run or _quoted(analysis, run) or _place_after_preposition(analysis, run, context):
         return []
     for position in range(1, len(run)):
-        if _starts_another_name(run[position - 1].text, run[position].text):
+        following = run[position + 1].text if position + 1 < len(run) else None
+        if _starts_another_name(run[position - 1].text, run[position].text, following):
             before, after = run[:position], run[position:]
             return _accept_run(analysis, before, context) + _accept_run(analysis, after, context)
     if not any(_name_anchor(token.text) for token in run) and not _described(
@@ -195,13 +197,18 @@ def _described(analysis: Analysis, run: list[Token], context: NameContext) -> bo
     return len(texts) == 3 and texts[0] in ",(" and texts[2] in ",)" and texts[1].isdigit()
 
 
-def _starts_another_name(previous: str, word: str) -> bool:
-    """ "адвокат Ершовой Петар Йович": a first name after a surname starts a new name."""
-    return (
-        is_first_name(word)
-        and not is_first_name(previous)
-        and (surname_gender(previous) is not None or has_surname_ending(previous))
-    )
+def _starts_another_name(previous: str, word: str, following: str | None) -> bool:
+    """ "адвокат Ершовой Петар Йович", "адвокат Лаптевой Бранко Маркович": after a
+    surname, a first name, or any word followed by another surname, starts a new name."""
+    if not _surname_shaped(previous) or is_first_name(previous):
+        return False
+    if is_first_name(word):
+        return True
+    return following is not None and _surname_shaped(following) and not _surname_shaped(word)
+
+
+def _surname_shaped(word: str) -> bool:
+    return surname_gender(word) is not None or has_surname_ending(word)
 
 
 @lru_cache(maxsize=65536)
@@ -248,7 +255,10 @@ def _description(
     gender = noun.value if noun.value in ("female", "male") else None
     mention = Mention("description", noun.first, noun.last, noun.sentence, gender=gender)
     lowest = max(noun.first - DESCRIPTION_REACH, analysis.sentences[noun.sentence].first)
+    states = {span.first for span in analysis.spans_in("place", noun.sentence)}
     for nationality in analysis.spans_in("nationality", noun.sentence):
+        if nationality.first in states and nationality.first != noun.first:
+            continue
         if lowest <= nationality.first < noun.first or nationality.first == noun.first:
             mention.nationality = mention.nationality or nationality.value
             mention.first = min(mention.first, nationality.first)
@@ -318,15 +328,16 @@ def _ages_after_names(analysis: Analysis, names: list[Mention]) -> None:
 
 
 def _citizenships(analysis: Analysis, mentions: list[Mention]) -> None:
-    """ "a citizen of Russia", "гражданка России": the nearest mention before gets it."""
+    """ "a citizen of Russia", "гражданка России": the nearest mention before gets it;
+    "an activist from Russia" only right after the mention ("deported from Serbia" is not)."""
     for place in analysis.spans.get("place", []):
-        if place.value[1] != CITIZENSHIP:
+        if place.value[1] not in (CITIZENSHIP, ORIGIN):
             continue
+        reach = DESCRIPTION_REACH if place.value[1] == CITIZENSHIP else ORIGIN_REACH
         before = [
             mention
             for mention in mentions
-            if mention.sentence == place.sentence
-            and 0 <= place.first - mention.last <= DESCRIPTION_REACH
+            if mention.sentence == place.sentence and 0 <= place.first - mention.last <= reach
         ]
         if before:
             nearest = max(before, key=lambda mention: mention.last)

@@ -7,8 +7,17 @@ from typing import Any
 from fastapi import FastAPI
 
 from havenwatch.web.api import records, reviews
+from havenwatch.web.api.models import ApiError, InvalidRequest
 from havenwatch.web.errors import install_error_handlers
 from havenwatch.web.shield import ErrorShield
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ApiError, "description": "Refused: the request breaks a rule"},
+    401: {"model": ApiError, "description": "No valid API token"},
+    403: {"model": ApiError, "description": "The token's role does not allow this"},
+    404: {"model": ApiError, "description": "Nothing here, or not visible to this token"},
+    422: {"model": InvalidRequest, "description": "Fields that could not be read"},
+}
 
 
 def create_api(state: Any, *, docs: bool) -> FastAPI:
@@ -25,8 +34,8 @@ def create_api(state: Any, *, docs: bool) -> FastAPI:
     api.state.db = state.db
     api.state.settings = state.settings
     api.state.templates = state.templates
-    api.include_router(records.router)
-    api.include_router(reviews.router)
+    api.include_router(records.router, responses=ERROR_RESPONSES)
+    api.include_router(reviews.router, responses=ERROR_RESPONSES)
     install_error_handlers(api)
     api.add_middleware(ErrorShield)
     return api

@@ -9,6 +9,19 @@ from pydantic import BaseModel, Field
 from havenwatch.cases.model import Case, Event, Person, Source
 
 
+class ApiError(BaseModel):
+    """A refusal: a short message that never echoes what was sent."""
+
+    detail: str
+
+
+class InvalidRequest(BaseModel):
+    """A request the API could not read: which fields were wrong, never their values."""
+
+    detail: str
+    fields: list[str]
+
+
 class CaseOut(BaseModel):
     id: str
     person_id: str
