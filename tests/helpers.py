@@ -23,6 +23,8 @@ def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
 
 def report(request: pytest.FixtureRequest, line: str) -> None:
     """Print a line in the test run's output even when output is captured (fuzz case counts)."""
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(line)
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    reporter = request.config.pluginmanager.getplugin("terminalreporter")
+    if capture is not None and reporter is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(line)

@@ -12,7 +12,6 @@ from havenwatch.store import migrate
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log, metadata
 
-
 # Made by raw SQL in the migrations, where SQLAlchemy has no portable way to declare them:
 # SQLite's FTS5 tables (and their shadow tables) and PostgreSQL's expression index for search.
 RAW_SQL_INDEXES = {"ix_search_entries_tsv"}

@@ -4,10 +4,12 @@ A throwaway SQLite instance holds the demo data set, a caseworker or a researche
 team, and a few leads to review. Every operation gets `MAX_EXAMPLES` generated requests (valid
 and invalid ones), half of them aimed at records that exist, so lookups get past the 404. No
 response may be a server error, and every response must match what the document declares.
+`HAVENWATCH_FUZZ_EXAMPLES=500` runs a deeper search locally; CI keeps the default.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +34,7 @@ from havenwatch.store.schema import cases, lead_sources, leads, people, sources,
 from havenwatch.web.app import create_app
 from tests.helpers import report
 
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = int(os.environ.get("HAVENWATCH_FUZZ_EXAMPLES", "25"))
 DEMO_CASES = 20
 LEADS = 12
 PASSWORD = "correct horse battery"

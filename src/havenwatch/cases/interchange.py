@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
 
 from havenwatch.cases.case_files import insert_case, load_cases
 from havenwatch.cases.dates import parse_fuzzy
@@ -22,6 +23,7 @@ from havenwatch.cases.errors import HavenwatchError, ValidationError
 from havenwatch.cases.events import event_from_row, insert_event
 from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import insert_person, load_people
+from havenwatch.cases.record_shapes import TABLES, check_record
 from havenwatch.cases.sources import insert_source, source_from_row
 from havenwatch.cases.teams import ensure_team
 from havenwatch.security.accounts import ROLES
@@ -306,9 +308,10 @@ def import_document(
     counts = {"people": 0, "cases": 0, "events": 0, "sources": 0, "users": 0}
     with db.write(actor) as unit:
         for section, build, insert in _sections(keyring):
-            for index, record in enumerate(document.get(section) or []):
+            for index, record in enumerate(_records(document, section, origin)):
                 try:
-                    if _exists(unit, _TABLES[section], record["id"]):
+                    check_record(section, record)
+                    if _exists(unit, TABLES[section], record["id"]):
                         continue
                     insert(unit, build(record))
                 except ValidationError as error:
@@ -319,12 +322,22 @@ def import_document(
                     raise InterchangeError(
                         f"{origin}: {section}[{index}]: malformed record ({error})"
                     ) from None
+                except IntegrityError:
+                    raise InterchangeError(
+                        f"{origin}: {section}[{index}]: clashes with a record already in the "
+                        "database (same username or source content under another id), "
+                        "or links to a record that does not exist"
+                    ) from None
                 counts[section] += 1
         unit.audit("import.json", detail={"origin": origin, **counts})
     return counts
 
 
-_TABLES = {"users": users, "sources": sources, "people": people, "cases": cases, "events": events}
+def _records(document: dict[str, Any], section: str, origin: str) -> list[Any]:
+    records = document.get(section) or []
+    if not isinstance(records, list):
+        raise InterchangeError(f"{origin}: {section} must be a list of records")
+    return records
 
 
 def _sections(keyring: Keyring) -> list[tuple[str, Any, Any]]:

@@ -55,11 +55,30 @@ def find_aggregates(analysis: Analysis, resources: Resources) -> None:
 
 def _group_after(analysis: Analysis, lexicon: Lexicon, count: Span) -> Span | None:
     reach = int(lexicon.section("numbers.max_gap") or QUALIFIER_REACH)
-    window = analysis.window(count.last, count.last + reach + 1, count.sentence)
+    end = _gap_end(analysis, lexicon, count, reach)
+    window = analysis.window(count.last, end, count.sentence)
     match = lexicon.patterns("numbers.group_nouns").first(window)
     if match is None:
         return None
     return analysis.span_of(match, base=analysis.offsets[count.last])
+
+
+def _gap_end(analysis: Analysis, lexicon: Lexicon, count: Span, reach: int) -> int:
+    """Where the group noun may end: `reach` words after the count, not counting a list of
+    nationalities ("two dozen Russian, Ukrainian and Belarusian activists")."""
+    listed = lexicon.words("numbers.list_words")
+    national = {
+        index
+        for span in analysis.spans_in("nationality", count.sentence)
+        for index in range(span.first, span.last)
+    }
+    end, counted = count.last, 0
+    last = analysis.sentences[count.sentence].last
+    while end < last and counted <= reach:
+        if end not in national and analysis.tokens[end].norm not in listed:
+            counted += 1
+        end += 1
+    return end
 
 
 def _incident_types(analysis: Analysis, lexicon: Lexicon, count: Span) -> list[str] | None:

@@ -1,11 +1,11 @@
 """What an event's fields are read from: places, authorities, grounds and deadlines.
 
 Each component leaves labelled spans on the analysis; `events` picks the ones that belong
-to each event. Places are tagged with their role: a destination ("deported to Russia")
-a citizenship ("a citizen of Russia"), an origin ("from Russia": a citizenship right
-after a person, else the place a measure was taken in) or a neighbour ("the border with Hungary") never
+to each event. Places are tagged with their role: a destination ("deported to Russia"),
+a citizenship ("a citizen of Russia") or a neighbour ("the border with Hungary") never
 names the state that took a measure; a destination does for an entry ban ("refused entry
-to Serbia").
+to Serbia"). An origin ("from Russia") is a citizenship right after a person, else the
+place a measure was taken in ("deported from Serbia").
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@
   sentence about a border, an airport or a flight back (`cues.border_episode`), is dropped.
 - Leaving one's own country (fleeing Russia) is not a `departure` caused by a measure.
 - An event mentioned several times is one event: same person, same type, compatible dates.
+- Appeals and court rulings alone, in a report that speaks of another kind of lawsuit
+  (`cues.other_sense`: damages, defamation), are not events.
 - A measure against someone the text calls a security threat has national-security grounds.
 - A heading only restates the report: its events lend their attributes to the person the
   report names, and are not events of their own.
@@ -16,6 +18,7 @@ from havenwatch.monitor.extract.model import Analysis, Entity, Event
 from havenwatch.monitor.extract.registry import Resources, component
 
 BORDER_EPISODE = frozenset({"detention", "deportation", "departure"})
+REVIEW_ONLY = frozenset({"appeal", "court_decision"})
 
 
 @component("consolidate")
@@ -38,11 +41,24 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
             kept.append(event)
         else:
             _fill_gaps(duplicate, event)
+    if _only_another_kind_of_lawsuit(analysis, resources, kept):
+        kept = []
     designated = {event.entity for event in kept if event.type == "security_designation"}
     for event in kept:
         if event.grounds is None and event.entity in designated and event.type in grounded:
             event.grounds = "national_security"
     analysis.events = kept
+
+
+def _only_another_kind_of_lawsuit(
+    analysis: Analysis, resources: Resources, events: list[Event]
+) -> bool:
+    """Appeals and rulings alone, in a report that speaks of another sense of them
+    (`cues.other_sense`: damages, defamation), are not about a measure."""
+    if not events or any(event.type not in REVIEW_ONLY for event in events):
+        return False
+    other_sense = resources.lexicon(analysis.language).patterns("cues.other_sense")
+    return other_sense.first(analysis.matching) is not None
 
 
 def _border_sentences(analysis: Analysis, resources: Resources) -> set[int]:
@@ -76,9 +92,18 @@ def _merge_unnamed_into_named(analysis: Analysis) -> None:
                 if event.type in types and _compatible(unnamed, entities[named])
             ),
             None,
-        )
+        ) or _only_protagonist(unnamed, [entities[named] for named in named_types])
         if target is not None:
             _absorb(target, unnamed, analysis.events)
+
+
+def _only_protagonist(unnamed: Entity, named: list[Entity]) -> Entity | None:
+    """ "A Belarusian designer was refused entry ... Kuzmina, 34, said": a lone unnamed
+    person in a report about one named person is that person."""
+    candidates = [entity for entity in named if entity.role is None]
+    if len(candidates) != 1 or unnamed.role is not None:
+        return None
+    return candidates[0] if _compatible(unnamed, candidates[0]) else None
 
 
 def _compatible(first: Entity, second: Entity) -> bool:

@@ -45,8 +45,19 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
         for entity in entities:
             event = Event(trigger.type, entity, trigger.sentence, trigger)
             _fill_fields(analysis, event, clause, trigger.type in grounded)
-            events.append(event)
+            if not _arrival(analysis, event, clause):
+                events.append(event)
     analysis.events = events
+
+
+def _arrival(analysis: Analysis, event: Event, clause: tuple[int, int]) -> bool:
+    """ "уехал в Сербию", "fled to Serbia": going to the state is no departure from it."""
+    if event.type != "departure":
+        return False
+    return any(
+        span.value == (event.country, DESTINATION) and clause[0] <= span.first < clause[1]
+        for span in analysis.spans_in("place", event.sentence)
+    )
 
 
 def _subject_entities(subject: Mention | None) -> tuple[int, ...]:

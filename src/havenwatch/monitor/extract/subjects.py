@@ -179,8 +179,9 @@ def _quoted(analysis: Analysis, run: list[Token]) -> bool:
 
 
 def _place_after_preposition(analysis: Analysis, run: list[Token], context: NameContext) -> bool:
-    """ "from Rostov", "в Гродно": one word after a locative preposition is a place."""
-    if len(run) > 1 or run[0].index == 0 or is_first_name(run[0].text):
+    """ "from Rostov", "в Гродно", "in Padinska Skela": capitalised words with no first name
+    after a locative preposition are a place."""
+    if run[0].index == 0 or any(is_first_name(token.text) for token in run):
         return False
     return analysis.tokens[run[0].index - 1].norm in context.place_prepositions
 

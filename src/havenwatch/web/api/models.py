@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from havenwatch.cases.model import Case, Event, Person, Source
+
+
+def _as_utc(moment: dt.datetime) -> dt.datetime:
+    """Stored timestamps are naive UTC; say so, as RFC 3339 `date-time` requires an offset."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+UtcDatetime = Annotated[dt.datetime, AfterValidator(_as_utc)]
 
 
 class ApiError(BaseModel):
@@ -153,7 +162,7 @@ class LeadOut(BaseModel):
     candidate_case_id: str | None
     match_score: int | None
     source_ids: list[str]
-    created_at: dt.datetime
+    created_at: UtcDatetime
     decision_reason: str | None
     event_id: str | None
 

@@ -11,6 +11,7 @@ from havenwatch.cases.errors import NotFoundError
 from havenwatch.cases.events import list_events
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web.api.models import AcceptIn, LeadOut, MergeIn, Page, RejectIn
+from havenwatch.web.api.records import Limit, Offset
 from havenwatch.web.deps import api_need, database
 
 router = APIRouter()
@@ -41,8 +42,8 @@ def api_leads(
     request: Request,
     principal: Reviewer,
     status: Annotated[str, Query(pattern="^(new|accepted|merged|rejected)$")] = "new",
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     from havenwatch.monitor.leads import count_leads, list_leads
 
