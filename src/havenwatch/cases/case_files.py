@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Select, exists, func, select
 
 from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.model import Case, validate_case
@@ -102,18 +102,23 @@ def _filtered(query: Select[Any], flt: CaseFilter) -> Select[Any]:
         conditions.append(cases.c.id.in_(flt.case_ids))
     if flt.tag:
         conditions.append(
-            cases.c.id.in_(select(case_tags.c.case_id).where(case_tags.c.tag == flt.tag))
+            exists().where(case_tags.c.case_id == cases.c.id, case_tags.c.tag == flt.tag)
         )
     if flt.event_type or flt.date_from or flt.date_to:
-        matching = select(events.c.case_id)
-        if flt.event_type:
-            matching = matching.where(events.c.type == flt.event_type)
-        if flt.date_from:
-            matching = matching.where(events.c.date_latest >= flt.date_from)
-        if flt.date_to:
-            matching = matching.where(events.c.date_earliest <= flt.date_to)
-        conditions.append(cases.c.id.in_(matching))
+        conditions.append(_has_matching_event(flt))
     return query.where(*conditions) if conditions else query
+
+
+def _has_matching_event(flt: CaseFilter) -> ColumnElement[bool]:
+    """The case has an event of the filter's type and dates: one index probe per case."""
+    matching = exists().where(events.c.case_id == cases.c.id)
+    if flt.event_type:
+        matching = matching.where(events.c.type == flt.event_type)
+    if flt.date_from:
+        matching = matching.where(events.c.date_latest >= flt.date_from)
+    if flt.date_to:
+        matching = matching.where(events.c.date_earliest <= flt.date_to)
+    return matching
 
 
 def tags_for(conn: Connection, case_ids: Collection[str]) -> dict[str, list[str]]:
@@ -172,8 +177,12 @@ def list_cases(
         return load_cases(conn, None, list(conn.execute(query)), {})
 
 
-def count_cases(db: Database, flt: CaseFilter | None = None) -> int:
-    query = _filtered(select(func.count()).select_from(cases), flt or CaseFilter())
+def count_cases(db: Database, flt: CaseFilter | None = None, *, at_most: int | None = None) -> int:
+    """How many cases match; with `at_most`, counting stops there (min(count, at_most))."""
+    matching = _filtered(select(cases.c.id), flt or CaseFilter())
+    if at_most is not None:
+        matching = matching.limit(at_most)
+    query = select(func.count()).select_from(matching.subquery())
     with db.read() as conn:
         return int(conn.execute(query).scalar_one())
 

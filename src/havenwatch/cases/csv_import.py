@@ -109,13 +109,16 @@ def read_text(path: Path, encoding: str) -> str:
     if b"\x00" in data[:4096]:
         raise ImportError_(f"{path}: binary file, not text")
     try:
-        return data.decode("utf-8-sig" if encoding.lower().replace("-", "") == "utf8" else encoding)
+        text = data.decode("utf-8-sig" if encoding.lower().replace("-", "") == "utf8" else encoding)
     except UnicodeDecodeError:
         raise ImportError_(
             f"{path}: not valid {encoding} text (save it as UTF-8, or pass --encoding cp1251)"
         ) from None
     except LookupError:
         raise ImportError_(f"{path}: unknown encoding {encoding!r}") from None
+    if "\x00" in text:
+        raise ImportError_(f"{path}: binary file, not text (it contains NUL characters)")
+    return text
 
 
 def column_map(path: Path, headers: list[str], mapping: dict[str, str]) -> dict[str, str]:

@@ -191,6 +191,8 @@ def load_document(path: Path) -> dict[str, Any]:
         raise InterchangeError(f"{path}: cannot read ({error.strerror})") from None
     except UnicodeDecodeError:
         raise InterchangeError(f"{path}: not UTF-8 text") from None
+    except RecursionError:
+        raise InterchangeError(f"{path}: not an export (values nested too deeply)") from None
     except json.JSONDecodeError as error:
         raise InterchangeError(
             f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"

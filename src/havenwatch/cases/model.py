@@ -143,10 +143,22 @@ def check_country(field_name: str, value: str | None) -> None:
         )
 
 
+def check_text(field_name: str, value: str | None, limit: int | None = None) -> None:
+    """Text kept in clear must fit its column and hold no NUL (PostgreSQL refuses both)."""
+    if value is None:
+        return
+    if "\x00" in value:
+        raise ValidationError(field_name, "contains a NUL character")
+    if limit is not None and len(value) > limit:
+        raise ValidationError(field_name, f"longer than {limit} characters")
+
+
 def validate_person(person: Person) -> None:
     vocab = vocabulary()
     if not person.pseudonym.strip():
         raise ValidationError("pseudonym", "a person always needs a pseudonym")
+    check_text("pseudonym", person.pseudonym, 200)
+    check_text("family_relation", person.family_relation, 200)
     check_country("nationality", person.nationality)
     check_choice("gender", person.gender, vocab.genders)
     check_choice("consent", person.consent, vocab.consent)
@@ -157,6 +169,9 @@ def validate_person(person: Person) -> None:
 
 def validate_case(case: Case) -> None:
     check_country("country", case.country)
+    check_text("title", case.title, 300)
+    for tag in case.tags:
+        check_text("tags", tag, 80)
     check_choice("status", case.status, vocabulary().case_statuses)
     if case.opened_on and case.closed_on and case.closed_on < case.opened_on:
         raise ValidationError("closed_on", "a case cannot close before it opens")
@@ -169,6 +184,7 @@ def validate_event(event: Event) -> None:
     check_choice("grounds", event.grounds, vocab.grounds)
     check_choice("origin_state_link", event.origin_state_link, vocab.origin_state_link)
     check_choice("outcome", event.outcome, vocab.outcomes)
+    check_text("decision_code", event.decision_code, 60)
     if event.deadline_days is not None and not 0 <= event.deadline_days <= 3650:
         raise ValidationError("deadline_days", f"{event.deadline_days} is not a number of days")
     earliest = event.date.earliest if event.date else None
@@ -179,3 +195,7 @@ def validate_event(event: Event) -> None:
 def validate_source(source: Source) -> None:
     if not (source.url or source.text or source.title):
         raise ValidationError("source", "a source needs a URL, a title or a text")
+    for name, value in (("url", source.url), ("title", source.title), ("text", source.text)):
+        check_text(name, value)
+    check_text("publisher", source.publisher, 200)
+    check_text("language", source.language, 8)

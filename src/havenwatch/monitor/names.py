@@ -102,6 +102,7 @@ def _fold_token_once(token: str) -> str:
     return REPEATED_LETTER.sub(r"\1", token)
 
 
+@lru_cache(maxsize=65536)
 def strip_name_ending(token: str) -> str:
     """A folded name token without its Slavic case or gender ending ("koposovoi" -> "koposov").
 

@@ -136,7 +136,7 @@ person_name_keys = Table(
     metadata,
     Column("person_id", ID, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
     Column("name_key", String(40), primary_key=True),
-    Index("ix_person_name_keys_name_key", "name_key"),
+    Index("ix_person_name_keys_name_key", "name_key", "person_id"),
 )
 
 cases = Table(
@@ -154,7 +154,9 @@ cases = Table(
     Column("notes", LargeBinary),
     created_column(),
     Column("updated_at", Timestamp, nullable=False),
-    Index("ix_cases_status_country", "status", "country"),
+    Index("ix_cases_status_country", "status", "country", "opened_on"),
+    Index("ix_cases_team_listing", "team_id", "status", "country", "opened_on", "id"),
+    Index("ix_cases_assigned_user_id", "assigned_user_id", "updated_at"),
 )
 
 case_tags = Table(
@@ -169,7 +171,7 @@ events = Table(
     "events",
     metadata,
     id_column(),
-    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("type", String(40), nullable=False),
     Column("date_text", String(40)),
     Column("date_earliest", Date),
@@ -187,6 +189,9 @@ events = Table(
     Column("updated_at", Timestamp, nullable=False),
     Index("ix_events_type_date", "type", "date_earliest"),
     Index("ix_events_date_earliest", "date_earliest"),
+    Index("ix_events_case_id_type", "case_id", "type"),
+    Index("ix_events_type_served_on", "type", "served_on"),
+    Index("ix_events_type_span", "type", "date_latest", "date_earliest", "case_id"),
 )
 
 sources = Table(

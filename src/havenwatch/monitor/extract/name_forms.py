@@ -40,6 +40,7 @@ def _first_name_stems() -> dict[str, str]:
     return {strip_name_ending(folded): gender for folded, gender in _first_names().items()}
 
 
+@lru_cache(maxsize=65536)
 def is_first_name(word: str) -> bool:
     folded = fold_name(word)
     if folded in _first_names():
@@ -64,6 +65,7 @@ def name_gender(name: str, language: str | None) -> str | None:
     return surname_gender(tokens[-1]) or gender
 
 
+@lru_cache(maxsize=65536)
 def surname_gender(word: str) -> str | None:
     endings = lexicon("en").section("surnames")
     lowered = word.lower()
@@ -73,6 +75,7 @@ def surname_gender(word: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def has_surname_ending(word: str) -> bool:
     endings = lexicon("en").section("surnames").get("other_endings", [])
     lowered = word.lower()

@@ -26,7 +26,8 @@ DEFAULT_GAP = 4
 GAP_WORD = re.compile(r"~(\d?)")
 NUMBER = r"\d+(?:[.,]\d+)*"
 PASSTHROUGH = set("()|?[]")
-OPEN = r"(?<![^ \n])"
+BREAK = r"[ \n]"
+KNOWN_LIMIT = 65536
 CLOSE = r"(?![^ \n])"
 
 
@@ -87,22 +88,46 @@ class PatternSet:
         self._labels = [label for label, _ in ordered]
         self._each = [re.compile(f"(?:{body}){CLOSE}") for body in bodies]
         body = "|".join(bodies) or r"(?!x)x"
-        self._regex = re.compile(f"{OPEN}(?:{body}){CLOSE}")
+        # A match after a word break consumes the space or newline before it: an expression
+        # that starts with a character class lets the engine skip to the next break quickly.
+        self._after_break = re.compile(f"{BREAK}(?:{body}){CLOSE}")
+        self._at_start = re.compile(f"(?:{body}){CLOSE}")
+        self._known: dict[str, str] = {}
 
     def __bool__(self) -> bool:
         return bool(self._labels)
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match]:
         stop = len(text) if end is None else end
-        for found in self._regex.finditer(text, start, stop):
-            yield Match(found.start(), found.end(), self._label_at(text, found, stop))
+        if start == 0:
+            head = self._at_start.match(text, 0, stop)
+            if head:
+                yield Match(0, head.end(), self._label_at(text, 0, head.end()))
+                start = head.end()
+        else:
+            start -= 1
+        for found in self._after_break.finditer(text, start, stop):
+            first = found.start() + 1
+            yield Match(first, found.end(), self._label_at(text, first, found.end()))
 
     def first(self, text: str, start: int = 0, end: int | None = None) -> Match | None:
         return next(self.finditer(text, start, end), None)
 
-    def _label_at(self, text: str, found: re.Match[str], stop: int) -> str:
-        for label, single in zip(self._labels, self._each, strict=True):
-            again = single.match(text, found.start(), stop)
-            if again and again.end() == found.end():
-                return label
-        return self._labels[0]
+    def _label_at(self, text: str, first: int, last: int) -> str:
+        """The label of the longest-listed pattern that matches exactly `text[first:last]`
+        (remembered per matched text: reports repeat their wording)."""
+        matched = text[first:last]
+        label = self._known.get(matched)
+        if label is None:
+            label = next(
+                (
+                    label
+                    for label, single in zip(self._labels, self._each, strict=True)
+                    if single.fullmatch(matched)
+                ),
+                self._labels[0],
+            )
+            if len(self._known) >= KNOWN_LIMIT:
+                self._known.clear()
+            self._known[matched] = label
+        return label
