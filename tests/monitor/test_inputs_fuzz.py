@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.helpers import report
 
 from havenwatch.monitor.documents import Document, ReadError, read_documents
 from havenwatch.monitor.feeds import FeedError, parse_feed
 from havenwatch.monitor.inputs import NewsItem, read_inputs
-from tests.helpers import report
 
 FUZZ = settings(
     max_examples=int(os.environ.get("HAVENWATCH_FUZZ_EXAMPLES", "80")),
@@ -50,6 +50,8 @@ MARKUP = st.sampled_from(
         "<html>",
         "<meta property='article:published_time' content='2024-02-30'>",
         "<script type='application/ld+json'>{\"datePublished\": [1]}</script>",
+        "<script type='application/ld+json'>" + "[" * 900 + "]" * 900 + "</script>",
+        "<script type='application/ld+json'>" + "[" * 5000 + "]" * 5000 + "</script>",
         "<time datetime='yesterday'>",
         "<p>",
         "\x00",
@@ -81,7 +83,8 @@ def _json_lines() -> st.SearchStrategy[bytes]:
     records = st.one_of(
         st.dictionaries(st.sampled_from(NEWS_KEYS), JSON_VALUES, max_size=6), JSON_VALUES
     )
-    lines = st.lists(st.one_of(records.map(json.dumps), st.text(max_size=30)), max_size=6)
+    deep = st.integers(1, 50_000).map(lambda depth: "[" * depth + "]" * depth)
+    lines = st.lists(st.one_of(records.map(json.dumps), st.text(max_size=30), deep), max_size=6)
     return lines.map(lambda items: "\n".join(items).encode("utf-8", errors="replace"))
 
 

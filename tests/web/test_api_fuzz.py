@@ -1,6 +1,6 @@
 """schemathesis against the JSON API's own OpenAPI document, in process, with real API tokens.
 
-A throwaway SQLite instance holds the demo data set, a caseworker or a researcher of its first
+A throwaway instance (SQLite, and PostgreSQL when the tests have one) holds the demo data set, a caseworker or a researcher of its first
 team, and a few leads to review. Every operation gets `MAX_EXAMPLES` generated requests (valid
 and invalid ones), half of them aimed at records that exist, so lookups get past the 404. No
 response may be a server error, and every response must match what the document declares.
@@ -147,15 +147,16 @@ def _fuzz_all(target: FuzzTarget) -> Counter[str]:
 @pytest.mark.parametrize("role", ["caseworker", "researcher"])
 def test_the_api_never_fails_with_a_server_error(
     role: str,
-    sqlite_settings: Settings,
-    sqlite_db: Database,
+    instance_settings: Settings,
+    db: Database,
     request: pytest.FixtureRequest,
     record_property: Callable[[str, object], None],
 ) -> None:
-    tried = _fuzz_all(_fuzz_target(sqlite_settings, sqlite_db, role))
+    tried = _fuzz_all(_fuzz_target(instance_settings, db, role))
     assert len(tried) >= 14, f"only {len(tried)} operations were fuzzed"
     record_property("fuzz_cases", sum(tried.values()))
     report(
         request,
-        f"API fuzz as {role}: {sum(tried.values())} requests over {len(tried)} operations",
+        f"API fuzz as {role} on {db.engine.dialect.name}: "
+        f"{sum(tried.values())} requests over {len(tried)} operations",
     )

@@ -146,6 +146,19 @@ def list_people(
         return load_people(conn, None, conn.execute(query).all())
 
 
+def pseudonyms(
+    db: Database, person_ids: Collection[str], *, team_ids: Collection[str] | None = None
+) -> dict[str, str]:
+    """Pseudonyms of the given people (those of `team_ids` only), in one query."""
+    if not person_ids:
+        return {}
+    query = select(people.c.id, people.c.pseudonym).where(people.c.id.in_(list(person_ids)))
+    if team_ids is not None:
+        query = query.where(people.c.team_id.in_(team_ids))
+    with db.read() as conn:
+        return {row.id: row.pseudonym for row in conn.execute(query)}
+
+
 def count_people(db: Database, *, team_ids: Collection[str] | None = None) -> int:
     query = select(func.count()).select_from(people)
     if team_ids is not None:

@@ -17,7 +17,18 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, column, exists, select, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    Subquery,
+    column,
+    exists,
+    select,
+    text,
+    true,
+)
 
 from havenwatch.store.database import Database
 from havenwatch.store.schema import case_tags, cases, events, people, search_entries, sources
@@ -156,22 +167,50 @@ def query_terms(query: str) -> list[str]:
     return [term.lower() for term in TOKEN.findall(query)][:MAX_TERMS]
 
 
-def _match_clause(db: Database, terms: list[str]) -> ColumnElement[bool]:
-    """Entries whose body holds every term as a word prefix."""
-    if db.is_postgres:
-        tsquery = " & ".join(f"{term}:*" for term in terms)
-        condition = text(
-            "to_tsvector('simple', search_entries.body) @@ to_tsquery('simple', :q)"
-        ).bindparams(q=tsquery)
-        return condition  # type: ignore[return-value]
+def _postgres_match(terms: list[str]) -> ColumnElement[bool]:
+    """Entries whose body holds every term as a word prefix (GIN index over the tsvector)."""
+    tsquery = " & ".join(f"{term}:*" for term in terms)
+    condition = text(
+        "to_tsvector('simple', search_entries.body) @@ to_tsquery('simple', :q)"
+    ).bindparams(q=tsquery)
+    return condition  # type: ignore[return-value]
+
+
+def _sqlite_matches(terms: list[str]) -> Subquery:
+    """Rowids of entries holding every term as a word prefix, newest first.
+
+    The MATCH runs alone in its subquery: SQLite walks the FTS5 results in descending rowid
+    order and looks each entry up by primary key, so a page of results stops the walk early
+    instead of filtering every match of a common word.
+    """
     fts = " ".join(f'"{term}"*' for term in terms)
-    matching = (
-        text("SELECT rowid AS rid FROM search_fts WHERE search_fts MATCH :q")
+    return (
+        text("SELECT rowid AS rid FROM search_fts WHERE search_fts MATCH :q ORDER BY rowid DESC")
         .bindparams(q=fts)
         .columns(column("rid", Integer))
-        .subquery()
+        .subquery("matches")
     )
-    return search_entries.c.id.in_(select(matching.c.rid))
+
+
+def _kind_statement(
+    db: Database, terms: list[str], kind: str, scope: ColumnElement[bool], limit: int
+) -> Select[str]:
+    """The newest `limit` entries of one kind that match the terms and the caller may see."""
+    if db.is_postgres:
+        return (
+            select(search_entries.c.ref_id)
+            .where(search_entries.c.kind == kind, _postgres_match(terms), scope)
+            .order_by(search_entries.c.id.desc())
+            .limit(limit)
+        )
+    matches = _sqlite_matches(terms)
+    return (
+        select(search_entries.c.ref_id)
+        .select_from(matches.join(search_entries, search_entries.c.id == matches.c.rid))
+        .where(search_entries.c.kind == kind, scope)
+        .order_by(matches.c.rid.desc())
+        .limit(limit)
+    )
 
 
 def search(
@@ -192,16 +231,12 @@ def search(
     found: dict[str, list[str]] = {kind: [] for kind in kinds}
     if not terms:
         return found
-    match = _match_clause(db, terms)
     with db.read() as conn:
         for kind in kinds:
-            statement = (
-                select(search_entries.c.ref_id)
-                .where(search_entries.c.kind == kind, match, _scope(kind, team_ids, source_visible))
-                .order_by(search_entries.c.id.desc())
-                .limit(limit)
+            statement = _kind_statement(
+                db, terms, kind, _scope(kind, team_ids, source_visible), limit
             )
-            found[kind] = [ref_id for (ref_id,) in conn.execute(statement)]
+            found[kind] = list(conn.execute(statement).scalars())
     return found
 
 

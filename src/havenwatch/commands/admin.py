@@ -18,7 +18,7 @@ from havenwatch.security.accounts import ROLES, add_user, list_users
 from havenwatch.security.crypto import load_key_file
 from havenwatch.store import migrate as migrations
 from havenwatch.store.database import Database
-from havenwatch.store.instance import initialise
+from havenwatch.store.instance import initialise, upgrade
 
 
 @click.command()
@@ -41,7 +41,7 @@ def migrate(ctx: click.Context) -> None:
     settings = settings_of(ctx)
     db = Database(settings.database_url, load_key_file(settings.key_file))
     before = migrations.current_revisions(db)
-    migrations.upgrade(db)
+    upgrade(db)
     after = migrations.current_revisions(db)
     state = ", ".join(sorted(after))
     click.echo(

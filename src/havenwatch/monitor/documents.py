@@ -140,6 +140,8 @@ def _json_line_document(path: str, number: int, line: str) -> Document | ReadErr
         record = json.loads(line)
     except json.JSONDecodeError as error:
         return ReadError(path, f"{where}: invalid JSON ({error.msg})")
+    except RecursionError:
+        return ReadError(path, f"{where}: invalid JSON (nested too deeply)")
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return ReadError(path, f'{where}: expected an object with a "text" string')
     document = document_from_text(
@@ -187,11 +189,12 @@ def _html_document(path: str, html: str) -> Document:
 
 def _html_publication_date(html: str) -> date | None:
     """The publication date declared in the page's metadata, before any guessing."""
+    from lxml import etree
     from lxml import html as lxml_html
 
     try:
         tree = lxml_html.fromstring(html)
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, etree.ParserError):
         return None
     for xpath in DATE_XPATHS:
         for value in tree.xpath(xpath):
@@ -208,7 +211,7 @@ def _html_publication_date(html: str) -> date | None:
 def _json_ld_date(script: str) -> date | None:
     try:
         data = json.loads(script)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
     for item in _json_ld_items(data):
         published = _parse_iso_date(item.get("datePublished"))

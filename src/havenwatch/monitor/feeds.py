@@ -57,7 +57,7 @@ def parse_feed(raw: bytes) -> Iterator[FeedItem]:
     try:
         root = etree.fromstring(raw, parser=safe_parser())
     except etree.XMLSyntaxError as error:
-        raise FeedError(f"not well-formed XML ({error.msg})") from None
+        raise FeedError(f"not well-formed XML ({' '.join(error.msg.split())})") from None
     if root.tag == f"{ATOM}feed":
         yield from _atom_items(root)
     elif root.tag == "rss" or root.tag.endswith("}RDF"):

@@ -181,6 +181,8 @@ def json_line_item(where: str, line: str) -> NewsItem | ReadError:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         return ReadError(where, f"{where}: invalid JSON ({error.msg})")
+    except RecursionError:
+        return ReadError(where, f"{where}: invalid JSON (nested too deeply)")
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return ReadError(where, f'{where}: expected an object with a "text" string')
     document = document_from_text(record["text"], id=where, published=_iso(record))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from havenwatch.cases import name_index
 from havenwatch.cases.errors import HavenwatchError
 from havenwatch.security.crypto import generate_keyring, load_key_file, write_key_file
 from havenwatch.settings import Settings
@@ -32,9 +33,18 @@ def initialise(settings: Settings) -> Database:
             settings.key_file, generate_keyring(), os.environ.get("HAVENWATCH_KEY_PASSPHRASE")
         )
     db = Database(settings.database_url, load_key_file(settings.key_file))
-    migrate.upgrade(db)
+    upgrade(db)
     db.check()
     return db
+
+
+def upgrade(db: Database) -> None:
+    """Bring schema and derived data up to date: migrations, then the blind index of names."""
+    migrate.upgrade(db)
+    with db.read() as conn:
+        current = name_index.index_is_current(conn)
+    if not current:
+        name_index.rebuild_name_index(db)
 
 
 def open_database(settings: Settings, *, need_keys: bool = True) -> Database:
@@ -46,4 +56,7 @@ def open_database(settings: Settings, *, need_keys: bool = True) -> Database:
     db.check()
     if not migrate.is_current(db):
         raise NotInitialised("the database schema is out of date (run `havenwatch migrate`)")
+    with db.read() as conn:
+        if not name_index.index_is_current(conn):
+            raise NotInitialised("the name index is out of date (run `havenwatch migrate`)")
     return db

@@ -16,6 +16,7 @@ from havenwatch.web.i18n import LOCALES, activate, current
 from havenwatch.web.labels import choices, label
 
 PAGE_SIZE = 50
+COUNT_AHEAD = 1000
 
 
 def template_environment() -> Environment:
@@ -43,6 +44,7 @@ class Pager:
     size: int
     total: int
     base_query: tuple[tuple[str, str], ...]
+    exact: bool = True
 
     @property
     def offset(self) -> int:
@@ -64,10 +66,22 @@ class Pager:
         return "?" + urlencode([*self.base_query, ("page", str(number))])
 
 
-def pager(request: Request, total: int, number: int, size: int = PAGE_SIZE) -> Pager:
+def pager(
+    request: Request, total: int, number: int, size: int = PAGE_SIZE, *, exact: bool = True
+) -> Pager:
+    """Page `number` of `total` items; `exact=False` when counting stopped at `total`."""
     kept = tuple((key, value) for key, value in request.query_params.multi_items() if key != "page")
     last = max(1, -(-total // size))
-    return Pager(min(max(1, number), last), size, total, kept)
+    return Pager(min(max(1, number), last), size, total, kept, exact)
+
+
+def counting_limit(number: int, size: int = PAGE_SIZE, ahead: int = COUNT_AHEAD) -> int:
+    """Where to stop counting for page `number`: `ahead` items past its start, plus one.
+
+    Counting every match of a broad filter over 100,000 cases costs more than the page;
+    past that limit the list says "more than" and still links to the next page.
+    """
+    return (max(1, number) - 1) * size + ahead + 1
 
 
 def principal_of(request: Request) -> Principal | None:

@@ -19,7 +19,7 @@ from havenwatch.cases.case_files import (
 from havenwatch.cases.errors import HavenwatchError, NotFoundError, ValidationError
 from havenwatch.cases.events import list_events
 from havenwatch.cases.model import Case
-from havenwatch.cases.people import find_people_by_name, get_person, list_people
+from havenwatch.cases.people import find_people_by_name, get_person, list_people, pseudonyms
 from havenwatch.cases.search import search
 from havenwatch.cases.sources import list_sources
 from havenwatch.cases.vocabulary import vocabulary
@@ -29,7 +29,7 @@ from havenwatch.web import forms
 from havenwatch.web.deadlines import deadlines_for_case, jurisdiction
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import _
-from havenwatch.web.rendering import localise, pager, render
+from havenwatch.web.rendering import counting_limit, localise, pager, render
 from havenwatch.web.routes.documents import case_documents
 
 router = APIRouter()
@@ -99,16 +99,7 @@ def _cases_of_events(request: Request, event_ids: list[str]) -> set[str]:
 
 
 def people_names(request: Request, person_ids: set[str], principal: Principal) -> dict[str, str]:
-    db = database(request)
-    names = {}
-    for person_id in person_ids:
-        try:
-            names[person_id] = get_person(
-                db, person_id, actor=principal.actor, team_ids=principal.team_ids
-            ).pseudonym
-        except NotFoundError:
-            continue
-    return names
+    return pseudonyms(database(request), person_ids, team_ids=principal.team_ids)
 
 
 @router.get("/cases")
@@ -119,8 +110,9 @@ def cases_list(request: Request, principal: Reader, page: int = 1) -> Response:
     query = (request.query_params.get("q") or "").strip()[:200]
     if query:
         flt.case_ids = matching_case_ids(request, principal, query)
-    total = count_cases(db, flt)
-    pages = pager(request, total, page)
+    limit = counting_limit(page)
+    total = count_cases(db, flt, at_most=limit)
+    pages = pager(request, total, page, exact=total < limit)
     found = list_cases(db, flt, limit=pages.size, offset=pages.offset)
     return render(
         request,
