@@ -168,9 +168,12 @@ def count_people(db: Database, *, team_ids: Collection[str] | None = None) -> in
 
 
 def find_people_by_name(
-    db: Database, name: str, *, team_ids: Collection[str] | None = None
+    db: Database, name: str, *, team_ids: Collection[str] | None = None, limit: int | None = None
 ) -> list[str]:
-    """Ids of people one of whose names folds to the same key, in any script or spelling."""
+    """Ids of people one of whose names folds to the same key, in any script or spelling.
+
+    Best matches (most names in common) first; `limit` keeps only that many.
+    """
     keyring = db.require_keyring()
     keys = [keyring.blind_index(key) for key in name_keys(name)]
     if not keys:
@@ -179,7 +182,8 @@ def find_people_by_name(
         select(person_name_keys.c.person_id, func.count().label("hits"))
         .where(person_name_keys.c.name_key.in_(keys))
         .group_by(person_name_keys.c.person_id)
-        .order_by(func.count().desc())
+        .order_by(func.count().desc(), person_name_keys.c.person_id)
+        .limit(limit)
     )
     if team_ids is not None:
         query = query.join(people, people.c.id == person_name_keys.c.person_id).where(

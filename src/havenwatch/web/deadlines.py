@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.store.database import Database
@@ -92,14 +92,27 @@ class TeamDeadline:
 def _recent_decision_cases(
     db: Database, team_ids: Collection[str] | None, today: date
 ) -> list[AnyRow]:
+    """Open cases with a decision in the last `LOOKBACK_DAYS`, latest decision first.
+
+    At most `DASHBOARD_CASE_LIMIT` of them: the cases whose decisions are newest, whose
+    deadlines are the ones still running.
+    """
     since = today - timedelta(days=LOOKBACK_DAYS)
-    recent = select(events.c.case_id).where(
-        events.c.type.in_(sorted(vocabulary().decision_event_types)),
-        (events.c.date_earliest >= since) | (events.c.served_on >= since),
+    decided = func.max(func.coalesce(events.c.served_on, events.c.date_earliest))
+    recent = (
+        select(events.c.case_id, decided.label("decided"))
+        .where(
+            events.c.type.in_(sorted(vocabulary().decision_event_types)),
+            (events.c.date_earliest >= since) | (events.c.served_on >= since),
+        )
+        .group_by(events.c.case_id)
+        .subquery()
     )
     query = (
         select(cases.c.id, cases.c.title, cases.c.country)
-        .where(cases.c.status == "open", cases.c.id.in_(recent))
+        .join(recent, recent.c.case_id == cases.c.id)
+        .where(cases.c.status == "open")
+        .order_by(recent.c.decided.desc(), cases.c.id)
         .limit(DASHBOARD_CASE_LIMIT)
     )
     if team_ids is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from havenwatch.cases.model import Case, Event, Person, Source
 
@@ -16,6 +16,9 @@ def _as_utc(moment: dt.datetime) -> dt.datetime:
 
 
 UtcDatetime = Annotated[dt.datetime, AfterValidator(_as_utc)]
+# PostgreSQL cannot hold or compare text with NUL in it: refuse it at the door, as a 422.
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
 
 
 class ApiError(BaseModel):
@@ -58,10 +61,10 @@ class CaseOut(BaseModel):
 
 
 class CaseIn(BaseModel):
-    person_id: str = Field(max_length=40)
-    country: str = Field(min_length=2, max_length=2)
-    title: str = Field(default="", max_length=300)
-    tags: list[str] = Field(default_factory=list, max_length=20)
+    person_id: Text = Field(max_length=40)
+    country: Text = Field(min_length=2, max_length=2)
+    title: Text = Field(default="", max_length=300)
+    tags: list[Annotated[Text, Field(max_length=80)]] = Field(default_factory=list, max_length=20)
     opened_on: dt.date | None = None
 
 
@@ -96,14 +99,14 @@ class EventOut(BaseModel):
 
 
 class EventIn(BaseModel):
-    type: str = Field(max_length=40)
-    date: str | None = Field(default=None, max_length=40)
+    type: Text = Field(max_length=40)
+    date: Text | None = Field(default=None, max_length=40)
     served_on: dt.date | None = None
-    authority: str | None = Field(default=None, max_length=40)
-    grounds: str | None = Field(default=None, max_length=40)
+    authority: Text | None = Field(default=None, max_length=40)
+    grounds: Text | None = Field(default=None, max_length=40)
     deadline_days: int | None = Field(default=None, ge=0, le=3650)
-    outcome: str | None = Field(default=None, max_length=20)
-    decision_code: str | None = Field(default=None, max_length=60)
+    outcome: Text | None = Field(default=None, max_length=20)
+    decision_code: Text | None = Field(default=None, max_length=60)
 
 
 class PersonOut(BaseModel):
@@ -168,16 +171,16 @@ class LeadOut(BaseModel):
 
 
 class AcceptIn(BaseModel):
-    case_id: str | None = Field(default=None, max_length=40)
-    pseudonym: str | None = Field(default=None, max_length=200)
+    case_id: Text | None = Field(default=None, max_length=40)
+    pseudonym: Text | None = Field(default=None, max_length=200)
 
 
 class MergeIn(BaseModel):
-    event_id: str = Field(max_length=40)
+    event_id: Text = Field(max_length=40)
 
 
 class RejectIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Text = Field(min_length=1, max_length=1000)
 
 
 class Page(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
@@ -17,7 +17,16 @@ from havenwatch.cases.sources import source_from_row
 from havenwatch.reports.public import anonymised_export
 from havenwatch.security.permissions import Capability, Principal, source_visibility
 from havenwatch.store.schema import sources
-from havenwatch.web.api.models import CaseIn, CaseOut, EventIn, EventOut, Page, PersonOut, SourceOut
+from havenwatch.web.api.models import (
+    NO_NUL,
+    CaseIn,
+    CaseOut,
+    EventIn,
+    EventOut,
+    Page,
+    PersonOut,
+    SourceOut,
+)
 from havenwatch.web.deps import api_need, database
 
 router = APIRouter()
@@ -27,6 +36,8 @@ SourceReader = Annotated[Principal, Depends(api_need(Capability.VIEW_SOURCES))]
 Exporter = Annotated[Principal, Depends(api_need(Capability.EXPORT_ANONYMISED))]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+RecordId = Annotated[str, Path(max_length=40, pattern=NO_NUL)]
+Choice = Annotated[str | None, Query(max_length=80, pattern=NO_NUL)]
 
 
 @router.get("/cases")
@@ -35,10 +46,10 @@ def api_cases(
     principal: Reader,
     limit: Limit = 50,
     offset: Offset = 0,
-    status: str | None = None,
-    country: str | None = None,
-    event_type: str | None = None,
-    tag: str | None = None,
+    status: Choice = None,
+    country: Choice = None,
+    event_type: Choice = None,
+    tag: Choice = None,
 ) -> dict[str, Any]:
     db = database(request)
     flt = CaseFilter(
@@ -71,19 +82,21 @@ def api_create_case(request: Request, principal: Editor, body: CaseIn) -> CaseOu
 
 
 @router.get("/cases/{case_id}")
-def api_case(request: Request, principal: Reader, case_id: str) -> CaseOut:
+def api_case(request: Request, principal: Reader, case_id: RecordId) -> CaseOut:
     return CaseOut.of(get_case(database(request), case_id, team_ids=principal.team_ids))
 
 
 @router.get("/cases/{case_id}/events")
-def api_events(request: Request, principal: Reader, case_id: str) -> list[EventOut]:
+def api_events(request: Request, principal: Reader, case_id: RecordId) -> list[EventOut]:
     return [
         EventOut.of(e) for e in list_events(database(request), case_id, team_ids=principal.team_ids)
     ]
 
 
 @router.post("/cases/{case_id}/events", status_code=201)
-def api_add_event(request: Request, principal: Editor, case_id: str, body: EventIn) -> EventOut:
+def api_add_event(
+    request: Request, principal: Editor, case_id: RecordId, body: EventIn
+) -> EventOut:
     db = database(request)
     get_case(db, case_id, team_ids=principal.team_ids)
     event = add_event(
@@ -119,7 +132,7 @@ def api_people(
 
 
 @router.get("/people/{person_id}")
-def api_person(request: Request, principal: Reader, person_id: str) -> PersonOut:
+def api_person(request: Request, principal: Reader, person_id: RecordId) -> PersonOut:
     person = get_person(
         database(request), person_id, actor=principal.actor, team_ids=principal.team_ids
     )
@@ -145,7 +158,7 @@ def api_sources(
 
 
 @router.get("/sources/{source_id}")
-def api_source(request: Request, principal: SourceReader, source_id: str) -> SourceOut:
+def api_source(request: Request, principal: SourceReader, source_id: RecordId) -> SourceOut:
     from havenwatch.cases.errors import NotFoundError
 
     with database(request).read() as conn:

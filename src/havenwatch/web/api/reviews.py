@@ -11,7 +11,7 @@ from havenwatch.cases.errors import NotFoundError
 from havenwatch.cases.events import list_events
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web.api.models import AcceptIn, LeadOut, MergeIn, Page, RejectIn
-from havenwatch.web.api.records import Limit, Offset
+from havenwatch.web.api.records import Limit, Offset, RecordId
 from havenwatch.web.deps import api_need, database
 
 router = APIRouter()
@@ -57,14 +57,14 @@ def api_leads(
 
 
 @router.get("/leads/{lead_id}")
-def api_lead(request: Request, principal: Reviewer, lead_id: str) -> LeadOut:
+def api_lead(request: Request, principal: Reviewer, lead_id: RecordId) -> LeadOut:
     from havenwatch.monitor.leads import get_lead
 
     return lead_out(get_lead(database(request), lead_id, team_ids=principal.team_ids))
 
 
 @router.post("/leads/{lead_id}/accept")
-def api_accept(request: Request, principal: Reviewer, lead_id: str, body: AcceptIn) -> LeadOut:
+def api_accept(request: Request, principal: Reviewer, lead_id: RecordId, body: AcceptIn) -> LeadOut:
     from havenwatch.monitor.leads import accept_lead, get_lead
 
     db = database(request)
@@ -84,7 +84,7 @@ def api_accept(request: Request, principal: Reviewer, lead_id: str, body: Accept
 
 
 @router.post("/leads/{lead_id}/merge")
-def api_merge(request: Request, principal: Reviewer, lead_id: str, body: MergeIn) -> LeadOut:
+def api_merge(request: Request, principal: Reviewer, lead_id: RecordId, body: MergeIn) -> LeadOut:
     from sqlalchemy import select
 
     from havenwatch.monitor.leads import get_lead, merge_lead
@@ -103,7 +103,7 @@ def api_merge(request: Request, principal: Reviewer, lead_id: str, body: MergeIn
 
 
 @router.post("/leads/{lead_id}/reject")
-def api_reject(request: Request, principal: Reviewer, lead_id: str, body: RejectIn) -> LeadOut:
+def api_reject(request: Request, principal: Reviewer, lead_id: RecordId, body: RejectIn) -> LeadOut:
     from havenwatch.monitor.leads import get_lead, reject_lead
 
     db = database(request)

@@ -46,7 +46,7 @@ def search_everything(db: Database, principal: Principal, query: str) -> dict[st
     )
     person_ids = list(found["person"])
     if principal.can(Capability.SEARCH_NAMES):
-        by_name = find_people_by_name(db, query, team_ids=principal.team_ids)
+        by_name = find_people_by_name(db, query, team_ids=principal.team_ids, limit=LIMIT)
         person_ids = by_name[:LIMIT] + [pid for pid in person_ids if pid not in by_name]
     return {
         "people": _rows(db, people, person_ids[:LIMIT], people.c.pseudonym, people.c.nationality),
