@@ -20,6 +20,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error, response_schema_conformance
+from schemathesis.core.result import Err
 from sqlalchemy import select
 
 from havenwatch.cases.bulk import load_files
@@ -140,6 +141,8 @@ def _fuzz(operation: Any, target: FuzzTarget, tried: Counter[str]) -> None:
 def _fuzz_all(target: FuzzTarget) -> Counter[str]:
     tried: Counter[str] = Counter()
     for result in target.schema.get_all_operations():
+        if isinstance(result, Err):
+            raise result.err()
         _fuzz(result.ok(), target, tried)
     return tried
 

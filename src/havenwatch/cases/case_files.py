@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, exists, func, select
+from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.model import Case, validate_case
@@ -102,7 +102,9 @@ def _filtered(query: Select[Any], flt: CaseFilter) -> Select[Any]:
         conditions.append(cases.c.id.in_(flt.case_ids))
     if flt.tag:
         conditions.append(
-            exists().where(case_tags.c.case_id == cases.c.id, case_tags.c.tag == flt.tag)
+            select(case_tags.c.case_id)
+            .where(case_tags.c.case_id == cases.c.id, case_tags.c.tag == flt.tag)
+            .exists()
         )
     if flt.event_type or flt.date_from or flt.date_to:
         conditions.append(_has_matching_event(flt))
@@ -111,14 +113,14 @@ def _filtered(query: Select[Any], flt: CaseFilter) -> Select[Any]:
 
 def _has_matching_event(flt: CaseFilter) -> ColumnElement[bool]:
     """The case has an event of the filter's type and dates: one index probe per case."""
-    matching = exists().where(events.c.case_id == cases.c.id)
+    matching = select(events.c.case_id).where(events.c.case_id == cases.c.id)
     if flt.event_type:
         matching = matching.where(events.c.type == flt.event_type)
     if flt.date_from:
         matching = matching.where(events.c.date_latest >= flt.date_from)
     if flt.date_to:
         matching = matching.where(events.c.date_earliest <= flt.date_to)
-    return matching
+    return matching.exists()
 
 
 def tags_for(conn: Connection, case_ids: Collection[str]) -> dict[str, list[str]]:

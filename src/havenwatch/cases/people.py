@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Select, func, select
 
 from havenwatch.cases.errors import NotFoundError
 from havenwatch.cases.model import Identity, Person, validate_person
@@ -175,22 +175,33 @@ def find_people_by_name(
     Best matches (most names in common) first; `limit` keeps only that many.
     """
     keyring = db.require_keyring()
-    keys = [keyring.blind_index(key) for key in name_keys(name)]
+    keys = sorted({keyring.blind_index(key) for key in name_keys(name)})
     if not keys:
         return []
-    query = (
-        select(person_name_keys.c.person_id, func.count().label("hits"))
-        .where(person_name_keys.c.name_key.in_(keys))
-        .group_by(person_name_keys.c.person_id)
-        .order_by(func.count().desc(), person_name_keys.c.person_id)
-        .limit(limit)
-    )
+    query = _people_with_keys(keys).limit(limit)
     if team_ids is not None:
         query = query.join(people, people.c.id == person_name_keys.c.person_id).where(
             people.c.team_id.in_(team_ids)
         )
     with db.read() as conn:
-        return [row.person_id for row in conn.execute(query)]
+        return list(conn.execute(query).scalars())
+
+
+def _people_with_keys(keys: list[str]) -> Select[str]:
+    """People holding any of the keys, most keys in common first, then by id.
+
+    One key (a one-word name) needs no counting: the index already lists its people by id,
+    so a limited search stops after the first rows instead of grouping thousands.
+    """
+    person_id = person_name_keys.c.person_id
+    if len(keys) == 1:
+        return select(person_id).where(person_name_keys.c.name_key == keys[0]).order_by(person_id)
+    return (
+        select(person_id)
+        .where(person_name_keys.c.name_key.in_(keys))
+        .group_by(person_id)
+        .order_by(func.count().desc(), person_id)
+    )
 
 
 def update_person(db: Database, person: Person, actor: str) -> Person:

@@ -9,8 +9,9 @@ A change and its audit entry are therefore committed together or not at all.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -32,6 +33,7 @@ SQLITE_PRAGMAS = {
     "secure_delete": "1",
 }
 AUDIT_LOCK_ID = 7_318_004
+ANALYSIS_LIMIT = 1000
 
 
 class DatabaseUnavailable(HavenwatchError):
@@ -129,6 +131,7 @@ class Database:
     def __init__(self, url: str, keyring: Keyring | None = None) -> None:
         self.url = normalise_url(url)
         self.keyring = keyring
+        self._sqlite_writer = threading.RLock()
 
     @cached_property
     def engine(self) -> Engine:
@@ -154,9 +157,19 @@ class Database:
 
     @contextmanager
     def write(self, actor: str) -> Iterator[Unit]:
-        connection = self.engine.connect().execution_options(havenwatch_write=True)
-        with connection as conn, conn.begin():
-            yield Unit(conn, actor, self.is_postgres)
+        """One write transaction; on SQLite, this process's writers take turns before BEGIN.
+
+        SQLite allows one writer at a time and makes the others retry on a sleeping back-off
+        (up to 100 ms a try); queueing on a lock here wakes the next writer the moment the
+        previous one commits. Writers in other processes still wait through `busy_timeout`.
+        """
+        with self._writer_turn():
+            connection = self.engine.connect().execution_options(havenwatch_write=True)
+            with connection as conn, conn.begin():
+                yield Unit(conn, actor, self.is_postgres)
+
+    def _writer_turn(self) -> AbstractContextManager[object]:
+        return self._sqlite_writer if self.is_sqlite else nullcontext()
 
     def check(self) -> None:
         """Refuse to run on a damaged database or one without the durability settings."""
@@ -180,6 +193,19 @@ class Database:
             actual = str(conn.exec_driver_sql(f"PRAGMA {name}").scalar()).lower()
             if actual != expected:
                 raise DatabaseUnavailable(f"SQLite refused PRAGMA {name}={expected} (got {actual})")
+
+    def refresh_planner_statistics(self) -> None:
+        """Give SQLite's query planner row-count statistics (PostgreSQL's autovacuum keeps its own).
+
+        Without them SQLite guesses that `team_id = ?` is as selective as a primary key and
+        reads a whole team to find a page of rows. `analysis_limit` samples each index, so this
+        takes milliseconds even at a million rows.
+        """
+        if not self.is_sqlite:
+            return
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+            conn.exec_driver_sql("ANALYZE")
 
     def dispose(self) -> None:
         if "engine" in self.__dict__:

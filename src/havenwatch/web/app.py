@@ -28,6 +28,7 @@ def create_app(
     app = FastAPI(title="havenwatch", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.db = db or open_database(settings)
+    app.state.db.refresh_planner_statistics()
     app.state.templates = template_environment()
     docs = api_docs if api_docs is not None else os.environ.get(DOCS_ENV) == "1"
     for router in PAGE_ROUTERS:

@@ -16,7 +16,7 @@ from havenwatch.web.i18n import LOCALES, activate, current
 from havenwatch.web.labels import choices, label
 
 PAGE_SIZE = 50
-COUNT_AHEAD = 1000
+COUNT_AHEAD = 500
 
 
 def template_environment() -> Environment:

@@ -72,15 +72,14 @@ def _destination_form(analysis: Analysis, lexicon: Lexicon, span: Span) -> bool:
 
 
 def _state_adjectives(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
-    """ "Serbian police", "российские власти": a nationality adjective naming a state."""
+    """ "Serbian police", "российские власти": a nationality adjective naming a state, in
+    the role its preposition gives it ("handed over to Russian officers" is a destination)."""
     state_nouns = lexicon.words("places.state_nouns")
     spans = []
     for match in lexicon.patterns("nationalities").finditer(analysis.matching):
         span = analysis.span_of(match)
         if span.last < len(analysis.tokens) and analysis.tokens[span.last].norm in state_nouns:
-            spans.append(
-                Span("place", span.first, span.last, span.sentence, (span.label, LOCATION))
-            )
+            spans.append(_tag_role(analysis, lexicon, span))
     return spans
 
 
@@ -89,10 +88,17 @@ def _default_country(spans: list[Span], host_states: list[str]) -> str | None:
 
     The monitored host states (`common/host_states.json`) come first: a report about an
     exile names his home state often, but it is the host state that takes the measures.
+    A report that names a host state only as entered ("отказали во въезде в Сербию") is
+    about that state.
     """
     counts = Counter(span.value[0] for span in spans if span.value[1] == LOCATION)
     hosts = Counter({code: count for code, count in counts.items() if code in host_states})
-    counts = hosts or counts
+    entered = Counter(
+        span.value[0]
+        for span in spans
+        if span.value[1] == DESTINATION and span.value[0] in host_states
+    )
+    counts = hosts or counts or entered
     if not counts:
         return None
     best = max(counts.values())

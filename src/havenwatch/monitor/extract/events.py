@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 from havenwatch.monitor.extract.attributes import DESTINATION, LOCATION, ORIGIN
+from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Event, Mention, Span, Trigger
 from havenwatch.monitor.extract.negation import clause_end, clause_start
 from havenwatch.monitor.extract.registry import Resources, component
@@ -24,6 +25,7 @@ EXCLUDED_ROLES = ("lawyer", "official")
 ENTERED = (LOCATION, DESTINATION, ORIGIN)
 TAKEN_IN = (LOCATION, ORIGIN)
 HOME_STATE_TYPES = ("detention", "extradition_request")
+Clause = tuple[int, int, int]
 
 
 @component("events")
@@ -31,6 +33,7 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
     lexicon = resources.lexicon(analysis.language)
     grounded = set(resources.setting("types_with_grounds", []))
     events = []
+    clauses = _trigger_clauses(analysis, lexicon)
     for trigger in analysis.triggers:
         if trigger.blocked:
             continue
@@ -38,19 +41,34 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
         if not entities:
             trigger.blocked = GENERIC
             continue
-        clause = (
-            clause_start(analysis, lexicon, trigger.first),
-            clause_end(analysis, lexicon, trigger.last - 1),
-        )
+        clause = clauses[id(trigger)]
+        others = [
+            other
+            for key, other in clauses.items()
+            if other[2] == trigger.sentence and other[:2] != clause[:2] and key != id(trigger)
+        ]
         for entity in entities:
             event = Event(trigger.type, entity, trigger.sentence, trigger)
-            _fill_fields(analysis, event, clause, trigger.type in grounded)
+            _fill_fields(analysis, event, clause, others, trigger.type in grounded)
             if not _arrival(analysis, event, clause):
                 events.append(event)
     analysis.events = events
 
 
-def _arrival(analysis: Analysis, event: Event, clause: tuple[int, int]) -> bool:
+def _trigger_clauses(analysis: Analysis, lexicon: Lexicon) -> dict[int, Clause]:
+    """The clause (first token, end, sentence) of every asserted trigger."""
+    return {
+        id(trigger): (
+            clause_start(analysis, lexicon, trigger.first),
+            clause_end(analysis, lexicon, trigger.last - 1),
+            trigger.sentence,
+        )
+        for trigger in analysis.triggers
+        if not trigger.blocked
+    }
+
+
+def _arrival(analysis: Analysis, event: Event, clause: Clause) -> bool:
     """ "уехал в Сербию", "fled to Serbia": going to the state is no departure from it."""
     if event.type != "departure":
         return False
@@ -72,11 +90,11 @@ def _subject_entities(subject: Mention | None) -> tuple[int, ...]:
 
 
 def _fill_fields(
-    analysis: Analysis, event: Event, clause: tuple[int, int], has_grounds: bool
+    analysis: Analysis, event: Event, clause: Clause, others: list[Clause], has_grounds: bool
 ) -> None:
     trigger = event.trigger
     event.country = _country(analysis, trigger, clause, _nationality(analysis, event.entity))
-    event.authority = _authority(analysis, trigger)
+    event.authority = _authority(analysis, trigger, clause, others)
     event.grounds = _grounds(analysis, trigger) if has_grounds else None
     event.date = _nearest_text(analysis.spans_in("date", trigger.sentence), trigger)
     if trigger.type == "expulsion_order":
@@ -137,9 +155,7 @@ def _focus(analysis: Analysis, sentence: int) -> Mention | None:
     return None if last.plural else last
 
 
-def _country(
-    analysis: Analysis, trigger: Trigger, clause: tuple[int, int], home: str | None
-) -> str | None:
+def _country(analysis: Analysis, trigger: Trigger, clause: Clause, home: str | None) -> str | None:
     """The state that took the measure: the nearest place in the clause, else the
     document's main state. The subject's own state only detains or requests extradition:
     "asked for asylum, saying he would be prosecuted in Russia" is not Russia's measure."""
@@ -176,8 +192,21 @@ def _nationality(analysis: Analysis, entity: int) -> str | None:
     return next((item.nationality for item in analysis.entities if item.id == entity), None)
 
 
-def _authority(analysis: Analysis, trigger: Trigger) -> str | None:
-    spans = analysis.spans_in("authority", trigger.sentence)
+def _own_spans(spans: list[Span], clause: Clause, others: list[Clause]) -> list[Span]:
+    """Spans in the trigger's clause; else those of the sentence that do not lie in the
+    clause of another trigger ("detained on 18 May; the court dismissed his complaint")."""
+    inside = [span for span in spans if clause[0] <= span.first < clause[1]]
+    if inside:
+        return inside
+    return [
+        span for span in spans if not any(other[0] <= span.first < other[1] for other in others)
+    ]
+
+
+def _authority(
+    analysis: Analysis, trigger: Trigger, clause: Clause, others: list[Clause]
+) -> str | None:
+    spans = _own_spans(analysis.spans_in("authority", trigger.sentence), clause, others)
     if trigger.type == "appeal":
         spans = [span for span in spans if span.first >= trigger.last and span.value == "court"]
     return _nearest_text(spans, trigger)

@@ -23,18 +23,23 @@ SAMPLE = 400
 
 @component("language")
 def detect_language(analysis: Analysis, resources: Resources) -> None:
-    words = [token.text.lower() for token in analysis.tokens if token.text[0].isalpha()]
+    words: list[str] = []
+    for token in analysis.tokens:
+        if token.text[0].isalpha():
+            words.append(token.text.lower())
+            if len(words) == SAMPLE:
+                break
     analysis.language = language_of(words, resources)
 
 
 def language_of(words: list[str], resources: Resources) -> str | None:
     """The language of a text given its lowercased words."""
-    letters = Counter(letter for word in words[:SAMPLE] for letter in word)
+    letters = Counter("".join(words[:SAMPLE]))
     cyrillic = sum(count for letter, count in letters.items() if _is_cyrillic(letter))
     latin = sum(count for letter, count in letters.items() if _is_latin(letter))
     if not cyrillic and not latin:
         return None
-    profile = Counter(_stop_word_hits(words, resources))
+    profile = _stop_word_hits(words, resources)
     if cyrillic >= latin:
         serbian = sum(letters[letter] for letter in SERBIAN_CYRILLIC) + profile["sr"]
         russian = sum(letters[letter] for letter in RUSSIAN_ONLY) + profile["ru"]
@@ -47,12 +52,16 @@ def language_of(words: list[str], resources: Resources) -> str | None:
     return "en" if english >= serbian else "sr"
 
 
-def _stop_word_hits(words: list[str], resources: Resources) -> list[str]:
-    hits: list[str] = []
+def _stop_word_hits(words: list[str], resources: Resources) -> Counter[str]:
+    """How many of the sampled words are stop words of each language."""
+    distinct = Counter(words[:SAMPLE])
+    hits: Counter[str] = Counter()
     for language in ("en", "ru", "sr"):
         stop_words = resources.lexicon(language).words("stopwords")
-        hits.extend(
-            language for word in words[:SAMPLE] if normalize_word(word, language) in stop_words
+        hits[language] = sum(
+            count
+            for word, count in distinct.items()
+            if normalize_word(word, language) in stop_words
         )
     return hits
 

@@ -41,6 +41,18 @@ def _first_name_stems() -> dict[str, str]:
 
 
 @lru_cache(maxsize=65536)
+def is_inflected_first_name(word: str, language: str | None) -> bool:
+    """ "Антона", "Льва", "Olega": a case form of a first name, not its nominative."""
+    if language == "ru":
+        names = [parse for parse in morph().parse(word) if "Name" in parse.tag]
+        return bool(names) and all(parse.tag.case != "nomn" for parse in names)
+    folded = fold_name(word)
+    if folded in _first_names():
+        return False
+    return strip_name_ending(folded) in _first_names()
+
+
+@lru_cache(maxsize=65536)
 def is_first_name(word: str) -> bool:
     folded = fold_name(word)
     if folded in _first_names():
@@ -101,6 +113,7 @@ def nominative(name: str, language: str | None, gender: str | None) -> str:
 
 @lru_cache(maxsize=4096)
 def _russian_nominative(word: str, gender: str | None) -> str:
+    """One person's name is singular: "Пастухов" is a surname, not "of the shepherds"."""
     if not any("а" <= letter.lower() <= "я" for letter in word):
         return word
     wanted = {"femn": FEMALE, "masc": MALE}
@@ -108,6 +121,7 @@ def _russian_nominative(word: str, gender: str | None) -> str:
         parse
         for parse in morph().parse(word)
         if parse.tag.POS == "NOUN"
+        and parse.tag.number != "plur"
         and ("Name" in parse.tag or "Surn" in parse.tag or "anim" in parse.tag)
     ]
     if gender:

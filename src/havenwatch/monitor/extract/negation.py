@@ -6,7 +6,10 @@ same clause before the trigger: a few words back for negation, a little further 
 modality; a few cues deny a noun after it ("запроса о выдаче пока не поступало",
 `cues.negation_after`). Cue words that are part of a date ("in May 2024") are not cues.
 A sentence with a word of another sense of the triggers ("red card", "67th minute",
-`cues.other_sense`) states no incident at all.
+`cues.other_sense`) states no incident at all. A denial ("denied reports that",
+"опровергли", "demantovao", `cues.denial`) denies every trigger after it in its sentence,
+up to a contrasting word ("but", "но", "ali"). An arrest in absentia ("заочно арестовал",
+`cues.in_absentia`) held nobody: detentions and custody rulings in its clause are dropped.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from havenwatch.monitor.extract.registry import Resources, component
 NEGATED = "negated"
 MODAL = "modal"
 OTHER_SENSE = "other_sense"
+IN_ABSENTIA = "in_absentia"
 
 
 @component("negation")
@@ -29,9 +33,16 @@ def mark_negation_and_modality(analysis: Analysis, resources: Resources) -> None
         index for span in analysis.spans.get("date", []) for index in range(span.first, span.last)
     }
     other_sense = _sentences_matching(analysis, lexicon, "cues.other_sense")
+    absentia_types = frozenset(resources.setting("in_absentia_types", []))
     for trigger in analysis.triggers:
         if trigger.sentence in other_sense:
             trigger.blocked = OTHER_SENSE
+            continue
+        if _denied(analysis, lexicon, trigger):
+            trigger.blocked = NEGATED
+            continue
+        if trigger.type in absentia_types and _in_absentia(analysis, lexicon, trigger):
+            trigger.blocked = IN_ABSENTIA
             continue
         start = clause_start(analysis, lexicon, trigger.first)
         if _cue_before(
@@ -63,6 +74,27 @@ def _sentences_matching(analysis: Analysis, lexicon: Lexicon, path: str) -> set[
         if patterns.first(analysis.window(bounds.first, bounds.last, index)) is not None:
             found.add(index)
     return found
+
+
+def _denied(analysis: Analysis, lexicon: Lexicon, trigger: Trigger) -> bool:
+    """A denial earlier in the sentence, with no contrasting word between it and the trigger."""
+    first = analysis.sentences[trigger.sentence].first
+    window = analysis.window(first, trigger.first, trigger.sentence)
+    if not window:
+        return False
+    denials = list(lexicon.patterns("cues.denial").finditer(window))
+    if not denials:
+        return False
+    contrasts = lexicon.words("cues.contrasts")
+    after = analysis.token_at(analysis.offsets[first] + denials[-1].end)
+    return not any(token.norm in contrasts for token in analysis.tokens[after : trigger.first])
+
+
+def _in_absentia(analysis: Analysis, lexicon: Lexicon, trigger: Trigger) -> bool:
+    start = clause_start(analysis, lexicon, trigger.first)
+    end = clause_end(analysis, lexicon, trigger.last - 1)
+    window = analysis.window(start, end, trigger.sentence)
+    return bool(window) and lexicon.patterns("cues.in_absentia").first(window) is not None
 
 
 def _negated_after(analysis: Analysis, lexicon: Lexicon, trigger: Trigger, reach: int) -> bool:

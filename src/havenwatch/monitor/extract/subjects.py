@@ -22,7 +22,12 @@ from havenwatch.monitor.extract.attributes import CITIZENSHIP, ORIGIN
 from havenwatch.monitor.extract.counts import count_spans
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Mention, Span, Token
-from havenwatch.monitor.extract.name_forms import has_surname_ending, is_first_name, surname_gender
+from havenwatch.monitor.extract.name_forms import (
+    has_surname_ending,
+    is_first_name,
+    is_inflected_first_name,
+    surname_gender,
+)
 from havenwatch.monitor.extract.registry import Resources, component
 from havenwatch.monitor.names import fold_name
 
@@ -33,6 +38,7 @@ ORIGIN_REACH = 1
 APPOSITION_GAP = 5
 ROLE_REACH = 3
 APPOSITION_AGE = re.compile(r"\d{1,2}")
+AGE_CLOSERS = frozenset(",);:")
 NAME_LIKE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 OPENING_QUOTES = frozenset("\"«„“'")
 CLOSING_QUOTES = frozenset("\"»”“'")
@@ -46,17 +52,29 @@ def find_mentions(analysis: Analysis, resources: Resources) -> None:
     names = _names(analysis, lexicon)
     descriptions = _descriptions(analysis, lexicon, names)
     pronouns = _pronouns(analysis, lexicon)
-    groups = [
-        Mention("group", span.first, span.last, span.sentence, plural=True)
-        for span in _spans(analysis, lexicon, "people.group_nouns")
-    ]
-    mentions = names + descriptions + pronouns + groups
+    mentions = names + descriptions + pronouns + _groups(analysis, lexicon)
     for mention in mentions:
         if mention.kind != "group" and mention.role is None:
             mention.role = _role_before(analysis, lexicon, mention)
     _public_figures(names, lexicon)
     _clients_of_roles(names)
     analysis.mentions = sorted(mentions, key=lambda mention: (mention.first, mention.last))
+
+
+def _groups(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
+    """Plural people words, except inside the name of a body or facility ("the shelter for
+    foreigners", "управление по делам иностранцев", `people.institutions`)."""
+    named = {
+        index
+        for span in analysis.spans.get("authority", [])
+        + _spans(analysis, lexicon, "people.institutions")
+        for index in range(span.first, span.last)
+    }
+    return [
+        Mention("group", span.first, span.last, span.sentence, plural=True)
+        for span in _spans(analysis, lexicon, "people.group_nouns")
+        if span.first not in named
+    ]
 
 
 def _find_attribute_spans(analysis: Analysis, lexicon: Lexicon) -> None:
@@ -315,17 +333,24 @@ def _describe(target: Mention, description: Mention) -> None:
 
 
 def _ages_after_names(analysis: Analysis, names: list[Mention]) -> None:
-    """ "Ivan Petrov, 34, ..." and "Ivan Petrov (34)" give his age."""
+    """ "Ivan Petrov, 34, ...", "Ivan Petrov (34)", "Pavel Orlov, 41:" and "Павел Орлов,
+    41 год," give his age."""
     tokens = analysis.tokens
+    ages = {span.first: span.value for span in analysis.spans["age"]}
     for name in names:
         index = name.last
-        if (
-            index + 2 < len(tokens)
-            and tokens[index].text in ",("
-            and tokens[index + 2].text in ",)"
-            and APPOSITION_AGE.fullmatch(tokens[index + 1].text)
-        ):
-            name.age = name.age or int(tokens[index + 1].text)
+        if index + 1 >= len(tokens) or tokens[index].text not in ",(":
+            continue
+        age = ages.get(index + 1)
+        if age is None and _bare_age_at(tokens, index + 1):
+            age = int(tokens[index + 1].text)
+        name.age = name.age or age
+
+
+def _bare_age_at(tokens: list[Token], index: int) -> bool:
+    if not APPOSITION_AGE.fullmatch(tokens[index].text):
+        return False
+    return index + 1 == len(tokens) or tokens[index + 1].text in AGE_CLOSERS
 
 
 def _citizenships(analysis: Analysis, mentions: list[Mention]) -> None:
@@ -382,6 +407,19 @@ def _clients_of_roles(names: list[Mention]) -> None:
 
 
 def _role_before(analysis: Analysis, lexicon: Lexicon, mention: Mention) -> str | None:
+    """The role word just before a mention, unless the mention is whose role it is: "the
+    lawyer of Anton Serov", "адвокат Антона Серова", "advokat Antona Serova"."""
     window = analysis.window(mention.first - ROLE_REACH, mention.last, mention.sentence)
     roles = [match for match in lexicon.patterns("people.roles").finditer(window)]
-    return roles[-1].label if roles else None
+    if not roles or _client_of_role(analysis, lexicon, mention):
+        return None
+    return roles[-1].label
+
+
+def _client_of_role(analysis: Analysis, lexicon: Lexicon, mention: Mention) -> bool:
+    if mention.kind != "name" or mention.first == 0:
+        return False
+    if analysis.tokens[mention.first - 1].norm in lexicon.words("people.client_markers"):
+        return True
+    language = analysis.language
+    return language in ("ru", "sr") and is_inflected_first_name(mention.text.split()[0], language)

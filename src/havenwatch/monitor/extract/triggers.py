@@ -31,20 +31,26 @@ def find_triggers(analysis: Analysis, resources: Resources) -> None:
 
 
 def _sentences_with_triggers(analysis: Analysis, lexicon: Lexicon) -> list[tuple[int, int]]:
-    """Character bounds of the sentences where some trigger matches.
+    """Character bounds of the runs of consecutive sentences where some trigger matches.
 
-    One scan with every pattern finds them; the per-type scans then run on those sentences
-    only. Patterns never cross a sentence break, so no trigger is missed.
+    One scan with every pattern finds them; the per-type scans then run on those runs
+    only. Patterns never cross a sentence break, so no trigger is missed, and adjacent
+    sentences are scanned together.
     """
-    bounds: dict[int, tuple[int, int]] = {}
+    runs: list[tuple[int, int]] = []
+    last_sentence = -2
     for match in lexicon.patterns("triggers").finditer(analysis.matching):
         sentence = analysis.sentences[analysis.tokens[analysis.token_at(match.start)].sentence]
+        if sentence.index == last_sentence:
+            continue
         last = analysis.tokens[sentence.last - 1]
-        bounds[sentence.index] = (
-            analysis.offsets[sentence.first],
-            analysis.offsets[last.index] + len(last.norm),
-        )
-    return list(bounds.values())
+        end = analysis.offsets[last.index] + len(last.norm)
+        if runs and sentence.index == last_sentence + 1:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((analysis.offsets[sentence.first], end))
+        last_sentence = sentence.index
+    return runs
 
 
 def _absorbed(trigger: Trigger, triggers: list[Trigger], absorbs: dict[str, list[str]]) -> bool:
