@@ -81,7 +81,8 @@ def rebuild_name_index(db: Database, *, progress: Callable[[int], None] | None =
                     )
             if not rows:
                 mark_current(unit)
-                unit.audit("name_index.rebuild", detail={"people": done})
+                if done:
+                    unit.audit("name_index.rebuild", detail={"people": done})
                 return done
         done, last_id = done + len(rows), rows[-1].id
         if progress:

@@ -16,7 +16,7 @@ from havenwatch.web.errors import install_error_handlers
 from havenwatch.web.headers import SameOriginGuard, SecurityHeaders
 from havenwatch.web.rendering import template_environment
 from havenwatch.web.routes import PAGE_ROUTERS
-from havenwatch.web.shield import ErrorShield
+from havenwatch.web.shield import ErrorShield, RefuseNul
 
 DOCS_ENV = "HAVENWATCH_API_DOCS"
 
@@ -37,6 +37,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.mount("/api/v1", create_api(app.state, docs=docs), name="api")
     install_error_handlers(app)
+    app.add_middleware(RefuseNul)
     app.add_middleware(ErrorShield)
     app.add_middleware(SameOriginGuard)
     app.add_middleware(SecurityHeaders)

@@ -94,11 +94,23 @@ def api_need(capability: Capability) -> Callable[[Principal], Principal]:
     return check
 
 
+class NulInForm(HavenwatchError):
+    """A form field holds a NUL character, which no text in havenwatch may contain."""
+
+
+async def read_form(request: Request, *, max_files: int, max_fields: int) -> FormData:
+    """The request's form, refused whole when a field holds a NUL (PostgreSQL rejects them)."""
+    form = await request.form(max_files=max_files, max_fields=max_fields)
+    if any(isinstance(value, str) and "\x00" in value for _, value in form.multi_items()):
+        raise NulInForm("a form field contains a NUL character")
+    return form
+
+
 async def posted_form(
     request: Request, principal: Annotated[Principal, Depends(page_principal)]
 ) -> FormData:
     """The submitted form, once its CSRF token matches the session's."""
-    form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
+    form = await read_form(request, max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
     session = current_session(request)
     submitted = form.get("csrf_token")
     if session is None or not csrf_matches(
@@ -110,7 +122,7 @@ async def posted_form(
 
 async def anonymous_form(request: Request) -> FormData:
     """A form sent before login (the login form itself); guarded by the same-origin check."""
-    return await request.form(max_files=0, max_fields=20)
+    return await read_form(request, max_files=0, max_fields=20)
 
 
 PagePrincipal = Annotated[Principal, Depends(page_principal)]

@@ -26,6 +26,7 @@ from havenwatch.web.deps import (
     current_session,
     database,
     posted_form,
+    read_form,
 )
 from havenwatch.web.i18n import LOCALES, N_, _, activate, normalise_locale
 from havenwatch.web.insights import mark_visit
@@ -148,7 +149,7 @@ def totp_page(request: Request) -> Response:
 
 
 async def _pending_form(request: Request) -> FormData:
-    form = await request.form(max_files=0, max_fields=10)
+    form = await read_form(request, max_files=0, max_fields=10)
     session = current_session(request)
     submitted = form.get("csrf_token")
     if session is None or not csrf_matches(
