@@ -106,3 +106,10 @@ def test_bulk_loaded_demo_data_is_searchable(db: Database) -> None:
     pseudonym = files[0].person.pseudonym
     assert search(db, pseudonym)["person"] == [files[0].person.id]
     assert search(db, files[0].case.title)["case"]
+
+
+def test_a_limited_name_search_keeps_the_first_people_by_id(db: Database) -> None:
+    ids = sorted(
+        add_person(db, Person(pseudonym=f"Kestrel {number}"), "t").id or "" for number in range(3)
+    )
+    assert find_people_by_name(db, "Kestrel", limit=2) == ids[:2]
