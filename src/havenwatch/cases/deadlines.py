@@ -1,21 +1,20 @@
 """A case's legal deadlines, from its recorded events and its host country's rules.
 
 The legal engine (`havenwatch.legal`) is pure; this module feeds it the events stored for a
-case and turns its answers into what the workspace shows: each case's deadlines, the team's
-deadlines due soon (overdue first), and iCalendar feeds of both.
+case and turns its answers into what the workspace and the command line show: each case's
+deadlines, the team's deadlines due soon (overdue first), and iCalendar feeds of both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from havenwatch.cases.events import list_events
-from havenwatch.cases.model import Event
+from havenwatch.cases.errors import NotFoundError
 from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
 from havenwatch.legal.model import Jurisdiction
 from havenwatch.legal.rules import available_jurisdictions, load_jurisdiction
@@ -29,12 +28,14 @@ from havenwatch.legal.workflow import (
     due_soon,
 )
 from havenwatch.store.database import Database
-from havenwatch.store.schema import cases, events
+from havenwatch.store.schema import AnyRow, cases, events
 
-REMEDY_EVENT_TYPES = frozenset({"appeal", "departure"})
-# The longest period the rules know (four months to Strasbourg) plus slack: older decisions
-# cannot have deadlines still running, so the team view need not look at them.
-LOOKBACK_DAYS = 200
+REMEDY_EVENT_TYPES = ("appeal", "departure")
+# The longest period the rules know (four months to Strasbourg) plus slack for late service:
+# older decisions cannot have deadlines still running, so team lists need not look at them.
+LOOKBACK_DAYS = 400
+# Team lists look at the cases with the newest decisions first, up to this many.
+RECENT_CASE_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -54,33 +55,56 @@ def rules_for(country: str) -> Jurisdiction | None:
     return load_jurisdiction(country)
 
 
-def _day_of(event: Event) -> dt.date | None:
-    return event.date.exact if event.date else None
+def _day_of(row: AnyRow) -> dt.date | None:
+    return row.date_earliest if row.date_precision == "day" else None
 
 
 def split_events(
-    rules: Jurisdiction, timeline: Iterable[Event]
+    rules: Jurisdiction, rows: Iterable[AnyRow]
 ) -> tuple[list[DecisionEvent], list[RemedyEvent]]:
-    """Decisions (which open deadlines) and remedies (which meet them) among a case's events."""
+    """Decisions (which open deadlines) and remedies (which meet them) among event rows."""
     decisions, remedies = [], []
-    for event in timeline:
-        day = event.served_on or _day_of(event)
-        if day is None or event.id is None:
+    for row in rows:
+        day = row.served_on or _day_of(row)
+        if day is None:
             continue
-        if event.type in REMEDY_EVENT_TYPES:
-            remedies.append(RemedyEvent(event.id, event.type, day, remedy=event.decision_code))
-        elif event.decision_code or default_decision(rules, event.type):
+        if row.type in REMEDY_EVENT_TYPES:
+            remedies.append(
+                RemedyEvent(row.id, row.type, _day_of(row) or day, remedy=row.decision_code)
+            )
+        elif row.decision_code or default_decision(rules, row.type):
             decisions.append(
                 DecisionEvent(
-                    event_id=event.id,
-                    event_type=event.type,
-                    date=_day_of(event) or day,
-                    decision_code=event.decision_code,
-                    served_on=event.served_on,
-                    departure_days=event.deadline_days if event.type == "expulsion_order" else None,
+                    event_id=row.id,
+                    event_type=row.type,
+                    date=_day_of(row) or day,
+                    decision_code=row.decision_code,
+                    served_on=row.served_on,
+                    adopted_on=_day_of(row) if row.served_on else None,
+                    departure_days=row.deadline_days if row.type == "expulsion_order" else None,
                 )
             )
     return decisions, remedies
+
+
+def deadlines_from_rows(
+    country: str, rows: Sequence[AnyRow], today: dt.date
+) -> CaseDeadlines | None:
+    """The deadlines of one case from its event rows, or None when its country has no rules."""
+    rules = rules_for(country)
+    if rules is None:
+        return None
+    decisions, remedies = split_events(rules, rows)
+    return case_deadlines(rules, decisions, remedies, today)
+
+
+def _event_rows(db: Database, case_ids: Collection[str]) -> dict[str, list[AnyRow]]:
+    grouped: dict[str, list[AnyRow]] = {case_id: [] for case_id in case_ids}
+    if case_ids:
+        with db.read() as conn:
+            for row in conn.execute(select(events).where(events.c.case_id.in_(list(case_ids)))):
+                grouped[row.case_id].append(row)
+    return grouped
 
 
 def deadlines_of_case(
@@ -92,45 +116,57 @@ def deadlines_of_case(
     team_ids: Collection[str] | None = None,
 ) -> CaseDeadlines | None:
     """The case's deadlines, or None when its country has no rules."""
-    rules = rules_for(country)
-    if rules is None:
-        return None
-    decisions, remedies = split_events(rules, list_events(db, case_id, team_ids=team_ids))
-    return case_deadlines(rules, decisions, remedies, today)
+    if team_ids is not None:
+        with db.read() as conn:
+            team = conn.execute(select(cases.c.team_id).where(cases.c.id == case_id)).scalar()
+        if team not in team_ids:
+            raise NotFoundError(f"no case {case_id}")
+    return deadlines_from_rows(country, _event_rows(db, [case_id])[case_id], today)
 
 
-def _recent_cases(
+def _recent_decision_cases(
     db: Database, team_ids: Collection[str] | None, today: dt.date
-) -> list[tuple[str, str, str]]:
+) -> list[AnyRow]:
+    """Open cases with a decision in the last `LOOKBACK_DAYS`, newest decision first."""
     since = today - dt.timedelta(days=LOOKBACK_DAYS)
+    decided = func.max(func.coalesce(events.c.served_on, events.c.date_earliest))
+    recent = (
+        select(events.c.case_id, decided.label("decided"))
+        .where((events.c.date_earliest >= since) | (events.c.served_on >= since))
+        .where(events.c.type.not_in(REMEDY_EVENT_TYPES))
+        .group_by(events.c.case_id)
+        .subquery()
+    )
     query = (
-        select(cases.c.id, cases.c.country, cases.c.title)
+        select(cases.c.id, cases.c.title, cases.c.country)
+        .join(recent, recent.c.case_id == cases.c.id)
         .where(cases.c.status == "open")
-        .where(
-            cases.c.id.in_(
-                select(events.c.case_id).where(
-                    (events.c.served_on >= since) | (events.c.date_earliest >= since)
-                )
-            )
-        )
+        .order_by(recent.c.decided.desc(), cases.c.id)
+        .limit(RECENT_CASE_LIMIT)
     )
     if team_ids is not None:
-        query = query.where(cases.c.team_id.in_(team_ids))
+        query = query.where(cases.c.team_id.in_(list(team_ids)))
     with db.read() as conn:
-        return [(row.id, row.country, row.title) for row in conn.execute(query)]
+        return list(conn.execute(query))
 
 
 def deadlines_due(
-    db: Database, *, today: dt.date, within_days: int = 14, team_ids: Collection[str] | None = None
+    db: Database,
+    *,
+    today: dt.date,
+    within_days: int = 14,
+    team_ids: Collection[str] | None = None,
 ) -> list[DueDeadline]:
     """Deadlines due within `within_days` across the team's open cases, overdue ones first."""
+    case_rows = _recent_decision_cases(db, team_ids, today)
+    grouped = _event_rows(db, [row.id for row in case_rows])
     found = []
-    for case_id, country, title in _recent_cases(db, team_ids, today):
-        plan = deadlines_of_case(db, case_id, country, today=today, team_ids=team_ids)
+    for row in case_rows:
+        plan = deadlines_from_rows(row.country, grouped[row.id], today)
         if plan is not None:
             found += [
-                DueDeadline(case_id, title, item)
-                for item in due_soon(plan.deadlines, today, within_days)
+                DueDeadline(row.id, row.title, d)
+                for d in due_soon(plan.deadlines, today, within_days)
             ]
     return sorted(
         found, key=lambda d: (d.deadline.status != "overdue", d.deadline.step.due or dt.date.max)

@@ -6,6 +6,11 @@ description ("the woman", "активистка") refers back to the most recent
 entity; an indefinite description ("a 54-year-old Russian woman") introduces one, and so
 does a lawyer, an official, or a description after a possessive ("his lawyer", "её брат").
 Everything a mention says (nationality, age, gender) is pooled on its entity.
+
+First-person words ("I", "меня", "rekli su mi") refer to whoever speaks: the person named
+in their sentence ("'I was held for hours,' Petrov said"), else the narrator of the report,
+the first person it names (the interviewee introduced before the questions, the author of
+a first-person post).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ DESCRIPTION_REACH = 6
 def resolve_coreference(analysis: Analysis, resources: Resources) -> None:
     recent: list[tuple[int, Entity]] = []
     for mention in analysis.mentions:
-        if mention.plural:
+        if mention.plural or mention.speaker:
             continue
         entity = _resolve(analysis, mention, recent)
         if entity is None:
@@ -33,6 +38,22 @@ def resolve_coreference(analysis: Analysis, resources: Resources) -> None:
         _pool(entity, mention)
         recent = [(sentence, other) for sentence, other in recent if other.id != entity.id]
         recent.append((mention.sentence, entity))
+    _resolve_speakers(analysis)
+
+
+def _resolve_speakers(analysis: Analysis) -> None:
+    named = [
+        mention
+        for mention in analysis.mentions
+        if mention.kind == "name" and mention.entity is not None and mention.role is None
+    ]
+    if not named:
+        return
+    narrator = named[0].entity
+    for mention in analysis.mentions:
+        if mention.speaker:
+            speakers = [other for other in named if other.sentence == mention.sentence]
+            mention.entity = speakers[0].entity if speakers else narrator
 
 
 def _resolve(

@@ -83,6 +83,7 @@ class Mention:
     definite: bool = False
     possessive: bool = False
     members: tuple[int, ...] = ()
+    speaker: bool = False
 
 
 @dataclass

@@ -42,6 +42,7 @@ AGE_CLOSERS = frozenset(",);:")
 NAME_LIKE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 OPENING_QUOTES = frozenset("\"«„“'")
 CLOSING_QUOTES = frozenset("\"»”“'")
+FIRST_PERSON = "first_person"
 CLAIMING_SPANS = ("place", "date", "authority", "nationality", "person_noun")
 
 
@@ -379,6 +380,7 @@ def _pronouns(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
             span.sentence,
             plural=span.value == "plural",
             gender=span.value if span.value in ("female", "male") else None,
+            speaker=span.value == FIRST_PERSON,
         )
         for span in _spans(analysis, lexicon, "people.pronouns")
     ]

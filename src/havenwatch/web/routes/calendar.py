@@ -13,10 +13,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from havenwatch.cases.case_files import get_case
+from havenwatch.cases.deadlines import deadlines_due, deadlines_of_case
 from havenwatch.security.api_tokens import user_for_token
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.store.clock import today
-from havenwatch.web.deadlines import deadlines_for_case, team_deadlines
 from havenwatch.web.deps import database, page_principal
 from havenwatch.web.principal import LoginRequired, load_principal
 
@@ -55,7 +55,7 @@ def case_feed(request: Request, principal: Subscriber, case_id: str) -> Response
 
     db = database(request)
     case = get_case(db, case_id, team_ids=principal.team_ids)
-    plan = deadlines_for_case(db, case_id, case.country, today())
+    plan = deadlines_of_case(db, case_id, case.country, today=today())
     entries = []
     for item in plan.deadlines if plan else ():
         if item.status in ("open", "overdue"):
@@ -70,7 +70,9 @@ def team_feed(request: Request, principal: Subscriber) -> Response:
     from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
 
     day = today()
-    found = team_deadlines(database(request), principal.team_ids, day, FEED_HORIZON_DAYS)
+    found = deadlines_due(
+        database(request), today=day, within_days=FEED_HORIZON_DAYS, team_ids=principal.team_ids
+    )
     entries = [
         entry
         for item in found

@@ -16,6 +16,7 @@ from havenwatch.cases.case_files import (
     get_case,
     list_cases,
 )
+from havenwatch.cases.deadlines import deadlines_of_case, rules_for
 from havenwatch.cases.errors import HavenwatchError, NotFoundError, ValidationError
 from havenwatch.cases.events import list_events
 from havenwatch.cases.model import Case
@@ -26,7 +27,6 @@ from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.store.clock import today
 from havenwatch.web import forms
-from havenwatch.web.deadlines import deadlines_for_case, jurisdiction
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import _
 from havenwatch.web.rendering import counting_limit, localise, pager, render
@@ -186,7 +186,7 @@ def case_context(request: Request, principal: Principal, case_id: str) -> dict[s
         db, case_id, team_ids=principal.team_ids, with_notes=with_notes, actor=principal.actor
     )
     source_ids = sorted({sid for event in timeline for sid in event.source_ids})
-    rules = jurisdiction(case.country)
+    rules = rules_for(case.country)
     return {
         "case": case,
         "person": get_person(
@@ -196,7 +196,7 @@ def case_context(request: Request, principal: Principal, case_id: str) -> dict[s
         "sources": {s.id: s for s in list_sources(db, ids=source_ids, limit=500)}
         if source_ids
         else {},
-        "plan": deadlines_for_case(db, case_id, case.country, today()),
+        "plan": deadlines_of_case(db, case_id, case.country, today=today()),
         "decision_codes": sorted(rules.decisions) if rules else [],
         "documents": case_documents(request, principal, case_id),
         "assignees": assignable_users(db, _team_id(request, case_id)),

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from havenwatch.cases.deadlines import deadlines_due
 from havenwatch.reports.charts import incidents_chart_png
 from havenwatch.reports.statistics import MonthlyIncidents, incidents_per_month, latest_incident_day
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.store.clock import today
 from havenwatch.web.cache import TimedCache
-from havenwatch.web.deadlines import team_deadlines
 from havenwatch.web.deps import database, need
 from havenwatch.web.i18n import _, current
 from havenwatch.web.insights import dashboard_counts, notifications
@@ -70,7 +70,7 @@ def dashboard(request: Request, principal: Viewer) -> Response:
         )
         context["deadlines"] = DEADLINES.get(
             ("deadlines", id(db), principal.team_ids, day),
-            lambda: team_deadlines(db, principal.team_ids, day),
+            lambda: deadlines_due(db, today=day, team_ids=principal.team_ids),
         )[:20]
         context["notes"] = notifications(db, principal.user_id, principal.team_ids)
     return render(request, "dashboard.html", context)
