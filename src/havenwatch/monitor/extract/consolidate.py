@@ -5,6 +5,13 @@
   sentence about a border, an airport or a flight back (`cues.border_episode`), is dropped.
 - Leaving one's own country (fleeing Russia) is not a `departure` caused by a measure.
 - An event mentioned several times is one event: same person, same type, compatible dates.
+  Custody is continuous: a person's detentions by one state are one detention dated by its
+  start, whatever dates its sentences give, unless a later one is said to be another
+  (`cues.repeated`: "again", "снова", "ponovo"); so is a state's extradition request. Each
+  court ruling on custody (a sentence with a ruling and a `cues.custody` word: remand,
+  extension, release) is a ruling of its own. A measure named in a sentence that appeals
+  against it or rules on it is the measure already reported, whatever date the review
+  gives. Appeals to different bodies (a ministry, then a court) are different appeals.
 - Appeals and court rulings alone, in a report that speaks of another kind of lawsuit
   (`cues.other_sense`: damages, defamation), are not events.
 - A measure against someone the text calls a security threat has national-security grounds.
@@ -19,6 +26,9 @@ from havenwatch.monitor.extract.registry import Resources, component
 
 BORDER_EPISODE = frozenset({"detention", "deportation", "departure"})
 REVIEW_ONLY = frozenset({"appeal", "court_decision"})
+CONTINUOUS = frozenset({"detention", "extradition_request"})
+RULING = "court_decision"
+DECISIONS = REVIEW_ONLY | {"asylum_decision"}
 
 
 @component("consolidate")
@@ -28,6 +38,15 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
     nationality = {entity.id: entity.nationality for entity in analysis.entities}
     banned = {event.entity for event in analysis.events if event.type == "entry_ban"}
     at_border = _border_sentences(analysis, resources) if banned else set()
+    repeated = (
+        _cue_sentences(analysis, resources, "cues.repeated")
+        if _any_twice(analysis.events, CONTINUOUS)
+        else set()
+    )
+    rulings = (
+        _custody_rulings(analysis, resources) if _any_twice(analysis.events, {RULING}) else set()
+    )
+    reviewed = _review_sentences(analysis.events)
     kept: list[Event] = []
     for event in analysis.events:
         if analysis.sentences[event.sentence].heading:
@@ -36,7 +55,10 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
             continue
         if event.type == "departure" and event.country == nationality.get(event.entity):
             continue
-        duplicate = next((other for other in kept if _same_event(other, event)), None)
+        duplicate = next(
+            (other for other in kept if _same_event(other, event, repeated, rulings, reviewed)),
+            None,
+        )
         if duplicate is None:
             kept.append(event)
         else:
@@ -63,7 +85,28 @@ def _only_another_kind_of_lawsuit(
 
 def _border_sentences(analysis: Analysis, resources: Resources) -> set[int]:
     """Sentences that speak of a border, an airport or a flight back."""
-    patterns = resources.lexicon(analysis.language).patterns("cues.border_episode")
+    return _cue_sentences(analysis, resources, "cues.border_episode")
+
+
+def _any_twice(events: list[Event], types: frozenset[str] | set[str]) -> bool:
+    """Whether some person has two events of one of `types` (only then can they merge)."""
+    seen: set[tuple[str, int]] = set()
+    for event in events:
+        key = (event.type, event.entity)
+        if event.type in types and key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
+def _custody_rulings(analysis: Analysis, resources: Resources) -> set[int]:
+    """Sentences with a court ruling on custody: each is a ruling of its own."""
+    rulings = {event.sentence for event in analysis.events if event.type == RULING}
+    return rulings & _cue_sentences(analysis, resources, "cues.custody")
+
+
+def _cue_sentences(analysis: Analysis, resources: Resources, path: str) -> set[int]:
+    patterns = resources.lexicon(analysis.language).patterns(path)
     return {
         analysis.tokens[analysis.token_at(match.start)].sentence
         for match in patterns.finditer(analysis.matching)
@@ -81,6 +124,9 @@ def _merge_unnamed_into_named(analysis: Analysis) -> None:
     for event in analysis.events:
         if entities[event.entity].name:
             named_types.setdefault(event.entity, set()).add(event.type)
+    protagonists = [entities[named] for named in named_types] or [
+        entity for entity in entities.values() if entity.name
+    ]
     for event in analysis.events:
         unnamed = entities[event.entity]
         if unnamed.name:
@@ -92,14 +138,15 @@ def _merge_unnamed_into_named(analysis: Analysis) -> None:
                 if event.type in types and _compatible(unnamed, entities[named])
             ),
             None,
-        ) or _only_protagonist(unnamed, [entities[named] for named in named_types])
+        ) or _only_protagonist(unnamed, protagonists)
         if target is not None:
             _absorb(target, unnamed, analysis.events)
 
 
 def _only_protagonist(unnamed: Entity, named: list[Entity]) -> Entity | None:
     """ "A Belarusian designer was refused entry ... Kuzmina, 34, said": a lone unnamed
-    person in a report about one named person is that person."""
+    person in a report about one named person (the one with events, else the one named)
+    is that person."""
     candidates = [entity for entity in named if entity.role is None]
     if len(candidates) != 1 or unnamed.role is not None:
         return None
@@ -126,16 +173,43 @@ def _absorb(target: Entity, merged: Entity, events: list[Event]) -> None:
             event.entity = target.id
 
 
-def _same_event(first: Event, second: Event) -> bool:
+def _review_sentences(events: list[Event]) -> set[tuple[int, int]]:
+    """(sentence, person) of appeals and rulings: the measure such a sentence names
+    ("sued against the entry ban") is the one already reported, dated by the review."""
+    return {(event.sentence, event.entity) for event in events if event.type in REVIEW_ONLY}
+
+
+def _same_event(
+    first: Event,
+    second: Event,
+    repeated: set[int],
+    rulings: set[int],
+    reviewed: set[tuple[int, int]],
+) -> bool:
     if (first.type, first.entity, first.country) != (second.type, second.entity, second.country):
         return False
+    if first.type in CONTINUOUS:
+        return second.sentence not in repeated
+    if first.type == RULING and first.sentence != second.sentence and second.sentence in rulings:
+        return first.date == second.date
+    if first.type == "appeal" and None not in (first.authority, second.authority):
+        return first.authority == second.authority
+    if first.type not in DECISIONS and (second.sentence, second.entity) in reviewed:
+        return True
     return first.date is None or second.date is None or first.date == second.date
 
 
 def _fill_gaps(kept: Event, other: Event) -> None:
     kept.authority = kept.authority or other.authority
     kept.grounds = kept.grounds or other.grounds
+    kept.date = _earlier(kept.date, other.date) if kept.type in CONTINUOUS else kept.date
     kept.date = kept.date or other.date
     kept.deadline_days = (
         kept.deadline_days if kept.deadline_days is not None else other.deadline_days
     )
+
+
+def _earlier(first: str | None, second: str | None) -> str | None:
+    """The start of a continuous custody: the earlier of two dates (either may be missing)."""
+    known = [date for date in (first, second) if date is not None]
+    return min(known) if known else None

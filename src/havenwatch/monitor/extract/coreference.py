@@ -8,9 +8,9 @@ does a lawyer, an official, or a description after a possessive ("his lawyer", "
 Everything a mention says (nationality, age, gender) is pooled on its entity.
 
 First-person words ("I", "меня", "rekli su mi") refer to whoever speaks: the person named
-in their sentence ("'I was held for hours,' Petrov said"), else the narrator of the report,
-the first person it names (the interviewee introduced before the questions, the author of
-a first-person post).
+in their sentence ("'I was held for hours,' Petrov said", or "she said"), else the
+narrator of the report, the first person it names (the interviewee introduced before the
+questions, the author of a first-person post).
 """
 
 from __future__ import annotations
@@ -42,18 +42,34 @@ def resolve_coreference(analysis: Analysis, resources: Resources) -> None:
 
 
 def _resolve_speakers(analysis: Analysis) -> None:
-    named = [
-        mention
-        for mention in analysis.mentions
-        if mention.kind == "name" and mention.entity is not None and mention.role is None
-    ]
-    if not named:
+    roles = {entity.id: entity.role for entity in analysis.entities}
+    named = [mention for mention in analysis.mentions if mention.kind == "name"]
+    subjects = [mention for mention in named if _role(roles, mention) not in OTHER_PEOPLE]
+    if not subjects:
         return
-    narrator = named[0].entity
     for mention in analysis.mentions:
         if mention.speaker:
             speakers = [other for other in named if other.sentence == mention.sentence]
-            mention.entity = speakers[0].entity if speakers else narrator
+            speakers += _third_persons(analysis, mention.sentence)
+            speaker = speakers[0] if speakers else subjects[0]
+            mention.entity = speaker.entity
+            mention.role = _role(roles, speaker)
+
+
+def _role(roles: dict[int, str | None], mention: Mention) -> str | None:
+    return None if mention.entity is None else roles[mention.entity]
+
+
+def _third_persons(analysis: Analysis, sentence: int) -> list[Mention]:
+    """The "she" of "'None of my clients was expelled,' she said"."""
+    return [
+        mention
+        for mention in analysis.mentions
+        if mention.sentence == sentence
+        and mention.kind == "pronoun"
+        and not mention.speaker
+        and mention.entity is not None
+    ]
 
 
 def _resolve(
@@ -74,9 +90,10 @@ def _resolve(
 
 
 def _after_possessive(analysis: Analysis, mention: Mention) -> bool:
-    """ "his lawyer", "её сестра", "njen suprug": someone else than the possessor."""
+    """ "his lawyer", "Zorin's partner", "её сестра", "njen suprug": someone else than the
+    possessor."""
     return any(
-        other.kind == "pronoun" and other.last == mention.first
+        (other.kind == "pronoun" or other.possessive) and other.last == mention.first
         for other in analysis.mentions
         if other.sentence == mention.sentence
     )

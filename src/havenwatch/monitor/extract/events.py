@@ -3,14 +3,16 @@
 The subject of a trigger is, in order of preference: a mention inside the trigger
 ("refused her entry"), the object right after it ("detained Petrov"), the nearest mention
 before it in the sentence (a relative only when nobody else is there), the nearest after
-it, and, in a sentence that mentions nobody, the person the previous sentences were
-about (Russian and Serbian drop subject pronouns: "Uhapšena je u utorak"). A plural
+it, and, in a sentence that mentions nobody but lawyers and officials, the person the
+previous sentences were about (Russian and Serbian drop subject pronouns: "Uhapšena je u
+utorak"; "the lawyer filed an appeal" is the client's appeal). A plural
 subject ("activists", "some", "they") makes the trigger a generic statement.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from havenwatch.monitor.extract.attributes import DESTINATION, LOCATION, ORIGIN
 from havenwatch.monitor.extract.lexicon import Lexicon
@@ -24,6 +26,8 @@ FOCUS_REACH = 2
 EXCLUDED_ROLES = ("lawyer", "official")
 ENTERED = (LOCATION, DESTINATION, ORIGIN)
 TAKEN_IN = (LOCATION, ORIGIN)
+CONTEXT_REACH = 3
+CONTEXT_ROLES = {"entry_ban": (DESTINATION, LOCATION)}
 HOME_STATE_TYPES = ("detention", "extradition_request")
 Clause = tuple[int, int, int]
 
@@ -49,7 +53,7 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
         ]
         for entity in entities:
             event = Event(trigger.type, entity, trigger.sentence, trigger)
-            _fill_fields(analysis, event, clause, others, trigger.type in grounded)
+            _fill_fields(analysis, lexicon, event, clause, others, trigger.type in grounded)
             if not _arrival(analysis, event, clause):
                 events.append(event)
     analysis.events = events
@@ -90,10 +94,16 @@ def _subject_entities(subject: Mention | None) -> tuple[int, ...]:
 
 
 def _fill_fields(
-    analysis: Analysis, event: Event, clause: Clause, others: list[Clause], has_grounds: bool
+    analysis: Analysis,
+    lexicon: Lexicon,
+    event: Event,
+    clause: Clause,
+    others: list[Clause],
+    has_grounds: bool,
 ) -> None:
     trigger = event.trigger
-    event.country = _country(analysis, trigger, clause, _nationality(analysis, event.entity))
+    home = _nationality(analysis, event.entity)
+    event.country = _country(analysis, lexicon, trigger, clause, home)
     event.authority = _authority(analysis, trigger, clause, others)
     event.grounds = _grounds(analysis, trigger) if has_grounds else None
     event.date = _nearest_text(analysis.spans_in("date", trigger.sentence), trigger)
@@ -124,8 +134,6 @@ def _subject(analysis: Analysis, trigger: Trigger) -> Mention | None:
     following = [m for m in mentions if m.first >= trigger.last]
     if following:
         return following[0]
-    if any(m.sentence == trigger.sentence for m in analysis.mentions):
-        return None
     return _focus(analysis, trigger.sentence)
 
 
@@ -155,7 +163,9 @@ def _focus(analysis: Analysis, sentence: int) -> Mention | None:
     return None if last.plural else last
 
 
-def _country(analysis: Analysis, trigger: Trigger, clause: Clause, home: str | None) -> str | None:
+def _country(
+    analysis: Analysis, lexicon: Lexicon, trigger: Trigger, clause: Clause, home: str | None
+) -> str | None:
     """The state that took the measure: the nearest place in the clause, else the
     document's main state. The subject's own state only detains or requests extradition:
     "asked for asylum, saying he would be prosecuted in Russia" is not Russia's measure."""
@@ -174,7 +184,38 @@ def _country(analysis: Analysis, trigger: Trigger, clause: Clause, home: str | N
             return str(_nearest(foreign, trigger).value[0])
     if places:
         return str(_nearest(places, trigger).value[0])
-    return _main_state(analysis, excluded)
+    hosts = _host_states(lexicon) - {home}
+    return _context_state(analysis, trigger, hosts) or _main_state(analysis, excluded)
+
+
+@lru_cache(maxsize=8)
+def _host_states(lexicon: Lexicon) -> frozenset[str]:
+    return frozenset(lexicon.section("host_states") or [])
+
+
+def _context_state(analysis: Analysis, trigger: Trigger, hosts: frozenset[str]) -> str | None:
+    """The host state the previous sentences of the paragraph were set in: "In November I
+    was stopped at Zvartnots airport. I was held for six hours." An entry ban looks for the
+    state entered."""
+    roles = CONTEXT_ROLES.get(trigger.type, (LOCATION,))
+    for sentence in range(trigger.sentence - 1, max(trigger.sentence - CONTEXT_REACH, 0) - 1, -1):
+        if analysis.sentences[sentence].heading or _paragraph_break(analysis, sentence):
+            return None
+        for role in roles:
+            states = [
+                span.value[0]
+                for span in analysis.spans_in("place", sentence)
+                if span.value[1] == role and span.value[0] in hosts
+            ]
+            if states:
+                return str(states[-1])
+    return None
+
+
+def _paragraph_break(analysis: Analysis, sentence: int) -> bool:
+    """Whether a blank line follows `sentence`."""
+    following = analysis.sentences[sentence + 1].start
+    return "\n\n" in analysis.text[analysis.sentences[sentence].end : following]
 
 
 def _main_state(analysis: Analysis, excluded: str | None) -> str | None:

@@ -6,7 +6,9 @@ A coordination is two or more names in one sentence with only commas, coordinati
 stated of one member of a coordination is stated of each ("X and Y were detained"). A
 plural mention that refers to a group ("the couple", "both of them", "they", "их",
 "njih dvoje") refers to the most recent coordination a few sentences back, so its events
-are events of each member; without such a coordination it stays a generic statement.
+are events of each member; without such a coordination it stays a generic statement. A
+plural description set off right after a coordination ("X and Y, Russian citizens,")
+describes its members.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from __future__ import annotations
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Mention
 from havenwatch.monitor.extract.registry import Resources, component
+from havenwatch.monitor.names import names_match
 
-GROUP_REACH = 3
+GROUP_REACH = 5
 NOT_SUBJECTS = ("lawyer", "official")
+APPOSITION_MARKS = frozenset({",", "(", "—", "–", "-"})
 
 
 @component("groups")
@@ -29,9 +33,78 @@ def find_groups(analysis: Analysis, resources: Resources) -> None:
     if not coordinations:
         return
     references = _reference_tokens(analysis, lexicon)
+    _add_reference_mentions(analysis, lexicon)
+    _add_family_mentions(analysis, lexicon, coordinations)
     for mention in analysis.mentions:
         if mention.plural and (mention.kind == "pronoun" or mention.first in references):
             mention.members = _recent_group(coordinations, mention)
+        elif mention.plural and not mention.members:
+            mention.members = _apposed_group(analysis, coordinations, mention)
+
+
+def _add_family_mentions(
+    analysis: Analysis, lexicon: Lexicon, coordinations: list[list[Mention]]
+) -> None:
+    """A surname in the plural ("the Mironchiks", "Казанцевых", "Petrovići") names the
+    family of a coordination one of whose members bears it."""
+    taken = {index for mention in analysis.mentions for index in range(mention.first, mention.last)}
+    endings = sorted(lexicon.words("people.family_endings"), key=len, reverse=True)
+    added = []
+    for token in analysis.tokens:
+        if token.index in taken or not token.text[:1].isupper():
+            continue
+        members = _family_of(token.text, endings, coordinations, token.sentence)
+        if members:
+            mention = Mention("group", token.index, token.index + 1, token.sentence, plural=True)
+            mention.members = members
+            added.append(mention)
+    if added:
+        analysis.mentions = sorted(
+            analysis.mentions + added, key=lambda mention: (mention.first, mention.last)
+        )
+
+
+def _family_of(
+    word: str, endings: list[str], coordinations: list[list[Mention]], sentence: int
+) -> tuple[int, ...]:
+    stems = [word[: -len(ending)] for ending in endings if word.lower().endswith(ending)]
+    earlier = [members for members in coordinations if members[0].sentence <= sentence]
+    for members in reversed(earlier):
+        surnames = [m.text.split()[-1] for m in members if len(m.text.split()) > 1]
+        if any(len(stem) > 2 and names_match(stem, name) for stem in stems for name in surnames):
+            return tuple(_entities(members))
+    return ()
+
+
+def _apposed_group(
+    analysis: Analysis, coordinations: list[list[Mention]], mention: Mention
+) -> tuple[int, ...]:
+    """A plural description right after a coordination describes its members: "Igor and
+    Maria Kazantsev, Russian citizens, sued"."""
+    for members in coordinations:
+        last = members[-1]
+        if last.sentence != mention.sentence or last.last > mention.first:
+            continue
+        between = analysis.tokens[last.last : mention.first]
+        if between and all(token.text in APPOSITION_MARKS for token in between):
+            return tuple(_entities(members))
+    return ()
+
+
+def _add_reference_mentions(analysis: Analysis, lexicon: Lexicon) -> None:
+    """A group reference that is no people word of its own ("супругов", "обоих", "oboje")
+    is a plural mention too."""
+    taken = {index for mention in analysis.mentions for index in range(mention.first, mention.last)}
+    added = []
+    for match in lexicon.patterns("people.group_references").finditer(analysis.matching):
+        span = analysis.span_of(match)
+        if not taken.intersection(range(span.first, span.last)):
+            sentence = analysis.tokens[span.first].sentence
+            added.append(Mention("group", span.first, span.last, sentence, plural=True))
+    if added:
+        analysis.mentions = sorted(
+            analysis.mentions + added, key=lambda mention: (mention.first, mention.last)
+        )
 
 
 def _coordinations(analysis: Analysis, lexicon: Lexicon) -> list[list[Mention]]:

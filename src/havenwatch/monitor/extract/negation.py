@@ -10,6 +10,7 @@ A sentence with a word of another sense of the triggers ("red card", "67th minut
 "опровергли", "demantovao", `cues.denial`) denies every trigger after it in its sentence,
 up to a contrasting word ("but", "но", "ali"). An arrest in absentia ("заочно арестовал",
 `cues.in_absentia`) held nobody: detentions and custody rulings in its clause are dropped.
+A question ("Was he told to leave?", "Вы обжаловали?") asks, it does not state.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ NEGATED = "negated"
 MODAL = "modal"
 OTHER_SENSE = "other_sense"
 IN_ABSENTIA = "in_absentia"
+QUESTION = "question"
+CLOSERS = frozenset("\"'»”“)")
 
 
 @component("negation")
@@ -37,6 +40,9 @@ def mark_negation_and_modality(analysis: Analysis, resources: Resources) -> None
     for trigger in analysis.triggers:
         if trigger.sentence in other_sense:
             trigger.blocked = OTHER_SENSE
+            continue
+        if _question(analysis, trigger.sentence):
+            trigger.blocked = QUESTION
             continue
         if _denied(analysis, lexicon, trigger):
             trigger.blocked = NEGATED
@@ -139,4 +145,13 @@ def _cue_before(
     for match in lexicon.patterns(path).finditer(window):
         if analysis.token_at(base + match.start) not in dated:
             return True
+    return False
+
+
+def _question(analysis: Analysis, sentence: int) -> bool:
+    bounds = analysis.sentences[sentence]
+    for index in range(bounds.last - 1, bounds.first - 1, -1):
+        text = analysis.tokens[index].text
+        if text not in CLOSERS:
+            return text == "?"
     return False

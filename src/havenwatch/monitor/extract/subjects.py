@@ -207,14 +207,22 @@ def _place_after_preposition(analysis: Analysis, run: list[Token], context: Name
 
 def _described(analysis: Analysis, run: list[Token], context: NameContext) -> bool:
     """A name of any origin, told apart by what surrounds it: "activist John Smith",
-    "Ahmed Karimi, 41,", "Ahmed Karimi (41)"."""
+    "Ahmed Karimi, 41,", "Ahmed Karimi (41)", "Ahmed Karimi, a 41-year-old engineer"."""
     if len(run) < 2:
         return False
     if run[0].index in context.introduced:
         return True
     after = analysis.tokens[run[-1].index + 1 : run[-1].index + 4]
     texts = [token.text for token in after]
-    return len(texts) == 3 and texts[0] in ",(" and texts[2] in ",)" and texts[1].isdigit()
+    if len(texts) == 3 and texts[0] in ",(" and texts[2] in ",)" and texts[1].isdigit():
+        return True
+    return bool(texts) and texts[0] == "," and _age_within(analysis, after[1:])
+
+
+def _age_within(analysis: Analysis, tokens: list[Token]) -> bool:
+    """ "Tobias Hartmann, a 58-year-old German citizen": an age description follows."""
+    starts = {span.first for span in analysis.spans.get("age", [])}
+    return any(token.index in starts for token in tokens)
 
 
 def _starts_another_name(previous: str, word: str, following: str | None) -> bool:

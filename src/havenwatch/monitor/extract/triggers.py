@@ -3,7 +3,8 @@
 Each event type is scanned on its own, so one phrase can state two events ("her appeal
 was rejected" is an `appeal` and a `court_decision`). A trigger that lies inside a longer
 trigger of a type that `pipeline.json` says absorbs it is dropped ("ordered deported" is
-an expulsion order, not a deportation).
+an expulsion order, not a deportation), and so is one inside the name of an authority
+("the Appeals Court", "Апелляционный суд", "Apelacioni sud").
 """
 
 from __future__ import annotations
@@ -24,10 +25,20 @@ def find_triggers(analysis: Analysis, resources: Resources) -> None:
                 span = analysis.span_of(match)
                 triggers.append(Trigger(event_type, span.first, span.last, span.sentence))
     absorbs: dict[str, list[str]] = resources.setting("absorbs", {})
+    names = [(span.first, span.last) for span in analysis.spans.get("authority", [])]
     analysis.triggers = sorted(
-        (trigger for trigger in triggers if not _absorbed(trigger, triggers, absorbs)),
+        (
+            trigger
+            for trigger in triggers
+            if not _absorbed(trigger, triggers, absorbs) and not _in_name(trigger, names)
+        ),
         key=lambda trigger: (trigger.first, trigger.type),
     )
+
+
+def _in_name(trigger: Trigger, names: list[tuple[int, int]]) -> bool:
+    """The "appeals" of "the appeals court" names a body, it states no appeal."""
+    return any(first <= trigger.first and trigger.last <= last for first, last in names)
 
 
 def _sentences_with_triggers(analysis: Analysis, lexicon: Lexicon) -> list[tuple[int, int]]:
