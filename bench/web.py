@@ -9,10 +9,12 @@ same filter (event type), as an HTML page. The table says, page by page, whether
 
 Filling 100,000 cases takes minutes: `--keep DIR` keeps the instance, and a later run with
 the same folder migrates and reuses it, measuring only. `--rounds N` measures every page N
-times and reports the medians, for a machine shared with other work.
+times and reports the medians, for a machine shared with other work. `--workers N` passes
+`--workers N` to `havenwatch serve` (default: its own, one worker per CPU core).
 
     .venv/bin/python bench/web.py --cases 5000 --seconds 10
     .venv/bin/python bench/web.py --keep /tmp/hw-bench --rounds 3
+    .venv/bin/python bench/web.py --keep /tmp/hw-bench --workers 1
 """
 
 from __future__ import annotations
@@ -141,7 +143,8 @@ def prepare(settings: Settings, count: int) -> tuple[InstanceSize, list[str]]:
     return size, ids
 
 
-def start_havenwatch(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+def start_havenwatch(settings: Settings, port: int, workers: int | None) -> subprocess.Popen[bytes]:
+    """`havenwatch serve`, as an operator starts it (workers: its default unless given)."""
     command = [
         sys.executable,
         "-c",
@@ -153,6 +156,7 @@ def start_havenwatch(settings: Settings, port: int) -> subprocess.Popen[bytes]:
         "serve",
         "--port",
         str(port),
+        *(["--workers", str(workers)] if workers else []),
     ]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -288,6 +292,9 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=1, help="measure every page this many times; report medians"
     )
+    parser.add_argument(
+        "--workers", type=int, help="server processes (default: `havenwatch serve`'s, one a core)"
+    )
     args = parser.parse_args()
     for name in (
         "HAVENWATCH_DATA_DIR",
@@ -303,7 +310,7 @@ def main() -> None:
     console.print(f"instance ready in {time.monotonic() - started:.0f} s at {root}")
     hw_port, ds_port = free_port(), free_port()
     servers = [
-        start_havenwatch(settings, hw_port),
+        start_havenwatch(settings, hw_port, args.workers),
         start_datasette(settings.data_dir / "havenwatch.db", ds_port),
     ]
     try:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from havenwatch.cases.case_files import add_case, get_case
+from havenwatch.cases.case_files import add_case, get_case, get_case_file
 from havenwatch.cases.events import add_event, list_events
 from havenwatch.cases.model import Case, Event, Identity, Person
 from havenwatch.cases.people import add_person, get_person
@@ -41,3 +41,21 @@ def test_notes_cannot_be_opened_anonymously(db: Database) -> None:
     _, case_id = _case_with_notes(db)
     with pytest.raises(ValueError, match="audit trail"):
         list_events(db, case_id, with_notes=True)
+
+
+def test_a_case_file_is_read_with_one_audit_entry(db: Database) -> None:
+    _, case_id = _case_with_notes(db)
+    found = get_case_file(db, case_id, team_ids=None, actor="anna", with_notes=True)
+    assert found.case.notes == "met at the office"
+    assert [event.notes for event in found.timeline] == ["held for six hours"]
+    entries = list_entries(db, actor="anna")
+    assert [(entry.action, entry.case_id, entry.detail) for entry in entries] == [
+        ("case.read_notes", case_id, {"events": True})
+    ]
+
+
+def test_a_case_file_without_notes_records_nothing(db: Database) -> None:
+    _, case_id = _case_with_notes(db)
+    found = get_case_file(db, case_id, team_ids=None, actor="anna", with_notes=False)
+    assert found.case.notes is None and found.timeline[0].notes is None
+    assert list_entries(db, actor="anna") == []

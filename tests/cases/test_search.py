@@ -113,3 +113,16 @@ def test_a_limited_name_search_keeps_the_first_people_by_id(db: Database) -> Non
         add_person(db, Person(pseudonym=f"Kestrel {number}"), "t").id or "" for number in range(3)
     )
     assert find_people_by_name(db, "Kestrel", limit=2) == ids[:2]
+
+
+def test_words_naming_a_kind_are_searched_in_the_text_only(db: Database) -> None:
+    person = _person(db)
+    case = add_case(
+        db,
+        Case(person_id=person.id or "", country="RS", title="Event case person", team="team-a"),
+        "test",
+    )
+    found = search(db, "person")
+    assert found["case"] == [case.id]
+    assert found["person"] == [] and found["event"] == [] and found["source"] == []
+    assert search(db, "event case")["case"] == [case.id]

@@ -14,7 +14,9 @@ from havenwatch.store.schema import audit_log, metadata
 
 # Made by raw SQL in the migrations, where SQLAlchemy has no portable way to declare them:
 # SQLite's FTS5 tables (and their shadow tables) and PostgreSQL's expression index for search.
-RAW_SQL_INDEXES = {"ix_search_entries_tsv"}
+RAW_SQL_INDEXES = {
+    f"ix_search_entries_tsv_{kind}" for kind in ("person", "case", "event", "source")
+}
 
 
 def _unexplained(diff: Any) -> bool:

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from havenwatch.cases.errors import NotFoundError, ValidationError
-from havenwatch.cases.model import Case, validate_case
+from havenwatch.cases.events import read_timeline
+from havenwatch.cases.model import Case, Event, validate_case
 from havenwatch.cases.search import index_case
 from havenwatch.cases.teams import ensure_team, team_names
 from havenwatch.security.crypto import Keyring
@@ -189,6 +190,20 @@ def count_cases(db: Database, flt: CaseFilter | None = None, *, at_most: int | N
         return int(conn.execute(query).scalar_one())
 
 
+def read_case(
+    conn: Connection, keyring: Keyring | None, case_id: str, team_ids: Collection[str] | None
+) -> Case:
+    """One case of the given teams; its notes are opened only with a keyring."""
+    query = select(cases).where(cases.c.id == case_id)
+    if team_ids is not None:
+        query = query.where(cases.c.team_id.in_(team_ids))
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFoundError(f"no case {case_id}")
+    wrapped = {row.person_id: _person_row(conn, row.person_id).wrapped_key}
+    return load_cases(conn, keyring, [row], wrapped)[0]
+
+
 def get_case(
     db: Database,
     case_id: str,
@@ -200,21 +215,52 @@ def get_case(
     """One case; opening its notes needs the reader's name, for the audit trail."""
     if with_notes and actor is None:
         raise ValueError("reading a case's notes needs an actor for the audit trail")
-    query = select(cases).where(cases.c.id == case_id)
-    if team_ids is not None:
-        query = query.where(cases.c.team_id.in_(team_ids))
+    keyring = db.require_keyring() if with_notes else None
     with db.read() as conn:
-        row = conn.execute(query).first()
-        if row is None:
-            raise NotFoundError(f"no case {case_id}")
-        keyring = db.require_keyring() if with_notes else None
-        wrapped = {row.person_id: _person_row(conn, row.person_id).wrapped_key}
-        case = load_cases(conn, keyring, [row], wrapped)[0]
+        case = read_case(conn, keyring, case_id, team_ids)
     if with_notes and actor is not None:
         record_read(
             db, actor, "case.read_notes", target_type="case", target_id=case_id, case_id=case_id
         )
     return case
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A case with its timeline, as the case page shows them."""
+
+    case: Case
+    timeline: list[Event]
+
+
+def get_case_file(
+    db: Database,
+    case_id: str,
+    *,
+    team_ids: Collection[str] | None,
+    actor: str,
+    with_notes: bool,
+) -> CaseFile:
+    """A case and its timeline read together; opening their notes is one audit entry.
+
+    The entry, `case.read_notes` with `{"events": true}`, says the actor read the notes of the
+    case and of its events (what `get_case` and `list_events` record as two entries).
+    """
+    keyring = db.require_keyring() if with_notes else None
+    with db.read() as conn:
+        case = read_case(conn, keyring, case_id, team_ids)
+        timeline = read_timeline(conn, keyring, case_id, team_ids)
+    if with_notes:
+        record_read(
+            db,
+            actor,
+            "case.read_notes",
+            target_type="case",
+            target_id=case_id,
+            case_id=case_id,
+            detail={"events": True},
+        )
+    return CaseFile(case, timeline)
 
 
 def close_case(

@@ -152,6 +152,35 @@ def _links(
     return sources, docs
 
 
+def read_timeline(
+    conn: Connection, keyring: Keyring | None, case_id: str, team_ids: Collection[str] | None
+) -> list[Event]:
+    """A case's timeline in date order (undated events last); notes opened only with a keyring."""
+    owner = conn.execute(
+        select(cases.c.team_id, cases.c.person_id, people.c.wrapped_key)
+        .join(people, people.c.id == cases.c.person_id)
+        .where(cases.c.id == case_id)
+    ).first()
+    if owner is None or (team_ids is not None and owner.team_id not in team_ids):
+        raise NotFoundError(f"no case {case_id}")
+    rows = conn.execute(
+        select(events)
+        .where(events.c.case_id == case_id)
+        .order_by(events.c.date_earliest.is_(None), events.c.date_earliest, events.c.created_at)
+    ).all()
+    sources, docs = _links(conn, [row.id for row in rows])
+    key = PersonKey(keyring, owner.wrapped_key, owner.person_id) if keyring else None
+    return [
+        event_from_row(
+            row,
+            key.open_text(row.notes, "events", "notes", row.id) if key else None,
+            sources[row.id],
+            docs[row.id],
+        )
+        for row in rows
+    ]
+
+
 def list_events(
     db: Database,
     case_id: str,
@@ -166,34 +195,9 @@ def list_events(
     """
     if with_notes and actor is None:
         raise ValueError("reading event notes needs an actor for the audit trail")
+    keyring = db.require_keyring() if with_notes else None
     with db.read() as conn:
-        owner = conn.execute(
-            select(cases.c.team_id, cases.c.person_id, people.c.wrapped_key)
-            .join(people, people.c.id == cases.c.person_id)
-            .where(cases.c.id == case_id)
-        ).first()
-        if owner is None or (team_ids is not None and owner.team_id not in team_ids):
-            raise NotFoundError(f"no case {case_id}")
-        rows = conn.execute(
-            select(events)
-            .where(events.c.case_id == case_id)
-            .order_by(events.c.date_earliest.is_(None), events.c.date_earliest, events.c.created_at)
-        ).all()
-        sources, docs = _links(conn, [row.id for row in rows])
-        key = (
-            PersonKey(db.require_keyring(), owner.wrapped_key, owner.person_id)
-            if with_notes
-            else None
-        )
-        timeline = [
-            event_from_row(
-                row,
-                key.open_text(row.notes, "events", "notes", row.id) if key else None,
-                sources[row.id],
-                docs[row.id],
-            )
-            for row in rows
-        ]
+        timeline = read_timeline(conn, keyring, case_id, team_ids)
     if with_notes and actor is not None:
         record_read(
             db, actor, "events.read_notes", target_type="case", target_id=case_id, case_id=case_id

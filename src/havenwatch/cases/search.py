@@ -5,6 +5,8 @@ found: a person's pseudonym (never their identity), a case's title, country and 
 event's type, authority, grounds and decision code (never its notes), a source's title,
 publisher and text. SQLite searches it through FTS5 (`unicode61 remove_diacritics 2`),
 PostgreSQL through `to_tsvector('simple', body)` and a GIN index (migration 0003_search).
+Each search asks for one kind, and the kind is part of the index (an FTS5 column, a partial
+GIN index per kind: migration 0007_search_kinds), so one kind never walks another's matches.
 
 Every write path that creates or changes one of those records calls the matching `index_*`
 function in the same transaction, so the index never lags behind the data. Real names are
@@ -25,6 +27,7 @@ from sqlalchemy import (
     Subquery,
     column,
     exists,
+    literal_column,
     select,
     text,
     true,
@@ -176,14 +179,26 @@ def _postgres_match(terms: list[str]) -> ColumnElement[bool]:
     return condition  # type: ignore[return-value]
 
 
-def _sqlite_matches(terms: list[str]) -> Subquery:
-    """Rowids of entries holding every term as a word prefix, newest first.
+def _kind_is(kind: str) -> ColumnElement[bool]:
+    """`kind = '...'` with the kind written into the SQL, never bound as a parameter.
+
+    PostgreSQL can then pick that kind's partial index in every plan, generic ones included.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown search kind {kind!r}")
+    return search_entries.c.kind == literal_column(f"'{kind}'")
+
+
+def _sqlite_matches(terms: list[str], kind: str) -> Subquery:
+    """Rowids of entries of one kind holding every term as a word prefix, newest first.
 
     The MATCH runs alone in its subquery: SQLite walks the FTS5 results in descending rowid
     order and looks each entry up by primary key, so a page of results stops the walk early
-    instead of filtering every match of a common word.
+    instead of filtering every match of a common word. The kind is a column filter, so FTS5
+    itself skips the other kinds' matches.
     """
-    fts = " ".join(f'"{term}"*' for term in terms)
+    words = " ".join(f'"{term}"*' for term in terms)
+    fts = f'kind : "{kind}" AND body : ({words})'
     return (
         text("SELECT rowid AS rid FROM search_fts WHERE search_fts MATCH :q ORDER BY rowid DESC")
         .bindparams(q=fts)
@@ -199,15 +214,15 @@ def _kind_statement(
     if db.is_postgres:
         return (
             select(search_entries.c.ref_id)
-            .where(search_entries.c.kind == kind, _postgres_match(terms), scope)
+            .where(_kind_is(kind), _postgres_match(terms), scope)
             .order_by(search_entries.c.id.desc())
             .limit(limit)
         )
-    matches = _sqlite_matches(terms)
+    matches = _sqlite_matches(terms, kind)
     return (
         select(search_entries.c.ref_id)
         .select_from(matches.join(search_entries, search_entries.c.id == matches.c.rid))
-        .where(search_entries.c.kind == kind, scope)
+        .where(_kind_is(kind), scope)
         .order_by(matches.c.rid.desc())
         .limit(limit)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import date
 
@@ -14,6 +15,7 @@ from havenwatch.cases.demo import demo_data, generate
 from havenwatch.cases.people import count_people
 from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
 from havenwatch.security.accounts import hash_password, insert_user
+from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.instance import initialise
 from havenwatch.store.schema import users
@@ -26,16 +28,27 @@ DEMO_USERS = (
 )
 
 
-def run_server(ctx: click.Context, host: str, port: int) -> None:
+APP_FACTORY = "havenwatch.web.app:app_from_environment"
+
+
+def export_settings(settings: Settings) -> None:
+    """Hand the instance to the server workers, which read their settings from the environment."""
+    os.environ["HAVENWATCH_DATA_DIR"] = str(settings.data_dir)
+    os.environ["HAVENWATCH_DATABASE_URL"] = settings.database_url
+    os.environ["HAVENWATCH_KEY_FILE"] = str(settings.key_file)
+
+
+def run_server(ctx: click.Context, host: str, port: int, workers: int) -> None:
+    """Serve with `workers` processes, each with its own app (uvicorn's multi-process mode)."""
     import uvicorn
 
-    from havenwatch.web.app import create_app
-
-    app = create_app(settings_of(ctx))
+    export_settings(settings_of(ctx))
     uvicorn.run(
-        app,
+        APP_FACTORY,
+        factory=True,
         host=host,
         port=port,
+        workers=workers,
         server_header=False,
         date_header=False,
         log_level="warning",
@@ -43,15 +56,29 @@ def run_server(ctx: click.Context, host: str, port: int) -> None:
     )
 
 
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+WORKERS = click.option(
+    "--workers",
+    default=default_workers,
+    show_default="the number of CPU cores",
+    type=click.IntRange(1, 64),
+    help="Server processes answering requests in parallel.",
+)
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@WORKERS
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Start the web workspace."""
     open_db(ctx).dispose()
-    click.echo(f"havenwatch is serving on http://{host}:{port}/")
-    run_server(ctx, host, port)
+    click.echo(f"havenwatch is serving on http://{host}:{port}/ with {workers} worker(s)")
+    run_server(ctx, host, port, workers)
 
 
 def load_demo(db: Database, cases: int, seed: int) -> None:
@@ -102,8 +129,11 @@ def reset_password(db: Database, username: str, role: str, team: str) -> str:
 @click.option("--no-serve", is_flag=True, help="Only create the data; do not start the server.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@WORKERS
 @click.pass_context
-def demo(ctx: click.Context, cases: int, seed: int, no_serve: bool, host: str, port: int) -> None:
+def demo(
+    ctx: click.Context, cases: int, seed: int, no_serve: bool, host: str, port: int, workers: int
+) -> None:
     """Create a demo instance with fictional people and cases, then serve it."""
     db = initialise(settings_of(ctx))
     if count_people(db) == 0:
@@ -120,7 +150,7 @@ def demo(ctx: click.Context, cases: int, seed: int, no_serve: bool, host: str, p
         click.echo(f"  {name:<11} {password}")
     if not no_serve:
         click.echo(f"Open http://{host}:{port}/ and log in as admin.")
-        run_server(ctx, host, port)
+        run_server(ctx, host, port, workers)
 
 
 COMMANDS = [serve, demo]

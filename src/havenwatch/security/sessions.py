@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database
@@ -83,17 +83,20 @@ def is_live(session: Session, now: datetime) -> bool:
     return now < session.expires_at and now - session.last_seen_at < IDLE_TIMEOUT
 
 
-def load_session(db: Database, token: str | None) -> Session | None:
-    """The live session for a cookie token, refreshed; None if unknown, expired or revoked."""
+def token_digest(token: str | None) -> str | None:
+    """The stored hash of a cookie token; None for a missing or oversized one."""
     if not token or len(token) > 200:
         return None
-    digest = hash_token(token)
-    with db.read() as conn:
-        row = conn.execute(
-            select(sessions).where(sessions.c.token_hash == digest, sessions.c.revoked_at.is_(None))
-        ).first()
-    if row is None:
-        return None
+    return hash_token(token)
+
+
+def session_lookup(digest: str) -> Select[Any]:
+    """The unrevoked session row with that token hash (liveness is checked by `accept_session`)."""
+    return select(sessions).where(sessions.c.token_hash == digest, sessions.c.revoked_at.is_(None))
+
+
+def accept_session(db: Database, row: AnyRow) -> Session | None:
+    """The session of a looked-up row if still live, its last use refreshed now and then."""
     session = _session_from_row(row)
     now = utcnow()
     if not is_live(session, now):
@@ -101,7 +104,9 @@ def load_session(db: Database, token: str | None) -> Session | None:
     if now - session.last_seen_at >= TOUCH_INTERVAL:
         with db.write("session") as unit:
             unit.conn.execute(
-                sessions.update().where(sessions.c.token_hash == digest).values(last_seen_at=now)
+                sessions.update()
+                .where(sessions.c.token_hash == session.token_hash)
+                .values(last_seen_at=now)
             )
     return session
 

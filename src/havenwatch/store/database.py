@@ -220,10 +220,13 @@ def record_read(
     target_type: str,
     target_id: str,
     case_id: str | None = None,
+    detail: Mapping[str, Any] | None = None,
 ) -> None:
     """Record that `actor` read identifying data: reads are audited like changes."""
     with db.write(actor) as unit:
-        unit.audit(action, target_type=target_type, target_id=target_id, case_id=case_id)
+        unit.audit(
+            action, target_type=target_type, target_id=target_id, case_id=case_id, detail=detail
+        )
 
 
 def _first_line(error: Exception) -> str:

@@ -8,7 +8,7 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from havenwatch.settings import Settings
+from havenwatch.settings import Settings, resolve_settings
 from havenwatch.store.database import Database
 from havenwatch.store.instance import open_database
 from havenwatch.web.api import create_api
@@ -42,3 +42,12 @@ def create_app(
     app.add_middleware(SameOriginGuard)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The workspace named by the HAVENWATCH_* variables: what each server worker runs.
+
+    `havenwatch serve` sets those variables from its options, then lets uvicorn start its
+    workers; each one builds its own app, database engine and caches.
+    """
+    return create_app(resolve_settings())

@@ -11,10 +11,16 @@ from starlette.datastructures import FormData
 from havenwatch.cases.errors import HavenwatchError
 from havenwatch.security.api_tokens import user_for_token
 from havenwatch.security.permissions import Capability, Principal
-from havenwatch.security.sessions import Session, csrf_matches, load_session
+from havenwatch.security.sessions import Session, csrf_matches
 from havenwatch.store.database import Database
 from havenwatch.web.i18n import activate
-from havenwatch.web.principal import LoginRequired, SecondFactorRequired, load_principal
+from havenwatch.web.principal import (
+    LoginRequired,
+    SecondFactorRequired,
+    SignedIn,
+    load_principal,
+    load_signed_in,
+)
 
 SESSION_COOKIE = "hw_session"
 SECURE_SESSION_COOKIE = "__Host-hw_session"
@@ -40,12 +46,29 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(cookie_name(request))
 
 
+def signed_in(request: Request) -> SignedIn | None:
+    """The request's live session and its user (read once, cached on the request).
+
+    The session is also kept as `request.state.session`, where pages find their CSRF token.
+    """
+    if not hasattr(request.state, "signed_in"):
+        found = load_signed_in(database(request), session_token(request))
+        request.state.signed_in = found
+        request.state.session = found.session if found else None
+    found = request.state.signed_in
+    return found if isinstance(found, SignedIn) else None
+
+
 def current_session(request: Request) -> Session | None:
-    """The request's live session (cached on the request)."""
-    if not hasattr(request.state, "session"):
-        request.state.session = load_session(database(request), session_token(request))
-    session = request.state.session
-    return session if isinstance(session, Session) else None
+    """The request's live session."""
+    found = signed_in(request)
+    return found.session if found else None
+
+
+def session_principal(request: Request) -> Principal | None:
+    """The active user of the request's live session, whether or not the second factor is done."""
+    found = signed_in(request)
+    return found.principal if found else None
 
 
 def page_principal(request: Request) -> Principal:
@@ -55,7 +78,7 @@ def page_principal(request: Request) -> Principal:
         raise LoginRequired
     if not session.second_factor_done:
         raise SecondFactorRequired
-    principal = load_principal(database(request), session.user_id)
+    principal = session_principal(request)
     if principal is None:
         raise LoginRequired
     request.state.principal = principal

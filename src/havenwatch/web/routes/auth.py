@@ -27,11 +27,12 @@ from havenwatch.web.deps import (
     database,
     posted_form,
     read_form,
+    session_principal,
 )
 from havenwatch.web.i18n import LOCALES, N_, _, activate, normalise_locale
 from havenwatch.web.insights import mark_visit
 from havenwatch.web.login_flow import Outcome, authenticate
-from havenwatch.web.principal import LoginRequired, load_principal
+from havenwatch.web.principal import LoginRequired
 from havenwatch.web.rendering import render
 
 router = APIRouter()
@@ -119,7 +120,7 @@ def login(request: Request, form: Annotated[FormData, Depends(anonymous_form)]) 
 def pending_session(request: Request) -> tuple[Session, Principal]:
     """A session whose password step is done; the second factor may still be missing."""
     session = current_session(request)
-    principal = load_principal(database(request), session.user_id) if session else None
+    principal = session_principal(request)
     if session is None or principal is None:
         raise LoginRequired
     request.state.principal = principal

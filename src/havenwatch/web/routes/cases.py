@@ -14,11 +14,11 @@ from havenwatch.cases.case_files import (
     close_case,
     count_cases,
     get_case,
+    get_case_file,
     list_cases,
 )
 from havenwatch.cases.deadlines import deadlines_of_case, rules_for
 from havenwatch.cases.errors import HavenwatchError, NotFoundError, ValidationError
-from havenwatch.cases.events import list_events
 from havenwatch.cases.model import Case
 from havenwatch.cases.people import find_people_by_name, get_person, list_people, pseudonyms
 from havenwatch.cases.search import search
@@ -179,12 +179,10 @@ def create_case(request: Request, principal: Editor, form: Form) -> Response:
 def case_context(request: Request, principal: Principal, case_id: str) -> dict[str, Any]:
     db = database(request)
     with_notes = principal.can(Capability.VIEW_NOTES)
-    case = get_case(
-        db, case_id, team_ids=principal.team_ids, with_notes=with_notes, actor=principal.actor
+    case_file = get_case_file(
+        db, case_id, team_ids=principal.team_ids, actor=principal.actor, with_notes=with_notes
     )
-    timeline = list_events(
-        db, case_id, team_ids=principal.team_ids, with_notes=with_notes, actor=principal.actor
-    )
+    case, timeline = case_file.case, case_file.timeline
     source_ids = sorted({sid for event in timeline for sid in event.source_ids})
     rules = rules_for(case.country)
     return {
