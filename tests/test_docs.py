@@ -32,7 +32,9 @@ def render_reference() -> str:
         "",
     ]
     for path, command in _walk(cli, ("havenwatch",)):
-        context = click.Context(command, info_name=" ".join(path))
+        context = click.Context(
+            command, info_name=" ".join(path), help_option_names=["-h", "--help"]
+        )
         parts += [f"## `{' '.join(path)}`", "", "```", command.get_help(context), "```", ""]
     return "\n".join(parts)
 
