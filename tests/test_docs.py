@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
+from click.testing import CliRunner
 
 from havenwatch.cli import cli
 
@@ -25,17 +26,19 @@ def _walk(
 
 
 def render_reference() -> str:
+    """Each command's help exactly as `havenwatch ... --help` prints it."""
+    runner = CliRunner()
     parts = [
         "# Command-line reference",
         "",
         "Generated from `havenwatch --help`; do not edit by hand.",
         "",
     ]
-    for path, command in _walk(cli, ("havenwatch",)):
-        context = click.Context(
-            command, info_name=" ".join(path), help_option_names=["-h", "--help"]
+    for path, _command in _walk(cli, ("havenwatch",)):
+        result = runner.invoke(
+            cli, [*path[1:], "--help"], prog_name="havenwatch", terminal_width=80
         )
-        parts += [f"## `{' '.join(path)}`", "", "```", command.get_help(context), "```", ""]
+        parts += [f"## `{' '.join(path)}`", "", "```", result.output.rstrip("\n"), "```", ""]
     return "\n".join(parts)
 
 
