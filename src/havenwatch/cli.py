@@ -18,6 +18,7 @@ from havenwatch import __version__
 from havenwatch.settings import resolve_settings
 
 PLUGIN_GROUP = "havenwatch.commands"
+HELP_OPTIONS = ["-h", "--help"]
 BUILTIN_COMMAND_MODULES = (
     "havenwatch.commands.legal",
     "havenwatch.commands.admin",
@@ -55,7 +56,7 @@ def one_line(error: BaseException) -> str:
     return text[:500]
 
 
-@click.group(cls=HavenwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=HavenwatchGroup, context_settings={"help_option_names": HELP_OPTIONS})
 @click.option(
     "--data-dir",
     envvar="HAVENWATCH_DATA_DIR",
@@ -92,7 +93,16 @@ def register_commands(group: click.Group) -> None:
     for module_name in (*BUILTIN_COMMAND_MODULES, *plugin_modules):
         module = importlib.import_module(module_name)
         for command in module.COMMANDS:
+            accept_short_help(command)
             group.add_command(command)
+
+
+def accept_short_help(command: click.Command) -> None:
+    """`-h` works like `--help` on every command, however it is invoked."""
+    command.context_settings.setdefault("help_option_names", HELP_OPTIONS)
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            accept_short_help(subcommand)
 
 
 register_commands(cli)
