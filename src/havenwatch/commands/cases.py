@@ -8,7 +8,14 @@ from typing import TextIO
 
 import click
 
-from havenwatch.cases.case_files import CaseFilter, add_case, close_case, get_case, list_cases
+from havenwatch.cases.case_files import (
+    CaseFilter,
+    add_case,
+    close_case,
+    get_case,
+    get_case_file,
+    list_cases,
+)
 from havenwatch.cases.dates import parse_day, parse_fuzzy
 from havenwatch.cases.deadlines import calendar_of, deadlines_of_case
 from havenwatch.cases.events import add_event, list_events
@@ -220,8 +227,8 @@ def case_list(
 def case_show(ctx: click.Context, case_id: str, output_format: str) -> None:
     """Show a case and its timeline."""
     db = open_db(ctx)
-    found = get_case(db, case_id, with_notes=True, actor=cli_actor())
-    timeline = list_events(db, case_id, with_notes=True, actor=cli_actor())
+    case_file = get_case_file(db, case_id, team_ids=None, actor=cli_actor(), with_notes=True)
+    found, timeline = case_file.case, case_file.timeline
     if output_format == "json":
         print_json({"case": found, "events": timeline})
         return
