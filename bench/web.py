@@ -1,7 +1,7 @@
 """Web workspace benchmark: p50/p95 latency and throughput under 16 concurrent clients.
 
-Fills an instance with the demo generator (default 100,000 cases ending today, about 340,000
-events), starts `havenwatch serve` in a subprocess, logs 16 clients in as a caseworker and
+Fills an instance with the demo generator (default 100,000 cases ending today, drawn out to
+about 1,000,000 events), starts `havenwatch serve` in a subprocess, logs 16 clients in as a caseworker and
 measures the dashboard, a filtered case list, a full-text search and case pages. The
 baseline, in the same run, is Datasette serving the same SQLite file's events table with the
 same filter (event type), as an HTML page. The table says, page by page, whether the target
@@ -96,7 +96,7 @@ def wait_for(url: str, timeout: float = 120.0) -> None:
     raise SystemExit(f"server at {url} did not start")
 
 
-def fill(settings: Settings, count: int) -> None:
+def fill(settings: Settings, count: int, events_per_case: int) -> None:
     """Create the instance with `count` demo cases ending today, and the bench account."""
     db = initialise(settings)
     team = demo_data()["teams"][0]
@@ -104,7 +104,7 @@ def fill(settings: Settings, count: int) -> None:
         task = progress.add_task("Generating demo cases", total=count)
         load_files(
             db,
-            generate(count, upto=today()),
+            generate(count, upto=today(), events_per_case=events_per_case),
             "bench",
             progress=lambda n: progress.advance(task, n),
         )
@@ -118,7 +118,9 @@ class InstanceSize:
     events: int
 
 
-def prepare(settings: Settings, count: int) -> tuple[InstanceSize, list[str]]:
+def prepare(
+    settings: Settings, count: int, events_per_case: int
+) -> tuple[InstanceSize, list[str]]:
     """Fill a new instance, or bring a kept one to the current schema.
 
     Returns the instance's size and up to 5,000 case ids of the bench account's team.
@@ -126,7 +128,7 @@ def prepare(settings: Settings, count: int) -> tuple[InstanceSize, list[str]]:
     if (settings.data_dir / "havenwatch.db").exists():
         initialise(settings).dispose()
     else:
-        fill(settings, count)
+        fill(settings, count, events_per_case)
     db = open_database(settings)
     with db.read() as conn:
         team_id = conn.execute(
@@ -283,6 +285,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--cases", type=int, default=100_000, help="demo cases to generate")
+    parser.add_argument(
+        "--events-per-case",
+        type=int,
+        default=14,
+        help="stories drawn out to about this many events (14: about 10 a case once stories "
+        "reaching today are cut, 1,000,000 events for 100,000 cases)",
+    )
     parser.add_argument("--seconds", type=float, default=15.0, help="measuring time per page")
     parser.add_argument(
         "--keep",
@@ -306,7 +315,7 @@ def main() -> None:
     root = args.keep or Path(tempfile.mkdtemp(prefix="havenwatch-bench-"))
     settings = resolve_settings(root / "data", None, root / "keys" / "data.key")
     started = time.monotonic()
-    size, case_ids = prepare(settings, args.cases)
+    size, case_ids = prepare(settings, args.cases, args.events_per_case)
     console.print(f"instance ready in {time.monotonic() - started:.0f} s at {root}")
     hw_port, ds_port = free_port(), free_port()
     servers = [

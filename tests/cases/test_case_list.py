@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from havenwatch.cases.case_files import CaseFilter, add_case, count_cases, list_cases
-from havenwatch.cases.events import add_event
+from sqlalchemy import select
+
+from havenwatch.cases.bulk import load_files
+from havenwatch.cases.case_files import (
+    CaseFilter,
+    add_case,
+    count_cases,
+    list_cases,
+    page_of_cases,
+)
+from havenwatch.cases.demo import generate
+from havenwatch.cases.events import add_event, update_event
 from havenwatch.cases.model import Case, Event, Person
 from havenwatch.cases.people import add_person
 from havenwatch.store.database import Database
+from havenwatch.store.schema import events
 
 
 def _cases_with_events(db: Database, types: list[str]) -> list[str]:
@@ -30,3 +41,61 @@ def test_counting_stops_at_the_limit_it_is_given(db: Database) -> None:
     _cases_with_events(db, ["detention"] * 4)
     assert count_cases(db, at_most=3) == 3
     assert count_cases(db, at_most=10) == 4
+
+
+def test_the_event_type_filter_follows_an_event_whose_type_changes(db: Database) -> None:
+    person = add_person(db, Person(pseudonym="Wren"), "t")
+    case = add_case(db, Case(person_id=person.id or "", country="RS"), "t")
+    event = add_event(db, Event(case_id=case.id or "", type="detention"), "t")
+    event.type = "entry_ban"
+    update_event(db, event, "t")
+    assert [c.id for c in list_cases(db, CaseFilter(event_type="entry_ban"))] == [case.id]
+    assert list_cases(db, CaseFilter(event_type="detention")) == []
+
+
+def test_the_event_type_filter_forgets_a_deleted_event(db: Database) -> None:
+    [case_id] = _cases_with_events(db, ["entry_ban"])
+    add_event(db, Event(case_id=case_id, type="appeal"), "t")
+    with db.write("t") as unit:
+        unit.conn.execute(events.delete().where(events.c.type == "entry_ban"))
+    assert list_cases(db, CaseFilter(event_type="entry_ban")) == []
+    assert [c.id for c in list_cases(db, CaseFilter(event_type="appeal"))] == [case_id]
+
+
+def test_an_event_type_is_matched_whole_never_as_part_of_another(db: Database) -> None:
+    _cases_with_events(db, ["asylum_decision"])
+    assert list_cases(db, CaseFilter(event_type="asylum")) == []
+    assert list_cases(db, CaseFilter(event_type="asylum_decisio")) == []
+    assert list_cases(db, CaseFilter(event_type="asylum%")) == []
+
+
+def test_bulk_loaded_events_are_filterable(db: Database) -> None:
+    load_files(db, generate(12, seed=5), "t")
+    with db.read() as conn:
+        expected = set(
+            conn.execute(select(events.c.case_id).where(events.c.type == "appeal")).scalars()
+        )
+    found = {c.id for c in list_cases(db, CaseFilter(event_type="appeal"), limit=100)}
+    assert found == expected and expected
+
+
+def test_a_page_of_cases_counts_and_lists_in_one_walk(db: Database) -> None:
+    ids = _cases_with_events(db, ["detention"] * 7)
+    newest_first = list(reversed(ids))
+    first = page_of_cases(db, CaseFilter(), offset=0, size=3, count_until=6)
+    assert first.matching == 6
+    assert [c.id for c in first.cases] == [c.id for c in list_cases(db, limit=3)]
+    last = page_of_cases(db, CaseFilter(), offset=6, size=3, count_until=8)
+    assert last.matching == 7 and last.offset == 6
+    assert {c.id for c in last.cases} <= set(newest_first)
+
+
+def test_a_page_past_the_end_shows_the_last_page(db: Database) -> None:
+    _cases_with_events(db, ["detention"] * 5)
+    page = page_of_cases(db, CaseFilter(), offset=50, size=2, count_until=100)
+    assert page.offset == 4 and len(page.cases) == 1
+
+
+def test_a_page_of_nothing_is_empty(db: Database) -> None:
+    page = page_of_cases(db, CaseFilter(event_type="entry_ban"), offset=0, size=50, count_until=51)
+    assert page.cases == [] and page.matching == 0

@@ -62,10 +62,30 @@ def _phone(rng: random.Random) -> str:
     return f"signal:+381 6{rng.randint(0, 9)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
 
 
-def _timeline(rng: random.Random, case: Case, start: date, upto: date) -> list[Event]:
-    storyline = rng.choice(demo_data()["storylines"])
+def _storyline(rng: random.Random, length: int | None) -> list[list[Any]]:
+    """A story from the demo data, drawn out to about `length` events when asked.
+
+    Long cases go through further rounds: each new appeal is followed by a court decision a
+    few weeks later, as when detention is extended or a case goes up the instances.
+    """
+    story = [list(step) for step in rng.choice(demo_data()["storylines"])]
+    if length is None:
+        return story
+    wanted = rng.randint(max(1, length - 3), length + 3)
+    while len(story) < wanted:
+        offset = story[-1][1] + rng.randint(4, 25)
+        if story[-1][0] == "appeal":
+            story.append(["court_decision", offset, "court", None, None])
+        else:
+            story.append(["appeal", offset, None, None, None])
+    return story[:wanted]
+
+
+def _timeline(
+    rng: random.Random, case: Case, start: date, upto: date, length: int | None = None
+) -> list[Event]:
     timeline = []
-    for event_type, offset, authority, grounds, deadline in storyline:
+    for event_type, offset, authority, grounds, deadline in _storyline(rng, length):
         when = start + timedelta(days=offset + rng.randint(0, 3))
         if when > upto:
             break
@@ -116,12 +136,19 @@ def _sources(rng: random.Random, person: Person, case: Case, events: list[Event]
     ]
 
 
-def generate(cases: int, *, seed: int = 2024, upto: date | None = None) -> Iterator[DemoFile]:
+def generate(
+    cases: int,
+    *,
+    seed: int = 2024,
+    upto: date | None = None,
+    events_per_case: int | None = None,
+) -> Iterator[DemoFile]:
     """Yield `cases` demo files; the same seed gives the same data.
 
     Without `upto` the stories span three fixed years (for tests and benchmarks). With it,
     they end on that day and every fourth case is only days old, so a demo opened today has
-    decisions whose appeal deadlines are still running.
+    decisions whose appeal deadlines are still running. `events_per_case` draws the stories
+    out to about that many events on average (fewer where a story reaches `upto`).
     """
     rng = random.Random(seed)
     data = demo_data()
@@ -157,7 +184,7 @@ def generate(cases: int, *, seed: int = 2024, upto: date | None = None) -> Itera
             tags=rng.sample(data["tags"], k=rng.randint(0, 2)),
             opened_on=start,
         )
-        events = _timeline(rng, case, start, upto)
+        events = _timeline(rng, case, start, upto, events_per_case)
         if events and events[-1].type == "departure":
             case.status = "left_country"
         yield DemoFile(person, case, events, _sources(rng, person, case, events))

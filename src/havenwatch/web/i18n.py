@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from contextvars import ContextVar
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from babel import Locale
@@ -64,7 +64,7 @@ class Translator:
         return self._catalog.ngettext(singular, plural, count)
 
     def date(self, value: date | None, style: str = "medium") -> str:
-        return format_date(value, format=style, locale=self.babel_locale) if value else ""
+        return _formatted_date(self.locale, value, style) if value else ""
 
     def datetime(self, value: datetime | None) -> str:
         if value is None:
@@ -72,12 +72,26 @@ class Translator:
         return format_datetime(value, format="medium", locale=self.babel_locale)
 
     def number(self, value: int | float) -> str:
-        return format_decimal(value, locale=self.babel_locale)
+        return _formatted_number(self.locale, value)
 
     def month(self, key: str) -> str:
         """`YYYY-MM` as a short month and year ("Sep 2024", "сент. 2024 г.")."""
         year, month = (int(part) for part in key.split("-"))
-        return format_date(date(year, month, 1), format="MMM y", locale=self.babel_locale)
+        return _formatted_date(self.locale, date(year, month, 1), "MMM y")
+
+
+FORMAT_CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=FORMAT_CACHE_SIZE)
+def _formatted_date(locale: str, value: date, style: str) -> str:
+    """Babel's formatting costs tens of microseconds; a page shows the same dates many times."""
+    return format_date(value, format=style, locale=Locale.parse(locale))
+
+
+@lru_cache(maxsize=FORMAT_CACHE_SIZE)
+def _formatted_number(locale: str, value: int | float) -> str:
+    return format_decimal(value, locale=Locale.parse(locale))
 
 
 _current: ContextVar[Translator] = ContextVar("havenwatch_translator")

@@ -20,6 +20,7 @@ COUNT_AHEAD = 500
 
 
 def template_environment() -> Environment:
+    """Templates are compiled once per process; they are part of the package, not edited live."""
     folder = resources.files("havenwatch.web").joinpath("templates")
     env = Environment(
         loader=FileSystemLoader(str(folder)),
@@ -27,6 +28,7 @@ def template_environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda message: current().gettext(message),
