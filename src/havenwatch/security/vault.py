@@ -26,9 +26,9 @@ from pathlib import Path
 from sqlalchemy import Connection, select
 
 from havenwatch.cases.errors import HavenwatchError, NotFoundError
+from havenwatch.security import metadata_clean
 from havenwatch.security.crypto import KeyFileError
 from havenwatch.security.filetypes import MAX_DOCUMENT_BYTES, sniff
-from havenwatch.security.image_clean import strip_image_metadata
 from havenwatch.security.padding import pad, padme, unpad
 from havenwatch.security.sealing import PersonKey
 from havenwatch.settings import Settings
@@ -117,10 +117,12 @@ def _case_owner(conn: Connection, case_id: str, team_ids: Collection[str] | None
 
 
 def _prepare(data: bytes, strip_metadata: bool) -> tuple[bytes, str, bool]:
+    """Sniff, then clean: a file whose metadata cannot be removed is refused, never stored."""
     kind = sniff(data, max_bytes=MAX_DOCUMENT_BYTES)
-    if kind.is_image and strip_metadata:
-        return strip_image_metadata(data, kind), kind.media_type, True
-    return data, kind.media_type, False
+    if not strip_metadata:
+        return data, kind.media_type, False
+    cleaned = metadata_clean.strip_metadata(data, kind)
+    return cleaned.data, kind.media_type, cleaned.stripped
 
 
 def store_document(
@@ -134,7 +136,12 @@ def store_document(
     event_id: str | None = None,
     strip_metadata: bool = True,
 ) -> Document:
-    """Check, clean, encrypt and store an upload; the returned document says what was done."""
+    """Check, clean, encrypt and store an upload; the returned document says what was done.
+
+    With `strip_metadata` (the default) identifying metadata is removed from every kind of
+    file (see `metadata_clean`); a file of an accepted kind that cannot be read well enough to
+    clean it is refused with `UploadRefused` before anything is written.
+    """
     keyring = db.require_keyring()
     content, media_type, stripped = _prepare(data, strip_metadata)
     digest = hashlib.sha256(content).digest()
