@@ -5,8 +5,9 @@ found: a person's pseudonym (never their identity), a case's title, country and 
 event's type, authority, grounds and decision code (never its notes), a source's title,
 publisher and text. SQLite searches it through FTS5 (`unicode61 remove_diacritics 2`),
 PostgreSQL through `to_tsvector('simple', body)` and a GIN index (migration 0003_search).
-Each search asks for one kind, and the kind is part of the index (an FTS5 column, a partial
-GIN index per kind: migration 0007_search_kinds), so one kind never walks another's matches.
+Each search asks for one kind, and each kind has its own index (an FTS5 table per kind:
+migration 0009; a partial GIN index per kind: migration 0007), so one kind never walks
+another's matches.
 
 Every write path that creates or changes one of those records calls the matching `index_*`
 function in the same transaction, so the index never lags behind the data. Real names are
@@ -194,14 +195,16 @@ def _sqlite_matches(terms: list[str], kind: str) -> Subquery:
 
     The MATCH runs alone in its subquery: SQLite walks the FTS5 results in descending rowid
     order and looks each entry up by primary key, so a page of results stops the walk early
-    instead of filtering every match of a common word. The kind is a column filter, so FTS5
-    itself skips the other kinds' matches.
+    instead of filtering every match of a common word. Each kind has its own FTS5 table
+    (migration 0009), so a word is looked up only among entries of that kind.
     """
+    if kind not in KINDS:
+        raise ValueError(f"unknown search kind {kind!r}")
+    table = f"search_fts_{kind}"
     words = " ".join(f'"{term}"*' for term in terms)
-    fts = f'kind : "{kind}" AND body : ({words})'
     return (
-        text("SELECT rowid AS rid FROM search_fts WHERE search_fts MATCH :q ORDER BY rowid DESC")
-        .bindparams(q=fts)
+        text(f"SELECT rowid AS rid FROM {table} WHERE {table} MATCH :q ORDER BY rowid DESC")
+        .bindparams(q=words)
         .columns(column("rid", Integer))
         .subquery("matches")
     )

@@ -136,11 +136,12 @@ def shred_person(unit: Unit, person_id: str) -> tuple[PurgeResult, list[str]]:
 def _scrub_sqlite(db: Database) -> None:
     """Merge the FTS segments (deleted rows linger there) and empty the WAL of old pages."""
     with db.write("system:purge") as unit:
-        has_fts = unit.conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE name = 'search_fts'"
-        ).first()
-        if has_fts:
-            unit.conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+        full_text_tables = unit.conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master "
+            "WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5(%'"
+        ).scalars()
+        for name in list(full_text_tables):
+            unit.conn.exec_driver_sql(f'INSERT INTO "{name}"("{name}") VALUES (\'optimize\')')
     raw = db.engine.raw_connection()
     try:
         raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
