@@ -17,6 +17,9 @@
 - A measure against someone the text calls a security threat has national-security grounds.
 - A heading only restates the report: its events lend their attributes to the person the
   report names, and are not events of their own.
+- An event is about one identifiable person: someone named, or described by age or
+  nationality. "A foreigner whose permit is cancelled", "he or she may appeal", "тот, кто не
+  выехал" (a law explained, a generic case) describe nobody in particular.
 """
 
 from __future__ import annotations
@@ -47,9 +50,10 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
         _custody_rulings(analysis, resources) if _any_twice(analysis.events, {RULING}) else set()
     )
     reviewed = _review_sentences(analysis.events)
+    identifiable = {entity.id for entity in analysis.entities if _identifiable(entity)}
     kept: list[Event] = []
     for event in analysis.events:
-        if analysis.sentences[event.sentence].heading:
+        if analysis.sentences[event.sentence].heading or event.entity not in identifiable:
             continue
         if event.type in BORDER_EPISODE and event.entity in banned and event.sentence in at_border:
             continue
@@ -70,6 +74,10 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
         if event.grounds is None and event.entity in designated and event.type in grounded:
             event.grounds = "national_security"
     analysis.events = kept
+
+
+def _identifiable(entity: Entity) -> bool:
+    return bool(entity.names) or entity.nationality is not None or entity.age is not None
 
 
 def _only_another_kind_of_lawsuit(

@@ -9,8 +9,9 @@ Everything a mention says (nationality, age, gender) is pooled on its entity.
 
 First-person words ("I", "меня", "rekli su mi") refer to whoever speaks: the person named
 in their sentence ("'I was held for hours,' Petrov said", or "she said"), else the
-narrator of the report, the first person it names (the interviewee introduced before the
-questions, the author of a first-person post).
+narrator of the report: the interviewee introduced before the questions (not the host who
+introduced them: among several people named before the first "I", the one described by age,
+else the last), the author of a first-person post.
 """
 
 from __future__ import annotations
@@ -47,13 +48,35 @@ def _resolve_speakers(analysis: Analysis) -> None:
     subjects = [mention for mention in named if _role(roles, mention) not in OTHER_PEOPLE]
     if not subjects:
         return
+    narrator = _narrator(analysis, subjects)
     for mention in analysis.mentions:
         if mention.speaker:
             speakers = [other for other in named if other.sentence == mention.sentence]
             speakers += _third_persons(analysis, mention.sentence)
-            speaker = speakers[0] if speakers else subjects[0]
+            speaker = speakers[0] if speakers else narrator
             mention.entity = speaker.entity
             mention.role = _role(roles, speaker)
+
+
+def _narrator(analysis: Analysis, subjects: list[Mention]) -> Mention:
+    """Who says "I" where no one else is named: the person introduced before the first
+    words in the first person outside the headline, and among several (the host who arranged the talk, then
+    the guest) the one described by age, else the last introduced; with nobody before
+    them, the first person named ("меня зовут Вера Шилова")."""
+    first_person = next(
+        (
+            m.first
+            for m in analysis.mentions
+            if m.speaker and not analysis.sentences[m.sentence].heading
+        ),
+        None,
+    )
+    before = [m for m in subjects if first_person is not None and m.last <= first_person]
+    if not before:
+        return subjects[0]
+    ages = {entity.id: entity.age for entity in analysis.entities}
+    aged = [m for m in before if m.entity is not None and ages[m.entity] is not None]
+    return (aged or before)[-1]
 
 
 def _role(roles: dict[int, str | None], mention: Mention) -> str | None:

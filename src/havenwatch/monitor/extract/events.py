@@ -17,7 +17,7 @@ from functools import lru_cache
 from havenwatch.monitor.extract.attributes import DESTINATION, LOCATION, ORIGIN
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Event, Mention, Span, Trigger
-from havenwatch.monitor.extract.negation import clause_end, clause_start
+from havenwatch.monitor.extract.negation import clause_end, clause_start, is_question
 from havenwatch.monitor.extract.registry import Resources, component
 
 GENERIC = "generic"
@@ -38,10 +38,11 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
     grounded = set(resources.setting("types_with_grounds", []))
     events = []
     clauses = _trigger_clauses(analysis, lexicon)
+    obliques = lexicon.words("people.oblique_prepositions")
     for trigger in analysis.triggers:
         if trigger.blocked:
             continue
-        entities = _subject_entities(_subject(analysis, trigger))
+        entities = _subject_entities(_subject(analysis, trigger, obliques))
         if not entities:
             trigger.blocked = GENERIC
             continue
@@ -113,7 +114,7 @@ def _fill_fields(
         )
 
 
-def _subject(analysis: Analysis, trigger: Trigger) -> Mention | None:
+def _subject(analysis: Analysis, trigger: Trigger, obliques: frozenset[str]) -> Mention | None:
     mentions = [
         mention
         for mention in analysis.mentions
@@ -122,7 +123,13 @@ def _subject(analysis: Analysis, trigger: Trigger) -> Mention | None:
     inside = [m for m in mentions if trigger.first <= m.first < trigger.last]
     if inside:
         return inside[0]
-    after = [m for m in mentions if trigger.last <= m.first <= trigger.last + OBJECT_REACH]
+    reach = trigger.last + OBJECT_REACH + _described_words(analysis, trigger.last)
+    after = [
+        m
+        for m in mentions
+        if trigger.last <= m.first <= reach
+        and not any(token.norm in obliques for token in analysis.tokens[trigger.last : m.first])
+    ]
     if after and not _break_between(analysis, trigger.last, after[0].first):
         return after[0]
     before = [
@@ -135,6 +142,22 @@ def _subject(analysis: Analysis, trigger: Trigger) -> Mention | None:
     if following:
         return following[0]
     return _focus(analysis, trigger.sentence)
+
+
+def _described_words(analysis: Analysis, index: int) -> int:
+    """How many words from `index` on describe the person named after them ("deported the
+    Russian street artist Lev Tarkhanov"): the object may stand that much further."""
+    sentence = analysis.tokens[index].sentence if index < len(analysis.tokens) else -1
+    covered = {
+        position
+        for kind in ("nationality", "person_noun", "age")
+        for span in analysis.spans_in(kind, sentence)
+        for position in range(span.first, span.last)
+    }
+    count = 0
+    while index + count in covered:
+        count += 1
+    return count
 
 
 def _determiner(analysis: Analysis, mention: Mention, mentions: list[Mention]) -> bool:
@@ -151,11 +174,17 @@ def _break_between(analysis: Analysis, first: int, last: int) -> bool:
 
 
 def _focus(analysis: Analysis, sentence: int) -> Mention | None:
+    """The person the previous sentences were about; an interviewer's questions in between
+    do not count ("Did you appeal? – Yes, the lawyer filed a complaint")."""
+    previous = [
+        index
+        for index in range(sentence - 1, max(sentence - 2 * FOCUS_REACH, 0) - 1, -1)
+        if not is_question(analysis, index)
+    ][:FOCUS_REACH]
     earlier = [
         mention
         for mention in analysis.mentions
-        if sentence - FOCUS_REACH <= mention.sentence < sentence
-        and mention.role not in EXCLUDED_ROLES
+        if mention.sentence in previous and mention.role not in EXCLUDED_ROLES
     ]
     if not earlier:
         return None

@@ -41,7 +41,7 @@ def mark_negation_and_modality(analysis: Analysis, resources: Resources) -> None
         if trigger.sentence in other_sense:
             trigger.blocked = OTHER_SENSE
             continue
-        if _question(analysis, trigger.sentence):
+        if is_question(analysis, trigger.sentence):
             trigger.blocked = QUESTION
             continue
         if _denied(analysis, lexicon, trigger):
@@ -148,7 +148,8 @@ def _cue_before(
     return False
 
 
-def _question(analysis: Analysis, sentence: int) -> bool:
+def is_question(analysis: Analysis, sentence: int) -> bool:
+    """Whether the sentence ends with a question mark (closing quotes aside)."""
     bounds = analysis.sentences[sentence]
     for index in range(bounds.last - 1, bounds.first - 1, -1):
         text = analysis.tokens[index].text

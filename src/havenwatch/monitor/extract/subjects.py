@@ -29,7 +29,7 @@ from havenwatch.monitor.extract.name_forms import (
     surname_gender,
 )
 from havenwatch.monitor.extract.registry import Resources, component
-from havenwatch.monitor.names import fold_name
+from havenwatch.monitor.names import fold_name, strip_name_ending
 
 POSSESSIVE = re.compile(r"['’]s$")
 MAX_NAME_TOKENS = 4
@@ -59,6 +59,7 @@ def find_mentions(analysis: Analysis, resources: Resources) -> None:
             mention.role = _role_before(analysis, lexicon, mention)
     _public_figures(names, lexicon)
     _clients_of_roles(names)
+    _professions(analysis, descriptions)
     analysis.mentions = sorted(mentions, key=lambda mention: (mention.first, mention.last))
 
 
@@ -123,6 +124,7 @@ def _names(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
     context = NameContext(
         introduced=frozenset(span.last for span in analysis.spans["person_noun"]),
         place_prepositions=lexicon.words("people.place_prepositions"),
+        known=set(),
     )
     mentions: list[Mention] = []
     run: list[Token] = []
@@ -157,6 +159,7 @@ class NameContext:
 
     introduced: frozenset[int]
     place_prepositions: frozenset[str]
+    known: set[str]
 
 
 def _accept_run(analysis: Analysis, run: list[Token], context: NameContext) -> list[Mention]:
@@ -167,8 +170,10 @@ def _accept_run(analysis: Analysis, run: list[Token], context: NameContext) -> l
         run[0].index == sentence_start
         and not _name_anchor(run[0].text)
         and not _described(analysis, run, context)
+        and not _known(run[0].text, context)
     ):
         run = run[1:]
+    run = _without_place_before(analysis, run, context)
     if not run or _quoted(analysis, run) or _place_after_preposition(analysis, run, context):
         return []
     for position in range(1, len(run)):
@@ -176,14 +181,53 @@ def _accept_run(analysis: Analysis, run: list[Token], context: NameContext) -> l
         if _starts_another_name(run[position - 1].text, run[position].text, following):
             before, after = run[:position], run[position:]
             return _accept_run(analysis, before, context) + _accept_run(analysis, after, context)
-    if not any(_name_anchor(token.text) for token in run) and not _described(
-        analysis, run, context
+    if (
+        not any(_name_anchor(token.text) for token in run)
+        and not _described(analysis, run, context)
+        and not _known_alone(analysis, run, context)
     ):
         return []
+    if len(run) > 1:
+        context.known.add(_stem(run[-1].text))
     text = " ".join(POSSESSIVE.sub("", token.text) for token in run)
     mention = Mention("name", run[0].index, run[-1].index + 1, run[0].sentence, text=text)
     mention.possessive = bool(POSSESSIVE.search(run[-1].text))
     return [mention]
+
+
+def _stem(word: str) -> str:
+    return strip_name_ending(fold_name(POSSESSIVE.sub("", word)))
+
+
+def _known(word: str, context: NameContext) -> bool:
+    """ "Seitkali's lawyer": the surname of someone named in full before, alone."""
+    return bool(context.known) and _stem(word) in context.known
+
+
+def _known_alone(analysis: Analysis, run: list[Token], context: NameContext) -> bool:
+    """A surname named in full before, standing alone; not one set after an age in
+    brackets ("Алину (30) Ким"), which ends the name before it."""
+    if not any(_known(token.text, context) for token in run):
+        return False
+    return run[0].index == 0 or analysis.tokens[run[0].index - 1].text != ")"
+
+
+def _without_place_before(
+    analysis: Analysis, run: list[Token], context: NameContext
+) -> list[Token]:
+    """ "из Казани Алсу Гарипова", "из Новосибирска Тимура Валијева": after a locative
+    preposition, the words before a first name, or before the last two words when the last
+    is shaped like a surname, are the place the person comes from."""
+    if len(run) < 3 or run[0].index == 0:
+        return run
+    if analysis.tokens[run[0].index - 1].norm not in context.place_prepositions:
+        return run
+    if is_first_name(run[0].text):
+        return run
+    starts = [position for position, token in enumerate(run) if is_first_name(token.text)]
+    if starts:
+        return run[starts[0] :]
+    return run[-2:] if _surname_shaped(run[-1].text) else run
 
 
 def _quoted(analysis: Analysis, run: list[Token]) -> bool:
@@ -254,6 +298,7 @@ def _descriptions(analysis: Analysis, lexicon: Lexicon, names: list[Mention]) ->
     copulas = lexicon.words("people.copulas")
     counted = _counted_tokens(analysis, lexicon)
     mentions = []
+    apposed: list[tuple[Mention, Mention]] = []
     for noun in analysis.spans["person_noun"]:
         mention = _description(analysis, noun, indefinite, definite)
         if mention.first - 1 in counted:
@@ -265,10 +310,11 @@ def _descriptions(analysis: Analysis, lexicon: Lexicon, names: list[Mention]) ->
         target = target or _predicated_name(analysis, mention, names, copulas)
         if target is not None:
             _describe(target, mention)
+            apposed.append((mention, target))
         else:
             mentions.append(mention)
     _ages_after_names(analysis, names)
-    _citizenships(analysis, names + mentions)
+    _citizenships(analysis, [(mention, mention) for mention in names + mentions] + apposed)
     return mentions
 
 
@@ -362,20 +408,22 @@ def _bare_age_at(tokens: list[Token], index: int) -> bool:
     return index + 1 == len(tokens) or tokens[index + 1].text in AGE_CLOSERS
 
 
-def _citizenships(analysis: Analysis, mentions: list[Mention]) -> None:
+def _citizenships(analysis: Analysis, mentions: list[tuple[Mention, Mention]]) -> None:
     """ "a citizen of Russia", "гражданка России": the nearest mention before gets it;
-    "an activist from Russia" only right after the mention ("deported from Serbia" is not)."""
+    "an activist from Russia", "a sound engineer from Perm" only right after the mention
+    ("deported from Serbia" is not). A description set beside a name ("Volgin, a sound
+    engineer from Perm") passes it to the name. Pairs are (mention, who it describes)."""
     for place in analysis.spans.get("place", []):
         if place.value[1] not in (CITIZENSHIP, ORIGIN):
             continue
         reach = DESCRIPTION_REACH if place.value[1] == CITIZENSHIP else ORIGIN_REACH
         before = [
-            mention
-            for mention in mentions
-            if mention.sentence == place.sentence and 0 <= place.first - mention.last <= reach
+            pair
+            for pair in mentions
+            if pair[0].sentence == place.sentence and 0 <= place.first - pair[0].last <= reach
         ]
         if before:
-            nearest = max(before, key=lambda mention: mention.last)
+            nearest = max(before, key=lambda pair: pair[0].last)[1]
             nearest.nationality = nearest.nationality or place.value[0]
 
 
@@ -392,6 +440,19 @@ def _pronouns(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
         )
         for span in _spans(analysis, lexicon, "people.pronouns")
     ]
+
+
+def _professions(analysis: Analysis, descriptions: list[Mention]) -> None:
+    """ "a Russian human rights lawyer was barred from entering": a lawyer or official of
+    another state than the one the report is set in is a person in their own right, not
+    someone's counsel or the authorities speaking."""
+    for mention in descriptions:
+        if (
+            mention.role in ("lawyer", "official")
+            and mention.nationality is not None
+            and mention.nationality != analysis.default_country
+        ):
+            mention.role = None
 
 
 def _public_figures(names: list[Mention], lexicon: Lexicon) -> None:
