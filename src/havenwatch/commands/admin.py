@@ -1,4 +1,4 @@
-"""Setting up an instance: init, migrate, users."""
+"""Setting up an instance: init, migrate, users, the PostgreSQL application role."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from havenwatch.commands.common import (
 from havenwatch.security.accounts import ROLES, add_user, list_users
 from havenwatch.security.crypto import load_key_file
 from havenwatch.store import migrate as migrations
+from havenwatch.store.app_role import check_app_role, grant_app_role
 from havenwatch.store.database import Database
 from havenwatch.store.instance import initialise, upgrade
 
@@ -86,4 +87,55 @@ def user_list(ctx: click.Context, output_format: str) -> None:
         )
 
 
-COMMANDS = [init, migrate, user]
+@click.group("db-role")
+def db_role() -> None:
+    """Least privilege on PostgreSQL: the role the application connects as.
+
+    Run these with --database-url naming the role that owns the tables (the one that ran
+    init and migrate); the web workspace then connects as ROLE.
+    """
+
+
+@db_role.command("grant")
+@click.argument("role")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Set ROLE's password from standard input (sent only as a SCRAM verifier).",
+)
+@click.pass_context
+def db_role_grant(ctx: click.Context, role: str, password_stdin: bool) -> None:
+    """Create ROLE if needed and give it only what the application needs.
+
+    SELECT, INSERT, UPDATE, DELETE on every table, but only SELECT and INSERT on audit_log
+    and SELECT on alembic_version; no ownership, no DDL. Run it again after every migrate.
+    """
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    if password == "":
+        raise click.UsageError("the password read from standard input is empty")
+    report = grant_app_role(
+        open_db(ctx, need_keys=False), role, actor=cli_actor(), password=password
+    )
+    state = "created" if report.created else "updated"
+    click.echo(
+        f"Role {report.role} {state}: read and write on {report.read_write_tables} tables, "
+        "append-only on audit_log, read-only on alembic_version, no DDL"
+    )
+    if report.created and not report.password_set:
+        click.echo("It has no password: set one with --password-stdin or use peer authentication")
+
+
+@db_role.command("check")
+@click.argument("role")
+@click.pass_context
+def db_role_check(ctx: click.Context, role: str) -> None:
+    """Say whether ROLE has exactly the application's rights; exit 1 if not."""
+    problems = check_app_role(open_db(ctx, need_keys=False), role)
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    click.echo(f"Role {role} has exactly the application's rights (append-only audit log)")
+
+
+COMMANDS = [init, migrate, user, db_role]
