@@ -9,9 +9,12 @@
   start, whatever dates its sentences give, unless a later one is said to be another
   (`cues.repeated`: "again", "снова", "ponovo"); so is a state's extradition request. Each
   court ruling on custody (a sentence with a ruling and a `cues.custody` word: remand,
-  extension, release) is a ruling of its own. A measure named in a sentence that appeals
+  extension, release) is a ruling of its own unless both give the same date; so is each
+  act of a counted statement ("extended twice"), and so are rulings of different kinds (on
+  an appeal, extending, releasing, remanding: `cues.ruling_kinds`). A measure named in a sentence that appeals
   against it or rules on it is the measure already reported, whatever date the review
-  gives. Appeals to different bodies (a ministry, then a court) are different appeals.
+  gives. Appeals to different bodies (a ministry, then a court) are different appeals, and
+  the rulings of different bodies, stated in different sentences, different rulings.
 - Appeals and court rulings alone, in a report that speaks of another kind of lawsuit
   (`cues.other_sense`: damages, defamation), are not events.
 - A measure against someone the text calls a security threat has national-security grounds.
@@ -25,6 +28,7 @@
 from __future__ import annotations
 
 from havenwatch.monitor.extract.model import Analysis, Entity, Event
+from havenwatch.monitor.extract.negation import clause_end, clause_start
 from havenwatch.monitor.extract.registry import Resources, component
 
 BORDER_EPISODE = frozenset({"detention", "deportation", "departure"})
@@ -32,6 +36,7 @@ REVIEW_ONLY = frozenset({"appeal", "court_decision"})
 CONTINUOUS = frozenset({"detention", "extradition_request"})
 RULING = "court_decision"
 DECISIONS = REVIEW_ONLY | {"asylum_decision"}
+RULING_KINDS = ("review", "extension", "release", "remand")
 
 
 @component("consolidate")
@@ -50,6 +55,7 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
         _custody_rulings(analysis, resources) if _any_twice(analysis.events, {RULING}) else set()
     )
     reviewed = _review_sentences(analysis.events)
+    kinds = _ruling_kinds(analysis, resources) if _any_twice(analysis.events, {RULING}) else {}
     identifiable = {entity.id for entity in analysis.entities if _identifiable(entity)}
     kept: list[Event] = []
     for event in analysis.events:
@@ -60,7 +66,11 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
         if event.type == "departure" and event.country == nationality.get(event.entity):
             continue
         duplicate = next(
-            (other for other in kept if _same_event(other, event, repeated, rulings, reviewed)),
+            (
+                other
+                for other in kept
+                if _same_event(other, event, repeated, rulings, reviewed, kinds)
+            ),
             None,
         )
         if duplicate is None:
@@ -193,11 +203,16 @@ def _same_event(
     repeated: set[int],
     rulings: set[int],
     reviewed: set[tuple[int, int]],
+    kinds: dict[int, str],
 ) -> bool:
     if (first.type, first.entity, first.country) != (second.type, second.entity, second.country):
         return False
+    if first.occurrence != second.occurrence:
+        return False
     if first.type in CONTINUOUS:
         return second.sentence not in repeated
+    if first.type == RULING and _different_rulings(first, second, kinds):
+        return False
     if first.type == RULING and first.sentence != second.sentence and second.sentence in rulings:
         return first.date == second.date
     if first.type == "appeal" and None not in (first.authority, second.authority):
@@ -205,6 +220,40 @@ def _same_event(
     if first.type not in DECISIONS and (second.sentence, second.entity) in reviewed:
         return True
     return first.date is None or second.date is None or first.date == second.date
+
+
+def _different_rulings(first: Event, second: Event, kinds: dict[int, str]) -> bool:
+    """Rulings of different kinds (on an appeal, extending custody, releasing, remanding:
+    `cues.ruling_kinds`), or, in different sentences, by different bodies (the ministry
+    dismissed the appeal, then the court the lawsuit), are different rulings."""
+    kind, other = kinds.get(id(first)), kinds.get(id(second))
+    if kind is not None and other is not None and kind != other:
+        return True
+    return (
+        first.sentence != second.sentence
+        and None not in (first.authority, second.authority)
+        and first.authority != second.authority
+    )
+
+
+def _ruling_kinds(analysis: Analysis, resources: Resources) -> dict[int, str]:
+    """The kind of each court ruling, from the words of its clause."""
+    lexicon = resources.lexicon(analysis.language)
+    patterns = lexicon.patterns("cues.ruling_kinds")
+    kinds = {}
+    for event in analysis.events:
+        if event.type != RULING:
+            continue
+        trigger = event.trigger
+        first = clause_start(analysis, lexicon, trigger.first)
+        window = analysis.window(
+            first, clause_end(analysis, lexicon, trigger.last - 1), event.sentence
+        )
+        labels = {match.label for match in patterns.finditer(window)} if window else set()
+        kind = next((label for label in RULING_KINDS if label in labels), None)
+        if kind is not None:
+            kinds[id(event)] = kind
+    return kinds
 
 
 def _fill_gaps(kept: Event, other: Event) -> None:

@@ -12,9 +12,11 @@ subject ("activists", "some", "they") makes the trigger a generic statement.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 
 from havenwatch.monitor.extract.attributes import DESTINATION, LOCATION, ORIGIN
+from havenwatch.monitor.extract.counts import count_spans
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Event, Mention, Span, Trigger
 from havenwatch.monitor.extract.negation import clause_end, clause_start, is_question
@@ -30,6 +32,8 @@ CONTEXT_REACH = 3
 CONTEXT_ROLES = {"entry_ban": (DESTINATION, LOCATION)}
 HOME_STATE_TYPES = ("detention", "extradition_request")
 Clause = tuple[int, int, int]
+REPEATABLE = frozenset({"court_decision", "appeal"})
+MAX_TIMES = 3
 
 
 @component("events")
@@ -39,6 +43,7 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
     events = []
     clauses = _trigger_clauses(analysis, lexicon)
     obliques = lexicon.words("people.oblique_prepositions")
+    counted = {span.last: span.value for span in count_spans(analysis, lexicon)}
     for trigger in analysis.triggers:
         if trigger.blocked:
             continue
@@ -52,12 +57,42 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
             for key, other in clauses.items()
             if other[2] == trigger.sentence and other[:2] != clause[:2] and key != id(trigger)
         ]
+        times = _times(analysis, lexicon, trigger, clause, counted)
+        if times == 0:
+            trigger.blocked = GENERIC
+            continue
         for entity in entities:
             event = Event(trigger.type, entity, trigger.sentence, trigger)
             _fill_fields(analysis, lexicon, event, clause, others, trigger.type in grounded)
             if not _arrival(analysis, event, clause):
                 events.append(event)
+                events += [
+                    replace(event, date=None, occurrence=occurrence)
+                    for occurrence in range(1, times)
+                ]
     analysis.events = events
+
+
+def _times(
+    analysis: Analysis,
+    lexicon: Lexicon,
+    trigger: Trigger,
+    clause: Clause,
+    counted: dict[int, tuple[int, str]],
+) -> int:
+    """How many acts a trigger states: "extended his custody twice", "дважды продлил", "dva
+    puta je produžio" (`cues.times`), or a small exact count before it ("two appeals"). A
+    larger or vague count ("more than 150 appeals were filed") states no act of one person:
+    0."""
+    if trigger.type not in REPEATABLE:
+        return 1
+    count = counted.get(trigger.first)
+    if count is not None:
+        value, qualifier = count
+        return value if qualifier == "exact" and value <= MAX_TIMES else 0
+    window = analysis.window(clause[0], clause[1], trigger.sentence)
+    found = lexicon.patterns("cues.times").first(window) if window else None
+    return int(found.label) if found else 1
 
 
 def _trigger_clauses(analysis: Analysis, lexicon: Lexicon) -> dict[int, Clause]:
@@ -161,10 +196,15 @@ def _described_words(analysis: Analysis, index: int) -> int:
 
 
 def _determiner(analysis: Analysis, mention: Mention, mentions: list[Mention]) -> bool:
-    """ "his" in "two of his colleagues were banned" speaks of whose, not of whom."""
+    """ "his" in "two of his colleagues were banned", "његова" in "његова супруга
+    Наталија" speak of whose, not of whom."""
     if mention.kind != "pronoun":
         return False
-    described = {span.first for span in analysis.spans_in("nationality", mention.sentence)}
+    described = {
+        span.first
+        for kind in ("nationality", "person_noun")
+        for span in analysis.spans_in(kind, mention.sentence)
+    }
     described |= {other.first for other in mentions if other.kind in ("group", "description")}
     return mention.last in described
 

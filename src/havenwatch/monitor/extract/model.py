@@ -99,7 +99,8 @@ class Trigger:
 
 @dataclass
 class Event:
-    """An asserted event tied to an entity, before it becomes a contract object."""
+    """An asserted event tied to an entity, before it becomes a contract object;
+    `occurrence` tells apart the acts of one counted statement ("extended twice")."""
 
     type: str
     entity: int
@@ -110,6 +111,7 @@ class Event:
     grounds: str | None = None
     date: str | None = None
     deadline_days: int | None = None
+    occurrence: int = 0
 
 
 @dataclass

@@ -134,11 +134,28 @@ def _russian_nominative(word: str, gender: str | None) -> str:
 
 
 def _serbian_nominative(word: str, gender: str | None) -> str:
-    """Serbian case endings replaced by the nominative ones, in the word's own script."""
+    """Serbian case endings replaced by the nominative ones, in the word's own script. A
+    first name is checked against the lexicon: "Павла" is "Павел" (the vowel that the
+    other cases drop comes back), not "Павл"."""
+    if fold_name(word) in _first_names():
+        return word
     cyrillic = any("\u0400" <= letter <= "\u04ff" for letter in word)
     for ending, replacement in _serbian_endings(gender or "unknown", cyrillic):
         if word.lower().endswith(ending) and len(word) > len(ending) + 2:
-            return word[: len(word) - len(ending)] + replacement
+            stem = word[: len(word) - len(ending)]
+            return _known_first_name(stem + replacement, cyrillic)
+    return word
+
+
+def _known_first_name(word: str, cyrillic: bool) -> str:
+    """`word`, or the same word with a dropped vowel ("Павл" -> "Павел", "Petr" -> "Petar")
+    restored when only that is a first name."""
+    if fold_name(word) in _first_names() or len(word) < 3:
+        return word
+    for vowel in "ea" if not cyrillic else "еа":
+        restored = word[:-1] + vowel + word[-1]
+        if fold_name(restored) in _first_names():
+            return restored
     return word
 
 

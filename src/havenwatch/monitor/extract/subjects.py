@@ -124,7 +124,9 @@ def _names(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
     context = NameContext(
         introduced=frozenset(span.last for span in analysis.spans["person_noun"]),
         place_prepositions=lexicon.words("people.place_prepositions"),
+        family_endings=lexicon.words("people.family_endings"),
         known=set(),
+        surnames=set(),
     )
     mentions: list[Mention] = []
     run: list[Token] = []
@@ -159,7 +161,9 @@ class NameContext:
 
     introduced: frozenset[int]
     place_prepositions: frozenset[str]
+    family_endings: frozenset[str]
     known: set[str]
+    surnames: set[str]
 
 
 def _accept_run(analysis: Analysis, run: list[Token], context: NameContext) -> list[Mention]:
@@ -189,6 +193,7 @@ def _accept_run(analysis: Analysis, run: list[Token], context: NameContext) -> l
         return []
     if len(run) > 1:
         context.known.add(_stem(run[-1].text))
+        context.surnames.add(fold_name(POSSESSIVE.sub("", run[-1].text)))
     text = " ".join(POSSESSIVE.sub("", token.text) for token in run)
     mention = Mention("name", run[0].index, run[-1].index + 1, run[0].sentence, text=text)
     mention.possessive = bool(POSSESSIVE.search(run[-1].text))
@@ -206,10 +211,19 @@ def _known(word: str, context: NameContext) -> bool:
 
 def _known_alone(analysis: Analysis, run: list[Token], context: NameContext) -> bool:
     """A surname named in full before, standing alone; not one set after an age in
-    brackets ("Алину (30) Ким"), which ends the name before it."""
-    if not any(_known(token.text, context) for token in run):
+    brackets ("Алину (30) Ким"), which ends the name before it, nor the family's plural."""
+    if not any(_known(token.text, context) for token in run) or _family(run, context):
         return False
     return run[0].index == 0 or analysis.tokens[run[0].index - 1].text != ")"
+
+
+def _family(run: list[Token], context: NameContext) -> bool:
+    """ "Волкови", "the Mironchiks": a surname named before, in the plural, is the family."""
+    folded = fold_name(run[-1].text)
+    return len(run) == 1 and any(
+        folded.endswith(ending) and folded[: -len(ending)] in context.surnames
+        for ending in context.family_endings
+    )
 
 
 def _without_place_before(
