@@ -211,10 +211,10 @@ def _sqlite_matches(terms: list[str], kind: str) -> Subquery:
 
 
 def _kind_statement(
-    db: Database, terms: list[str], kind: str, scope: ColumnElement[bool], limit: int
+    postgres: bool, terms: list[str], kind: str, scope: ColumnElement[bool], limit: int
 ) -> Select[str]:
     """The newest `limit` entries of one kind that match the terms and the caller may see."""
-    if db.is_postgres:
+    if postgres:
         return (
             select(search_entries.c.ref_id)
             .where(_kind_is(kind), _postgres_match(terms), scope)
@@ -245,16 +245,31 @@ def search(
     `team_ids` narrows people, cases and events; `source_visible` is a condition on
     `sources.c.id` saying which sources the caller may see (None: all of them).
     """
+    with db.read() as conn:
+        return search_in(
+            conn, query, kinds=kinds, team_ids=team_ids, source_visible=source_visible, limit=limit
+        )
+
+
+def search_in(
+    conn: Connection,
+    query: str,
+    *,
+    kinds: Collection[str] = KINDS,
+    team_ids: Collection[str] | None = None,
+    source_visible: ColumnElement[bool] | None = None,
+    limit: int = 20,
+) -> dict[str, list[str]]:
+    """`search` inside a transaction the caller holds (a page reading more in the same one)."""
     terms = query_terms(query)
     found: dict[str, list[str]] = {kind: [] for kind in kinds}
     if not terms:
         return found
-    with db.read() as conn:
-        for kind in kinds:
-            statement = _kind_statement(
-                db, terms, kind, _scope(kind, team_ids, source_visible), limit
-            )
-            found[kind] = list(conn.execute(statement).scalars())
+    postgres = conn.dialect.name == "postgresql"
+    for kind in kinds:
+        scope = _scope(kind, team_ids, source_visible)
+        statement = _kind_statement(postgres, terms, kind, scope, limit)
+        found[kind] = list(conn.execute(statement).scalars())
     return found
 
 

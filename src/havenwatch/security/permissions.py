@@ -11,7 +11,7 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from sqlalchemy import ColumnElement, and_, exists, or_, true
@@ -96,7 +96,12 @@ def source_visibility(team_ids: Collection[str] | None) -> ColumnElement[bool]:
     """
     if team_ids is None:
         return true()
-    teams = list(team_ids)
+    return _visible_to(tuple(sorted(team_ids)))
+
+
+@lru_cache(maxsize=256)
+def _visible_to(teams: tuple[str, ...]) -> ColumnElement[bool]:
+    """Built once per set of teams: SQL expressions are immutable, and this one is large."""
     case_link = (
         exists()
         .where(event_sources.c.source_id == sources.c.id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from havenwatch.cases.vocabulary import vocabulary
@@ -26,9 +26,15 @@ def label(kind: str, code: str | None) -> str:
     return current().gettext(english) if english else code
 
 
-def choices(kind: str) -> list[tuple[str, str]]:
+def choices(kind: str) -> tuple[tuple[str, str], ...]:
     """(code, translated label) pairs for a select element, in the data file's order."""
-    return [(code, label(kind, code)) for code in _english().get(kind, {})]
+    return _choices(kind, current().locale)
+
+
+@lru_cache(maxsize=256)
+def _choices(kind: str, locale: str) -> tuple[tuple[str, str], ...]:
+    """Forms show the same lists on every page: translated once per language."""
+    return tuple((code, label(kind, code)) for code in _english().get(kind, {}))
 
 
 def english_labels() -> dict[str, dict[str, str]]:
