@@ -3,7 +3,9 @@
 - Being held at the border or airport and not admitted, and flown back, are part of the
   entry ban: a detention, deportation or departure of someone refused entry, stated in a
   sentence about a border, an airport or a flight back (`cues.border_episode`), is dropped.
-- Leaving one's own country (fleeing Russia) is not a `departure` caused by a measure.
+- Leaving one's own country (fleeing Russia) is not a `departure` caused by a measure, and
+  a court of one's own country (a Moscow court remanding a returnee, sentencing an exile in
+  absentia) tries a criminal case, not a measure: no `court_decision` or `appeal`.
 - An event mentioned several times is one event: same person, same type, compatible dates.
   Custody is continuous: a person's detentions by one state are one detention dated by its
   start, whatever dates its sentences give, unless a later one is said to be another
@@ -11,10 +13,11 @@
   court ruling on custody (a sentence with a ruling and a `cues.custody` word: remand,
   extension, release) is a ruling of its own unless both give the same date; so is each
   act of a counted statement ("extended twice"), and so are rulings of different kinds (on
-  an appeal, extending, releasing, remanding: `cues.ruling_kinds`). A measure named in a sentence that appeals
-  against it or rules on it is the measure already reported, whatever date the review
-  gives. Appeals to different bodies (a ministry, then a court) are different appeals, and
-  the rulings of different bodies, stated in different sentences, different rulings.
+  an appeal, extending, releasing, remanding: `cues.ruling_kinds`). A measure named in a
+  sentence that appeals against it or rules on it is the measure already reported, whatever
+  date the review gives. Appeals to different bodies (a ministry, then a court) are
+  different appeals, and the rulings of different bodies, stated in different sentences,
+  different rulings.
 - Appeals and court rulings alone, in a report that speaks of another kind of lawsuit
   (`cues.other_sense`: damages, defamation), are not events.
 - A measure against someone the text calls a security threat has national-security grounds.
@@ -37,6 +40,7 @@ CONTINUOUS = frozenset({"detention", "extradition_request"})
 RULING = "court_decision"
 DECISIONS = REVIEW_ONLY | {"asylum_decision"}
 RULING_KINDS = ("review", "extension", "release", "remand")
+HOME_STATE_EXCLUDED = frozenset({"departure", "appeal", "court_decision"})
 
 
 @component("consolidate")
@@ -63,7 +67,7 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
             continue
         if event.type in BORDER_EPISODE and event.entity in banned and event.sentence in at_border:
             continue
-        if event.type == "departure" and event.country == nationality.get(event.entity):
+        if event.type in HOME_STATE_EXCLUDED and _in_home_state(event, nationality):
             continue
         duplicate = next(
             (
@@ -84,6 +88,11 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
         if event.grounds is None and event.entity in designated and event.type in grounded:
             event.grounds = "national_security"
     analysis.events = kept
+
+
+def _in_home_state(event: Event, nationality: dict[int, str | None]) -> bool:
+    home = nationality.get(event.entity)
+    return home is not None and event.country == home
 
 
 def _identifiable(entity: Entity) -> bool:

@@ -60,9 +60,9 @@ def _resolve_speakers(analysis: Analysis) -> None:
 
 def _narrator(analysis: Analysis, subjects: list[Mention]) -> Mention:
     """Who says "I" where no one else is named: the person introduced before the first
-    words in the first person outside the headline, and among several (the host who arranged the talk, then
-    the guest) the one described by age, else the last introduced; with nobody before
-    them, the first person named ("меня зовут Вера Шилова")."""
+    words in the first person outside the headline, and among several (the host who
+    arranged the talk, then the guest) the one described by age, else the last introduced;
+    with nobody before them, the first person named ("меня зовут Вера Шилова")."""
     first_person = next(
         (
             m.first

@@ -3,7 +3,8 @@
 "was not detained", "fears deportation", "could face an entry ban", "will appeal",
 "не выслали", "može biti proteran" are not events. A cue counts when it stands in the
 same clause before the trigger: a few words back for negation, a little further for
-modality; a few cues deny a noun after it ("запроса о выдаче пока не поступало",
+modality, past a short aside ("can, in serious cases, order"); a few cues deny a noun after
+it ("запроса о выдаче пока не поступало",
 `cues.negation_after`). Cue words that are part of a date ("in May 2024") are not cues.
 A sentence with a word of another sense of the triggers ("red card", "67th minute",
 `cues.other_sense`) states no incident at all. A denial ("denied reports that",
@@ -25,6 +26,7 @@ OTHER_SENSE = "other_sense"
 IN_ABSENTIA = "in_absentia"
 QUESTION = "question"
 CLOSERS = frozenset("\"'»”“)")
+INSERTION_LENGTH = 5
 
 
 @component("negation")
@@ -65,7 +67,7 @@ def mark_negation_and_modality(analysis: Analysis, resources: Resources) -> None
             lexicon,
             "cues.modality",
             trigger,
-            max(start, trigger.first - modality_reach),
+            max(_before_insertion(analysis, lexicon, start), trigger.first - modality_reach),
             dated,
         ):
             trigger.blocked = MODAL
@@ -108,6 +110,21 @@ def _negated_after(analysis: Analysis, lexicon: Lexicon, trigger: Trigger, reach
     end = min(clause_end(analysis, lexicon, trigger.last - 1), trigger.last + reach + 3)
     window = analysis.window(trigger.last, end, trigger.sentence)
     return bool(window) and lexicon.patterns("cues.negation_after").first(window) is not None
+
+
+def _before_insertion(analysis: Analysis, lexicon: Lexicon, start: int) -> int:
+    """Where a modal's reach begins when a short aside stands between it and the trigger:
+    "courts can, in more serious cases, order a removal", "да ће ме, ако ме изруче,
+    ухапсити": the clause before the aside."""
+    if start < 2 or analysis.tokens[start - 1].text != ",":
+        return start
+    aside = clause_start(analysis, lexicon, start - 2)
+    first = analysis.sentences[analysis.tokens[start].sentence].first
+    if aside <= first or start - 1 - aside > INSERTION_LENGTH:
+        return start
+    if analysis.tokens[aside - 1].text != ",":
+        return start
+    return clause_start(analysis, lexicon, aside - 2) if aside >= 2 else start
 
 
 def clause_start(analysis: Analysis, lexicon: Lexicon, index: int) -> int:
