@@ -4,7 +4,8 @@ Finds "5 March 2024", "March 5", "5. marta 2024.", "5 марта", "05.03.2024",
 "в 2023 году", weekdays ("on Tuesday", "во вторник", "u utorak") and relative words
 ("yesterday", "last month"). A day and month without a year take the publication year, one
 year earlier when that would put them after publication ("December 7" in a January
-article). Without a publication date, anything that needs one resolves to nothing.
+article). Without a publication date, anything that needs one resolves to nothing. A date
+right after a reporting verb ("said on Wednesday") dates the report, not an event.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ NUMERIC_DATE = re.compile(
 SKIPPABLE = frozenset({".", ",", "of", "the"})
 YEAR_LOOKAHEAD = 3
 WEEKDAY_NEAR_DATE = 4
+REPORTING_REACH = 3
 
 
 @component("dates")
@@ -35,7 +37,18 @@ def find_dates(analysis: Analysis, resources: Resources) -> None:
     spans += _years(analysis, lexicon, taken)
     spans += _weekdays(analysis, lexicon, spans)
     spans += _relative(analysis, lexicon)
-    analysis.spans["date"] = sorted(spans, key=lambda span: span.first)
+    reporting = lexicon.words("calendar.reporting_verbs")
+    analysis.spans["date"] = sorted(
+        (span for span in spans if not _of_reporting(analysis, span, reporting)),
+        key=lambda span: span.first,
+    )
+
+
+def _of_reporting(analysis: Analysis, span: Span, reporting: frozenset[str]) -> bool:
+    """ "their lawyer said on Wednesday", "rekao je u utorak": the date of the report, not
+    of an event."""
+    first = max(span.first - REPORTING_REACH, analysis.sentences[span.sentence].first)
+    return any(token.norm in reporting for token in analysis.tokens[first : span.first])
 
 
 def _month_dates(analysis: Analysis, lexicon: Lexicon) -> list[Span]:

@@ -158,11 +158,10 @@ def _subject(analysis: Analysis, trigger: Trigger, obliques: frozenset[str]) -> 
     inside = [m for m in mentions if trigger.first <= m.first < trigger.last]
     if inside:
         return inside[0]
-    reach = trigger.last + OBJECT_REACH + _described_words(analysis, trigger.last)
     after = [
         m
         for m in mentions
-        if trigger.last <= m.first <= reach
+        if trigger.last <= _start(m) <= trigger.last + OBJECT_REACH
         and not any(token.norm in obliques for token in analysis.tokens[trigger.last : m.first])
     ]
     if after and not _break_between(analysis, trigger.last, after[0].first):
@@ -179,20 +178,10 @@ def _subject(analysis: Analysis, trigger: Trigger, obliques: frozenset[str]) -> 
     return _focus(analysis, trigger.sentence)
 
 
-def _described_words(analysis: Analysis, index: int) -> int:
-    """How many words from `index` on describe the person named after them ("deported the
-    Russian street artist Lev Tarkhanov"): the object may stand that much further."""
-    sentence = analysis.tokens[index].sentence if index < len(analysis.tokens) else -1
-    covered = {
-        position
-        for kind in ("nationality", "person_noun", "age")
-        for span in analysis.spans_in(kind, sentence)
-        for position in range(span.first, span.last)
-    }
-    count = 0
-    while index + count in covered:
-        count += 1
-    return count
+def _start(mention: Mention) -> int:
+    """Where a mention begins, with a description set right before a name ("deported the
+    Russian street artist Lev Tarkhanov": the object stands right after the verb)."""
+    return mention.lead if mention.lead >= 0 else mention.first
 
 
 def _determiner(analysis: Analysis, mention: Mention, mentions: list[Mention]) -> bool:

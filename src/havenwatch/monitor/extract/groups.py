@@ -6,7 +6,8 @@ A coordination is two or more names in one sentence with only commas, coordinati
 stated of one member of a coordination is stated of each ("X and Y were detained"). A
 plural mention that refers to a group ("the couple", "both of them", "they", "их",
 "njih dvoje") refers to the most recent coordination a few sentences back, so its events
-are events of each member; without such a coordination it stays a generic statement. A
+are events of each member; in a lead that speaks of a couple before naming them, to the
+coordination of the next sentences; without one it stays a generic statement. A
 plural description set off right after a coordination ("X and Y, Russian citizens,")
 describes its members.
 """
@@ -19,6 +20,8 @@ from havenwatch.monitor.extract.registry import Resources, component
 from havenwatch.monitor.names import names_match
 
 GROUP_REACH = 5
+FORWARD_REACH = 2
+NATIONALITY_REACH = 2
 NOT_SUBJECTS = ("lawyer", "official")
 APPOSITION_MARKS = frozenset({",", "(", "—", "–", "-"})
 
@@ -35,11 +38,34 @@ def find_groups(analysis: Analysis, resources: Resources) -> None:
     references = _reference_tokens(analysis, lexicon)
     _add_reference_mentions(analysis, lexicon)
     _add_family_mentions(analysis, lexicon, coordinations)
+    referring = {mention.sentence for mention in analysis.mentions if mention.first in references}
     for mention in analysis.mentions:
         if mention.plural and (mention.kind == "pronoun" or mention.first in references):
             mention.members = _recent_group(coordinations, mention)
+            if not mention.members and mention.sentence in referring:
+                mention.members = _following_group(coordinations, mention)
         elif mention.plural and not mention.members:
             mention.members = _apposed_group(analysis, coordinations, mention)
+        if mention.members:
+            _pass_nationality(analysis, mention)
+
+
+def _pass_nationality(analysis: Analysis, mention: Mention) -> None:
+    """ "a Russian couple", "dvoje ruskih državljana, X i Y": the group's nationality is
+    each member's."""
+    nationality = mention.nationality or next(
+        (
+            str(span.value)
+            for span in analysis.spans_in("nationality", mention.sentence)
+            if mention.first - NATIONALITY_REACH <= span.first <= mention.first
+        ),
+        None,
+    )
+    if nationality is None:
+        return
+    for entity in analysis.entities:
+        if entity.id in mention.members and entity.nationality is None:
+            entity.nationality = nationality
 
 
 def _add_family_mentions(
@@ -79,14 +105,27 @@ def _family_of(
 def _apposed_group(
     analysis: Analysis, coordinations: list[list[Mention]], mention: Mention
 ) -> tuple[int, ...]:
-    """A plural description right after a coordination describes its members: "Igor and
-    Maria Kazantsev, Russian citizens, sued"."""
+    """A plural description set off right after or before a coordination describes its
+    members: "Igor and Maria Kazantsev, Russian citizens, sued", "privela dvoje ruskih
+    državljana, Darju Kovaljovu i Arsenija Bibikova"."""
     for members in coordinations:
-        last = members[-1]
-        if last.sentence != mention.sentence or last.last > mention.first:
+        first, last = members[0], members[-1]
+        if last.sentence != mention.sentence:
             continue
-        between = analysis.tokens[last.last : mention.first]
-        if between and all(token.text in APPOSITION_MARKS for token in between):
+        if last.last <= mention.first:
+            between = analysis.tokens[last.last : mention.first]
+        elif mention.last <= first.first:
+            between = analysis.tokens[mention.last : first.first]
+        else:
+            continue
+        national = {
+            index
+            for span in analysis.spans_in("nationality", mention.sentence)
+            for index in range(span.first, span.last)
+        }
+        if between and all(
+            token.text in APPOSITION_MARKS or token.index in national for token in between
+        ):
             return tuple(_entities(members))
     return ()
 
@@ -177,6 +216,18 @@ def _reference_tokens(analysis: Analysis, lexicon: Lexicon) -> set[int]:
         for match in patterns.finditer(analysis.matching)
         for index in range(analysis.span_of(match).first, analysis.span_of(match).last)
     }
+
+
+def _following_group(coordinations: list[list[Mention]], mention: Mention) -> tuple[int, ...]:
+    """ "A Russian couple ... have left Montenegro after police ordered them to leave.
+    Yulia Karpenko, 35, and her husband Denis, 38, ...": a lead that speaks of a couple
+    before naming them refers to the names that follow in the next sentences."""
+    later = [
+        members
+        for members in coordinations
+        if mention.sentence < members[0].sentence <= mention.sentence + FORWARD_REACH
+    ]
+    return tuple(_entities(later[0])) if later else ()
 
 
 def _recent_group(coordinations: list[list[Mention]], mention: Mention) -> tuple[int, ...]:

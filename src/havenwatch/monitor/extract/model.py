@@ -67,7 +67,8 @@ class Entity:
 
 @dataclass
 class Mention:
-    """A reference to a person: a name, a description, a pronoun or a plural group."""
+    """A reference to a person: a name, a description, a pronoun or a plural group; `lead`
+    is where a description set right before a name begins ("the Russian artist Lev ...")."""
 
     kind: str
     first: int
@@ -84,6 +85,7 @@ class Mention:
     possessive: bool = False
     members: tuple[int, ...] = ()
     speaker: bool = False
+    lead: int = -1
 
 
 @dataclass

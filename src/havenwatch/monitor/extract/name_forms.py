@@ -52,6 +52,11 @@ def is_inflected_first_name(word: str, language: str | None) -> bool:
     return strip_name_ending(folded) in _first_names()
 
 
+def is_listed_first_name(word: str) -> bool:
+    """A first name of the lexicon exactly as listed, in no other case form."""
+    return fold_name(word) in _first_names()
+
+
 @lru_cache(maxsize=65536)
 def is_first_name(word: str) -> bool:
     folded = fold_name(word)

@@ -26,6 +26,7 @@ from havenwatch.monitor.extract.name_forms import (
     has_surname_ending,
     is_first_name,
     is_inflected_first_name,
+    is_listed_first_name,
     surname_gender,
 )
 from havenwatch.monitor.extract.registry import Resources, component
@@ -37,6 +38,7 @@ DESCRIPTION_REACH = 4
 ORIGIN_REACH = 1
 APPOSITION_GAP = 5
 ROLE_REACH = 3
+ORGANISATION_REACH = 2
 APPOSITION_AGE = re.compile(r"\d{1,2}")
 AGE_CLOSERS = frozenset(",);:")
 NAME_LIKE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -125,6 +127,7 @@ def _names(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
         introduced=frozenset(span.last for span in analysis.spans["person_noun"]),
         place_prepositions=lexicon.words("people.place_prepositions"),
         family_endings=lexicon.words("people.family_endings"),
+        organisations=lexicon.words("people.organisation_nouns"),
         known=set(),
         surnames=set(),
     )
@@ -162,6 +165,7 @@ class NameContext:
     introduced: frozenset[int]
     place_prepositions: frozenset[str]
     family_endings: frozenset[str]
+    organisations: frozenset[str]
     known: set[str]
     surnames: set[str]
 
@@ -178,7 +182,12 @@ def _accept_run(analysis: Analysis, run: list[Token], context: NameContext) -> l
     ):
         run = run[1:]
     run = _without_place_before(analysis, run, context)
-    if not run or _quoted(analysis, run) or _place_after_preposition(analysis, run, context):
+    if (
+        not run
+        or _quoted(analysis, run)
+        or _place_after_preposition(analysis, run, context)
+        or _organisation(analysis, run, context)
+    ):
         return []
     for position in range(1, len(run)):
         following = run[position + 1].text if position + 1 < len(run) else None
@@ -242,6 +251,17 @@ def _without_place_before(
     if starts:
         return run[starts[0] :]
     return run[-2:] if _surname_shaped(run[-1].text) else run
+
+
+def _organisation(analysis: Analysis, run: list[Token], context: NameContext) -> bool:
+    """ "the group Exile Aid", "портал Балкан", "udruženje Otvoreni grad": capitalised
+    words right after the word for an organisation name it (a word between may describe
+    it: "the Belgrade-based group Exile Aid")."""
+    first = analysis.sentences[run[0].sentence].first
+    before = analysis.tokens[max(run[0].index - ORGANISATION_REACH, first) : run[0].index]
+    return any(token.norm in context.organisations for token in before) and not any(
+        is_listed_first_name(token.text) for token in run
+    )
 
 
 def _quoted(analysis: Analysis, run: list[Token]) -> bool:
@@ -313,11 +333,21 @@ def _descriptions(analysis: Analysis, lexicon: Lexicon, names: list[Mention]) ->
     counted = _counted_tokens(analysis, lexicon)
     mentions = []
     apposed: list[tuple[Mention, Mention]] = []
+    organisations = lexicon.words("people.organisation_nouns")
     for noun in analysis.spans["person_noun"]:
+        if _in_organisation_name(analysis, noun, organisations):
+            continue
         mention = _description(analysis, noun, indefinite, definite)
         if mention.first - 1 in counted:
             mentions.append(
-                Mention("group", mention.first, mention.last, mention.sentence, plural=True)
+                Mention(
+                    "group",
+                    mention.first,
+                    mention.last,
+                    mention.sentence,
+                    plural=True,
+                    nationality=mention.nationality,
+                )
             )
             continue
         target = _apposed_name(analysis, mention, name_by_start, name_by_end)
@@ -325,11 +355,22 @@ def _descriptions(analysis: Analysis, lexicon: Lexicon, names: list[Mention]) ->
         if target is not None:
             _describe(target, mention)
             apposed.append((mention, target))
+            if mention.last == target.first:
+                target.lead = mention.first
         else:
             mentions.append(mention)
     _ages_after_names(analysis, names)
     _citizenships(analysis, [(mention, mention) for mention in names + mentions] + apposed)
     return mentions
+
+
+def _in_organisation_name(analysis: Analysis, noun: Span, organisations: frozenset[str]) -> bool:
+    """ "the group Exile Aid": a capitalised person noun inside an organisation's name."""
+    token = analysis.tokens[noun.first]
+    if not token.text[:1].isupper() or noun.first == analysis.sentences[noun.sentence].first:
+        return False
+    first = max(noun.first - ORGANISATION_REACH, analysis.sentences[noun.sentence].first)
+    return any(other.norm in organisations for other in analysis.tokens[first : noun.first])
 
 
 def _counted_tokens(analysis: Analysis, lexicon: Lexicon) -> set[int]:
