@@ -94,6 +94,35 @@ def test_init_person_case_event_round_trip_from_the_command_line(
     assert closed.stdout.strip().endswith("won")
 
 
+def test_edit_a_person_reopen_a_case_and_delete_an_event_from_the_command_line(
+    run: object,
+) -> None:
+    assert callable(run)
+    run("init")
+    person_id = run("person", "add", "--pseudonym", "Heron", "--full-name", "Oleg Volokhonsky")
+    person_id = person_id.stdout.strip()
+    edited = run("person", "edit", person_id, "--full-name", "Elena Koposova", "--clear", "note")
+    assert edited.returncode == 0, edited.stderr
+    assert edited.stdout.strip() == f"{person_id} Heron"
+    for name, found in (("Копосова", ["Heron"]), ("Volokhonsky", [])):
+        listed = json.loads(run("person", "list", "--name", name, "--format", "json").stdout)
+        assert [p["pseudonym"] for p in listed] == found, name
+    nothing = run("person", "edit", person_id)
+    assert nothing.returncode == 2 and "nothing to change" in nothing.stderr
+    case_id = run("case", "add", "--person", person_id, "--country", "RS").stdout.strip()
+    run("case", "close", case_id, "--status", "won")
+    reopened = run("case", "reopen", case_id, "--reason", "new_decision")
+    assert reopened.stdout.strip() == f"{case_id} open", reopened.stderr
+    again = run("case", "reopen", case_id, "--reason", "new_decision")
+    assert again.returncode == 1 and again.stderr.startswith("havenwatch: error: status:")
+    event_id = run("event", "add", "--case", case_id, "--type", "entry_ban").stdout.strip()
+    refused = run("event", "delete", event_id, "--case", case_id, stdin="n\n")
+    assert refused.returncode == 1
+    deleted = run("event", "delete", event_id, "--case", case_id, "--yes")
+    assert deleted.stdout.strip() == f"{event_id} deleted", deleted.stderr
+    assert json.loads(run("event", "list", "--case", case_id, "--format", "json").stdout) == []
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

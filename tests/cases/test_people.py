@@ -7,14 +7,17 @@ from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.model import Identity, Person
 from havenwatch.cases.people import (
     add_person,
+    edit_person,
     find_people_by_name,
     get_person,
     list_people,
     update_person,
 )
+from havenwatch.cases.search import search
 from havenwatch.security.crypto import KeyFileError
 from havenwatch.store.database import Database
 from havenwatch.store.schema import people
+from tests.helpers import snapshot
 
 
 def _volokhonsky() -> Person:
@@ -126,3 +129,147 @@ def test_invalid_people_are_refused_and_nothing_is_written(
         add_person(db, person, "test")
     assert error.value.field == field
     assert list_people(db) == []
+
+
+def _audit_entries(db: Database, action: str) -> list[dict[str, object]]:
+    from havenwatch.store.schema import audit_log
+
+    with db.read() as conn:
+        rows = conn.execute(
+            select(audit_log.c.target_id, audit_log.c.detail)
+            .where(audit_log.c.action == action)
+            .order_by(audit_log.c.seq)
+        ).all()
+    return [{"target_id": row.target_id, **row.detail} for row in rows]
+
+
+def test_editing_names_moves_the_blind_index_from_the_old_name_to_the_new(db: Database) -> None:
+    added = add_person(db, _volokhonsky(), "test")
+    assert added.id
+    edit_person(
+        db,
+        added.id,
+        "test",
+        identity_changes={"full_name": "Elena Koposova", "other_names": ["Елена Копосова"]},
+    )
+    for old in ("Volokhonsky", "Волохонский"):
+        assert find_people_by_name(db, old) == []
+    for new in ("Koposova", "Копосова", "Koposova Elena"):
+        assert find_people_by_name(db, new) == [added.id]
+
+
+def test_editing_the_pseudonym_replaces_it_in_the_search_index(db: Database) -> None:
+    added = add_person(db, _volokhonsky(), "test")
+    assert added.id
+    edit_person(db, added.id, "test", changes={"pseudonym": "  Osprey  "})
+    assert search(db, "heron")["person"] == []
+    assert search(db, "osprey")["person"] == [added.id]
+    assert get_person(db, added.id, actor="test").pseudonym == "Osprey"
+
+
+def test_an_edit_changes_only_the_given_fields_and_keeps_the_rest(db: Database) -> None:
+    added = add_person(db, _volokhonsky(), "test")
+    assert added.id
+    edit_person(
+        db,
+        added.id,
+        "test",
+        changes={"risk_level": "high"},
+        identity_changes={"contact": None, "address": "Zemun"},
+    )
+    stored = get_person(db, added.id, actor="test", with_identity=True)
+    assert (stored.pseudonym, stored.nationality, stored.risk_level) == ("Heron", "RU", "high")
+    assert stored.identity.full_name == "Oleg Volokhonsky"
+    assert stored.identity.notes == "lives near the river"
+    assert (stored.identity.contact, stored.identity.address) == (None, "Zemun")
+
+
+def test_an_edit_is_audited_with_the_names_of_changed_fields_never_their_values(
+    db: Database,
+) -> None:
+    added = add_person(db, _volokhonsky(), "test")
+    assert added.id
+    edit_person(
+        db,
+        added.id,
+        "test",
+        changes={"pseudonym": "Osprey", "nationality": "RU"},
+        identity_changes={"full_name": "Elena Koposova"},
+    )
+    entries = _audit_entries(db, "person.update")
+    assert entries == [{"target_id": added.id, "changed": ["pseudonym", "identity.full_name"]}]
+    assert "Koposova" not in repr(entries) and "Osprey" not in repr(entries)
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(db: Database) -> None:
+    added = add_person(db, _volokhonsky(), "test")
+    assert added.id
+    before = snapshot(db)
+    edit_person(
+        db,
+        added.id,
+        "test",
+        changes={"pseudonym": "Heron"},
+        identity_changes={"full_name": "Oleg Volokhonsky"},
+    )
+    assert snapshot(db) == before
+
+
+def test_an_edited_identity_is_sealed_again_not_stored_in_clear(db: Database) -> None:
+    added = add_person(db, _volokhonsky(), "test")
+    assert added.id
+    edit_person(db, added.id, "test", identity_changes={"full_name": "Elena Koposova"})
+    with db.read() as conn:
+        stored = bytes(conn.execute(select(people.c.identity)).scalar_one())
+    assert b"Koposova" not in stored and b"river" not in stored
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"pseudonym": "   "}, "pseudonym"),
+        ({"pseudonym": None}, "pseudonym"),
+        ({"nationality": "Russia"}, "nationality"),
+        ({"risk_level": None}, "risk_level"),
+        ({"family_affected_count": -1}, "family_affected_count"),
+    ],
+)
+def test_an_invalid_edit_is_refused_and_nothing_is_written(
+    db: Database, changes: dict[str, object], field: str
+) -> None:
+    added = add_person(db, _volokhonsky(), "test")
+    assert added.id
+    before = snapshot(db)
+    with pytest.raises(ValidationError) as error:
+        edit_person(db, added.id, "test", changes=changes)
+    assert error.value.field == field
+    assert snapshot(db) == before
+
+
+def test_a_person_of_another_team_cannot_be_edited(db: Database) -> None:
+    added = add_person(db, _volokhonsky(), "test")
+    assert added.id
+    with pytest.raises(NotFoundError):
+        edit_person(db, added.id, "test", changes={"pseudonym": "X"}, team_ids=["other-team"])
+    with pytest.raises(NotFoundError):
+        update_person(db, added, "test", team_ids=["other-team"])
+    assert get_person(db, added.id, actor="test").pseudonym == "Heron"
+
+
+def test_a_purged_person_cannot_be_edited_back_into_the_name_index(db: Database) -> None:
+    from havenwatch.security.purge import shred_person
+
+    added = add_person(db, _volokhonsky(), "test")
+    assert added.id
+    with db.write("test") as unit:
+        shred_person(unit, added.id)
+    with pytest.raises(ValidationError, match="purged"):
+        edit_person(db, added.id, "test", identity_changes={"full_name": "Oleg Volokhonsky"})
+    assert find_people_by_name(db, "Volokhonsky") == []
+
+
+def test_unknown_field_names_are_a_programming_error(db: Database) -> None:
+    added = add_person(db, _volokhonsky(), "test")
+    assert added.id
+    with pytest.raises(ValueError, match="team"):
+        edit_person(db, added.id, "test", changes={"team": "other"})

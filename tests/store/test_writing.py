@@ -1,9 +1,12 @@
-"""Reads recorded together share one transaction, and nobody returns before theirs is stored."""
+"""Writers take turns; reads recorded together share one transaction, each one stored before it returns."""
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +15,7 @@ from havenwatch.security.audit_trail import verify
 from havenwatch.store.database import Database, record_read
 from havenwatch.store.group_commit import GroupCommit
 from havenwatch.store.schema import audit_log
+from havenwatch.store.writer_turn import WriterTurn
 
 
 def test_every_submitted_item_is_committed_exactly_once() -> None:
@@ -68,3 +72,44 @@ def test_concurrent_reads_are_all_audited_in_one_unbroken_chain(db: Database) ->
     assert {row.actor for row in rows} == {"reader-0", "reader-1", "reader-2"}
     assert all(row.actor == f"reader-{int(row.target_id) % 3}" for row in rows)
     assert verify(db).broken_seq is None
+
+
+def test_writers_in_two_processes_take_turns_through_the_lock_file(tmp_path: Path) -> None:
+    lock_file = tmp_path / "db-writer.lock"
+    ready, go = multiprocessing.Event(), multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold_turn, args=(lock_file, ready, go))
+    holder.start()
+    try:
+        assert ready.wait(10)
+        waiter = WriterTurn(lock_file)
+        entered = threading.Event()
+
+        def take_turn() -> None:
+            with waiter:
+                entered.set()
+
+        thread = threading.Thread(target=take_turn)
+        thread.start()
+        assert not entered.wait(0.3), "the second process must wait for the first"
+        go.set()
+        assert entered.wait(10), "the turn passes once the first process is done"
+        thread.join()
+        waiter.close()
+    finally:
+        go.set()
+        holder.join(10)
+
+
+def _hold_turn(lock_file: Path, ready: Any, go: Any) -> None:
+    with WriterTurn(lock_file):
+        ready.set()
+        go.wait(10)
+
+
+def test_a_writer_may_write_again_inside_its_own_turn(tmp_path: Path) -> None:
+    turn = WriterTurn(tmp_path / "lock")
+    with turn, turn:
+        pass
+    with turn:
+        pass
+    turn.close()

@@ -17,6 +17,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
 
+from havenwatch.cases.events import add_event
+from havenwatch.cases.model import Event
 from havenwatch.security.api_tokens import create_token
 from tests.web.conftest import (
     CANARY_NAME,
@@ -52,8 +54,11 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/cases/{case_id}/status"): EDITORS,
     ("POST", "/cases/{case_id}/assign"): EDITORS,
     ("POST", "/cases/{case_id}/events"): EDITORS,
+    ("POST", "/cases/{case_id}/reopen"): EDITORS,
     ("GET", "/cases/{case_id}/events/{event_id}/edit"): EDITORS,
     ("POST", "/cases/{case_id}/events/{event_id}"): EDITORS,
+    ("GET", "/cases/{case_id}/events/{event_id}/delete"): EDITORS,
+    ("POST", "/cases/{case_id}/events/{event_id}/delete"): EDITORS,
     ("POST", "/cases/{case_id}/events/{event_id}/sources"): EDITORS,
     ("POST", "/cases/{case_id}/documents"): EDITORS,
     ("GET", "/cases/{case_id}/documents/{document_id}"): EDITORS,
@@ -63,6 +68,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/people/new"): EDITORS,
     ("POST", "/people"): EDITORS,
     ("GET", "/people/{person_id}"): READERS,
+    ("GET", "/people/{person_id}/edit"): EDITORS,
+    ("POST", "/people/{person_id}"): EDITORS,
     ("GET", "/sources"): READERS,
     ("GET", "/sources/{source_id}"): READERS,
     ("GET", "/search"): READERS,
@@ -89,10 +96,13 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/api/v1/cases"): READERS,
     ("POST", "/api/v1/cases"): EDITORS,
     ("GET", "/api/v1/cases/{case_id}"): READERS,
+    ("POST", "/api/v1/cases/{case_id}/reopen"): EDITORS,
     ("GET", "/api/v1/cases/{case_id}/events"): READERS,
     ("POST", "/api/v1/cases/{case_id}/events"): EDITORS,
+    ("DELETE", "/api/v1/cases/{case_id}/events/{event_id}"): EDITORS,
     ("GET", "/api/v1/people"): READERS,
     ("GET", "/api/v1/people/{person_id}"): READERS,
+    ("PATCH", "/api/v1/people/{person_id}"): EDITORS,
     ("GET", "/api/v1/sources"): READERS,
     ("GET", "/api/v1/sources/{source_id}"): READERS,
     ("GET", "/api/v1/exports/anonymised"): ALL,
@@ -103,6 +113,12 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/api/v1/leads/{lead_id}/reject"): EDITORS,
 }
 PARAM = re.compile(r"\{(\w+)\}")
+# Routes that delete the record they name: each call gets an event of its own (in the case of
+# the ids' team), so the walk's other routes still find `event_a` and `event_b`.
+DESTRUCTIVE = {
+    ("DELETE", "/api/v1/cases/{case_id}/events/{event_id}"),
+    ("POST", "/cases/{case_id}/events/{event_id}/delete"),
+}
 OWN = {
     "case_id": "case_a",
     "event_id": "event_a",
@@ -152,6 +168,13 @@ def _path(template: str, world: World, ids: dict[str, str]) -> str:
     return PARAM.sub(lambda m: world.ids[ids[m.group(1)]], template)
 
 
+def _doomed_event(world: World, ids: dict[str, str]) -> dict[str, str]:
+    """`ids` with `event_id` naming a new event of the same case, for a route that deletes it."""
+    event = add_event(world.db, Event(case_id=world.ids[ids["case_id"]], type="detention"), "test")
+    world.ids["event_doomed"] = event.id or ""
+    return {**ids, "event_id": "event_doomed"}
+
+
 def _canaries(world: World) -> list[str]:
     return [
         CANARY_NAME,
@@ -172,7 +195,7 @@ def _call(client: TestClient, method: str, path: str, api_token: str | None) -> 
     if path.startswith("/api/"):
         headers = {"authorization": f"Bearer {api_token}"}
         response = client.request(
-            method, path, headers=headers, json={} if method == "POST" else None
+            method, path, headers=headers, json={} if method in ("POST", "PATCH") else None
         )
     elif method == "POST":
         response = client.post(path, data={"csrf_token": csrf_of(client)}, follow_redirects=False)
@@ -199,6 +222,8 @@ def test_each_role_on_each_route_with_own_and_foreign_ids(
             params = set(PARAM.findall(template))
             if label == "foreign" and not params & TEAM_SCOPED:
                 continue
+            if (method, template) in DESTRUCTIVE:
+                ids = _doomed_event(world, ids)
             status, body = _call(client, method, _path(template, world, ids), token)
             expected_ok = permitted and (label == "own" or role == "admin")
             if not permitted and status not in (403, 404):

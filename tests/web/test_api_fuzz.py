@@ -31,7 +31,7 @@ from havenwatch.settings import Settings
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database
 from havenwatch.store.ids import new_id
-from havenwatch.store.schema import cases, lead_sources, leads, people, sources, teams
+from havenwatch.store.schema import cases, events, lead_sources, leads, people, sources, teams
 from havenwatch.web.app import create_app
 from tests.helpers import report
 
@@ -88,6 +88,11 @@ def _known_ids(db: Database, team_id: str) -> dict[str, list[str]]:
             "person_id": ids(select(people.c.id).where(people.c.team_id == team_id)),
             "source_id": ids(select(sources.c.id).order_by(sources.c.id)),
             "lead_id": ids(select(leads.c.id).where(leads.c.team_id == team_id)),
+            "event_id": ids(
+                select(events.c.id)
+                .join(cases, cases.c.id == events.c.case_id)
+                .where(cases.c.team_id == team_id)
+            ),
         }
 
 

@@ -157,6 +157,46 @@ def test_caseworker_day_in_a_real_browser(
     context.close()
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
+def test_edit_a_person_delete_an_event_and_reopen_a_case_in_a_real_browser(
+    server: tuple[str, dict[str, str]], browser: object, javascript: bool
+) -> None:
+    base, _ids = server
+    context = browser.new_context(java_script_enabled=javascript)  # type: ignore[attr-defined]
+    page = context.new_page()
+    _login(page, base, "caseworker-a")
+    suffix = "on" if javascript else "off"
+    page.goto(f"{base}/people/new")
+    page.fill("#pseudonym", f"Browser Wren {suffix}")
+    page.fill("#full_name", "Sergei Lapshin")
+    page.click("form[action='/people'] button[type=submit]")
+
+    page.click("text=Edit person")
+    page.fill("#full_name", f"Marina Orlova{suffix}")
+    page.click("form.panel button[type=submit]")
+    assert page.locator("h1").inner_text() == f"Browser Wren {suffix}"
+    page.goto(f"{base}/search?q=Orlova{suffix}")
+    assert page.locator(f"text=Browser Wren {suffix}").count() == 1
+
+    page.goto(f"{base}/people")
+    page.click(f"text=Browser Wren {suffix}")
+    page.click("text=New case")
+    page.fill("#title", f"Wren {suffix} v. RS")
+    page.click("form[action='/cases'] button[type=submit]")
+    page.select_option("#new-type", "entry_ban")
+    page.click("form[action$='/events'] button[type=submit]")
+    page.click(".timeline >> text=Delete event")
+    assert page.locator("h1").inner_text() == "Delete event"
+    page.click("form[action$='/delete'] button[type=submit]")
+    assert page.locator(".timeline").count() == 0
+
+    page.click("form[action$='/status'] button[type=submit]")
+    page.select_option("#reopen-reason", "closed_in_error")
+    page.click("form[action$='/reopen'] button[type=submit]")
+    assert page.locator("form[action$='/status']").count() == 1
+    context.close()
+
+
 SCREENS = [
     "/",
     "/cases",

@@ -40,6 +40,8 @@ def own_pages(world: World) -> list[str]:
         f"/sources/{ids['source_free']}",
         f"/leads/{ids['lead_a']}",
         f"/cases/{ids['case_a']}/events/{ids['event_a']}/edit",
+        f"/cases/{ids['case_a']}/events/{ids['event_a']}/delete",
+        f"/people/{ids['person_a']}/edit",
     ]
 
 

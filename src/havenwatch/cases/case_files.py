@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import read_timeline
-from havenwatch.cases.model import Case, Event, validate_case
+from havenwatch.cases.model import Case, Event, check_choice, validate_case
 from havenwatch.cases.search import index_case
 from havenwatch.cases.teams import ensure_team, team_names
 from havenwatch.security.crypto import Keyring
@@ -286,3 +286,46 @@ def close_case(
             detail={"status": status},
         )
     return get_case(db, case_id)
+
+
+# Why a closed case is opened again. Codes, not free text: the reason is kept in the audit
+# trail, which can never be changed or purged, so it must not hold names or notes.
+REOPEN_REASONS = ("new_decision", "proceedings_resumed", "returned", "closed_in_error", "other")
+
+
+def reopen_case(
+    db: Database,
+    case_id: str,
+    actor: str,
+    *,
+    reason: str,
+    team_ids: Collection[str] | None = None,
+) -> Case:
+    """Open a closed case again: status `open`, no closing date.
+
+    The audit entry (`case.reopen`) keeps the reason code, the final status the case had and
+    the day it had closed, so the closing is never lost from the case's history.
+    """
+    check_choice("reason", reason, REOPEN_REASONS)
+    query = select(cases.c.status, cases.c.closed_on).where(cases.c.id == case_id)
+    if team_ids is not None:
+        query = query.where(cases.c.team_id.in_(team_ids))
+    with db.write(actor) as unit:
+        row = unit.conn.execute(query).first()
+        if row is None:
+            raise NotFoundError(f"no case {case_id}")
+        if row.status == "open":
+            raise ValidationError("status", "the case is already open")
+        unit.conn.execute(
+            cases.update()
+            .where(cases.c.id == case_id)
+            .values(status="open", closed_on=None, updated_at=utcnow())
+        )
+        unit.audit(
+            "case.reopen",
+            target_type="case",
+            target_id=case_id,
+            case_id=case_id,
+            detail={"reason": reason, "from": row.status, "closed_on": row.closed_on},
+        )
+    return get_case(db, case_id, team_ids=team_ids)

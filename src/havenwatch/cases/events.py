@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, exists, select
 
 from havenwatch.cases.dates import FuzzyDate
 from havenwatch.cases.errors import NotFoundError, ValidationError
@@ -16,7 +17,19 @@ from havenwatch.security.sealing import PersonKey
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit, record_read
 from havenwatch.store.ids import new_id
-from havenwatch.store.schema import AnyRow, cases, documents, event_sources, events, people
+from havenwatch.store.schema import (
+    AnyRow,
+    cases,
+    documents,
+    event_sources,
+    events,
+    lead_sources,
+    leads,
+    people,
+    search_entries,
+    sources,
+    story_buckets,
+)
 
 
 def case_key_row(conn: Connection, case_id: str) -> AnyRow:
@@ -224,3 +237,137 @@ def link_source(
                 target_id=event_id,
                 detail={"source_id": source_id, "role": role},
             )
+
+
+@dataclass(frozen=True)
+class DeletedEvent:
+    """What deleting an event did besides removing it."""
+
+    event_id: str
+    case_id: str
+    type: str
+    unlinked_sources: list[str]
+    deleted_sources: list[str]
+    detached_documents: int
+    detached_leads: int
+
+
+def _unreferenced(
+    conn: Connection, source_ids: Collection[str], *, besides_event: str | None = None
+) -> list[str]:
+    """Sources no event, lead or lead list refers to, that the news monitor did not store.
+
+    A source linked to no one is visible to every team (`source_visibility`), so a report
+    added to one team's event must not outlive its last link. A report the monitor ingested
+    (it has a story) goes back to the pool every team could already see before it was linked.
+    With `besides_event`, that event's own links are not counted (what deleting it would do).
+    """
+    if not source_ids:
+        return []
+    other_links = exists().where(event_sources.c.source_id == sources.c.id)
+    if besides_event is not None:
+        other_links = other_links.where(event_sources.c.event_id != besides_event)
+    query = select(sources.c.id).where(
+        sources.c.id.in_(list(source_ids)),
+        sources.c.story_id.is_(None),
+        ~other_links,
+        ~exists().where(leads.c.source_id == sources.c.id),
+        ~exists().where(lead_sources.c.source_id == sources.c.id),
+    )
+    return sorted(str(value) for value in conn.execute(query).scalars())
+
+
+def _delete_sources(conn: Connection, source_ids: list[str]) -> None:
+    if source_ids:
+        conn.execute(
+            search_entries.delete().where(
+                search_entries.c.kind == "source", search_entries.c.ref_id.in_(source_ids)
+            )
+        )
+        conn.execute(story_buckets.delete().where(story_buckets.c.source_id.in_(source_ids)))
+        conn.execute(sources.delete().where(sources.c.id.in_(source_ids)))
+
+
+def delete_event(
+    db: Database,
+    case_id: str,
+    event_id: str,
+    actor: str,
+    *,
+    team_ids: Collection[str] | None = None,
+) -> DeletedEvent:
+    """Remove an event from its case's timeline, with everything derived from it.
+
+    In one transaction: its search entry goes, its links to sources are cut (a source left
+    linked to nothing is deleted too, see `_unreferenced`), documents attached to it stay with
+    the case, leads accepted or merged into it keep their decision but no longer point to it.
+    Deadlines are computed from the remaining events, so they follow by themselves. The audit
+    entry (`event.delete`) records the event's type and what was unlinked, never its notes.
+    """
+    query = (
+        select(events.c.id, events.c.type)
+        .join(cases, cases.c.id == events.c.case_id)
+        .where(events.c.id == event_id, events.c.case_id == case_id)
+    )
+    if team_ids is not None:
+        query = query.where(cases.c.team_id.in_(team_ids))
+    with db.write(actor) as unit:
+        conn = unit.conn
+        row = conn.execute(query).first()
+        if row is None:
+            raise NotFoundError(f"no event {event_id}")
+        linked = sorted(
+            str(value)
+            for value in conn.execute(
+                select(event_sources.c.source_id).where(event_sources.c.event_id == event_id)
+            ).scalars()
+        )
+        conn.execute(event_sources.delete().where(event_sources.c.event_id == event_id))
+        detached_documents = conn.execute(
+            documents.update().where(documents.c.event_id == event_id).values(event_id=None)
+        ).rowcount
+        detached_leads = conn.execute(
+            leads.update().where(leads.c.event_id == event_id).values(event_id=None)
+        ).rowcount
+        conn.execute(
+            search_entries.delete().where(
+                search_entries.c.kind == "event", search_entries.c.ref_id == event_id
+            )
+        )
+        conn.execute(events.delete().where(events.c.id == event_id))
+        orphans = _unreferenced(conn, linked)
+        _delete_sources(conn, orphans)
+        deleted = DeletedEvent(
+            event_id=event_id,
+            case_id=case_id,
+            type=row.type,
+            unlinked_sources=linked,
+            deleted_sources=orphans,
+            detached_documents=detached_documents,
+            detached_leads=detached_leads,
+        )
+        unit.audit(
+            "event.delete",
+            target_type="event",
+            target_id=event_id,
+            case_id=case_id,
+            detail={
+                "type": row.type,
+                "unlinked_sources": linked,
+                "deleted_sources": orphans,
+                "detached_documents": detached_documents,
+                "detached_leads": detached_leads,
+            },
+        )
+    return deleted
+
+
+def sources_deleted_with(
+    db: Database, case_id: str, event_id: str, *, team_ids: Collection[str] | None = None
+) -> list[str]:
+    """The sources that deleting this event would delete too (for the confirmation page)."""
+    with db.read() as conn:
+        timeline = {event.id: event for event in read_timeline(conn, None, case_id, team_ids)}
+        if event_id not in timeline:
+            raise NotFoundError(f"no event {event_id}")
+        return _unreferenced(conn, timeline[event_id].source_ids, besides_event=event_id)

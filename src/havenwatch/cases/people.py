@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import fields, replace
 from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
-from havenwatch.cases.errors import NotFoundError
+from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.model import Identity, Person, validate_person
 from havenwatch.cases.search import index_person
 from havenwatch.cases.teams import ensure_team, team_names
@@ -175,6 +176,19 @@ def find_people_by_name(
     Best matches (most names in common) first; `limit` keeps only that many.
     """
     keyring = db.require_keyring()
+    with db.read() as conn:
+        return people_named(conn, keyring, name, team_ids=team_ids, limit=limit)
+
+
+def people_named(
+    conn: Connection,
+    keyring: Keyring,
+    name: str,
+    *,
+    team_ids: Collection[str] | None = None,
+    limit: int | None = None,
+) -> list[str]:
+    """`find_people_by_name` inside a transaction the caller holds."""
     keys = sorted({keyring.blind_index(key) for key in name_keys(name)})
     if not keys:
         return []
@@ -183,8 +197,7 @@ def find_people_by_name(
         query = query.join(people, people.c.id == person_name_keys.c.person_id).where(
             people.c.team_id.in_(team_ids)
         )
-    with db.read() as conn:
-        return list(conn.execute(query).scalars())
+    return list(conn.execute(query).scalars())
 
 
 def _people_with_keys(keys: list[str]) -> Select[str]:
@@ -204,43 +217,141 @@ def _people_with_keys(keys: list[str]) -> Select[str]:
     )
 
 
-def update_person(db: Database, person: Person, actor: str) -> Person:
-    """Replace a person's working fields and identity (re-sealed, blind index rebuilt)."""
+PERSON_FIELDS = (
+    "pseudonym",
+    "nationality",
+    "gender",
+    "birth_year",
+    "family_affected_count",
+    "family_relation",
+    "consent",
+    "risk_level",
+)
+REQUIRED_FIELDS = ("pseudonym", "family_affected_count", "consent", "risk_level")
+IDENTITY_FIELDS = tuple(field.name for field in fields(Identity))
+
+
+def _editable_row(conn: Connection, person_id: str, team_ids: Collection[str] | None) -> AnyRow:
+    """The person's row, if the caller's teams may see it and it was not purged."""
+    query = select(people).where(people.c.id == person_id)
+    if team_ids is not None:
+        query = query.where(people.c.team_id.in_(team_ids))
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFoundError(f"no person {person_id}")
+    if row.purged_at is not None or row.wrapped_key is None:
+        raise ValidationError("person", "this person was purged; their record cannot be changed")
+    return row
+
+
+def _changed_fields(before: Person, after: Person) -> list[str]:
+    """Names (never values) of the fields that differ, identity fields as `identity.<name>`."""
+    changed = [name for name in PERSON_FIELDS if getattr(before, name) != getattr(after, name)]
+    changed += [
+        f"identity.{name}"
+        for name in IDENTITY_FIELDS
+        if getattr(before.identity, name) != getattr(after.identity, name)
+    ]
+    return changed
+
+
+def _rewrite_person(unit: Unit, keyring: Keyring, row: AnyRow, person: Person) -> None:
+    """Store the person's fields and sealed identity, and rebuild both of their indexes.
+
+    The blind index of names is replaced whole, so a name that was removed or changed no
+    longer finds the person and the new one does; the search index gets the new pseudonym.
+    """
+    key = PersonKey(keyring, row.wrapped_key, row.id)
+    unit.conn.execute(
+        people.update()
+        .where(people.c.id == row.id)
+        .values(
+            pseudonym=person.pseudonym.strip(),
+            nationality=person.nationality,
+            gender=person.gender,
+            birth_year=person.birth_year,
+            family_affected_count=person.family_affected_count,
+            family_relation=person.family_relation,
+            consent=person.consent,
+            risk_level=person.risk_level,
+            identity=None
+            if person.identity.is_empty()
+            else key.seal_identity(person.identity, row.id),
+            updated_at=utcnow(),
+        )
+    )
+    unit.conn.execute(person_name_keys.delete().where(person_name_keys.c.person_id == row.id))
+    keys = blind_keys(keyring, person.identity, person.pseudonym)
+    if keys:
+        unit.conn.execute(
+            person_name_keys.insert(), [{"person_id": row.id, "name_key": k} for k in keys]
+        )
+    index_person(unit.conn, row.id)
+
+
+def update_person(
+    db: Database, person: Person, actor: str, *, team_ids: Collection[str] | None = None
+) -> Person:
+    """Replace a person's working fields and identity (re-sealed, blind index rebuilt).
+
+    The team is not changed. A purged person cannot be updated: their key is gone.
+    """
     validate_person(person)
     keyring = db.require_keyring()
     if person.id is None:
         raise NotFoundError("the person has no id")
     with db.write(actor) as unit:
-        row = unit.conn.execute(select(people).where(people.c.id == person.id)).first()
-        if row is None:
-            raise NotFoundError(f"no person {person.id}")
-        key = PersonKey(keyring, row.wrapped_key, row.id)
-        unit.conn.execute(
-            people.update()
-            .where(people.c.id == person.id)
-            .values(
-                pseudonym=person.pseudonym.strip(),
-                nationality=person.nationality,
-                gender=person.gender,
-                birth_year=person.birth_year,
-                family_affected_count=person.family_affected_count,
-                family_relation=person.family_relation,
-                consent=person.consent,
-                risk_level=person.risk_level,
-                identity=None
-                if person.identity.is_empty()
-                else key.seal_identity(person.identity, person.id),
-                updated_at=utcnow(),
-            )
+        row = _editable_row(unit.conn, person.id, team_ids)
+        before = load_people(unit.conn, keyring, [row])[0]
+        _rewrite_person(unit, keyring, row, person)
+        unit.audit(
+            "person.update",
+            target_type="person",
+            target_id=person.id,
+            detail={"changed": _changed_fields(before, person)},
         )
-        unit.conn.execute(
-            person_name_keys.delete().where(person_name_keys.c.person_id == person.id)
-        )
-        keys = blind_keys(keyring, person.identity, person.pseudonym)
-        if keys:
-            unit.conn.execute(
-                person_name_keys.insert(), [{"person_id": person.id, "name_key": k} for k in keys]
-            )
-        index_person(unit.conn, person.id)
-        unit.audit("person.update", target_type="person", target_id=person.id)
     return person
+
+
+def edit_person(
+    db: Database,
+    person_id: str,
+    actor: str,
+    *,
+    changes: Mapping[str, Any] | None = None,
+    identity_changes: Mapping[str, Any] | None = None,
+    team_ids: Collection[str] | None = None,
+) -> Person:
+    """Change only the given fields of a person; every other field keeps its stored value.
+
+    `changes` names working fields (`PERSON_FIELDS`), `identity_changes` identity fields
+    (`IDENTITY_FIELDS`); a value of None clears the field. The identity is opened, changed and
+    sealed again inside one write transaction, and the audit entry (`person.update`) names the
+    fields that changed, never their values. Nothing is written when nothing changes.
+    Returns the person as stored, identity included.
+    """
+    changes, identity_changes = dict(changes or {}), dict(identity_changes or {})
+    unknown = sorted(set(changes) - set(PERSON_FIELDS))
+    unknown += sorted(set(identity_changes) - set(IDENTITY_FIELDS))
+    if unknown:
+        raise ValueError(f"not fields of a person: {', '.join(unknown)}")
+    keyring = db.require_keyring()
+    with db.write(actor) as unit:
+        row = _editable_row(unit.conn, person_id, team_ids)
+        before = load_people(unit.conn, keyring, [row])[0]
+        after = replace(before, **changes, identity=replace(before.identity, **identity_changes))
+        for name in REQUIRED_FIELDS:
+            if getattr(after, name) is None:
+                raise ValidationError(name, "cannot be empty")
+        after.pseudonym = after.pseudonym.strip()
+        validate_person(after)
+        changed = _changed_fields(before, after)
+        if changed:
+            _rewrite_person(unit, keyring, row, after)
+            unit.audit(
+                "person.update",
+                target_type="person",
+                target_id=person_id,
+                detail={"changed": changed},
+            )
+    return after

@@ -9,18 +9,26 @@ from typing import TextIO
 import click
 
 from havenwatch.cases.case_files import (
+    REOPEN_REASONS,
     CaseFilter,
     add_case,
     close_case,
     get_case,
     get_case_file,
     list_cases,
+    reopen_case,
 )
 from havenwatch.cases.dates import parse_day, parse_fuzzy
 from havenwatch.cases.deadlines import calendar_of, deadlines_of_case
-from havenwatch.cases.events import add_event, list_events
+from havenwatch.cases.events import add_event, delete_event, list_events
 from havenwatch.cases.model import Case, Event, Identity, Person, Source
-from havenwatch.cases.people import add_person, find_people_by_name, get_person, list_people
+from havenwatch.cases.people import (
+    add_person,
+    edit_person,
+    find_people_by_name,
+    get_person,
+    list_people,
+)
 from havenwatch.cases.sources import add_source
 from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.commands.common import FORMAT_OPTION, cli_actor, open_db, print_json, print_table
@@ -150,6 +158,91 @@ def person_show(ctx: click.Context, person_id: str, output_format: str) -> None:
     print_table(["field", "value"], rows, title=found.pseudonym)
 
 
+# Fields `person edit --clear` may empty (the others always hold a value).
+CLEARABLE = {
+    "nationality": "nationality",
+    "full-name": "identity.full_name",
+    "other-names": "identity.other_names",
+    "born": "identity.date_of_birth",
+    "contact": "identity.contact",
+    "note": "identity.notes",
+}
+
+
+@person.command("edit")
+@click.argument("person_id")
+@click.option("--pseudonym", help="A new pseudonym.")
+@click.option("--full-name", help="Real name (encrypted at rest).")
+@click.option(
+    "--other-name",
+    "other_names",
+    multiple=True,
+    help="Other spellings; replaces all of them (repeat for each).",
+)
+@click.option("--nationality", callback=_upper, help="ISO 3166 alpha-2 code, e.g. RU.")
+@click.option("--born", callback=_day, help="Date of birth (encrypted).")
+@click.option("--contact", help="How to reach the person (encrypted).")
+@click.option("--note", help="Free-text note (encrypted).")
+@click.option("--consent", type=click.Choice(VOCAB.consent))
+@click.option("--risk", "risk_level", type=click.Choice(VOCAB.risk_levels))
+@click.option(
+    "--clear",
+    "cleared",
+    multiple=True,
+    type=click.Choice(sorted(CLEARABLE)),
+    help="Empty this field (repeat for more).",
+)
+@click.pass_context
+def person_edit(
+    ctx: click.Context,
+    person_id: str,
+    pseudonym: str | None,
+    full_name: str | None,
+    other_names: tuple[str, ...],
+    nationality: str | None,
+    born: date | None,
+    contact: str | None,
+    note: str | None,
+    consent: str | None,
+    risk_level: str | None,
+    cleared: tuple[str, ...],
+) -> None:
+    """Change a person's pseudonym, identity or other fields.
+
+    Fields not given keep their values. Name search finds the new names at once, and no
+    longer the old ones. The change is audited with the names of the fields changed, never
+    their values.
+    """
+    given = {
+        "pseudonym": pseudonym,
+        "nationality": nationality,
+        "consent": consent,
+        "risk_level": risk_level,
+    }
+    changes: dict[str, object] = {k: v for k, v in given.items() if v is not None}
+    identity_given = {
+        "full_name": full_name,
+        "other_names": list(other_names) or None,
+        "date_of_birth": born,
+        "contact": contact,
+        "notes": note,
+    }
+    identity: dict[str, object] = {k: v for k, v in identity_given.items() if v is not None}
+    for name in cleared:
+        field = CLEARABLE[name]
+        if field.startswith("identity."):
+            field = field.removeprefix("identity.")
+            identity[field] = [] if field == "other_names" else None
+        else:
+            changes[field] = None
+    if not changes and not identity:
+        raise click.UsageError("nothing to change: give at least one option")
+    edited = edit_person(
+        open_db(ctx), person_id, cli_actor(), changes=changes, identity_changes=identity
+    )
+    click.echo(f"{edited.id} {edited.pseudonym}")
+
+
 @click.group("case")
 def case_group() -> None:
     """Cases: one person's matter in one host country."""
@@ -263,6 +356,21 @@ def case_close(ctx: click.Context, case_id: str, status: str) -> None:
     """Close a case with its final status."""
     closed = close_case(open_db(ctx), case_id, cli_actor(), status=status)
     click.echo(f"{closed.id} {closed.status}")
+
+
+@case_group.command("reopen")
+@click.argument("case_id")
+@click.option(
+    "--reason",
+    type=click.Choice(REOPEN_REASONS),
+    required=True,
+    help="Why the case is open again (kept in the audit trail).",
+)
+@click.pass_context
+def case_reopen(ctx: click.Context, case_id: str, reason: str) -> None:
+    """Open a closed case again."""
+    reopened = reopen_case(open_db(ctx), case_id, cli_actor(), reason=reason)
+    click.echo(f"{reopened.id} {reopened.status}")
 
 
 @case_group.command("deadlines")
@@ -400,6 +508,25 @@ def event_list(ctx: click.Context, case_id: str, output_format: str) -> None:
                 for e in timeline
             ],
         )
+
+
+@event.command("delete")
+@click.argument("event_id")
+@click.option("--case", "case_id", required=True, help="The case the event belongs to.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def event_delete(ctx: click.Context, event_id: str, case_id: str, yes: bool) -> None:
+    """Delete an event from a case's timeline.
+
+    Its links to sources are cut, and a source linked to nothing else is deleted with it;
+    documents attached to it stay with the case. The deletion is audited.
+    """
+    if not yes:
+        click.confirm(f"Delete event {event_id}? This cannot be undone", abort=True)
+    deleted = delete_event(open_db(ctx), case_id, event_id, cli_actor())
+    click.echo(f"{deleted.event_id} deleted")
+    if deleted.deleted_sources:
+        click.echo(f"sources deleted with it: {', '.join(deleted.deleted_sources)}")
 
 
 @click.group()

@@ -9,11 +9,11 @@ A change and its audit entry are therefore committed together or not at all.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
@@ -26,6 +26,7 @@ from havenwatch.security.crypto import Keyring
 from havenwatch.store.clock import utcnow
 from havenwatch.store.group_commit import GroupCommit
 from havenwatch.store.schema import audit_log
+from havenwatch.store.writer_turn import WriterTurn
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -63,6 +64,14 @@ def _configure_sqlite(engine: Engine) -> None:
     def on_begin(connection: Connection) -> None:
         writing = connection.get_execution_options().get("havenwatch_write", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def sqlite_lock_file(url: str) -> Path | None:
+    """The advisory lock file beside a SQLite database file (none for in-memory databases)."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(f"{database}-writer.lock")
 
 
 def create_database_engine(url: str) -> Engine:
@@ -137,7 +146,7 @@ class Database:
     def __init__(self, url: str, keyring: Keyring | None = None) -> None:
         self.url = normalise_url(url)
         self.keyring = keyring
-        self._sqlite_writer = threading.RLock()
+        self._writer_turn = WriterTurn(sqlite_lock_file(self.url)) if self.is_sqlite else None
         self._reads = GroupCommit(self._record_reads)
 
     @cached_property
@@ -164,19 +173,20 @@ class Database:
 
     @contextmanager
     def write(self, actor: str) -> Iterator[Unit]:
-        """One write transaction; on SQLite, this process's writers take turns before BEGIN.
+        """One write transaction; on SQLite, writers take turns before BEGIN.
 
         SQLite allows one writer at a time and makes the others retry on a sleeping back-off
-        (up to 100 ms a try); queueing on a lock here wakes the next writer the moment the
-        previous one commits. Writers in other processes still wait through `busy_timeout`.
+        (up to 100 ms a try); queueing on `WriterTurn` (a lock in this process, a lock file
+        for all of the server's processes) wakes the next writer the moment the previous one
+        commits.
         """
-        with self._writer_turn():
+        with self._turn():
             connection = self.engine.connect().execution_options(havenwatch_write=True)
             with connection as conn, conn.begin():
                 yield Unit(conn, actor, self.is_postgres)
 
-    def _writer_turn(self) -> AbstractContextManager[object]:
-        return self._sqlite_writer if self.is_sqlite else nullcontext()
+    def _turn(self) -> AbstractContextManager[object]:
+        return self._writer_turn or nullcontext()
 
     def check(self) -> None:
         """Refuse to run on a damaged database or one without the durability settings."""
@@ -237,6 +247,8 @@ class Database:
     def dispose(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()
+        if self._writer_turn is not None:
+            self._writer_turn.close()
 
 
 @dataclass(frozen=True)

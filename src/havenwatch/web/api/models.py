@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from havenwatch.cases.events import DeletedEvent
 from havenwatch.cases.model import Case, Event, Person, Source
 
 
@@ -128,6 +129,75 @@ class PersonOut(BaseModel):
             gender=person.gender,
             birth_year=person.birth_year,
             risk_level=person.risk_level,
+        )
+
+
+class IdentityPatch(BaseModel):
+    """Identity fields to change (sealed with the person's key); null clears one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: Text | None = Field(default=None, max_length=300)
+    other_names: list[Annotated[Text, Field(max_length=300)]] | None = Field(
+        default=None, max_length=20
+    )
+    date_of_birth: dt.date | None = None
+    contact: Text | None = Field(default=None, max_length=500)
+    address: Text | None = Field(default=None, max_length=500)
+    document_numbers: list[Annotated[Text, Field(max_length=100)]] | None = Field(
+        default=None, max_length=20
+    )
+    notes: Text | None = Field(default=None, max_length=20_000)
+
+
+class PersonPatch(BaseModel):
+    """The fields to change: a field left out keeps its value, null clears it (where it may be
+    empty). Changing `identity` needs a role that may see identity; it is never sent back."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pseudonym: Text | None = Field(default=None, max_length=200)
+    nationality: Text | None = Field(default=None, max_length=2)
+    gender: Text | None = Field(default=None, max_length=10)
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    family_affected_count: int | None = Field(default=None, ge=0, le=100)
+    consent: Text | None = Field(default=None, max_length=20)
+    risk_level: Text | None = Field(default=None, max_length=20)
+    identity: IdentityPatch | None = None
+
+
+# The codes of `havenwatch.cases.case_files.REOPEN_REASONS` (a test keeps them equal).
+ReopenReason = Literal[
+    "new_decision", "proceedings_resumed", "returned", "closed_in_error", "other"
+]
+
+
+class ReopenIn(BaseModel):
+    reason: ReopenReason
+
+
+class DeletedEventOut(BaseModel):
+    """What deleting an event did: the sources it was linked to, those deleted with it (linked
+    to nothing else), and how many documents and leads no longer point to it."""
+
+    event_id: str
+    case_id: str
+    type: str
+    unlinked_sources: list[str]
+    deleted_sources: list[str]
+    detached_documents: int
+    detached_leads: int
+
+    @classmethod
+    def of(cls, deleted: DeletedEvent) -> DeletedEventOut:
+        return cls(
+            event_id=deleted.event_id,
+            case_id=deleted.case_id,
+            type=deleted.type,
+            unlinked_sources=deleted.unlinked_sources,
+            deleted_sources=deleted.deleted_sources,
+            detached_documents=deleted.detached_documents,
+            detached_leads=deleted.detached_leads,
         )
 
 

@@ -8,11 +8,18 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
-from havenwatch.cases.case_files import CaseFilter, add_case, count_cases, get_case, list_cases
+from havenwatch.cases.case_files import (
+    CaseFilter,
+    add_case,
+    count_cases,
+    get_case,
+    list_cases,
+    reopen_case,
+)
 from havenwatch.cases.dates import parse_fuzzy
-from havenwatch.cases.events import add_event, list_events
+from havenwatch.cases.events import add_event, delete_event, list_events
 from havenwatch.cases.model import Case, Event
-from havenwatch.cases.people import count_people, get_person, list_people
+from havenwatch.cases.people import count_people, edit_person, get_person, list_people
 from havenwatch.cases.sources import source_from_row
 from havenwatch.reports.public import anonymised_export
 from havenwatch.security.permissions import Capability, Principal, source_visibility
@@ -21,10 +28,13 @@ from havenwatch.web.api.models import (
     NO_NUL,
     CaseIn,
     CaseOut,
+    DeletedEventOut,
     EventIn,
     EventOut,
     Page,
     PersonOut,
+    PersonPatch,
+    ReopenIn,
     SourceOut,
 )
 from havenwatch.web.deps import api_need, database
@@ -86,6 +96,22 @@ def api_case(request: Request, principal: Reader, case_id: RecordId) -> CaseOut:
     return CaseOut.of(get_case(database(request), case_id, team_ids=principal.team_ids))
 
 
+@router.post("/cases/{case_id}/reopen")
+def api_reopen_case(
+    request: Request, principal: Editor, case_id: RecordId, body: ReopenIn
+) -> CaseOut:
+    """Open a closed case again, for one of the reasons listed (kept in the audit trail)."""
+    return CaseOut.of(
+        reopen_case(
+            database(request),
+            case_id,
+            principal.actor,
+            reason=body.reason,
+            team_ids=principal.team_ids,
+        )
+    )
+
+
 @router.get("/cases/{case_id}/events")
 def api_events(request: Request, principal: Reader, case_id: RecordId) -> list[EventOut]:
     return [
@@ -117,6 +143,17 @@ def api_add_event(
     return EventOut.of(event)
 
 
+@router.delete("/cases/{case_id}/events/{event_id}")
+def api_delete_event(
+    request: Request, principal: Editor, case_id: RecordId, event_id: RecordId
+) -> DeletedEventOut:
+    """Delete an event from the case's timeline; sources linked to nothing else go with it."""
+    deleted = delete_event(
+        database(request), case_id, event_id, principal.actor, team_ids=principal.team_ids
+    )
+    return DeletedEventOut.of(deleted)
+
+
 @router.get("/people")
 def api_people(
     request: Request, principal: Reader, limit: Limit = 50, offset: Offset = 0
@@ -137,6 +174,33 @@ def api_person(request: Request, principal: Reader, person_id: RecordId) -> Pers
         database(request), person_id, actor=principal.actor, team_ids=principal.team_ids
     )
     return PersonOut.of(person)
+
+
+@router.patch("/people/{person_id}")
+def api_edit_person(
+    request: Request, principal: Editor, person_id: RecordId, body: PersonPatch
+) -> PersonOut:
+    """Change the fields sent; names changed here are found by name search at once."""
+    given = body.model_fields_set - {"identity"}
+    changes = {name: getattr(body, name) for name in given}
+    if changes.get("nationality"):
+        changes["nationality"] = changes["nationality"].upper()
+    identity = None
+    if body.identity is not None:
+        principal.require(Capability.VIEW_IDENTITY)
+        identity = {name: getattr(body.identity, name) for name in body.identity.model_fields_set}
+    db = database(request)
+    edit_person(
+        db,
+        person_id,
+        principal.actor,
+        changes=changes,
+        identity_changes=identity,
+        team_ids=principal.team_ids,
+    )
+    return PersonOut.of(
+        get_person(db, person_id, actor=principal.actor, team_ids=principal.team_ids)
+    )
 
 
 @router.get("/sources")

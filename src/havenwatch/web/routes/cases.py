@@ -16,6 +16,7 @@ from havenwatch.cases.case_files import (
     get_case,
     get_case_file,
     list_cases,
+    reopen_case,
 )
 from havenwatch.cases.deadlines import deadlines_of_case, rules_for
 from havenwatch.cases.errors import HavenwatchError, NotFoundError, ValidationError
@@ -230,6 +231,27 @@ def change_status(request: Request, principal: Editor, case_id: str, form: Form)
         context = case_context(request, principal, case_id)
         return render(
             request, "case.html", {**context, "error": str(error), "values": {}}, status_code=400
+        )
+    return RedirectResponse(f"/cases/{case_id}", 303)
+
+
+@router.post("/cases/{case_id}/reopen")
+def reopen(request: Request, principal: Editor, case_id: str, form: Form) -> Response:
+    """A closed case becomes open again; the reason code goes to the audit trail."""
+    localise(request)
+    db = database(request)
+    get_case(db, case_id, team_ids=principal.team_ids)
+    reason = forms.text(form, "reason", limit=40) or ""
+    try:
+        reopen_case(db, case_id, principal.actor, reason=reason, team_ids=principal.team_ids)
+    except ValidationError as error:
+        message = _("Choose why the case is reopened.") if error.field == "reason" else str(error)
+        context = case_context(request, principal, case_id)
+        return render(
+            request,
+            "case.html",
+            {**context, "error": message, "values": {"reason": reason}},
+            status_code=400,
         )
     return RedirectResponse(f"/cases/{case_id}", 303)
 

@@ -1,4 +1,4 @@
-"""Events on a case's timeline: add, edit, link a source; and the case's calendar feed."""
+"""Events on a case's timeline: add, edit, link a source, delete (after a confirmation page)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,16 @@ from starlette.datastructures import FormData
 
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.errors import HavenwatchError, NotFoundError
-from havenwatch.cases.events import add_event, link_source, list_events, update_event
+from havenwatch.cases.events import (
+    add_event,
+    delete_event,
+    link_source,
+    list_events,
+    sources_deleted_with,
+    update_event,
+)
 from havenwatch.cases.model import Event, Source
-from havenwatch.cases.sources import add_source
+from havenwatch.cases.sources import add_source, list_sources
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
@@ -146,3 +153,33 @@ def add_event_source(
     except HavenwatchError as error:
         return _case_with_error(request, principal, case_id, str(error), _values(form))
     return RedirectResponse(f"/cases/{case_id}#event-{event_id}", 303)
+
+
+@router.get("/cases/{case_id}/events/{event_id}/delete")
+def delete_event_page(request: Request, principal: Editor, case_id: str, event_id: str) -> Response:
+    """The confirmation step: what the event is, and what goes with it. Nothing changes yet."""
+    db = database(request)
+    case = get_case(db, case_id, team_ids=principal.team_ids)
+    timeline = list_events(db, case_id, team_ids=principal.team_ids)
+    event = next((item for item in timeline if item.id == event_id), None)
+    if event is None:
+        raise NotFoundError(f"no event {event_id}")
+    linked = list_sources(db, ids=event.source_ids, limit=500) if event.source_ids else []
+    return render(
+        request,
+        "event_delete.html",
+        {
+            "case": case,
+            "event": event,
+            "sources": linked,
+            "doomed": set(sources_deleted_with(db, case_id, event_id, team_ids=principal.team_ids)),
+        },
+    )
+
+
+@router.post("/cases/{case_id}/events/{event_id}/delete")
+def remove_event(
+    request: Request, principal: Editor, case_id: str, event_id: str, form: Form
+) -> Response:
+    delete_event(database(request), case_id, event_id, principal.actor, team_ids=principal.team_ids)
+    return RedirectResponse(f"/cases/{case_id}#timeline-title", 303)

@@ -1,7 +1,8 @@
-"""People: the list, the new-person form, and the person page with their cases.
+"""People: the list, the new-person and edit forms, and the person page with their cases.
 
 Identity (names, date of birth, contacts...) is shown only to caseworkers and administrators
-of the person's team, only on request, and each such read is written to the audit trail.
+of the person's team, only on request (the person page's "Show identity", the edit form), and
+each such read is written to the audit trail, like each change.
 """
 
 from __future__ import annotations
@@ -12,13 +13,20 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.cases.case_files import CaseFilter, list_cases
-from havenwatch.cases.errors import HavenwatchError
+from havenwatch.cases.errors import HavenwatchError, NotFoundError
 from havenwatch.cases.model import Identity, Person
-from havenwatch.cases.people import add_person, count_people, get_person, list_people
+from havenwatch.cases.people import (
+    IDENTITY_FIELDS,
+    add_person,
+    count_people,
+    edit_person,
+    get_person,
+    list_people,
+)
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.rendering import pager, render
+from havenwatch.web.rendering import localise, pager, render
 
 router = APIRouter()
 Reader = Annotated[Principal, Depends(need(Capability.VIEW_CASES))]
@@ -93,3 +101,93 @@ def person_page(request: Request, principal: Reader, person_id: str) -> Response
     return render(
         request, "person.html", {"person": person, "cases": person_cases, "revealed": reveal}
     )
+
+
+# The working fields the person form edits (`family_relation` is not on it and is kept).
+FORM_FIELDS = (
+    "pseudonym",
+    "nationality",
+    "gender",
+    "birth_year",
+    "family_affected_count",
+    "consent",
+    "risk_level",
+)
+
+
+def _form_values(person: Person) -> dict[str, Any]:
+    """What the edit form shows for a stored person (identity fields only when opened)."""
+    identity = person.identity
+    values: dict[str, Any] = {name: getattr(person, name) for name in FORM_FIELDS}
+    values.update(
+        full_name=identity.full_name,
+        other_names="\n".join(identity.other_names),
+        date_of_birth=identity.date_of_birth.isoformat() if identity.date_of_birth else "",
+        contact=identity.contact,
+        address=identity.address,
+        document_numbers="\n".join(identity.document_numbers),
+        identity_notes=identity.notes,
+    )
+    return values
+
+
+def _edit_form(
+    request: Request,
+    principal: Principal,
+    person: Person,
+    values: dict[str, Any],
+    error: str | None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "person_edit.html",
+        {
+            "person": person,
+            "values": values,
+            "error": error,
+            "identity": principal.can(Capability.VIEW_IDENTITY),
+        },
+        status_code=status,
+    )
+
+
+@router.get("/people/{person_id}/edit")
+def edit_person_page(request: Request, principal: Editor, person_id: str) -> Response:
+    """The edit form; with the right to see identity, opening it is an audited identity read."""
+    person = get_person(
+        database(request),
+        person_id,
+        actor=principal.actor,
+        with_identity=principal.can(Capability.VIEW_IDENTITY),
+        team_ids=principal.team_ids,
+    )
+    return _edit_form(request, principal, person, _form_values(person), None)
+
+
+@router.post("/people/{person_id}")
+def save_person(request: Request, principal: Editor, person_id: str, form: Form) -> Response:
+    localise(request)
+    db = database(request)
+    person = get_person(db, person_id, actor=principal.actor, team_ids=principal.team_ids)
+    with_identity = principal.can(Capability.VIEW_IDENTITY)
+    try:
+        edited = person_from_form(form, person.team)
+        edit_person(
+            db,
+            person_id,
+            principal.actor,
+            changes={name: getattr(edited, name) for name in FORM_FIELDS},
+            identity_changes={name: getattr(edited.identity, name) for name in IDENTITY_FIELDS}
+            if with_identity
+            else None,
+            team_ids=principal.team_ids,
+        )
+    except NotFoundError:
+        raise
+    except HavenwatchError as error:
+        # What was typed is shown again, identity included: a blank identity field would
+        # otherwise erase the stored value on the next submission.
+        values = {key: value for key, value in form.items() if isinstance(value, str)}
+        return _edit_form(request, principal, person, values, str(error), 400)
+    return RedirectResponse(f"/people/{person_id}", 303)

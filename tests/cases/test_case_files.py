@@ -1,0 +1,93 @@
+"""Closing and reopening cases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from havenwatch.cases.case_files import (
+    REOPEN_REASONS,
+    CaseFilter,
+    add_case,
+    close_case,
+    get_case,
+    list_cases,
+    reopen_case,
+)
+from havenwatch.cases.errors import NotFoundError, ValidationError
+from havenwatch.cases.model import Case, Person
+from havenwatch.cases.people import add_person
+from havenwatch.store.database import Database
+from havenwatch.store.schema import audit_log
+from tests.helpers import snapshot
+
+
+def _closed_case(db: Database, status: str = "won") -> str:
+    person = add_person(db, Person(pseudonym="Lark", team="team-a"), "test")
+    case = add_case(
+        db,
+        Case(person_id=person.id or "", country="RS", team="team-a", opened_on=date(2025, 1, 2)),
+        "test",
+    )
+    close_case(db, case.id or "", "test", status=status, closed_on=date(2025, 3, 4))
+    return case.id or ""
+
+
+def test_a_reopened_case_is_open_again_without_a_closing_day(db: Database) -> None:
+    case_id = _closed_case(db)
+    reopened = reopen_case(db, case_id, "user:alice", reason="new_decision")
+    assert (reopened.status, reopened.closed_on) == ("open", None)
+    assert [case.id for case in list_cases(db, CaseFilter(status="open"))] == [case_id]
+
+
+def test_reopening_is_audited_with_the_reason_and_the_closing_it_undid(db: Database) -> None:
+    case_id = _closed_case(db, status="lost")
+    reopen_case(db, case_id, "user:alice", reason="proceedings_resumed")
+    with db.read() as conn:
+        entry = conn.execute(select(audit_log).where(audit_log.c.action == "case.reopen")).one()
+    assert (entry.actor, entry.target_id, entry.case_id) == ("user:alice", case_id, case_id)
+    assert entry.detail == {
+        "reason": "proceedings_resumed",
+        "from": "lost",
+        "closed_on": "2025-03-04",
+    }
+
+
+def test_a_reopened_case_can_be_closed_again(db: Database) -> None:
+    case_id = _closed_case(db)
+    reopen_case(db, case_id, "test", reason="closed_in_error")
+    assert close_case(db, case_id, "test", status="deported").status == "deported"
+
+
+@pytest.mark.parametrize("reason", ["", "because", "new decision"])
+def test_an_unknown_reason_is_refused_and_nothing_changes(db: Database, reason: str) -> None:
+    case_id = _closed_case(db)
+    before = snapshot(db)
+    with pytest.raises(ValidationError) as error:
+        reopen_case(db, case_id, "test", reason=reason)
+    assert error.value.field == "reason"
+    assert snapshot(db) == before
+
+
+def test_an_open_case_cannot_be_reopened(db: Database) -> None:
+    case_id = _closed_case(db)
+    reopen_case(db, case_id, "test", reason="other")
+    before = snapshot(db)
+    with pytest.raises(ValidationError, match="already open"):
+        reopen_case(db, case_id, "test", reason="other")
+    assert snapshot(db) == before
+
+
+def test_a_case_of_another_team_is_not_found(db: Database) -> None:
+    case_id = _closed_case(db)
+    with pytest.raises(NotFoundError):
+        reopen_case(db, case_id, "test", reason="other", team_ids=["some-other-team"])
+    assert get_case(db, case_id).status == "won"
+
+
+def test_every_reason_can_be_given(db: Database) -> None:
+    for reason in REOPEN_REASONS:
+        case_id = _closed_case(db)
+        assert reopen_case(db, case_id, "test", reason=reason).status == "open"
