@@ -107,13 +107,18 @@ def _filtered(query: Select[Any], flt: CaseFilter) -> Select[Any]:
             .where(case_tags.c.case_id == cases.c.id, case_tags.c.tag == flt.tag)
             .exists()
         )
-    if flt.event_type or flt.date_from or flt.date_to:
+    if flt.event_type:
+        conditions.append(cases.c.event_types.contains(f" {flt.event_type} ", autoescape=True))
+    if flt.date_from or flt.date_to:
         conditions.append(_has_matching_event(flt))
     return query.where(*conditions) if conditions else query
 
 
 def _has_matching_event(flt: CaseFilter) -> ColumnElement[bool]:
-    """The case has an event of the filter's type and dates: one index probe per case."""
+    """The case has an event of the filter's type and dates: one index probe per case.
+
+    A type alone is read from `cases.event_types`, without a probe.
+    """
     matching = select(events.c.case_id).where(events.c.case_id == cases.c.id)
     if flt.event_type:
         matching = matching.where(events.c.type == flt.event_type)
@@ -188,6 +193,36 @@ def count_cases(db: Database, flt: CaseFilter | None = None, *, at_most: int | N
     query = select(func.count()).select_from(matching.subquery())
     with db.read() as conn:
         return int(conn.execute(query).scalar_one())
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of a filtered list and how many cases match, counted up to a limit."""
+
+    cases: list[Case]
+    matching: int
+    offset: int
+
+
+def page_of_cases(
+    db: Database, flt: CaseFilter, *, offset: int, size: int, count_until: int
+) -> CasePage:
+    """The cases at `offset` and how many match (at most `count_until`), in one index walk.
+
+    Counting and listing walk the same ordered index; doing both in one pass halves the
+    work of a filtered list. An offset past the last match is moved back to the last page.
+    """
+    ordered = _filtered(select(cases.c.id), flt).order_by(
+        cases.c.opened_on.desc(), cases.c.id.desc()
+    )
+    with db.read() as conn:
+        ids = list(conn.execute(ordered.limit(count_until)).scalars())
+        if offset >= len(ids) > 0:
+            offset = (len(ids) - 1) // size * size
+        wanted = ids[offset : offset + size]
+        rows = {row.id: row for row in conn.execute(select(cases).where(cases.c.id.in_(wanted)))}
+        found = load_cases(conn, None, [rows[case_id] for case_id in wanted], {})
+    return CasePage(found, len(ids), offset)
 
 
 def read_case(

@@ -12,10 +12,10 @@ from havenwatch.cases.case_files import (
     CaseFilter,
     add_case,
     close_case,
-    count_cases,
     get_case,
     get_case_file,
     list_cases,
+    page_of_cases,
     reopen_case,
 )
 from havenwatch.cases.deadlines import deadlines_of_case, rules_for
@@ -30,7 +30,7 @@ from havenwatch.store.clock import today
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import _
-from havenwatch.web.rendering import counting_limit, localise, pager, render
+from havenwatch.web.rendering import PAGE_SIZE, counting_limit, localise, pager, render
 from havenwatch.web.routes.documents import case_documents
 
 router = APIRouter()
@@ -112,9 +112,10 @@ def cases_list(request: Request, principal: Reader, page: int = 1) -> Response:
     if query:
         flt.case_ids = matching_case_ids(request, principal, query)
     limit = counting_limit(page)
-    total = count_cases(db, flt, at_most=limit)
-    pages = pager(request, total, page, exact=total < limit)
-    found = list_cases(db, flt, limit=pages.size, offset=pages.offset)
+    offset = (max(1, page) - 1) * PAGE_SIZE
+    listed = page_of_cases(db, flt, offset=offset, size=PAGE_SIZE, count_until=limit)
+    pages = pager(request, listed.matching, page, exact=listed.matching < limit)
+    found = listed.cases
     return render(
         request,
         "cases.html",
