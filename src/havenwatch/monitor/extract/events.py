@@ -33,6 +33,7 @@ CONTEXT_ROLES = {"entry_ban": (DESTINATION, LOCATION)}
 HOME_STATE_TYPES = ("detention", "extradition_request")
 Clause = tuple[int, int, int]
 REPEATABLE = frozenset({"court_decision", "appeal"})
+REVIEWS = REPEATABLE
 MAX_TIMES = 3
 
 
@@ -81,12 +82,12 @@ def _times(
     counted: dict[int, tuple[int, str]],
 ) -> int:
     """How many acts a trigger states: "extended his custody twice", "дважды продлил", "dva
-    puta je produžio" (`cues.times`), or a small exact count before it ("two appeals"). A
-    larger or vague count ("more than 150 appeals were filed") states no act of one person:
-    0."""
+    puta je produžio" (`cues.times`), or a small exact count before its first or last word
+    ("two appeals"). A larger or vague count ("more than 150 appeals were filed", "podneto
+    više od 150 žalbi") states no act of one person: 0."""
     if trigger.type not in REPEATABLE:
         return 1
-    count = counted.get(trigger.first)
+    count = counted.get(trigger.first) or counted.get(trigger.last - 1)
     if count is not None:
         value, qualifier = count
         return value if qualifier == "exact" and value <= MAX_TIMES else 0
@@ -242,8 +243,22 @@ def _country(
             return str(_nearest(foreign, trigger).value[0])
     if places:
         return str(_nearest(places, trigger).value[0])
+    if trigger.type in REVIEWS and _set_in(analysis, trigger, clause, roles, home):
+        return home
     hosts = _host_states(lexicon) - {home}
     return _context_state(analysis, trigger, hosts) or _main_state(analysis, excluded)
+
+
+def _set_in(
+    analysis: Analysis, trigger: Trigger, clause: Clause, roles: tuple[str, ...], home: str | None
+) -> bool:
+    """ "обжаловал приговор в суде в Москве": a review set in the subject's own state (a
+    criminal case there, which consolidation drops)."""
+    return home is not None and any(
+        span.value == (home, role) and clause[0] <= span.first < clause[1]
+        for span in analysis.spans_in("place", trigger.sentence)
+        for role in roles
+    )
 
 
 @lru_cache(maxsize=8)
