@@ -184,6 +184,18 @@ def test_an_edit_changes_only_the_given_fields_and_keeps_the_rest(db: Database) 
     assert (stored.identity.contact, stored.identity.address) == (None, "Zemun")
 
 
+def test_clearing_the_other_spellings_empties_them_and_their_index_keys(db: Database) -> None:
+    added = add_person(db, _volokhonsky(), "test")
+    assert added.id
+    edit_person(db, added.id, "test", identity_changes={"other_names": None})
+    stored = get_person(db, added.id, actor="test", with_identity=True)
+    assert stored.identity.other_names == []
+    assert find_people_by_name(db, "Волохонский") == [added.id]  # the full name still folds
+    edit_person(db, added.id, "test", identity_changes={"full_name": None})
+    assert find_people_by_name(db, "Волохонский") == []
+    assert find_people_by_name(db, "Heron") == [added.id]
+
+
 def test_an_edit_is_audited_with_the_names_of_changed_fields_never_their_values(
     db: Database,
 ) -> None:

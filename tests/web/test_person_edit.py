@@ -192,3 +192,18 @@ def test_the_api_refuses_bad_edits_with_a_short_reason(
     viewer = client.patch(path, headers=_token(world, "viewer-a"), json={"pseudonym": "X"})
     assert viewer.status_code == 403
     assert get_person(world.db, world.ids["person_a"], actor="test").pseudonym == "Heron Alpha"
+
+
+def test_the_api_clears_a_field_sent_as_null(
+    world: World, app_for: Callable[[], TestClient]
+) -> None:
+    response = app_for().patch(
+        f"/api/v1/people/{world.ids['person_a']}",
+        headers=_token(world, "caseworker-a"),
+        json={"nationality": None, "identity": {"other_names": None, "contact": None}},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["nationality"] is None
+    stored = get_person(world.db, world.ids["person_a"], actor="test", with_identity=True)
+    assert (stored.identity.other_names, stored.identity.contact) == ([], None)
+    assert stored.identity.full_name == "Petr Volokhonsky"

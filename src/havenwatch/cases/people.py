@@ -229,6 +229,7 @@ PERSON_FIELDS = (
 )
 REQUIRED_FIELDS = ("pseudonym", "family_affected_count", "consent", "risk_level")
 IDENTITY_FIELDS = tuple(field.name for field in fields(Identity))
+LIST_FIELDS = ("other_names", "document_numbers")  # cleared to [], never None
 
 
 def _editable_row(conn: Connection, person_id: str, team_ids: Collection[str] | None) -> AnyRow:
@@ -335,6 +336,9 @@ def edit_person(
     unknown += sorted(set(identity_changes) - set(IDENTITY_FIELDS))
     if unknown:
         raise ValueError(f"not fields of a person: {', '.join(unknown)}")
+    for name in LIST_FIELDS:
+        if name in identity_changes and identity_changes[name] is None:
+            identity_changes[name] = []
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         row = _editable_row(unit.conn, person_id, team_ids)
