@@ -9,6 +9,7 @@ to find counted statements.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Span
@@ -35,16 +36,18 @@ def _find_counts(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
     covered = {index for span in spans for index in range(span.first, span.last)}
     words = _number_words(lexicon)
     for token in analysis.tokens:
-        if token.index in covered:
+        norm = token.norm
+        if norm not in words and not norm[:1].isdigit():
             continue
-        value = _number(token.norm, words)
-        if value is not None and value >= MINIMUM_COUNT:
+        value = _number(norm, words)
+        if value is not None and value >= MINIMUM_COUNT and token.index not in covered:
             spans.append(
                 Span(COUNT, token.index, token.index + 1, token.sentence, (value, "exact"))
             )
     return sorted(spans, key=lambda span: span.first)
 
 
+@lru_cache(maxsize=8)
 def _number_words(lexicon: Lexicon) -> dict[str, int]:
     return {
         lexicon.normalize(word): value

@@ -86,7 +86,9 @@ class PatternSet:
         ordered = sorted(labelled, key=lambda item: -len(item[1]))
         bodies = [compile_pattern(pattern, normalize) for _, pattern in ordered]
         self._labels = [label for label, _ in ordered]
-        self._each = [re.compile(f"(?:{body}){CLOSE}") for body in bodies]
+        # One expression per pattern, compiled the first time a match needs its label.
+        self._bodies = bodies
+        self._each: list[re.Pattern[str] | None] = [None] * len(bodies)
         body = "|".join(bodies) or r"(?!x)x"
         # A match after a word break consumes the space or newline before it: an expression
         # that starts with a character class lets the engine skip to the next break quickly.
@@ -113,6 +115,13 @@ class PatternSet:
     def first(self, text: str, start: int = 0, end: int | None = None) -> Match | None:
         return next(self.finditer(text, start, end), None)
 
+    def _single(self, index: int) -> re.Pattern[str]:
+        single = self._each[index]
+        if single is None:
+            single = re.compile(f"(?:{self._bodies[index]}){CLOSE}")
+            self._each[index] = single
+        return single
+
     def _label_at(self, text: str, first: int, last: int) -> str:
         """The label of the longest-listed pattern that matches exactly `text[first:last]`
         (remembered per matched text: reports repeat their wording)."""
@@ -121,9 +130,9 @@ class PatternSet:
         if label is None:
             label = next(
                 (
-                    label
-                    for label, single in zip(self._labels, self._each, strict=True)
-                    if single.fullmatch(matched)
+                    self._labels[index]
+                    for index in range(len(self._labels))
+                    if self._single(index).fullmatch(matched)
                 ),
                 self._labels[0],
             )

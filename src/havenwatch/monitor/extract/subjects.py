@@ -209,6 +209,7 @@ def _accept_run(analysis: Analysis, run: list[Token], context: NameContext) -> l
     return [mention]
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     return strip_name_ending(fold_name(POSSESSIVE.sub("", word)))
 
