@@ -193,6 +193,14 @@ class Client:
         self.cookie = cookie
 
     def get(self, path: str) -> int:
+        """GET `path`; a connection the server closed while idle is opened again, once."""
+        try:
+            return self._get(path)
+        except (http.client.RemoteDisconnected, ConnectionError):
+            self.connection.close()
+            return self._get(path)
+
+    def _get(self, path: str) -> int:
         self.connection.request("GET", path, headers={"Cookie": self.cookie} if self.cookie else {})
         response = self.connection.getresponse()
         response.read()

@@ -9,6 +9,7 @@ A change and its audit entry are therefore committed together or not at all.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -147,6 +148,7 @@ class Database:
         self.url = normalise_url(url)
         self.keyring = keyring
         self._writer_turn = WriterTurn(sqlite_lock_file(self.url)) if self.is_sqlite else None
+        self._open_reads = threading.local()
         self._reads = GroupCommit(self._record_reads)
 
     @cached_property
@@ -168,8 +170,23 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        """A read transaction; inside another read of this thread, that same one.
+
+        A page that reads from several modules wraps them in one `read()`, and each module's
+        own `read()` joins it: one snapshot and one BEGIN for the page instead of one each.
+        Writes always get a transaction of their own (see `write`), so a read that should see
+        a write must start after it, outside any enclosing read.
+        """
+        joined = getattr(self._open_reads, "connection", None)
+        if joined is not None:
+            yield joined
+            return
         with self.engine.connect() as conn, conn.begin():
-            yield conn
+            self._open_reads.connection = conn
+            try:
+                yield conn
+            finally:
+                self._open_reads.connection = None
 
     @contextmanager
     def write(self, actor: str) -> Iterator[Unit]:

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.cases.assignment import assign_case, assignable_users
 from havenwatch.cases.case_files import (
+    CaseFile,
     CaseFilter,
     add_case,
     close_case,
@@ -113,19 +114,19 @@ def cases_list(request: Request, principal: Reader, page: int = 1) -> Response:
         flt.case_ids = matching_case_ids(request, principal, query)
     limit = counting_limit(page)
     offset = (max(1, page) - 1) * PAGE_SIZE
-    listed = page_of_cases(db, flt, offset=offset, size=PAGE_SIZE, count_until=limit)
-    pages = pager(request, listed.matching, page, exact=listed.matching < limit)
-    found = listed.cases
+    with db.read():
+        listed = page_of_cases(db, flt, offset=offset, size=PAGE_SIZE, count_until=limit)
+        people = people_names(request, {case.person_id for case in listed.cases}, principal)
     return render(
         request,
         "cases.html",
         {
-            "cases": found,
-            "pager": pages,
+            "cases": listed.cases,
+            "pager": pager(request, listed.matching, page, exact=listed.matching < limit),
             "error": error,
             "query": query,
             "filters": request.query_params,
-            "people": people_names(request, {case.person_id for case in found}, principal),
+            "people": people,
         },
     )
 
@@ -184,7 +185,17 @@ def case_context(request: Request, principal: Principal, case_id: str) -> dict[s
     case_file = get_case_file(
         db, case_id, team_ids=principal.team_ids, actor=principal.actor, with_notes=with_notes
     )
+    with db.read():
+        return _case_surroundings(request, principal, case_file)
+
+
+def _case_surroundings(
+    request: Request, principal: Principal, case_file: CaseFile
+) -> dict[str, Any]:
+    """What the case page shows beside the case file, read in the caller's transaction."""
+    db = database(request)
     case, timeline = case_file.case, case_file.timeline
+    case_id = case.id or ""
     source_ids = sorted({sid for event in timeline for sid in event.source_ids})
     rules = rules_for(case.country)
     return {
