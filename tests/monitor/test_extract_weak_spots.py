@@ -6,31 +6,12 @@ vague counts, modals past an aside, reporting dates and rulings of different bod
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
+from tests.monitor.extract_support import Probe
 
-from havenwatch.monitor.extract import extract_text
-
-PUBLISHED = date(2025, 4, 16)
-
-
-def extract(text: str) -> dict[str, Any]:
-    result: dict[str, Any] = extract_text(text, document="t", published=PUBLISHED)
-    return result
-
-
-def events(text: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = extract(text)["events"]
-    return found
-
-
-def named(text: str) -> set[tuple[str, str | None]]:
-    return {(event["type"], event["subject"]["name"]) for event in events(text)}
-
-
-def count(text: str, event_type: str) -> int:
-    return sum(1 for event in events(text) if event["type"] == event_type)
+PROBE = Probe(date(2025, 4, 16))
+extract, events, named, count = PROBE.extract, PROBE.events, PROBE.named, PROBE.count
 
 
 @pytest.mark.parametrize(
