@@ -20,6 +20,7 @@ from havenwatch.monitor.extract.negation import clause_end, clause_start
 from havenwatch.monitor.extract.registry import Resources, component
 
 QUALIFIER_REACH = 3
+ROW_SEPARATORS = ("|", ":")
 
 
 @component("aggregates")
@@ -30,27 +31,49 @@ def find_aggregates(analysis: Analysis, resources: Resources) -> None:
     enumerated = {len(mention.members) for mention in analysis.mentions if mention.kind == "name"}
     aggregates: list[Aggregate] = []
     for count_span in count_spans(analysis, lexicon):
-        if analysis.sentences[count_span.sentence].heading:
+        row = _table_row(analysis, lexicon, count_span)
+        if analysis.sentences[count_span.sentence].heading and not row:
             continue
         group = _group_after(analysis, lexicon, count_span)
-        if group is None:
+        if group is None and not row:
             continue
         types = _incident_types(analysis, lexicon, count_span)
         count, qualifier = count_span.value
         if types is None or (qualifier == "exact" and count in enumerated):
             continue
         qualifier = _qualifier(analysis, lexicon, count_span) or qualifier
+        if row and not types:
+            continue
         aggregate = Aggregate(
             types or generic_types or all_types,
             count,
             qualifier,
             count_span.sentence,
-            nationality=_nationality(analysis, count_span, group),
+            nationality=_nationality(analysis, count_span, group) if group else None,
             country=analysis.default_country,
         )
         if aggregate.types and not any(_same(aggregate, other) for other in aggregates):
             aggregates.append(aggregate)
     analysis.aggregates = aggregates
+
+
+def _table_row(analysis: Analysis, lexicon: Lexicon, count: Span) -> bool:
+    """A row of a table or list that counts the people a measure named before it befell:
+    "Refused entry at a border or airport | at least 31", "- otkaz boravka: desetak osoba".
+    The count ends the line (a people noun aside) after a separator, with no sentence-final
+    mark: the measure's label is the row's head, the people its column or noun."""
+    sentence = analysis.sentences[count.sentence]
+    if not sentence.heading:
+        return False
+    tokens = analysis.tokens
+    head = [token.text for token in tokens[sentence.first : count.first]]
+    if not any(mark in head for mark in ROW_SEPARATORS):
+        return False
+    rest = analysis.window(count.last, sentence.last, count.sentence)
+    if not rest:
+        return True
+    found = lexicon.patterns("numbers.group_nouns").first(rest)
+    return found is not None and found.start == 0 and found.end == len(rest)
 
 
 def _group_after(analysis: Analysis, lexicon: Lexicon, count: Span) -> Span | None:

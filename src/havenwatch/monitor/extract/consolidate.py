@@ -19,7 +19,10 @@
   different appeals, and the rulings of different bodies, stated in different sentences,
   different rulings.
 - Appeals and court rulings alone, in a report that speaks of another kind of lawsuit
-  (`cues.other_sense`: damages, defamation), are not events.
+  (`cues.other_sense`: damages, defamation) or of another matter and no measure at all (a
+  building permit, a tax dispute: `cues.other_matters`, nothing from
+  `cues.reviewed_measures`), are not events.
+- An event dated after the report ("tomorrow", "next week") has not happened yet.
 - A measure against someone the text calls a security threat has national-security grounds.
 - A heading only restates the report: its events lend their attributes to the person the
   report names, and are not events of their own.
@@ -30,6 +33,7 @@
 
 from __future__ import annotations
 
+from havenwatch.monitor.extract.dates import FUTURE_DATE
 from havenwatch.monitor.extract.model import Analysis, Entity, Event
 from havenwatch.monitor.extract.negation import clause_end, clause_start
 from havenwatch.monitor.extract.registry import Resources, component
@@ -69,6 +73,8 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
             continue
         if event.type in HOME_STATE_EXCLUDED and _in_home_state(event, nationality):
             continue
+        if _after_publication(analysis, event):
+            continue
         duplicate = next(
             (
                 other
@@ -95,6 +101,17 @@ def _in_home_state(event: Event, nationality: dict[int, str | None]) -> bool:
     return home is not None and event.country == home
 
 
+def _after_publication(analysis: Analysis, event: Event) -> bool:
+    """An event dated by a word for a time after the report ("Appeal goes in tomorrow",
+    "next week the court will hear") has not happened yet."""
+    if event.date is None or analysis.published is None:
+        return False
+    if not any(span.sentence == event.sentence for span in analysis.spans.get(FUTURE_DATE, [])):
+        return False
+    published = analysis.published.isoformat()[: len(event.date)]
+    return event.date > published
+
+
 def _identifiable(entity: Entity) -> bool:
     return bool(entity.names) or entity.nationality is not None or entity.age is not None
 
@@ -103,11 +120,19 @@ def _only_another_kind_of_lawsuit(
     analysis: Analysis, resources: Resources, events: list[Event]
 ) -> bool:
     """Appeals and rulings alone, in a report that speaks of another sense of them
-    (`cues.other_sense`: damages, defamation), are not about a measure."""
+    (`cues.other_sense`: damages, defamation), or of another matter (`cues.other_matters`:
+    a building permit, a tax dispute) and of no measure they could review
+    (`cues.reviewed_measures`: residence, entry, expulsion, asylum, extradition, custody),
+    are not about a measure."""
     if not events or any(event.type not in REVIEW_ONLY for event in events):
         return False
-    other_sense = resources.lexicon(analysis.language).patterns("cues.other_sense")
-    return other_sense.first(analysis.matching) is not None
+    lexicon = resources.lexicon(analysis.language)
+    if lexicon.patterns("cues.other_sense").first(analysis.matching) is not None:
+        return True
+    return (
+        lexicon.patterns("cues.other_matters").first(analysis.matching) is not None
+        and lexicon.patterns("cues.reviewed_measures").first(analysis.matching) is None
+    )
 
 
 def _border_sentences(analysis: Analysis, resources: Resources) -> set[int]:

@@ -27,6 +27,9 @@ YEAR_LOOKAHEAD = 3
 WEEKDAY_NEAR_DATE = 4
 REPORTING_REACH = 3
 
+FUTURE = frozenset({"tomorrow", "next_week", "next_month", "next_year"})
+FUTURE_DATE = "future_date"
+
 
 @component("dates")
 def find_dates(analysis: Analysis, resources: Resources) -> None:
@@ -176,6 +179,8 @@ def _relative(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
         span = analysis.span_of(match)
         value = _relative_value(match.label, analysis.published)
         spans.append(Span("date", span.first, span.last, span.sentence, value))
+        if match.label in FUTURE:
+            analysis.spans.setdefault(FUTURE_DATE, []).append(span)
     return spans
 
 
@@ -195,4 +200,20 @@ def _relative_value(label: str, published: date | None) -> str | None:
         return f"{published.year:04d}"
     if label == "last_year":
         return f"{published.year - 1:04d}"
+    return _future_value(label, published)
+
+
+def _future_value(label: str, published: date) -> str | None:
+    """ "tomorrow", "next week", "в следующем месяце", "sledeće godine": a time after the
+    report, so whatever it dates has not happened yet (consolidation drops it; these spans
+    are also kept as `future_date`)."""
+    if label == "tomorrow":
+        return (published + timedelta(days=1)).isoformat()
+    if label == "next_week":
+        return (published + timedelta(days=7)).isoformat()
+    if label == "next_month":
+        following = published.replace(day=28) + timedelta(days=4)
+        return f"{following.year:04d}-{following.month:02d}"
+    if label == "next_year":
+        return f"{published.year + 1:04d}"
     return None

@@ -5,7 +5,8 @@
 same clause before the trigger: a few words back for negation, a little further for
 modality, past a short aside ("can, in serious cases, order"); a few cues deny a noun after
 it ("запроса о выдаче пока не поступало",
-`cues.negation_after`). Cue words that are part of a date ("in May 2024") are not cues.
+`cues.negation_after`). Cue words that are part of a date ("in May 2024") or of a name
+("u Nišu" read as "nisu") are not cues.
 A sentence with a word of another sense of the triggers ("red card", "67th minute",
 `cues.other_sense`) states no incident at all. A denial ("denied reports that",
 "опровергли", "demantovao", `cues.denial`) denies every trigger after it in its sentence,
@@ -160,9 +161,20 @@ def _cue_before(
         return False
     base = analysis.offsets[first]
     for match in lexicon.patterns(path).finditer(window):
-        if analysis.token_at(base + match.start) not in dated:
+        index = analysis.token_at(base + match.start)
+        if index not in dated and not _proper_name(analysis, index):
             return True
     return False
+
+
+def _proper_name(analysis: Analysis, index: int) -> bool:
+    """A capitalised word inside a sentence is a name that only looks like a cue once
+    diacritics are dropped: "u Nišu" is not "nisu" (are not)."""
+    text = analysis.tokens[index].text
+    if not text[:1].isupper() or text.isupper():
+        return False
+    first = analysis.sentences[analysis.tokens[index].sentence].first
+    return any(token.text[:1].isalnum() for token in analysis.tokens[first:index])
 
 
 def is_question(analysis: Analysis, sentence: int) -> bool:

@@ -540,7 +540,20 @@ def _role_before(analysis: Analysis, lexicon: Lexicon, mention: Mention) -> str 
     roles = [match for match in lexicon.patterns("people.roles").finditer(window)]
     if not roles or _client_of_role(analysis, lexicon, mention):
         return None
+    if _set_off_from_role(window[roles[-1].end :], mention.text):
+        return None
     return roles[-1].label
+
+
+def _set_off_from_role(between: str, name: str) -> bool:
+    """ "По словам защитника, 34-летнему Аксенову вручили": a comma and other words between
+    the role word and the mention close the role's phrase (an apposition, "his lawyer,
+    Dragan Milic", has only the name after its comma)."""
+    _, comma, after = between.rpartition(" , ")
+    if not comma:
+        return False
+    rest = after.split(" ")
+    return len(rest) > len(name.split()) and not any(mark in rest for mark in ("(", "-", "—"))
 
 
 def _client_of_role(analysis: Analysis, lexicon: Lexicon, mention: Mention) -> bool:
