@@ -21,6 +21,7 @@ from havenwatch.monitor.extract.registry import Resources, component
 
 QUALIFIER_REACH = 3
 ROW_SEPARATORS = ("|", ":")
+PARTITIVE_LENGTH = 2
 
 
 @component("aggregates")
@@ -37,7 +38,8 @@ def find_aggregates(analysis: Analysis, resources: Resources) -> None:
         group = _group_after(analysis, lexicon, count_span)
         if group is None and not row:
             continue
-        types = _incident_types(analysis, lexicon, count_span)
+        partitive = _partitive(analysis, lexicon, count_span)
+        types = _incident_types(analysis, lexicon, count_span, in_clause=partitive)
         count, qualifier = count_span.value
         if types is None or (qualifier == "exact" and count in enumerated):
             continue
@@ -55,6 +57,14 @@ def find_aggregates(analysis: Analysis, resources: Resources) -> None:
         if aggregate.types and not any(_same(aggregate, other) for other in aggregates):
             aggregates.append(aggregate)
     analysis.aggregates = aggregates
+
+
+def _partitive(analysis: Analysis, lexicon: Lexicon, count: Span) -> bool:
+    """ "four of them", "четверо из них", "četvoro od njih": a part of a group counted
+    before."""
+    window = analysis.window(count.last, count.last + PARTITIVE_LENGTH, count.sentence)
+    found = lexicon.patterns("numbers.partitives").first(window)
+    return found is not None and found.start == 0
 
 
 def _table_row(analysis: Analysis, lexicon: Lexicon, count: Span) -> bool:
@@ -104,9 +114,12 @@ def _gap_end(analysis: Analysis, lexicon: Lexicon, count: Span, reach: int) -> i
     return end
 
 
-def _incident_types(analysis: Analysis, lexicon: Lexicon, count: Span) -> list[str] | None:
+def _incident_types(
+    analysis: Analysis, lexicon: Lexicon, count: Span, *, in_clause: bool = False
+) -> list[str] | None:
     """Types stated in the count's clause, else its sentence; [] when only a cue says so;
-    None when nothing does."""
+    None when nothing does. A part of a group counted before ("four of them agreed", "более
+    десятка из них получили предписание") counts only with a type in its own clause."""
     sentence = count.sentence
     stated = [
         t for t in analysis.triggers if t.sentence == sentence and t.blocked in (None, GENERIC)
@@ -115,7 +128,10 @@ def _incident_types(analysis: Analysis, lexicon: Lexicon, count: Span) -> list[s
         clause_start(analysis, lexicon, count.first),
         clause_end(analysis, lexicon, count.first),
     )
-    near = [t for t in stated if clause[0] <= t.first < clause[1]] or stated
+    near = [t for t in stated if clause[0] <= t.first < clause[1]]
+    if in_clause and not near:
+        return None
+    near = near or stated
     if near:
         return sorted({t.type for t in near})
     text = analysis.window(

@@ -32,7 +32,9 @@ PREPOSITION_WINDOW = 3
 
 @component("places")
 def find_places(analysis: Analysis, resources: Resources) -> None:
-    """Add `place` spans (value: ISO country code, role) and the document's default country."""
+    """Add `place` spans (value: ISO country code, role) and the document's default country;
+    a report that names no state is about the state of its language's press, where the
+    lexicon names one (`places.unnamed_state`: Serbian reports speak of Serbia)."""
     lexicon = resources.lexicon(analysis.language)
     spans = [
         _tag_role(analysis, lexicon, analysis.span_of(match))
@@ -41,7 +43,8 @@ def find_places(analysis: Analysis, resources: Resources) -> None:
     ]
     spans += _state_adjectives(analysis, lexicon)
     analysis.spans["place"] = sorted(spans, key=lambda span: span.first)
-    analysis.default_country = _default_country(spans, lexicon.section("host_states") or [])
+    named = _default_country(spans, lexicon.section("host_states") or [])
+    analysis.default_country = named or lexicon.section("places.unnamed_state") or None
 
 
 def _tag_role(analysis: Analysis, lexicon: Lexicon, span: Span) -> Span:
