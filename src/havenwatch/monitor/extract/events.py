@@ -158,7 +158,9 @@ def _subject(analysis: Analysis, trigger: Trigger, obliques: frozenset[str]) -> 
     ]
     inside = [m for m in mentions if trigger.first <= m.first < trigger.last]
     if inside:
-        return inside[0]
+        # "наложила руском активисти Денису Малову да напусти": the name, not the plural-looking
+        # description before it (a dative singular reads as a nominative plural)
+        return next((m for m in inside if m.kind == "name"), inside[0])
     after = [
         m
         for m in mentions
