@@ -200,3 +200,30 @@ def test_a_serbian_report_that_names_no_state_speaks_of_serbia() -> None:
 )
 def test_a_time_limit_for_appeals_is_no_appeal(text: str) -> None:
     assert events(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        (
+            "The couple Lev and Alisa Markin appealed to the ministry against the refusal of "
+            "their residence extension in Serbia.",
+            {"Lev", "Alisa Markin"},
+        ),
+        (
+            "Супруги Ирина и Павел Зуевы обжаловали в министерстве внутренних дел Сербии отказ "
+            "в продлении ВНЖ.",
+            {"Ирина", "Павел Зуевы"},
+        ),
+    ],
+)
+def test_a_plural_description_right_before_names_describes_them(
+    text: str, people: set[str]
+) -> None:
+    assert {name for kind, name in named(text) if kind == "appeal"} == people
+
+
+def test_days_given_for_departure_are_an_order_to_leave() -> None:
+    text = "Полиция отменила Марку Волкову вид на жительство и дала 30 дней на выезд."
+    found = [event for event in events(text) if event["type"] == "expulsion_order"]
+    assert [event["deadline_days"] for event in found] == [30]

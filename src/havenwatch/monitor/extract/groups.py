@@ -21,6 +21,7 @@ from havenwatch.monitor.names import names_match
 
 GROUP_REACH = 5
 FORWARD_REACH = 2
+NAMED_GAP = 1
 NATIONALITY_REACH = 2
 NOT_SUBJECTS = ("lawyer", "official")
 APPOSITION_MARKS = frozenset({",", "(", "—", "–", "-"})
@@ -42,10 +43,14 @@ def find_groups(analysis: Analysis, resources: Resources) -> None:
     for mention in analysis.mentions:
         if mention.plural and (mention.kind == "pronoun" or mention.first in references):
             mention.members = _recent_group(coordinations, mention)
+            if not mention.members:
+                mention.members = _named_after(coordinations, mention)
             if not mention.members and mention.sentence in referring:
                 mention.members = _following_group(coordinations, mention)
         elif mention.plural and not mention.members:
-            mention.members = _apposed_group(analysis, coordinations, mention)
+            mention.members = _apposed_group(analysis, coordinations, mention) or _named_after(
+                coordinations, mention
+            )
         if mention.members:
             _pass_nationality(analysis, mention)
 
@@ -216,6 +221,16 @@ def _reference_tokens(analysis: Analysis, lexicon: Lexicon) -> set[int]:
         for match in patterns.finditer(analysis.matching)
         for index in range(analysis.span_of(match).first, analysis.span_of(match).last)
     }
+
+
+def _named_after(coordinations: list[list[Mention]], mention: Mention) -> tuple[int, ...]:
+    """ "Супруги Ирина и Павел Зуевы", "the couple Lev and Alisa Markin", "bračni par Jurij i
+    Marina Denisov": a plural description right before the names it describes."""
+    for members in coordinations:
+        first = members[0]
+        if first.sentence == mention.sentence and 0 <= first.first - mention.last <= NAMED_GAP:
+            return tuple(_entities(members))
+    return ()
 
 
 def _following_group(coordinations: list[list[Mention]], mention: Mention) -> tuple[int, ...]:
