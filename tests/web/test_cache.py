@@ -68,3 +68,32 @@ def test_a_value_past_max_stale_is_recomputed_before_it_is_served() -> None:
     assert cache.get("k", lambda: "old") == "old"
     time.sleep(0.1)
     assert cache.get("k", lambda: "new") == "new"
+
+
+def test_a_quick_value_made_out_of_date_by_a_write_is_computed_again_at_once() -> None:
+    cache = TimedCache(ttl=60.0, quick=1.0)
+    assert cache.get("k", lambda: "before", version=1) == "before"
+    assert cache.get("k", lambda: "unchanged", version=1) == "before"
+    assert cache.get("k", lambda: "after", version=2) == "after"
+
+
+def test_a_slow_value_made_out_of_date_by_a_write_is_served_while_it_is_refreshed() -> None:
+    cache = TimedCache(ttl=60.0, quick=0.0)
+
+    def slow_old() -> str:
+        time.sleep(0.02)
+        return "old"
+
+    assert cache.get("k", slow_old, version=1) == "old"
+    refreshed = threading.Event()
+
+    def new() -> str:
+        refreshed.set()
+        return "new"
+
+    assert cache.get("k", new, version=2) == "old"
+    assert refreshed.wait(5)
+    deadline = time.monotonic() + 5
+    while cache.get("k", new, version=2) != "new" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert cache.get("k", new, version=2) == "new"

@@ -12,6 +12,8 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from lxml import html
 
+from havenwatch.cases.case_files import add_case
+from havenwatch.cases.model import Case
 from havenwatch.web.headers import CONTENT_SECURITY_POLICY
 from tests.web.conftest import World, csrf_of
 
@@ -183,3 +185,21 @@ def test_chart_is_a_png_with_the_same_numbers_in_a_table(
     assert image.get("alt")
     table = document.xpath("//table[contains(@class, 'numbers')]")[0]
     assert table.xpath(".//td[text()='1']")
+
+
+def test_dashboard_counts_a_case_opened_a_moment_ago(
+    world: World, client_as: Callable[[str], TestClient]
+) -> None:
+    client = client_as("caseworker-a")
+
+    def open_cases() -> str:
+        page = html.fromstring(client.get("/").text)
+        return str(page.xpath("string(//a[@href='/cases?status=open']/span[@class='value'])"))
+
+    before = open_cases()
+    add_case(
+        world.db,
+        Case(person_id=world.ids["person_a"], country="RS", title="new", team="team-a"),
+        "test",
+    )
+    assert int(open_cases()) == int(before) + 1

@@ -55,7 +55,7 @@ def anonymised_export(
     with db.read() as conn:
         release = anonymise(event_records(conn), k)
     if actor is not None:
-        with db.write(actor) as unit:
+        with db.write(actor, changes_records=False) as unit:
             unit.audit(
                 "export.anonymised",
                 detail={

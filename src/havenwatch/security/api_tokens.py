@@ -102,7 +102,7 @@ def user_for_token(db: Database, token: str | None) -> str | None:
         return None
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at >= USE_RECORD_INTERVAL:
-        with db.write("api") as unit:
+        with db.write("api", changes_records=False) as unit:
             unit.conn.execute(
                 api_tokens.update()
                 .where(api_tokens.c.token_hash == digest)

@@ -102,7 +102,7 @@ def accept_session(db: Database, row: AnyRow) -> Session | None:
     if not is_live(session, now):
         return None
     if now - session.last_seen_at >= TOUCH_INTERVAL:
-        with db.write("session") as unit:
+        with db.write("session", changes_records=False) as unit:
             unit.conn.execute(
                 sessions.update()
                 .where(sessions.c.token_hash == session.token_hash)

@@ -57,7 +57,7 @@ def is_throttled(db: Database, who: Subjects) -> bool:
 
 def record_attempt(db: Database, who: Subjects, *, succeeded: bool) -> None:
     now = utcnow()
-    with db.write("login") as unit:
+    with db.write("login", changes_records=False) as unit:
         unit.conn.execute(
             login_attempts.insert(),
             [
@@ -71,7 +71,7 @@ def record_attempt(db: Database, who: Subjects, *, succeeded: bool) -> None:
 
 def clear_account(db: Database, who: Subjects) -> None:
     """After a successful login the account's earlier failures no longer count."""
-    with db.write("login") as unit:
+    with db.write("login", changes_records=False) as unit:
         unit.conn.execute(
             login_attempts.delete().where(
                 login_attempts.c.subject == who.account, login_attempts.c.succeeded.is_(False)

@@ -150,6 +150,8 @@ class Database:
         self._writer_turn = WriterTurn(sqlite_lock_file(self.url)) if self.is_sqlite else None
         self._open_reads = threading.local()
         self._reads = GroupCommit(self._record_reads)
+        self._changes_here = 0
+        self._counting = threading.Lock()
 
     @cached_property
     def engine(self) -> Engine:
@@ -189,18 +191,38 @@ class Database:
                 self._open_reads.connection = None
 
     @contextmanager
-    def write(self, actor: str) -> Iterator[Unit]:
+    def write(self, actor: str, *, changes_records: bool = True) -> Iterator[Unit]:
         """One write transaction; on SQLite, writers take turns before BEGIN.
 
         SQLite allows one writer at a time and makes the others retry on a sleeping back-off
         (up to 100 ms a try); queueing on `WriterTurn` (a lock in this process, a lock file
         for all of the server's processes) wakes the next writer the moment the previous one
-        commits.
+        commits. A committed unit adds one to `changes()` unless it only appends to the audit
+        trail (`changes_records=False`).
         """
         with self._turn():
             connection = self.engine.connect().execution_options(havenwatch_write=True)
             with connection as conn, conn.begin():
                 yield Unit(conn, actor, self.is_postgres)
+            if changes_records:
+                self._count_change()
+
+    def changes(self) -> int:
+        """A number that moves whenever a write commits a change to the records.
+
+        On SQLite it counts the writes of every process sharing the file; on PostgreSQL only
+        this process's, so caches there also rely on their time limit.
+        """
+        if self._writer_turn is not None:
+            return self._writer_turn.changes()
+        return self._changes_here
+
+    def _count_change(self) -> None:
+        if self._writer_turn is not None:
+            self._writer_turn.count_change()
+        else:
+            with self._counting:
+                self._changes_here += 1
 
     def _turn(self) -> AbstractContextManager[object]:
         return self._writer_turn or nullcontext()
@@ -250,7 +272,7 @@ class Database:
         self._reads.submit(read)
 
     def _record_reads(self, reads: list[ReadRecord]) -> None:
-        with self.write("system:reads") as unit:
+        with self.write("system:reads", changes_records=False) as unit:
             for read in reads:
                 unit.audit(
                     read.action,

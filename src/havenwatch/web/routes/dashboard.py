@@ -34,7 +34,7 @@ def monthly(request: Request, principal: Principal) -> MonthlyIncidents:
         last = latest_incident_day(db, scope, today())
         return incidents_per_month(db, team_ids=scope, last_day=last)
 
-    return STATISTICS.get(("monthly", id(db), scope), compute)
+    return STATISTICS.get(("monthly", id(db), scope), compute, version=db.changes())
 
 
 def chart_alt(stats: MonthlyIncidents) -> str:
@@ -53,6 +53,7 @@ def dashboard(request: Request, principal: Viewer) -> Response:
     localise(request)
     db = database(request)
     day = today()
+    version = db.changes()
     stats = monthly(request, principal)
     context = {
         "stats": stats,
@@ -67,10 +68,12 @@ def dashboard(request: Request, principal: Viewer) -> Response:
         context["counts"] = COUNTS.get(
             ("counts", id(db), principal.team_ids, day),
             lambda: dashboard_counts(db, principal.team_ids, day),
+            version,
         )
         context["deadlines"] = DEADLINES.get(
             ("deadlines", id(db), principal.team_ids, day),
             lambda: deadlines_due(db, today=day, team_ids=principal.team_ids),
+            version,
         )[:20]
         context["notes"] = notifications(db, principal.user_id, principal.team_ids)
     return render(request, "dashboard.html", context)
@@ -89,5 +92,6 @@ def incidents_chart(request: Request, principal: Viewer) -> Response:
             month_labels=[t.month(key) for key in stats.months],
             y_label=_("Incidents"),
         ),
+        version=stats,
     )
     return Response(png, media_type="image/png")
