@@ -230,3 +230,115 @@ def test_screenshots_of_main_pages(server: tuple[str, dict[str, str]], browser: 
             )
             page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=width > 400)
         context.close()
+
+
+AXE_PAGES = [
+    "/",
+    "/cases",
+    "/cases?status=open&country=RS",
+    "/cases/{case}",
+    "/cases/{case}/events/{event}/edit",
+    "/people",
+    "/people/{person}?identity=1",
+    "/leads",
+    "/leads/{lead}",
+    "/sources",
+    "/search?q=heron",
+    "/transfer",
+    "/settings",
+    "/admin/users",
+    "/admin/audit",
+]
+WCAG_LEVEL_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def _axe_violations(page: object) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=WCAG_LEVEL_AA)
+    return [
+        f"{violation['id']}: {[node['target'] for node in violation['nodes']][:3]}"
+        for violation in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("locale", ["en", "ru", "sr_Latn"])
+def test_main_pages_pass_axe_core_wcag_aa_checks(
+    server: tuple[str, dict[str, str]], browser: object, locale: str
+) -> None:
+    base, ids = server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    assert _axe_violations(page) == [], "/login"
+    _login(page, base, "admin-a")
+    _choose_language(page, base, locale)
+    found: dict[str, list[str]] = {}
+    for path in AXE_PAGES:
+        page.goto(
+            base
+            + path.format(
+                case=ids["case_a"], event=ids["event_a"], person=ids["person_a"], lead=ids["lead_b"]
+            )
+        )
+        assert page.locator("h1").count() == 1, path
+        violations = _axe_violations(page)
+        if violations:
+            found[path] = violations
+    _choose_language(page, base, "en")
+    context.close()
+    assert found == {}
+
+
+def test_the_axe_core_check_finds_a_planted_unlabelled_field(browser: object) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_content("<html lang='en'><title>t</title><main><input type=text></main></html>")
+    assert any(found.startswith("label:") for found in _axe_violations(page))
+    context.close()
+
+
+def _choose_language(page: object, base: str, locale: str) -> None:
+    page.goto(f"{base}/settings")  # type: ignore[attr-defined]
+    page.check(f"#locale-{locale}")  # type: ignore[attr-defined]
+    page.click("form[action='/settings/language'] button[type=submit]")  # type: ignore[attr-defined]
+
+
+def test_keyboard_alone_signs_in_skips_to_content_and_files_a_search(
+    server: tuple[str, dict[str, str]], browser: object
+) -> None:
+    base, _ids = server
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    _tab_to(page, "#username")
+    page.keyboard.type("caseworker-a")
+    page.keyboard.press("Tab")
+    assert _focused_id(page) == "password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    _tab_to(page, "#quick-q")
+    page.keyboard.type("Heron")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/search?q=Heron")
+    assert page.locator("h1").count() == 1
+    context.close()
+
+
+def _focused_id(page: object) -> str:
+    return str(page.evaluate("document.activeElement && document.activeElement.id"))  # type: ignore[attr-defined]
+
+
+def _tab_to(page: object, selector: str, limit: int = 40) -> None:
+    """Press Tab until `selector` has the focus: it must be reachable by keyboard alone."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")  # type: ignore[attr-defined]
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):  # type: ignore[attr-defined]
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
