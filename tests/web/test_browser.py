@@ -222,8 +222,7 @@ def test_screenshots_of_main_pages(server: tuple[str, dict[str, str]], browser: 
         page = context.new_page()
         _login(page, base, "admin-a")
         for path in SCREENS:
-            url = base + path.format(case=ids["case_a"], person=ids["person_a"], lead=ids["lead_b"])
-            page.goto(url)
+            page.goto(_page_url(base, ids, path))
             name = (
                 path.strip("/").split("?")[0].replace("/", "_").replace("{", "").replace("}", "")
                 or "dashboard"
@@ -252,6 +251,12 @@ AXE_PAGES = [
 WCAG_LEVEL_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
+def _page_url(base: str, ids: dict[str, str], path: str) -> str:
+    return base + path.format(
+        case=ids["case_a"], event=ids["event_a"], person=ids["person_a"], lead=ids["lead_b"]
+    )
+
+
 def _axe_violations(page: object) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -275,12 +280,7 @@ def test_main_pages_pass_axe_core_wcag_aa_checks(
     _choose_language(page, base, locale)
     found: dict[str, list[str]] = {}
     for path in AXE_PAGES:
-        page.goto(
-            base
-            + path.format(
-                case=ids["case_a"], event=ids["event_a"], person=ids["person_a"], lead=ids["lead_b"]
-            )
-        )
+        page.goto(_page_url(base, ids, path))
         assert page.locator("h1").count() == 1, path
         violations = _axe_violations(page)
         if violations:
@@ -288,6 +288,24 @@ def test_main_pages_pass_axe_core_wcag_aa_checks(
     _choose_language(page, base, "en")
     context.close()
     assert found == {}
+
+
+def test_main_pages_fit_a_phone_screen_without_sideways_scrolling(
+    server: tuple[str, dict[str, str]], browser: object
+) -> None:
+    """Wide tables scroll inside their own box; the page itself never scrolls sideways."""
+    base, ids = server
+    context = browser.new_context(viewport={"width": 360, "height": 740})  # type: ignore[attr-defined]
+    page = context.new_page()
+    _login(page, base, "admin-a")
+    too_wide: dict[str, int] = {}
+    for path in AXE_PAGES:
+        page.goto(_page_url(base, ids, path))
+        width = int(page.evaluate("document.documentElement.scrollWidth"))
+        if width > 360:
+            too_wide[path] = width
+    context.close()
+    assert too_wide == {}
 
 
 def test_the_axe_core_check_finds_a_planted_unlabelled_field(browser: object) -> None:
