@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from havenwatch.web.api import records, reviews
+from havenwatch.web.api import records, reviews, search
 from havenwatch.web.api.models import ApiError, InvalidRequest
 from havenwatch.web.errors import install_error_handlers
 from havenwatch.web.shield import ErrorShield
@@ -25,7 +25,7 @@ def create_api(state: Any, *, docs: bool) -> FastAPI:
     api = FastAPI(
         title="havenwatch API",
         version="1",
-        description="Cases, events, people, sources, leads and exports. "
+        description="Cases, events, people, sources, leads, search, deadlines and exports. "
         "Authenticate with a personal API token: `Authorization: Bearer hw_...`.",
         openapi_url="/openapi.json",
         docs_url="/docs" if docs else None,
@@ -36,6 +36,7 @@ def create_api(state: Any, *, docs: bool) -> FastAPI:
     api.state.templates = state.templates
     api.include_router(records.router, responses=ERROR_RESPONSES)
     api.include_router(reviews.router, responses=ERROR_RESPONSES)
+    api.include_router(search.router, responses=ERROR_RESPONSES)
     install_error_handlers(api)
     api.add_middleware(ErrorShield)
     return api

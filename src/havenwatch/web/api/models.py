@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
+from havenwatch.cases.dates import parse_fuzzy
+from havenwatch.cases.errors import ValidationError
 from havenwatch.cases.events import DeletedEvent
 from havenwatch.cases.model import Case, Event, Person, Source
+from havenwatch.cases.vocabulary import vocabulary
+from havenwatch.legal.workflow import CaseDeadline, CaseDeadlines, CaseWarning, NextStage
 
 
 def _as_utc(moment: dt.datetime) -> dt.datetime:
@@ -20,6 +32,48 @@ UtcDatetime = Annotated[dt.datetime, AfterValidator(_as_utc)]
 # PostgreSQL cannot hold or compare text with NUL in it: refuse it at the door, as a 422.
 NO_NUL = r"^[^\x00]*$"
 Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
+
+
+def _codes(list_name: str, *, leaving_out: str | None = None) -> tuple[str, ...]:
+    return tuple(code for code in getattr(vocabulary(), list_name) if code != leaving_out)
+
+
+def _listed(codes: tuple[str, ...]) -> Any:
+    """Documents the codes as the field's enum and refuses any other with a 422.
+
+    The library checks the same codes, but its refusal (a 400) quotes the value sent; a
+    refusal here names only the field."""
+
+    def known(value: str) -> str:
+        if value not in codes:
+            raise ValueError("not a code of the vocabulary")
+        return value
+
+    return (Field(json_schema_extra={"enum": list(codes)}), AfterValidator(known))
+
+
+def _readable_date(text: str) -> str:
+    """An EDTF-style date (`2024-09-16`, `16.09.2024`, `2024-09`, `2024/..`), else a 422."""
+    try:
+        parse_fuzzy(text)
+    except ValidationError as error:
+        raise ValueError("not a date") from error
+    return text
+
+
+EventType = Annotated[str, *_listed(_codes("event_types"))]
+Authority = Annotated[str, *_listed(_codes("authorities"))]
+Grounds = Annotated[str, *_listed(_codes("grounds"))]
+Outcome = Annotated[str, *_listed(_codes("outcomes"))]
+OriginStateLink = Annotated[str, *_listed(_codes("origin_state_link"))]
+Gender = Annotated[str, *_listed(_codes("genders"))]
+Consent = Annotated[str, *_listed(_codes("consent"))]
+RiskLevel = Annotated[str, *_listed(_codes("risk_levels"))]
+FinalStatus = Annotated[str, *_listed(_codes("case_statuses", leaving_out="open"))]
+FuzzyDateText = Annotated[
+    str, StringConstraints(max_length=40, pattern=NO_NUL), AfterValidator(_readable_date)
+]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
 
 
 class ApiError(BaseModel):
@@ -45,6 +99,7 @@ class CaseOut(BaseModel):
     tags: list[str]
     opened_on: dt.date | None
     closed_on: dt.date | None
+    assigned_to: str | None = Field(description="The id of the user the case is assigned to")
 
     @classmethod
     def of(cls, case: Case) -> CaseOut:
@@ -58,6 +113,7 @@ class CaseOut(BaseModel):
             tags=case.tags,
             opened_on=case.opened_on,
             closed_on=case.closed_on,
+            assigned_to=case.assigned_to,
         )
 
 
@@ -100,14 +156,40 @@ class EventOut(BaseModel):
 
 
 class EventIn(BaseModel):
-    type: Text = Field(max_length=40)
-    date: Text | None = Field(default=None, max_length=40)
+    type: EventType
+    date: FuzzyDateText | None = None
     served_on: dt.date | None = None
-    authority: Text | None = Field(default=None, max_length=40)
-    grounds: Text | None = Field(default=None, max_length=40)
+    authority: Authority | None = None
+    grounds: Grounds | None = None
     deadline_days: int | None = Field(default=None, ge=0, le=3650)
-    outcome: Text | None = Field(default=None, max_length=20)
+    outcome: Outcome | None = None
     decision_code: Text | None = Field(default=None, max_length=60)
+
+
+class EventPatch(BaseModel):
+    """The fields to change: a field left out keeps its value, null clears it (`type` and
+    `origin_state_link` cannot be cleared). `notes` are sealed and never sent back."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: EventType | None = None
+    date: FuzzyDateText | None = None
+    served_on: dt.date | None = None
+    authority: Authority | None = None
+    grounds: Grounds | None = None
+    deadline_days: int | None = Field(default=None, ge=0, le=3650)
+    outcome: Outcome | None = None
+    decision_code: Text | None = Field(default=None, max_length=60)
+    origin_state_link: OriginStateLink | None = None
+    notes: Text | None = Field(default=None, max_length=20_000)
+
+    @field_validator("type", "origin_state_link")
+    @classmethod
+    def _never_cleared(cls, value: str | None) -> str:
+        """Left out, the field keeps its value; sent as null, it is refused (it has none)."""
+        if value is None:
+            raise ValueError("cannot be cleared")
+        return value
 
 
 class PersonOut(BaseModel):
@@ -158,11 +240,27 @@ class PersonPatch(BaseModel):
 
     pseudonym: Text | None = Field(default=None, max_length=200)
     nationality: Text | None = Field(default=None, max_length=2)
-    gender: Text | None = Field(default=None, max_length=10)
+    gender: Gender | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     family_affected_count: int | None = Field(default=None, ge=0, le=100)
-    consent: Text | None = Field(default=None, max_length=20)
-    risk_level: Text | None = Field(default=None, max_length=20)
+    consent: Consent | None = None
+    risk_level: RiskLevel | None = None
+    identity: IdentityPatch | None = None
+
+
+class PersonIn(BaseModel):
+    """A new person of the caller's team. Giving `identity` needs a role that may see
+    identity; it is sealed with the person's own key and never sent back."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pseudonym: Text = Field(min_length=1, max_length=200)
+    nationality: CountryCode | None = None
+    gender: Gender | None = None
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    family_affected_count: int = Field(default=0, ge=0, le=100)
+    consent: Consent = "none"
+    risk_level: RiskLevel = "medium"
     identity: IdentityPatch | None = None
 
 
@@ -174,6 +272,20 @@ ReopenReason = Literal[
 
 class ReopenIn(BaseModel):
     reason: ReopenReason
+
+
+class StatusIn(BaseModel):
+    """Close the case with a final status; the closing day defaults to today."""
+
+    status: FinalStatus
+    closed_on: dt.date | None = None
+
+
+class AssignIn(BaseModel):
+    """The user to give the case to (an active caseworker or administrator of the case's
+    team), or null for nobody."""
+
+    assignee: Text | None = Field(max_length=40)
 
 
 class DeletedEventOut(BaseModel):
@@ -223,6 +335,25 @@ class SourceOut(BaseModel):
         )
 
 
+class SourceIn(BaseModel):
+    """A report to link to an event; a source with the same text (or, without text, the same
+    URL) is stored once and linked again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: Text | None = Field(default=None, max_length=2000)
+    title: Text | None = Field(default=None, max_length=500)
+    publisher: Text | None = Field(default=None, max_length=200)
+    published_on: dt.date | None = None
+    text: Text = Field(default="", max_length=200_000)
+
+    @model_validator(mode="after")
+    def _says_something(self) -> SourceIn:
+        if not (self.url or self.title or self.text.strip()):
+            raise ValueError("a source needs a URL, a title or a text")
+        return self
+
+
 class LeadOut(BaseModel):
     id: str
     status: str
@@ -257,3 +388,149 @@ class Page(BaseModel):
     total: int
     offset: int
     limit: int
+
+
+class DeadlineOut(BaseModel):
+    """One step opened by a decision: the last day to act, how it was counted and the rule it
+    comes from. Verify with counsel where `verify_with_counsel` is true."""
+
+    deadline_id: str
+    decision_event_id: str
+    decision: str
+    served: dt.date
+    status: Literal["open", "overdue", "met", "superseded", "no_deadline"]
+    remedy: str
+    remedy_label: str
+    kind: str
+    body: str
+    due: dt.date | None
+    safe_due: dt.date | None
+    suspensive: bool | None
+    suspensive_text: str
+    citation: str
+    source: str
+    confidence: str
+    verify_with_counsel: bool
+    explanation: str
+    if_missed: str
+    met_by: str | None
+    met_on: dt.date | None
+
+    @classmethod
+    def of(cls, item: CaseDeadline) -> DeadlineOut:
+        step = item.step
+        return cls(
+            deadline_id=item.deadline_id,
+            decision_event_id=item.decision_event_id,
+            decision=item.decision,
+            served=item.served,
+            status=item.status,
+            remedy=step.remedy,
+            remedy_label=step.remedy_label,
+            kind=step.kind,
+            body=step.body,
+            due=step.due,
+            safe_due=step.safe_due,
+            suspensive=step.suspensive,
+            suspensive_text=step.suspensive_text,
+            citation=step.citation,
+            source=step.source,
+            confidence=step.confidence,
+            verify_with_counsel=step.verify_with_counsel,
+            explanation=step.explanation,
+            if_missed=step.if_missed,
+            met_by=item.met_by,
+            met_on=item.met_on,
+        )
+
+
+class NextStageOut(BaseModel):
+    after_deadline_id: str
+    decision: str
+    procedure: str | None
+    expected_by: dt.date | None
+    arrived: bool
+
+    @classmethod
+    def of(cls, stage: NextStage) -> NextStageOut:
+        return cls(
+            after_deadline_id=stage.after_deadline_id,
+            decision=stage.decision,
+            procedure=stage.procedure,
+            expected_by=stage.expected_by,
+            arrived=stage.arrived,
+        )
+
+
+class DeadlineWarningOut(BaseModel):
+    decision_event_id: str
+    code: str
+    message: str
+
+    @classmethod
+    def of(cls, warning: CaseWarning) -> DeadlineWarningOut:
+        return cls(
+            decision_event_id=warning.decision_event_id, code=warning.code, message=warning.message
+        )
+
+
+class CaseDeadlinesOut(BaseModel):
+    """A case's deadlines as the case page shows them; `rules` is false where havenwatch has
+    no rules for the case's country (and the lists are empty)."""
+
+    case_id: str
+    country: str
+    rules: bool
+    deadlines: list[DeadlineOut]
+    next_stages: list[NextStageOut]
+    warnings: list[DeadlineWarningOut]
+
+    @classmethod
+    def of(cls, case: Case, plan: CaseDeadlines | None) -> CaseDeadlinesOut:
+        return cls(
+            case_id=case.id or "",
+            country=case.country,
+            rules=plan is not None,
+            deadlines=[DeadlineOut.of(item) for item in plan.deadlines] if plan else [],
+            next_stages=[NextStageOut.of(stage) for stage in plan.next_stages] if plan else [],
+            warnings=[DeadlineWarningOut.of(warning) for warning in plan.warnings] if plan else [],
+        )
+
+
+class PersonHit(BaseModel):
+    id: str
+    pseudonym: str
+    nationality: str | None
+
+
+class CaseHit(BaseModel):
+    id: str
+    title: str
+    country: str
+    status: str
+
+
+class EventHit(BaseModel):
+    id: str
+    type: str
+    date: str | None
+    case_id: str
+    case_title: str
+
+
+class SourceHit(BaseModel):
+    id: str
+    title: str | None
+    publisher: str | None
+    published_on: dt.date | None
+
+
+class SearchOut(BaseModel):
+    """What the search page finds, kind by kind, newest first, at most `limit` of each."""
+
+    query: str
+    limit: int
+    people: list[PersonHit]
+    cases: list[CaseHit]
+    events: list[EventHit]
+    sources: list[SourceHit]

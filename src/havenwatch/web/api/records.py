@@ -8,34 +8,52 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
+from havenwatch.cases.assignment import assign_case
 from havenwatch.cases.case_files import (
     CaseFilter,
     add_case,
+    close_case,
     count_cases,
     get_case,
     list_cases,
     reopen_case,
 )
 from havenwatch.cases.dates import parse_fuzzy
-from havenwatch.cases.events import add_event, delete_event, list_events
-from havenwatch.cases.model import Case, Event
-from havenwatch.cases.people import count_people, edit_person, get_person, list_people
-from havenwatch.cases.sources import source_from_row
+from havenwatch.cases.deadlines import deadlines_of_case
+from havenwatch.cases.errors import NotFoundError
+from havenwatch.cases.events import (
+    add_event,
+    delete_event,
+    edit_event,
+    link_source,
+    list_events,
+)
+from havenwatch.cases.model import Case, Event, Identity, Person, Source
+from havenwatch.cases.people import add_person, count_people, edit_person, get_person, list_people
+from havenwatch.cases.sources import add_source, source_from_row
 from havenwatch.reports.public import anonymised_export
 from havenwatch.security.permissions import Capability, Principal, source_visibility
+from havenwatch.store.clock import today
+from havenwatch.store.database import Database
 from havenwatch.store.schema import sources
 from havenwatch.web.api.models import (
     NO_NUL,
+    AssignIn,
+    CaseDeadlinesOut,
     CaseIn,
     CaseOut,
     DeletedEventOut,
     EventIn,
     EventOut,
+    EventPatch,
     Page,
+    PersonIn,
     PersonOut,
     PersonPatch,
     ReopenIn,
+    SourceIn,
     SourceOut,
+    StatusIn,
 )
 from havenwatch.web.deps import api_need, database
 
@@ -112,6 +130,36 @@ def api_reopen_case(
     )
 
 
+@router.post("/cases/{case_id}/status")
+def api_close_case(
+    request: Request, principal: Editor, case_id: RecordId, body: StatusIn
+) -> CaseOut:
+    """Close the case with a final status (the case page's "close the case as")."""
+    db = database(request)
+    get_case(db, case_id, team_ids=principal.team_ids)
+    close_case(db, case_id, principal.actor, status=body.status, closed_on=body.closed_on)
+    return CaseOut.of(get_case(db, case_id, team_ids=principal.team_ids))
+
+
+@router.post("/cases/{case_id}/assign")
+def api_assign_case(
+    request: Request, principal: Editor, case_id: RecordId, body: AssignIn
+) -> CaseOut:
+    """Give the case to a caseworker of its team, or to nobody; they see it on their dashboard."""
+    db = database(request)
+    assign_case(db, case_id, body.assignee, principal.actor, team_ids=principal.team_ids)
+    return CaseOut.of(get_case(db, case_id, team_ids=principal.team_ids))
+
+
+@router.get("/cases/{case_id}/deadlines")
+def api_case_deadlines(request: Request, principal: Reader, case_id: RecordId) -> CaseDeadlinesOut:
+    """The deadlines the legal engine computes from the case's decisions, with their citations."""
+    db = database(request)
+    case = get_case(db, case_id, team_ids=principal.team_ids)
+    plan = deadlines_of_case(db, case_id, case.country, today=today(), team_ids=principal.team_ids)
+    return CaseDeadlinesOut.of(case, plan)
+
+
 @router.get("/cases/{case_id}/events")
 def api_events(request: Request, principal: Reader, case_id: RecordId) -> list[EventOut]:
     return [
@@ -143,6 +191,53 @@ def api_add_event(
     return EventOut.of(event)
 
 
+@router.patch("/cases/{case_id}/events/{event_id}")
+def api_edit_event(
+    request: Request, principal: Editor, case_id: RecordId, event_id: RecordId, body: EventPatch
+) -> EventOut:
+    """Change the fields sent; the others, notes included, keep their values."""
+    db = database(request)
+    changes: dict[str, Any] = {name: getattr(body, name) for name in body.model_fields_set}
+    if "date" in changes:
+        changes["date"] = parse_fuzzy(body.date) if body.date else None
+    if changes:
+        edit_event(
+            db, case_id, event_id, principal.actor, changes=changes, team_ids=principal.team_ids
+        )
+    return EventOut.of(_event_of_case(db, principal, case_id, event_id))
+
+
+def _event_of_case(db: Database, principal: Principal, case_id: str, event_id: str) -> Event:
+    """The event, without its notes, if it belongs to that case of the caller's teams."""
+    timeline = list_events(db, case_id, team_ids=principal.team_ids)
+    found = next((event for event in timeline if event.id == event_id), None)
+    if found is None:
+        raise NotFoundError(f"no event {event_id}")
+    return found
+
+
+@router.post("/cases/{case_id}/events/{event_id}/sources", status_code=201)
+def api_add_event_source(
+    request: Request, principal: Editor, case_id: RecordId, event_id: RecordId, body: SourceIn
+) -> SourceOut:
+    """Store a report (once, by content) and link it to the event as what reported it."""
+    db = database(request)
+    _event_of_case(db, principal, case_id, event_id)
+    source, _created = add_source(
+        db,
+        Source(
+            url=body.url,
+            title=body.title,
+            publisher=body.publisher,
+            published_on=body.published_on,
+            text=body.text,
+        ),
+        principal.actor,
+    )
+    link_source(db, event_id, source.id or "", principal.actor, role="reported")
+    return SourceOut.of(source)
+
+
 @router.delete("/cases/{case_id}/events/{event_id}")
 def api_delete_event(
     request: Request, principal: Editor, case_id: RecordId, event_id: RecordId
@@ -166,6 +261,31 @@ def api_people(
         ),
         "people": [PersonOut.of(person) for person in found],
     }
+
+
+@router.post("/people", status_code=201)
+def api_create_person(request: Request, principal: Editor, body: PersonIn) -> PersonOut:
+    """A new person of the caller's team (as the new-person form); identity is never returned."""
+    identity = Identity()
+    if body.identity is not None:
+        principal.require(Capability.VIEW_IDENTITY)
+        identity = Identity(**body.identity.model_dump(exclude_none=True))
+    person = add_person(
+        database(request),
+        Person(
+            pseudonym=body.pseudonym,
+            identity=identity,
+            nationality=body.nationality.upper() if body.nationality else None,
+            gender=body.gender,
+            birth_year=body.birth_year,
+            family_affected_count=body.family_affected_count,
+            consent=body.consent,
+            risk_level=body.risk_level,
+            team=principal.team,
+        ),
+        principal.actor,
+    )
+    return PersonOut.of(person)
 
 
 @router.get("/people/{person_id}")
@@ -223,8 +343,6 @@ def api_sources(
 
 @router.get("/sources/{source_id}")
 def api_source(request: Request, principal: SourceReader, source_id: RecordId) -> SourceOut:
-    from havenwatch.cases.errors import NotFoundError
-
     with database(request).read() as conn:
         row = conn.execute(
             select(sources).where(sources.c.id == source_id, source_visibility(principal.team_ids))
