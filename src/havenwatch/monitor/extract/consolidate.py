@@ -248,12 +248,19 @@ def _same_event(
     if first.type == RULING and _different_rulings(first, second, kinds):
         return False
     if first.type == RULING and first.sentence != second.sentence and second.sentence in rulings:
-        return first.date == second.date
+        return first.date == second.date or _restated_ruling(first, second, kinds)
     if first.type == "appeal" and None not in (first.authority, second.authority):
         return first.authority == second.authority
     if first.type not in DECISIONS and (second.sentence, second.entity) in reviewed:
         return True
     return first.date is None or second.date is None or first.date == second.date
+
+
+def _restated_ruling(first: Event, second: Event, kinds: dict[int, str]) -> bool:
+    """An undated custody ruling ("the court extended his detention") restates a dated one
+    of the same kind ("last week the court extended it by a month")."""
+    kind = kinds.get(id(first))
+    return None in (first.date, second.date) and kind is not None and kind == kinds.get(id(second))
 
 
 def _different_rulings(first: Event, second: Event, kinds: dict[int, str]) -> bool:

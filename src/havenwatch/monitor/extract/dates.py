@@ -1,8 +1,11 @@
 """Date expressions, resolved against the publication date where they are relative.
 
 Finds "5 March 2024", "March 5", "5. marta 2024.", "5 марта", "05.03.2024", "in March",
-"в 2023 году", weekdays ("on Tuesday", "во вторник", "u utorak") and relative words
-("yesterday", "last month"). A day and month without a year take the publication year, one
+"в 2023 году", weekdays ("on Tuesday", "во вторник", "u utorak"), weekdays of the week
+before ("last Thursday", "в прошлый четверг", "prošlog četvrtka": never the day of the
+report itself) and relative words ("yesterday", "last month", "позавчера": the day two days
+back, "pre dve nedelje": the month of the day two weeks back; a distance counted in weeks is
+too vague for a day). A day and month without a year take the publication year, one
 year earlier when that would put them after publication ("December 7" in a January
 article). Without a publication date, anything that needs one resolves to nothing. A date
 right after a reporting verb ("said on Wednesday") dates the report, not an event.
@@ -38,6 +41,7 @@ def find_dates(analysis: Analysis, resources: Resources) -> None:
     spans = _month_dates(analysis, lexicon) + _numeric_dates(analysis)
     taken = {index for span in spans for index in range(span.first, span.last)}
     spans += _years(analysis, lexicon, taken)
+    spans += _last_weekdays(analysis, lexicon)
     spans += _weekdays(analysis, lexicon, spans)
     spans += _relative(analysis, lexicon)
     reporting = lexicon.words("calendar.reporting_verbs")
@@ -173,6 +177,19 @@ def _weekdays(analysis: Analysis, lexicon: Lexicon, dated: list[Span]) -> list[S
     return spans
 
 
+def _last_weekdays(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
+    """ "last Thursday" in a Thursday's report is a week back, not the day of the report."""
+    spans = []
+    for match in lexicon.patterns("calendar.last_weekdays").finditer(analysis.matching):
+        span = analysis.span_of(match)
+        value = None
+        if analysis.published is not None:
+            back = (analysis.published.weekday() - int(match.label)) % 7 or 7
+            value = (analysis.published - timedelta(days=back)).isoformat()
+        spans.append(Span("date", span.first, span.last, span.sentence, value))
+    return spans
+
+
 def _relative(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
     spans = []
     for match in lexicon.patterns("calendar.relative").finditer(analysis.matching):
@@ -200,7 +217,19 @@ def _relative_value(label: str, published: date | None) -> str | None:
         return f"{published.year:04d}"
     if label == "last_year":
         return f"{published.year - 1:04d}"
-    return _future_value(label, published)
+    return _distance_back(label, published) or _future_value(label, published)
+
+
+def _distance_back(label: str, published: date) -> str | None:
+    """ "days_back:2" ("позавчера", "pre dva dana") is that day; "weeks_back:2" ("two weeks
+    ago", "prošle nedelje" as "weeks_back:1") only gives the month of the day that far back."""
+    unit, _, count = label.partition(":")
+    if not count.isdigit() or unit not in ("days_back", "weeks_back"):
+        return None
+    if unit == "days_back":
+        return (published - timedelta(days=int(count))).isoformat()
+    day = published - timedelta(weeks=int(count))
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def _future_value(label: str, published: date) -> str | None:
