@@ -10,8 +10,9 @@ from sqlalchemy import Connection, exists, select
 
 from havenwatch.cases.dates import FuzzyDate
 from havenwatch.cases.errors import NotFoundError, ValidationError
-from havenwatch.cases.model import Event, validate_event
+from havenwatch.cases.model import Event, Source, validate_event
 from havenwatch.cases.search import index_event
+from havenwatch.cases.sources import insert_source
 from havenwatch.security.crypto import Keyring
 from havenwatch.security.sealing import PersonKey
 from havenwatch.store.clock import utcnow
@@ -260,21 +261,45 @@ def link_source(
     db: Database, event_id: str, source_id: str, actor: str, *, role: str = "corroboration"
 ) -> None:
     with db.write(actor) as unit:
-        exists = unit.conn.execute(
-            select(event_sources.c.event_id).where(
-                event_sources.c.event_id == event_id, event_sources.c.source_id == source_id
-            )
-        ).first()
-        if exists is None:
-            unit.conn.execute(
-                event_sources.insert().values(event_id=event_id, source_id=source_id, role=role)
-            )
-            unit.audit(
-                "event.link_source",
-                target_type="event",
-                target_id=event_id,
-                detail={"source_id": source_id, "role": role},
-            )
+        _link_source(unit, event_id, source_id, role)
+
+
+def add_event_source(
+    db: Database,
+    event_id: str,
+    source: Source,
+    actor: str,
+    *,
+    team_ids: Collection[str] | None = None,
+    role: str = "reported",
+) -> Source:
+    """Store a report (once per content the teams may see) and link it to the event.
+
+    One transaction: a source stored but not yet linked would, for that moment, be visible
+    to every team.
+    """
+    with db.write(actor) as unit:
+        stored, _created = insert_source(unit, source, team_ids=team_ids)
+        _link_source(unit, event_id, stored.id or "", role)
+    return stored
+
+
+def _link_source(unit: Unit, event_id: str, source_id: str, role: str) -> None:
+    exists = unit.conn.execute(
+        select(event_sources.c.event_id).where(
+            event_sources.c.event_id == event_id, event_sources.c.source_id == source_id
+        )
+    ).first()
+    if exists is None:
+        unit.conn.execute(
+            event_sources.insert().values(event_id=event_id, source_id=source_id, role=role)
+        )
+        unit.audit(
+            "event.link_source",
+            target_type="event",
+            target_id=event_id,
+            detail={"source_id": source_id, "role": role},
+        )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, select
 from havenwatch.cases.errors import NotFoundError
 from havenwatch.cases.model import Source, validate_source
 from havenwatch.cases.search import index_source
+from havenwatch.security.permissions import source_visibility
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.ids import new_id
@@ -43,11 +44,35 @@ def find_by_hash(conn: Connection, digest: str) -> Source | None:
     return source_from_row(row) if row else None
 
 
-def insert_source(unit: Unit, source: Source) -> tuple[Source, bool]:
-    """Store the source unless an identical one exists; returns (source, created)."""
+def team_scoped_hash(digest: str, team_ids: Collection[str]) -> str:
+    """The hash of a team's own copy of a source another team already holds."""
+    scope = ",".join(sorted(team_ids))
+    return hashlib.sha256(f"{scope}\n{digest}".encode()).hexdigest()
+
+
+def _visible(conn: Connection, source_id: str, team_ids: Collection[str]) -> bool:
+    found = conn.execute(
+        select(sources.c.id).where(sources.c.id == source_id, source_visibility(team_ids))
+    ).first()
+    return found is not None
+
+
+def insert_source(
+    unit: Unit, source: Source, *, team_ids: Collection[str] | None = None
+) -> tuple[Source, bool]:
+    """Store the source unless an identical one exists; returns (source, created).
+
+    With `team_ids`, only a source those teams may already see counts as identical: a report
+    linked to another team's case is never handed back (its title, text and id would tell
+    that team's work), so the caller's teams get a copy of their own, found by a hash scoped
+    to them.
+    """
     validate_source(source)
     source.content_hash = source.content_hash or content_hash(source)
     existing = find_by_hash(unit.conn, source.content_hash)
+    if existing and team_ids is not None and not _visible(unit.conn, existing.id or "", team_ids):
+        source.content_hash = team_scoped_hash(source.content_hash, team_ids)
+        existing = find_by_hash(unit.conn, source.content_hash)
     if existing:
         return existing, False
     source.id = source.id or new_id()
@@ -70,9 +95,11 @@ def insert_source(unit: Unit, source: Source) -> tuple[Source, bool]:
     return source, True
 
 
-def add_source(db: Database, source: Source, actor: str) -> tuple[Source, bool]:
+def add_source(
+    db: Database, source: Source, actor: str, *, team_ids: Collection[str] | None = None
+) -> tuple[Source, bool]:
     with db.write(actor) as unit:
-        return insert_source(unit, source)
+        return insert_source(unit, source, team_ids=team_ids)
 
 
 def get_source(db: Database, source_id: str) -> Source:

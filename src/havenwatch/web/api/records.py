@@ -23,14 +23,14 @@ from havenwatch.cases.deadlines import deadlines_of_case
 from havenwatch.cases.errors import NotFoundError
 from havenwatch.cases.events import (
     add_event,
+    add_event_source,
     delete_event,
     edit_event,
-    link_source,
     list_events,
 )
 from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person, count_people, edit_person, get_person, list_people
-from havenwatch.cases.sources import add_source, source_from_row
+from havenwatch.cases.sources import source_from_row
 from havenwatch.reports.public import anonymised_export
 from havenwatch.security.permissions import Capability, Principal, source_visibility
 from havenwatch.store.clock import today
@@ -223,8 +223,9 @@ def api_add_event_source(
     """Store a report (once, by content) and link it to the event as what reported it."""
     db = database(request)
     _event_of_case(db, principal, case_id, event_id)
-    source, _created = add_source(
+    source = add_event_source(
         db,
+        event_id,
         Source(
             url=body.url,
             title=body.title,
@@ -233,8 +234,8 @@ def api_add_event_source(
             text=body.text,
         ),
         principal.actor,
+        team_ids=principal.team_ids,
     )
-    link_source(db, event_id, source.id or "", principal.actor, role="reported")
     return SourceOut.of(source)
 
 

@@ -12,14 +12,14 @@ from havenwatch.cases.case_files import get_case
 from havenwatch.cases.errors import HavenwatchError, NotFoundError
 from havenwatch.cases.events import (
     add_event,
+    add_event_source,
     delete_event,
-    link_source,
     list_events,
     sources_deleted_with,
     update_event,
 )
 from havenwatch.cases.model import Event, Source
-from havenwatch.cases.sources import add_source, list_sources
+from havenwatch.cases.sources import list_sources
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
@@ -131,14 +131,15 @@ def save_event(
 
 
 @router.post("/cases/{case_id}/events/{event_id}/sources")
-def add_event_source(
+def event_source_form(
     request: Request, principal: Editor, case_id: str, event_id: str, form: Form
 ) -> Response:
     db = database(request)
     _event(request, principal, case_id, event_id)
     try:
-        source, _created = add_source(
+        add_event_source(
             db,
+            event_id,
             Source(
                 url=forms.text(form, "url", limit=2000),
                 title=forms.text(form, "title", limit=500),
@@ -147,9 +148,8 @@ def add_event_source(
                 text=forms.text(form, "text", limit=200_000) or "",
             ),
             principal.actor,
+            team_ids=principal.team_ids,
         )
-        if source.id:
-            link_source(db, event_id, source.id, principal.actor, role="reported")
     except HavenwatchError as error:
         return _case_with_error(request, principal, case_id, str(error), _values(form))
     return RedirectResponse(f"/cases/{case_id}#event-{event_id}", 303)
