@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from havenwatch.cases.csv_import import import_csv_rows, parse_csv
 from havenwatch.cases.events import add_event_source
 from havenwatch.cases.model import Source
 from havenwatch.security.api_tokens import create_token
-from havenwatch.store.schema import event_sources, teams, users
+from havenwatch.store.schema import cases, event_sources, events, sources, teams, users
 from tests.web.conftest import CANARY_NAME, CANARY_SOURCE, World, csrf_of
 
 CANARY_TEXT = f"{CANARY_NAME} was told to leave."
@@ -97,3 +99,35 @@ def test_the_event_form_never_links_another_teams_report_for_the_same_text(
     assert world.ids["source_b"] not in _linked_sources(world, event_id)
     page = client.get(f"/cases/{case_id}").text
     assert CANARY_SOURCE not in page and "Canary Post" not in page
+
+
+def test_a_csv_import_never_links_another_teams_report_for_the_same_url(
+    world: World, tmp_path: Path
+) -> None:
+    url = "https://news.example.org/quillfeather"
+    theirs = add_event_source(
+        world.db,
+        world.ids["event_b"],
+        Source(url=url, title=CANARY_SOURCE, publisher="Canary Post"),
+        "test",
+    )
+    csv_file = tmp_path / "rows.csv"
+    csv_file.write_text(
+        f"person,country,event_type,date,source_url\nKite,RS,entry_ban,2026-11-02,{url}\n"
+        f"Kite,RS,appeal,2026-11-05,{url}\n",
+        encoding="utf-8",
+    )
+    for _ in range(2):
+        import_csv_rows(world.db, parse_csv(csv_file), "caseworker-a", team="team-a")
+    with world.db.read() as conn:
+        linked = conn.execute(
+            select(event_sources.c.source_id, sources.c.title)
+            .join(sources, sources.c.id == event_sources.c.source_id)
+            .join(events, events.c.id == event_sources.c.event_id)
+            .join(cases, cases.c.id == events.c.case_id)
+            .where(cases.c.team_id.in_(_team_a(world)))
+        ).all()
+    assert len(linked) == 4
+    assert theirs.id not in {row.source_id for row in linked}
+    assert len({row.source_id for row in linked}) == 1, "the team's own copy is stored once"
+    assert all(row.title is None for row in linked)

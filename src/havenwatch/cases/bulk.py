@@ -75,8 +75,9 @@ def empty_tables() -> Tables:
 
 
 def source_row(source: Source) -> dict[str, Any]:
-    """A new source's row; assigns its id and content hash."""
-    source.id, source.content_hash = source.id or new_id(), content_hash(source)
+    """A new source's row; assigns its id and, unless given, its content hash."""
+    source.id = source.id or new_id()
+    source.content_hash = source.content_hash or content_hash(source)
     source.created_at = source.created_at or utcnow()
     return {
         "id": source.id,

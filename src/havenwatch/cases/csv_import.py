@@ -33,9 +33,10 @@ from havenwatch.cases.model import (
     validate_event,
 )
 from havenwatch.cases.people import person_row
-from havenwatch.cases.sources import content_hash
+from havenwatch.cases.sources import content_hash, team_scoped_hash
 from havenwatch.cases.teams import ensure_team
 from havenwatch.security.crypto import Keyring
+from havenwatch.security.permissions import source_visibility
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import cases, people, sources
 
@@ -260,11 +261,18 @@ def import_csv_rows(
 
 @dataclass
 class _Known:
-    """What the database already holds for this team, so rows extend it instead of duplicating."""
+    """What the database already holds for this team, so rows extend it instead of duplicating.
+
+    `sources` maps a URL's content hash to the id of the source this team may see;
+    `new_source_hashes` gives the hash a new copy is stored under: the URL's own, or one
+    scoped to the team where another team's case already holds that URL (whose record this
+    team must neither see nor be linked to).
+    """
 
     people: dict[str, tuple[str, bytes | None]]
     open_cases: dict[tuple[str, str], str]
     sources: dict[str, str]
+    new_source_hashes: dict[str, str] = field(default_factory=dict)
 
 
 def _known(unit: Unit, team_id: str, rows: list[EventRow]) -> _Known:
@@ -278,19 +286,31 @@ def _known(unit: Unit, team_id: str, rows: list[EventRow]) -> _Known:
         .join(people, people.c.id == cases.c.person_id)
         .where(people.c.team_id == team_id, cases.c.status == "open")
     )
-    digests = sorted({content_hash(Source(url=row.source_url)) for row in rows if row.source_url})
-    known_sources: dict[str, str] = {}
-    for start in range(0, len(digests), 500):
-        chunk = digests[start : start + 500]
-        query = select(sources.c.content_hash, sources.c.id).where(
-            sources.c.content_hash.in_(chunk)
-        )
-        known_sources.update({r.content_hash: r.id for r in unit.conn.execute(query)})
-    return _Known(
+    known = _Known(
         people={r.pseudonym: (r.id, r.wrapped_key) for r in team_people},
         open_cases={(r.person_id, r.country): r.id for r in open_cases},
-        sources=known_sources,
+        sources={},
     )
+    digests = sorted({content_hash(Source(url=row.source_url)) for row in rows if row.source_url})
+    for start in range(0, len(digests), 500):
+        _known_sources(unit, team_id, digests[start : start + 500], known)
+    return known
+
+
+def _known_sources(unit: Unit, team_id: str, digests: list[str], known: _Known) -> None:
+    scoped = {digest: team_scoped_hash(digest, [team_id]) for digest in digests}
+    query = select(
+        sources.c.content_hash, sources.c.id, source_visibility([team_id]).label("visible")
+    ).where(sources.c.content_hash.in_([*digests, *scoped.values()]))
+    found = {row.content_hash: row for row in unit.conn.execute(query)}
+    for digest in digests:
+        plain, own = found.get(digest), found.get(scoped[digest])
+        if plain is not None and plain.visible:
+            known.sources[digest] = plain.id
+        elif own is not None:
+            known.sources[digest] = own.id
+        else:
+            known.new_source_hashes[digest] = digest if plain is None else scoped[digest]
 
 
 def _write_rows(
@@ -341,6 +361,7 @@ def _source_id(url: str, known: _Known, tables: Tables) -> str:
     source = Source(url=url)
     digest = content_hash(source)
     if digest not in known.sources:
+        source.content_hash = known.new_source_hashes.get(digest, digest)
         tables["sources"].append(source_row(source))
         known.sources[digest] = str(source.id)
     return known.sources[digest]
