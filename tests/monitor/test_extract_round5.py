@@ -88,3 +88,80 @@ def test_the_asylum_office_decides_for_the_interior_ministry(text: str) -> None:
 )
 def test_an_occupation_between_nationality_and_name_keeps_the_nationality(text: str) -> None:
     assert only_event(text)["subject"]["nationality"] == "RU"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Serbian police ordered the Russian activist Vladislav Ptichkin to leave the country. "
+        "Ptichkin was not willing to wait to be deported.",
+        "Полиция предписала российскому активисту Владиславу Птичкину покинуть Сербию. "
+        "Птичкин не стал ждать, пока его депортируют.",
+        "Policija je naložila ruskom aktivisti Vladislavu Ptičkinu da napusti Srbiju. Ptičkin "
+        "nije hteo da čeka da bude deportovan.",
+    ],
+)
+def test_waiting_to_be_removed_is_no_removal(text: str) -> None:
+    assert {event["type"] for event in events(text)} == {"expulsion_order"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police put Russian anti-war blogger Timur Zaslavsky, 33, on a flight to Istanbul.",
+        "Ruski aktivista Andrej Kasparevič predat je u utorak mađarskoj graničnoj policiji.",
+        "Руски активиста Андреј Каспаревич предат је у уторак мађарској граничној полицији.",
+    ],
+)
+def test_put_on_a_flight_or_handed_to_border_police_is_a_removal(text: str) -> None:
+    assert only_event(text)["type"] == "deportation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Asylum Office decided to grant subsidiary protection to Russian objector Artem "
+        "Lyubimov.",
+        "Руской журналистке Софье Горелик предоставлена дополнительная защита.",
+        "Ruskoj novinarki Sofiji Gorelik odobrena je supsidijarna zaštita.",
+        "Руској новинарки Софији Горелик одобрена је супсидијарна заштита.",
+    ],
+)
+def test_subsidiary_protection_granted_is_an_asylum_decision(text: str) -> None:
+    assert only_event(text)["type"] == "asylum_decision"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her lawyer sent a complaint to the Asylum Commission on behalf of Russian activist "
+        "Yulia Semina.",
+        "Russian activist Yulia Semina has taken the case to the Asylum Commission.",
+        "Ruski aktivista Vladislav Ptičkin rešenje je pobijao pred Upravnim sudom.",
+    ],
+)
+def test_appeals_phrased_as_complaints_cases_taken_and_decisions_contested(text: str) -> None:
+    assert only_event(text)["type"] == "appeal"
+
+
+@pytest.mark.parametrize(
+    ("text", "authority"),
+    [
+        ("Russian activist Yulia Semina appealed to the Asylum Commission.", "other"),
+        ("Руска активисткиња Јулија Семина уложила је жалбу Комисији за азил.", "other"),
+        (
+            "Police at Nikola Tesla airport refused entry to Russian journalist Darya Melnik.",
+            "border_police",
+        ),
+    ],
+)
+def test_bodies_named_indirectly_get_their_authority(text: str, authority: str) -> None:
+    assert only_event(text)["authority"] == authority
+
+
+def test_a_serbian_report_naming_only_a_home_town_is_about_serbia() -> None:
+    text = (
+        "Канцеларија за азил одбила је захтев за азил Ивана Мелешкина (22), који је напустио "
+        "јединицу у Белгороду."
+    )
+    assert {event["country"] for event in events(text)} == {"RS"}

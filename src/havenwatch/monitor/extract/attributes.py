@@ -33,8 +33,9 @@ PREPOSITION_WINDOW = 3
 @component("places")
 def find_places(analysis: Analysis, resources: Resources) -> None:
     """Add `place` spans (value: ISO country code, role) and the document's default country;
-    a report that names no state is about the state of its language's press, where the
-    lexicon names one (`places.unnamed_state`: Serbian reports speak of Serbia)."""
+    a report that names no host state is about the state of its language's press, where the
+    lexicon names one (`places.unnamed_state`: Serbian reports speak of Serbia, even when
+    they name the exile's home town), else about the state it names most."""
     lexicon = resources.lexicon(analysis.language)
     spans = [
         _tag_role(analysis, lexicon, analysis.span_of(match))
@@ -43,8 +44,12 @@ def find_places(analysis: Analysis, resources: Resources) -> None:
     ]
     spans += _state_adjectives(analysis, lexicon)
     analysis.spans["place"] = sorted(spans, key=lambda span: span.first)
-    named = _default_country(spans, lexicon.section("host_states") or [])
-    analysis.default_country = named or lexicon.section("places.unnamed_state") or None
+    hosts = lexicon.section("host_states") or []
+    analysis.default_country = (
+        _default_country([span for span in spans if span.value[0] in hosts])
+        or lexicon.section("places.unnamed_state")
+        or _default_country(spans)
+    )
 
 
 def _tag_role(analysis: Analysis, lexicon: Lexicon, span: Span) -> Span:
@@ -86,22 +91,17 @@ def _state_adjectives(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
     return spans
 
 
-def _default_country(spans: list[Span], host_states: list[str]) -> str | None:
-    """The state the report is about: the host state named most often, else any state.
+def _default_country(spans: list[Span]) -> str | None:
+    """The state named most often among `spans`, else the state entered.
 
-    The monitored host states (`common/host_states.json`) come first: a report about an
-    exile names his home state often, but it is the host state that takes the measures.
-    A report that names a host state only as entered ("отказали во въезде в Сербию") is
-    about that state.
+    Called first with the monitored host states (`common/host_states.json`) only: a report
+    about an exile names his home state often, but it is the host state that takes the
+    measures. A report that names a host state only as entered ("отказали во въезде в
+    Сербию") is about that state.
     """
     counts = Counter(span.value[0] for span in spans if span.value[1] == LOCATION)
-    hosts = Counter({code: count for code, count in counts.items() if code in host_states})
-    entered = Counter(
-        span.value[0]
-        for span in spans
-        if span.value[1] == DESTINATION and span.value[0] in host_states
-    )
-    counts = hosts or counts or entered
+    entered = Counter(span.value[0] for span in spans if span.value[1] == DESTINATION)
+    counts = counts or entered
     if not counts:
         return None
     best = max(counts.values())

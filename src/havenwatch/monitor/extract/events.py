@@ -33,6 +33,7 @@ CONTEXT_ROLES = {"entry_ban": (DESTINATION, LOCATION)}
 HOME_STATE_TYPES = ("detention", "extradition_request")
 Clause = tuple[int, int, int]
 REPEATABLE = frozenset({"court_decision", "appeal"})
+APPEALED_AGAINST_REACH = 4
 REVIEWS = REPEATABLE
 MAX_TIMES = 3
 
@@ -141,7 +142,7 @@ def _fill_fields(
     trigger = event.trigger
     home = _nationality(analysis, event.entity)
     event.country = _country(analysis, lexicon, trigger, clause, home)
-    event.authority = _authority(analysis, trigger, clause, others)
+    event.authority = _authority(analysis, lexicon, trigger, clause, others)
     event.grounds = _grounds(analysis, trigger) if has_grounds else None
     event.date = _nearest_text(analysis.spans_in("date", trigger.sentence), trigger)
     if trigger.type == "expulsion_order":
@@ -320,12 +321,26 @@ def _own_spans(spans: list[Span], clause: Clause, others: list[Clause]) -> list[
 
 
 def _authority(
-    analysis: Analysis, trigger: Trigger, clause: Clause, others: list[Clause]
+    analysis: Analysis, lexicon: Lexicon, trigger: Trigger, clause: Clause, others: list[Clause]
 ) -> str | None:
     spans = _own_spans(analysis.spans_in("authority", trigger.sentence), clause, others)
     if trigger.type == "appeal":
-        spans = [span for span in spans if span.first >= trigger.last and span.value == "court"]
+        spans = [
+            span
+            for span in spans
+            if span.first >= trigger.last
+            and (span.value == "court" or not _appealed_against(analysis, lexicon, span))
+        ]
     return _nearest_text(spans, trigger)
+
+
+def _appealed_against(analysis: Analysis, lexicon: Lexicon, span: Span) -> bool:
+    """An appeal names the body appealed to ("a complaint to the ministry", "жалобу в
+    Комиссию", "žalbu Komisiji za azil"), but also the body whose decision it challenges
+    ("against the police decision", "на решение полиции", "protiv rešenja MUP-a"): only a
+    court is always the former."""
+    before = analysis.window(span.first - APPEALED_AGAINST_REACH, span.first, span.sentence)
+    return bool(lexicon.patterns("cues.appealed_against").first(before))
 
 
 def _grounds(analysis: Analysis, trigger: Trigger) -> str | None:
