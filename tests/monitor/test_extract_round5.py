@@ -165,3 +165,54 @@ def test_a_serbian_report_naming_only_a_home_town_is_about_serbia() -> None:
         "јединицу у Белгороду."
     )
     assert {event["country"] for event in events(text)} == {"RS"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Administrative Court rejected the lawsuit of Russian activist Timur Zaslavsky.",
+        "Административный суд отклонил иск российского активиста Глеба Сомова.",
+        "Upravni sud odbio je tužbu ruskog aktiviste Gleba Somova.",
+        "Управни суд одбио је тужбу руског активисте Глеба Сомова.",
+    ],
+)
+def test_a_presupposed_appeal_went_to_the_body_that_decided_it(text: str) -> None:
+    appeal = next(event for event in events(text) if event["type"] == "appeal")
+    assert appeal["authority"] == "court"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Russian blogger Timur Zaslavsky, 33, was detained on Monday. He was held at the "
+            "Padinska Skela shelter until the flight.",
+            "Timur Zaslavsky",
+        ),
+        (
+            "Ruski muzičar Lev Dudin (35) uhapšen je u ponedeljak i predat bosanskoj graničnoj "
+            "policiji na prelazu Sremska Rača.",
+            "Lev Dudin",
+        ),
+        (
+            "Ruski aktivista Arkadij Semjonov (44) uhapšen je u oktobru po Interpolovoj poternici.",
+            "Arkadij Semjonov",
+        ),
+    ],
+)
+def test_detention_centres_crossings_and_interpol_are_no_people(text: str, name: str) -> None:
+    assert {event["subject"]["name"] for event in events(text)} == {name}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Higher Court ruled on Monday that the conditions for extradition were met in the "
+        "case of Russian engineer Ilya Frolov.",
+        "Суд счел возможной выдачу российского инженера Ильи Фролова.",
+        "Viši sud utvrdio je da su ispunjeni uslovi za izručenje ruskog inženjera Ilje Frolova.",
+        "Виши суд утврдио је да су испуњени услови за изручење руског инжењера Иље Фролова.",
+    ],
+)
+def test_a_court_finding_extradition_admissible_is_a_court_decision(text: str) -> None:
+    assert only_event(text)["type"] == "court_decision"

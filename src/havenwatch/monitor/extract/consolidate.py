@@ -89,11 +89,32 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
             _fill_gaps(duplicate, event)
     if _only_another_kind_of_lawsuit(analysis, resources, kept):
         kept = []
+    _appeal_bodies_from_rulings(kept)
     designated = {event.entity for event in kept if event.type == "security_designation"}
     for event in kept:
         if event.grounds is None and event.entity in designated and event.type in grounded:
             event.grounds = "national_security"
     analysis.events = kept
+
+
+def _appeal_bodies_from_rulings(events: list[Event]) -> None:
+    """ "The Administrative Court rejected his lawsuit": a presupposed appeal went to the body
+    that decided it in the same sentence."""
+    for appeal in events:
+        if appeal.type != "appeal" or appeal.authority is not None:
+            continue
+        ruling = next(
+            (
+                event
+                for event in events
+                if event.type in DECISIONS - {"appeal"}
+                and (event.entity, event.sentence) == (appeal.entity, appeal.sentence)
+                and event.authority is not None
+            ),
+            None,
+        )
+        if ruling is not None:
+            appeal.authority = ruling.authority
 
 
 def _in_home_state(event: Event, nationality: dict[int, str | None]) -> bool:

@@ -29,6 +29,7 @@ from havenwatch.monitor.extract.name_forms import (
     is_listed_first_name,
     surname_gender,
 )
+from havenwatch.monitor.extract.patterns import PatternSet
 from havenwatch.monitor.extract.registry import Resources, component
 from havenwatch.monitor.names import fold_name, strip_name_ending
 
@@ -67,18 +68,27 @@ def find_mentions(analysis: Analysis, resources: Resources) -> None:
 
 def _groups(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
     """Plural people words, except inside the name of a body or facility ("the shelter for
-    foreigners", "управление по делам иностранцев", `people.institutions`)."""
+    foreigners", "управление по делам иностранцев", `people.institutions`) and after a
+    singular modifier (`people.singular_modifiers`: "ruskog aktiviste" is one activist's,
+    "ruske aktiviste" several activists)."""
     named = {
         index
         for span in analysis.spans.get("authority", [])
         + _spans(analysis, lexicon, "people.institutions")
         for index in range(span.first, span.last)
     }
+    singular = lexicon.patterns("people.singular_modifiers")
     return [
         Mention("group", span.first, span.last, span.sentence, plural=True)
         for span in _spans(analysis, lexicon, "people.group_nouns")
-        if span.first not in named
+        if span.first not in named and not _after_singular_modifier(analysis, singular, span)
     ]
+
+
+def _after_singular_modifier(analysis: Analysis, singular: PatternSet, span: Span) -> bool:
+    before = analysis.window(span.first - 1, span.first, span.sentence)
+    match = singular.first(before) if before else None
+    return match is not None and match.start == 0 and match.end == len(before)
 
 
 def _find_attribute_spans(analysis: Analysis, lexicon: Lexicon) -> None:
