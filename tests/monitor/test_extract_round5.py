@@ -216,3 +216,31 @@ def test_detention_centres_crossings_and_interpol_are_no_people(text: str, name:
 )
 def test_a_court_finding_extradition_admissible_is_a_court_decision(text: str) -> None:
     assert only_event(text)["type"] == "court_decision"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Administrative Court annulled the demolition order for the house of Milan Petrovic, "
+        "who had filed a lawsuit last month.",
+        "Административный суд отменил решение о сносе дома Милана Петровича, который подал иск "
+        "в прошлом месяце.",
+        "Upravni sud poništio je rešenje o rušenju kuće Milana Petrovića, koji je tužbu podneo "
+        "prošlog meseca.",
+    ],
+)
+def test_lawsuits_over_demolition_are_another_matter(text: str) -> None:
+    assert events(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Serbian police put Kazakh activist Nurlan Seitkali on a plane to Almaty on Saturday. "
+        "It is the second deportation of a Kazakh national from Serbia this year.",
+        "Сербская полиция в субботу депортировала казахского активиста Нурлана Сейткали. "
+        "В этом году Сербия уже второй раз депортирует гражданина Казахстана.",
+    ],
+)
+def test_a_vaguer_date_restates_the_same_event(text: str) -> None:
+    assert [event["date"] for event in events(text)] == ["2025-02-08"]

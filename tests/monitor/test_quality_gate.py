@@ -104,6 +104,6 @@ def test_extraction_stays_above_the_pinned_floors(name: str) -> None:
 
 
 @pytest.mark.skipif(not extractor_available(), reason=f"{EXTRACTOR} cannot be imported yet")
-@pytest.mark.parametrize("name", ["heldout", "devset2", "devset3"])
+@pytest.mark.parametrize("name", ["heldout", "devset2", "devset3", "devset4"])
 def test_no_events_on_irrelevant_reports(name: str) -> None:
     assert extraction_report(name).to_dict()["false_events_on_irrelevant"] == 0

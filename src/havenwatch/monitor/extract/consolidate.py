@@ -274,7 +274,15 @@ def _same_event(
         return first.authority == second.authority
     if first.type not in DECISIONS and (second.sentence, second.entity) in reviewed:
         return True
-    return first.date is None or second.date is None or first.date == second.date
+    return _compatible_dates(first.date, second.date)
+
+
+def _compatible_dates(first: str | None, second: str | None) -> bool:
+    """Unknown, equal, or one the vaguer form of the other: "the second deportation ... this
+    year" restates "deported on Saturday"."""
+    if first is None or second is None:
+        return True
+    return first.startswith(second) or second.startswith(first)
 
 
 def _restated_ruling(first: Event, second: Event, kinds: dict[int, str]) -> bool:
@@ -322,10 +330,16 @@ def _fill_gaps(kept: Event, other: Event) -> None:
     kept.authority = kept.authority or other.authority
     kept.grounds = kept.grounds or other.grounds
     kept.date = _earlier(kept.date, other.date) if kept.type in CONTINUOUS else kept.date
-    kept.date = kept.date or other.date
+    kept.date = _more_precise(kept.date, other.date)
     kept.deadline_days = (
         kept.deadline_days if kept.deadline_days is not None else other.deadline_days
     )
+
+
+def _more_precise(first: str | None, second: str | None) -> str | None:
+    if first is None or (second is not None and second.startswith(first)):
+        return second
+    return first
 
 
 def _earlier(first: str | None, second: str | None) -> str | None:
