@@ -10,10 +10,11 @@ from sqlalchemy import select
 from havenwatch.cases.case_files import CaseFilter, add_case, list_cases
 from havenwatch.cases.dates import from_day
 from havenwatch.cases.deadlines import deadlines_of_case
-from havenwatch.cases.errors import NotFoundError
+from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import (
     add_event,
     delete_event,
+    edit_event,
     link_source,
     list_events,
     sources_deleted_with,
@@ -259,3 +260,34 @@ def test_the_case_list_no_longer_finds_the_case_by_the_deleted_events_type(
     delete_event(db, case_id, event_id, "test")
     assert list_cases(db, CaseFilter(event_type="expulsion_order")) == []
     assert [c.id for c in list_cases(db, CaseFilter(event_type="detention"))] == [case_id]
+
+
+def test_a_decision_code_the_countrys_rules_do_not_know_is_refused_and_nothing_is_stored(
+    db: Database,
+) -> None:
+    case_id = _case(db)
+    before = snapshot(db)
+    with pytest.raises(ValidationError, match="decision_code: unknown code 'expelled'"):
+        add_event(db, Event(case_id=case_id, type="expulsion_order", decision_code="expelled"), "t")
+    assert snapshot(db) == before
+    event_id = _expulsion(db, case_id)
+    with pytest.raises(ValidationError, match="decision_code"):
+        edit_event(db, case_id, event_id, "t", changes={"decision_code": "expelled"})
+    assert list_events(db, case_id)[0].decision_code == "return_decision"
+
+
+def test_remedy_codes_are_known_codes_and_countries_without_rules_take_any_code(
+    db: Database,
+) -> None:
+    appeal = add_event(
+        db,
+        Event(case_id=_case(db), type="appeal", decision_code="administrative_dispute"),
+        "t",
+    )
+    assert appeal.decision_code == "administrative_dispute"
+    person = add_person(db, Person(pseudonym="Wren", team="team-a"), "test")
+    georgian = add_case(db, Case(person_id=person.id or "", country="GE", team="team-a"), "t")
+    kept = add_event(
+        db, Event(case_id=georgian.id or "", type="entry_ban", decision_code="ge_ban"), "t"
+    )
+    assert kept.decision_code == "ge_ban"

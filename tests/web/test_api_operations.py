@@ -139,6 +139,25 @@ def test_bad_person_fields_are_refused_and_nothing_is_stored(world: World, app_f
     )
 
 
+def test_a_refusal_by_the_record_rules_names_the_field_but_never_echoes_the_value(
+    world: World, app_for: Client
+) -> None:
+    client, headers = app_for(), _token(world, "caseworker-a")
+    client.get("/api/v1/cases", headers=headers)  # the token's first use is recorded once
+    before = snapshot(world.db)
+    for method, path, body in (
+        ("POST", f"/api/v1/cases/{world.ids['case_a']}/events", {"type": "entry_ban"}),
+        ("PATCH", _event_path(world), {}),
+        ("POST", "/api/v1/cases", {"person_id": world.ids["person_a"]}),
+    ):
+        code = {"decision_code": "zz_secret"} if "events" in path else {"country": "Q9"}
+        response = client.request(method, path, headers=headers, json=body | code)
+        assert response.status_code == 400, response.text
+        assert response.json()["detail"].startswith(("decision_code: ", "country: "))
+        assert "zz_secret" not in response.text and "Q9" not in response.text
+    assert snapshot(world.db) == before
+
+
 # Editing an event
 
 

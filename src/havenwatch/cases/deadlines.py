@@ -14,7 +14,7 @@ from functools import cache
 
 from sqlalchemy import func, select
 
-from havenwatch.cases.errors import NotFoundError
+from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
 from havenwatch.legal.model import Jurisdiction
 from havenwatch.legal.rules import available_jurisdictions, load_jurisdiction
@@ -53,6 +53,23 @@ def rules_for(country: str) -> Jurisdiction | None:
     if country not in available_jurisdictions():
         return None
     return load_jurisdiction(country)
+
+
+def check_decision_code(country: str, code: str | None) -> None:
+    """Refuse a decision or remedy code the rules of the case's country do not know.
+
+    A code the rules do not know would silently yield no deadline at all; where havenwatch
+    has no rules for the country, any code is kept as the caseworker's note of it.
+    """
+    rules = rules_for(country)
+    if code is None or rules is None:
+        return
+    known = {*rules.decisions, *rules.remedies}
+    if code not in known:
+        raise ValidationError(
+            "decision_code",
+            f"unknown code {code!r} for {country} (choose from {', '.join(sorted(known))})",
+        )
 
 
 def _day_of(row: AnyRow) -> dt.date | None:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, select
 
 from havenwatch.cases.dates import FuzzyDate
+from havenwatch.cases.deadlines import check_decision_code
 from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.model import Event, Source, validate_event
 from havenwatch.cases.search import index_event
@@ -35,7 +36,9 @@ from havenwatch.store.schema import (
 
 def case_key_row(conn: Connection, case_id: str) -> AnyRow:
     row = conn.execute(
-        select(cases.c.id, cases.c.team_id, cases.c.person_id, people.c.wrapped_key)
+        select(
+            cases.c.id, cases.c.team_id, cases.c.person_id, cases.c.country, people.c.wrapped_key
+        )
         .join(people, people.c.id == cases.c.person_id)
         .where(cases.c.id == case_id)
     ).first()
@@ -76,6 +79,7 @@ def event_row(
 
 def insert_event(unit: Unit, keyring: Keyring, event: Event) -> Event:
     owner = case_key_row(unit.conn, event.case_id)
+    check_decision_code(owner.country, event.decision_code)
     unit.conn.execute(
         events.insert(), event_row(keyring, event, owner.wrapped_key, owner.person_id)
     )
@@ -143,6 +147,7 @@ def _rewrite_event(
     if event.id is None:
         raise NotFoundError("the event has no id")
     owner = case_key_row(unit.conn, event.case_id)
+    check_decision_code(owner.country, event.decision_code)
     row = event_row(keyring, event, owner.wrapped_key, owner.person_id)
     row.pop("created_at")
     found = unit.conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -17,6 +18,9 @@ from havenwatch.web.principal import LoginRequired, SecondFactorRequired
 from havenwatch.web.rendering import render
 
 API_PREFIX = "/api/"
+# Library messages quote the offending value (`unknown value 'xyz'`) for the CLI and imports;
+# the API answers with the message and field but never with what was sent.
+QUOTED_VALUE = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 MESSAGES = {
     400: (
         N_("Bad request"),
@@ -34,6 +38,11 @@ MESSAGES = {
         ),
     ),
 }
+
+
+def refusal_without_values(error: Exception) -> str:
+    """The error's one-line message with every quoted value replaced by an ellipsis."""
+    return QUOTED_VALUE.sub("…", " ".join(str(error).split()))[:300]
 
 
 def _is_api(request: Request) -> bool:
@@ -80,7 +89,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HavenwatchError)
     def refused(request: Request, error: Exception) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": " ".join(str(error).split())[:300]}, status_code=400)
+            return JSONResponse({"detail": refusal_without_values(error)}, status_code=400)
         return error_response(request, 400)
 
     @app.exception_handler(NotFoundError)
