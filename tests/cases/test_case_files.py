@@ -91,3 +91,12 @@ def test_every_reason_can_be_given(db: Database) -> None:
     for reason in REOPEN_REASONS:
         case_id = _closed_case(db)
         assert reopen_case(db, case_id, "test", reason=reason).status == "open"
+
+
+def test_a_closed_case_cannot_be_closed_again_under_another_status(db: Database) -> None:
+    case_id = _closed_case(db, status="won")
+    before = snapshot(db)
+    with pytest.raises(ValidationError, match="already closed"):
+        close_case(db, case_id, "test", status="lost")
+    assert snapshot(db) == before
+    assert get_case(db, case_id).status == "won"

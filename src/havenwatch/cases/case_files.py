@@ -306,13 +306,16 @@ def close_case(
     probe = Case(person_id="", country="XX", status=status)
     validate_case(probe)
     with db.write(actor) as unit:
-        found = unit.conn.execute(
+        current = unit.conn.execute(select(cases.c.status).where(cases.c.id == case_id)).first()
+        if current is None:
+            raise NotFoundError(f"no case {case_id}")
+        if current.status != "open":
+            raise ValidationError("status", "the case is already closed: reopen it first")
+        unit.conn.execute(
             cases.update()
             .where(cases.c.id == case_id)
             .values(status=status, closed_on=closed_on or today(), updated_at=utcnow())
         )
-        if found.rowcount == 0:
-            raise NotFoundError(f"no case {case_id}")
         unit.audit(
             "case.close",
             target_type="case",

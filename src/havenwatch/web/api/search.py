@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from havenwatch.cases.finder import LIMIT, search_everything
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web.api.models import (
     NO_NUL,
@@ -16,7 +17,6 @@ from havenwatch.web.api.models import (
     SourceHit,
 )
 from havenwatch.web.deps import api_need, database
-from havenwatch.web.routes.search import LIMIT, search_everything
 
 router = APIRouter()
 Searcher = Annotated[Principal, Depends(api_need(Capability.SEARCH))]
