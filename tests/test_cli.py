@@ -123,6 +123,46 @@ def test_edit_a_person_reopen_a_case_and_delete_an_event_from_the_command_line(
     assert json.loads(run("event", "list", "--case", case_id, "--format", "json").stdout) == []
 
 
+def test_search_edit_an_event_assign_a_case_and_link_a_source_from_the_command_line(
+    run: object, tmp_path: Path
+) -> None:
+    assert callable(run)
+    run("init")
+    person_id = run("person", "add", "--pseudonym", "Heron", "--full-name", "Oleg Volokhonsky")
+    case_id = run(
+        "case", "add", "--person", person_id.stdout.strip(), "--country", "RS", "--title", "Kite"
+    ).stdout.strip()
+    event_id = run("event", "add", "--case", case_id, "--type", "entry_ban").stdout.strip()
+    edited = run("event", "edit", event_id, "--case", case_id, "--served", "2026-11-20")
+    assert edited.stdout.strip() == f"{event_id} changed: served_on", edited.stderr
+    listed = json.loads(run("event", "list", "--case", case_id, "--format", "json").stdout)
+    assert [(e["type"], e["served_on"]) for e in listed] == [("entry_ban", "2026-11-20")]
+    nothing = run("event", "edit", event_id, "--case", case_id)
+    assert nothing.returncode == 2 and "nothing to change" in nothing.stderr
+
+    report = tmp_path / "report.txt"
+    report.write_text("Heron was refused entry at Belgrade airport.", encoding="utf-8")
+    linked = run(
+        "source", "add", "--title", "Wire", "--text-file", str(report), "--event", event_id
+    )
+    assert linked.returncode == 0 and linked.stdout.strip().endswith(f"linked to {event_id}")
+
+    hits = json.loads(run("search", "Volokhonsky", "--format", "json").stdout)
+    assert [(hit["kind"], hit["name"]) for hit in hits] == [("person", "Heron")]
+    kinds = {
+        hit["kind"] for hit in json.loads(run("search", "Belgrade", "--format", "json").stdout)
+    }
+    assert kinds == {"source"}
+
+    run("user", "add", "marta", "--role", "caseworker", stdin="a long enough password\n" * 2)
+    assigned = run("case", "assign", case_id, "marta")
+    assert assigned.stdout.strip() == f"{case_id} assigned to marta", assigned.stderr
+    unknown = run("case", "assign", case_id, "nobody-here")
+    assert unknown.returncode == 2 and "no user nobody-here" in unknown.stderr
+    cleared = run("case", "assign", case_id)
+    assert cleared.stdout.strip() == f"{case_id} assigned to nobody"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -139,6 +179,10 @@ def test_edit_a_person_reopen_a_case_and_delete_an_event_from_the_command_line(
             "havenwatch: error: nationality: 'RUSSIA' is not an ISO 3166 alpha-2 code",
         ),
         (("case", "show", "missing"), "havenwatch: error: no case missing"),
+        (
+            ("source", "add", "--url", "https://x.example", "--event", "gone"),
+            "havenwatch: error: no event gone",
+        ),
         (("import", "/no/such/file.csv"), "havenwatch: error: /no/such/file.csv: cannot read"),
     ],
 )

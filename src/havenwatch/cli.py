@@ -31,6 +31,7 @@ BUILTIN_COMMAND_MODULES = (
     "havenwatch.commands.audit",
     "havenwatch.commands.reports",
     "havenwatch.commands.monitor",
+    "havenwatch.commands.search",
 )
 
 

@@ -284,6 +284,8 @@ def add_event_source(
     to every team.
     """
     with db.write(actor) as unit:
+        if unit.conn.execute(select(events.c.id).where(events.c.id == event_id)).first() is None:
+            raise NotFoundError(f"no event {event_id}")
         stored, _created = insert_source(unit, source, team_ids=team_ids)
         _link_source(unit, event_id, stored.id or "", role)
     return stored

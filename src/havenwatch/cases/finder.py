@@ -7,6 +7,8 @@ index. The web page and the API answer from this one function, so they cannot dr
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -29,24 +31,39 @@ def _rows(conn: Connection, table: Any, ids: list[str], *columns: Any) -> list[A
     return [found[item] for item in ids if item in found]
 
 
-def search_everything(db: Database, principal: Principal, query: str) -> dict[str, list[Any]]:
-    """Every kind of record the principal may see that matches, read in one transaction."""
-    kinds = ["person", "case", "event"]
-    if principal.can(Capability.VIEW_SOURCES):
-        kinds.append("source")
+@dataclass(frozen=True)
+class SearchScope:
+    """What a search may look at: the teams (None: all) and the kinds a role may see."""
+
+    team_ids: Collection[str] | None
+    sources: bool
+    real_names: bool
+
+    @classmethod
+    def of(cls, principal: Principal) -> SearchScope:
+        return cls(
+            team_ids=principal.team_ids,
+            sources=principal.can(Capability.VIEW_SOURCES),
+            real_names=principal.can(Capability.SEARCH_NAMES),
+        )
+
+
+def search_everything(db: Database, scope: SearchScope, query: str) -> dict[str, list[Any]]:
+    """Every kind of record the scope allows that matches, read in one transaction."""
+    kinds = ["person", "case", "event"] + (["source"] if scope.sources else [])
     with db.read() as conn:
         found = search_in(
             conn,
             query,
             kinds=kinds,
-            team_ids=principal.team_ids,
-            source_visible=source_visibility(principal.team_ids),
+            team_ids=scope.team_ids,
+            source_visible=source_visibility(scope.team_ids),
             limit=LIMIT,
         )
         person_ids = list(found["person"])
-        if principal.can(Capability.SEARCH_NAMES):
+        if scope.real_names:
             keyring = db.require_keyring()
-            by_name = people_named(conn, keyring, query, team_ids=principal.team_ids, limit=LIMIT)
+            by_name = people_named(conn, keyring, query, team_ids=scope.team_ids, limit=LIMIT)
             person_ids = by_name[:LIMIT] + [pid for pid in person_ids if pid not in by_name]
         return {
             "people": _rows(

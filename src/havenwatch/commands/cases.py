@@ -8,6 +8,7 @@ from typing import TextIO
 
 import click
 
+from havenwatch.cases.assignment import assign_case
 from havenwatch.cases.case_files import (
     REOPEN_REASONS,
     CaseFilter,
@@ -20,7 +21,13 @@ from havenwatch.cases.case_files import (
 )
 from havenwatch.cases.dates import parse_day, parse_fuzzy
 from havenwatch.cases.deadlines import calendar_of, deadlines_of_case
-from havenwatch.cases.events import add_event, delete_event, list_events
+from havenwatch.cases.events import (
+    add_event,
+    add_event_source,
+    delete_event,
+    edit_event,
+    list_events,
+)
 from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import (
     add_person,
@@ -33,6 +40,7 @@ from havenwatch.cases.sources import add_source
 from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.commands.common import FORMAT_OPTION, cli_actor, open_db, print_json, print_table
 from havenwatch.legal.engine import step_as_dict
+from havenwatch.security.accounts import list_users
 
 VOCAB = vocabulary()
 
@@ -358,6 +366,22 @@ def case_close(ctx: click.Context, case_id: str, status: str) -> None:
     click.echo(f"{closed.id} {closed.status}")
 
 
+@case_group.command("assign")
+@click.argument("case_id")
+@click.argument("username", required=False)
+@click.pass_context
+def case_assign(ctx: click.Context, case_id: str, username: str | None) -> None:
+    """Give the case to USERNAME, an active caseworker of its team; without it, to nobody."""
+    db = open_db(ctx)
+    user_id = None
+    if username is not None:
+        user_id = next((u.id for u in list_users(db) if u.username == username), None)
+        if user_id is None:
+            raise click.UsageError(f"no user {username}")
+    assign_case(db, case_id, user_id, cli_actor())
+    click.echo(f"{case_id} assigned to {username or 'nobody'}")
+
+
 @case_group.command("reopen")
 @click.argument("case_id")
 @click.option(
@@ -483,6 +507,55 @@ def event_add(
     click.echo(added.id)
 
 
+@event.command("edit")
+@click.argument("event_id")
+@click.option("--case", "case_id", required=True, help="The case the event belongs to.")
+@click.option("--type", "event_type", type=click.Choice(VOCAB.event_types))
+@click.option("--date", "when", help="2024-09-16, 2024-09, 2024, ../2024-10-19 (before)...")
+@click.option("--served", help="When the decision was served (drives deadlines).")
+@click.option("--authority", type=click.Choice(VOCAB.authorities))
+@click.option("--grounds", type=click.Choice(VOCAB.grounds))
+@click.option("--deadline-days", type=click.IntRange(0, 3650))
+@click.option("--origin-link", type=click.Choice(VOCAB.origin_state_link))
+@click.option("--outcome", type=click.Choice(VOCAB.outcomes))
+@click.option("--decision-code", help="Refine the legal decision code.")
+@click.option("--note", help="Replaces the event's notes (encrypted).")
+@click.pass_context
+def event_edit(
+    ctx: click.Context,
+    event_id: str,
+    case_id: str,
+    event_type: str | None,
+    when: str | None,
+    served: str | None,
+    authority: str | None,
+    grounds: str | None,
+    deadline_days: int | None,
+    origin_link: str | None,
+    outcome: str | None,
+    decision_code: str | None,
+    note: str | None,
+) -> None:
+    """Change the fields given; the others, notes included, keep their values."""
+    given = {
+        "type": event_type,
+        "date": parse_fuzzy(when) if when else None,
+        "served_on": parse_day(served, "served") if served else None,
+        "authority": authority,
+        "grounds": grounds,
+        "deadline_days": deadline_days,
+        "origin_state_link": origin_link,
+        "outcome": outcome,
+        "decision_code": decision_code,
+        "notes": note,
+    }
+    changes = {name: value for name, value in given.items() if value is not None}
+    if not changes:
+        raise click.UsageError("nothing to change: give at least one option")
+    edit_event(open_db(ctx), case_id, event_id, cli_actor(), changes=changes)
+    click.echo(f"{event_id} changed: {', '.join(sorted(changes))}")
+
+
 @event.command("list")
 @click.option("--case", "case_id", required=True)
 @FORMAT_OPTION
@@ -541,6 +614,7 @@ def source() -> None:
 @click.option("--published", callback=_day, help="Publication date.")
 @click.option("--language")
 @click.option("--text-file", type=click.File("r", encoding="utf-8"), help="The report's text.")
+@click.option("--event", "event_id", help="Link it to this event as the report of it.")
 @click.pass_context
 def source_add(
     ctx: click.Context,
@@ -550,21 +624,23 @@ def source_add(
     published: date | None,
     language: str | None,
     text_file: TextIO | None,
+    event_id: str | None,
 ) -> None:
-    """Add a source (stored once per content)."""
-    text = text_file.read() if text_file else ""
-    added, created = add_source(
-        open_db(ctx),
-        Source(
-            url=url,
-            title=title,
-            publisher=publisher,
-            published_on=published,
-            language=language,
-            text=text,
-        ),
-        cli_actor(),
+    """Add a source (stored once per content), and link it to an event if asked."""
+    db = open_db(ctx)
+    report = Source(
+        url=url,
+        title=title,
+        publisher=publisher,
+        published_on=published,
+        language=language,
+        text=text_file.read() if text_file else "",
     )
+    if event_id is not None:
+        linked = add_event_source(db, event_id, report, cli_actor())
+        click.echo(f"{linked.id} linked to {event_id}")
+        return
+    added, created = add_source(db, report, cli_actor())
     click.echo(added.id if created else f"{added.id} (already stored)")
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from havenwatch.cases.finder import LIMIT, search_everything
+from havenwatch.cases.finder import LIMIT, SearchScope, search_everything
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web.api.models import (
     NO_NUL,
@@ -33,7 +33,7 @@ def api_search(
 
     The search page's own function answers, so the API can never find more than the page."""
     query = q.strip()
-    found = search_everything(database(request), principal, query) if query else {}
+    found = search_everything(database(request), SearchScope.of(principal), query) if query else {}
     return SearchOut(
         query=query,
         limit=LIMIT,

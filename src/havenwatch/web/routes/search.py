@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from havenwatch.cases.finder import search_everything
+from havenwatch.cases.finder import SearchScope, search_everything
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web.deps import database, need
 from havenwatch.web.rendering import render
@@ -19,5 +19,6 @@ Searcher = Annotated[Principal, Depends(need(Capability.SEARCH))]
 @router.get("/search")
 def search_page(request: Request, principal: Searcher) -> Response:
     query = (request.query_params.get("q") or "").strip()[:200]
-    results = search_everything(database(request), principal, query) if query else None
+    scope = SearchScope.of(principal)
+    results = search_everything(database(request), scope, query) if query else None
     return render(request, "search.html", {"query": query, "results": results})
