@@ -28,6 +28,7 @@ IN_ABSENTIA = "in_absentia"
 QUESTION = "question"
 CLOSERS = frozenset("\"'»”“)")
 INSERTION_LENGTH = 5
+NOT_AN_ACT_REACH = 4
 
 
 @component("negation")
@@ -48,6 +49,9 @@ def mark_negation_and_modality(analysis: Analysis, resources: Resources) -> None
             trigger.blocked = QUESTION
             continue
         if _denied(analysis, lexicon, trigger):
+            trigger.blocked = NEGATED
+            continue
+        if _not_an_act(analysis, lexicon, trigger):
             trigger.blocked = NEGATED
             continue
         if trigger.type in absentia_types and _in_absentia(analysis, lexicon, trigger):
@@ -97,6 +101,26 @@ def _denied(analysis: Analysis, lexicon: Lexicon, trigger: Trigger) -> bool:
     contrasts = lexicon.words("cues.contrasts")
     after = analysis.token_at(analysis.offsets[first] + denials[-1].end)
     return not any(token.norm in contrasts for token in analysis.tokens[after : trigger.first])
+
+
+def _not_an_act(analysis: Analysis, lexicon: Lexicon, trigger: Trigger) -> bool:
+    """A trigger noun that names a thing or a stopped act, not one carried out: "deportation
+    centre", "centar za deportaciju", "halted the deportation", "должны были депортировать"
+    (`cues.not_an_act_before` / `cues.not_an_act_after`, per event type, right next to it)."""
+    bounds = analysis.sentences[trigger.sentence]
+    before = analysis.window(
+        max(bounds.first, trigger.first - NOT_AN_ACT_REACH), trigger.first, trigger.sentence
+    )
+    after = analysis.window(
+        trigger.last, min(bounds.last, trigger.last + NOT_AN_ACT_REACH), trigger.sentence
+    )
+    return any(
+        match.label == trigger.type and match.end == len(before)
+        for match in lexicon.patterns("cues.not_an_act_before").finditer(before)
+    ) or any(
+        match.label == trigger.type and match.start == 0
+        for match in lexicon.patterns("cues.not_an_act_after").finditer(after)
+    )
 
 
 def _in_absentia(analysis: Analysis, lexicon: Lexicon, trigger: Trigger) -> bool:
