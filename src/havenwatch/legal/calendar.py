@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from havenwatch.legal.messages import messages_for
 from havenwatch.legal.model import (
     WEEKDAYS,
     CalendarSpec,
@@ -54,6 +55,7 @@ class NonWorkingDay:
     day: date
     reasons: tuple[str, ...]
     confidence: Confidence
+    rest_day: bool = False
 
     @property
     def certain(self) -> bool:
@@ -61,7 +63,8 @@ class NonWorkingDay:
 
     @property
     def holiday_names(self) -> tuple[str, ...]:
-        return tuple(reason for reason in self.reasons if reason.lower() not in WEEKDAYS)
+        """The reasons without the weekly rest day, which always comes last."""
+        return self.reasons[:-1] if self.rest_day else self.reasons
 
 
 def format_day(day: date, *, year: bool = True) -> str:
@@ -166,7 +169,7 @@ def _substitutes_caused_in(spec: CalendarSpec, year: int) -> tuple[Holiday, ...]
                 continue
             free_day = _first_working_day_after(spec, holiday.day, taken)
             taken.add(free_day)
-            substitutes.append(_substitute(rule, holiday, free_day))
+            substitutes.append(_substitute(spec, rule, holiday, free_day))
     return tuple(substitutes)
 
 
@@ -181,9 +184,16 @@ def _first_working_day_after(spec: CalendarSpec, day: date, taken: set[date]) ->
     return candidate
 
 
-def _substitute(rule: SubstituteRule, holiday: Holiday, free_day: date) -> Holiday:
-    weekday = WEEKDAYS[holiday.day.weekday()]
-    name = f"{holiday.name} substitute day ({holiday.day.isoformat()} fell on a {weekday})"
+def _substitute(
+    spec: CalendarSpec, rule: SubstituteRule, holiday: Holiday, free_day: date
+) -> Holiday:
+    messages = messages_for(spec.locale)
+    name = messages.text(
+        "calendar.substitute_day",
+        holiday=holiday.name,
+        date=holiday.day.isoformat(),
+        weekday=messages.weekday(holiday.day).lower(),
+    )
     return Holiday(free_day, name, "substitute", rule.citation, rule.confidence)
 
 
@@ -198,11 +208,12 @@ def non_working_day(spec: CalendarSpec, method: CountingMethod, day: date) -> No
     ]
     rest_confidence = method.rest_day_confidence(day.weekday())
     if rest_confidence is not None:
-        reasons.append((WEEKDAYS[day.weekday()].capitalize(), rest_confidence))
+        reasons.append((messages_for(spec.locale).weekday(day), rest_confidence))
     if not reasons:
         return None
     strongest = max((confidence for _, confidence in reasons), key=CERTAINTY_ORDER.__getitem__)
-    return NonWorkingDay(day, tuple(name for name, _ in reasons), strongest)
+    names = tuple(name for name, _ in reasons)
+    return NonWorkingDay(day, names, strongest, rest_day=rest_confidence is not None)
 
 
 def next_working_day(spec: CalendarSpec, method: CountingMethod, day: date) -> date:

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from icalendar import Alarm, Calendar, Event
 
 from havenwatch.legal.engine import DeadlineStep
+from havenwatch.legal.messages import DEFAULT_LOCALE, Messages, messages_for
 
 PRODID = "-//havenwatch//legal deadlines//EN"
 
@@ -33,29 +34,37 @@ def entry_uid(entry_id: str, domain: str = "havenwatch") -> str:
     return f"{digest}@{domain}"
 
 
-def entry_for_step(entry_id: str, step: DeadlineStep, title_prefix: str = "") -> FeedEntry | None:
-    """A feed entry for a computed step; None when the step has no due date."""
+def entry_for_step(
+    entry_id: str, step: DeadlineStep, title_prefix: str = "", locale: str = DEFAULT_LOCALE
+) -> FeedEntry | None:
+    """A feed entry for a computed step, labelled in ``locale``; None without a due date."""
     if step.due is None:
         return None
-    flag = "VERIFY WITH COUNSEL: " if step.verify_with_counsel else ""
+    messages = messages_for(locale)
+    flag = messages.text("feed.verify_flag") if step.verify_with_counsel else ""
     prefix = f"{title_prefix}: " if title_prefix else ""
-    lines = [
-        f"{step.remedy_label}, to {step.body}",
-        f"Last day: {step.due.isoformat()}",
-        f"Citation: {step.citation} (confidence {step.confidence})",
-        f"How it was counted: {step.explanation}",
-        f"Suspensive: {step.suspensive_text}",
-    ]
-    if step.verify_with_counsel:
-        lines.append("Verify with counsel: " + "; ".join(step.uncertain or ("uncertain rule",)))
-    if step.if_missed:
-        lines.append(f"If missed: {step.if_missed}")
     return FeedEntry(
         entry_id=entry_id,
         due=step.due,
-        summary=f"{flag}{prefix}{step.remedy_label} due",
-        description="\n".join(lines),
+        summary=messages.text("feed.summary", flag=flag, prefix=prefix, remedy=step.remedy_label),
+        description="\n".join(_description_lines(messages, step, step.due)),
     )
+
+
+def _description_lines(messages: Messages, step: DeadlineStep, due: date) -> list[str]:
+    lines = [
+        messages.text("feed.step", remedy=step.remedy_label, body=step.body),
+        messages.text("feed.last_day", date=due.isoformat()),
+        messages.text("feed.citation", citation=step.citation, confidence=step.confidence),
+        messages.text("feed.explanation", explanation=step.explanation),
+        messages.text("feed.suspensive", text=step.suspensive_text),
+    ]
+    if step.verify_with_counsel:
+        points = step.uncertain or (messages.text("feed.uncertain_rule"),)
+        lines.append(messages.text("feed.verify", points="; ".join(points)))
+    if step.if_missed:
+        lines.append(messages.text("feed.if_missed", text=step.if_missed))
+    return lines
 
 
 def build_calendar(
@@ -65,8 +74,9 @@ def build_calendar(
     stamp: datetime | None = None,
     alarm_days_before: int = 3,
     uid_domain: str = "havenwatch",
+    locale: str = DEFAULT_LOCALE,
 ) -> bytes:
-    """The feed as bytes, ready to serve as ``text/calendar``."""
+    """The feed as bytes, ready to serve as ``text/calendar``; reminders worded in ``locale``."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -74,11 +84,13 @@ def build_calendar(
     calendar.add("x-wr-calname", name)
     moment = stamp or datetime.now(UTC)
     for entry in entries:
-        calendar.add_component(_event(entry, moment, alarm_days_before, uid_domain))
+        event = _event(entry, moment, uid_domain)
+        event.add_component(_alarm(entry, alarm_days_before, messages_for(locale)))
+        calendar.add_component(event)
     return bytes(calendar.to_ical())
 
 
-def _event(entry: FeedEntry, stamp: datetime, alarm_days_before: int, domain: str) -> Event:
+def _event(entry: FeedEntry, stamp: datetime, domain: str) -> Event:
     event = Event()
     event.add("uid", entry_uid(entry.entry_id, domain))
     event.add("dtstamp", stamp)
@@ -87,13 +99,13 @@ def _event(entry: FeedEntry, stamp: datetime, alarm_days_before: int, domain: st
     event.add("summary", entry.summary)
     event.add("description", entry.description)
     event.add("transp", "TRANSPARENT")
-    event.add_component(_alarm(entry, alarm_days_before))
     return event
 
 
-def _alarm(entry: FeedEntry, days_before: int) -> Alarm:
+def _alarm(entry: FeedEntry, days_before: int, messages: Messages) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("trigger", timedelta(days=-days_before))
-    alarm.add("description", f"In {days_before} days: {entry.summary}")
+    period = messages.period(days_before, "days")
+    alarm.add("description", messages.text("feed.alarm", period=period, summary=entry.summary))
     return alarm

@@ -10,10 +10,12 @@ import calendar as stdlib_calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from havenwatch.legal.calendar import NonWorkingDay, format_day, non_working_day
-from havenwatch.legal.model import CalendarSpec, CountingMethod, Period
+from havenwatch.legal.calendar import NonWorkingDay, non_working_day
+from havenwatch.legal.messages import Messages, messages_for
+from havenwatch.legal.model import CalendarSpec, CountingMethod, Period, RunsFrom
 
-UNIT_SINGULAR = {"days": "day", "months": "month", "years": "year"}
+# A confidence mark, the same in every language.
+UNCERTAIN_MARKER = " [U]"
 
 
 @dataclass(frozen=True)
@@ -64,16 +66,18 @@ def count_deadline(
     period: Period,
     method: CountingMethod,
     spec: CalendarSpec,
-    trigger_label: str = "service",
+    runs_from: RunsFrom = "service",
 ) -> CountResult:
+    """Count ``period`` from ``trigger``; the explanation is in the calendar's locale."""
+    messages = messages_for(spec.locale)
     end, clamped = plain_end(trigger, period, method)
     skipped = _skipped_days(spec, method, end) if method.roll_over else ()
     due = end + timedelta(days=len(skipped))
     safe_due = _safe_due(end, skipped)
-    uncertain = _uncertainties(method, clamped, skipped, safe_due)
+    uncertain = _uncertainties(messages, method, clamped, skipped, safe_due)
     lines = [
-        _counted_text(trigger, period, method, trigger_label),
-        _end_text(end, clamped, method, spec, skipped, due),
+        _counted_text(messages, trigger, period, method, runs_from),
+        _end_text(messages, end, clamped, method, spec, skipped, due),
     ]
     return CountResult(
         trigger=trigger,
@@ -84,7 +88,7 @@ def count_deadline(
         month_end_clamped=clamped,
         skipped=skipped,
         uncertain=uncertain,
-        explanation="; ".join(line for line in lines if line),
+        explanation=messages.text("count.separator").join(line for line in lines if line),
     )
 
 
@@ -109,16 +113,26 @@ def _safe_due(end: date, skipped: tuple[NonWorkingDay, ...]) -> date:
     return end + timedelta(days=certain_run)
 
 
-def _counted_text(trigger: date, period: Period, method: CountingMethod, trigger_label: str) -> str:
-    unit = UNIT_SINGULAR[period.unit] if period.length == 1 else period.unit
-    first = "is not counted" if method.first_day == "next_day" else "counts as the first day"
-    return (
-        f"{period.length} {unit} from {trigger_label} on {format_day(trigger)} "
-        f"(the day of {trigger_label} {first}; {method.label}, {method.citation})"
+def _counted_text(
+    messages: Messages, trigger: date, period: Period, method: CountingMethod, runs_from: RunsFrom
+) -> str:
+    start = messages.text(
+        f"count.from_{runs_from}",
+        period=messages.period(period.length, period.unit),
+        date=messages.day(trigger),
+    )
+    first_day = messages.text(f"count.first_day_{runs_from}_{method.first_day}")
+    return messages.text(
+        "count.counted",
+        start=start,
+        first_day=first_day,
+        method=method.label,
+        citation=method.citation,
     )
 
 
 def _end_text(
+    messages: Messages,
     end: date,
     clamped: bool,
     method: CountingMethod,
@@ -126,36 +140,42 @@ def _end_text(
     skipped: tuple[NonWorkingDay, ...],
     due: date,
 ) -> str:
-    month_end = " (the month has no such day: its last day counts)" if clamped else ""
-    text = f"ends {format_day(end)}{month_end}"
+    text = messages.text("count.ends", date=messages.day(end))
+    if clamped:
+        text = messages.text("count.month_end", text=text)
     if not method.roll_over:
-        note = method.no_roll_over_note or "the deadline does not move to a working day"
-        return f"{text}; no roll-over: {note}"
+        note = method.no_roll_over_note or messages.text("count.no_roll_over_default")
+        return messages.text("count.no_roll_over", text=text, note=note)
     end_reason = non_working_day(spec, method, end)
     if end_reason is None:
-        return f"{text}, a working day"
-    text = f"{text}, {_reasons(end_reason)}"
-    following = [_skipped_text(day) for day in skipped[1:]]
-    then = f"; then {', '.join(following)}" if following else ""
-    return f"{text}{then}; next working day {format_day(due)}"
+        return messages.text("count.working_day", text=text)
+    text = messages.text("count.non_working_day", text=text, reasons=_reasons(messages, end_reason))
+    following = [_skipped_text(messages, day) for day in skipped[1:]]
+    if following:
+        text = messages.text("count.then", text=text, days=messages.join(following))
+    return messages.text("count.next_working_day", text=text, date=messages.day(due))
 
 
-def _reasons(day: NonWorkingDay) -> str:
+def _marked(text: str, day: NonWorkingDay) -> str:
+    return text if day.certain else text + UNCERTAIN_MARKER
+
+
+def _reasons(messages: Messages, day: NonWorkingDay) -> str:
     """Holiday names, or 'a weekly rest day' when the weekday is the only reason."""
-    marker = "" if day.certain else " [U]"
     holidays = day.holiday_names
-    return (", ".join(holidays) if holidays else "a weekly rest day") + marker
+    names = messages.join(holidays) if holidays else messages.text("count.weekly_rest_day")
+    return _marked(names, day)
 
 
-def _skipped_text(day: NonWorkingDay) -> str:
-    text = format_day(day.day, year=False)
-    marker = "" if day.certain else " [U]"
-    return (
-        f"{text} ({', '.join(day.holiday_names)}){marker}" if day.holiday_names else text + marker
-    )
+def _skipped_text(messages: Messages, day: NonWorkingDay) -> str:
+    text = messages.day(day.day, year=False)
+    if day.holiday_names:
+        text = messages.text("count.skipped_day", day=text, names=messages.join(day.holiday_names))
+    return _marked(text, day)
 
 
 def _uncertainties(
+    messages: Messages,
     method: CountingMethod,
     clamped: bool,
     skipped: tuple[NonWorkingDay, ...],
@@ -163,13 +183,16 @@ def _uncertainties(
 ) -> tuple[str, ...]:
     found = []
     if clamped and method.month_end_confidence == "U":
-        found.append("month-end arithmetic for this method is uncertain [U]")
+        found.append(messages.text("count.month_end_uncertain"))
     doubtful = [day for day in skipped if not day.certain]
     if doubtful:
         first = doubtful[0]
         found.append(
-            f"the roll-over assumes {format_day(first.day)} ({', '.join(first.reasons)}) "
-            f"is not a working day [U]; if it is, the deadline is {format_day(safe_due)}: "
-            "act by then to be safe"
+            messages.text(
+                "count.roll_over_uncertain",
+                day=messages.day(first.day),
+                reasons=messages.join(first.reasons),
+                safe_due=messages.day(safe_due),
+            )
         )
     return tuple(found)

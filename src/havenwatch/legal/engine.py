@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from havenwatch.legal.calendar import format_day
-from havenwatch.legal.counting import UNIT_SINGULAR, CountResult, count_deadline
+from havenwatch.legal.counting import UNCERTAIN_MARKER, CountResult, count_deadline
+from havenwatch.legal.messages import Messages, messages_for
 from havenwatch.legal.model import (
     WEEKDAYS,
     Confidence,
@@ -82,6 +82,7 @@ class DeadlinePlan:
 
 @dataclass(frozen=True)
 class _Inputs:
+    messages: Messages
     rules: Jurisdiction
     decision: DecisionRule
     service: ServiceMethod
@@ -105,15 +106,17 @@ def compute_deadlines(
     notice left, depending on ``service``); the deemed service date is derived from it.
     ``adopted`` is the date the decision was adopted, from which a return decision's
     departure period runs. ``departure_days`` is the departure period the decision set.
+    Every text of the plan is in the language the rules were loaded in (``rules.locale``).
     """
     rule = decision_rule(rules, decision)
     chosen = procedure_code(rule, procedure)
     method = service_method(rules, service)
     _check_dates(served, adopted, departure_days)
-    delivery = deemed_service(method, served)
+    delivery = deemed_service(method, served, rules.locale)
     step_rules = _step_rules(rule, chosen, departure_days)
     _check_departure_accepted(rule, step_rules, departure_days)
-    inputs = _Inputs(rules, rule, method, delivery.served, adopted, departure_days)
+    messages = messages_for(rules.locale)
+    inputs = _Inputs(messages, rules, rule, method, delivery.served, adopted, departure_days)
     steps = tuple(_compute_step(inputs, step) for step in step_rules)
     return DeadlinePlan(
         jurisdiction=rules.code,
@@ -196,7 +199,7 @@ def _compute_step(inputs: _Inputs, step: StepRule) -> DeadlineStep:
         uncertain += counted.uncertain
     method = inputs.rules.counting.get(step.counting or "")
     if method is not None and method.confidence == "U" and _has_period(step):
-        uncertain += (f"counting method '{method.label}' is uncertain [U]",)
+        uncertain += (inputs.messages.text("step.counting_uncertain", method=method.label),)
     suspensive = _suspensive(step, inputs.departure_days)
     return DeadlineStep(
         remedy=step.remedy,
@@ -208,7 +211,7 @@ def _compute_step(inputs: _Inputs, step: StepRule) -> DeadlineStep:
         safe_due=counted.safe_due if counted else None,
         runs_from=step.runs_from,
         suspensive=suspensive,
-        suspensive_text=_suspensive_text(step, suspensive),
+        suspensive_text=_suspensive_text(inputs.messages, step, suspensive),
         citation=step.citation,
         source=step.source,
         confidence=step.confidence,
@@ -216,7 +219,7 @@ def _compute_step(inputs: _Inputs, step: StepRule) -> DeadlineStep:
         uncertain=uncertain,
         explanation=_explanation(inputs, step, counted),
         note=step.note or remedy.description,
-        if_missed=_if_missed_text(inputs.rules, step),
+        if_missed=_if_missed_text(inputs.messages, inputs.rules, step),
         leads_to=step.leads_to,
         leads_to_procedure=step.leads_to_procedure,
         decides_within_days=step.decides_within_days,
@@ -233,8 +236,7 @@ def _count(inputs: _Inputs, step: StepRule) -> CountResult | None:
     if period is None or trigger is None or step.counting is None:
         return None
     method = inputs.rules.counting[step.counting]
-    label = "service" if step.runs_from == "service" else "adoption of the decision"
-    return count_deadline(trigger, period, method, inputs.rules.calendar, label)
+    return count_deadline(trigger, period, method, inputs.rules.calendar, step.runs_from)
 
 
 def _period(step: StepRule, departure_days: int | None) -> Period | None:
@@ -247,12 +249,10 @@ def _explanation(inputs: _Inputs, step: StepRule, counted: CountResult | None) -
     if counted is not None:
         return counted.explanation
     if step.length_from_decision and inputs.departure_days is None:
-        return (
-            "the period is set in the decision itself and was not given: read it off the decision"
-        )
+        return inputs.messages.text("step.period_in_decision")
     if _has_period(step) and step.runs_from == "adoption":
-        return "runs from the adoption of the decision, whose date was not given"
-    return step.note or "no fixed deadline"
+        return inputs.messages.text("step.adoption_unknown")
+    return step.note or inputs.messages.text("step.no_fixed_deadline")
 
 
 def _service_doubt(inputs: _Inputs, step: StepRule) -> tuple[str, ...]:
@@ -261,10 +261,12 @@ def _service_doubt(inputs: _Inputs, step: StepRule) -> tuple[str, ...]:
     if step.runs_from != "service" or not _has_period(step) or method.days_after == 0:
         return ()
     if not inputs.decision.deemed_service_applies:
-        return (f"the deemed-service rule ({method.citation}) may not apply to this decision [U]",)
-    if method.confidence == "U":
-        return (f"the deemed-service rule ({method.citation}) is uncertain [U]",)
-    return ()
+        key = "step.deemed_service_may_not_apply"
+    elif method.confidence == "U":
+        key = "step.deemed_service_uncertain"
+    else:
+        return ()
+    return (inputs.messages.text(key, citation=method.citation),)
 
 
 def _suspensive(step: StepRule, departure_days: int | None) -> bool | None:
@@ -275,36 +277,43 @@ def _suspensive(step: StepRule, departure_days: int | None) -> bool | None:
     return step.suspensive == "yes"
 
 
-def _suspensive_text(step: StepRule, suspensive: bool | None) -> str:
+def _suspensive_text(messages: Messages, step: StepRule, suspensive: bool | None) -> str:
     if suspensive is None:
-        head = "not applicable"
+        key = "not_applicable"
     elif step.suspensive == "yes_unless_departure_set":
-        head = (
-            "yes (no departure deadline set)" if suspensive else "no: a departure deadline was set"
-        )
+        key = "yes_no_departure_set" if suspensive else "no_departure_set"
     else:
-        head = "yes" if suspensive else "no"
-    return f"{head}; {step.suspensive_note}" if step.suspensive_note else head
+        key = "yes" if suspensive else "no"
+    head = messages.text(f"suspensive.{key}")
+    if not step.suspensive_note:
+        return head
+    return messages.text("suspensive.with_note", head=head, note=step.suspensive_note)
 
 
-def _if_missed_text(rules: Jurisdiction, step: StepRule) -> str:
+def _if_missed_text(messages: Messages, rules: Jurisdiction, step: StepRule) -> str:
     if step.if_missed is None:
         return ""
     missed = rules.missed[step.if_missed]
     label = (
         rules.remedies[missed.remedy].label if missed.remedy in rules.remedies else missed.remedy
     )
-    text = f"{label} to {missed.body} within {_period_text(missed.period)} from {missed.runs_from}"
+    text = messages.text(
+        "missed.remedy",
+        remedy=label,
+        body=missed.body,
+        period=_period_text(messages, missed.period),
+        runs_from=missed.runs_from,
+    )
     if missed.cap is not None:
-        text += f", at the latest {_period_text(missed.cap)} after the missed deadline"
-    marker = " [U]" if missed.confidence == "U" else ""
-    note = f". {missed.note}" if missed.note else ""
-    return f"{text} ({missed.citation}){marker}{note}"
+        text = messages.text("missed.cap", text=text, cap=_period_text(messages, missed.cap))
+    text = messages.text("missed.cited", text=text, citation=missed.citation)
+    if missed.confidence == "U":
+        text += UNCERTAIN_MARKER
+    return messages.text("missed.with_note", text=text, note=missed.note) if missed.note else text
 
 
-def _period_text(period: Period) -> str:
-    unit = UNIT_SINGULAR[period.unit] if period.length == 1 else period.unit
-    return f"{period.length} {unit}"
+def _period_text(messages: Messages, period: Period) -> str:
+    return messages.period(period.length, period.unit)
 
 
 def _warnings(
@@ -318,14 +327,9 @@ def _warnings(
     found += _applicability_warnings(inputs, step_rules)
     doubtful = [step.remedy_label for step in steps if step.verify_with_counsel]
     if doubtful:
-        found.append(
-            PlanWarning(
-                "verify_with_counsel",
-                "verify with counsel before relying on: "
-                + ", ".join(doubtful)
-                + " (uncertain law, marked [U])",
-            )
-        )
+        remedies = inputs.messages.join(doubtful)
+        message = inputs.messages.text("warning.verify_with_counsel", remedies=remedies)
+        found.append(PlanWarning("verify_with_counsel", message))
     return tuple(found)
 
 
@@ -337,19 +341,20 @@ def _departure_warnings(
         if not rule.length_from_decision:
             continue
         if step.due is None and rule.required:
-            found.append(
-                PlanWarning("departure_missing", f"{step.remedy_label}: {step.explanation}")
+            message = inputs.messages.text(
+                "warning.departure_missing", remedy=step.remedy_label, explanation=step.explanation
             )
+            found.append(PlanWarning("departure_missing", message))
         days = inputs.departure_days
         if days is not None and not _within(days, rule.min_days, rule.max_days):
-            found.append(PlanWarning("departure_range", _range_text(days, rule)))
+            found.append(PlanWarning("departure_range", _range_text(inputs.messages, days, rule)))
     departure = next((s.due for s in steps if s.kind == "obligation" and s.due), None)
     if departure is not None:
         unsuspended = [
             s.remedy_label for s in steps if s.kind == "filing" and s.suspensive is False
         ]
         if unsuspended:
-            found.append(_postponement_warning(inputs.rules, departure, unsuspended))
+            found.append(_postponement_warning(inputs, departure, unsuspended))
     return found
 
 
@@ -357,26 +362,39 @@ def _within(days: int, low: int | None, high: int | None) -> bool:
     return (low is None or days >= low) and (high is None or days <= high)
 
 
-def _range_text(days: int, rule: StepRule) -> str:
-    bounds = (
-        f"{rule.min_days or 0}-{rule.max_days}" if rule.max_days else f"at least {rule.min_days}"
+def _range_text(messages: Messages, days: int, rule: StepRule) -> str:
+    if rule.max_days:
+        bounds = messages.text("warning.range_between", low=rule.min_days or 0, high=rule.max_days)
+    else:
+        bounds = messages.text("warning.range_at_least", low=rule.min_days)
+    return messages.text(
+        "warning.departure_range",
+        period=messages.period(days, "days"),
+        bounds=bounds,
+        citation=rule.citation,
     )
-    return (
-        f"a departure period of {days} days is outside the usual {bounds} days ({rule.citation}): "
-        "check the decision and whether the exception it relies on applies"
-    )
+
+
+def _ask(messages: Messages, rules: Jurisdiction, remedy_code: str, fallback_key: str) -> str:
+    """The remedy to file now, named and cited when the rules define it."""
+    remedy = rules.remedies.get(remedy_code)
+    if remedy is None:
+        return messages.text(fallback_key)
+    return messages.text("warning.ask_remedy", remedy=remedy.label, citation=remedy.citation)
 
 
 def _postponement_warning(
-    rules: Jurisdiction, departure_due: date, unsuspended: list[str]
+    inputs: _Inputs, departure_due: date, unsuspended: list[str]
 ) -> PlanWarning:
-    remedy = rules.remedies.get("postponement_request")
-    ask = f"{remedy.label} ({remedy.citation})" if remedy else "a request to postpone removal"
-    return PlanWarning(
-        "departure_not_suspended",
-        f"the departure deadline ({format_day(departure_due)}) runs while "
-        f"{', '.join(unsuspended)} does not suspend it; file now: {ask}",
+    messages = inputs.messages
+    ask = _ask(messages, inputs.rules, "postponement_request", "warning.ask_postponement")
+    message = messages.text(
+        "warning.departure_not_suspended",
+        date=messages.day(departure_due),
+        remedies=messages.join(unsuspended),
+        ask=ask,
     )
+    return PlanWarning("departure_not_suspended", message)
 
 
 def _removal_warnings(inputs: _Inputs, steps: tuple[DeadlineStep, ...]) -> list[PlanWarning]:
@@ -384,24 +402,23 @@ def _removal_warnings(inputs: _Inputs, steps: tuple[DeadlineStep, ...]) -> list[
         return []
     if any(step.kind == "filing" and step.suspensive for step in steps):
         return []
-    remedy = inputs.rules.remedies.get("rule39_request")
-    ask = f"{remedy.label} ({remedy.citation})" if remedy else "an interim measure"
-    return [
-        PlanWarning(
-            "removal_imminent",
-            "removal can be enforced while these remedies run: if removal to the persecuting "
-            f"state is imminent, file at once: {ask}",
-        )
-    ]
+    messages = inputs.messages
+    ask = _ask(messages, inputs.rules, "rule39_request", "warning.ask_interim_measure")
+    return [PlanWarning("removal_imminent", messages.text("warning.removal_imminent", ask=ask))]
 
 
 def _applicability_warnings(inputs: _Inputs, step_rules: tuple[StepRule, ...]) -> list[PlanWarning]:
     decided = inputs.adopted or inputs.served
+    messages = inputs.messages
     return [
         PlanWarning(
             "rule_applicability",
-            f"{inputs.rules.remedies[rule.remedy].label}: this rule applies to decisions dated on "
-            f"or after {format_day(rule.applies_from)}; this one is earlier ({rule.citation})",
+            messages.text(
+                "warning.rule_applicability",
+                remedy=inputs.rules.remedies[rule.remedy].label,
+                date=messages.day(rule.applies_from),
+                citation=rule.citation,
+            ),
         )
         for rule in step_rules
         if rule.applies_from is not None and decided < rule.applies_from

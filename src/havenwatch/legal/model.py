@@ -99,6 +99,7 @@ class CalendarSpec:
     fixed: tuple[FixedHoliday, ...]
     movable: tuple[MovableFeast, ...]
     substitutes: tuple[SubstituteRule, ...]
+    locale: str = "en"
 
 
 @dataclass(frozen=True)
@@ -210,3 +211,4 @@ class Jurisdiction:
     missed: Mapping[str, MissedRemedy]
     decisions: Mapping[str, DecisionRule]
     event_types: Mapping[str, EventMapping]
+    locale: str = "en"

@@ -18,6 +18,7 @@ from havenwatch.legal.engine import (
     DeadlineStep,
     compute_deadlines,
 )
+from havenwatch.legal.messages import messages_for
 from havenwatch.legal.model import EventMapping, Jurisdiction
 
 DeadlineStatus = Literal["open", "overdue", "met", "superseded", "no_deadline"]
@@ -121,6 +122,7 @@ def case_deadlines(
     remedies: Sequence[RemedyEvent],
     today: dt.date,
 ) -> CaseDeadlines:
+    """Every deadline of a case, in the language the rules were loaded in (``rules.locale``)."""
     ordered = sorted(decisions, key=lambda event: (event.service_date, event.event_id))
     deadlines: list[CaseDeadline] = []
     warnings: list[CaseWarning] = []
@@ -155,9 +157,10 @@ def _due(item: CaseDeadline) -> dt.date:
 def _plan_for(
     rules: Jurisdiction, event: DecisionEvent
 ) -> tuple[DeadlinePlan | None, list[CaseWarning]]:
+    messages = messages_for(rules.locale)
     code, procedure = decision_code_for(rules, event)
     if code is None:
-        message = f"no decision code for event type '{event.event_type}': choose one"
+        message = messages.text("case.unmapped", event_type=event.event_type)
         return None, [CaseWarning(event.event_id, "unmapped", message)]
     try:
         plan = _compute(rules, event, code, procedure)
@@ -169,13 +172,8 @@ def _plan_for(
         and plan.procedure is not None
         and not rules.decisions[code].default_procedure
     ):
-        warnings.append(
-            CaseWarning(
-                event.event_id,
-                "procedure_unknown",
-                f"procedure not recorded: showing the shortest deadlines ({plan.procedure})",
-            )
-        )
+        message = messages.text("case.procedure_unknown", procedure=plan.procedure)
+        warnings.append(CaseWarning(event.event_id, "procedure_unknown", message))
     return plan, warnings
 
 
