@@ -3,7 +3,8 @@
 Each component leaves labelled spans on the analysis; `events` picks the ones that belong
 to each event. Places are tagged with their role: a destination ("deported to Russia"),
 a citizenship ("a citizen of Russia") or a neighbour ("the border with Hungary") never
-names the state that took a measure; a destination does for an entry ban ("refused entry
+names the state that took a measure; nor does the state an extradition goes to, in any case
+form ("выдачу России", "izručenje Ruskoj Federaciji"); a destination does for an entry ban ("refused entry
 to Serbia"). An origin ("from Russia") is a citizenship right after a person, else the
 place a measure was taken in ("deported from Serbia").
 """
@@ -57,8 +58,16 @@ def _tag_role(analysis: Analysis, lexicon: Lexicon, span: Span) -> Span:
     role = LOCATION
     if _ends_with(before, lexicon, "places.neighbour"):
         role = NEIGHBOUR
+    elif _ends_with(before, lexicon, "places.recipient_of") and _case_form(
+        analysis, lexicon, span, "places.recipient_endings"
+    ):
+        role = DESTINATION
     elif _ends_with(before, lexicon, "places.destination"):
-        role = DESTINATION if _destination_form(analysis, lexicon, span) else LOCATION
+        role = (
+            DESTINATION
+            if _case_form(analysis, lexicon, span, "places.destination_endings")
+            else LOCATION
+        )
     elif _ends_with(before, lexicon, "people.citizen_of"):
         role = CITIZENSHIP
     elif _ends_with(before, lexicon, "people.origin_of"):
@@ -70,9 +79,11 @@ def _ends_with(text: str, lexicon: Lexicon, path: str) -> bool:
     return any(match.end == len(text) for match in lexicon.patterns(path).finditer(text))
 
 
-def _destination_form(analysis: Analysis, lexicon: Lexicon, span: Span) -> bool:
-    """Russian and Serbian mark a destination by the accusative ("в Россию", "u Rusiju")."""
-    endings = lexicon.section("places.destination_endings")
+def _case_form(analysis: Analysis, lexicon: Lexicon, span: Span, path: str) -> bool:
+    """Russian and Serbian mark a destination by the accusative ("в Россию", "u Rusiju") and
+    the state an extradition goes to by the dative ("выдачу России", not "о выдаче Минск
+    направил"); a language with no endings at `path` marks neither."""
+    endings = lexicon.section(path)
     if not endings:
         return True
     word = analysis.tokens[span.last - 1].norm
