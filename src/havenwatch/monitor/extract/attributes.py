@@ -3,8 +3,8 @@
 Each component leaves labelled spans on the analysis; `events` picks the ones that belong
 to each event. Places are tagged with their role: a destination ("deported to Russia"),
 a citizenship ("a citizen of Russia") or a neighbour ("the border with Hungary") never
-names the state that took a measure; nor does the state an extradition goes to, in any case
-form ("выдачу России", "izručenje Ruskoj Federaciji"); a destination does for an entry ban ("refused entry
+names the state that took a measure, nor does the state an extradition goes to ("выдачу
+России", "izručenje Ruskoj Federaciji"); a destination does for an entry ban ("refused entry
 to Serbia"). An origin ("from Russia") is a citizenship right after a person, else the
 place a measure was taken in ("deported from Serbia").
 """
