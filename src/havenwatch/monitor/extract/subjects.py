@@ -522,16 +522,34 @@ def _professions(analysis: Analysis, descriptions: list[Mention]) -> None:
 
 
 def _public_figures(names: list[Mention], lexicon: Lexicon) -> None:
-    """Presidents and ministers named in passing ("Lukashenko", "Вучић") are officials."""
+    """Presidents and ministers named in passing ("Lukashenko", "Вучић") are officials; a
+    name that gives another first name beside the surname ("Евгений Лавров") is someone
+    else (`public_figures` lists "First Surname"; an entry of a surname alone blocks it
+    whatever the first name)."""
     figures = _folded_figures(lexicon)
     for name in names:
-        if any(token in figures for token in fold_name(name.text).split()):
+        words = fold_name(name.text).split()
+        if any(_is_public_figure(word, words, figures) for word in words):
             name.role = "official"
 
 
+def _is_public_figure(surname: str, words: list[str], figures: dict[str, frozenset[str]]) -> bool:
+    first_names = figures.get(surname)
+    if first_names is None:
+        return False
+    others = [strip_name_ending(word) for word in words if word != surname]
+    return not first_names or not others or any(word in first_names for word in others)
+
+
 @lru_cache(maxsize=8)
-def _folded_figures(lexicon: Lexicon) -> frozenset[str]:
-    return frozenset(fold_name(str(name)) for name in lexicon.section("public_figures") or [])
+def _folded_figures(lexicon: Lexicon) -> dict[str, frozenset[str]]:
+    """Folded surname -> stems of the figure's first names (empty: any first name)."""
+    first_names: dict[str, set[str]] = {}
+    for entry in lexicon.section("public_figures") or []:
+        *given, surname = fold_name(str(entry)).split()
+        stems = first_names.setdefault(surname, set())
+        stems.update(strip_name_ending(word) for word in given)
+    return {surname: frozenset(stems) for surname, stems in first_names.items()}
 
 
 def _clients_of_roles(names: list[Mention]) -> None:
