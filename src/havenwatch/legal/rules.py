@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from havenwatch.legal.messages import DEFAULT_LOCALE, normalise_locale
 from havenwatch.legal.model import (
     WEEKDAYS,
     CalendarSpec,
@@ -35,6 +37,23 @@ from havenwatch.legal.model import (
 )
 
 T = TypeVar("T")
+# Keys whose values people read; they are translated in `<code>.<locale>.toml`. Missed-deadline
+# remedies' `runs_from` is words too (elsewhere it is a code).
+TEXT_KEYS = frozenset(
+    {
+        "name",
+        "label",
+        "description",
+        "note",
+        "body",
+        "issuer",
+        "warning",
+        "suspensive_note",
+        "uncertain",
+        "no_roll_over_note",
+        "filing_note",
+    }
+)
 _MISSING: Any = object()
 CONFIDENCES = ("C", "S", "U")
 UNITS = ("days", "months", "years")
@@ -78,26 +97,150 @@ def default_rules_dir() -> Path:
 
 
 def available_jurisdictions(rules_dir: Path | None = None) -> list[str]:
+    """Codes of the rules files; translations (``RS.ru.toml``) are not jurisdictions."""
     directory = rules_dir or default_rules_dir()
-    return sorted(path.stem for path in directory.glob("*.toml"))
+    return sorted(path.stem for path in directory.glob("*.toml") if "." not in path.stem)
 
 
-def load_jurisdiction(code: str, rules_dir: Path | None = None) -> Jurisdiction:
-    """The rules for a jurisdiction code such as ``RS``, from ``<rules_dir>/<code>.toml``."""
+def translation_path(path: Path, locale: str) -> Path:
+    """Where the ``locale`` texts of a rules file live: ``RS.toml`` -> ``RS.ru.toml``."""
+    return path.with_name(f"{path.stem}.{locale}.toml")
+
+
+def load_jurisdiction(
+    code: str, rules_dir: Path | None = None, locale: str = DEFAULT_LOCALE
+) -> Jurisdiction:
+    """The rules for a jurisdiction code such as ``RS``, from ``<rules_dir>/<code>.toml``.
+
+    With a ``locale`` other than English, the texts come from ``<code>.<locale>.toml`` when
+    the jurisdiction has that translation, and stay English when it has none.
+    """
     directory = rules_dir or default_rules_dir()
     known = available_jurisdictions(directory)
     if code not in known:
         choices = ", ".join(known) or "none"
         raise RulesError(f"unknown jurisdiction '{code}' in {directory}; valid: {choices}")
-    return load_rules(directory / f"{code}.toml")
+    return load_rules(directory / f"{code}.toml", locale)
 
 
-def load_rules(path: Path) -> Jurisdiction:
+def load_rules(path: Path, locale: str = DEFAULT_LOCALE) -> Jurisdiction:
+    data = _read(path)
+    translation = translation_path(path, normalise_locale(locale))
+    if locale == DEFAULT_LOCALE or not translation.exists():
+        return _parse_jurisdiction(_Table(data, path.name, ""))
+    texts = _read(translation)
+    problems = translation_problems(data, texts)
+    if problems:
+        raise RulesError(f"{translation.name}: {problems[0]} ({len(problems)} problem(s))")
+    translated = _parse_jurisdiction(_Table(_translated(data, texts), translation.name, ""))
+    return replace(
+        translated,
+        locale=normalise_locale(locale),
+        calendar=replace(translated.calendar, locale=normalise_locale(locale)),
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise RulesError(f"{path.name}: cannot read rules: {error}") from error
-    return _parse_jurisdiction(_Table(data, path.name, ""))
+
+
+def _is_text(path: tuple[str | int, ...]) -> bool:
+    """Whether the value at ``path`` is shown to people (and so translated)."""
+    key = path[-1]
+    return key in TEXT_KEYS or (key == "runs_from" and path[0] == "missed")
+
+
+def text_paths(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """The place of every translatable text in a rules table, e.g. ``remedies.appeal.label``."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if _is_text((*path, key)):
+                yield (*path, key)
+            else:
+                yield from text_paths(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from text_paths(value, (*path, index))
+
+
+def _leaf_paths(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    if isinstance(data, dict) and not (path and _is_text(path)):
+        for key, value in data.items():
+            yield from _leaf_paths(value, (*path, key))
+    elif isinstance(data, list) and not (path and _is_text(path)):
+        for index, value in enumerate(data):
+            yield from _leaf_paths(value, (*path, index))
+    else:
+        yield path
+
+
+def translation_problems(english: Mapping[str, Any], texts: Mapping[str, Any]) -> list[str]:
+    """Everything wrong with a translation of a rules file, as readable lines.
+
+    A translation holds the texts of the English file at the same places (tables by name,
+    arrays entry by entry); a step may repeat its ``remedy`` to say which step it translates.
+    A text missing, one the English file lacks, or any other key is a problem.
+    """
+    wanted = set(text_paths(english))
+    given = set(text_paths(texts))
+    problems = [f"missing text {_dotted(place)}" for place in sorted(wanted - given, key=str)]
+    problems += [
+        f"text not in the English file: {_dotted(place)}"
+        for place in sorted(given - wanted, key=str)
+    ]
+    for place in _leaf_paths(texts):
+        if not _is_text(place) and not _is_anchor(english, texts, place):
+            problems.append(f"{_dotted(place)} is not a text and cannot be translated")
+    for place in wanted & given:
+        if _shape(_at(english, place)) != _shape(_at(texts, place)):
+            problems.append(f"{_dotted(place)} must be a text of the same kind as in English")
+    return problems
+
+
+def _is_anchor(
+    english: Mapping[str, Any], texts: Mapping[str, Any], place: tuple[str | int, ...]
+) -> bool:
+    """A step's ``remedy``, repeated in a translation to show which step it is: must match."""
+    if place[-1] != "remedy" or place[0] != "decisions":
+        return False
+    try:
+        return bool(_at(english, place) == _at(texts, place))
+    except (KeyError, IndexError, TypeError):
+        return False
+
+
+def _at(data: Any, place: tuple[str | int, ...]) -> Any:
+    for key in place:
+        data = data[key]
+    return data
+
+
+def _shape(value: Any) -> Any:
+    return len(value) if isinstance(value, list) else type(value)
+
+
+def _dotted(place: tuple[str | int, ...]) -> str:
+    return ".".join(str(part) for part in place)
+
+
+def _translated(english: Any, texts: Any) -> Any:
+    """The English table with each text replaced by its translation (checked beforehand)."""
+    if isinstance(english, dict) and isinstance(texts, dict):
+        return {
+            key: _translated(value, texts.get(key)) if key in texts else value
+            for key, value in english.items()
+        }
+    if (
+        isinstance(english, list)
+        and isinstance(texts, list)
+        and all(isinstance(item, dict) for item in english)
+    ):
+        padded = texts + [{}] * (len(english) - len(texts))
+        return [_translated(value, text) for value, text in zip(english, padded, strict=False)]
+    return texts
 
 
 class _Table:
