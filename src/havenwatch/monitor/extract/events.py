@@ -21,6 +21,7 @@ from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Event, Mention, Span, Trigger
 from havenwatch.monitor.extract.negation import clause_end, clause_start, is_question
 from havenwatch.monitor.extract.registry import Resources, component
+from havenwatch.monitor.extract.sentences import starts_list_item
 
 GENERIC = "generic"
 OBJECT_REACH = 2
@@ -208,10 +209,11 @@ def _break_between(analysis: Analysis, first: int, last: int) -> bool:
 
 def _focus(analysis: Analysis, sentence: int) -> Mention | None:
     """The person the previous sentences were about; an interviewer's questions in between
-    do not count ("Did you appeal? – Yes, the lawyer filed a complaint")."""
+    do not count ("Did you appeal? – Yes, the lawyer filed a complaint"), nor does an earlier
+    item of a list ("- Panov detained. / - Residence permit revoked.")."""
     previous = [
         index
-        for index in range(sentence - 1, max(sentence - 2 * FOCUS_REACH, 0) - 1, -1)
+        for index in range(sentence - 1, _item_start(analysis, sentence) - 1, -1)
         if not is_question(analysis, index)
     ][:FOCUS_REACH]
     earlier = [
@@ -223,6 +225,15 @@ def _focus(analysis: Analysis, sentence: int) -> Mention | None:
         return None
     last = earlier[-1]
     return None if last.plural else last
+
+
+def _item_start(analysis: Analysis, sentence: int) -> int:
+    """The first sentence the focus may reach back to: the list item `sentence` is in."""
+    floor = max(sentence - 2 * FOCUS_REACH, 0)
+    for index in range(sentence, floor - 1, -1):
+        if starts_list_item(analysis, index):
+            return index
+    return floor
 
 
 def _country(

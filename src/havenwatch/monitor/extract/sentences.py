@@ -20,6 +20,7 @@ TOKEN = re.compile(r"\w+(?:[-'’]\w+|[.,]\d+)*|\S")
 SENTENCE_END = frozenset(".!?…")
 SENTENCE_START = re.compile(r"[\w\"«„“'(\[]")
 CLOSING_MARKS = frozenset("\"»”“'’)")
+LIST_MARKER = re.compile(r"[ \t]*(?:[-*•·▪●►]|\d{1,2}[.)])[ \t]+")
 
 
 @component("sentences")
@@ -71,17 +72,30 @@ def _sentence(text: str, index: int, tokens: list[Token], first: int, last: int)
 
 
 def _is_heading(text: str, tokens: list[Token], first: int, last: int) -> bool:
-    """A whole line with no sentence-final mark (closing quotes aside) at its end."""
+    """A whole line with no sentence-final mark (closing quotes aside) at its end; an item
+    of a list ("- Residence permit revoked") is not one, bulletins often end items bare."""
     line_start = text.rfind("\n", 0, tokens[first].start) + 1
     line_end = text.find("\n", tokens[last - 1].end)
     line_end = len(text) if line_end < 0 else line_end
     before = text[line_start : tokens[first].start]
+    if LIST_MARKER.match(text, line_start):
+        return False
     if before.strip() or text[tokens[last - 1].end : line_end].strip():
         return False
     final = last - 1
     while final > first and tokens[final].text in CLOSING_MARKS:
         final -= 1
     return tokens[final].text not in SENTENCE_END
+
+
+def starts_list_item(analysis: Analysis, sentence: int) -> bool:
+    """Whether the sentence opens an item of a bulleted or numbered list ("- ", "• ",
+    "2. "): each item of an NGO bulletin is a case of its own. A dash ("— Вы обжаловали?")
+    opens a line of dialogue, not an item."""
+    start = analysis.sentences[sentence].start
+    line_start = analysis.text.rfind("\n", 0, start) + 1
+    marker = LIST_MARKER.match(analysis.text, line_start)
+    return marker is not None and start <= marker.end()
 
 
 @component("matching")
