@@ -40,6 +40,22 @@ def resolve_coreference(analysis: Analysis, resources: Resources) -> None:
         recent = [(sentence, other) for sentence, other in recent if other.id != entity.id]
         recent.append((mention.sentence, entity))
     _resolve_speakers(analysis)
+    _defence_teams(analysis)
+
+
+def _defence_teams(analysis: Analysis) -> None:
+    """ "'We filed an appeal,' said his lawyer", "Мы подали апелляцию, — сказала адвокат",
+    "Uložili smo žalbu, rekla je advokatica": a lawyer's "we" is the defence, acting for
+    the client (whose event it is), not a group of people the event befell."""
+    roles = {entity.id: entity.role for entity in analysis.entities}
+    lawyers = {
+        mention.sentence
+        for mention in analysis.mentions
+        if "lawyer" in (mention.role, _role(roles, mention))
+    }
+    for mention in analysis.mentions:
+        if mention.first_plural and mention.sentence in lawyers:
+            mention.role = "lawyer"
 
 
 def _resolve_speakers(analysis: Analysis) -> None:

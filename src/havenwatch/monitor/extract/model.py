@@ -86,6 +86,7 @@ class Mention:
     members: tuple[int, ...] = ()
     speaker: bool = False
     lead: int = -1
+    first_plural: bool = False
 
 
 @dataclass

@@ -46,6 +46,7 @@ NAME_LIKE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 OPENING_QUOTES = frozenset("\"«„“'")
 CLOSING_QUOTES = frozenset("\"»”“'")
 FIRST_PERSON = "first_person"
+FIRST_PERSON_PLURAL = "first_person_plural"
 CLAIMING_SPANS = ("place", "date", "authority", "nationality", "person_noun")
 
 
@@ -500,9 +501,10 @@ def _pronouns(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
             span.first,
             span.last,
             span.sentence,
-            plural=span.value == "plural",
+            plural=span.value in ("plural", FIRST_PERSON_PLURAL),
             gender=span.value if span.value in ("female", "male") else None,
             speaker=span.value == FIRST_PERSON,
+            first_plural=span.value == FIRST_PERSON_PLURAL,
         )
         for span in _spans(analysis, lexicon, "people.pronouns")
     ]
