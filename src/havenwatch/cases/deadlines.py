@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
+from havenwatch.legal.messages import DEFAULT_LOCALE, normalise_locale
 from havenwatch.legal.model import Jurisdiction
 from havenwatch.legal.rules import available_jurisdictions, load_jurisdiction
 from havenwatch.legal.workflow import (
@@ -48,11 +49,11 @@ class DueDeadline:
 
 
 @cache
-def rules_for(country: str) -> Jurisdiction | None:
-    """The jurisdiction rules for a host country, or None where havenwatch has none."""
+def rules_for(country: str, locale: str = DEFAULT_LOCALE) -> Jurisdiction | None:
+    """The host country's rules with their texts in ``locale``; None where havenwatch has none."""
     if country not in available_jurisdictions():
         return None
-    return load_jurisdiction(country)
+    return load_jurisdiction(country, locale=normalise_locale(locale))
 
 
 def check_decision_code(country: str, code: str | None) -> None:
@@ -105,10 +106,13 @@ def split_events(
 
 
 def deadlines_from_rows(
-    country: str, rows: Sequence[AnyRow], today: dt.date
+    country: str, rows: Sequence[AnyRow], today: dt.date, locale: str = DEFAULT_LOCALE
 ) -> CaseDeadlines | None:
-    """The deadlines of one case from its event rows, or None when its country has no rules."""
-    rules = rules_for(country)
+    """The deadlines of one case from its event rows, or None when its country has no rules.
+
+    Labels, bodies, notes, explanations and warnings are in ``locale``.
+    """
+    rules = rules_for(country, locale)
     if rules is None:
         return None
     decisions, remedies = split_events(rules, rows)
@@ -131,14 +135,15 @@ def deadlines_of_case(
     *,
     today: dt.date,
     team_ids: Collection[str] | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> CaseDeadlines | None:
-    """The case's deadlines, or None when its country has no rules."""
+    """The case's deadlines, written in ``locale``, or None when its country has no rules."""
     if team_ids is not None:
         with db.read() as conn:
             team = conn.execute(select(cases.c.team_id).where(cases.c.id == case_id)).scalar()
         if team not in team_ids:
             raise NotFoundError(f"no case {case_id}")
-    return deadlines_from_rows(country, _event_rows(db, [case_id])[case_id], today)
+    return deadlines_from_rows(country, _event_rows(db, [case_id])[case_id], today, locale)
 
 
 def _recent_decision_cases(
@@ -173,13 +178,17 @@ def deadlines_due(
     today: dt.date,
     within_days: int = 14,
     team_ids: Collection[str] | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> list[DueDeadline]:
-    """Deadlines due within `within_days` across the team's open cases, overdue ones first."""
+    """Deadlines due within `within_days` across the team's open cases, overdue ones first.
+
+    Their texts are in ``locale``.
+    """
     case_rows = _recent_decision_cases(db, team_ids, today)
     grouped = _event_rows(db, [row.id for row in case_rows])
     found = []
     for row in case_rows:
-        plan = deadlines_from_rows(row.country, grouped[row.id], today)
+        plan = deadlines_from_rows(row.country, grouped[row.id], today, locale)
         if plan is not None:
             found += [
                 DueDeadline(row.id, row.title, d)
@@ -190,12 +199,17 @@ def deadlines_due(
     )
 
 
-def calendar_of(entries: Iterable[tuple[str, CaseDeadline]], name: str) -> bytes:
-    """An .ics feed of open deadlines; each entry is (title prefix, deadline)."""
+def calendar_of(
+    entries: Iterable[tuple[str, CaseDeadline]], name: str, locale: str = DEFAULT_LOCALE
+) -> bytes:
+    """An .ics feed of open deadlines, worded in ``locale``; each entry is (title prefix, deadline).
+
+    The deadlines' own texts come in the language they were computed in.
+    """
     feed = []
     for prefix, item in entries:
         if item.status in ("open", "overdue"):
-            entry = entry_for_step(item.deadline_id, item.step, prefix)
+            entry = entry_for_step(item.deadline_id, item.step, prefix, locale)
             if entry is not None:
                 feed.append(entry)
-    return build_calendar(feed, name=name)
+    return build_calendar(feed, name=name, locale=locale)

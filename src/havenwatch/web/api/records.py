@@ -153,10 +153,20 @@ def api_assign_case(
 
 @router.get("/cases/{case_id}/deadlines")
 def api_case_deadlines(request: Request, principal: Reader, case_id: RecordId) -> CaseDeadlinesOut:
-    """The deadlines the legal engine computes from the case's decisions, with their citations."""
+    """The deadlines the legal engine computes from the case's decisions, with their citations.
+
+    Labels, explanations and warnings are in the caller's language (their account setting).
+    """
     db = database(request)
     case = get_case(db, case_id, team_ids=principal.team_ids)
-    plan = deadlines_of_case(db, case_id, case.country, today=today(), team_ids=principal.team_ids)
+    plan = deadlines_of_case(
+        db,
+        case_id,
+        case.country,
+        today=today(),
+        team_ids=principal.team_ids,
+        locale=principal.locale,
+    )
     return CaseDeadlinesOut.of(case, plan)
 
 

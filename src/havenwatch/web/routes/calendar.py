@@ -55,27 +55,36 @@ def case_feed(request: Request, principal: Subscriber, case_id: str) -> Response
 
     db = database(request)
     case = get_case(db, case_id, team_ids=principal.team_ids)
-    plan = deadlines_of_case(db, case_id, case.country, today=today())
+    locale = principal.locale
+    plan = deadlines_of_case(db, case_id, case.country, today=today(), locale=locale)
     entries = []
     for item in plan.deadlines if plan else ():
         if item.status in ("open", "overdue"):
-            entry = entry_for_step(item.deadline_id, item.step, case.title)
+            entry = entry_for_step(item.deadline_id, item.step, case.title, locale)
             if entry is not None:
                 entries.append(entry)
-    return _ics(build_calendar(entries, name=case.title or "havenwatch"))
+    return _ics(build_calendar(entries, name=case.title or "havenwatch", locale=locale))
 
 
 @router.get("/deadlines.ics")
 def team_feed(request: Request, principal: Subscriber) -> Response:
     from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
 
-    day = today()
+    day, locale = today(), principal.locale
     found = deadlines_due(
-        database(request), today=day, within_days=FEED_HORIZON_DAYS, team_ids=principal.team_ids
+        database(request),
+        today=day,
+        within_days=FEED_HORIZON_DAYS,
+        team_ids=principal.team_ids,
+        locale=locale,
     )
     entries = [
         entry
         for item in found
-        if (entry := entry_for_step(item.deadline.deadline_id, item.deadline.step, item.case_title))
+        if (
+            entry := entry_for_step(
+                item.deadline.deadline_id, item.deadline.step, item.case_title, locale
+            )
+        )
     ]
-    return _ics(build_calendar(entries, name=f"havenwatch: {principal.team}"))
+    return _ics(build_calendar(entries, name=f"havenwatch: {principal.team}", locale=locale))

@@ -207,7 +207,9 @@ def _case_surroundings(
         "sources": {s.id: s for s in list_sources(db, ids=source_ids, limit=500)}
         if source_ids
         else {},
-        "plan": deadlines_of_case(db, case_id, case.country, today=today()),
+        "plan": deadlines_of_case(
+            db, case_id, case.country, today=today(), locale=principal.locale
+        ),
         "decision_codes": sorted(rules.decisions) if rules else [],
         "documents": case_documents(request, principal, case_id),
         "assignees": assignable_users(db, _team_id(request, case_id)),

@@ -70,9 +70,10 @@ def dashboard(request: Request, principal: Viewer) -> Response:
             lambda: dashboard_counts(db, principal.team_ids, day),
             version,
         )
+        locale = current().locale
         context["deadlines"] = DEADLINES.get(
-            ("deadlines", id(db), principal.team_ids, day),
-            lambda: deadlines_due(db, today=day, team_ids=principal.team_ids),
+            ("deadlines", id(db), principal.team_ids, day, locale),
+            lambda: deadlines_due(db, today=day, team_ids=principal.team_ids, locale=locale),
             version,
         )[:20]
         context["notes"] = notifications(db, principal.user_id, principal.team_ids)
