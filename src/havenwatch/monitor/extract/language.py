@@ -9,7 +9,9 @@ profiles; Croatian and Bosnian score as Serbian, which the contract treats as `s
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
+from havenwatch.monitor.extract.lexicon import lexicon
 from havenwatch.monitor.extract.model import Analysis
 from havenwatch.monitor.extract.normalize import normalize_word
 from havenwatch.monitor.extract.registry import Resources, component
@@ -19,6 +21,7 @@ RUSSIAN_ONLY = frozenset("ыэъщёй")
 SERBIAN_LATIN = frozenset("čćšžđ")
 MINIMUM_STOP_WORDS = 2
 SAMPLE = 400
+STOP_WORD_LANGUAGES = ("en", "ru", "sr")
 
 
 @component("language")
@@ -39,7 +42,7 @@ def language_of(words: list[str], resources: Resources) -> str | None:
     latin = sum(count for letter, count in letters.items() if _is_latin(letter))
     if not cyrillic and not latin:
         return None
-    profile = _stop_word_hits(words, resources)
+    profile = _stop_word_hits(words)
     if cyrillic >= latin:
         serbian = sum(letters[letter] for letter in SERBIAN_CYRILLIC) + profile["sr"]
         russian = sum(letters[letter] for letter in RUSSIAN_ONLY) + profile["ru"]
@@ -52,18 +55,23 @@ def language_of(words: list[str], resources: Resources) -> str | None:
     return "en" if english >= serbian else "sr"
 
 
-def _stop_word_hits(words: list[str], resources: Resources) -> Counter[str]:
+def _stop_word_hits(words: list[str]) -> Counter[str]:
     """How many of the sampled words are stop words of each language."""
-    distinct = Counter(words[:SAMPLE])
     hits: Counter[str] = Counter()
-    for language in ("en", "ru", "sr"):
-        stop_words = resources.lexicon(language).words("stopwords")
-        hits[language] = sum(
-            count
-            for word, count in distinct.items()
-            if normalize_word(word, language) in stop_words
-        )
+    for word, count in Counter(words[:SAMPLE]).items():
+        for language in _stop_word_languages(word):
+            hits[language] += count
     return hits
+
+
+@lru_cache(maxsize=65536)
+def _stop_word_languages(word: str) -> tuple[str, ...]:
+    """The languages `word` is a stop word of (cached: reports share most of them)."""
+    return tuple(
+        language
+        for language in STOP_WORD_LANGUAGES
+        if normalize_word(word, language) in lexicon(language).words("stopwords")
+    )
 
 
 def _is_cyrillic(letter: str) -> bool:

@@ -7,7 +7,9 @@ authors in docs/lexicons.md):
 
 - `*` inside a word: any continuation of the word ("expel*", "протер*"),
 - `~` as a word: a gap of up to four words (`~2`: up to two), never across a comma or a
-  parenthesis, though an age in parentheses ("Денису Малову (29) да напусти") is one word,
+  parenthesis, though an age in parentheses ("Денису Малову (29) да напусти") is one word
+  and one between commas after a word ("отказала россиянке Анне Котовой, 58 лет, в
+  продлении") is part of it,
 - `#` in a word: a number written in digits ("#", "#-year-old"),
 - `( | )`, `?` and `[ ]`: regular-expression alternation, optional parts and classes.
 
@@ -22,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 WORD_CHARS = r"[^ \n]"
-GAP = r"(?: (?:[^ \n,;:()]+|\( \d+ \))){0,%d}"
+GAP = r"(?: (?:[^ \n,;:()]+|\( \d+ \))(?: , \d{1,3}(?: [^ \n,;:()\d]+){0,2} ,)?){0,%d}"
 DEFAULT_GAP = 4
 GAP_WORD = re.compile(r"~(\d?)")
 NUMBER = r"\d+(?:[.,]\d+)*"
