@@ -5,7 +5,8 @@ Finds "5 March 2024", "March 5", "5. marta 2024.", "5 марта", "05.03.2024",
 before ("last Thursday", "в прошлый четверг", "prošlog četvrtka": never the day of the
 report itself) and relative words ("yesterday", "last month", "позавчера": the day two days
 back, "pre dve nedelje": the month of the day two weeks back; a distance counted in weeks is
-too vague for a day). A day and month without a year take the publication year, one
+too vague for a day), and days counted from the date stated before ("the next day",
+"в тот же день", "sutradan"). A day and month without a year take the publication year, one
 year earlier when that would put them after publication ("December 7" in a January
 article). Without a publication date, anything that needs one resolves to nothing. A date
 right after a reporting verb ("said on Wednesday") dates the report, not an event.
@@ -29,6 +30,7 @@ SKIPPABLE = frozenset({".", ",", "of", "the"})
 YEAR_LOOKAHEAD = 3
 WEEKDAY_NEAR_DATE = 4
 REPORTING_REACH = 3
+ANCHOR_REACH = 3
 
 FUTURE = frozenset({"tomorrow", "next_week", "next_month", "next_year"})
 FUTURE_DATE = "future_date"
@@ -44,6 +46,7 @@ def find_dates(analysis: Analysis, resources: Resources) -> None:
     spans += _last_weekdays(analysis, lexicon)
     spans += _weekdays(analysis, lexicon, spans)
     spans += _relative(analysis, lexicon)
+    spans += _days_after(analysis, lexicon, spans)
     reporting = lexicon.words("calendar.reporting_verbs")
     analysis.spans["date"] = sorted(
         (span for span in spans if not _of_reporting(analysis, span, reporting)),
@@ -199,6 +202,36 @@ def _relative(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
         if match.label in FUTURE:
             analysis.spans.setdefault(FUTURE_DATE, []).append(span)
     return spans
+
+
+def _days_after(analysis: Analysis, lexicon: Lexicon, dated: list[Span]) -> list[Span]:
+    """ "the next day", "в тот же день", "sutradan", "two days later": counted from the
+    last date stated before, in its sentence or up to `ANCHOR_REACH` sentences back (a day;
+    a month stays that month); with none, unknown."""
+    spans = []
+    for match in lexicon.patterns("calendar.days_after").finditer(analysis.matching):
+        span = analysis.span_of(match)
+        anchor = _anchor(dated, span)
+        value = _shifted(anchor, int(match.label.partition(":")[2]))
+        spans.append(Span("date", span.first, span.last, span.sentence, value))
+    return spans
+
+
+def _anchor(dated: list[Span], span: Span) -> str | None:
+    before = [
+        other
+        for other in dated
+        if other.last <= span.first
+        and span.sentence - other.sentence <= ANCHOR_REACH
+        and isinstance(other.value, str)
+    ]
+    return str(max(before, key=lambda other: other.last).value) if before else None
+
+
+def _shifted(anchor: str | None, days: int) -> str | None:
+    if anchor is None or len(anchor) != len("YYYY-MM-DD"):
+        return anchor if anchor is not None and len(anchor) == len("YYYY-MM") else None
+    return (date.fromisoformat(anchor) + timedelta(days=days)).isoformat()
 
 
 def _relative_value(label: str, published: date | None) -> str | None:
