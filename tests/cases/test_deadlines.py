@@ -89,3 +89,18 @@ def test_the_calendar_feed_parses_back_with_the_due_dates(db: Database) -> None:
     events = feed.walk("VEVENT")
     assert date(2025, 4, 22) in {event.decoded("dtstart") for event in events}
     assert all("Lark" in str(event.get("summary")) for event in events)
+
+
+def test_deadlines_are_written_in_the_language_asked_for(db: Database) -> None:
+    case_id = _case(db)
+    _expulsion(db, case_id)
+    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 5), locale="ru")
+    assert plan is not None
+    appeal = next(d for d in plan.deadlines if d.step.remedy == "appeal")
+    assert appeal.step.remedy_label == "Жалоба (žalba)"
+    assert "Страстная пятница" in appeal.step.explanation
+    assert appeal.step.due == date(2025, 4, 22)
+    due = deadlines_due(db, today=date(2025, 4, 5), within_days=30, locale="sr_Latn")
+    assert "Žalba" in {d.deadline.step.remedy_label for d in due}
+    feed = calendar_of((("Lark", d) for d in plan.deadlines), "Lark", locale="ru").decode()
+    assert "Последний день: 2025-04-22" in feed.replace("\r\n ", "")

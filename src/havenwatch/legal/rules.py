@@ -124,20 +124,21 @@ def load_jurisdiction(
 
 
 def load_rules(path: Path, locale: str = DEFAULT_LOCALE) -> Jurisdiction:
+    """A rules file, with its texts from its ``locale`` translation where there is one.
+
+    The engine writes its own sentences in ``locale`` even where the file has no translation.
+    """
+    chosen = normalise_locale(locale)
     data = _read(path)
-    translation = translation_path(path, normalise_locale(locale))
-    if locale == DEFAULT_LOCALE or not translation.exists():
-        return _parse_jurisdiction(_Table(data, path.name, ""))
-    texts = _read(translation)
-    problems = translation_problems(data, texts)
-    if problems:
-        raise RulesError(f"{translation.name}: {problems[0]} ({len(problems)} problem(s))")
-    translated = _parse_jurisdiction(_Table(_translated(data, texts), translation.name, ""))
-    return replace(
-        translated,
-        locale=normalise_locale(locale),
-        calendar=replace(translated.calendar, locale=normalise_locale(locale)),
-    )
+    translation = translation_path(path, chosen)
+    if chosen != DEFAULT_LOCALE and translation.exists():
+        texts = _read(translation)
+        problems = translation_problems(data, texts)
+        if problems:
+            raise RulesError(f"{translation.name}: {problems[0]} ({len(problems)} problem(s))")
+        data = _translated(data, texts)
+    rules = _parse_jurisdiction(_Table(data, path.name, ""))
+    return replace(rules, locale=chosen, calendar=replace(rules.calendar, locale=chosen))
 
 
 def _read(path: Path) -> dict[str, Any]:

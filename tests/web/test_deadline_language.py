@@ -1,0 +1,102 @@
+"""The legal deadline texts follow the user's language: case page, dashboard, API, .ics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from havenwatch.cases.dates import from_day
+from havenwatch.cases.events import add_event
+from havenwatch.cases.model import Event
+from havenwatch.security.api_tokens import create_token
+from havenwatch.store.clock import today
+from havenwatch.store.schema import users
+from tests.web.conftest import World, csrf_of
+
+ClientAs = Callable[[str], TestClient]
+ENGLISH = ("Appeal (žalba)", "from service on", "is not counted")
+
+
+def _expulsion_order(world: World, days_ago: int = 5) -> None:
+    served = today() - timedelta(days=days_ago)
+    add_event(
+        world.db,
+        Event(
+            case_id=world.ids["case_a"],
+            type="expulsion_order",
+            date=from_day(served),
+            served_on=served,
+            deadline_days=30,
+        ),
+        "test",
+    )
+
+
+def _speaking(client_as: ClientAs, locale: str, username: str = "caseworker-a") -> TestClient:
+    client = client_as(username)
+    response = client.post(
+        "/settings/language", data={"csrf_token": csrf_of(client), "locale": locale}
+    )
+    assert response.status_code < 400
+    return client
+
+
+def _deadlines_panel(page: str) -> str:
+    return page[page.index('id="deadlines') :]
+
+
+def test_the_case_page_shows_its_deadlines_in_russian(world: World, client_as: ClientAs) -> None:
+    _expulsion_order(world)
+    case_page = f"/cases/{world.ids['case_a']}"
+    english = _deadlines_panel(client_as("caseworker-a").get(case_page).text)
+    assert all(text in english for text in ENGLISH)
+    russian = _deadlines_panel(_speaking(client_as, "ru").get(case_page).text)
+    assert "Жалоба (žalba)" in russian and "Административный суд" in russian
+    assert "с вручения" in russian and "день вручения не считается" in russian
+    assert " г." in russian  # dates written the Russian way inside the explanations
+    assert not [text for text in ENGLISH if text in russian]
+
+
+def test_the_dashboard_list_is_cached_per_language(world: World, client_as: ClientAs) -> None:
+    _expulsion_order(world)
+    assert "Appeal (žalba)" in client_as("caseworker-a").get("/").text
+    serbian = _speaking(client_as, "sr_Latn").get("/").text
+    assert "Žalba" in serbian and "Appeal (žalba)" not in serbian
+
+
+def _token(world: World, username: str) -> dict[str, str]:
+    with world.db.read() as conn:
+        user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
+    return {"authorization": f"Bearer {create_token(world.db, str(user_id), 'test', 'test')}"}
+
+
+def test_the_api_answers_in_the_callers_language(
+    world: World, client_as: ClientAs, app_for: Callable[[], TestClient]
+) -> None:
+    _expulsion_order(world)
+    _speaking(client_as, "sr_Latn", "viewer-a")
+    response = app_for().get(
+        f"/api/v1/cases/{world.ids['case_a']}/deadlines", headers=_token(world, "viewer-a")
+    )
+    assert response.status_code == 200, response.text
+    labels = {d["remedy"]: d["remedy_label"] for d in response.json()["deadlines"]}
+    assert labels["appeal"] == "Žalba"
+    assert all(
+        "od dostavljanja" in d["explanation"]
+        for d in response.json()["deadlines"]
+        if d["remedy"] == "appeal"
+    )
+
+
+def test_the_calendar_feed_is_written_in_the_users_language(
+    world: World, client_as: ClientAs
+) -> None:
+    _expulsion_order(world)
+    client = _speaking(client_as, "ru")
+    feed = client.get(f"/cases/{world.ids['case_a']}/deadlines.ics").text.replace("\r\n ", "")
+    assert "Последний день:" in feed and "Жалоба (žalba): срок" in feed
+    team_feed = client.get("/deadlines.ics").text.replace("\r\n ", "")
+    assert "Как посчитано:" in team_feed and "Last day:" not in team_feed
