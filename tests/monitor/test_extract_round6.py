@@ -252,3 +252,31 @@ def test_the_lawyers_we_appealed_is_the_clients_appeal(text: str) -> None:
     appeals = [event for event in events(text) if event["type"] == "appeal"]
     assert len(appeals) == 1, events(text)
     assert appeals[0]["subject"]["name"] in ("Oleg Panov", "Олег Панов")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ruski aktivista Oleg Panov uložio je žalbu na rešenje o otkazu boravka.",
+        "Руски активиста Олег Панов поднео је тужбу Управном суду против решења о отказу боравка.",
+    ],
+)
+def test_the_decision_an_appeal_names_orders_nobody_out(text: str) -> None:
+    assert THURSDAY.count(text, "expulsion_order") == 0
+    assert THURSDAY.count(text, "appeal") == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Russian activist Oleg Panov filed a lawsuit with the Administrative Court "
+        "against the cancellation of his residence permit.",
+        "Российский активист Олег Панов подал иск в Административный суд против "
+        "аннулирования его вида на жительство.",
+        "Ruski aktivista Oleg Panov podneo je tužbu Upravnom sudu protiv otkaza boravka.",
+    ],
+)
+def test_the_court_appealed_to_did_not_decide_the_measure_appealed(text: str) -> None:
+    revoked = [event for event in events(text) if event["type"] == "residence_revoked"]
+    assert revoked, events(text)
+    assert all(event["authority"] != "court" for event in revoked)

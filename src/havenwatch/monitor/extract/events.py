@@ -37,6 +37,12 @@ REPEATABLE = frozenset({"court_decision", "appeal"})
 APPEALED_AGAINST_REACH = 4
 REVIEWS = REPEATABLE
 MAX_TIMES = 3
+APPEAL_OBJECT_REACH = 8
+COURT = "court"
+APPEALED_OBJECT = "appealed_object"
+APPEALABLE = frozenset(
+    {"residence_revoked", "residence_denied", "expulsion_order", "entry_ban", "deportation"}
+)
 
 
 @component("events")
@@ -47,8 +53,12 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
     clauses = _trigger_clauses(analysis, lexicon)
     obliques = lexicon.words("people.oblique_prepositions")
     counted = {span.last: span.value for span in count_spans(analysis, lexicon)}
+    appealed = _appealed_measures(analysis, lexicon)
     for trigger in analysis.triggers:
         if trigger.blocked:
+            continue
+        if id(trigger) in appealed and _names_another_decision(analysis, trigger):
+            trigger.blocked = APPEALED_OBJECT
             continue
         entities = _subject_entities(_subject(analysis, trigger, obliques))
         if not entities:
@@ -67,6 +77,8 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
         for entity in entities:
             event = Event(trigger.type, entity, trigger.sentence, trigger)
             _fill_fields(analysis, lexicon, event, clause, others, trigger.type in grounded)
+            if id(trigger) in appealed and event.authority == COURT:
+                event.authority = None
             if not _arrival(analysis, event, clause):
                 events.append(event)
                 events += [
@@ -74,6 +86,41 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
                     for occurrence in range(1, times)
                 ]
     analysis.events = events
+
+
+def _appealed_measures(analysis: Analysis, lexicon: Lexicon) -> set[int]:
+    """The measures named as what an appeal challenges ("sued the police over the
+    cancellation of his permit", "žalbu na rešenje o otkazu boravka"): presupposed, but
+    the court of their sentence is the one appealed to, not the one that decided them."""
+    breaks = lexicon.words("cues.clause_breaks")
+    against = lexicon.patterns("cues.appealed_against")
+    appeals = [trigger for trigger in analysis.triggers if trigger.type == "appeal"]
+    found = set()
+    for trigger in analysis.triggers:
+        if trigger.type not in APPEALABLE:
+            continue
+        for appeal in appeals:
+            gap = trigger.first - appeal.last
+            if appeal.sentence != trigger.sentence or not 0 <= gap <= APPEAL_OBJECT_REACH:
+                continue
+            between = analysis.tokens[appeal.last : trigger.first]
+            window = analysis.window(appeal.last, trigger.first, trigger.sentence)
+            if not any(token.norm in breaks for token in between) and (
+                window and against.first(window) is not None
+            ):
+                found.add(id(trigger))
+    return found
+
+
+def _names_another_decision(analysis: Analysis, trigger: Trigger) -> bool:
+    """ "žalba na rešenje o otkazu boravka": a noun phrase naming the cancellation names
+    one decision; the order to leave that the same words could state is not another."""
+    return trigger.type == "expulsion_order" and any(
+        other.type in ("residence_revoked", "residence_denied")
+        and other.first < trigger.last
+        and trigger.first < other.last
+        for other in analysis.triggers
+    )
 
 
 def _times(
