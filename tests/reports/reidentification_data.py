@@ -14,6 +14,7 @@ from datetime import date
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.dates import FuzzyDate, from_day, parse_fuzzy
+from havenwatch.cases.deadlines import rules_for
 from havenwatch.cases.demo import generate
 from havenwatch.cases.events import add_event
 from havenwatch.cases.model import Case, Event, Identity, Person
@@ -146,11 +147,16 @@ def _plant(db: Database, number: int, planted: Planted) -> tuple[str, Event, Ite
             type=planted.event_type,
             date=planted.when,
             notes="CANARY-EVENT-NOTE",
-            decision_code="CANARY-DECISION-42",
+            decision_code=_decision_code(planted.country),
         ),
         "planter",
     )
     return person.id, event, (person.id, case.id, event.id or "")
+
+
+def _decision_code(country: str) -> str:
+    """Where havenwatch has no rules the code is the caseworker's free text: plant a canary."""
+    return "CANARY-DECISION-42" if rules_for(country) is None else "return_decision"
 
 
 def populate(db: Database) -> Population:
