@@ -280,3 +280,33 @@ def test_the_court_appealed_to_did_not_decide_the_measure_appealed(text: str) ->
     revoked = [event for event in events(text) if event["type"] == "residence_revoked"]
     assert revoked, events(text)
     assert all(event["authority"] != "court" for event in revoked)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Russian activist Oleg Panov returned to Russia in 2023 to visit his mother.",
+        "The Russian activist Oleg Panov was taken to Belgrade for questioning.",
+        "Российский активист Олег Панов вернулся в Россию в 2023 году.",
+        "Российская активистка Анна Котова отправилась в Москву в 2023 году.",
+        "Ruska aktivistkinja Ana Kotova vratila se u Rusiju 2023. godine.",
+        "Олега Панова полиција је одвела у Београд на саслушање.",
+    ],
+)
+def test_going_back_on_ones_own_or_being_taken_within_the_country_is_no_removal(
+    text: str,
+) -> None:
+    assert THURSDAY.count(text, "deportation") == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Russian activist Oleg Panov was returned to Russia on Monday.",
+        "Российского активиста Олега Панова вернули в Россию.",
+        "Policija je ruskog aktivistu Olega Panova vratila u Rusiju.",
+        "Руски активиста Олег Панов враћен је у Русију.",
+    ],
+)
+def test_being_returned_to_a_country_is_a_removal(text: str) -> None:
+    assert THURSDAY.count(text, "deportation") == 1
