@@ -87,7 +87,7 @@ def _broken_translation(tmp_path: Path, edit: str, old: str = "") -> Path:
             'label = "Личное вручение"\ndays_after = 3\n',
             "days_after is not a text",
         ),
-        ('remedy = "rule39_request"', 'remedy = "appeal"', "is not a text"),
+        ('remedy = "rule39_request"', 'remedy = "appeal"', "does not name the English step"),
     ],
     ids=["missing", "extra", "not-a-text", "wrong-step"],
 )

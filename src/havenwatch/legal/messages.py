@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -38,19 +38,30 @@ class Messages:
     def day(self, day: date, *, year: bool = True) -> str:
         """'Friday 18 April 2025' in English, 'пятница, 18 апреля 2025 г.' in Russian."""
         pattern = self.templates["date.with_year" if year else "date.without_year"]
-        return format_date(day, format=pattern, locale=Locale.parse(self.locale))
+        return _formatted_date(self.locale, day, pattern)
 
     def weekday(self, day: date) -> str:
-        return format_date(day, format="EEEE", locale=Locale.parse(self.locale))
+        return _formatted_date(self.locale, day, "EEEE")
 
     def period(self, length: int, unit: str) -> str:
         """'15 days', '15 дней', '15 dana': the unit in the plural form the number takes."""
-        form = Locale.parse(self.locale).plural_form(length)
+        form = _babel_locale(self.locale).plural_form(length)
         key = f"unit.{unit}.{form}"
         return self.text(key if key in self.templates else f"unit.{unit}.other", n=length)
 
     def join(self, items: Iterable[str]) -> str:
         return self.templates["list_separator"].join(items)
+
+
+@cache
+def _babel_locale(locale: str) -> Locale:
+    return Locale.parse(locale)
+
+
+@lru_cache(maxsize=8192)
+def _formatted_date(locale: str, day: date, pattern: str) -> str:
+    """Babel takes tens of microseconds a date; team lists write the same dates many times."""
+    return format_date(day, format=pattern, locale=_babel_locale(locale))
 
 
 def normalise_locale(locale: str | None) -> str:

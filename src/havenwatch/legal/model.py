@@ -99,6 +99,7 @@ class CalendarSpec:
     fixed: tuple[FixedHoliday, ...]
     movable: tuple[MovableFeast, ...]
     substitutes: tuple[SubstituteRule, ...]
+    # The language of holiday names and of the weekday names given as reasons.
     locale: str = "en"
 
 
@@ -211,4 +212,6 @@ class Jurisdiction:
     missed: Mapping[str, MissedRemedy]
     decisions: Mapping[str, DecisionRule]
     event_types: Mapping[str, EventMapping]
+    # The language of the texts above (docs/legal-rules.md, Languages); what the engine
+    # writes from these rules is in the same language.
     locale: str = "en"

@@ -168,6 +168,7 @@ def text_paths(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[st
 
 
 def _leaf_paths(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """Every value of a table that is not itself a table or an array of tables."""
     if isinstance(data, dict) and not (path and _is_text(path)):
         for key, value in data.items():
             yield from _leaf_paths(value, (*path, key))
@@ -193,7 +194,11 @@ def translation_problems(english: Mapping[str, Any], texts: Mapping[str, Any]) -
         for place in sorted(given - wanted, key=str)
     ]
     for place in _leaf_paths(texts):
-        if not _is_text(place) and not _is_anchor(english, texts, place):
+        if _is_text(place) or _is_anchor(english, texts, place):
+            continue
+        if place[-1] == "remedy":
+            problems.append(f"{_dotted(place)} does not name the English step's remedy")
+        else:
             problems.append(f"{_dotted(place)} is not a text and cannot be translated")
     for place in wanted & given:
         if _shape(_at(english, place)) != _shape(_at(texts, place)):
