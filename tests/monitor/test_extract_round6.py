@@ -310,3 +310,32 @@ def test_going_back_on_ones_own_or_being_taken_within_the_country_is_no_removal(
 )
 def test_being_returned_to_a_country_is_a_removal(text: str) -> None:
     assert THURSDAY.count(text, "deportation") == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police revoked the residence permit of the Russian activist Oleg Panov. "
+        "The decision was issued on February 3.",
+        "Полиция аннулировала вид на жительство российского активиста Олега Панова. "
+        "Решение было принято 3 февраля.",
+        "Policija je ruskom aktivisti Olegu Panovu otkazala boravak. Odluka je doneta 3. februara.",
+        "Полиција је руском активисти Олегу Панову отказала боравак. Одлука је донета 3. фебруара.",
+    ],
+)
+def test_a_sentence_that_only_dates_the_decision_dates_the_one_before(text: str) -> None:
+    revoked = next(event for event in events(text) if event["type"] == "residence_revoked")
+    assert revoked["date"] == "2025-02-03"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Виши суд у Београду осудио је руског активисту Олега Панова. "
+        "Против пресуде је уложио жалбу.",
+        "Viši sud u Beogradu osudio je ruskog aktivistu Olega Panova. "
+        "Protiv presude je uložio žalbu.",
+    ],
+)
+def test_a_dropped_subject_is_the_person_of_the_sentence_before(text: str) -> None:
+    assert ("appeal", "Олег Панов") in named(text) or ("appeal", "Oleg Panov") in named(text)

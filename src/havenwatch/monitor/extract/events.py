@@ -37,7 +37,17 @@ REPEATABLE = frozenset({"court_decision", "appeal"})
 APPEALED_AGAINST_REACH = 4
 REVIEWS = REPEATABLE
 MAX_TIMES = 3
-APPEAL_OBJECT_REACH = 8
+DECISIONS = frozenset(
+    {
+        "residence_revoked",
+        "residence_denied",
+        "expulsion_order",
+        "entry_ban",
+        "security_designation",
+        "court_decision",
+        "asylum_decision",
+    }
+)
 COURT = "court"
 APPEALED_OBJECT = "appealed_object"
 APPEALABLE = frozenset(
@@ -85,30 +95,34 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
                     replace(event, date=None, occurrence=occurrence)
                     for occurrence in range(1, times)
                 ]
+    _dates_stated_after(
+        analysis, lexicon, [event for event in events if id(event.trigger) not in appealed]
+    )
     analysis.events = events
 
 
 def _appealed_measures(analysis: Analysis, lexicon: Lexicon) -> set[int]:
-    """The measures named as what an appeal challenges ("sued the police over the
-    cancellation of his permit", "žalbu na rešenje o otkazu boravka"): presupposed, but
+    """The measures named as what an appeal earlier in their sentence challenges ("sued the
+    police over the cancellation of his permit", "žalbu na rešenje o otkazu boravka", "the
+    lawsuit of X, 34, against the police decision ordering her to leave"): presupposed, but
     the court of their sentence is the one appealed to, not the one that decided them."""
-    breaks = lexicon.words("cues.clause_breaks")
     against = lexicon.patterns("cues.appealed_against")
-    appeals = [trigger for trigger in analysis.triggers if trigger.type == "appeal"]
+    appealed = {
+        trigger.sentence: trigger.last
+        for trigger in reversed(analysis.triggers)
+        if trigger.type == "appeal"
+    }
     found = set()
     for trigger in analysis.triggers:
-        if trigger.type not in APPEALABLE:
+        if (
+            trigger.type not in APPEALABLE
+            or appealed.get(trigger.sentence, trigger.last) > trigger.first
+        ):
             continue
-        for appeal in appeals:
-            gap = trigger.first - appeal.last
-            if appeal.sentence != trigger.sentence or not 0 <= gap <= APPEAL_OBJECT_REACH:
-                continue
-            between = analysis.tokens[appeal.last : trigger.first]
-            window = analysis.window(appeal.last, trigger.first, trigger.sentence)
-            if not any(token.norm in breaks for token in between) and (
-                window and against.first(window) is not None
-            ):
-                found.add(id(trigger))
+        first = max(appealed[trigger.sentence], trigger.first - APPEALED_AGAINST_REACH)
+        window = analysis.window(first, trigger.first, trigger.sentence)
+        if window and against.first(window) is not None:
+            found.add(id(trigger))
     return found
 
 
@@ -121,6 +135,24 @@ def _names_another_decision(analysis: Analysis, trigger: Trigger) -> bool:
         and trigger.first < other.last
         for other in analysis.triggers
     )
+
+
+def _dates_stated_after(analysis: Analysis, lexicon: Lexicon, events: list[Event]) -> None:
+    """ "Полиција му је отказала боравак. Одлука је донета 3. децембра.": a sentence that
+    only dates a decision (`cues.decision_dated`) dates the undated decisions of the
+    sentence before it (not a measure an appeal there challenges: it came before)."""
+    stating = {trigger.sentence for trigger in analysis.triggers if not trigger.blocked}
+    patterns = lexicon.patterns("cues.decision_dated")
+    for sentence in range(1, len(analysis.sentences)):
+        dates = [span for span in analysis.spans_in("date", sentence) if span.value]
+        if sentence in stating or not dates:
+            continue
+        bounds = analysis.sentences[sentence]
+        if patterns.first(analysis.window(bounds.first, bounds.last, sentence)) is None:
+            continue
+        for event in events:
+            if event.sentence == sentence - 1 and event.date is None and event.type in DECISIONS:
+                event.date = str(dates[0].value)
 
 
 def _times(
