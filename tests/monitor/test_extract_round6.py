@@ -339,3 +339,19 @@ def test_a_sentence_that_only_dates_the_decision_dates_the_one_before(text: str)
 )
 def test_a_dropped_subject_is_the_person_of_the_sentence_before(text: str) -> None:
     assert ("appeal", "Олег Панов") in named(text) or ("appeal", "Oleg Panov") in named(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Russian activist Oleg Panov was detained. His deportation would put him at risk.",
+        "The Russian activist Oleg Panov, who fled deportation from Kazakhstan, lives in Belgrade.",
+        "Российский активист Олег Панов был задержан. Его депортация нарушила бы конвенцию.",
+        "Российского активиста Олега Панова задержали в Белграде до депортации.",
+        "Ruski aktivista Oleg Panov priveden je. Njegova deportacija bila bi kršenje konvencije.",
+        "Ruski aktivista Oleg Panov priveden je u Beogradu. Deportacije Rusa su sve češće.",
+        "Руски активиста Олег Панов задржан је у прихватилишту до депортације.",
+    ],
+)
+def test_a_conditional_awaited_fled_or_general_deportation_is_no_removal(text: str) -> None:
+    assert THURSDAY.count(text, "deportation") == 0
