@@ -17,6 +17,8 @@ A question ("Was he told to leave?", "Вы обжаловали?") asks, it does
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Trigger
 from havenwatch.monitor.extract.registry import Resources, component
@@ -107,6 +109,8 @@ def _not_an_act(analysis: Analysis, lexicon: Lexicon, trigger: Trigger) -> bool:
     """A trigger noun that names a thing or a stopped act, not one carried out: "deportation
     centre", "centar za deportaciju", "halted the deportation", "должны были депортировать"
     (`cues.not_an_act_before` / `cues.not_an_act_after`, per event type, right next to it)."""
+    if trigger.type not in _not_an_act_types(lexicon):
+        return False
     bounds = analysis.sentences[trigger.sentence]
     before = analysis.window(
         max(bounds.first, trigger.first - NOT_AN_ACT_REACH), trigger.first, trigger.sentence
@@ -120,6 +124,13 @@ def _not_an_act(analysis: Analysis, lexicon: Lexicon, trigger: Trigger) -> bool:
     ) or any(
         match.label == trigger.type and match.start == 0
         for match in lexicon.patterns("cues.not_an_act_after").finditer(after)
+    )
+
+
+@lru_cache(maxsize=8)
+def _not_an_act_types(lexicon: Lexicon) -> frozenset[str]:
+    return frozenset(lexicon.section("cues.not_an_act_before")) | frozenset(
+        lexicon.section("cues.not_an_act_after")
     )
 
 
