@@ -31,6 +31,7 @@ YEAR_LOOKAHEAD = 3
 WEEKDAY_NEAR_DATE = 4
 REPORTING_REACH = 3
 ANCHOR_REACH = 3
+DAYS_AFTER = "days_after:"
 
 FUTURE = frozenset({"tomorrow", "next_week", "next_month", "next_year"})
 FUTURE_DATE = "future_date"
@@ -45,8 +46,9 @@ def find_dates(analysis: Analysis, resources: Resources) -> None:
     spans += _years(analysis, lexicon, taken)
     spans += _last_weekdays(analysis, lexicon)
     spans += _weekdays(analysis, lexicon, spans)
-    spans += _relative(analysis, lexicon)
-    spans += _days_after(analysis, lexicon, spans)
+    relative, after = _relative(analysis, lexicon)
+    spans += relative
+    spans += _days_after(analysis, after, spans)
     reporting = lexicon.words("calendar.reporting_verbs")
     analysis.spans["date"] = sorted(
         (span for span in spans if not _of_reporting(analysis, span, reporting)),
@@ -193,28 +195,31 @@ def _last_weekdays(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
     return spans
 
 
-def _relative(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
+def _relative(analysis: Analysis, lexicon: Lexicon) -> tuple[list[Span], list[Span]]:
+    """Relative dates, and apart the `days_after` ones, which count from another date."""
     spans = []
+    after = []
     for match in lexicon.patterns("calendar.relative").finditer(analysis.matching):
         span = analysis.span_of(match)
+        if match.label.startswith(DAYS_AFTER):
+            after.append(span)
+            continue
         value = _relative_value(match.label, analysis.published)
         spans.append(Span("date", span.first, span.last, span.sentence, value))
         if match.label in FUTURE:
             analysis.spans.setdefault(FUTURE_DATE, []).append(span)
-    return spans
+    return spans, after
 
 
-def _days_after(analysis: Analysis, lexicon: Lexicon, dated: list[Span]) -> list[Span]:
-    """ "the next day", "в тот же день", "sutradan", "two days later": counted from the
-    last date stated before, in its sentence or up to `ANCHOR_REACH` sentences back (a day;
-    a month stays that month); with none, unknown."""
-    spans = []
-    for match in lexicon.patterns("calendar.days_after").finditer(analysis.matching):
-        span = analysis.span_of(match)
-        anchor = _anchor(dated, span)
-        value = _shifted(anchor, int(match.label.partition(":")[2]))
-        spans.append(Span("date", span.first, span.last, span.sentence, value))
-    return spans
+def _days_after(analysis: Analysis, after: list[Span], dated: list[Span]) -> list[Span]:
+    """ "the next day", "в тот же день", "sutradan", "two days later" (`days_after:N` labels
+    of `calendar.relative`): counted from the last date stated before, in its sentence or
+    up to `ANCHOR_REACH` sentences back (a day; a month stays that month); with none,
+    unknown."""
+    return [
+        Span("date", span.first, span.last, span.sentence, _shifted(_anchor(dated, span), days))
+        for span, days in ((span, int(str(span.label).partition(":")[2])) for span in after)
+    ]
 
 
 def _anchor(dated: list[Span], span: Span) -> str | None:

@@ -141,18 +141,21 @@ def _dates_stated_after(analysis: Analysis, lexicon: Lexicon, events: list[Event
     """ "Полиција му је отказала боравак. Одлука је донета 3. децембра.": a sentence that
     only dates a decision (`cues.decision_dated`) dates the undated decisions of the
     sentence before it (not a measure an appeal there challenges: it came before)."""
-    stating = {trigger.sentence for trigger in analysis.triggers if not trigger.blocked}
+    undated = [event for event in events if event.date is None and event.type in DECISIONS]
+    following = {event.sentence + 1 for event in undated} - {
+        trigger.sentence for trigger in analysis.triggers if not trigger.blocked
+    }
+    if not following:
+        return
     patterns = lexicon.patterns("cues.decision_dated")
-    for sentence in range(1, len(analysis.sentences)):
-        dates = [span for span in analysis.spans_in("date", sentence) if span.value]
-        if sentence in stating or not dates:
-            continue
+    for sentence in sorted(following & set(range(len(analysis.sentences)))):
+        dates = [span.value for span in analysis.spans_in("date", sentence) if span.value]
         bounds = analysis.sentences[sentence]
-        if patterns.first(analysis.window(bounds.first, bounds.last, sentence)) is None:
-            continue
-        for event in events:
-            if event.sentence == sentence - 1 and event.date is None and event.type in DECISIONS:
-                event.date = str(dates[0].value)
+        window = analysis.window(bounds.first, bounds.last, sentence)
+        if dates and patterns.first(window) is not None:
+            for event in undated:
+                if event.sentence == sentence - 1:
+                    event.date = str(dates[0])
 
 
 def _times(

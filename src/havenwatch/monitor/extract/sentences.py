@@ -37,7 +37,7 @@ def split_sentences(analysis: Analysis, resources: Resources) -> None:
         start = found.start()
         if (
             index > first
-            and (tokens[-1].text in SENTENCE_END or "\n" in text[previous_end:start])
+            and (tokens[-1].text in SENTENCE_END or text.find("\n", previous_end, start) >= 0)
             and _breaks_before(text, tokens, found, abbreviations)
         ):
             sentences.append(_sentence(text, len(sentences), tokens, first, index))
@@ -54,7 +54,7 @@ def _breaks_before(
     text: str, tokens: list[Token], found: re.Match[str], abbreviations: frozenset[str]
 ) -> bool:
     previous = tokens[-1]
-    if "\n" in text[previous.end : found.start()]:
+    if text.find("\n", previous.end, found.start()) >= 0:
         return True
     if previous.text not in SENTENCE_END or not SENTENCE_START.match(found.group()):
         return False
@@ -78,14 +78,12 @@ def _is_heading(text: str, tokens: list[Token], first: int, last: int) -> bool:
     line_end = text.find("\n", tokens[last - 1].end)
     line_end = len(text) if line_end < 0 else line_end
     before = text[line_start : tokens[first].start]
-    if LIST_MARKER.match(text, line_start):
-        return False
     if before.strip() or text[tokens[last - 1].end : line_end].strip():
         return False
     final = last - 1
     while final > first and tokens[final].text in CLOSING_MARKS:
         final -= 1
-    return tokens[final].text not in SENTENCE_END
+    return tokens[final].text not in SENTENCE_END and not LIST_MARKER.match(text, line_start)
 
 
 def starts_list_item(analysis: Analysis, sentence: int) -> bool:
