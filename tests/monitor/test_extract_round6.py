@@ -229,6 +229,8 @@ def test_the_same_day_is_the_day_of_the_event_before(text: str, day: str) -> Non
     "text",
     [
         "Миграционная служба отказала россиянке Анне Котовой, 58 лет, в продлении вида на жительство.",
+        "The police refused the Russian woman Anna Kotova, 58, an extension of her residence permit.",
+        "Police denied the Russian programmer Oleg Panov the renewal of his residence permit.",
         "MUP je odbio zahtev Ruskinje Ane Kotove, 58, za produženje boravka.",
         "МУП је одбио захтев Рускиње Ане Котове, 58 година, за продужење боравка.",
     ],
