@@ -32,18 +32,20 @@ def split_sentences(analysis: Analysis, resources: Resources) -> None:
     first = 0
     text = analysis.text
     previous_end = 0
-    for found in TOKEN.finditer(text):
-        index = len(tokens)
-        start = found.start()
+    previous_text = ""
+    append = tokens.append
+    for index, found in enumerate(TOKEN.finditer(text)):
+        start, end = found.span()
         if (
             index > first
-            and (tokens[-1].text in SENTENCE_END or text.find("\n", previous_end, start) >= 0)
+            and (previous_text in SENTENCE_END or text.find("\n", previous_end, start) >= 0)
             and _breaks_before(text, tokens, found, abbreviations)
         ):
             sentences.append(_sentence(text, len(sentences), tokens, first, index))
             first = index
-        previous_end = found.end()
-        tokens.append(Token(index, found.group(), start, previous_end, len(sentences)))
+        previous_end = end
+        previous_text = found.group()
+        append(Token(index, previous_text, start, end, len(sentences)))
     if len(tokens) > first:
         sentences.append(_sentence(text, len(sentences), tokens, first, len(tokens)))
     analysis.tokens = tokens
@@ -102,16 +104,16 @@ def build_matching_string(analysis: Analysis, resources: Resources) -> None:
     language = analysis.language or "en"
     parts: list[str] = []
     offsets: list[int] = []
-    position = 0
+    position = -1
     previous_sentence = 0
     for token in analysis.tokens:
-        token.norm = normalize_word(token.text, language)
-        if parts:
-            parts.append("\n" if token.sentence != previous_sentence else " ")
-            position += 1
+        norm = token.norm = normalize_word(token.text, language)
+        parts.append("\n" if token.sentence != previous_sentence else " ")
+        position += 1
         offsets.append(position)
-        parts.append(token.norm)
-        position += len(token.norm)
+        parts.append(norm)
+        position += len(norm)
         previous_sentence = token.sentence
+    parts = parts[1:]
     analysis.matching = "".join(parts)
     analysis.offsets = offsets
