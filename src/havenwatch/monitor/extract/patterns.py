@@ -23,6 +23,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from havenwatch.monitor.extract.anchors import Anchor
+
 WORD_CHARS = r"[^ \n]"
 GAP = r"(?: (?:[^ \n,;:()]+|\( \d+ \))(?: , \d{1,3}(?: [^ \n,;:()\d]+){0,2} ,)?){0,%d}"
 DEFAULT_GAP = 4
@@ -88,6 +90,7 @@ class PatternSet:
     ) -> None:
         ordered = sorted(labelled, key=lambda item: -len(item[1]))
         bodies = [compile_pattern(pattern, normalize) for _, pattern in ordered]
+        self.anchor = Anchor.of([normalize(pattern.strip()) for _, pattern in ordered])
         self._labels = [label for label, _ in ordered]
         # One expression per pattern, compiled the first time a match needs its label.
         self._bodies = bodies

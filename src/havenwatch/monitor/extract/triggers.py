@@ -9,6 +9,7 @@ an expulsion order, not a deportation), and so is one inside the name of an auth
 
 from __future__ import annotations
 
+from havenwatch.monitor.extract.anchors import Anchor
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Trigger
 from havenwatch.monitor.extract.registry import Resources, component
@@ -46,22 +47,49 @@ def _sentences_with_triggers(analysis: Analysis, lexicon: Lexicon) -> list[tuple
 
     One scan with every pattern finds them; the per-type scans then run on those runs
     only. Patterns never cross a sentence break, so no trigger is missed, and adjacent
-    sentences are scanned together.
+    sentences are scanned together. The scan itself skips sentences without a word that
+    a trigger must contain (see `anchors`).
     """
+    patterns = lexicon.patterns("triggers")
     runs: list[tuple[int, int]] = []
     last_sentence = -2
-    for match in lexicon.patterns("triggers").finditer(analysis.matching):
-        sentence = analysis.sentences[analysis.tokens[analysis.token_at(match.start)].sentence]
-        if sentence.index == last_sentence:
-            continue
-        last = analysis.tokens[sentence.last - 1]
-        end = analysis.offsets[last.index] + len(last.norm)
-        if runs and sentence.index == last_sentence + 1:
-            runs[-1] = (runs[-1][0], end)
-        else:
-            runs.append((analysis.offsets[sentence.first], end))
-        last_sentence = sentence.index
+    for start, end in _runs_worth_scanning(analysis, patterns.anchor):
+        for match in patterns.finditer(analysis.matching, start, end):
+            sentence = analysis.sentences[analysis.tokens[analysis.token_at(match.start)].sentence]
+            if sentence.index == last_sentence:
+                continue
+            end_of_sentence = _sentence_end(analysis, sentence.last)
+            if runs and sentence.index == last_sentence + 1:
+                runs[-1] = (runs[-1][0], end_of_sentence)
+            else:
+                runs.append((analysis.offsets[sentence.first], end_of_sentence))
+            last_sentence = sentence.index
     return runs
+
+
+def _runs_worth_scanning(analysis: Analysis, anchor: Anchor | None) -> list[tuple[int, int]]:
+    """Bounds, in the matching string, of runs of sentences holding an anchor word."""
+    if anchor is None or not analysis.tokens:
+        return [(0, len(analysis.matching))]
+    hits = anchor.words_that_may_match({token.norm for token in analysis.tokens})
+    runs: list[tuple[int, int]] = []
+    previous = -2
+    for sentence in analysis.sentences:
+        tokens = analysis.tokens[sentence.first : sentence.last]
+        if not any(token.norm in hits for token in tokens):
+            continue
+        bounds = (analysis.offsets[sentence.first], _sentence_end(analysis, sentence.last))
+        if runs and sentence.index == previous + 1:
+            runs[-1] = (runs[-1][0], bounds[1])
+        else:
+            runs.append(bounds)
+        previous = sentence.index
+    return runs
+
+
+def _sentence_end(analysis: Analysis, last: int) -> int:
+    token = analysis.tokens[last - 1]
+    return analysis.offsets[token.index] + len(token.norm)
 
 
 def _absorbed(trigger: Trigger, triggers: list[Trigger], absorbs: dict[str, list[str]]) -> bool:
