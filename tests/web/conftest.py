@@ -16,6 +16,7 @@ from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person
 from havenwatch.cases.sources import add_source
 from havenwatch.security.accounts import add_user
+from havenwatch.security.api_tokens import create_token
 from havenwatch.security.vault import store_document
 from havenwatch.settings import Settings
 from havenwatch.store.clock import utcnow
@@ -208,6 +209,19 @@ def client_as(app_for: Callable[[], TestClient]) -> Iterator[Callable[[str], Tes
     yield make
     for client in clients:
         client.close()
+
+
+def user_id_of(world: World, username: str) -> str:
+    with world.db.read() as conn:
+        return str(
+            conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one()
+        )
+
+
+def api_headers(world: World, username: str) -> dict[str, str]:
+    """The Authorization header of a new personal API token of `username`."""
+    token = create_token(world.db, user_id_of(world, username), "test", "test")
+    return {"authorization": f"Bearer {token}"}
 
 
 def csrf_of(client: TestClient, page: str = "/settings") -> str:

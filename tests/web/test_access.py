@@ -28,6 +28,7 @@ from tests.web.conftest import (
     ROLES,
     World,
     csrf_of,
+    user_id_of,
 )
 
 ALL = frozenset(ROLES)
@@ -228,7 +229,7 @@ def test_each_role_on_each_route_with_own_and_foreign_ids(
 ) -> None:
     client = client_as(f"{role}-a")
     token = create_token(
-        world.db, world.ids.get(f"user:{role}-a") or _user_id(world, f"{role}-a"), "walk", "test"
+        world.db, world.ids.get(f"user:{role}-a") or user_id_of(world, f"{role}-a"), "walk", "test"
     )
     canaries = _canaries(world)
     failures = []
@@ -264,17 +265,6 @@ def test_each_role_on_each_route_with_own_and_foreign_ids(
                 if leaked:
                     failures.append(f"{role} {method} {template} ({label}) leaked {leaked}")
     assert not failures, "\n".join(failures)
-
-
-def _user_id(world: World, username: str) -> str:
-    from sqlalchemy import select
-
-    from havenwatch.store.schema import users
-
-    with world.db.read() as conn:
-        return str(
-            conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one()
-        )
 
 
 @pytest.mark.parametrize("role", ["caseworker", "viewer"])

@@ -17,26 +17,13 @@ from havenwatch.cases.deadlines import deadlines_of_case
 from havenwatch.cases.events import add_event, list_events
 from havenwatch.cases.model import Event
 from havenwatch.cases.people import find_people_by_name, get_person
-from havenwatch.security.api_tokens import create_token
 from havenwatch.store.clock import today
-from havenwatch.store.schema import audit_log, users
+from havenwatch.store.schema import audit_log
 from tests.helpers import snapshot
-from tests.web.conftest import CANARY_NAME, World
+from tests.web.conftest import CANARY_NAME, World, api_headers, user_id_of
 
 Client = Callable[[], TestClient]
 NUL = "nul\x00byte"
-
-
-def _user_id(world: World, username: str) -> str:
-    with world.db.read() as conn:
-        return str(
-            conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one()
-        )
-
-
-def _token(world: World, username: str) -> dict[str, str]:
-    token = create_token(world.db, _user_id(world, username), "test", "test")
-    return {"authorization": f"Bearer {token}"}
 
 
 def _audit(world: World, action: str) -> list[Any]:
@@ -84,7 +71,7 @@ def test_a_caseworker_creates_a_person_of_their_team_with_a_sealed_identity(
 ) -> None:
     response = app_for().post(
         "/api/v1/people",
-        headers=_token(world, "caseworker-a"),
+        headers=api_headers(world, "caseworker-a"),
         json={
             "pseudonym": "Osprey Gamma",
             "nationality": "by",
@@ -112,7 +99,7 @@ def test_roles_that_may_not_edit_cannot_create_people(
     role: str, world: World, app_for: Client
 ) -> None:
     response = app_for().post(
-        "/api/v1/people", headers=_token(world, f"{role}-a"), json={"pseudonym": "Osprey"}
+        "/api/v1/people", headers=api_headers(world, f"{role}-a"), json={"pseudonym": "Osprey"}
     )
     assert response.status_code == 403
     assert find_people_by_name(world.db, "Osprey") == []
@@ -122,7 +109,7 @@ def test_bad_person_fields_are_refused_and_nothing_is_stored(world: World, app_f
     _refuses_without_change(
         world,
         app_for(),
-        _token(world, "caseworker-a"),
+        api_headers(world, "caseworker-a"),
         "POST",
         "/api/v1/people",
         [
@@ -142,7 +129,7 @@ def test_bad_person_fields_are_refused_and_nothing_is_stored(world: World, app_f
 def test_a_refusal_by_the_record_rules_names_the_field_but_never_echoes_the_value(
     world: World, app_for: Client
 ) -> None:
-    client, headers = app_for(), _token(world, "caseworker-a")
+    client, headers = app_for(), api_headers(world, "caseworker-a")
     client.get("/api/v1/cases", headers=headers)  # the token's first use is recorded once
     before = snapshot(world.db)
     for method, path, body in (
@@ -177,7 +164,7 @@ def test_an_event_edit_changes_only_the_fields_sent_and_keeps_the_notes(
     world.ids["event_noted"] = event.id or ""
     response = app_for().patch(
         _event_path(world, event="event_noted"),
-        headers=_token(world, "caseworker-a"),
+        headers=api_headers(world, "caseworker-a"),
         json={"date": "16.09.2024", "outcome": "pending", "notes": None},
     )
     assert response.status_code == 200, response.text
@@ -205,7 +192,7 @@ def test_notes_left_out_of_an_event_edit_are_kept_without_an_audited_read(
     world.ids["event_noted"] = event.id or ""
     response = app_for().patch(
         _event_path(world, event="event_noted"),
-        headers=_token(world, "caseworker-a"),
+        headers=api_headers(world, "caseworker-a"),
         json={"type": "deportation", "authority": "border_police"},
     )
     assert response.status_code == 200, response.text
@@ -222,7 +209,7 @@ def test_notes_left_out_of_an_event_edit_are_kept_without_an_audited_read(
 def test_an_event_field_sent_as_null_is_cleared_but_the_type_cannot_be(
     world: World, app_for: Client
 ) -> None:
-    client, headers = app_for(), _token(world, "caseworker-a")
+    client, headers = app_for(), api_headers(world, "caseworker-a")
     cleared = client.patch(_event_path(world), headers=headers, json={"authority": None})
     assert cleared.status_code == 200 and cleared.json()["authority"] is None
     refused = client.patch(_event_path(world), headers=headers, json={"type": None})
@@ -234,7 +221,7 @@ def test_bad_event_edits_are_refused_and_change_nothing(world: World, app_for: C
     _refuses_without_change(
         world,
         app_for(),
-        _token(world, "caseworker-a"),
+        api_headers(world, "caseworker-a"),
         "PATCH",
         _event_path(world),
         [
@@ -256,13 +243,15 @@ def test_bad_event_edits_are_refused_and_change_nothing(world: World, app_for: C
 def test_an_event_the_caller_may_not_see_is_not_found_and_viewers_cannot_edit(
     world: World, app_for: Client
 ) -> None:
-    client, headers = app_for(), _token(world, "caseworker-a")
+    client, headers = app_for(), api_headers(world, "caseworker-a")
     change = {"authority": "court"}
     for path in (_event_path(world, "case_b", "event_b"), _event_path(world, "case_a", "event_b")):
         response = client.patch(path, headers=headers, json=change)
         assert response.status_code == 404 and CANARY_NAME not in response.text
     for role in ("viewer", "researcher"):
-        denied = client.patch(_event_path(world), headers=_token(world, f"{role}-a"), json=change)
+        denied = client.patch(
+            _event_path(world), headers=api_headers(world, f"{role}-a"), json=change
+        )
         assert denied.status_code == 403
     assert _stored_event(world).authority == "border_police"
     assert _audit(world, "event.update") == []
@@ -272,7 +261,7 @@ def test_an_event_the_caller_may_not_see_is_not_found_and_viewers_cannot_edit(
 
 
 def test_a_caseworker_links_a_new_source_to_an_event(world: World, app_for: Client) -> None:
-    client, headers = app_for(), _token(world, "caseworker-a")
+    client, headers = app_for(), api_headers(world, "caseworker-a")
     response = client.post(
         f"{_event_path(world)}/sources",
         headers=headers,
@@ -302,7 +291,7 @@ def test_bad_sources_are_refused_and_nothing_is_stored(world: World, app_for: Cl
     _refuses_without_change(
         world,
         app_for(),
-        _token(world, "caseworker-a"),
+        api_headers(world, "caseworker-a"),
         "POST",
         f"{_event_path(world)}/sources",
         [
@@ -320,13 +309,13 @@ def test_a_source_cannot_be_linked_to_another_teams_event_or_by_a_viewer(
     world: World, app_for: Client
 ) -> None:
     client, report = app_for(), {"title": "Unwanted report"}
-    headers = _token(world, "caseworker-a")
+    headers = api_headers(world, "caseworker-a")
     foreign = client.post(
         f"{_event_path(world, 'case_b', 'event_b')}/sources", headers=headers, json=report
     )
     assert foreign.status_code == 404
     viewer = client.post(
-        f"{_event_path(world)}/sources", headers=_token(world, "viewer-a"), json=report
+        f"{_event_path(world)}/sources", headers=api_headers(world, "viewer-a"), json=report
     )
     assert viewer.status_code == 403
     assert _audit(world, "source.create")[-1].actor == "test"
@@ -336,7 +325,7 @@ def test_a_source_cannot_be_linked_to_another_teams_event_or_by_a_viewer(
 
 
 def test_a_caseworker_closes_a_case_with_a_final_status(world: World, app_for: Client) -> None:
-    client, headers = app_for(), _token(world, "caseworker-a")
+    client, headers = app_for(), api_headers(world, "caseworker-a")
     path = f"/api/v1/cases/{world.ids['case_a']}"
     response = client.post(
         f"{path}/status", headers=headers, json={"status": "won", "closed_on": "2026-12-01"}
@@ -359,7 +348,7 @@ def test_a_case_cannot_be_closed_as_open_or_with_an_unknown_status(
     _refuses_without_change(
         world,
         app_for(),
-        _token(world, "caseworker-a"),
+        api_headers(world, "caseworker-a"),
         "POST",
         f"/api/v1/cases/{world.ids['case_a']}/status",
         [
@@ -375,16 +364,16 @@ def test_a_case_cannot_be_closed_as_open_or_with_an_unknown_status(
 def test_another_teams_case_cannot_be_closed_or_assigned_and_viewers_cannot_either(
     world: World, app_for: Client
 ) -> None:
-    client, headers = app_for(), _token(world, "caseworker-a")
+    client, headers = app_for(), api_headers(world, "caseworker-a")
     foreign = f"/api/v1/cases/{world.ids['case_b']}"
     own = f"/api/v1/cases/{world.ids['case_a']}"
-    assigned = {"assignee": _user_id(world, "caseworker-a")}
+    assigned = {"assignee": user_id_of(world, "caseworker-a")}
     assert (
         client.post(f"{foreign}/status", headers=headers, json={"status": "closed"}).status_code
         == 404
     )
     assert client.post(f"{foreign}/assign", headers=headers, json=assigned).status_code == 404
-    viewer = _token(world, "viewer-a")
+    viewer = api_headers(world, "viewer-a")
     assert (
         client.post(f"{own}/status", headers=viewer, json={"status": "closed"}).status_code == 403
     )
@@ -396,9 +385,9 @@ def test_another_teams_case_cannot_be_closed_or_assigned_and_viewers_cannot_eith
 def test_a_caseworker_assigns_a_case_to_a_colleague_and_back_to_nobody(
     world: World, app_for: Client
 ) -> None:
-    client, headers = app_for(), _token(world, "caseworker-a")
+    client, headers = app_for(), api_headers(world, "caseworker-a")
     path = f"/api/v1/cases/{world.ids['case_a']}/assign"
-    colleague = _user_id(world, "admin-a")
+    colleague = user_id_of(world, "admin-a")
     response = client.post(path, headers=headers, json={"assignee": colleague})
     assert response.status_code == 200, response.text
     assert response.json()["assigned_to"] == colleague
@@ -414,10 +403,10 @@ def test_a_caseworker_assigns_a_case_to_a_colleague_and_back_to_nobody(
 def test_a_case_is_assigned_only_to_a_caseworker_of_its_team(
     assignee: str, world: World, app_for: Client
 ) -> None:
-    user_id = _user_id(world, assignee)
+    user_id = user_id_of(world, assignee)
     response = app_for().post(
         f"/api/v1/cases/{world.ids['case_a']}/assign",
-        headers=_token(world, "caseworker-a"),
+        headers=api_headers(world, "caseworker-a"),
         json={"assignee": user_id},
     )
     assert response.status_code == 400 and user_id not in response.text
@@ -428,7 +417,7 @@ def test_bad_assignments_are_refused_and_change_nothing(world: World, app_for: C
     _refuses_without_change(
         world,
         app_for(),
-        _token(world, "caseworker-a"),
+        api_headers(world, "caseworker-a"),
         "POST",
         f"/api/v1/cases/{world.ids['case_a']}/assign",
         [{}, {"assignee": NUL}, {"assignee": "x" * 41}, {"assignee": ["nul"]}],
@@ -445,7 +434,7 @@ def _search(client: TestClient, headers: dict[str, str], query: str) -> Any:
 
 
 def test_search_finds_the_teams_people_cases_and_events(world: World, app_for: Client) -> None:
-    client, headers = app_for(), _token(world, "caseworker-a")
+    client, headers = app_for(), api_headers(world, "caseworker-a")
     assert [hit["id"] for hit in _search(client, headers, "Heron")["people"]] == [
         world.ids["person_a"]
     ]
@@ -463,18 +452,18 @@ def test_caseworkers_find_people_by_real_name_and_viewers_do_not(
     world: World, app_for: Client
 ) -> None:
     client = app_for()
-    by_caseworker = _search(client, _token(world, "caseworker-a"), "Волохонский")
+    by_caseworker = _search(client, api_headers(world, "caseworker-a"), "Волохонский")
     assert [hit["pseudonym"] for hit in by_caseworker["people"]] == ["Heron Alpha"]
-    assert _search(client, _token(world, "viewer-a"), "Volokhonsky")["people"] == []
+    assert _search(client, api_headers(world, "viewer-a"), "Volokhonsky")["people"] == []
     researcher = client.get(
-        "/api/v1/search", headers=_token(world, "researcher-a"), params={"q": "Volokhonsky"}
+        "/api/v1/search", headers=api_headers(world, "researcher-a"), params={"q": "Volokhonsky"}
     )
     assert researcher.status_code == 403 and "Heron" not in researcher.text
 
 
 @pytest.mark.parametrize("role", ["caseworker", "viewer"])
 def test_search_finds_nothing_of_another_team(role: str, world: World, app_for: Client) -> None:
-    client, headers = app_for(), _token(world, f"{role}-a")
+    client, headers = app_for(), api_headers(world, f"{role}-a")
     canaries = [CANARY_NAME, "Ptarmigan", "Marchetti", "Quillfeather", world.ids["case_b"]]
     for query in ("Quillfeather", "Zebulon", "Marchetti", "Ptarmigan", "Novi Sad", "expulsion"):
         response = client.get("/api/v1/search", headers=headers, params={"q": query})
@@ -483,7 +472,7 @@ def test_search_finds_nothing_of_another_team(role: str, world: World, app_for: 
 
 
 def test_bad_search_queries_are_refused(world: World, app_for: Client) -> None:
-    client, headers = app_for(), _token(world, "caseworker-a")
+    client, headers = app_for(), api_headers(world, "caseworker-a")
     too_long = client.get("/api/v1/search", headers=headers, params={"q": "x" * 201})
     assert too_long.status_code == 422 and too_long.json()["fields"] == ["query.q"]
     # A NUL anywhere in a URL is refused by the shield in front of every route.
@@ -510,7 +499,7 @@ def test_a_cases_deadlines_come_with_how_they_were_counted_and_their_citations(
         "test",
     )
     response = app_for().get(
-        f"/api/v1/cases/{world.ids['case_a']}/deadlines", headers=_token(world, "viewer-a")
+        f"/api/v1/cases/{world.ids['case_a']}/deadlines", headers=api_headers(world, "viewer-a")
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -530,11 +519,11 @@ def test_another_teams_deadlines_are_not_found_and_researchers_cannot_read_any(
 ) -> None:
     client = app_for()
     foreign = client.get(
-        f"/api/v1/cases/{world.ids['case_b']}/deadlines", headers=_token(world, "caseworker-a")
+        f"/api/v1/cases/{world.ids['case_b']}/deadlines", headers=api_headers(world, "caseworker-a")
     )
     assert foreign.status_code == 404 and CANARY_NAME not in foreign.text
     researcher = client.get(
-        f"/api/v1/cases/{world.ids['case_a']}/deadlines", headers=_token(world, "researcher-a")
+        f"/api/v1/cases/{world.ids['case_a']}/deadlines", headers=api_headers(world, "researcher-a")
     )
     assert researcher.status_code == 403
 

@@ -11,22 +11,15 @@ from lxml import html
 from sqlalchemy import select
 
 from havenwatch.cases.case_files import REOPEN_REASONS, close_case, get_case
-from havenwatch.security.api_tokens import create_token
-from havenwatch.store.schema import audit_log, users
+from havenwatch.store.schema import audit_log
 from havenwatch.web.api.models import ReopenReason
-from tests.web.conftest import World, csrf_of
+from tests.web.conftest import World, api_headers, csrf_of
 
 
 def _closed(world: World, key: str = "case_a") -> str:
     case_id = world.ids[key]
     close_case(world.db, case_id, "test", status="won", closed_on=date(2026, 11, 20))
     return case_id
-
-
-def _token(world: World, username: str) -> dict[str, str]:
-    with world.db.read() as conn:
-        user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one()
-    return {"authorization": f"Bearer {create_token(world.db, user_id, 'test', 'test')}"}
 
 
 def _forms(page: str) -> list[str]:
@@ -125,7 +118,7 @@ def test_the_reopen_form_is_translated(
 
 
 def test_the_api_reopens_a_closed_case(world: World, app_for: Callable[[], TestClient]) -> None:
-    client, headers = app_for(), _token(world, "caseworker-a")
+    client, headers = app_for(), api_headers(world, "caseworker-a")
     case_id = _closed(world)
     path = f"/api/v1/cases/{case_id}/reopen"
     assert client.post(path, headers=headers, json={"reason": "maybe"}).status_code == 422

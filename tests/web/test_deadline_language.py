@@ -6,15 +6,12 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
 from havenwatch.cases.dates import from_day
 from havenwatch.cases.events import add_event
 from havenwatch.cases.model import Event
-from havenwatch.security.api_tokens import create_token
 from havenwatch.store.clock import today
-from havenwatch.store.schema import users
-from tests.web.conftest import World, csrf_of
+from tests.web.conftest import World, api_headers, csrf_of
 
 ClientAs = Callable[[str], TestClient]
 ENGLISH = ("Appeal (žalba)", "from service on", "is not counted")
@@ -67,19 +64,13 @@ def test_the_dashboard_list_is_cached_per_language(world: World, client_as: Clie
     assert "Žalba" in serbian and "Appeal (žalba)" not in serbian
 
 
-def _token(world: World, username: str) -> dict[str, str]:
-    with world.db.read() as conn:
-        user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
-    return {"authorization": f"Bearer {create_token(world.db, str(user_id), 'test', 'test')}"}
-
-
 def test_the_api_answers_in_the_callers_language(
     world: World, client_as: ClientAs, app_for: Callable[[], TestClient]
 ) -> None:
     _expulsion_order(world)
     _speaking(client_as, "sr_Latn", "viewer-a")
     response = app_for().get(
-        f"/api/v1/cases/{world.ids['case_a']}/deadlines", headers=_token(world, "viewer-a")
+        f"/api/v1/cases/{world.ids['case_a']}/deadlines", headers=api_headers(world, "viewer-a")
     )
     assert response.status_code == 200, response.text
     labels = {d["remedy"]: d["remedy_label"] for d in response.json()["deadlines"]}

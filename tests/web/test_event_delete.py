@@ -14,10 +14,9 @@ from havenwatch.cases.deadlines import deadlines_of_case
 from havenwatch.cases.events import add_event, list_events
 from havenwatch.cases.model import Event, Source
 from havenwatch.cases.sources import add_source
-from havenwatch.security.api_tokens import create_token
 from havenwatch.store.clock import today
-from havenwatch.store.schema import audit_log, sources, users
-from tests.web.conftest import CANARY_NAME, World, csrf_of
+from havenwatch.store.schema import audit_log, sources
+from tests.web.conftest import CANARY_NAME, World, api_headers, csrf_of
 
 
 def _decision(world: World) -> tuple[str, str]:
@@ -40,12 +39,6 @@ def _decision(world: World) -> tuple[str, str]:
         "test",
     )
     return event.id or "", source.id or ""
-
-
-def _token(world: World, username: str) -> dict[str, str]:
-    with world.db.read() as conn:
-        user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one()
-    return {"authorization": f"Bearer {create_token(world.db, user_id, 'test', 'test')}"}
 
 
 def _deadline_events(world: World) -> set[str]:
@@ -122,7 +115,7 @@ def test_deleting_removes_the_event_its_deadlines_and_its_search_entry(
     assert entry.detail["deleted_sources"] == [source_id]
 
 
-def test_deleting_needs_the_csrf_token(
+def test_deleting_needs_the_csrfapi_headers(
     world: World, client_as: Callable[[str], TestClient]
 ) -> None:
     client = client_as("caseworker-a")
@@ -159,7 +152,7 @@ def test_the_api_deletes_an_event_and_says_what_went_with_it(
     world: World, app_for: Callable[[], TestClient]
 ) -> None:
     event_id, source_id = _decision(world)
-    client, headers = app_for(), _token(world, "caseworker-a")
+    client, headers = app_for(), api_headers(world, "caseworker-a")
     path = f"/api/v1/cases/{world.ids['case_a']}/events/{event_id}"
     response = client.delete(path, headers=headers)
     assert response.status_code == 200, response.text
@@ -183,7 +176,7 @@ def test_the_api_refuses_viewers_and_other_teams(
     client = app_for()
     own = f"/api/v1/cases/{world.ids['case_a']}/events/{world.ids['event_a']}"
     foreign = f"/api/v1/cases/{world.ids['case_b']}/events/{world.ids['event_b']}"
-    assert client.delete(own, headers=_token(world, "viewer-a")).status_code == 403
-    assert client.delete(foreign, headers=_token(world, "caseworker-a")).status_code == 404
+    assert client.delete(own, headers=api_headers(world, "viewer-a")).status_code == 403
+    assert client.delete(foreign, headers=api_headers(world, "caseworker-a")).status_code == 404
     assert world.ids["event_a"] in _event_ids(world)
     assert _event_ids(world, "case_b") == [world.ids["event_b"]]

@@ -10,9 +10,8 @@ from lxml import html
 from sqlalchemy import select
 
 from havenwatch.cases.people import edit_person, find_people_by_name, get_person
-from havenwatch.security.api_tokens import create_token
-from havenwatch.store.schema import audit_log, users
-from tests.web.conftest import CANARY_NAME, World, csrf_of
+from havenwatch.store.schema import audit_log
+from tests.web.conftest import CANARY_NAME, World, api_headers, csrf_of
 
 FORM = {
     "pseudonym": "Osprey Beta",
@@ -44,12 +43,6 @@ def _audit(world: World, action: str) -> list[Any]:
                 select(audit_log).where(audit_log.c.action == action).order_by(audit_log.c.seq)
             )
         )
-
-
-def _token(world: World, username: str) -> dict[str, str]:
-    with world.db.read() as conn:
-        user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one()
-    return {"authorization": f"Bearer {create_token(world.db, user_id, 'test', 'test')}"}
 
 
 def test_the_edit_form_shows_the_stored_identity_and_opening_it_is_audited(
@@ -162,7 +155,7 @@ def test_the_api_changes_only_the_fields_sent_and_never_returns_identity(
     client = app_for()
     response = client.patch(
         f"/api/v1/people/{world.ids['person_a']}",
-        headers=_token(world, "caseworker-a"),
+        headers=api_headers(world, "caseworker-a"),
         json={"risk_level": "critical", "identity": {"full_name": "Elena Koposova"}},
     )
     assert response.status_code == 200, response.text
@@ -179,7 +172,7 @@ def test_the_api_changes_only_the_fields_sent_and_never_returns_identity(
 def test_the_api_refuses_bad_edits_with_a_short_reason(
     world: World, app_for: Callable[[], TestClient]
 ) -> None:
-    client, headers = app_for(), _token(world, "caseworker-a")
+    client, headers = app_for(), api_headers(world, "caseworker-a")
     path = f"/api/v1/people/{world.ids['person_a']}"
     refused = client.patch(path, headers=headers, json={"pseudonym": None})
     assert refused.status_code == 400 and refused.json()["detail"].startswith("pseudonym")
@@ -189,7 +182,7 @@ def test_the_api_refuses_bad_edits_with_a_short_reason(
         f"/api/v1/people/{world.ids['person_b']}", headers=headers, json={"pseudonym": "X"}
     )
     assert foreign.status_code == 404
-    viewer = client.patch(path, headers=_token(world, "viewer-a"), json={"pseudonym": "X"})
+    viewer = client.patch(path, headers=api_headers(world, "viewer-a"), json={"pseudonym": "X"})
     assert viewer.status_code == 403
     assert get_person(world.db, world.ids["person_a"], actor="test").pseudonym == "Heron Alpha"
 
@@ -199,7 +192,7 @@ def test_the_api_clears_a_field_sent_as_null(
 ) -> None:
     response = app_for().patch(
         f"/api/v1/people/{world.ids['person_a']}",
-        headers=_token(world, "caseworker-a"),
+        headers=api_headers(world, "caseworker-a"),
         json={"nationality": None, "identity": {"other_names": None, "contact": None}},
     )
     assert response.status_code == 200, response.text

@@ -11,17 +11,10 @@ from sqlalchemy import select
 from havenwatch.cases.csv_import import import_csv_rows, parse_csv
 from havenwatch.cases.events import add_event_source
 from havenwatch.cases.model import Source
-from havenwatch.security.api_tokens import create_token
-from havenwatch.store.schema import cases, event_sources, events, sources, teams, users
-from tests.web.conftest import CANARY_NAME, CANARY_SOURCE, World, csrf_of
+from havenwatch.store.schema import cases, event_sources, events, sources, teams
+from tests.web.conftest import CANARY_NAME, CANARY_SOURCE, World, api_headers, csrf_of
 
 CANARY_TEXT = f"{CANARY_NAME} was told to leave."
-
-
-def _token(world: World, username: str) -> dict[str, str]:
-    with world.db.read() as conn:
-        user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one()
-    return {"authorization": f"Bearer {create_token(world.db, user_id, 'test', 'test')}"}
 
 
 def _team_a(world: World) -> set[str]:
@@ -78,7 +71,7 @@ def test_the_api_never_returns_another_teams_report_for_the_same_text(world: Wor
     response = client.post(
         f"/api/v1/cases/{world.ids['case_a']}/events/{world.ids['event_a']}/sources",
         json={"title": "Pasted", "text": CANARY_TEXT},
-        headers=_token(world, "caseworker-a"),
+        headers=api_headers(world, "caseworker-a"),
     )
     assert response.status_code == 201
     assert response.json()["id"] != world.ids["source_b"]
