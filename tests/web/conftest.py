@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,7 +21,7 @@ from havenwatch.security.accounts import add_user
 from havenwatch.security.api_tokens import create_token
 from havenwatch.security.vault import store_document
 from havenwatch.settings import Settings
-from havenwatch.store.clock import utcnow
+from havenwatch.store.clock import today, utcnow
 from havenwatch.store.database import Database
 from havenwatch.store.ids import new_id
 from havenwatch.store.schema import lead_sources, leads, teams, users
@@ -209,6 +211,23 @@ def client_as(app_for: Callable[[], TestClient]) -> Iterator[Callable[[str], Tes
     yield make
     for client in clients:
         client.close()
+
+
+def served_expulsion_order(world: World, days_ago: int = 2, **extra: Any) -> Event:
+    """An order to leave within 30 days in case A, served `days_ago` days ago: deadlines run."""
+    served = today() - timedelta(days=days_ago)
+    return add_event(
+        world.db,
+        Event(
+            case_id=world.ids["case_a"],
+            type="expulsion_order",
+            date=from_day(served),
+            served_on=served,
+            deadline_days=30,
+            **extra,
+        ),
+        "test",
+    )
 
 
 def user_id_of(world: World, username: str) -> str:

@@ -4,7 +4,7 @@ assigning cases, search and deadlines; who may use them, what they audit, what t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from havenwatch.cases.case_files import get_case
-from havenwatch.cases.dates import from_day
 from havenwatch.cases.deadlines import deadlines_of_case
 from havenwatch.cases.events import add_event, list_events
 from havenwatch.cases.model import Event
@@ -20,7 +19,7 @@ from havenwatch.cases.people import find_people_by_name, get_person
 from havenwatch.store.clock import today
 from havenwatch.store.schema import audit_log
 from tests.helpers import snapshot
-from tests.web.conftest import CANARY_NAME, World, api_headers, user_id_of
+from tests.web.conftest import CANARY_NAME, World, api_headers, served_expulsion_order, user_id_of
 
 Client = Callable[[], TestClient]
 NUL = "nul\x00byte"
@@ -486,18 +485,7 @@ def test_bad_search_queries_are_refused(world: World, app_for: Client) -> None:
 def test_a_cases_deadlines_come_with_how_they_were_counted_and_their_citations(
     world: World, app_for: Client
 ) -> None:
-    served = today() - timedelta(days=2)
-    order = add_event(
-        world.db,
-        Event(
-            case_id=world.ids["case_a"],
-            type="expulsion_order",
-            date=from_day(served),
-            served_on=served,
-            deadline_days=30,
-        ),
-        "test",
-    )
+    order = served_expulsion_order(world)
     response = app_for().get(
         f"/api/v1/cases/{world.ids['case_a']}/deadlines", headers=api_headers(world, "viewer-a")
     )
@@ -510,7 +498,7 @@ def test_a_cases_deadlines_come_with_how_they_were_counted_and_their_citations(
     assert from_order, "the expulsion order opens deadlines"
     for deadline in from_order:
         assert deadline["citation"] and deadline["explanation"]
-        assert deadline["served"] == served.isoformat()
+        assert deadline["served"] == str(order.served_on)
     assert any(date.fromisoformat(d["due"]) >= today() for d in from_order if d["due"])
 
 

@@ -3,33 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from havenwatch.cases.dates import from_day
-from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Event
-from havenwatch.store.clock import today
-from tests.web.conftest import World, api_headers, csrf_of
+from tests.web.conftest import World, api_headers, csrf_of, served_expulsion_order
 
 ClientAs = Callable[[str], TestClient]
 ENGLISH = ("Appeal (žalba)", "from service on", "is not counted")
-
-
-def _expulsion_order(world: World, days_ago: int = 5) -> None:
-    served = today() - timedelta(days=days_ago)
-    add_event(
-        world.db,
-        Event(
-            case_id=world.ids["case_a"],
-            type="expulsion_order",
-            date=from_day(served),
-            served_on=served,
-            deadline_days=30,
-        ),
-        "test",
-    )
 
 
 def _speaking(client_as: ClientAs, locale: str, username: str = "caseworker-a") -> TestClient:
@@ -46,7 +26,7 @@ def _deadlines_panel(page: str) -> str:
 
 
 def test_the_case_page_shows_its_deadlines_in_russian(world: World, client_as: ClientAs) -> None:
-    _expulsion_order(world)
+    served_expulsion_order(world, days_ago=5)
     case_page = f"/cases/{world.ids['case_a']}"
     english = _deadlines_panel(client_as("caseworker-a").get(case_page).text)
     assert all(text in english for text in ENGLISH)
@@ -58,7 +38,7 @@ def test_the_case_page_shows_its_deadlines_in_russian(world: World, client_as: C
 
 
 def test_the_dashboard_list_is_cached_per_language(world: World, client_as: ClientAs) -> None:
-    _expulsion_order(world)
+    served_expulsion_order(world, days_ago=5)
     assert "Appeal (žalba)" in client_as("caseworker-a").get("/").text
     serbian = _speaking(client_as, "sr_Latn").get("/").text
     assert "Žalba" in serbian and "Appeal (žalba)" not in serbian
@@ -67,7 +47,7 @@ def test_the_dashboard_list_is_cached_per_language(world: World, client_as: Clie
 def test_the_api_answers_in_the_callers_language(
     world: World, client_as: ClientAs, app_for: Callable[[], TestClient]
 ) -> None:
-    _expulsion_order(world)
+    served_expulsion_order(world, days_ago=5)
     _speaking(client_as, "sr_Latn", "viewer-a")
     response = app_for().get(
         f"/api/v1/cases/{world.ids['case_a']}/deadlines", headers=api_headers(world, "viewer-a")
@@ -85,7 +65,7 @@ def test_the_api_answers_in_the_callers_language(
 def test_the_calendar_feed_is_written_in_the_users_language(
     world: World, client_as: ClientAs
 ) -> None:
-    _expulsion_order(world)
+    served_expulsion_order(world, days_ago=5)
     client = _speaking(client_as, "ru")
     feed = client.get(f"/cases/{world.ids['case_a']}/deadlines.ics").text.replace("\r\n ", "")
     assert "Последний день:" in feed and "Жалоба (žalba): срок" in feed

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from lxml import html
 from sqlalchemy import select
 
-from havenwatch.cases.dates import from_day
 from havenwatch.cases.deadlines import deadlines_of_case
-from havenwatch.cases.events import add_event, list_events
-from havenwatch.cases.model import Event, Source
+from havenwatch.cases.events import list_events
+from havenwatch.cases.model import Source
 from havenwatch.cases.sources import add_source
 from havenwatch.store.clock import today
 from havenwatch.store.schema import audit_log, sources
-from tests.web.conftest import CANARY_NAME, World, api_headers, csrf_of
+from tests.web.conftest import CANARY_NAME, World, api_headers, csrf_of, served_expulsion_order
 
 
 def _decision(world: World) -> tuple[str, str]:
@@ -24,19 +22,8 @@ def _decision(world: World) -> tuple[str, str]:
     source, _ = add_source(
         world.db, Source(title="Only about this order", text="Ordered to leave."), "test"
     )
-    served = today() - timedelta(days=2)
-    event = add_event(
-        world.db,
-        Event(
-            case_id=world.ids["case_a"],
-            type="expulsion_order",
-            date=from_day(served),
-            served_on=served,
-            deadline_days=30,
-            authority="interior_ministry",
-            source_ids=[source.id or ""],
-        ),
-        "test",
+    event = served_expulsion_order(
+        world, authority="interior_ministry", source_ids=[source.id or ""]
     )
     return event.id or "", source.id or ""
 
