@@ -1,36 +1,52 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# Two environments from two lock files: what running havenwatch needs (`make demo`), and that
+# plus the development tools (`make test`). Each is rebuilt whenever its lock file changes.
+RUNTIME := $(VENV)/.runtime-installed
+DEVELOPMENT := $(VENV)/.development-installed
 
-.PHONY: demo test lint typecheck env lock clean
+.PHONY: demo test lint typecheck env dev-env model lock clean
 
-# The environment is rebuilt whenever the lock file changes.
-$(STAMP): requirements.lock pyproject.toml
+$(RUNTIME): requirements-runtime.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	$(PIP) --require-hashes --no-deps -r requirements-runtime.lock
+	$(PIP) --no-deps --no-build-isolation -e .
+	touch $(RUNTIME)
 
-env: $(STAMP)
+$(DEVELOPMENT): requirements.lock $(RUNTIME)
+	$(PIP) --require-hashes --no-deps -r requirements.lock
+	touch $(DEVELOPMENT)
 
-demo: $(STAMP)
+env: $(RUNTIME)
+
+dev-env: $(DEVELOPMENT)
+
+demo: $(RUNTIME)
 	$(BIN)/havenwatch demo
 
-lint: $(STAMP)
+lint: $(DEVELOPMENT)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-typecheck: $(STAMP)
+typecheck: $(DEVELOPMENT)
 	$(BIN)/mypy
 
 test: lint typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-# Regenerate the lock file after changing dependencies in pyproject.toml.
+# Regenerate both lock files after changing dependencies in pyproject.toml. The runtime lock is
+# pinned to the development lock's versions (plus setuptools, which the editable install needs),
+# so both environments run the same code.
+LOCK_OPTIONS := --quiet --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
 lock:
 	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev $(LOCK_OPTIONS) -o requirements.lock
+	grep -E '^[A-Za-z0-9_.-]+==' requirements.lock | sed 's/ \\$$//' > .lock-pins.txt
+	echo "setuptools>=77" | $(PYTHON) -m uv pip compile pyproject.toml - -c .lock-pins.txt \
+		$(LOCK_OPTIONS) -o requirements-runtime.lock
+	rm -f .lock-pins.txt
 
 clean:
 	rm -rf $(VENV) havenwatch-data

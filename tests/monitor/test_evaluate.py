@@ -17,7 +17,7 @@ from havenwatch.monitor.evaluate import (
     score_document,
 )
 
-SEED_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "examples"
+CORPUS_GOLD = Path(__file__).resolve().parent / "corpus" / "en-02-thirty-days-to-leave.gold.json"
 
 
 def subject(
@@ -73,7 +73,7 @@ def document(
 
 
 def test_gold_scored_against_itself_is_perfect() -> None:
-    gold = json.loads((SEED_DIR / "seed-report.gold.json").read_text(encoding="utf-8"))
+    gold = json.loads(CORPUS_GOLD.read_text(encoding="utf-8"))
     report = evaluate([gold], [gold])
     assert report.events.f1 == 1.0
     assert report.aggregates.f1 == 1.0

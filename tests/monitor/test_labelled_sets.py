@@ -23,7 +23,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 HERE = Path(__file__).resolve().parent
-SCHEMA_PATH = HERE.parents[1].parent / "shared" / "spec" / "extraction.schema.json"
+SCHEMA_PATH = HERE.parents[1] / "src" / "havenwatch" / "monitor" / "extraction.schema.json"
 GOLD_SUFFIX = ".gold.json"
 PUBLISHED = re.compile(r"\APublished: (\d{4}-\d{2}-\d{2})\n")
 PREFIXES = ("sr-latn-", "sr-cyrl-", "en-", "ru-")

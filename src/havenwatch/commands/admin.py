@@ -19,20 +19,44 @@ from havenwatch.security.crypto import load_key_file
 from havenwatch.store import migrate as migrations
 from havenwatch.store.app_role import check_app_role, grant_app_role
 from havenwatch.store.database import Database
-from havenwatch.store.instance import initialise, upgrade
+from havenwatch.store.instance import enclosing_work_tree, initialise, upgrade
+
+
+def read_new_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 @click.command()
+@click.option("--admin", "admin_name", metavar="NAME", help="Create the first administrator.")
+@click.option("--team", default="default", show_default=True, help="The administrator's team.")
+@click.option("--password-stdin", is_flag=True, help="Read its password from standard input.")
 @click.pass_context
-def init(ctx: click.Context) -> None:
-    """Create the data directory, the key file and the database schema."""
+def init(ctx: click.Context, admin_name: str | None, team: str, password_stdin: bool) -> None:
+    """Create the data directory, the key file, the database schema and the first administrator."""
     settings = settings_of(ctx)
     db = initialise(settings)
-    click.echo(f"Initialised havenwatch in {settings.data_dir}")
-    click.echo(
-        f"Data key: {settings.key_file} (keep it outside the data directory, and back it up)"
-    )
-    db.dispose()
+    try:
+        click.echo(f"Initialised havenwatch in {settings.data_dir}")
+        click.echo(
+            f"Data key: {settings.key_file} (keep it outside the data directory, and back it up)"
+        )
+        work_tree = enclosing_work_tree(settings.key_file)
+        if work_tree is not None:
+            click.echo(
+                f"Warning: the key file lies inside the git work tree {work_tree}; "
+                "keep it out of version control (move it with --key-file, or ignore it in git).",
+                err=True,
+            )
+        if admin_name is not None:
+            password = read_new_password(password_stdin)
+            account = add_user(db, admin_name, password, "admin", team, cli_actor())
+            click.echo(f"Added administrator {account.username}: log in with `havenwatch serve`")
+        elif not list_users(db):
+            click.echo("No account yet: add one with `havenwatch user add NAME --role admin`")
+    finally:
+        db.dispose()
 
 
 @click.command()
@@ -64,10 +88,7 @@ def user() -> None:
 @click.pass_context
 def user_add(ctx: click.Context, username: str, role: str, team: str, password_stdin: bool) -> None:
     """Add a user account."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = read_new_password(password_stdin)
     account = add_user(open_db(ctx), username, password, role, team, cli_actor())
     click.echo(f"Added {account.username} ({account.role}, team {account.team})")
 

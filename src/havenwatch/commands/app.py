@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import os
-import secrets
 from datetime import date
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy import select
 
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import demo_data, generate
-from havenwatch.cases.people import count_people
+from havenwatch.cases.demo_instance import claim_for_demo, reset_demo_logins
 from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
-from havenwatch.security.accounts import hash_password, insert_user
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.instance import initialise
-from havenwatch.store.schema import users
-
-DEMO_USERS = (
-    ("caseworker", "caseworker"),
-    ("lawyer", "caseworker"),
-    ("researcher", "researcher"),
-    ("observer", "viewer"),
-)
-
 
 APP_FACTORY = "havenwatch.web.app:app_from_environment"
 
@@ -98,25 +86,6 @@ def load_demo(db: Database, cases: int, seed: int) -> None:
         )
 
 
-def reset_password(db: Database, username: str, role: str, team: str) -> str:
-    """A fresh one-time password for a demo account, creating the account if needed."""
-    password = secrets.token_urlsafe(12)
-    with db.write("demo") as unit:
-        existing = unit.conn.execute(
-            select(users.c.id).where(users.c.username == username)
-        ).scalar()
-        if existing:
-            unit.conn.execute(
-                users.update()
-                .where(users.c.id == existing)
-                .values(password_hash=hash_password(password), active=True)
-            )
-            unit.audit("user.password_reset", target_type="user", target_id=existing)
-        else:
-            insert_user(unit, username, password, role, team)
-    return password
-
-
 @click.command()
 @click.option(
     "--cases",
@@ -136,14 +105,12 @@ def demo(
 ) -> None:
     """Create a demo instance with fictional people and cases, then serve it."""
     db = initialise(settings_of(ctx))
-    if count_people(db) == 0:
-        load_demo(db, cases, seed)
-    team = demo_data()["teams"][0]
-    admin_password = reset_password(db, "admin", "admin", team)
-    logins = [("admin", admin_password)] + [
-        (name, reset_password(db, name, role, team)) for name, role in DEMO_USERS
-    ]
-    db.dispose()
+    try:
+        if claim_for_demo(db):
+            load_demo(db, cases, seed)
+        logins = reset_demo_logins(db, demo_data()["teams"][0])
+    finally:
+        db.dispose()
     click.echo(f"havenwatch demo data is in {settings_of(ctx).data_dir} ({cli_actor()})")
     click.echo("One-time logins (they change every time you run the demo):")
     for name, password in logins:

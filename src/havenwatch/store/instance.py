@@ -38,6 +38,14 @@ def initialise(settings: Settings) -> Database:
     return db
 
 
+def enclosing_work_tree(path: Path) -> Path | None:
+    """The git work tree that `path` would be committed from, if any (a `.git` above it)."""
+    for folder in path.resolve().parents:
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
 def upgrade(db: Database) -> None:
     """Bring schema and derived data up to date: migrations, then the blind index of names."""
     migrate.upgrade(db)
