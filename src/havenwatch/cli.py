@@ -28,6 +28,7 @@ BUILTIN_COMMAND_MODULES = (
     "havenwatch.commands.evaluate",
     "havenwatch.commands.protection",
     "havenwatch.commands.ingest",
+    "havenwatch.commands.feeds",
     "havenwatch.commands.audit",
     "havenwatch.commands.reports",
     "havenwatch.commands.monitor",

@@ -12,6 +12,7 @@ from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import demo_data, generate
 from havenwatch.cases.demo_instance import claim_for_demo, reset_demo_logins
 from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
+from havenwatch.commands.feeds import start_feed_fetcher
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.instance import initialise
@@ -27,21 +28,28 @@ def export_settings(settings: Settings) -> None:
 
 
 def run_server(ctx: click.Context, host: str, port: int, workers: int) -> None:
-    """Serve with `workers` processes, each with its own app (uvicorn's multi-process mode)."""
+    """Serve with `workers` processes, each with its own app (uvicorn's multi-process mode).
+
+    Beside them, one process fetches the subscribed news feeds on their schedule.
+    """
     import uvicorn
 
     export_settings(settings_of(ctx))
-    uvicorn.run(
-        APP_FACTORY,
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        server_header=False,
-        date_header=False,
-        log_level="warning",
-        access_log=False,
-    )
+    fetcher = start_feed_fetcher(settings_of(ctx))
+    try:
+        uvicorn.run(
+            APP_FACTORY,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            server_header=False,
+            date_header=False,
+            log_level="warning",
+            access_log=False,
+        )
+    finally:
+        fetcher.terminate()
 
 
 def default_workers() -> int:

@@ -160,6 +160,11 @@ def _json_line_document(path: str, number: int, line: str) -> Document | ReadErr
     return _checked(where, document)
 
 
+def document_from_html(origin: str, html: str) -> Document:
+    """A fetched HTML page reduced to its main text (trafilatura), title and publication date."""
+    return _html_document(origin, html)
+
+
 def _html_document(path: str, html: str) -> Document:
     import trafilatura
 

@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feed files, parsed safely into news items.
+"""RSS 2.0, Atom and JSON Feed documents, parsed safely into news items.
 
 Feeds come from outside: the parser never touches the network, never loads a DTD and never
 expands entities (no "billion laughs", no external entity reading local files), and refuses
@@ -8,6 +8,7 @@ trees deeper or larger than lxml's defaults. An item's HTML description is reduc
 from __future__ import annotations
 
 import email.utils
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,6 +65,46 @@ def parse_feed(raw: bytes) -> Iterator[FeedItem]:
         yield from _rss_items(root)
     else:
         raise FeedError(f"not an RSS or Atom feed (root element {root.tag!r})")
+
+
+def parse_any_feed(raw: bytes) -> Iterator[FeedItem]:
+    """The items of a feed in any of the formats above: JSON Feed when it is a JSON object."""
+    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return parse_json_feed(raw)
+    return parse_feed(raw)
+
+
+def parse_json_feed(raw: bytes) -> Iterator[FeedItem]:
+    """The items of a JSON Feed (version 1 or 1.1), in document order."""
+    try:
+        feed = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise FeedError(f"not a JSON Feed ({type(error).__name__})") from None
+    if not isinstance(feed, dict) or "jsonfeed.org/version" not in str(feed.get("version")):
+        raise FeedError("not a JSON Feed (no jsonfeed.org version)")
+    items = feed.get("items")
+    if not isinstance(items, list):
+        raise FeedError("a JSON Feed without an items list")
+    outlet, language = _json_string(feed, "title"), _json_string(feed, "language")
+    return (
+        FeedItem(
+            title=_json_string(item, "title"),
+            url=_json_string(item, "url") or _json_string(item, "external_url"),
+            published=_iso_date(_json_string(item, "date_published")),
+            text=_json_string(item, "content_text")
+            or html_to_text(_json_string(item, "content_html") or "")
+            or (_json_string(item, "summary") or ""),
+            outlet=outlet,
+            language=_json_string(item, "language") or language,
+        )
+        for item in items
+        if isinstance(item, dict)
+    )
+
+
+def _json_string(record: dict[str, object], key: str) -> str | None:
+    value = record.get(key)
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def _rss_items(root: etree._Element) -> Iterator[FeedItem]:

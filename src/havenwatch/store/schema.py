@@ -291,6 +291,36 @@ leads = Table(
     Index("ix_leads_status_created", "status", "created_at"),
 )
 
+feeds = Table(
+    "feeds",
+    metadata,
+    id_column(),
+    Column("url", Text, nullable=False, unique=True),
+    Column("language", String(8)),
+    Column("team_id", ID, ForeignKey("teams.id")),
+    Column("every_minutes", Integer, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("next_fetch_at", Timestamp, nullable=False),
+    Column("last_fetched_at", Timestamp),
+    Column("last_success_at", Timestamp),
+    Column("last_error", Text),
+    Column("items_seen", Integer, nullable=False, default=0),
+    Column("items_ingested", Integer, nullable=False, default=0),
+    Column("lease_owner", String(120)),
+    Column("lease_until", Timestamp),
+    created_column(),
+    Index("ix_feeds_next_fetch_at", "next_fetch_at"),
+)
+
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("feed_id", ID, ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True),
+    Column("url_hash", String(64), primary_key=True),
+    Column("seen_at", Timestamp, nullable=False),
+)
+
 lead_sources = Table(
     "lead_sources",
     metadata,
