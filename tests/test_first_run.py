@@ -15,6 +15,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import func, select
+
+from havenwatch.settings import resolve_settings
+from havenwatch.store.instance import open_database
+from havenwatch.store.schema import leads, sources
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "a long first-run passphrase"
@@ -125,3 +130,18 @@ def test_the_default_key_file_and_data_directory_are_ignored_by_git() -> None:
             ["git", "check-ignore", "-q", path], cwd=REPO, check=False, env=os.environ.copy()
         )
         assert ignored.returncode == 0, f"{path} is not ignored"
+
+
+def test_demo_fills_the_review_queue_from_news_in_three_languages(tmp_path: Path) -> None:
+    result = havenwatch(tmp_path, "demo", "--no-serve", "--cases", "2")
+    assert result.returncode == 0, result.stderr
+    settings = resolve_settings(tmp_path / "data", None, tmp_path / "keys" / "k.key")
+    db = open_database(settings)
+    try:
+        with db.read() as conn:
+            languages = set(conn.execute(select(sources.c.language).distinct()).scalars())
+            queued = conn.execute(select(func.count()).select_from(leads)).scalar_one()
+    finally:
+        db.dispose()
+    assert {"en", "ru", "sr"} <= languages
+    assert queued >= 6

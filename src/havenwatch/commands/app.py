@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from importlib import resources
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -13,6 +14,7 @@ from havenwatch.cases.demo import demo_data, generate
 from havenwatch.cases.demo_instance import claim_for_demo, reset_demo_logins
 from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
 from havenwatch.commands.feeds import start_feed_fetcher
+from havenwatch.monitor.ingest import run_ingest
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.instance import initialise
@@ -94,6 +96,13 @@ def load_demo(db: Database, cases: int, seed: int) -> None:
         )
 
 
+def ingest_demo_news(db: Database) -> None:
+    """The demo's fictional feeds in English, Russian and Serbian, so the review queue has leads."""
+    with resources.as_file(resources.files("havenwatch.data") / "demo_news") as folder:
+        tally = run_ingest(db, [str(folder)], "demo")
+    click.echo(f"Demo news: {tally.documents} reports, {tally.new_leads} leads to review")
+
+
 @click.command()
 @click.option(
     "--cases",
@@ -116,6 +125,7 @@ def demo(
     try:
         if claim_for_demo(db):
             load_demo(db, cases, seed)
+            ingest_demo_news(db)
         logins = reset_demo_logins(db, demo_data()["teams"][0])
     finally:
         db.dispose()
