@@ -5,10 +5,11 @@
 at genres the others lack: channel posts, tables, case summaries, op-eds; `devset4` at the
 boundaries between event types, relative dates and indirectly named authorities), `devset5`
 (the fresh set of round 7, scored untouched before any tuning: interviews, court reports, NGO
-bulletins, channel posts, features with captions, hard-wrapped e-mails) and `blind` (never
-tuned on; the honest estimate) are scored by `havenwatch eval` and the quality gate. These
-tests check the gold data itself: schema-valid (against the schema the package ships),
-named after its report, evidence copied from the text, relevance consistent with the
+bulletins, channel posts, features with captions, hard-wrapped e-mails), `devset6` (scored
+untouched, then training examples for deciding whose event it is and whether it is one) and
+`blind` (never tuned on; the honest estimate) are scored by `havenwatch eval` and the quality
+gate. These tests check the gold data itself: schema-valid (against the schema the package
+ships), named after its report, evidence copied from the text, relevance consistent with the
 annotations, a parseable publication line, the script its file name announces, and the
 planned size per language.
 """
@@ -58,6 +59,7 @@ SETS = (
     LabelledSet("devset3", {"en-": 10, "ru-": 9, "sr-latn-": 8, "sr-cyrl-": 7}, (40, 600)),
     LabelledSet("devset4", {"en-": 12, "ru-": 10, "sr-latn-": 7, "sr-cyrl-": 7}, (40, 600)),
     LabelledSet("devset5", {"en-": 14, "ru-": 14, "sr-latn-": 8, "sr-cyrl-": 8}, (40, 700)),
+    LabelledSet("devset6", {"en-": 12, "ru-": 14, "sr-latn-": 8, "sr-cyrl-": 10}, (60, 600)),
 )
 REPORTS = [(labelled, report) for labelled in SETS for report in labelled.reports()]
 
