@@ -35,7 +35,8 @@ from havenwatch.cases.model import Identity, Person
 from havenwatch.cases.people import add_person
 from havenwatch.monitor import dedup
 from havenwatch.monitor.extract import extract_document
-from havenwatch.monitor.inputs import NewsItem, read_inputs
+from havenwatch.monitor.inputs import read_inputs
+from havenwatch.monitor.news import NewsItem
 from havenwatch.monitor.synthetic_news import generate_reports, write_json_lines
 from havenwatch.settings import Settings, resolve_settings
 from havenwatch.store.database import Database, normalise_url

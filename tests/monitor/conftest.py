@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
 import pytest
+from tests.monitor.feed_fixtures import serve_feeds
 from tests.monitor.local_http import LocalServer, handler_for
 
 
@@ -21,3 +22,8 @@ def local_server() -> Iterator[LocalServer]:
     yield state
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture
+def served_feeds(local_server: LocalServer) -> LocalServer:
+    return serve_feeds(local_server)

@@ -4,7 +4,8 @@ from datetime import date
 from pathlib import Path
 
 from havenwatch.monitor.documents import ReadError
-from havenwatch.monitor.inputs import NewsItem, read_inputs
+from havenwatch.monitor.inputs import read_inputs
+from havenwatch.monitor.news import NewsItem
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">

@@ -5,7 +5,7 @@ import sys
 
 from sqlalchemy import select
 
-from havenwatch.monitor.inputs import NewsItem
+from havenwatch.monitor.news import NewsItem
 from havenwatch.monitor.queue import (
     claim,
     enqueue,

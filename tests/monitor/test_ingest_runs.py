@@ -21,7 +21,8 @@ from tests.monitor.ingest_support import (
 )
 
 from havenwatch.monitor.ingest import run_ingest
-from havenwatch.monitor.inputs import NewsItem, read_inputs
+from havenwatch.monitor.inputs import read_inputs
+from havenwatch.monitor.news import NewsItem
 from havenwatch.monitor.synthetic_news import generate_reports, write_json_lines, write_text_files
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database

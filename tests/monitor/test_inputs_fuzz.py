@@ -21,7 +21,8 @@ from tests.helpers import report
 
 from havenwatch.monitor.documents import Document, ReadError, read_documents
 from havenwatch.monitor.feeds import FeedError, parse_feed
-from havenwatch.monitor.inputs import NewsItem, read_inputs
+from havenwatch.monitor.inputs import read_inputs
+from havenwatch.monitor.news import NewsItem
 
 FUZZ = settings(
     max_examples=int(os.environ.get("HAVENWATCH_FUZZ_EXAMPLES", "80")),

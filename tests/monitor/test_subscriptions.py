@@ -11,13 +11,12 @@ import time
 
 import pytest
 from tests.monitor.ingest_support import (
-    REFUSED_AT_AIRPORT,
     cli_env,
     count,
     havenwatch_command,
     run_cli,
 )
-from tests.monitor.local_http import LocalServer, Route
+from tests.monitor.local_http import LocalServer
 
 from havenwatch.cases.errors import ValidationError
 from havenwatch.monitor.fetching import FetchPolicy
@@ -35,62 +34,6 @@ from havenwatch.store.database import Database
 from havenwatch.store.schema import feed_items, ingest_queue, leads, sources
 
 QUICK = FetchPolicy(timeout_s=2.0, max_bytes=200_000, max_redirects=3, host_delay_s=0.0)
-ARTICLE = "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>"
-
-
-def article(name: str) -> bytes:
-    paragraphs = "".join(f"<p>{p}.</p>" for p in REFUSED_AT_AIRPORT.format(name=name).split(". "))
-    return ARTICLE.format(title=f"{name} refused entry", body=paragraphs).encode()
-
-
-def rss(server: LocalServer) -> bytes:
-    return f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>
-    <title>Belgrade Wire</title><language>en</language>
-    <item><title>Activist refused entry</title><link>{server.url("/a/1")}</link>
-    <pubDate>Sat, 04 May 2024 09:00:00 GMT</pubDate><description>Short summary.</description></item>
-    </channel></rss>""".encode()
-
-
-def atom(server: LocalServer) -> bytes:
-    return f"""<?xml version="1.0" encoding="utf-8"?>
-    <feed xmlns="http://www.w3.org/2005/Atom"><title>Novi Sad Daily</title>
-    <entry><title>Another refusal</title><link href="{server.url("/a/2")}"/>
-    <published>2024-05-05T10:00:00Z</published><summary>Summary only.</summary></entry></feed>""".encode()
-
-
-def json_feed(server: LocalServer) -> bytes:
-    return json.dumps(
-        {
-            "version": "https://jsonfeed.org/version/1.1",
-            "title": "Channel digest",
-            "items": [
-                {
-                    "id": "3",
-                    "url": server.url("/a/3-missing"),
-                    "content_text": REFUSED_AT_AIRPORT.format(name="Pavel Zimin"),
-                    "date_published": "2024-05-06T08:00:00Z",
-                }
-            ],
-        }
-    ).encode()
-
-
-@pytest.fixture
-def served_feeds(local_server: LocalServer) -> LocalServer:
-    routes = local_server.routes
-    routes["/rss"] = Route(body=rss(local_server), etag='"rss-1"')
-    routes["/atom"] = Route(body=atom(local_server), gzip=True)
-    routes["/json"] = Route(body=json_feed(local_server))
-    routes["/a/1"] = Route(body=article("Oleg Volokhonsky"))
-    routes["/a/2"] = Route(body=article("Igor Sedov"))
-    routes["/html"] = Route(body=b"<html><body>Not a feed at all</body></html>")
-    routes["/broken"] = Route(body=b"<rss><channel><item>")
-    routes["/huge"] = Route(body=b"<rss>" + b" " * 300_000 + b"</rss>")
-    routes["/slow"] = Route(body=rss(local_server), delay_s=3.0)
-    routes["/fails"] = Route(status=500)
-    return local_server
-
-
 GOOD = ("/rss", "/atom", "/json")
 BAD = {
     "/html": "not an RSS or Atom feed",

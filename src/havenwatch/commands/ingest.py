@@ -43,7 +43,8 @@ PROGRESS_FIELDS = "documents {task.fields[documents]}  leads {task.fields[leads]
 def ingest(
     ctx: click.Context, paths: tuple[str, ...], workers: int, quiet: bool, retry: bool
 ) -> None:
-    """Ingest news reports from PATHS: files, directories, RSS/Atom feeds, HTML, JSON lines.
+    """Ingest news reports from PATHS: files, directories, RSS/Atom feeds, HTML, JSON lines,
+    or http(s) addresses of a feed (each article page is read) or of one page.
 
     Each report is stored once; near-duplicates join the story they repeat; every incident
     becomes a lead to review (`havenwatch leads`). Unreadable inputs are reported on stderr,

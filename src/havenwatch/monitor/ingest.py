@@ -22,8 +22,9 @@ from typing import Any
 
 from havenwatch.monitor import dedup
 from havenwatch.monitor.documents import Document, ReadError
-from havenwatch.monitor.inputs import NewsItem, read_inputs
+from havenwatch.monitor.inputs import read_inputs
 from havenwatch.monitor.limits import time_limit
+from havenwatch.monitor.news import NewsItem
 from havenwatch.monitor.queue import (
     QueuedItem,
     claim,

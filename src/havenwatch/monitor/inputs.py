@@ -12,24 +12,22 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from havenwatch.cases.model import Source
-from havenwatch.cases.sources import content_hash
 from havenwatch.monitor.documents import (
     HTML_SUFFIXES,
     JSON_LINES_SUFFIXES,
-    Document,
     ReadError,
     document_from_text,
     read_documents,
 )
 from havenwatch.monitor.feeds import FeedError, looks_like_feed, parse_feed
+from havenwatch.monitor.fetching import Fetcher, FetchPolicy
 from havenwatch.monitor.limits import TimeLimitExceeded, time_limit
+from havenwatch.monitor.news import NewsItem, host_of
+from havenwatch.monitor.remote import is_web_address, read_url
 
 FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
@@ -40,62 +38,17 @@ HTML_TIME_LIMIT_S = 30.0
 OUTLET_FIELDS = ("outlet", "publisher", "source", "site")
 
 
-@dataclass(frozen=True)
-class NewsItem:
-    """One report as it travels through the ingest queue: public text and its metadata."""
-
-    origin: str
-    text: str
-    title: str | None = None
-    url: str | None = None
-    outlet: str | None = None
-    published: date | None = None
-    language: str | None = None
-
-    @property
-    def content_hash(self) -> str:
-        """The same digest `havenwatch.cases.sources` stores, so a report is kept once."""
-        return content_hash(Source(url=self.url, title=self.title, text=self.text))
-
-    def to_payload(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "title": self.title,
-            "url": self.url,
-            "outlet": self.outlet,
-            "published": self.published.isoformat() if self.published else None,
-            "language": self.language,
-        }
-
-    @classmethod
-    def from_payload(cls, origin: str, payload: dict[str, Any]) -> NewsItem:
-        published = payload.get("published")
-        return cls(
-            origin=origin,
-            text=str(payload.get("text") or ""),
-            title=payload.get("title"),
-            url=payload.get("url"),
-            outlet=payload.get("outlet"),
-            published=date.fromisoformat(published) if published else None,
-            language=payload.get("language"),
-        )
-
-    def as_document(self) -> Document:
-        """The extractor's view of the item."""
-        return Document(
-            id=self.origin,
-            text=self.text,
-            published=self.published,
-            title=self.title,
-            url=self.url,
-            language_hint=self.language,
-        )
-
-
 def read_inputs(paths: Iterable[str]) -> Iterator[NewsItem | ReadError]:
-    """Every news item under the given paths, in order, with one `ReadError` per problem."""
+    """Every news item under the given paths, in order, with one `ReadError` per problem.
+
+    A path that is an http(s) address is fetched: a feed gives its items (each article page
+    read), a page gives itself.
+    """
     for path in paths:
-        if os.path.isdir(path):
+        if is_web_address(path):
+            with Fetcher(FetchPolicy()) as fetcher:
+                yield from read_url(path, fetcher)
+        elif os.path.isdir(path):
             for file_path in report_files(path):
                 yield from read_file(file_path)
         else:
@@ -145,7 +98,7 @@ def read_feed(path: str) -> Iterator[NewsItem | ReadError]:
             text=item.text,
             title=item.title,
             url=item.url,
-            outlet=item.outlet or _host(item.url),
+            outlet=item.outlet or host_of(item.url),
             published=item.published,
             language=item.language,
         )
@@ -195,7 +148,7 @@ def json_line_item(where: str, line: str) -> NewsItem | ReadError:
         text=document.text,
         title=_string(record.get("title")),
         url=url,
-        outlet=outlet or _host(url),
+        outlet=outlet or host_of(url),
         published=document.published,
         language=_string(record.get("language")),
     )
@@ -219,7 +172,7 @@ def _read_page(path: str, suffix: str) -> Iterator[NewsItem | ReadError]:
                 text=result.text,
                 title=result.title,
                 url=result.url,
-                outlet=_host(result.url),
+                outlet=host_of(result.url),
                 published=result.published,
                 language=result.language_hint,
             )
@@ -237,10 +190,3 @@ def _iso(record: dict[str, Any]) -> date | None:
 
 def _string(value: object) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or None

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from havenwatch.monitor.inputs import NewsItem
+from havenwatch.monitor.news import NewsItem
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import ingest_queue

@@ -8,7 +8,7 @@ fetched and reduced to text with trafilatura, falling back to the feed's own sum
 items go through the ordinary ingest path (queue, extraction, leads). The feed's outcome
 (last success, last error, counts) is recorded, and one failing feed never stops the others.
 
-Trafilatura is not thread-safe, so pages are read one at a time in the fetching process.
+Article pages are read by `havenwatch.monitor.remote`, one at a time in the fetching process.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,13 +25,11 @@ from sqlalchemy import Select, or_, select
 
 from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.teams import ensure_team
-from havenwatch.monitor.documents import document_from_html
 from havenwatch.monitor.feeds import FeedError, FeedItem, parse_any_feed
 from havenwatch.monitor.fetching import Fetched, Fetcher, FetchError, FetchPolicy
 from havenwatch.monitor.ingest import Extractor, Tally, default_extractor, drain
-from havenwatch.monitor.inputs import NewsItem
-from havenwatch.monitor.limits import TimeLimitExceeded, time_limit
 from havenwatch.monitor.queue import enqueue, worker_name
+from havenwatch.monitor.remote import news_item
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database
 from havenwatch.store.ids import new_id
@@ -238,7 +236,9 @@ def _fetch_one(
     news = [
         news
         for item, key in fresh
-        if key in unseen and (news := _news_item(fetcher, feed, item)) is not None
+        if key in unseen
+        and (news := news_item(fetcher, item, feed_url=feed.url, language=feed.language))
+        is not None
     ]
     tally = Tally()
     queued = enqueue(db, news, actor)
@@ -246,46 +246,6 @@ def _fetch_one(
     _mark_seen(db, feed, unseen, actor)
     validated = replace(feed, etag=answer.etag, last_modified=answer.last_modified)
     return FeedRun(validated, items=len(items), new_items=len(queued), new_leads=tally.new_leads)
-
-
-def _news_item(fetcher: Fetcher, feed: Feed, item: FeedItem) -> NewsItem | None:
-    """The item with its article's text when the page can be read, else the feed's summary."""
-    text, title, published = item.text, item.title, item.published
-    if item.url:
-        page = _article(fetcher, item.url)
-        if page is not None and len(page.text) > len(text):
-            text, title = page.text, title or page.title
-            published = published or page.published
-    if not text.strip():
-        return None
-    return NewsItem(
-        origin=item.url or feed.url,
-        text=text,
-        title=title,
-        url=item.url,
-        outlet=item.outlet or urlsplit(item.url or feed.url).netloc,
-        published=published,
-        language=item.language or feed.language,
-    )
-
-
-@dataclass(frozen=True)
-class _Page:
-    text: str
-    title: str | None
-    published: date | None
-
-
-def _article(fetcher: Fetcher, url: str) -> _Page | None:
-    try:
-        answer = fetcher.get(url)
-        if not isinstance(answer, Fetched):
-            return None
-        with time_limit(PAGE_TIME_LIMIT_S):
-            document = document_from_html(url, answer.text())
-    except (FetchError, TimeLimitExceeded):
-        return None
-    return _Page(document.text, document.title, document.published)
 
 
 def _url_key(db: Database, item: FeedItem) -> str:
