@@ -147,6 +147,17 @@ def remove_feed(db: Database, feed_id: str, actor: str) -> None:
         unit.audit("feed.remove", target_type="feed", target_id=feed_id)
 
 
+def make_feed_due(db: Database, feed_id: str, actor: str) -> None:
+    """Fetch this feed at the next turn of the schedule (within a minute under `serve`)."""
+    with db.write(actor) as unit:
+        marked = unit.conn.execute(
+            feeds.update().where(feeds.c.id == feed_id).values(next_fetch_at=utcnow())
+        ).rowcount
+        if not marked:
+            raise NotFoundError(f"no feed {feed_id}")
+        unit.audit("feed.due", target_type="feed", target_id=feed_id)
+
+
 def claim_due_feeds(
     db: Database,
     owner: str,

@@ -11,6 +11,7 @@ from havenwatch.web.routes import (
     dashboard,
     documents,
     events,
+    feeds,
     leads,
     people,
     search,
@@ -30,6 +31,7 @@ PAGE_ROUTERS = [
     leads.router,
     transfer.router,
     admin.router,
+    feeds.router,
     account.router,
     calendar.router,
 ]
