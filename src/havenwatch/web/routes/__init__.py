@@ -16,6 +16,7 @@ from havenwatch.web.routes import (
     people,
     search,
     sources,
+    statistics,
     transfer,
 )
 
@@ -28,6 +29,7 @@ PAGE_ROUTERS = [
     people.router,
     sources.router,
     search.router,
+    statistics.router,
     leads.router,
     transfer.router,
     admin.router,

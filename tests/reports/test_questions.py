@@ -1,0 +1,125 @@
+"""Counting for the statistics page: people, cases and events side by side for any question,
+within a team's scope, with imprecise dates counted apart and appeals followed to their end."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from havenwatch.cases.case_files import add_case
+from havenwatch.cases.dates import from_day, parse_fuzzy
+from havenwatch.cases.errors import ValidationError
+from havenwatch.cases.events import add_event
+from havenwatch.cases.model import Case, Event, FuzzyDate, Identity, Person
+from havenwatch.cases.people import add_person
+from havenwatch.cases.teams import team_id_by_name
+from havenwatch.reports.questions import Question, answer, answer_csv, parse_period
+from havenwatch.store.database import Database
+
+YEAR = Question(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
+
+
+def person_case(db: Database, name: str, *, team: str = "a", nationality: str = "RU",
+                country: str = "RS") -> str:  # fmt: skip
+    person = add_person(
+        db,
+        Person(
+            pseudonym=name, identity=Identity(full_name=name), nationality=nationality, team=team
+        ),
+        "test",
+    )
+    case = add_case(db, Case(person_id=person.id or "", country=country, team=team), "test")
+    return case.id or ""
+
+
+def event(db: Database, case_id: str, kind: str, when: date | FuzzyDate, **fields: object) -> None:
+    day = when if isinstance(when, FuzzyDate) else from_day(when)
+    add_event(db, Event(case_id=case_id, type=kind, date=day, **fields), "test")  # type: ignore[arg-type]
+
+
+def team(db: Database, name: str) -> str:
+    with db.read() as conn:
+        found = team_id_by_name(conn, name)
+    assert found is not None
+    return found
+
+
+def test_people_cases_and_events_are_counted_side_by_side(db: Database) -> None:
+    first = person_case(db, "Heron")
+    second = person_case(db, "Wren")
+    event(db, first, "security_designation", date(2025, 3, 3), grounds="national_security")
+    event(db, first, "entry_ban", date(2025, 4, 1), grounds="national_security")
+    event(db, first, "entry_ban", date(2025, 9, 9))
+    event(db, second, "entry_ban", date(2025, 5, 5))
+    event(db, second, "entry_ban", date(2024, 12, 31))
+    result = answer(db, YEAR, team_ids=None)
+    assert (result.total.people, result.total.cases, result.total.events) == (2, 2, 4)
+    assert result.by_type["entry_ban"].events == 3 and result.by_type["entry_ban"].people == 2
+    security = answer(
+        db, Question(YEAR.date_from, YEAR.date_to, grounds="national_security"), team_ids=None
+    )
+    assert security.total.events == 2 and security.total.people == 1
+
+
+def test_filters_narrow_by_host_country_nationality_and_type(db: Database) -> None:
+    in_serbia = person_case(db, "Heron", nationality="RU", country="RS")
+    in_georgia = person_case(db, "Wren", nationality="BY", country="GE")
+    event(db, in_serbia, "residence_revoked", date(2025, 2, 2))
+    event(db, in_georgia, "residence_revoked", date(2025, 2, 2))
+    question = Question(YEAR.date_from, YEAR.date_to, country="RS")
+    assert answer(db, question, team_ids=None).total.events == 1
+    question = Question(YEAR.date_from, YEAR.date_to, nationality="BY")
+    assert answer(db, question, team_ids=None).total.cases == 1
+    question = Question(YEAR.date_from, YEAR.date_to, event_type="entry_ban")
+    assert answer(db, question, team_ids=None).total.events == 0
+
+
+def test_a_team_counts_only_its_own_cases(db: Database) -> None:
+    event(db, person_case(db, "Heron", team="a"), "entry_ban", date(2025, 1, 9))
+    event(db, person_case(db, "Wren", team="b"), "entry_ban", date(2025, 1, 9))
+    assert answer(db, YEAR, team_ids=[team(db, "a")]).total.events == 1
+    assert answer(db, YEAR, team_ids=[]).total.events == 0
+    assert answer(db, YEAR, team_ids=None).total.events == 2
+
+
+def test_an_imprecise_date_is_counted_apart_not_guessed_in(db: Database) -> None:
+    case_id = person_case(db, "Heron")
+    event(db, case_id, "expulsion_order", parse_fuzzy("2025"))
+    event(db, case_id, "expulsion_order", parse_fuzzy("2024-12-20/2025-01-10"))
+    quarter = Question(*parse_period("2025-Q1"))
+    result = answer(db, quarter, team_ids=None)
+    assert result.total.events == 0 and result.not_placed == 2
+    assert answer(db, YEAR, team_ids=None).total.events == 1
+
+
+def test_appeals_end_with_the_first_decision_after_them(db: Database) -> None:
+    granted, rejected, waiting = (person_case(db, name) for name in ("Heron", "Wren", "Kite"))
+    event(db, granted, "appeal", date(2025, 3, 1))
+    event(db, granted, "court_decision", date(2025, 3, 31), outcome="granted")
+    event(db, rejected, "court_decision", date(2025, 1, 5), outcome="granted")
+    event(db, rejected, "appeal", date(2025, 2, 1))
+    event(db, rejected, "court_decision", date(2025, 4, 2), outcome="rejected")
+    event(db, waiting, "appeal", date(2025, 6, 1))
+    appeals = answer(db, YEAR, team_ids=None).appeals
+    assert (appeals.appealed, appeals.granted, appeals.rejected, appeals.pending) == (3, 1, 1, 1)
+    assert appeals.median_days_to_decision == 45.0
+
+
+def test_periods_are_years_quarters_and_months() -> None:
+    assert parse_period("2025") == (date(2025, 1, 1), date(2025, 12, 31))
+    assert parse_period("2024-Q1") == (date(2024, 1, 1), date(2024, 3, 31))
+    assert parse_period("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
+    for text in ("2025-13", "25", "2025-Q5", "last year"):
+        with pytest.raises(ValidationError):
+            parse_period(text)
+
+
+def test_the_csv_holds_each_type_and_the_total(db: Database) -> None:
+    event(db, person_case(db, "Heron"), "entry_ban", date(2025, 1, 9))
+    lines = answer_csv(answer(db, YEAR, team_ids=None), {"entry_ban": "Entry refused"}).splitlines()
+    assert lines[0] == "period_from,period_to,event_type,label,people,cases,events"
+    assert lines[1:] == [
+        "2025-01-01,2025-12-31,entry_ban,Entry refused,1,1,1",
+        "2025-01-01,2025-12-31,all,all,1,1,1",
+    ]
