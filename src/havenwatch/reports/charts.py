@@ -8,6 +8,7 @@ with the same numbers, and with alt text describing it.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Mapping, Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -16,19 +17,25 @@ from matplotlib.ticker import MaxNLocator
 
 from havenwatch.reports.statistics import MonthlyIncidents
 
+# Paul Tol's "muted" scheme and its grey: ten colours told apart with every common
+# colour-vision deficiency, for the ten incident types.
 PALETTE = (
-    "#1f4e79",
-    "#c0504d",
-    "#4f8a3c",
-    "#8064a2",
-    "#d08b2c",
-    "#3b8ea5",
-    "#7f7f7f",
-    "#a64d79",
-    "#5b6c2f",
-    "#2f5d8a",
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+    "#DDDDDD",
 )
 METADATA = {"Software": None}
+DESKTOP = (8.0, 3.8)
+PHONE = (3.6, 4.2)
+LABEL_WIDTH = 22
+LEGEND_ROW_INCHES = 0.32
 
 
 def incidents_chart_png(
@@ -39,12 +46,44 @@ def incidents_chart_png(
     y_label: str,
 ) -> bytes:
     """A stacked bar chart of incidents per month, one colour per event type."""
-    figure = Figure(figsize=(8.0, 3.8), dpi=100, layout="constrained")
+    return png_of(
+        incidents_figure(stats, type_labels=type_labels, month_labels=month_labels, y_label=y_label)
+    )
+
+
+def png_of(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata=METADATA)
+    return buffer.getvalue()
+
+
+def wrapped(text: str, width: int = LABEL_WIDTH) -> str:
+    """A label broken into lines of at most `width` characters, so no language overflows."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def incidents_figure(
+    stats: MonthlyIncidents,
+    *,
+    type_labels: Mapping[str, str],
+    month_labels: Sequence[str],
+    y_label: str,
+    size: tuple[float, float] = DESKTOP,
+) -> Figure:
+    """The figure behind `incidents_chart_png`, for the layout tests.
+
+    The legend sits below the plot in as many columns as the width allows; the figure grows
+    by its rows, so a long legend (Russian labels, a phone's width) never squeezes the bars.
+    """
+    shown = [t for t in stats.types if stats.type_total(t) > 0]
+    columns = max(1, min(len(shown), int(size[0] // 2.2)))
+    legend_rows = -(-len(shown) // columns)
+    height = size[1] + LEGEND_ROW_INCHES * max(0, legend_rows - 1)
+    figure = Figure(figsize=(size[0], height), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     positions = list(range(len(stats.months)))
     bottoms = [0] * len(stats.months)
-    shown = [t for t in stats.types if stats.type_total(t) > 0]
     for index, event_type in enumerate(shown):
         heights = [stats.count(month, event_type) for month in stats.months]
         axes.bar(
@@ -53,10 +92,13 @@ def incidents_chart_png(
             bottom=bottoms,
             width=0.7,
             color=PALETTE[index % len(PALETTE)],
-            label=type_labels.get(event_type, event_type),
+            label=wrapped(type_labels.get(event_type, event_type)),
         )
         bottoms = [low + high for low, high in zip(bottoms, heights, strict=True)]
-    axes.set_xticks(positions, [text.replace(" ", "\n", 1) for text in month_labels], fontsize=8)
+    step = max(1, -(-len(positions) * 7 // int(size[0] * 10)))  # keep month labels apart
+    axes.set_xticks(
+        positions[::step], [text.replace(" ", "\n", 1) for text in month_labels][::step], fontsize=8
+    )
     axes.set_ylabel(y_label, fontsize=9)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     for side in ("top", "right"):
@@ -64,30 +106,25 @@ def incidents_chart_png(
     axes.grid(axis="y", color="#e3e6ea", linewidth=0.8)
     axes.set_axisbelow(True)
     if shown:
-        axes.legend(
-            fontsize=8,
-            frameon=False,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.18),
-            ncols=min(4, len(shown)),
-        )
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata=METADATA)
-    return buffer.getvalue()
-
-
-# Okabe and Ito's palette, told apart with every common colour-vision deficiency.
-COLOUR_SAFE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+        figure.legend(fontsize=8, frameon=False, loc="outside lower center", ncols=columns)
+    return figure
 
 
 def counts_chart_png(
+    rows: Sequence[tuple[str, Sequence[int]]], *, series: Sequence[str], x_label: str
+) -> bytes:
+    """Horizontal grouped bars: one group per row label, one bar per series (people, cases...)."""
+    return png_of(counts_figure(rows, series=series, x_label=x_label))
+
+
+def counts_figure(
     rows: Sequence[tuple[str, Sequence[int]]],
     *,
     series: Sequence[str],
     x_label: str,
-    size: tuple[float, float] = (8.0, 4.0),
-) -> bytes:
-    """Horizontal grouped bars: one group per row label, one bar per series (people, cases...)."""
+    size: tuple[float, float] = DESKTOP,
+) -> Figure:
+    """The figure behind `counts_chart_png`, for the layout tests."""
     height = max(size[1], 1.2 + 0.55 * len(rows))
     figure = Figure(figsize=(size[0], height), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
@@ -96,9 +133,9 @@ def counts_chart_png(
     for index, name in enumerate(series):
         positions = [row + index * bar for row in range(len(rows))]
         values = [counts[index] for _, counts in rows]
-        axes.barh(positions, values, height=bar, color=COLOUR_SAFE[index % 7], label=name)
+        axes.barh(positions, values, height=bar, color=PALETTE[(index * 3) % len(PALETTE)], label=name)
     centre = bar * (len(series) - 1) / 2
-    axes.set_yticks([row + centre for row in range(len(rows))], [label for label, _ in rows])
+    axes.set_yticks([row + centre for row in range(len(rows))], [wrapped(text) for text, _ in rows])
     axes.invert_yaxis()
     axes.tick_params(labelsize=8)
     axes.set_xlabel(x_label, fontsize=9)
@@ -108,7 +145,5 @@ def counts_chart_png(
     axes.grid(axis="x", color="#e3e6ea", linewidth=0.8)
     axes.set_axisbelow(True)
     if rows:
-        axes.legend(fontsize=8, frameon=False, loc="lower right")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata=METADATA)
-    return buffer.getvalue()
+        figure.legend(fontsize=8, frameon=False, loc="outside lower center", ncols=len(series))
+    return figure
