@@ -133,7 +133,9 @@ def counts_figure(
     for index, name in enumerate(series):
         positions = [row + index * bar for row in range(len(rows))]
         values = [counts[index] for _, counts in rows]
-        axes.barh(positions, values, height=bar, color=PALETTE[(index * 3) % len(PALETTE)], label=name)
+        axes.barh(
+            positions, values, height=bar, color=PALETTE[(index * 3) % len(PALETTE)], label=name
+        )
     centre = bar * (len(series) - 1) / 2
     axes.set_yticks([row + centre for row in range(len(rows))], [wrapped(text) for text, _ in rows])
     axes.invert_yaxis()
