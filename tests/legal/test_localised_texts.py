@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from havenwatch.core.serbian import to_cyrillic
 from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
 from havenwatch.legal.engine import DeadlineInputError, DeadlinePlan, compute_deadlines
 from havenwatch.legal.messages import LOCALES, messages_for, placeholders
 from havenwatch.legal.model import Jurisdiction
-from havenwatch.legal.rules import (
+from havenwatch.legal.rules import load_jurisdiction, (
     RulesError,
     available_jurisdictions,
     default_rules_dir,
@@ -325,3 +326,15 @@ def test_the_calendar_feed_is_worded_in_the_language() -> None:
     assert "Как посчитано: 15 дней с вручения" in entry.description
     feed = build_calendar([entry], name="Дело 1", locale="ru").decode()
     assert "Через 3 дня: Дело 1" in feed.replace("\r\n ", "")
+
+
+def test_serbian_cyrillic_rules_are_the_latin_texts_in_cyrillic_with_the_same_codes() -> None:
+    latin, cyrillic = (load_jurisdiction("RS", locale=code) for code in ("sr_Latn", "sr_Cyrl"))
+    assert set(cyrillic.remedies) == set(latin.remedies)
+    assert set(cyrillic.decisions) == set(latin.decisions)
+    for code, remedy in latin.remedies.items():
+        assert cyrillic.remedies[code].label == to_cyrillic(remedy.label)
+    templates = messages_for("sr_Cyrl").templates
+    assert templates.keys() == messages_for("sr_Latn").templates.keys()
+    assert all(placeholders(templates[key]) == placeholders(value)
+               for key, value in messages_for("sr_Latn").templates.items())  # fmt: skip

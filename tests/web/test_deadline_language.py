@@ -71,3 +71,16 @@ def test_the_calendar_feed_is_written_in_the_users_language(
     assert "Последний день:" in feed and "Жалоба (žalba): срок" in feed
     team_feed = client.get("/deadlines.ics").text.replace("\r\n ", "")
     assert "Как посчитано:" in team_feed and "Last day:" not in team_feed
+
+
+def test_serbian_cyrillic_pages_and_deadlines_are_written_from_the_latin_texts(
+    world: World, client_as: ClientAs
+) -> None:
+    served_expulsion_order(world, days_ago=5)
+    case_page = f"/cases/{world.ids['case_a']}"
+    latin = _speaking(client_as, "sr_Latn").get(case_page).text
+    cyrillic_page = _speaking(client_as, "sr_Cyrl", "admin-a").get(case_page).text
+    assert 'lang="sr-Cyrl"' in cyrillic_page
+    latin_panel, cyrillic = _deadlines_panel(latin), _deadlines_panel(cyrillic_page)
+    assert "Upravni sud" in latin_panel and "Управни суд" in cyrillic
+    assert "Upravni sud" not in cyrillic and not [text for text in ENGLISH if text in cyrillic]

@@ -21,8 +21,11 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date
 
+from havenwatch.core.serbian import DERIVED_LOCALES
+
 DEFAULT_LOCALE = "en"
-LOCALES = ("en", "ru", "sr_Latn")
+LOCALES = ("en", "ru", "sr_Latn", "sr_Cyrl")
+DERIVED = DERIVED_LOCALES  # Serbian Cyrillic is written from Serbian Latin
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,12 @@ def normalise_locale(locale: str | None) -> str:
 def messages_for(locale: str = DEFAULT_LOCALE) -> Messages:
     """The engine's templates in ``locale``; an unknown locale gets English."""
     chosen = normalise_locale(locale)
-    source = files("havenwatch.legal").joinpath("phrases", f"{chosen}.toml")
-    return Messages(chosen, flatten(tomllib.loads(source.read_text(encoding="utf-8"))))
+    written, convert = DERIVED.get(chosen, (chosen, None))
+    source = files("havenwatch.legal").joinpath("phrases", f"{written}.toml")
+    templates = flatten(tomllib.loads(source.read_text(encoding="utf-8")))
+    if convert is not None:
+        templates = {key: convert(value) for key, value in templates.items()}
+    return Messages(chosen, templates)
 
 
 def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:

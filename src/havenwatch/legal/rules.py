@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from havenwatch.legal.messages import DEFAULT_LOCALE, normalise_locale
+from havenwatch.legal.messages import DEFAULT_LOCALE, DERIVED, normalise_locale
 from havenwatch.legal.model import (
     WEEKDAYS,
     CalendarSpec,
@@ -130,9 +130,12 @@ def load_rules(path: Path, locale: str = DEFAULT_LOCALE) -> Jurisdiction:
     """
     chosen = normalise_locale(locale)
     data = _read(path)
-    translation = translation_path(path, chosen)
+    written = DERIVED[chosen][0] if chosen in DERIVED else chosen
+    translation = translation_path(path, written)
     if chosen != DEFAULT_LOCALE and translation.exists():
         texts = _read(translation)
+        if written != chosen:
+            texts = _converted_texts(texts, DERIVED[chosen][1])
         problems = translation_problems(data, texts)
         if problems:
             raise RulesError(f"{translation.name}: {problems[0]} ({len(problems)} problem(s))")
@@ -146,6 +149,22 @@ def _read(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise RulesError(f"{path.name}: cannot read rules: {error}") from error
+
+
+def _converted_texts(
+    data: Any, convert: Callable[[str], str], path: tuple[str | int, ...] = ()
+) -> Any:
+    """A translation with its people-read texts converted (to another script); codes kept."""
+    if path and _is_text(path):
+        if isinstance(data, str):
+            return convert(data)
+        if isinstance(data, list):
+            return [convert(item) if isinstance(item, str) else item for item in data]
+    if isinstance(data, dict):
+        return {key: _converted_texts(value, convert, (*path, key)) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_converted_texts(value, convert, (*path, n)) for n, value in enumerate(data)]
+    return data
 
 
 def _is_text(path: tuple[str | int, ...]) -> bool:

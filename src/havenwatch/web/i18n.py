@@ -20,9 +20,17 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-LOCALES = {"en": "English", "ru": "Русский", "sr_Latn": "Srpski"}
+from havenwatch.core.serbian import DERIVED_LOCALES
+
+LOCALES = {
+    "en": "English",
+    "ru": "Русский",
+    "sr_Latn": "Srpski (latinica)",
+    "sr_Cyrl": "Српски (ћирилица)",
+}
 DEFAULT_LOCALE = "en"
-HTML_LANG = {"en": "en", "ru": "ru", "sr_Latn": "sr-Latn"}
+HTML_LANG = {"en": "en", "ru": "ru", "sr_Latn": "sr-Latn", "sr_Cyrl": "sr-Cyrl"}
+DERIVED = DERIVED_LOCALES  # Serbian Cyrillic is written from Serbian Latin
 
 
 def catalog_path(locale: str) -> str:
@@ -31,10 +39,17 @@ def catalog_path(locale: str) -> str:
 
 @cache
 def translations(locale: str) -> Translations:
-    """The locale's catalog, compiled from its .po file."""
-    source = resources.files("havenwatch.web").joinpath(catalog_path(locale))
+    """The locale's catalog, compiled from its .po file (or from the one it is derived from)."""
+    written, convert = DERIVED.get(locale, (locale, None))
+    source = resources.files("havenwatch.web").joinpath(catalog_path(written))
     with source.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
+        catalog = read_po(handle, locale=written)
+    if convert is not None:
+        for message in catalog:
+            if isinstance(message.string, str):
+                message.string = convert(message.string)
+            elif message.string:
+                message.string = tuple(convert(form) for form in message.string)
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
