@@ -18,7 +18,7 @@ from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
 from havenwatch.legal.engine import DeadlineInputError, DeadlinePlan, compute_deadlines
 from havenwatch.legal.messages import LOCALES, messages_for, placeholders
 from havenwatch.legal.model import Jurisdiction
-from havenwatch.legal.rules import load_jurisdiction, (
+from havenwatch.legal.rules import (
     RulesError,
     available_jurisdictions,
     default_rules_dir,
