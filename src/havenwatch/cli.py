@@ -31,6 +31,7 @@ BUILTIN_COMMAND_MODULES = (
     "havenwatch.commands.feeds",
     "havenwatch.commands.audit",
     "havenwatch.commands.reports",
+    "havenwatch.commands.open_data",
     "havenwatch.commands.monitor",
     "havenwatch.commands.search",
 )
