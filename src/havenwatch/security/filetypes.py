@@ -1,12 +1,15 @@
 """What an upload really is, decided from its first bytes and never from its name.
 
-Only formats a case file needs are accepted: scanned decisions (PDF), photos (JPEG, PNG,
-WebP), recordings (MP3, Ogg, M4A) and plain UTF-8 text. Anything else, including HTML, SVG,
-office documents and archives, is refused before it reaches the vault.
+Only formats a case file needs are accepted: scanned decisions (PDF), letters and appeals
+(Word DOCX, OpenDocument ODT), photos (JPEG, PNG, WebP), recordings (MP3, Ogg, M4A) and plain
+UTF-8 text. Anything else, including HTML, SVG, other archives and documents with macros, is
+refused before it reaches the vault.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
 
 from havenwatch.cases.errors import HavenwatchError
@@ -34,6 +37,9 @@ MP3 = FileKind("audio/mpeg")
 OGG = FileKind("audio/ogg")
 M4A = FileKind("audio/mp4")
 TEXT = FileKind("text/plain")
+DOCX = FileKind("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+ODT = FileKind("application/vnd.oasis.opendocument.text")
+ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 
 
 def _is_mp3(data: bytes) -> bool:
@@ -57,6 +63,21 @@ def _binary_kind(data: bytes) -> FileKind | None:
         return M4A
     if _is_mp3(data):
         return MP3
+    if data.startswith(b"PK\x03\x04"):
+        return _office_kind(data)
+    return None
+
+
+def _office_kind(data: bytes) -> FileKind | None:
+    """A ZIP is accepted only as a Word or OpenDocument text; other archives are refused."""
+    if data[30 : 30 + len(ODT_MIMETYPE)] == ODT_MIMETYPE:
+        return ODT
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "[Content_Types].xml" in names and "word/document.xml" in names:
+        return DOCX
     return None
 
 
@@ -82,5 +103,6 @@ def sniff(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> FileKind:
     if _is_plain_text(data):
         return TEXT
     raise UploadRefused(
-        "this kind of file is not accepted (PDF, JPEG, PNG, WebP, MP3, Ogg, M4A or plain text)"
+        "this kind of file is not accepted (PDF, Word, OpenDocument text, JPEG, PNG, WebP, MP3, "
+        "Ogg, M4A or plain text)"
     )

@@ -6,6 +6,8 @@
   application data, comment authors, or the EXIF of the JPEG scans inside it.
 - MP3, Ogg, M4A (`audio_clean`): every tag, GPS position and recording time removed; the sound
   is not re-encoded.
+- Word and OpenDocument text (`office_clean`): document properties, the names and dates on
+  tracked changes and comments, and Word's revision-session ids removed; macros refused.
 - Plain text: kept as it is; UTF-8 text carries no metadata.
 
 A file that cannot be read is refused with `UploadRefused`; it is never stored uncleaned.
@@ -16,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from havenwatch.security.audio_clean import CLEANERS, strip_audio_metadata
-from havenwatch.security.filetypes import PDF, TEXT, FileKind
+from havenwatch.security.filetypes import DOCX, ODT, PDF, TEXT, FileKind
 from havenwatch.security.image_clean import strip_image_metadata
+from havenwatch.security.office_clean import strip_office_metadata
 from havenwatch.security.pdf_clean import strip_pdf_metadata
 
 
@@ -42,6 +45,8 @@ def strip_metadata(data: bytes, kind: FileKind) -> Cleaned:
         return Cleaned(pdf.data, pdf.stripped)
     if kind in CLEANERS:
         return Cleaned(strip_audio_metadata(data, kind), stripped=True)
+    if kind in (DOCX, ODT):
+        return Cleaned(strip_office_metadata(data, kind), stripped=True)
     if kind == TEXT:
         return Cleaned(data, stripped=True)
     raise AssertionError(f"no metadata cleaner for {kind.media_type}")
