@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from havenwatch.cases.dates import parse_day, parse_fuzzy
+from havenwatch.cases.dates import birth_year_from_age, parse_day, parse_fuzzy
 from havenwatch.cases.errors import ValidationError
 
 
@@ -71,3 +71,10 @@ def test_interval_ending_before_it_starts_is_rejected() -> None:
 def test_any_iso_day_round_trips_through_its_text(day: date) -> None:
     assert parse_fuzzy(day.isoformat()).exact == day
     assert parse_fuzzy(parse_fuzzy(day.strftime("%d.%m.%Y")).text).exact == day
+
+
+def test_an_age_gives_the_later_possible_year_of_birth() -> None:
+    assert birth_year_from_age(41, date(2025, 3, 3)) == 1984
+    for age in (-1, 121):
+        with pytest.raises(ValidationError, match="age"):
+            birth_year_from_age(age, date(2025, 3, 3))

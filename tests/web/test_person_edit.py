@@ -10,6 +10,7 @@ from lxml import html
 from sqlalchemy import select
 
 from havenwatch.cases.people import edit_person, find_people_by_name, get_person
+from havenwatch.store.clock import today
 from havenwatch.store.schema import audit_log
 from tests.web.conftest import CANARY_NAME, World, api_headers, csrf_of
 
@@ -200,3 +201,14 @@ def test_the_api_clears_a_field_sent_as_null(
     stored = get_person(world.db, world.ids["person_a"], actor="test", with_identity=True)
     assert (stored.identity.other_names, stored.identity.contact) == ([], None)
     assert stored.identity.full_name == "Petr Volokhonsky"
+
+
+def test_an_age_alone_becomes_the_year_of_birth(
+    world: World, client_as: Callable[[str], TestClient]
+) -> None:
+    client = client_as("caseworker-a")
+    assert _post(client, world, birth_year="", age="41").status_code == 303
+    stored = get_person(world.db, world.ids["person_a"], actor="test")
+    assert stored.birth_year == today().year - 41
+    assert _post(client, world, birth_year="1990", age="41").status_code == 303
+    assert get_person(world.db, world.ids["person_a"], actor="test").birth_year == 1990

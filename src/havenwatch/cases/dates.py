@@ -129,3 +129,17 @@ def _canonical(value: str, precision: str, earliest: date) -> str:
 
 def from_day(day: date) -> FuzzyDate:
     return FuzzyDate(day.isoformat(), day, day, "day")
+
+
+MAX_AGE = 120
+
+
+def birth_year_from_age(age: int, on: date) -> int:
+    """The year of birth of someone `age` years old on `on` (the later of the two possible).
+
+    Reports give ages ("a 41-year-old journalist"), records keep years of birth; the year is
+    exact to within one, which is what a year of birth without a date can promise anyway.
+    """
+    if not 0 <= age <= MAX_AGE:
+        raise ValidationError("age", f"an age is a whole number from 0 to {MAX_AGE}")
+    return on.year - age

@@ -19,7 +19,7 @@ from havenwatch.cases.case_files import (
     list_cases,
     reopen_case,
 )
-from havenwatch.cases.dates import parse_day, parse_fuzzy
+from havenwatch.cases.dates import MAX_AGE, birth_year_from_age, parse_day, parse_fuzzy
 from havenwatch.cases.deadlines import calendar_of, deadlines_of_case
 from havenwatch.cases.events import (
     add_event,
@@ -41,6 +41,7 @@ from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.commands.common import FORMAT_OPTION, cli_actor, open_db, print_json, print_table
 from havenwatch.legal.engine import step_as_dict
 from havenwatch.security.accounts import list_users
+from havenwatch.store.clock import today
 
 VOCAB = vocabulary()
 
@@ -66,6 +67,8 @@ def person() -> None:
 )
 @click.option("--nationality", callback=_upper, help="ISO 3166 alpha-2 code, e.g. RU.")
 @click.option("--born", callback=_day, help="Date of birth (encrypted).")
+@click.option("--birth-year", type=click.IntRange(1900, 2100), help="Year of birth.")
+@click.option("--age", type=click.IntRange(0, MAX_AGE), help="Age today, when the year is unknown.")
 @click.option("--contact", help="How to reach the person (encrypted).")
 @click.option("--note", help="Free-text note (encrypted).")
 @click.option("--consent", type=click.Choice(VOCAB.consent), default="none", show_default=True)
@@ -85,6 +88,8 @@ def person_add(
     other_names: tuple[str, ...],
     nationality: str | None,
     born: date | None,
+    birth_year: int | None,
+    age: int | None,
     contact: str | None,
     note: str | None,
     consent: str,
@@ -92,6 +97,8 @@ def person_add(
     team: str,
 ) -> None:
     """Add a person."""
+    if birth_year is None and age is not None:
+        birth_year = birth_year_from_age(age, today())
     identity = Identity(
         full_name=full_name,
         other_names=list(other_names),
@@ -105,6 +112,7 @@ def person_add(
             pseudonym=pseudonym,
             identity=identity,
             nationality=nationality,
+            birth_year=birth_year,
             consent=consent,
             risk_level=risk_level,
             team=team,

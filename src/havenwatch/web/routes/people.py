@@ -11,8 +11,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from havenwatch.cases.case_files import CaseFilter, list_cases
+from havenwatch.cases.dates import MAX_AGE, birth_year_from_age
 from havenwatch.cases.errors import HavenwatchError, NotFoundError
 from havenwatch.cases.model import Identity, Person
 from havenwatch.cases.people import (
@@ -24,6 +26,7 @@ from havenwatch.cases.people import (
     list_people,
 )
 from havenwatch.security.permissions import Capability, Principal
+from havenwatch.store.clock import today
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.rendering import localise, pager, render
@@ -60,12 +63,19 @@ def person_from_form(form: Any, team: str) -> Person:
         ),
         nationality=forms.upper_code(form, "nationality"),
         gender=forms.text(form, "gender", limit=10),
-        birth_year=forms.integer(form, "birth_year", low=1900, high=2100),
+        birth_year=_birth_year(form),
         family_affected_count=forms.integer(form, "family_affected_count", high=100) or 0,
         consent=forms.text(form, "consent", limit=20) or "none",
         risk_level=forms.text(form, "risk_level", limit=20) or "medium",
         team=team,
     )
+
+
+def _birth_year(form: FormData) -> int | None:
+    """The year of birth as given, or worked out from an age when only the age is known."""
+    year = forms.integer(form, "birth_year", low=1900, high=2100)
+    age = forms.integer(form, "age", low=0, high=MAX_AGE)
+    return year if year is not None or age is None else birth_year_from_age(age, today())
 
 
 @router.post("/people")
