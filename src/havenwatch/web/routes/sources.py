@@ -13,14 +13,14 @@ from havenwatch.cases.sources import source_from_row
 from havenwatch.security.permissions import Capability, Principal, source_visibility, team_condition
 from havenwatch.store.schema import cases, event_sources, events, sources
 from havenwatch.web.deps import database, need
-from havenwatch.web.rendering import pager, render
+from havenwatch.web.rendering import PageNumber, pager, render
 
 router = APIRouter()
 Reader = Annotated[Principal, Depends(need(Capability.VIEW_SOURCES))]
 
 
 @router.get("/sources")
-def sources_list(request: Request, principal: Reader, page: int = 1) -> Response:
+def sources_list(request: Request, principal: Reader, page: PageNumber = 1) -> Response:
     visible = source_visibility(principal.team_ids)
     with database(request).read() as conn:
         total = int(
