@@ -204,7 +204,12 @@ def _case_surroundings(
             db, case.person_id, actor=principal.actor, team_ids=principal.team_ids
         ),
         "timeline": timeline,
-        "sources": {s.id: s for s in list_sources(db, ids=source_ids, limit=500)}
+        "sources": {
+            s.id: s
+            for s in list_sources(
+                db, ids=source_ids, limit=500, names=principal.can(Capability.VIEW_IDENTITY)
+            )
+        }
         if source_ids
         else {},
         "plan": deadlines_of_case(
