@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -51,3 +53,14 @@ def test_the_dict_writer_neutralises_cells_and_refuses_unknown_fields() -> None:
     assert out.getvalue() == "a,b\n'=1+1,\n"
     with pytest.raises(ValueError, match="fields not in the header: c"):
         writer.writerow({"c": "x"})
+
+
+def test_no_module_writes_csv_around_the_safe_writer() -> None:
+    package = Path(__file__).resolve().parents[1] / "src" / "havenwatch"
+    writers = re.compile(r"\bcsv\.(writer|DictWriter)\b|\bfrom csv import\b")
+    found = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "csv_cells.py" and writers.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
