@@ -7,7 +7,7 @@ import pytest
 from havenwatch.cases.case_files import list_cases
 from havenwatch.cases.csv_import import ImportError_, import_csv_rows, parse_csv
 from havenwatch.cases.events import list_events
-from havenwatch.cases.people import find_people_by_name, list_people
+from havenwatch.cases.people import find_people_by_name, get_person, list_people
 from havenwatch.store.database import Database
 from tests.helpers import snapshot
 
@@ -138,3 +138,44 @@ def test_binary_files_are_refused(tmp_path: Path) -> None:
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     with pytest.raises(ImportError_, match="binary file"):
         parse_csv(path)
+
+
+def test_doubled_quotes_inside_a_quoted_cell_are_read_as_one_quote(
+    db: Database, tmp_path: Path
+) -> None:
+    text = (
+        "person,full_name,country,event_type,notes\n"
+        'Heron,"Ann ""Nick"" Smith",RS,entry_ban,"said ""no"", then left"\n'
+    )
+    import_csv_rows(db, parse_csv(_write(tmp_path, text)), "test")
+    (person_id,) = find_people_by_name(db, "Smith")
+    person = get_person(db, person_id, actor="test", with_identity=True)
+    assert person.identity.full_name == 'Ann "Nick" Smith'
+    (case,) = list_cases(db)
+    (event,) = list_events(db, case.id or "", with_notes=True, actor="test")
+    assert event.notes == 'said "no", then left'
+
+
+def test_semicolon_and_tab_separated_files_are_still_recognised(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    for name, sep in (("semi.csv", ";"), ("tab.csv", "\t")):
+        text = sep.join(("person", "country", "event_type", "notes")) + "\n"
+        text += sep.join((f"P-{name}", "RS", "entry_ban", '"a; b\tc, ""d"""')) + "\n"
+        (row,) = parse_csv(_write(tmp_path, text, name))
+        assert row.event.notes == 'a; b\tc, "d"'
+
+
+def test_an_import_moves_the_change_counter(db: Database, tmp_path: Path) -> None:
+    before = db.changes()
+    import_csv_rows(db, parse_csv(_write(tmp_path, CANONICAL)), "test")
+    assert db.changes() == before + 1
+
+
+def test_a_dry_run_leaves_the_change_counter_and_the_audit_trail_alone(
+    db: Database, tmp_path: Path
+) -> None:
+    before, trail = db.changes(), snapshot(db)["audit_log"]
+    import_csv_rows(db, parse_csv(_write(tmp_path, CANONICAL)), "test", dry_run=True)
+    assert db.changes() == before
+    assert snapshot(db)["audit_log"] == trail

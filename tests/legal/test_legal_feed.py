@@ -41,3 +41,17 @@ def test_uids_are_stable_and_do_not_leak_the_id(rs: Jurisdiction) -> None:
     assert "case-7" not in uid and uid.endswith("@havenwatch")
     uids = [str(e.get("uid")) for e in Calendar.from_ical(feed(rs)).walk("VEVENT")]
     assert uids[0] == uid
+
+
+def test_titles_with_line_breaks_and_separators_give_a_feed_that_parses_back(
+    rs: Jurisdiction,
+) -> None:
+    title = "Case 7\r\nsecond line; a, b\\c\n"
+    plan = compute_deadlines(rs, "administrative_court_judgment", served=date(2025, 4, 3))
+    entries = [entry_for_step(f"case-7:{step.remedy}", step, title) for step in plan.steps]
+    body = build_calendar([e for e in entries if e], name=title, stamp=STAMP)
+    calendar = Calendar.from_ical(body)
+    assert b"\r\nX-WR-CALNAME:Case 7 second line\\; a\\, b\\\\c\r\n" in body
+    summaries = [str(event.get("summary")) for event in calendar.walk("VEVENT")]
+    assert summaries and all("Case 7 second line; a, b\\c: " in s for s in summaries)
+    assert all(line.count(b"\n") == 0 for line in body.split(b"\r\n"))

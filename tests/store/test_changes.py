@@ -5,10 +5,13 @@ from __future__ import annotations
 import multiprocessing
 
 import pytest
+from sqlalchemy import func, select
 
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database, record_read
 from havenwatch.store.instance import initialise
+from havenwatch.store.schema import audit_log
+from tests.helpers import snapshot
 
 
 def test_a_committed_write_moves_the_change_counter(db: Database) -> None:
@@ -24,6 +27,15 @@ def test_a_write_that_fails_leaves_the_counter_where_it_was(db: Database) -> Non
         unit.audit("test.change")
         raise RuntimeError("abandoned")
     assert db.changes() == before
+
+
+def test_a_dry_run_write_keeps_nothing_and_leaves_the_counter_where_it_was(db: Database) -> None:
+    before, trail = db.changes(), snapshot(db)
+    with db.write("test", dry_run=True) as unit:
+        unit.audit("test.change")
+        assert unit.conn.execute(select(func.count()).select_from(audit_log)).scalar_one() > 0
+    assert db.changes() == before
+    assert snapshot(db) == trail
 
 
 def test_audited_reads_and_bookkeeping_writes_are_not_changes(db: Database) -> None:

@@ -35,6 +35,7 @@ from havenwatch.cases.model import (
 from havenwatch.cases.people import person_row
 from havenwatch.cases.sources import content_hash, team_scoped_hash
 from havenwatch.cases.teams import ensure_team
+from havenwatch.csv_cells import restore
 from havenwatch.security.crypto import Keyring
 from havenwatch.security.permissions import source_visibility
 from havenwatch.store.database import Database, Unit
@@ -149,7 +150,8 @@ def column_map(path: Path, headers: list[str], mapping: dict[str, str]) -> dict[
 
 
 def _blank(value: str | None) -> str | None:
-    return value.strip() or None if value is not None else None
+    """Surrounding spaces dropped, then the quote a havenwatch export put before formula text."""
+    return restore(value.strip()) or None if value is not None else None
 
 
 def parse_row(path: Path, line: int, row: dict[str, str], default_country: str | None) -> EventRow:
@@ -202,6 +204,18 @@ def _days(value: str | None) -> int | None:
     return int(value)
 
 
+def delimiter(text: str) -> str:
+    """The delimiter of the header line (comma, semicolon or tab); quoting stays standard.
+
+    Only the delimiter is sniffed: the header line says nothing about how the rows quote,
+    and sniffing the quoting from it broke doubled quotes (`"Ann ""Nick"" Smith"`).
+    """
+    try:
+        return csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
 def parse_csv(
     path: Path,
     *,
@@ -213,11 +227,9 @@ def parse_csv(
     if not text.strip():
         raise ImportError_(f"{path}: the file is empty")
     try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect, strict=True)
+        reader = csv.DictReader(
+            io.StringIO(text), dialect=csv.excel, delimiter=delimiter(text), strict=True
+        )
         headers = list(reader.fieldnames or [])
         columns = column_map(path, headers, mapping or {})
         rows = []
@@ -243,19 +255,9 @@ def import_csv_rows(
 ) -> ImportSummary:
     keyring = db.require_keyring()
     summary = ImportSummary(rows=len(rows), dry_run=dry_run)
-    with db.engine.connect().execution_options(havenwatch_write=True) as conn:
-        transaction = conn.begin()
-        unit = Unit(conn, actor, db.is_postgres)
-        try:
-            _write_rows(unit, keyring, rows, team, summary)
-            unit.audit("import.csv", detail={"origin": origin, **asdict(summary)})
-        except BaseException:
-            transaction.rollback()
-            raise
-        if dry_run:
-            transaction.rollback()
-        else:
-            transaction.commit()
+    with db.write(actor, dry_run=dry_run) as unit:
+        _write_rows(unit, keyring, rows, team, summary)
+        unit.audit("import.csv", detail={"origin": origin, **asdict(summary)})
     return summary
 
 

@@ -2,7 +2,8 @@
 
 People are found by pseudonym and, for roles that may search names, through the blind index
 of real names; cases, events and (for roles that may see them) sources through the full-text
-index. The web page and the API answer from this one function, so they cannot drift apart.
+index (for roles without identity rights, only sources linked to no event). The web page
+and the API answer from this one function, so they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, and_, select
 
 from havenwatch.cases.people import people_named
 from havenwatch.cases.search import search_in
+from havenwatch.cases.sources import linked_to_an_event
 from havenwatch.security.permissions import Capability, Principal, source_visibility
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events, people, sources
@@ -38,6 +40,10 @@ class SearchScope:
     team_ids: Collection[str] | None
     sources: bool
     real_names: bool
+    # Sources linked to events name the people of those cases: a role without identity
+    # rights would learn who they are by searching their names, so it searches only the
+    # reports linked to no event.
+    linked_sources: bool
 
     @classmethod
     def of(cls, principal: Principal) -> SearchScope:
@@ -45,7 +51,12 @@ class SearchScope:
             team_ids=principal.team_ids,
             sources=principal.can(Capability.VIEW_SOURCES),
             real_names=principal.can(Capability.SEARCH_NAMES),
+            linked_sources=principal.can(Capability.VIEW_IDENTITY),
         )
+
+    def source_condition(self) -> ColumnElement[bool]:
+        visible = source_visibility(self.team_ids)
+        return visible if self.linked_sources else and_(visible, ~linked_to_an_event())
 
 
 def search_everything(db: Database, scope: SearchScope, query: str) -> dict[str, list[Any]]:
@@ -57,7 +68,7 @@ def search_everything(db: Database, scope: SearchScope, query: str) -> dict[str,
             query,
             kinds=kinds,
             team_ids=scope.team_ids,
-            source_visible=source_visibility(scope.team_ids),
+            source_visible=scope.source_condition(),
             limit=LIMIT,
         )
         person_ids = list(found["person"])

@@ -110,6 +110,9 @@ class Source:
     content_hash: str | None = None
     id: str | None = None
     created_at: dt.datetime | None = None
+    # Never stored: set on a copy whose title, text and URL path were withheld from a reader
+    # without identity rights (see `sources.withhold_names`).
+    withheld: bool = False
 
 
 @dataclass

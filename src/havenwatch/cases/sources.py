@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, exists, func, select
 
 from havenwatch.cases.errors import NotFoundError
 from havenwatch.cases.model import Source, validate_source
@@ -14,7 +16,7 @@ from havenwatch.security.permissions import source_visibility
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.ids import new_id
-from havenwatch.store.schema import AnyRow, sources
+from havenwatch.store.schema import AnyRow, event_sources, sources
 
 
 def content_hash(source: Source) -> str:
@@ -111,15 +113,59 @@ def get_source(db: Database, source_id: str) -> Source:
 
 
 def list_sources(
-    db: Database, *, limit: int = 100, offset: int = 0, ids: Collection[str] | None = None
+    db: Database,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    ids: Collection[str] | None = None,
+    names: bool = True,
 ) -> list[Source]:
+    """Sources, newest first; with `names=False` (roles without identity rights) as
+    `withhold_names` leaves them."""
     query = select(sources).order_by(sources.c.published_on.desc(), sources.c.id.desc())
     if ids is not None:
         query = query.where(sources.c.id.in_(ids))
     with db.read() as conn:
-        return [source_from_row(row) for row in conn.execute(query.limit(limit).offset(offset))]
+        found = [source_from_row(row) for row in conn.execute(query.limit(limit).offset(offset))]
+        return found if names else withhold_names(conn, found)
 
 
 def count_sources(db: Database) -> int:
     with db.read() as conn:
         return int(conn.execute(select(func.count()).select_from(sources)).scalar_one())
+
+
+def linked_to_an_event() -> ColumnElement[bool]:
+    """Sources linked to an event: every event is in a person's case, so they may name them."""
+    return exists().where(event_sources.c.source_id == sources.c.id)
+
+
+def withhold_names(conn: Connection, found: Sequence[Source]) -> list[Source]:
+    """The sources as a reader without identity rights may see them.
+
+    A report linked to an event names, in its title, text or URL, the person whose case it
+    documents, and the link ties that name to the pseudonym: such a source keeps only its
+    publisher, date, language and site, and is marked `withheld`. Unlinked reports (the
+    monitor's general news) are shown whole.
+    """
+    ids = [source.id for source in found if source.id]
+    linked = set(
+        conn.execute(
+            select(event_sources.c.source_id).where(event_sources.c.source_id.in_(ids))
+        ).scalars()
+        if ids
+        else ()
+    )
+    return [_withheld(source) if source.id in linked else source for source in found]
+
+
+def _withheld(source: Source) -> Source:
+    return replace(source, title=None, text="", url=_site(source.url), withheld=True)
+
+
+def _site(url: str | None) -> str | None:
+    """Only the scheme and host of a URL: its path often spells the name (`/ann-smith-expelled`)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}/" if parts.scheme and parts.hostname else None

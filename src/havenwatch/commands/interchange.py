@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from havenwatch.cases.csv_import import CANONICAL_COLUMNS, import_csv_rows, parse_csv
+from havenwatch.cases.csv_export import events_csv
+from havenwatch.cases.csv_import import import_csv_rows, parse_csv
 from havenwatch.cases.interchange import (
     dump_document,
     export_document,
@@ -111,44 +109,13 @@ def import_command(
 def export_command(ctx: click.Context, output_format: str, output: Path | None) -> None:
     """Export everything (identities included: keep the file as safe as the database)."""
     document = export_document(open_db(ctx), cli_actor())
-    text = dump_document(document) if output_format == "json" else _csv(document)
+    text = dump_document(document) if output_format == "json" else events_csv(document)
     if output:
         output.write_text(text, encoding="utf-8")
         output.chmod(0o600)
         click.echo(f"Wrote {output}", err=True)
     else:
         sys.stdout.write(text)
-
-
-def _csv(document: dict[str, Any]) -> str:
-    """One row per event, in the canonical import headers, so the CSV can be imported back."""
-    people = {p["id"]: p for p in document["people"]}
-    cases = {c["id"]: c for c in document["cases"]}
-    sources = {s["id"]: s for s in document["sources"]}
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, CANONICAL_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for event in document["events"]:
-        case = cases[event["case_id"]]
-        person = people[case["person_id"]]
-        source_urls = [sources[s]["url"] for s in event["source_ids"] if sources[s].get("url")]
-        writer.writerow(
-            {
-                "person": person["pseudonym"],
-                "full_name": person["identity"]["full_name"] or "",
-                "nationality": person["nationality"] or "",
-                "country": case["country"],
-                "event_type": event["type"],
-                "date": event["date"] or "",
-                "served_on": event["served_on"] or "",
-                "authority": event["authority"] or "",
-                "grounds": event["grounds"] or "",
-                "deadline_days": "" if event["deadline_days"] is None else event["deadline_days"],
-                "notes": event["notes"] or "",
-                "source_url": source_urls[0] if source_urls else "",
-            }
-        )
-    return buffer.getvalue()
 
 
 COMMANDS = [import_command, export_command]

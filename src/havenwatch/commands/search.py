@@ -10,7 +10,7 @@ from havenwatch.cases.finder import SearchScope, search_everything
 from havenwatch.commands.common import FORMAT_OPTION, open_db, print_json, print_table
 
 # The command line holds the data key and sees every team, like an administrator.
-EVERYTHING = SearchScope(team_ids=None, sources=True, real_names=True)
+EVERYTHING = SearchScope(team_ids=None, sources=True, real_names=True, linked_sources=True)
 
 
 @click.command()

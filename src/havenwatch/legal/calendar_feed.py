@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vText
 
 from havenwatch.legal.engine import DeadlineStep
 from havenwatch.legal.messages import DEFAULT_LOCALE, Messages, messages_for
@@ -29,6 +29,15 @@ class FeedEntry:
     description: str
 
 
+def one_line(text: str) -> str:
+    """A title as one line: calendar names and summaries are shown on one line.
+
+    (The feed's name, an `X-` property, is also not escaped unless given as text: a line
+    break in a case title used to end the property and break the feed.)
+    """
+    return " ".join(text.split())
+
+
 def entry_uid(entry_id: str, domain: str = "havenwatch") -> str:
     digest = hashlib.sha256(f"havenwatch-deadline:{entry_id}".encode()).hexdigest()[:32]
     return f"{digest}@{domain}"
@@ -42,7 +51,7 @@ def entry_for_step(
         return None
     messages = messages_for(locale)
     flag = messages.text("feed.verify_flag") if step.verify_with_counsel else ""
-    prefix = f"{title_prefix}: " if title_prefix else ""
+    prefix = f"{one_line(title_prefix)}: " if title_prefix.strip() else ""
     return FeedEntry(
         entry_id=entry_id,
         due=step.due,
@@ -81,7 +90,7 @@ def build_calendar(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", vText(one_line(name)))
     moment = stamp or datetime.now(UTC)
     for entry in entries:
         event = _event(entry, moment, uid_domain)

@@ -8,11 +8,11 @@ never confirms that a hidden combination exists.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import asdict, dataclass
 
+from havenwatch.csv_cells import SafeWriter
 from havenwatch.reports.suppression import TOTAL
 
 FORMAT = "havenwatch-anonymised/1"
@@ -79,7 +79,7 @@ class AnonymisedRelease:
         out.write(f"# suppressed_totals={self.suppressed_totals}\n")
         out.write(f"# method: {self.method()}\n")
         out.writelines(f"# note: {note}\n" for note in NOTES)
-        writer = csv.writer(out, lineterminator="\n")
+        writer = SafeWriter(out)
         writer.writerow(COLUMNS)
         writer.writerows(
             (c.period, c.period_precision, c.event_type, c.nationality, c.host_country, c.people)

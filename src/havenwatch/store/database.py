@@ -191,19 +191,32 @@ class Database:
                 self._open_reads.connection = None
 
     @contextmanager
-    def write(self, actor: str, *, changes_records: bool = True) -> Iterator[Unit]:
+    def write(
+        self, actor: str, *, changes_records: bool = True, dry_run: bool = False
+    ) -> Iterator[Unit]:
         """One write transaction; on SQLite, writers take turns before BEGIN.
 
         SQLite allows one writer at a time and makes the others retry on a sleeping back-off
         (up to 100 ms a try); queueing on `WriterTurn` (a lock in this process, a lock file
         for all of the server's processes) wakes the next writer the moment the previous one
         commits. A committed unit adds one to `changes()` unless it only appends to the audit
-        trail (`changes_records=False`).
+        trail (`changes_records=False`). A `dry_run` unit does everything a real one does,
+        checks and audit entries included, then rolls back: previews (the CSV import's
+        `--dry-run`) run the very code that would write, and nothing of it stays.
         """
         with self._turn():
             connection = self.engine.connect().execution_options(havenwatch_write=True)
-            with connection as conn, conn.begin():
-                yield Unit(conn, actor, self.is_postgres)
+            with connection as conn:
+                transaction = conn.begin()
+                try:
+                    yield Unit(conn, actor, self.is_postgres)
+                except BaseException:
+                    transaction.rollback()
+                    raise
+                if dry_run:
+                    transaction.rollback()
+                    return
+                transaction.commit()
             if changes_records:
                 self._count_change()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -17,6 +17,10 @@ from havenwatch.web.labels import choices, label
 
 PAGE_SIZE = 50
 COUNT_AHEAD = 500
+# Far past any real list (5 million rows at PAGE_SIZE), and an offset every database takes:
+# `?page=99999999999999999999` is a 400, not an integer SQLite cannot bind.
+MAX_PAGE = 100_000
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 
 
 def template_environment() -> Environment:

@@ -321,6 +321,11 @@ class SourceOut(BaseModel):
     published_on: dt.date | None
     language: str | None
     text: str
+    withheld: bool = Field(
+        default=False,
+        description="Title, text and URL path left out: the report is linked to a case and "
+        "the caller's role sees pseudonyms only.",
+    )
 
     @classmethod
     def of(cls, source: Source) -> SourceOut:
@@ -332,6 +337,7 @@ class SourceOut(BaseModel):
             published_on=source.published_on,
             language=source.language,
             text=source.text,
+            withheld=source.withheld,
         )
 
 

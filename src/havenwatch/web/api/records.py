@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from havenwatch.cases.assignment import assign_case
 from havenwatch.cases.case_files import (
@@ -30,7 +30,7 @@ from havenwatch.cases.events import (
 )
 from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person, count_people, edit_person, get_person, list_people
-from havenwatch.cases.sources import source_from_row
+from havenwatch.cases.sources import source_from_row, withhold_names
 from havenwatch.reports.public import anonymised_export
 from havenwatch.security.permissions import Capability, Principal, source_visibility
 from havenwatch.store.clock import today
@@ -346,10 +346,16 @@ def api_sources(
         rows = conn.execute(
             select(sources).where(visible).order_by(sources.c.id.desc()).limit(limit).offset(offset)
         ).all()
+        found = _as_seen_by(principal, conn, [source_from_row(row) for row in rows])
     return {
         "page": Page(total=total, offset=offset, limit=limit),
-        "sources": [SourceOut.of(source_from_row(row)) for row in rows],
+        "sources": [SourceOut.of(source) for source in found],
     }
+
+
+def _as_seen_by(principal: Principal, conn: Connection, found: list[Source]) -> list[Source]:
+    """Sources linked to events lose title, text and URL path for roles without identity."""
+    return found if principal.can(Capability.VIEW_IDENTITY) else withhold_names(conn, found)
 
 
 @router.get("/sources/{source_id}")
@@ -358,9 +364,10 @@ def api_source(request: Request, principal: SourceReader, source_id: RecordId) -
         row = conn.execute(
             select(sources).where(sources.c.id == source_id, source_visibility(principal.team_ids))
         ).first()
-    if row is None:
-        raise NotFoundError(f"no source {source_id}")
-    return SourceOut.of(source_from_row(row))
+        if row is None:
+            raise NotFoundError(f"no source {source_id}")
+        (source,) = _as_seen_by(principal, conn, [source_from_row(row)])
+    return SourceOut.of(source)
 
 
 @router.get("/exports/anonymised")

@@ -17,7 +17,7 @@ from havenwatch.security.totp import admins_must_use_totp, set_admins_must_use_t
 from havenwatch.store.schema import teams, users
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.rendering import pager, render
+from havenwatch.web.rendering import PageNumber, pager, render
 
 router = APIRouter()
 Admin = Annotated[Principal, Depends(need(Capability.MANAGE_USERS))]
@@ -114,7 +114,7 @@ def instance_settings(request: Request, principal: Admin, form: Form) -> Respons
 
 
 @router.get("/admin/audit")
-def audit_page(request: Request, principal: Auditor, page: int = 1) -> Response:
+def audit_page(request: Request, principal: Auditor, page: PageNumber = 1) -> Response:
     from havenwatch.security.audit_trail import count_entries, list_entries
 
     db = database(request)

@@ -31,7 +31,7 @@ from havenwatch.store.clock import today
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import _
-from havenwatch.web.rendering import PAGE_SIZE, counting_limit, localise, pager, render
+from havenwatch.web.rendering import PAGE_SIZE, PageNumber, counting_limit, localise, pager, render
 from havenwatch.web.routes.documents import case_documents
 
 router = APIRouter()
@@ -105,7 +105,7 @@ def people_names(request: Request, person_ids: set[str], principal: Principal) -
 
 
 @router.get("/cases")
-def cases_list(request: Request, principal: Reader, page: int = 1) -> Response:
+def cases_list(request: Request, principal: Reader, page: PageNumber = 1) -> Response:
     localise(request)
     db = database(request)
     flt, error = _filter_from_query(request, principal)
@@ -204,7 +204,12 @@ def _case_surroundings(
             db, case.person_id, actor=principal.actor, team_ids=principal.team_ids
         ),
         "timeline": timeline,
-        "sources": {s.id: s for s in list_sources(db, ids=source_ids, limit=500)}
+        "sources": {
+            s.id: s
+            for s in list_sources(
+                db, ids=source_ids, limit=500, names=principal.can(Capability.VIEW_IDENTITY)
+            )
+        }
         if source_ids
         else {},
         "plan": deadlines_of_case(

@@ -16,7 +16,7 @@ from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.highlight import highlight
-from havenwatch.web.rendering import pager, render
+from havenwatch.web.rendering import PageNumber, pager, render
 
 router = APIRouter()
 Reviewer = Annotated[Principal, Depends(need(Capability.REVIEW_LEADS))]
@@ -24,7 +24,7 @@ STATUSES = ("new", "accepted", "merged", "rejected")
 
 
 @router.get("/leads")
-def leads_list(request: Request, principal: Reviewer, page: int = 1) -> Response:
+def leads_list(request: Request, principal: Reviewer, page: PageNumber = 1) -> Response:
     from havenwatch.monitor.leads import count_leads, list_leads
 
     db = database(request)

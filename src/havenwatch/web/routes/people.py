@@ -29,7 +29,7 @@ from havenwatch.security.permissions import Capability, Principal
 from havenwatch.store.clock import today
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.rendering import localise, pager, render
+from havenwatch.web.rendering import PageNumber, localise, pager, render
 
 router = APIRouter()
 Reader = Annotated[Principal, Depends(need(Capability.VIEW_CASES))]
@@ -37,7 +37,7 @@ Editor = Annotated[Principal, Depends(need(Capability.EDIT_CASES))]
 
 
 @router.get("/people")
-def people_list(request: Request, principal: Reader, page: int = 1) -> Response:
+def people_list(request: Request, principal: Reader, page: PageNumber = 1) -> Response:
     db = database(request)
     pages = pager(request, count_people(db, team_ids=principal.team_ids), page)
     found = list_people(db, team_ids=principal.team_ids, limit=pages.size, offset=pages.offset)

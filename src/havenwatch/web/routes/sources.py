@@ -1,4 +1,8 @@
-"""Sources: published reports, listed and read, only those linked to the user's team or no one's."""
+"""Sources: published reports, listed and read, only those linked to the user's team or no one's.
+
+Roles without identity rights see a report linked to an event without its title, text or
+URL path (`withhold_names`): it names the person whose pseudonym the case shows.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,18 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from havenwatch.cases.errors import NotFoundError
-from havenwatch.cases.sources import source_from_row
+from havenwatch.cases.sources import source_from_row, withhold_names
 from havenwatch.security.permissions import Capability, Principal, source_visibility, team_condition
 from havenwatch.store.schema import cases, event_sources, events, sources
 from havenwatch.web.deps import database, need
-from havenwatch.web.rendering import pager, render
+from havenwatch.web.rendering import PageNumber, pager, render
 
 router = APIRouter()
 Reader = Annotated[Principal, Depends(need(Capability.VIEW_SOURCES))]
 
 
 @router.get("/sources")
-def sources_list(request: Request, principal: Reader, page: int = 1) -> Response:
+def sources_list(request: Request, principal: Reader, page: PageNumber = 1) -> Response:
     visible = source_visibility(principal.team_ids)
     with database(request).read() as conn:
         total = int(
@@ -34,9 +38,10 @@ def sources_list(request: Request, principal: Reader, page: int = 1) -> Response
             .limit(pages.size)
             .offset(pages.offset)
         ).all()
-    return render(
-        request, "sources.html", {"sources": [source_from_row(r) for r in rows], "pager": pages}
-    )
+        shown = [source_from_row(row) for row in rows]
+        if not principal.can(Capability.VIEW_IDENTITY):
+            shown = withhold_names(conn, shown)
+    return render(request, "sources.html", {"sources": shown, "pager": pages})
 
 
 @router.get("/sources/{source_id}")
@@ -57,4 +62,7 @@ def source_page(request: Request, principal: Reader, source_id: str) -> Response
             )
             .order_by(events.c.date_earliest)
         ).all()
-    return render(request, "source.html", {"source": source_from_row(row), "linked": linked})
+        source = source_from_row(row)
+        if not principal.can(Capability.VIEW_IDENTITY):
+            (source,) = withhold_names(conn, [source])
+    return render(request, "source.html", {"source": source, "linked": linked})
