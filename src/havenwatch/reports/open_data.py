@@ -17,7 +17,6 @@ Nothing identifying is in any of them: the release holds only codes and counts.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sqlite3
@@ -26,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from havenwatch.cases.vocabulary import vocabulary
+from havenwatch.csv_cells import SafeWriter
 from havenwatch.reports.release import COLUMNS, NOTES, AnonymisedRelease, PublishedCount
 
 DATABASE = "havenwatch-open-data.sqlite"
@@ -100,7 +100,7 @@ def _rows(release: AnonymisedRelease) -> Iterator[tuple[object, ...]]:
 
 def _csv(release: AnonymisedRelease) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out)
     writer.writerow(("cell_id", *COLUMNS))
     writer.writerows(_rows(release))
     return out.getvalue()

@@ -11,7 +11,6 @@ or a range inside the period); an event whose date only overlaps the period is c
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Collection
@@ -23,6 +22,7 @@ from sqlalchemy import ColumnElement, Connection, and_, func, select
 
 from havenwatch.cases.errors import ValidationError
 from havenwatch.cases.vocabulary import vocabulary
+from havenwatch.csv_cells import SafeWriter
 from havenwatch.reports.statistics import incident_types
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events, people
@@ -231,7 +231,7 @@ def answer_rows(result: Answer) -> list[tuple[str, Counts]]:
 def answer_csv(result: Answer, type_labels: dict[str, str]) -> str:
     """The counts as CSV: one row per event type, then the total (labels are the app's own)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer)
     question = result.question
     writer.writerow(
         ["period_from", "period_to", "event_type", "label", "people", "cases", "events"]
