@@ -2,8 +2,8 @@
 
 Fills an instance with the demo generator (default 100,000 cases ending today, drawn out to
 about 1,000,000 events), starts `havenwatch serve` in a subprocess, logs 16 clients in as a
-caseworker and measures the dashboard, a filtered case list, a full-text search and case
-pages (each client one keep-alive connection of the standard library's HTTP client). The
+caseworker and measures the dashboard, a filtered case list, a full-text search, case
+pages and the statistics page (a year or a quarter of one host country) (each client one keep-alive connection of the standard library's HTTP client). The
 baseline, in the same run, is Datasette serving the same SQLite file's events table with the
 same filter (event type), as an HTML page. The table says, page by page, whether the target
 (p95 under 100 ms, throughput no lower than Datasette's) is met.
@@ -55,6 +55,7 @@ from havenwatch.store.schema import cases, events, users
 CLIENTS = 16
 PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a temporary instance
 FILTER_TYPE = "entry_ban"
+STATISTICS_PERIODS = ("2024", "2025", "2025-Q2", "2024-Q4")
 TARGET_P95_MS = 100.0
 DATASETTE = "Datasette events?type="
 console = Console(width=max(Console().width, 120))
@@ -367,6 +368,10 @@ def main() -> None:
             ),
             ("search", lambda: f"/search?q={rng.choice(demo_data()['pseudonym_words'])}"),
             ("case page", lambda: f"/cases/{rng.choice(case_ids)}"),
+            (
+                "statistics",
+                lambda: f"/statistics?period={rng.choice(STATISTICS_PERIODS)}&country=RS",
+            ),
         ]
         plain = [Client(ds_port) for _ in range(CLIENTS)]
         table = re.sub(r"\W", "", settings.data_dir.joinpath("havenwatch.db").stem)
