@@ -3,7 +3,8 @@
 Fills an instance with the demo generator (default 100,000 cases ending today, drawn out to
 about 1,000,000 events), starts `havenwatch serve` in a subprocess, logs 16 clients in as a
 caseworker and measures the dashboard, a filtered case list, a full-text search, case
-pages and the statistics page (a year or a quarter of one host country) (each client one keep-alive connection of the standard library's HTTP client). The
+pages and the statistics page (a year or a quarter of one host country); each client keeps
+one connection of the standard library's HTTP client alive. The
 baseline, in the same run, is Datasette serving the same SQLite file's events table with the
 same filter (event type), as an HTML page. The table says, page by page, whether the target
 (p95 under 100 ms, throughput no lower than Datasette's) is met.
