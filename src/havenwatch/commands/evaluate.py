@@ -165,7 +165,8 @@ def _scores_table(report: Report) -> Table:
     _add_counts_row(table, "relevance", report.relevance.counts)
     table.caption = (
         f"relevance accuracy {report.relevance.accuracy:.3f}; "
-        f"events produced for irrelevant documents: {report.false_events_on_irrelevant}"
+        f"events produced for irrelevant documents: {report.false_events_on_irrelevant}; "
+        f"false events given to another subject: {report.wrong_subject_events}"
     )
     return table
 
