@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck env lock clean
+.PHONY: demo test lint typecheck env lock clean model
 
 # The environment is rebuilt whenever the lock file changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -34,3 +34,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) havenwatch-data
+
+# Retrain the extractor's decision model from the labelled sets (deterministic; a test
+# checks that the shipped file is what this produces).
+model: $(STAMP)
+	$(BIN)/havenwatch train

@@ -26,6 +26,7 @@ from havenwatch.monitor.extract import (  # noqa: F401 - importing registers the
     subjects,
     triggers,
 )
+from havenwatch.monitor.extract.decisions import DecisionModel
 from havenwatch.monitor.extract.model import Aggregate, Analysis, Entity, Event
 from havenwatch.monitor.extract.name_forms import nominative
 from havenwatch.monitor.extract.registry import Component, Resources, get_component
@@ -40,9 +41,20 @@ def configured_pipeline() -> tuple[tuple[Component, ...], Resources]:
     return components, Resources(settings=config.get("settings", {}))
 
 
-def analyse(text: str, *, document: str, published: date | None = None) -> Analysis:
-    """Run every configured component over `text`."""
+def analyse(
+    text: str,
+    *,
+    document: str,
+    published: date | None = None,
+    decisions: DecisionModel | str | None = "configured",
+) -> Analysis:
+    """Run every configured component over `text`. `decisions` overrides the configured
+    decision maker: a trained model, or None for the rules alone (training, comparison)."""
     components, shared = configured_pipeline()
+    if not isinstance(decisions, str):
+        mode = "rules" if decisions is None else "model"
+        settings = {**shared.settings, "decisions": mode, "decision_model": decisions}
+        shared = Resources(settings=settings)
     analysis = Analysis(document=document, text=text, published=published)
     for run in components:
         run(analysis, shared)
