@@ -32,9 +32,18 @@ from pathlib import Path
 from typing import Any
 
 from havenwatch.monitor.extract.lexicon import Lexicon
-from havenwatch.monitor.extract.model import Analysis, Decision, Features, Mention, Trigger
+from havenwatch.monitor.extract.model import (
+    Analysis,
+    Decision,
+    Features,
+    Mention,
+    Span,
+    Trigger,
+)
 
 MODEL_FILE = "decision_model.json"
+SPEECH = "speech"
+RULE_EMITS = "rule_emits"
 QUOTES = frozenset('"«»„“”')
 BRACKETS = frozenset("()")
 SEPARATORS = frozenset(",;:")
@@ -109,15 +118,23 @@ def shipped_model() -> DecisionModel | None:
 
 
 def decide(model: DecisionModel, decision: Decision) -> None:
-    """Choose the subject and accept or reject the trigger, in place."""
+    """Choose the subject and accept or reject the trigger, in place. A trigger the rules
+    accept with their choice as the only candidate needs no scoring."""
+    if len(decision.candidates) == 1 and decision.candidates[0].rule and _rule_emits(decision):
+        decision.chosen, decision.accepted, decision.scores = 0, True, [1.0]
+        return
     decision.scores = [model.subject.probability(c.features) for c in decision.candidates]
     if decision.scores:
         decision.chosen = max(range(len(decision.scores)), key=decision.scores.__getitem__)
     features = event_features(decision, decision.chosen, _best(decision.scores))
     decision.probability = model.event.probability(features)
     decision.accepted = decision.chosen is not None and (
-        decision.probability >= model.threshold or "rule_emits" in decision.features
+        decision.probability >= model.threshold or _rule_emits(decision)
     )
+
+
+def _rule_emits(decision: Decision) -> bool:
+    return RULE_EMITS in decision.features
 
 
 def _best(scores: list[float]) -> float:
@@ -204,18 +221,32 @@ def _between(
         features["bracket_between"] = 1.0
     if not clause[0] <= mention.first < clause[1]:
         features["other_clause"] = 1.0
-    window = analysis.window(first, last, trigger.sentence)
-    if window and lexicon.patterns("cues.speech").first(window) is not None:
+    if any(first <= span.first and span.last <= last for span in _speech(analysis, lexicon)):
         features["speech_between"] = 1.0
     return features
 
 
+def _speech(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
+    """The speech verbs of the text (`cues.speech`), found once."""
+    spans = analysis.spans.get(SPEECH)
+    if spans is None:
+        spans = analysis.spans[SPEECH] = [
+            analysis.span_of(match)
+            for match in lexicon.patterns("cues.speech").finditer(analysis.matching)
+        ]
+    return spans
+
+
 def _speech_near(analysis: Analysis, lexicon: Lexicon, mention: Mention) -> bool:
     """ "X said", "said X", "по словам X", "rekao je X": the mention is a source."""
-    before = analysis.window(mention.first - SPEECH_REACH, mention.first, mention.sentence)
-    after = analysis.window(mention.last, mention.last + SPEECH_REACH, mention.sentence)
-    speech = lexicon.patterns("cues.speech")
-    return any(window and speech.first(window) is not None for window in (before, after))
+    bounds = analysis.sentences[mention.sentence]
+    low = max(mention.first - SPEECH_REACH, bounds.first)
+    high = min(mention.last + SPEECH_REACH, bounds.last)
+    return any(
+        (low <= span.first and span.last <= mention.first)
+        or (mention.last <= span.first and span.last <= high)
+        for span in _speech(analysis, lexicon)
+    )
 
 
 def _case(analysis: Analysis, mention: Mention) -> str | None:
@@ -247,8 +278,8 @@ def trigger_features(
         f"blocked={reason}&type={trigger.type}": 1.0,
     }
     if rule_emits:
-        features["rule_emits"] = 1.0
-        features[f"rule_emits&type={trigger.type}"] = 1.0
+        features[RULE_EMITS] = 1.0
+        features[f"{RULE_EMITS}&type={trigger.type}"] = 1.0
     if sentence.heading:
         features["heading"] = 1.0
     opening = [t.text for t in analysis.tokens[sentence.first : trigger.first] if t.text in QUOTES]

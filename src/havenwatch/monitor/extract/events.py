@@ -84,13 +84,16 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
     counted = {span.last: span.value for span in count_spans(analysis, lexicon)}
     appealed = _appealed_measures(analysis, lexicon)
     model = _decision_model(resources)
+    by_sentence: dict[int, list[Mention]] = {}
+    for mention in analysis.mentions:
+        by_sentence.setdefault(mention.sentence, []).append(mention)
     for trigger in analysis.triggers:
         if trigger.blocked:
             continue
         if id(trigger) in appealed and _names_another_decision(analysis, trigger):
             trigger.blocked = APPEALED_OBJECT
             continue
-        entities = _decided_entities(analysis, lexicon, trigger, obliques, model)
+        entities = _decided_entities(analysis, lexicon, trigger, obliques, model, by_sentence)
         if not entities:
             trigger.blocked = GENERIC
             continue
@@ -231,13 +234,17 @@ def _decided_entities(
     trigger: Trigger,
     obliques: frozenset[str],
     model: DecisionModel | None,
+    by_sentence: dict[int, list[Mention]],
 ) -> tuple[int, ...]:
     """Whom the trigger's event happened to, or nobody when it states none. The rules'
     choice is recorded with the other candidates (`analysis.decisions`); where a model is
     configured it chooses among them and decides whether there is an event at all."""
     rule = _subject(analysis, trigger, obliques)
     rule_entities = _subject_entities(rule)
-    decision = _decision(analysis, lexicon, trigger, rule, bool(rule_entities))
+    mentions = _candidate_mentions(analysis, trigger, rule, by_sentence)
+    if model is not None and rule_entities and mentions == [rule]:
+        return rule_entities  # nothing to choose between
+    decision = _decision(analysis, lexicon, trigger, mentions, rule, bool(rule_entities))
     analysis.decisions.append(decision)
     if model is None:
         return rule_entities
@@ -247,19 +254,35 @@ def _decided_entities(
     return _subject_entities(decision.candidates[decision.chosen].mention)
 
 
-def _decision(
-    analysis: Analysis, lexicon: Lexicon, trigger: Trigger, rule: Mention | None, emits: bool
-) -> Decision:
+def _candidate_mentions(
+    analysis: Analysis,
+    trigger: Trigger,
+    rule: Mention | None,
+    by_sentence: dict[int, list[Mention]],
+) -> list[Mention]:
+    """Everyone the trigger's sentence mentions, the person the previous sentences were
+    about, and the rules' choice."""
     mentions = [
         mention
-        for mention in analysis.mentions
-        if mention.sentence == trigger.sentence and (mention.entity is not None or mention.plural)
+        for mention in by_sentence.get(trigger.sentence, ())
+        if mention.entity is not None or mention.plural
     ]
     focus = _focus(analysis, trigger.sentence)
-    if focus is not None and focus not in mentions:
+    if focus is not None and all(focus is not mention for mention in mentions):
         mentions.append(focus)
-    if rule is not None and rule not in mentions:
+    if rule is not None and all(rule is not mention for mention in mentions):
         mentions.append(rule)
+    return mentions
+
+
+def _decision(
+    analysis: Analysis,
+    lexicon: Lexicon,
+    trigger: Trigger,
+    mentions: list[Mention],
+    rule: Mention | None,
+    emits: bool,
+) -> Decision:
     start, end, _ = _clause(analysis, lexicon, trigger)
     before = [
         m.first for m in mentions if m.sentence == trigger.sentence and m.last <= trigger.first
