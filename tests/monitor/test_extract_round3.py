@@ -15,7 +15,7 @@ PUBLISHED = date(2025, 2, 10)
 
 
 def extract(text: str) -> dict[str, Any]:
-    result: dict[str, Any] = extract_text(text, document="t", published=PUBLISHED)
+    result: dict[str, Any] = extract_text(text, document="t", published=PUBLISHED).to_contract()
     return result
 
 

@@ -77,7 +77,8 @@ def extract_documents(
             errors.append(item.message)
             continue
         name = Path(str(item.id)).name
-        results.append(extract_text(item.text, document=name, published=item.published))
+        found = extract_text(item.text, document=name, published=item.published)
+        results.append(found.to_contract())
     return results, errors
 
 

@@ -21,8 +21,8 @@ PUBLISHED = date(2024, 3, 14)
 
 
 def named(text: str) -> set[tuple[str, str | None]]:
-    found = extract_text(text, document="t", published=PUBLISHED)["events"]
-    return {(event["type"], event["subject"]["name"]) for event in found}
+    found = extract_text(text, document="t", published=PUBLISHED).events
+    return {(event.type, event.subject.name) for event in found}
 
 
 def test_training_on_the_labelled_sets_reproduces_the_shipped_model() -> None:

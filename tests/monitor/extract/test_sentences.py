@@ -53,7 +53,7 @@ def event_f1(name: str, width: int | None) -> float:
             fold(doc.text, width) if width else doc.text,
             document=Path(doc.id).name,
             published=doc.published,
-        )
+        ).to_contract()
         for doc in read
     ]
     f1: float = evaluate(gold, produced).events.f1
@@ -91,10 +91,8 @@ def test_a_fold_inside_a_sentence_does_not_end_it() -> None:
 
 def test_a_folded_sentence_still_states_its_event() -> None:
     published = date(2024, 3, 14)
-    found = extract_text(FOLDED, document="t", published=published)["events"]
-    assert [(event["type"], event["subject"]["name"]) for event in found] == [
-        ("entry_ban", "Pavel Zorin")
-    ]
+    found = extract_text(FOLDED, document="t", published=published).events
+    assert [(event.type, event.subject.name) for event in found] == [("entry_ban", "Pavel Zorin")]
 
 
 def test_headings_bylines_and_list_items_still_end_at_their_line_break() -> None:
@@ -115,7 +113,7 @@ def test_headings_bylines_and_list_items_still_end_at_their_line_break() -> None
 
 
 def test_evidence_of_a_folded_report_is_its_text_up_to_whitespace() -> None:
-    found = extract_text(FOLDED, document="t", published=date(2024, 3, 14))["events"]
+    found = extract_text(FOLDED, document="t", published=date(2024, 3, 14)).events
     assert found and all(
-        " ".join(event["evidence"].split()) in " ".join(FOLDED.split()) for event in found
+        " ".join(event.evidence.split()) in " ".join(FOLDED.split()) for event in found
     )

@@ -33,7 +33,7 @@ from havenwatch.monitor.extract.decisions import (
 )
 from havenwatch.monitor.extract.model import Analysis, Decision, Entity, Mention
 from havenwatch.monitor.extract.name_forms import nominative
-from havenwatch.monitor.extract.pipeline import analyse, contract_object
+from havenwatch.monitor.extract.pipeline import analyse, extraction
 
 GOLD_SUFFIX = ".gold.json"
 REGULARISATION = 0.3
@@ -220,4 +220,4 @@ def _extract(report: LabelledReport, model: DecisionModel | None) -> dict[str, A
         published=report.document.published,
         decisions=model,
     )
-    return contract_object(analysis)
+    return extraction(analysis).to_contract()
