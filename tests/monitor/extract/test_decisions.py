@@ -81,3 +81,21 @@ def test_cross_validation_prints_held_out_scores_beside_the_rules() -> None:
     assert scores["model"]["documents"] == scores["rules"]["documents"] > 0
     assert set(scores["model"]["events_by_language"]) == {"en", "ru", "sr"}
     assert scores["model"]["events"]["f1"] > 0.5
+
+
+def test_the_extractor_returns_typed_events_and_the_contract_only_on_request() -> None:
+    result = extract_text(
+        "Serbian police revoked the residence permit of Russian activist Ivan Petrov, 34, on Monday.",
+        document="t",
+        published=PUBLISHED,
+    )
+    [event] = result.events
+    assert (event.type, event.subject.name, event.subject.age) == (
+        "residence_revoked",
+        "Ivan Petrov",
+        34,
+    )
+    assert result.relevant and result.aggregates == ()
+    contract = result.to_contract()
+    assert contract["relevant"] is True
+    assert contract["events"][0]["subject"]["nationality"] == "RU"
