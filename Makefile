@@ -50,3 +50,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) havenwatch-data
+
+# Retrain the extractor's decision model from the labelled sets (deterministic; a test
+# checks that the shipped file is what this produces).
+model: $(DEVELOPMENT)
+	$(BIN)/havenwatch train

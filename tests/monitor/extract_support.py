@@ -16,7 +16,9 @@ class Probe:
     published: date
 
     def extract(self, text: str) -> dict[str, Any]:
-        result: dict[str, Any] = extract_text(text, document="t", published=self.published)
+        result: dict[str, Any] = extract_text(
+            text, document="t", published=self.published
+        ).to_contract()
         return result
 
     def events(self, text: str) -> list[dict[str, Any]]:

@@ -109,6 +109,24 @@ def test_unnamed_production_never_matches_a_named_gold_subject() -> None:
     assert score_document(gold, produced).events == Counts(0, 1, 1)
 
 
+def test_false_events_with_a_gold_events_type_and_country_count_as_wrong_subject() -> None:
+    gold = document(
+        "a.txt", [event("entry_ban", subject("Orlov")), event("appeal", subject("Orlov"))]
+    )
+    produced = document(
+        "a.txt",
+        [
+            event("entry_ban", subject("Orlov")),
+            event("entry_ban", subject("Petrova")),
+            event("entry_ban", subject("Tosic"), country="GE"),
+            event("detention", subject("Tosic")),
+            event("appeal", subject("Milan Tosic")),
+        ],
+    )
+    assert score_document(gold, produced).wrong_subject_events == 2
+    assert evaluate([gold], [produced]).to_dict()["wrong_subject_events"] == 2
+
+
 def test_each_gold_event_matches_one_produced_event() -> None:
     gold = document("a.txt", [event("detention", subject("Koposova"))])
     produced = document("a.txt", [event("detention", subject("Koposova"))] * 2)

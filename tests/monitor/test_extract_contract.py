@@ -48,7 +48,9 @@ def normalise_space(text: str) -> str:
 @needs_shared
 def test_seed_report_matches_gold_exactly() -> None:
     gold = json.loads(SEED.with_suffix(".gold.json").read_text(encoding="utf-8"))
-    result = extract_text(SEED.read_text(encoding="utf-8"), document="seed-report.txt")
+    result = extract_text(
+        SEED.read_text(encoding="utf-8"), document="seed-report.txt"
+    ).to_contract()
 
     def summary(event: dict[str, Any]) -> tuple[Any, ...]:
         subject = event["subject"]
@@ -74,13 +76,13 @@ def test_package_schema_is_the_shared_contract() -> None:
 
 @pytest.mark.parametrize("text", SAMPLE_TEXTS)
 def test_output_validates_against_the_schema(text: str) -> None:
-    jsonschema.validate(extract_text(text, document="sample"), schema())
+    jsonschema.validate(extract_text(text, document="sample").to_contract(), schema())
 
 
 def test_every_corpus_output_validates_and_quotes_its_document() -> None:
     validator = jsonschema.Draft202012Validator(schema())
     for document in corpus_documents():
-        result = extract_document(document)
+        result = extract_document(document).to_contract()
         validator.validate(result)
         text = normalise_space(document.text)
         for item in result["events"] + result["aggregates"]:
@@ -89,7 +91,7 @@ def test_every_corpus_output_validates_and_quotes_its_document() -> None:
 
 def test_relevant_exactly_when_something_was_found() -> None:
     for text in SAMPLE_TEXTS:
-        result = extract_text(text, document="sample")
+        result = extract_text(text, document="sample").to_contract()
         assert result["relevant"] == bool(result["events"] or result["aggregates"])
 
 
@@ -104,4 +106,4 @@ def test_relevant_exactly_when_something_was_found() -> None:
     ],
 )
 def test_language_is_detected_by_script_and_stop_words(text: str, language: str) -> None:
-    assert extract_text(text, document="x")["language"] == language
+    assert extract_text(text, document="x").language == language

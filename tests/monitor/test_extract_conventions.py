@@ -10,7 +10,7 @@ from havenwatch.monitor.extract import extract_text
 
 
 def result(text: str) -> dict[str, Any]:
-    found: dict[str, Any] = extract_text(text, document="t")
+    found: dict[str, Any] = extract_text(text, document="t").to_contract()
     return found
 
 

@@ -13,7 +13,7 @@ THURSDAY = date(2024, 3, 14)
 
 
 def event_date(text: str, published: date | None) -> str | None:
-    [event] = extract_text(text, document="t", published=published)["events"]
+    [event] = extract_text(text, document="t", published=published).to_contract()["events"]
     value: str | None = event["date"]
     return value
 
@@ -42,7 +42,7 @@ def test_relative_dates_without_publication_date_are_null() -> None:
 
 
 def aggregates(text: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = extract_text(text, document="t")["aggregates"]
+    found: list[dict[str, Any]] = extract_text(text, document="t").to_contract()["aggregates"]
     return found
 
 

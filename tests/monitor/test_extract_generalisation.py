@@ -11,7 +11,7 @@ from havenwatch.monitor.extract import extract_text
 
 
 def extract(text: str) -> dict[str, Any]:
-    result: dict[str, Any] = extract_text(text, document="t", published=None)
+    result: dict[str, Any] = extract_text(text, document="t", published=None).to_contract()
     return result
 
 

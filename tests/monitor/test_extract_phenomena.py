@@ -11,7 +11,9 @@ from havenwatch.monitor.extract import extract_text
 
 
 def events(text: str, published: date | None = None) -> list[dict[str, Any]]:
-    result: list[dict[str, Any]] = extract_text(text, document="t", published=published)["events"]
+    result: list[dict[str, Any]] = extract_text(
+        text, document="t", published=published
+    ).to_contract()["events"]
     return result
 
 

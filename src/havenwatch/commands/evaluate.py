@@ -77,7 +77,8 @@ def extract_documents(
             errors.append(item.message)
             continue
         name = Path(str(item.id)).name
-        results.append(extract_text(item.text, document=name, published=item.published))
+        found = extract_text(item.text, document=name, published=item.published)
+        results.append(found.to_contract())
     return results, errors
 
 
@@ -99,9 +100,12 @@ def _read_json_file(path: Path) -> Any:
         raise click.ClickException(f"{path}: {error}") from error
 
 
+LABELLED_SETS = ("corpus", "heldout", "devset", "devset2", "devset3", "devset4")
+LABELLED_ROOT = Path("tests") / "monitor"
+
+
 @click.command("eval")
-@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("predictions", type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--format",
     "output_format",
@@ -117,14 +121,28 @@ def _read_json_file(path: Path) -> Any:
     help="JSON file of pinned floors; exit 1 when a score falls below one.",
 )
 @click.option("--mistakes", is_flag=True, help="Also list every missed and spurious item.")
+@click.option(
+    "--cross-validate",
+    "cross_validate",
+    is_flag=True,
+    help="k-fold by report over labelled sets (PATHS, default the six under tests/monitor): "
+    "the decision model's held-out scores beside the rules alone.",
+)
 def eval_command(
-    gold_dir: Path,
-    predictions: Path,
+    paths: tuple[Path, ...],
     output_format: str,
     floors_file: Path | None,
     mistakes: bool,
+    cross_validate: bool,
 ) -> None:
-    """Score extraction results (PREDICTIONS: a .jsonl file or a directory of documents)."""
+    """Score extraction results: GOLD_DIR PREDICTIONS (a .jsonl file or a directory of
+    documents), or --cross-validate [SET_DIR...]."""
+    if cross_validate:
+        _print_cross_validation(paths or _default_sets(), output_format, mistakes)
+        return
+    if len(paths) != 2 or not paths[0].is_dir():
+        raise click.UsageError("expected GOLD_DIR and PREDICTIONS (or --cross-validate)")
+    gold_dir, predictions = paths
     gold = load_gold_directory(gold_dir)
     if predictions.is_dir():
         produced, errors = extract_documents(gold, predictions)
@@ -143,6 +161,47 @@ def eval_command(
             click.echo(f"havenwatch: below floor: {failure}", err=True)
         if failures:
             sys.exit(1)
+
+
+def _default_sets() -> tuple[Path, ...]:
+    found = tuple(LABELLED_ROOT / name for name in LABELLED_SETS if (LABELLED_ROOT / name).is_dir())
+    if not found:
+        raise click.UsageError(f"no labelled sets under {LABELLED_ROOT}: name them")
+    return found
+
+
+def _print_cross_validation(sets: tuple[Path, ...], output_format: str, mistakes: bool) -> None:
+    from havenwatch.monitor.extract.training import cross_validate
+
+    result = cross_validate(sets)
+    if output_format == "json":
+        both = {"model": result.model.to_dict(), "rules": result.rules.to_dict()}
+        click.echo(json.dumps(both, ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    console.print("Decision model, each report scored by a model trained without it:")
+    print_report(result.model, console, show_mistakes=mistakes)
+    console.print("The rules alone, on the same reports:")
+    console.print(_scores_table(result.rules))
+
+
+@click.command("train")
+@click.argument("sets", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the model [default: the one the package ships].",
+)
+def train_command(sets: tuple[Path, ...], output: Path | None) -> None:
+    """Train the extractor's decision model on labelled sets (default: the six under
+    tests/monitor) and write it as JSON weights; the same sets give the same file."""
+    from havenwatch.monitor.extract.decisions import shipped_model_path
+    from havenwatch.monitor.extract.training import model_json, train
+
+    target = output or shipped_model_path()
+    text = model_json(train(sets or _default_sets()))
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}")
 
 
 def print_report(report: Report, console: Console, *, show_mistakes: bool = False) -> None:
@@ -165,7 +224,8 @@ def _scores_table(report: Report) -> Table:
     _add_counts_row(table, "relevance", report.relevance.counts)
     table.caption = (
         f"relevance accuracy {report.relevance.accuracy:.3f}; "
-        f"events produced for irrelevant documents: {report.false_events_on_irrelevant}"
+        f"events produced for irrelevant documents: {report.false_events_on_irrelevant}; "
+        f"false events given to another subject: {report.wrong_subject_events}"
     )
     return table
 
@@ -218,4 +278,4 @@ def _mistakes_table(report: Report) -> Table:
     return table
 
 
-COMMANDS = [eval_command]
+COMMANDS = [eval_command, train_command]

@@ -32,7 +32,7 @@ def extract(files: tuple[str, ...], output_format: str) -> None:
             click.echo(f"havenwatch: error: {item.message}", err=True)
             failed = True
             continue
-        click.echo(json.dumps(extract_document(item), ensure_ascii=False))
+        click.echo(json.dumps(extract_document(item).to_contract(), ensure_ascii=False))
     if failed:
         raise SystemExit(1)
 

@@ -175,6 +175,7 @@ class DocumentScore:
     relevance: RelevanceScores
     false_events_on_irrelevant: int
     mistakes: list[Mistake]
+    wrong_subject_events: int = 0
 
     @property
     def events(self) -> Counts:
@@ -193,6 +194,7 @@ class Report:
     aggregates: Counts
     relevance: RelevanceScores
     false_events_on_irrelevant: int
+    wrong_subject_events: int = 0
     missing_predictions: list[str] = field(default_factory=list)
     unscored_predictions: list[str] = field(default_factory=list)
     mistakes: list[Mistake] = field(default_factory=list)
@@ -207,6 +209,7 @@ class Report:
             "aggregates": self.aggregates.to_dict(),
             "relevance": self.relevance.to_dict(),
             "false_events_on_irrelevant": self.false_events_on_irrelevant,
+            "wrong_subject_events": self.wrong_subject_events,
             "missing_predictions": list(self.missing_predictions),
             "unscored_predictions": list(self.unscored_predictions),
             "mistakes": [mistake.to_dict() for mistake in self.mistakes],
@@ -346,6 +349,21 @@ def score_document(gold: ContractObject, produced: ContractObject | None) -> Doc
         relevance=_relevance(gold_relevant, bool(produced.get("relevant"))),
         false_events_on_irrelevant=0 if gold_relevant else len(produced_events),
         mistakes=_mistakes(document, gold, produced, pairs),
+        wrong_subject_events=wrong_subject_events(gold_events, produced_events, pairs),
+    )
+
+
+def wrong_subject_events(
+    gold: Sequence[ContractObject], produced: Sequence[ContractObject], pairs: Mapping[int, int]
+) -> int:
+    """Unmatched produced events with the type and country of a gold event of the document:
+    the incident given to another person than the one it happened to."""
+    kinds = {(event.get("type"), event.get("country")) for event in gold}
+    matched = set(pairs.values())
+    return sum(
+        1
+        for index, event in enumerate(produced)
+        if index not in matched and (event.get("type"), event.get("country")) in kinds
     )
 
 
@@ -512,6 +530,7 @@ def pool(
         aggregates=sum((score.aggregates for score in scores), Counts()),
         relevance=sum((score.relevance for score in scores), RelevanceScores()),
         false_events_on_irrelevant=sum(score.false_events_on_irrelevant for score in scores),
+        wrong_subject_events=sum(score.wrong_subject_events for score in scores),
         missing_predictions=list(missing),
         unscored_predictions=list(unscored),
         mistakes=[mistake for score in scores for mistake in score.mistakes],

@@ -70,7 +70,7 @@ Reporter = Callable[[Tally, str | None], None]
 def default_extractor(document: Document) -> Mapping[str, Any]:
     from havenwatch.monitor.extract import extract_document
 
-    return extract_document(document)
+    return extract_document(document).to_contract()
 
 
 def run_ingest(

@@ -17,7 +17,12 @@ else the last), the author of a first-person post.
 from __future__ import annotations
 
 from havenwatch.monitor.extract.model import Analysis, Entity, Mention
-from havenwatch.monitor.extract.name_forms import is_first_name, name_gender
+from havenwatch.monitor.extract.name_forms import (
+    is_first_name,
+    name_gender,
+    russian_surname_gender,
+    surname_gender,
+)
 from havenwatch.monitor.extract.registry import Resources, component
 from havenwatch.monitor.names import names_match
 
@@ -140,7 +145,7 @@ def _after_possessive(analysis: Analysis, mention: Mention) -> bool:
 
 def _named(analysis: Analysis, mention: Mention, recent: list[tuple[int, Entity]]) -> Entity:
     for _, entity in reversed(recent):
-        if _same_person(mention, entity):
+        if _same_person(mention, entity, analysis.language):
             if len(mention.text.split()) > len(entity.names[0].split()):
                 entity.names.insert(0, mention.text)
             else:
@@ -151,16 +156,30 @@ def _named(analysis: Analysis, mention: Mention, recent: list[tuple[int, Entity]
     return entity
 
 
-def _same_person(mention: Mention, entity: Entity) -> bool:
+def _same_person(mention: Mention, entity: Entity, language: str | None) -> bool:
     """The names match and the first names do not tell the two apart: "Ekaterina Orlova"
-    is not "Stepan Orlov", though their surnames match."""
+    is not "Stepan Orlov", though their surnames match. In English, where names do not
+    decline, a surname's feminine and masculine forms are two people too ("Orlov's appeal
+    ... his wife Marina Orlova"). In Russian a surname alone whose every reading has one
+    gender ("Зарецкого", "Петровой") is not someone of the other ("Марина Зарецкая")."""
     if not any(names_match(mention.text, name) for name in entity.names):
         return False
     words = mention.text.split()
     full = max(entity.names, key=lambda name: len(name.split())).split()
+    if language == "en" and _genders_differ(words[-1], full[-1]):
+        return False
+    if language == "ru" and len(words) == 1 and entity.gender is not None:
+        gender = russian_surname_gender(words[0])
+        if gender is not None and gender != entity.gender:
+            return False
     if len(words) > 1 and len(full) > 1 and is_first_name(words[0]) and is_first_name(full[0]):
         return names_match(words[0], full[0])
     return True
+
+
+def _genders_differ(surname: str, other: str) -> bool:
+    genders = {surname_gender(surname), surname_gender(other)}
+    return None not in genders and len(genders) == 2
 
 
 def _antecedent(mention: Mention, recent: list[tuple[int, Entity]], reach: int) -> Entity | None:

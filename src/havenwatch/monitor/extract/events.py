@@ -17,9 +17,28 @@ from functools import lru_cache
 
 from havenwatch.monitor.extract.attributes import DESTINATION, LOCATION, ORIGIN
 from havenwatch.monitor.extract.counts import count_spans
+from havenwatch.monitor.extract.decisions import (
+    DecisionModel,
+    candidate_features,
+    decide,
+    shipped_model,
+    trigger_features,
+)
 from havenwatch.monitor.extract.lexicon import Lexicon
-from havenwatch.monitor.extract.model import Analysis, Event, Mention, Span, Trigger
-from havenwatch.monitor.extract.negation import clause_end, clause_start, is_question
+from havenwatch.monitor.extract.model import (
+    Analysis,
+    Candidate,
+    Decision,
+    Event,
+    Mention,
+    Span,
+    Trigger,
+)
+from havenwatch.monitor.extract.negation import (
+    clause_end,
+    clause_start,
+    is_question,
+)
 from havenwatch.monitor.extract.registry import Resources, component
 from havenwatch.monitor.extract.sentences import starts_list_item
 
@@ -64,13 +83,17 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
     obliques = lexicon.words("people.oblique_prepositions")
     counted = {span.last: span.value for span in count_spans(analysis, lexicon)}
     appealed = _appealed_measures(analysis, lexicon)
+    model = _decision_model(resources)
+    by_sentence: dict[int, list[Mention]] = {}
+    for mention in analysis.mentions:
+        by_sentence.setdefault(mention.sentence, []).append(mention)
     for trigger in analysis.triggers:
         if trigger.blocked:
             continue
         if id(trigger) in appealed and _names_another_decision(analysis, trigger):
             trigger.blocked = APPEALED_OBJECT
             continue
-        entities = _subject_entities(_subject(analysis, trigger, obliques))
+        entities = _decided_entities(analysis, lexicon, trigger, obliques, model, by_sentence)
         if not entities:
             trigger.blocked = GENERIC
             continue
@@ -183,14 +206,103 @@ def _times(
 def _trigger_clauses(analysis: Analysis, lexicon: Lexicon) -> dict[int, Clause]:
     """The clause (first token, end, sentence) of every asserted trigger."""
     return {
-        id(trigger): (
-            clause_start(analysis, lexicon, trigger.first),
-            clause_end(analysis, lexicon, trigger.last - 1),
-            trigger.sentence,
-        )
+        id(trigger): _clause(analysis, lexicon, trigger)
         for trigger in analysis.triggers
         if not trigger.blocked
     }
+
+
+def _clause(analysis: Analysis, lexicon: Lexicon, trigger: Trigger) -> Clause:
+    return (
+        clause_start(analysis, lexicon, trigger.first),
+        clause_end(analysis, lexicon, trigger.last - 1),
+        trigger.sentence,
+    )
+
+
+def _decision_model(resources: Resources) -> DecisionModel | None:
+    """The model that decides (`pipeline.json`'s `decisions`: "model" or "rules")."""
+    if resources.setting("decisions", "rules") != "model":
+        return None
+    given = resources.setting("decision_model", None)
+    return given if isinstance(given, DecisionModel) else shipped_model()
+
+
+def _decided_entities(
+    analysis: Analysis,
+    lexicon: Lexicon,
+    trigger: Trigger,
+    obliques: frozenset[str],
+    model: DecisionModel | None,
+    by_sentence: dict[int, list[Mention]],
+) -> tuple[int, ...]:
+    """Whom the trigger's event happened to, or nobody when it states none. The rules'
+    choice is recorded with the other candidates (`analysis.decisions`); where a model is
+    configured it chooses among them and decides whether there is an event at all."""
+    rule = _subject(analysis, trigger, obliques)
+    rule_entities = _subject_entities(rule)
+    mentions = _candidate_mentions(analysis, trigger, rule, by_sentence)
+    if model is not None and rule_entities and mentions == [rule]:
+        return rule_entities  # nothing to choose between
+    decision = _decision(analysis, lexicon, trigger, mentions, rule, bool(rule_entities))
+    analysis.decisions.append(decision)
+    if model is None:
+        return rule_entities
+    decide(model, decision)
+    if not decision.accepted or decision.chosen is None:
+        return ()
+    return _subject_entities(decision.candidates[decision.chosen].mention)
+
+
+def _candidate_mentions(
+    analysis: Analysis,
+    trigger: Trigger,
+    rule: Mention | None,
+    by_sentence: dict[int, list[Mention]],
+) -> list[Mention]:
+    """Everyone the trigger's sentence mentions, the person the previous sentences were
+    about, and the rules' choice."""
+    mentions = [
+        mention
+        for mention in by_sentence.get(trigger.sentence, ())
+        if mention.entity is not None or mention.plural
+    ]
+    focus = _focus(analysis, trigger.sentence)
+    if focus is not None and all(focus is not mention for mention in mentions):
+        mentions.append(focus)
+    if rule is not None and all(rule is not mention for mention in mentions):
+        mentions.append(rule)
+    return mentions
+
+
+def _decision(
+    analysis: Analysis,
+    lexicon: Lexicon,
+    trigger: Trigger,
+    mentions: list[Mention],
+    rule: Mention | None,
+    emits: bool,
+) -> Decision:
+    start, end, _ = _clause(analysis, lexicon, trigger)
+    before = [
+        m.first for m in mentions if m.sentence == trigger.sentence and m.last <= trigger.first
+    ]
+    after = [
+        m.first for m in mentions if m.sentence == trigger.sentence and m.first >= trigger.last
+    ]
+    nearest = (max(before) if before else None, min(after) if after else None)
+    candidates = [
+        Candidate(
+            mention,
+            candidate_features(
+                analysis, lexicon, trigger, mention, (start, end), mention is rule, nearest
+            ),
+            mention is rule,
+        )
+        for mention in mentions
+    ]
+    features = trigger_features(analysis, trigger, trigger.blocked, emits)
+    return Decision(trigger, trigger.blocked, candidates, features)
 
 
 def _arrival(analysis: Analysis, event: Event, clause: Clause) -> bool:

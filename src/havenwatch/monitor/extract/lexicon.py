@@ -34,18 +34,30 @@ class Lexicon:
         self._sections = sections
         self._patterns: dict[str, PatternSet] = {}
         self._words: dict[str, frozenset[str]] = {}
+        self.read: set[str] = set()
 
     def normalize(self, text: str) -> str:
         return _normalize(self.language, text)
 
     def section(self, path: str) -> Any:
-        """The raw data at a dotted path ("numbers.words"); `{}` when absent."""
+        """The raw data at a dotted path ("numbers.words"); `{}` when absent. The paths read
+        are kept in `read` (the lexicon schema test checks every language has each)."""
+        self.read.add(path)
         node: Any = self._sections
         for key in path.split("."):
             if not isinstance(node, dict):
                 raise LexiconError(f"lexicon {self.language}: {path} is not a mapping")
             node = node.get(key, {})
         return node
+
+    def has(self, path: str) -> bool:
+        """Whether the lexicon states the section at `path` (an empty list counts)."""
+        node: Any = self._sections
+        for key in path.split("."):
+            if not isinstance(node, dict) or key not in node:
+                return False
+            node = node[key]
+        return True
 
     def patterns(self, path: str) -> PatternSet:
         """All patterns at `path`: a mapping gives its keys as labels, a list its own name."""

@@ -100,6 +100,34 @@ class Trigger:
     blocked: str | None = None
 
 
+Features = dict[str, float]
+
+
+@dataclass
+class Candidate:
+    """A mention that may be a trigger's subject, with its features; `rule` marks the
+    rules' own choice."""
+
+    mention: Mention
+    features: Features
+    rule: bool
+
+
+@dataclass
+class Decision:
+    """One trigger's candidate subjects and trigger-level features (`extract/decisions.py`),
+    what was chosen, and why the rules turned the trigger down (`reason`)."""
+
+    trigger: Trigger
+    reason: str | None
+    candidates: list[Candidate]
+    features: Features
+    chosen: int | None = None
+    probability: float = 0.0
+    accepted: bool = False
+    scores: list[float] = field(default_factory=list)
+
+
 @dataclass
 class Event:
     """An asserted event tied to an entity, before it becomes a contract object;
@@ -147,6 +175,7 @@ class Analysis:
     triggers: list[Trigger] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     aggregates: list[Aggregate] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
     default_country: str | None = None
 
     def token_at(self, offset: int) -> int:

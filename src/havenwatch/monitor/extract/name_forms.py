@@ -99,6 +99,38 @@ def has_surname_ending(word: str) -> bool:
     return any(lowered.endswith(ending) for ending in endings)
 
 
+RUSSIAN_MALE_SURNAME_ENDINGS = (
+    "ского",
+    "цкого",
+    "скому",
+    "цкому",
+    "ский",
+    "цкий",
+    "овым",
+    "евым",
+    "иным",
+)
+RUSSIAN_FEMALE_SURNAME_ENDINGS = ("ская", "цкая", "скую", "цкую", "овой", "евой", "иной")
+
+
+@lru_cache(maxsize=4096)
+def russian_surname_gender(word: str) -> str | None:
+    """The gender of a Russian surname standing alone when every reading agrees: pymorphy3's
+    surname readings, else an ending only one gender has ("Зарецкого" male, "Котовой"
+    female); "Орлова" (his genitive, her nominative) has none."""
+    genders = {parse.tag.gender for parse in morph().parse(word) if "Surn" in parse.tag}
+    if len(genders) == 1 and genders <= {"masc", "femn"}:
+        return MALE if genders == {"masc"} else FEMALE
+    if genders:
+        return None
+    lowered = word.lower()
+    if lowered.endswith(RUSSIAN_MALE_SURNAME_ENDINGS):
+        return MALE
+    if lowered.endswith(RUSSIAN_FEMALE_SURNAME_ENDINGS):
+        return FEMALE
+    return None
+
+
 @lru_cache(maxsize=4096)
 def _russian_gender(word: str) -> str | None:
     for parse in morph().parse(word):

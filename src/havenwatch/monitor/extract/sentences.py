@@ -3,7 +3,11 @@
 Tokens are words (with inner hyphens, apostrophes and digit groups: "anti-war",
 "Serbia's", "1,500", "05.03.2024") or single punctuation marks. A sentence ends at a line
 break, or at . ! ? followed by a capital letter, a digit or a quote, unless the full stop
-belongs to an abbreviation or an initial ("E. Koposova"). A line of its own that does not
+belongs to an abbreviation or an initial ("E. Koposova"). In hard-wrapped text (e-mails,
+plain-text exports folded at a fixed width) a line break where the next word would not have
+fitted on the line is a fold, not a break: the sentence goes on ("refused entry at Belgrade
+airport on\nTuesday"); a line that ends short of the width (a heading, a byline, a list item,
+the end of a paragraph) still ends its sentence. A line of its own that does not
 end in a full stop, question or exclamation mark is a heading (a headline, a crosshead):
 it restates what the report tells, so it introduces no events of its own.
 """
@@ -20,6 +24,10 @@ TOKEN = re.compile(r"\w+(?:[-'’]\w+|[.,]\d+)*|\S")
 SENTENCE_END = frozenset(".!?…")
 SENTENCE_START = re.compile(r"[\w\"«„“'(\[]")
 CLOSING_MARKS = frozenset("\"»”“'’)")
+FOLD_WIDTH = 120
+FOLD_SLACK = 15
+FOLD_SHARE = 0.4
+TABLE_CELL = re.compile(r"\t| \| ")
 LIST_MARKER = re.compile(r"[ \t]*(?:[-*•·▪●►]|\d{1,2}[.)])[ \t]+")
 
 
@@ -34,12 +42,13 @@ def split_sentences(analysis: Analysis, resources: Resources) -> None:
     previous_end = 0
     previous_text = ""
     append = tokens.append
+    folds = folded_line_breaks(text)
     for index, found in enumerate(TOKEN.finditer(text)):
         start, end = found.span()
         if (
             index > first
-            and (previous_text in SENTENCE_END or text.find("\n", previous_end, start) >= 0)
-            and _breaks_before(text, tokens, found, abbreviations)
+            and (previous_text in SENTENCE_END or _hard_break(text, previous_end, start, folds))
+            and _breaks_before(text, tokens, found, abbreviations, folds)
         ):
             sentences.append(_sentence(text, len(sentences), tokens, first, index))
             first = index
@@ -52,11 +61,63 @@ def split_sentences(analysis: Analysis, resources: Resources) -> None:
     analysis.sentences = sentences
 
 
+def _hard_break(text: str, start: int, end: int, folds: frozenset[int]) -> bool:
+    """Whether a line break between offsets `start` and `end` is not a fold."""
+    position = text.find("\n", start, end)
+    while position >= 0:
+        if position not in folds:
+            return True
+        position = text.find("\n", position + 1, end)
+    return False
+
+
+def folded_line_breaks(text: str) -> frozenset[int]:
+    """Offsets of the line breaks that only fold a paragraph at the text's width.
+
+    The text counts as folded when most lines followed by another line (`FOLD_SHARE`, and
+    at least two) come within `FOLD_SLACK` characters of the widest such line (`FOLD_WIDTH`
+    at most); rows of a table never fold. A break is a fold where the next line's first
+    word would not have fitted after the line, and the next line opens no list item.
+    """
+    if "\n" not in text:
+        return frozenset()
+    lines = text.split("\n")
+    widths = [len(line.rstrip()) for line in lines]
+    continued = [
+        index
+        for index in range(len(lines) - 1)
+        if widths[index] <= FOLD_WIDTH
+        and lines[index + 1].strip()
+        and not TABLE_CELL.search(lines[index])
+        and widths[index]
+    ]
+    if not continued:
+        return frozenset()
+    width = max(widths[index] for index in continued)
+    near = sum(1 for index in continued if widths[index] >= width - FOLD_SLACK)
+    if near < 2 or near < FOLD_SHARE * len(continued):
+        return frozenset()
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    folds = set()
+    for index in continued:
+        following = lines[index + 1]
+        first_word = following.split(maxsplit=1)[0]
+        if widths[index] + 1 + len(first_word) > width and not LIST_MARKER.match(following):
+            folds.add(offsets[index + 1] - 1)
+    return frozenset(folds)
+
+
 def _breaks_before(
-    text: str, tokens: list[Token], found: re.Match[str], abbreviations: frozenset[str]
+    text: str,
+    tokens: list[Token],
+    found: re.Match[str],
+    abbreviations: frozenset[str],
+    folds: frozenset[int],
 ) -> bool:
     previous = tokens[-1]
-    if text.find("\n", previous.end, found.start()) >= 0:
+    if _hard_break(text, previous.end, found.start(), folds):
         return True
     if previous.text not in SENTENCE_END or not SENTENCE_START.match(found.group()):
         return False

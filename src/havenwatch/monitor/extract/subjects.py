@@ -4,12 +4,14 @@ A name is a run of capitalised words that no lexicon claims (places, dates, auth
 nationalities, organisation words) with a first name or a surname's ending in it, or,
 for names of any origin, a person noun before it or an age after it ("activist John
 Smith", "Ahmed Karimi, 41,"). Quoted titles and single words after a locative
-preposition ("from Rostov") are not names; presidents and ministers named in passing
-(`public_figures`) are officials, never subjects. A description is a person noun with what stands
-before it ("a 54-year-old Russian woman", "54-летняя россиянка"); when it stands next to
-a name ("Russian activist Elena Koposova", "Koposova, 54,") it describes that name.
-Plural groups ("activists", "some", "они") are mentions too: an event whose nearest
-subject is a group is a generic statement, not an event.
+preposition ("from Rostov") are not names, nor are organisations and outlets in any
+case form (`organisations`: "the Kremlin", "Радија Слободна Европа", "MUP-a");
+presidents and ministers named in passing (`public_figures`) are officials, never
+subjects. A description is a person noun with what stands before it ("a 54-year-old
+Russian woman", "54-летняя россиянка"); when it stands next to a name ("Russian
+activist Elena Koposova", "Koposova, 54,") it describes that name. Plural groups
+("activists", "some", "они") are mentions too: an event whose nearest subject is a
+group is a generic statement, not an event.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ OPENING_QUOTES = frozenset("\"«„“'")
 CLOSING_QUOTES = frozenset("\"»”“'")
 FIRST_PERSON = "first_person"
 FIRST_PERSON_PLURAL = "first_person_plural"
-CLAIMING_SPANS = ("place", "date", "authority", "nationality", "person_noun")
+CLAIMING_SPANS = ("place", "date", "authority", "nationality", "person_noun", "organisation")
 
 
 @component("mentions")
@@ -94,6 +96,7 @@ def _after_singular_modifier(analysis: Analysis, singular: PatternSet, span: Spa
 
 def _find_attribute_spans(analysis: Analysis, lexicon: Lexicon) -> None:
     analysis.spans["nationality"] = _spans(analysis, lexicon, "nationalities")
+    analysis.spans["organisation"] = _spans(analysis, lexicon, "organisations")
     claimed = {
         index
         for kind in ("grounds", "authority")

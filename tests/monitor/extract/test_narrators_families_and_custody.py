@@ -61,19 +61,6 @@ def test_a_lawyer_speaking_of_my_clients_creates_no_event() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "Was the activist Roman Gusev ordered to leave Serbia?",
-        "Арсения Белова задержали в аэропорту?",
-        "Da li je Irina Lapina proterana iz Srbije?",
-        "Да ли је Ирина Лапина протерана из Србије?",
-    ],
-)
-def test_questions_state_no_event(text: str) -> None:
-    assert events(text) == []
-
-
-@pytest.mark.parametrize(
     ("text", "people"),
     [
         (
@@ -94,24 +81,6 @@ def test_questions_state_no_event(text: str) -> None:
 )
 def test_a_family_or_an_apposed_description_spreads_events(text: str, people: set[str]) -> None:
     assert {event["subject"]["name"] for event in events(text)} == people
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Egor Lavrenov and Alisa Lavrenova came to Tbilisi in 2022 and opened a bakery. They "
-        "hired two cooks. The bakery grew fast. They bought a van. In March the state "
-        "security service declared the spouses a threat to national security.",
-        "Егор и Алиса Лавреновы переехали в Тбилиси в 2022 году. Открыли пекарню. Наняли "
-        "поваров. Купили фургон. В марте служба госбезопасности признала обоих супругов "
-        "угрозой национальной безопасности.",
-        "Egor i Alisa Lavrenov doselili su se u Tbilisi 2022. Otvorili su pekaru. Zaposlili "
-        "su kuvare. Kupili su kombi. U martu je služba bezbednosti proglasila supružnike "
-        "pretnjom po nacionalnu bezbednost.",
-    ],
-)
-def test_a_group_reference_reaches_back_over_several_sentences(text: str) -> None:
-    assert count(text, "security_designation") == 2
 
 
 @pytest.mark.parametrize(
@@ -178,17 +147,6 @@ def test_the_paragraph_sets_the_state_of_a_sentence_without_a_place(
     assert {event["country"] for event in events(text)} == {country}
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The Appeals Court in Belgrade heard the case of Nina Zotova on Monday.",
-        "Апелляционный суд в Белграде в понедельник рассмотрел дело Нины Зотовой.",
-    ],
-)
-def test_a_trigger_inside_the_name_of_a_body_is_no_event(text: str) -> None:
-    assert count(text, "appeal") == 0
-
-
 def test_a_measure_named_by_its_appeal_is_the_measure_already_reported() -> None:
     text = (
         "Border police refused entry to Serbia to the Russian poet Fyodor Minaev on "
@@ -197,18 +155,6 @@ def test_a_measure_named_by_its_appeal_is_the_measure_already_reported() -> None
     )
     assert count(text, "entry_ban") == 1
     assert count(text, "appeal") == 1
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The fans of the visiting team were refused entry to the stadium on Saturday.",
-        "Can the police revoke a residence permit? Only on grounds set out in the law.",
-        "Дана 3. марта одржан је састанак удружења странаца у Београду.",
-    ],
-)
-def test_no_person_means_no_event(text: str) -> None:
-    assert events(text) == []
 
 
 def test_a_possessed_relative_is_someone_else() -> None:
