@@ -24,13 +24,14 @@ import pytest
 
 from havenwatch.commands.evaluate import extract_documents, load_gold_directory
 from havenwatch.monitor.evaluate import Report, evaluate, floor_failures
+from havenwatch.monitor.extract.training import TRAINING_SETS
 
 MONITOR_TESTS = Path(__file__).resolve().parent
 FLOORS_PATH = MONITOR_TESTS / "quality_floors.json"
 SEED_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "examples"
 SET_PATTERNS = ("*.txt", "*.gold.json")
 EXTRACTOR = "havenwatch.monitor.extract"
-SETS = ("corpus", "heldout", "devset", "devset2", "devset3", "devset4")
+SETS = TRAINING_SETS
 REQUIRED_FLOORS = {
     "events.f1",
     "events_by_language.en.f1",

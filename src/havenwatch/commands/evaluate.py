@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from havenwatch.monitor.evaluate import Counts, Report, evaluate, floor_failures
+from havenwatch.monitor.extract.training import TRAINING_SETS
 
 GOLD_SUFFIX = ".gold.json"
 
@@ -100,7 +101,6 @@ def _read_json_file(path: Path) -> Any:
         raise click.ClickException(f"{path}: {error}") from error
 
 
-LABELLED_SETS = ("corpus", "heldout", "devset", "devset2", "devset3", "devset4")
 LABELLED_ROOT = Path("tests") / "monitor"
 
 
@@ -164,7 +164,7 @@ def eval_command(
 
 
 def _default_sets() -> tuple[Path, ...]:
-    found = tuple(LABELLED_ROOT / name for name in LABELLED_SETS if (LABELLED_ROOT / name).is_dir())
+    found = tuple(LABELLED_ROOT / name for name in TRAINING_SETS if (LABELLED_ROOT / name).is_dir())
     if not found:
         raise click.UsageError(f"no labelled sets under {LABELLED_ROOT}: name them")
     return found
