@@ -14,6 +14,7 @@ from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import demo_data, generate
 from havenwatch.cases.people import count_people
 from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
+from havenwatch.reports.publication import start_schedule
 from havenwatch.security.accounts import hash_password, insert_user
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database
@@ -39,10 +40,15 @@ def export_settings(settings: Settings) -> None:
 
 
 def run_server(ctx: click.Context, host: str, port: int, workers: int) -> None:
-    """Serve with `workers` processes, each with its own app (uvicorn's multi-process mode)."""
+    """Serve with `workers` processes, each with its own app (uvicorn's multi-process mode).
+
+    This process also publishes the anonymised release when its schedule says one is due
+    (`havenwatch release schedule`), in a background thread: the workers never compute it.
+    """
     import uvicorn
 
     export_settings(settings_of(ctx))
+    start_schedule(open_db(ctx, need_keys=False))
     uvicorn.run(
         APP_FACTORY,
         factory=True,
