@@ -16,6 +16,7 @@ from havenwatch.cases.people import count_people
 from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
 from havenwatch.reports.publication import start_schedule
 from havenwatch.security.accounts import hash_password, insert_user
+from havenwatch.security.file_modes import restrict_umask
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.instance import initialise
@@ -47,6 +48,7 @@ def run_server(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """
     import uvicorn
 
+    restrict_umask()
     export_settings(settings_of(ctx))
     start_schedule(open_db(ctx, need_keys=False))
     uvicorn.run(

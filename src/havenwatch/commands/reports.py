@@ -26,6 +26,7 @@ from havenwatch.reports.publication import (
 from havenwatch.reports.release import AnonymisedRelease
 from havenwatch.reports.suppression import DEFAULT_K, MIN_K, SuppressionError, check_k
 from havenwatch.reports.suppression import TOTAL as ALL
+from havenwatch.security.file_modes import write_private
 
 
 def _k(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
@@ -68,7 +69,7 @@ def export_anonymised(ctx: click.Context, k: int, output_format: str, output: Pa
     if output is None:
         click.echo(text, nl=False)
         return
-    output.write_text(text, "utf-8")
+    write_private(output, text)
     click.echo(
         f"{len(release.counts)} counts written to {output} (k={k}, "
         f"{release.suppressed_cells} cells and {release.suppressed_totals} totals suppressed)",
