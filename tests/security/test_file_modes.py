@@ -32,6 +32,10 @@ def usual_umask() -> Iterator[None]:
 
 def _havenwatch(settings: Settings, *args: str, stdin: str = "") -> None:
     command = [
+        "sh",
+        "-c",
+        'umask 022 && exec "$@"',
+        "havenwatch",
         sys.executable,
         "-m",
         "havenwatch",
@@ -49,7 +53,6 @@ def _havenwatch(settings: Settings, *args: str, stdin: str = "") -> None:
         capture_output=True,
         text=True,
         timeout=120,
-        preexec_fn=lambda: os.umask(0o022),  # noqa: PLW1509 (a fresh child, no threads)
         check=False,
     )
     assert done.returncode == 0, done.stderr
