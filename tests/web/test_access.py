@@ -48,7 +48,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/static"): PUBLIC,
     ("GET", "/api/v1/openapi.json"): PUBLIC,
     ("GET", "/"): ALL,
-    ("GET", "/charts/incidents.png"): ALL,
+    ("GET", "/charts/incidents.png"): READERS,
     ("GET", "/cases"): READERS,
     ("GET", "/cases/new"): EDITORS,
     ("POST", "/cases"): EDITORS,

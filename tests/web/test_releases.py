@@ -101,3 +101,19 @@ def test_before_the_first_publication_the_release_is_not_found(
     headers = api_headers(world, "researcher-a")
     assert researcher.get("/api/v1/exports/anonymised", headers=headers).status_code == 404
     assert "No anonymised release has been published yet." in researcher.get("/transfer").text
+
+
+def test_researchers_see_the_published_release_on_the_dashboard_not_live_counts(
+    world: World, client_as: Callable[[str], TestClient]
+) -> None:
+    _add_people(world, CROWD)
+    researcher = client_as("researcher-a")
+
+    assert "No anonymised release has been published yet." in researcher.get("/").text
+    assert researcher.get("/charts/incidents.png").status_code == 403
+    _publish(client_as("admin-a"))
+    page = researcher.get("/").text
+    assert "Release 1 of" in page and 'class="numbers"' not in page
+    assert "/charts/incidents.png" not in page
+    staff = client_as("viewer-a").get("/").text
+    assert 'class="numbers"' in staff

@@ -67,6 +67,15 @@ class ReleaseVersion:
 
 
 @dataclass(frozen=True)
+class ReleaseInfo:
+    """What lists of versions show: the number, the time of publication and k."""
+
+    version: int
+    published_at: datetime
+    k: int
+
+
+@dataclass(frozen=True)
 class Schedule:
     """How often `havenwatch serve` publishes by itself, and at which k."""
 
