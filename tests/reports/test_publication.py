@@ -1,5 +1,7 @@
-"""Published releases are frozen: reads between two publications return the same bytes, and
-two versions one person apart do not single that person out."""
+"""Published releases are frozen: reads between two publications return the same bytes; two
+versions one person apart move only entries of at least k people, and no hidden entry's
+change can be worked back from them (linear differencing; see docs/anonymisation.md for what
+the totals that moved still say about that one person)."""
 
 from __future__ import annotations
 
