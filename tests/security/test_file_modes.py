@@ -19,7 +19,7 @@ import pytest
 from havenwatch.security.audit_verified import verified_length_file
 from havenwatch.security.vault import write_vault_file
 from havenwatch.settings import Settings
-from havenwatch.store.instance import initialise
+from havenwatch.store.instance import initialise, open_database
 
 
 @pytest.fixture
@@ -126,3 +126,15 @@ def test_vault_files_are_owner_only_under_any_umask(tmp_path: Path, usual_umask:
 
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_a_database_left_readable_by_an_older_version_is_made_private_when_opened(
+    sqlite_settings: Settings, usual_umask: None
+) -> None:
+    initialise(sqlite_settings).dispose()
+    database = sqlite_settings.data_dir / "havenwatch.db"
+    os.chmod(database, 0o644)
+
+    open_database(sqlite_settings).dispose()
+
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600

@@ -40,8 +40,13 @@ def write_private(path: Path, content: str | bytes) -> None:
 
 
 def make_sqlite_files_private(database: Path) -> None:
-    """The database and the journal files beside it, owner-only (those that exist)."""
+    """The database and the journal files beside it, owner-only (those that exist and that
+    this account owns: another account's files are its administrator's to fix)."""
     for suffix in SQLITE_COMPANIONS:
         companion = Path(f"{database}{suffix}")
-        if companion.exists():
+        try:
+            status = companion.stat()
+        except FileNotFoundError:
+            continue
+        if status.st_uid == os.getuid() and status.st_mode & 0o777 != PRIVATE_FILE:
             os.chmod(companion, PRIVATE_FILE)
