@@ -15,6 +15,7 @@ from importlib.metadata import entry_points
 import click
 
 from havenwatch import __version__
+from havenwatch.security.file_modes import restrict_umask
 from havenwatch.settings import resolve_settings
 
 PLUGIN_GROUP = "havenwatch.commands"
@@ -112,4 +113,5 @@ register_commands(cli)
 
 
 def main() -> None:
+    restrict_umask()
     cli(prog_name="havenwatch")

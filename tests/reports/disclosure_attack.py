@@ -71,6 +71,11 @@ def null_space(matrix: list[list[Fraction]], width: int) -> list[list[Fraction]]
 def recoverable(table: CountTable, published: Mapping[Position, int]) -> set[Position]:
     """Withheld non-zero entries whose value the published ones pin down exactly."""
     unknowns = sorted(p for p, v in table.grid.items() if v > 0 and p not in published)
+    return pinned(table, unknowns)
+
+
+def pinned(table: CountTable, unknowns: list[Position]) -> set[Position]:
+    """Those of `unknowns` that the lines of the grid, all else known, pin down exactly."""
     if not unknowns:
         return set()
     basis = null_space(line_equations(table, unknowns), len(unknowns))
@@ -79,3 +84,13 @@ def recoverable(table: CountTable, published: Mapping[Position, int]) -> set[Pos
         for number, position in enumerate(unknowns)
         if all(vector[number] == 0 for vector in basis)
     }
+
+
+def differences(before: CountTable, after: CountTable) -> CountTable:
+    """The table of what changed between two tables over the same slice (after − before).
+
+    The lines of a difference table hold exactly as those of a count table do, so an
+    attacker holding two published versions solves it like any other table.
+    """
+    cells = {**{p: 0 for p in before.cells}, **{p: 0 for p in after.cells}}
+    return CountTable({p: after.cells.get(p, 0) - before.cells.get(p, 0) for p in cells})

@@ -159,6 +159,14 @@ def _decision_code(country: str) -> str:
     return "CANARY-DECISION-42" if rules_for(country) is None else "return_decision"
 
 
+def plant(found: Population, number: int, planted: Planted) -> str:
+    """Add one more invented person with this combination; returns their id."""
+    person_id, event, identifiers = _plant(found.db, number, planted)
+    found.identifiers |= set(identifiers)
+    found.add(person_id, planted.nationality, planted.country, event)
+    return person_id
+
+
 def populate(db: Database) -> Population:
     """Load demo cases and plant rare people; return the truth about who is where."""
     found = Population(db)

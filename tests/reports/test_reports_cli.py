@@ -1,4 +1,4 @@
-"""`havenwatch export-anonymised` and `havenwatch stats` from the command line."""
+"""`havenwatch export-anonymised`, `stats` and `release` from the command line."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from reidentification_data import Population
 
 from havenwatch.cli import cli
 from havenwatch.reports.public import anonymised_export
+from havenwatch.reports.publication import latest_release
 from havenwatch.reports.suppression import SuppressionError
 from havenwatch.security.audit_trail import list_entries
 from havenwatch.settings import Settings
@@ -79,3 +80,30 @@ def test_stats_shows_the_published_totals_and_what_was_suppressed(
     )
     busiest = max((c for c in release.counts if c.nationality == "ALL"), key=lambda c: c.people)
     assert str(busiest.people) in result.output
+
+
+def test_release_publish_list_show_and_schedule_from_the_command_line(
+    db: Database, instance_settings: Settings
+) -> None:
+    nothing = _run(instance_settings, "release", "show")
+    assert nothing.exit_code == 1
+    assert "no release has been published yet" in nothing.output
+
+    published = _run(instance_settings, "release", "publish", "--k", "12")
+    assert published.exit_code == 0, published.output
+    assert published.output.startswith("published release 1 of ")
+    listed = json.loads(_run(instance_settings, "release", "list", "--format", "json").output)
+    assert [(v["version"], v["k"]) for v in listed] == [(1, 12)]
+    shown = _run(instance_settings, "release", "show", "--format", "json").output
+    stored = latest_release(db)
+    assert stored is not None and shown == stored.to_json()
+    assert "# version=1\n" in _run(instance_settings, "release", "show", "--version", "1").output
+    assert _run(instance_settings, "release", "show", "--version", "2").exit_code == 1
+    assert [e.action for e in list_entries(db, action="release.published")] == ["release.published"]
+
+    scheduled = _run(instance_settings, "release", "schedule", "monthly", "--k", "12")
+    assert "release schedule: monthly, k=12" in scheduled.output
+    assert "monthly, k=12" in _run(instance_settings, "release", "schedule").output
+    assert "off" in _run(instance_settings, "release", "schedule", "off").output
+    refused = _run(instance_settings, "release", "schedule", "hourly")
+    assert refused.exit_code == 2 and "hourly" in refused.output

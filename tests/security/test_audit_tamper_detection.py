@@ -18,7 +18,7 @@ def test_audit_verify_passes_an_untouched_log(db: Database, instance_settings: S
     result = run_cli(instance_settings, "audit", "verify")
 
     assert result.exit_code == 0, result.output
-    assert "intact, 6 entries" in result.output
+    assert "chain unbroken, 6 entries" in result.output
 
 
 def test_audit_verify_catches_an_edited_entry(db: Database, instance_settings: Settings) -> None:

@@ -19,6 +19,7 @@ from starlette.routing import Mount, Route
 
 from havenwatch.cases.events import add_event
 from havenwatch.cases.model import Event
+from havenwatch.reports.publication import publish_release
 from havenwatch.security.api_tokens import create_token
 from tests.web.conftest import (
     CANARY_NAME,
@@ -47,7 +48,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/static"): PUBLIC,
     ("GET", "/api/v1/openapi.json"): PUBLIC,
     ("GET", "/"): ALL,
-    ("GET", "/charts/incidents.png"): ALL,
+    ("GET", "/charts/incidents.png"): READERS,
     ("GET", "/cases"): READERS,
     ("GET", "/cases/new"): EDITORS,
     ("POST", "/cases"): EDITORS,
@@ -84,6 +85,9 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/transfer/export.json"): ADMIN,
     ("GET", "/transfer/anonymised.csv"): ALL,
     ("GET", "/transfer/anonymised.json"): ALL,
+    ("GET", "/transfer/releases/{version}.{suffix}"): ALL,
+    ("GET", "/transfer/anonymised-live.{suffix}"): ADMIN,
+    ("POST", "/transfer/releases"): ADMIN,
     ("GET", "/admin/users"): ADMIN,
     ("POST", "/admin/users"): ADMIN,
     ("POST", "/admin/users/{user_id}"): ADMIN,
@@ -121,6 +125,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/api/v1/sources/{source_id}"): READERS,
     ("GET", "/api/v1/search"): READERS,
     ("GET", "/api/v1/exports/anonymised"): ALL,
+    ("GET", "/api/v1/exports/anonymised/versions"): ALL,
+    ("GET", "/api/v1/exports/anonymised/live"): ADMIN,
     ("GET", "/api/v1/leads"): EDITORS,
     ("GET", "/api/v1/leads/{lead_id}"): EDITORS,
     ("POST", "/api/v1/leads/{lead_id}/accept"): EDITORS,
@@ -152,6 +158,8 @@ OWN = {
     "document_id": "document_a",
     "user_id": "user:viewer-a",
     "token_id": "case_a",
+    "version": "release_version",
+    "suffix": "release_suffix",
 }
 FOREIGN = {
     "case_id": "case_b",
@@ -162,6 +170,8 @@ FOREIGN = {
     "document_id": "document_b",
     "user_id": "user:caseworker-b",
     "token_id": "case_b",
+    "version": "release_version",
+    "suffix": "release_suffix",
 }
 TEAM_SCOPED = {"case_id", "event_id", "person_id", "source_id", "lead_id", "document_id"}
 
@@ -238,6 +248,8 @@ def test_each_role_on_each_route_with_own_and_foreign_ids(
     token = create_token(
         world.db, world.ids.get(f"user:{role}-a") or user_id_of(world, f"{role}-a"), "walk", "test"
     )
+    published = publish_release(world.db, actor="test")
+    world.ids |= {"release_version": str(published.version), "release_suffix": "csv"}
     canaries = _canaries(world)
     failures = []
     for (method, template), allowed in sorted(ACCESS.items()):
@@ -321,6 +333,7 @@ def test_identity_is_shown_only_on_request_and_the_read_is_audited(
 def test_researcher_exports_hold_no_names(
     world: World, client_as: Callable[[str], TestClient]
 ) -> None:
+    publish_release(world.db, actor="test")
     client = client_as("researcher-a")
     for path in ("/transfer/anonymised.csv", "/transfer/anonymised.json"):
         body = client.get(path).text

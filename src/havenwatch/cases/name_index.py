@@ -4,6 +4,9 @@
 folding rules improve, the stored hashes no longer match what a search computes, so every
 person's keys must be recomputed. The rules are fingerprinted by folding a fixed set of probe
 names: any change to them changes the fingerprint, and `havenwatch migrate` rebuilds the index.
+So does a change of how keys are made (`INDEX_LAYOUT`): since layout 2 a pseudonym's keys are
+hashed in a domain of their own (`people.pseudonym_keys`). What the index lets someone
+without the key learn is in docs/security.md.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import people, person_name_keys
 
 SETTING = "name_index_rules"
+INDEX_LAYOUT = "pseudonyms-apart/2"
 BATCH = 500
 PROBE_NAMES = (
     "Oleg Volokhonsky",
@@ -41,7 +45,7 @@ PROBE_NAMES = (
 @cache
 def rules_fingerprint() -> str:
     """A digest of how the current rules fold the probe names."""
-    folded = [name_keys(name) for name in PROBE_NAMES]
+    folded = [INDEX_LAYOUT, *(name_keys(name) for name in PROBE_NAMES)]
     return hashlib.sha256(json.dumps(folded, ensure_ascii=False).encode()).hexdigest()[:16]
 
 

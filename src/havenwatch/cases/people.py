@@ -20,12 +20,28 @@ from havenwatch.store.database import Database, Unit
 from havenwatch.store.ids import new_id
 from havenwatch.store.schema import AnyRow, people, person_name_keys
 
+PSEUDONYM_DOMAIN = "pseudonym\x1f"
+
+
+def real_name_keys(keyring: Keyring, name: str) -> set[str]:
+    return {keyring.blind_index(key) for key in name_keys(name)}
+
+
+def pseudonym_keys(keyring: Keyring, name: str) -> set[str]:
+    """Keys of a pseudonym, in a domain of their own: never equal to a real name's key.
+
+    Pseudonyms are stored in clear. Hashed like real names, each of their keys would be
+    known plaintext: anyone holding the table (not the key) could tell which real name parts
+    equal a word of some pseudonym.
+    """
+    return {keyring.blind_index(PSEUDONYM_DOMAIN + key) for key in name_keys(name)}
+
 
 def blind_keys(keyring: Keyring, identity: Identity, pseudonym: str) -> set[str]:
     """Keyed hashes of every folded form of every spelling of the person's names."""
-    keys: set[str] = set()
-    for name in [*identity.names(), pseudonym]:
-        keys.update(keyring.blind_index(key) for key in name_keys(name))
+    keys = pseudonym_keys(keyring, pseudonym)
+    for name in identity.names():
+        keys |= real_name_keys(keyring, name)
     return keys
 
 
@@ -189,10 +205,10 @@ def people_named(
     limit: int | None = None,
 ) -> list[str]:
     """`find_people_by_name` inside a transaction the caller holds."""
-    keys = sorted({keyring.blind_index(key) for key in name_keys(name)})
+    keys = sorted(real_name_keys(keyring, name) | pseudonym_keys(keyring, name))
     if not keys:
         return []
-    query = _people_with_keys(keys).limit(limit)
+    query = _people_with_keys(keys, one_word=len(keys) == 2).limit(limit)
     if team_ids is not None:
         query = query.join(people, people.c.id == person_name_keys.c.person_id).where(
             people.c.team_id.in_(team_ids)
@@ -200,15 +216,21 @@ def people_named(
     return list(conn.execute(query).scalars())
 
 
-def _people_with_keys(keys: list[str]) -> Select[str]:
+def _people_with_keys(keys: list[str], *, one_word: bool) -> Select[str]:
     """People holding any of the keys, most keys in common first, then by id.
 
-    One key (a one-word name) needs no counting: the index already lists its people by id,
-    so a limited search stops after the first rows instead of grouping thousands.
+    A one-word name (its real-name key and its pseudonym key) needs no counting: the index
+    already lists its people by id, so a limited search stops after the first rows instead
+    of grouping thousands.
     """
     person_id = person_name_keys.c.person_id
-    if len(keys) == 1:
-        return select(person_id).where(person_name_keys.c.name_key == keys[0]).order_by(person_id)
+    if one_word:
+        return (
+            select(person_id)
+            .where(person_name_keys.c.name_key.in_(keys))
+            .distinct()
+            .order_by(person_id)
+        )
     return (
         select(person_id)
         .where(person_name_keys.c.name_key.in_(keys))

@@ -15,6 +15,8 @@ from havenwatch.cases.demo_instance import claim_for_demo, reset_demo_logins
 from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
 from havenwatch.commands.feeds import start_feed_fetcher
 from havenwatch.monitor.ingest import run_ingest
+from havenwatch.reports.publication import start_schedule
+from havenwatch.security.file_modes import restrict_umask
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.instance import initialise
@@ -32,11 +34,15 @@ def export_settings(settings: Settings) -> None:
 def run_server(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Serve with `workers` processes, each with its own app (uvicorn's multi-process mode).
 
-    Beside them, one process fetches the subscribed news feeds on their schedule.
+    Beside them, one process fetches the subscribed news feeds on their schedule, and this
+    process publishes the anonymised release when its schedule says one is due (`havenwatch
+    release schedule`), in a background thread: the workers never compute either.
     """
     import uvicorn
 
+    restrict_umask()
     export_settings(settings_of(ctx))
+    start_schedule(open_db(ctx, need_keys=False))
     fetcher = start_feed_fetcher(settings_of(ctx))
     try:
         uvicorn.run(

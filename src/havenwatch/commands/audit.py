@@ -26,6 +26,13 @@ from havenwatch.security.audit_checkpoint import (
     write_private_file,
 )
 from havenwatch.security.audit_trail import create_checkpoint, list_entries, verify
+from havenwatch.security.audit_verified import (
+    VerifiedHead,
+    read_verified,
+    verified_length_file,
+    write_verified,
+)
+from havenwatch.store.clock import utcnow
 
 FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -57,23 +64,47 @@ def audit() -> None:
     multiple=True,
     help="Trust only checkpoints signed by this key (the .pub file from keygen).",
 )
+@click.option(
+    "--accept-shorter",
+    is_flag=True,
+    help="After restoring a backup on purpose: record the log's current length instead of "
+    "failing because it is shorter than the length verified before.",
+)
 @click.pass_context
 def audit_verify(
-    ctx: click.Context, checkpoint_files: tuple[Path, ...], public_key_files: tuple[Path, ...]
+    ctx: click.Context,
+    checkpoint_files: tuple[Path, ...],
+    public_key_files: tuple[Path, ...],
+    accept_shorter: bool,
 ) -> None:
-    """Check every entry of the chain; exit 1 naming the first broken one."""
+    """Check every entry of the chain; exit 1 naming the first broken one.
+
+    The head seen by each successful run is recorded beside the key file; a later run fails
+    when the log has become shorter than that.
+    """
     checkpoints = [read_checkpoint(path) for path in checkpoint_files]
     trusted = [load_public_key(path) for path in public_key_files]
-    result = verify(open_db(ctx, need_keys=False), checkpoints, trusted)
+    length_file = verified_length_file(settings_of(ctx).key_file)
+    before = None if accept_shorter else read_verified(length_file)
+    result = verify(open_db(ctx, need_keys=False), checkpoints, trusted, before)
     click.echo(f"audit log {result.message()}")
-    if checkpoints and not trusted and result.ok:
+    if not result.ok:
+        ctx.exit(1)
+    write_verified(length_file, VerifiedHead(result.head_seq, result.head_hash, utcnow()))
+    if result.unanchored:
+        click.echo(
+            "warning: no signed checkpoint to verify against: a log whose newest entries were "
+            "deleted since the last verification, or a database restored from an older copy "
+            "before it, would look the same; sign one with `havenwatch audit checkpoint` and "
+            "pass it with --checkpoint",
+            err=True,
+        )
+    elif not trusted:
         click.echo(
             "note: checkpoint signatures were checked against the keys inside them; "
             "pass --public-key to pin the admin's key",
             err=True,
         )
-    if not result.ok:
-        ctx.exit(1)
 
 
 @audit.command("keygen")

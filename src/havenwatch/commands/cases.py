@@ -41,6 +41,7 @@ from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.commands.common import FORMAT_OPTION, cli_actor, open_db, print_json, print_table
 from havenwatch.legal.engine import step_as_dict
 from havenwatch.security.accounts import list_users
+from havenwatch.security.file_modes import write_private
 from havenwatch.store.clock import today
 
 VOCAB = vocabulary()
@@ -423,8 +424,8 @@ def case_deadlines(
     if plan is None:
         raise click.ClickException(f"havenwatch has no deadline rules for {found.country}")
     if ics:
-        ics.write_bytes(
-            calendar_of(((found.title, d) for d in plan.deadlines), found.title or case_id)
+        write_private(
+            ics, calendar_of(((found.title, d) for d in plan.deadlines), found.title or case_id)
         )
     if output_format == "json":
         print_json(

@@ -16,6 +16,7 @@ from havenwatch.cases.interchange import (
     load_document,
 )
 from havenwatch.commands.common import cli_actor, open_db
+from havenwatch.security.file_modes import write_private
 
 
 def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -111,8 +112,7 @@ def export_command(ctx: click.Context, output_format: str, output: Path | None) 
     document = export_document(open_db(ctx), cli_actor())
     text = dump_document(document) if output_format == "json" else events_csv(document)
     if output:
-        output.write_text(text, encoding="utf-8")
-        output.chmod(0o600)
+        write_private(output, text)
         click.echo(f"Wrote {output}", err=True)
     else:
         sys.stdout.write(text)

@@ -1,4 +1,9 @@
-"""`havenwatch export-anonymised` and `havenwatch stats`: counts safe to publish."""
+"""`havenwatch export-anonymised`, `stats` and `release`: counts safe to publish.
+
+`export-anonymised` and `stats` compute the counts on demand, for the operator who holds the
+database anyway; `release publish` freezes them as the numbered version the web pages and
+the API serve to everyone else.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,22 @@ from pathlib import Path
 
 import click
 
-from havenwatch.commands.common import cli_actor, open_db, print_table
+from havenwatch.commands.common import FORMAT_OPTION, cli_actor, open_db, print_json, print_table
 from havenwatch.reports.public import anonymised_export
+from havenwatch.reports.publication import (
+    SCHEDULES,
+    Schedule,
+    latest_release,
+    list_releases,
+    publish_release,
+    read_schedule,
+    release_version,
+    set_schedule,
+)
 from havenwatch.reports.release import AnonymisedRelease
 from havenwatch.reports.suppression import DEFAULT_K, MIN_K, SuppressionError, check_k
 from havenwatch.reports.suppression import TOTAL as ALL
+from havenwatch.security.file_modes import write_private
 
 
 def _k(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
@@ -53,7 +69,7 @@ def export_anonymised(ctx: click.Context, k: int, output_format: str, output: Pa
     if output is None:
         click.echo(text, nl=False)
         return
-    output.write_text(text, "utf-8")
+    write_private(output, text)
     click.echo(
         f"{len(release.counts)} counts written to {output} (k={k}, "
         f"{release.suppressed_cells} cells and {release.suppressed_totals} totals suppressed)",
@@ -88,4 +104,74 @@ def stats(ctx: click.Context, k: int, detail: bool) -> None:
     )
 
 
-COMMANDS = [export_anonymised, stats]
+@click.group()
+def release() -> None:
+    """Frozen, numbered versions of the anonymised counts (what the web pages serve)."""
+
+
+@release.command("publish")
+@K_OPTION
+@click.pass_context
+def release_publish(ctx: click.Context, k: int) -> None:
+    """Compute the anonymised counts now and publish them as the next version."""
+    published = publish_release(open_db(ctx, need_keys=False), actor=cli_actor(), k=k)
+    click.echo(
+        f"published release {published.version} of {published.published_at:%Y-%m-%d} "
+        f"(k={published.k}, {len(published.release().counts)} counts)"
+    )
+
+
+@release.command("list")
+@FORMAT_OPTION
+@click.pass_context
+def release_list(ctx: click.Context, output_format: str) -> None:
+    """Every published version, newest first."""
+    versions = [
+        {"version": v.version, "published_at": v.published_at, "k": v.k}
+        for v in list_releases(open_db(ctx, need_keys=False))
+    ]
+    if output_format == "json":
+        print_json(versions)
+        return
+    print_table(
+        ["version", "published (UTC)", "k"],
+        [(v["version"], v["published_at"], v["k"]) for v in versions],
+    )
+
+
+@release.command("show")
+@click.option("--version", "number", type=click.IntRange(min=1), help="Default: the latest.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+)
+@click.pass_context
+def release_show(ctx: click.Context, number: int | None, output_format: str) -> None:
+    """Print a published version exactly as the web pages serve it."""
+    db = open_db(ctx, need_keys=False)
+    published = latest_release(db) if number is None else release_version(db, number)
+    if published is None:
+        raise click.ClickException("no release has been published yet (havenwatch release publish)")
+    click.echo(published.to_csv() if output_format == "csv" else published.to_json(), nl=False)
+
+
+@release.command("schedule")
+@click.argument("every", type=click.Choice(SCHEDULES), required=False)
+@K_OPTION
+@click.pass_context
+def release_schedule(ctx: click.Context, every: str | None, k: int) -> None:
+    """Show, or set, how often `havenwatch serve` publishes by itself (off, weekly, monthly)."""
+    db = open_db(ctx, need_keys=False)
+    if every is not None:
+        set_schedule(db, Schedule(every, k), actor=cli_actor())
+    current = read_schedule(db)
+    if current.every == "off":
+        click.echo("release schedule: off (publish with `havenwatch release publish`)")
+    else:
+        click.echo(f"release schedule: {current.every}, k={current.k}, published by `serve`")
+
+
+COMMANDS = [export_anonymised, stats, release]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from havenwatch.csv_cells import SafeWriter
 from havenwatch.reports.suppression import TOTAL
@@ -43,12 +44,34 @@ class PublishedCount:
 
 @dataclass(frozen=True)
 class AnonymisedRelease:
-    """What `anonymised_export` returns: the published counts and how they were protected."""
+    """What `anonymised_export` returns: the published counts and how they were protected.
+
+    A published release (`reports.publication`) also carries its version number and the day
+    it was published; an on-demand export has neither.
+    """
 
     k: int
     counts: tuple[PublishedCount, ...]
     suppressed_cells: int
     suppressed_totals: int
+    version: int | None = None
+    published: str | None = None
+
+    def as_version(self, version: int, published: str) -> AnonymisedRelease:
+        return replace(self, version=version, published=published)
+
+    @classmethod
+    def from_json(cls, text: str) -> AnonymisedRelease:
+        """The release a `to_json` text describes (a stored published version)."""
+        document: dict[str, Any] = json.loads(text)
+        return cls(
+            k=int(document["k"]),
+            counts=tuple(PublishedCount(**count) for count in document["counts"]),
+            suppressed_cells=int(document["suppressed_cells"]),
+            suppressed_totals=int(document["suppressed_totals"]),
+            version=document.get("version"),
+            published=document.get("published"),
+        )
 
     def method(self) -> str:
         return (
@@ -58,8 +81,10 @@ class AnonymisedRelease:
         )
 
     def header(self) -> dict[str, object]:
+        frozen = {"version": self.version, "published": self.published}
         return {
             "format": FORMAT,
+            **({} if self.version is None else frozen),
             "k": self.k,
             "suppressed_cells": self.suppressed_cells,
             "suppressed_totals": self.suppressed_totals,
@@ -74,7 +99,10 @@ class AnonymisedRelease:
     def to_csv(self) -> str:
         """CSV with a '#' preamble stating k, the suppressed counts and the method."""
         out = io.StringIO()
-        out.write(f"# {FORMAT}\n# k={self.k}\n")
+        out.write(f"# {FORMAT}\n")
+        if self.version is not None:
+            out.write(f"# version={self.version}\n# published={self.published}\n")
+        out.write(f"# k={self.k}\n")
         out.write(f"# suppressed_cells={self.suppressed_cells}\n")
         out.write(f"# suppressed_totals={self.suppressed_totals}\n")
         out.write(f"# method: {self.method()}\n")

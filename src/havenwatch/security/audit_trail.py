@@ -22,6 +22,7 @@ from havenwatch.security.audit_checkpoint import (
     public_key_text,
     sign_checkpoint,
 )
+from havenwatch.security.audit_verified import VerifiedHead, compare_with_verified
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database
 from havenwatch.store.schema import AnyRow, audit_log
@@ -138,50 +139,94 @@ def scan_chain(
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """The outcome of `verify`: intact, or the first entry found broken and why."""
+    """The outcome of `verify`: intact, or the first entry found broken and why.
+
+    Without a signed checkpoint the result never says "intact": an unbroken chain may still
+    have lost its newest entries, which only a checkpoint (or the verified length) shows.
+    """
 
     entries: int
     head_seq: int
     checkpoints: int
     broken_seq: int | None = None
     problem: str | None = None
+    head_hash: str = GENESIS
+    verified_before: int | None = None
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
+    @property
+    def unanchored(self) -> bool:
+        """Whether nothing signed vouched for the log's length."""
+        return self.checkpoints == 0
+
     def message(self) -> str:
         if not self.ok:
             return f"broken at entry {self.broken_seq}: {self.problem}"
-        against = f", consistent with {self.checkpoints} checkpoint(s)" if self.checkpoints else ""
-        return f"intact, {self.entries} entries{against}"
+        longer = (
+            f", not shorter than the {self.verified_before} entries verified before"
+            if self.verified_before is not None
+            else ""
+        )
+        if self.unanchored:
+            return (
+                f"chain unbroken, {self.entries} entries{longer}; "
+                "not checked against a signed checkpoint"
+            )
+        return (
+            f"intact, {self.entries} entries, consistent with {self.checkpoints} checkpoint(s)"
+            + (longer)
+        )
+
+
+def _disagreement(
+    scan: ChainScan, checkpoints: Sequence[Checkpoint], verified: VerifiedHead | None
+) -> tuple[int, str] | None:
+    """The first position where the log contradicts a checkpoint or the verified length."""
+    for checkpoint in sorted(checkpoints, key=lambda c: c.seq):
+        problem = compare_with_log(checkpoint, scan.head_seq, scan.hashes.get(checkpoint.seq))
+        if problem is not None:
+            return min(checkpoint.seq, scan.head_seq + 1), problem
+    if verified is not None:
+        problem = compare_with_verified(verified, scan.head_seq, scan.hashes.get(verified.seq))
+        if problem is not None:
+            return min(verified.seq, scan.head_seq + 1), problem
+    return None
 
 
 def verify(
     db: Database,
     checkpoints: Sequence[Checkpoint] = (),
     trusted_keys: Sequence[Ed25519PublicKey] = (),
+    verified: VerifiedHead | None = None,
 ) -> VerifyResult:
-    """Check the whole chain, then that it extends every signed checkpoint.
+    """Check the whole chain, then that it extends every signed checkpoint and the head
+    recorded by the last successful verification (`verified`, see `audit_verified`).
 
     Without checkpoints, a log whose newest entries were cut off, or a database restored from
-    an older copy, still looks intact: pass the admin's checkpoints to catch those too.
-    A checkpoint whose signature fails raises `CheckpointError`.
+    an older copy, still looks like an unbroken chain: pass the admin's checkpoints to catch
+    those too. A checkpoint whose signature fails raises `CheckpointError`.
     """
     for checkpoint in checkpoints:
         check_signature(checkpoint, list(trusted_keys))
+    wanted = [c.seq for c in checkpoints] + ([verified.seq] if verified else [])
     with db.read() as conn:
-        scan = scan_chain(conn, wanted=[c.seq for c in checkpoints])
+        scan = scan_chain(conn, wanted=wanted)
+    count = len(checkpoints)
     if scan.broken is not None:
-        return VerifyResult(
-            scan.entries, scan.head_seq, len(checkpoints), scan.broken.seq, scan.broken.reason
-        )
-    for checkpoint in sorted(checkpoints, key=lambda c: c.seq):
-        problem = compare_with_log(checkpoint, scan.head_seq, scan.hashes.get(checkpoint.seq))
-        if problem is not None:
-            broken = min(checkpoint.seq, scan.head_seq + 1)
-            return VerifyResult(scan.entries, scan.head_seq, len(checkpoints), broken, problem)
-    return VerifyResult(scan.entries, scan.head_seq, len(checkpoints))
+        return VerifyResult(scan.entries, scan.head_seq, count, scan.broken.seq, scan.broken.reason)
+    disagreement = _disagreement(scan, checkpoints, verified)
+    if disagreement is not None:
+        return VerifyResult(scan.entries, scan.head_seq, count, *disagreement)
+    return VerifyResult(
+        scan.entries,
+        scan.head_seq,
+        count,
+        head_hash=scan.head_hash,
+        verified_before=None if verified is None else verified.seq,
+    )
 
 
 def create_checkpoint(db: Database, signing_key: Ed25519PrivateKey, *, actor: str) -> Checkpoint:

@@ -34,6 +34,8 @@ class Capability(StrEnum):
     IMPORT_FULL = "import_full"
     EXPORT_FULL = "export_full"
     EXPORT_ANONYMISED = "export_anonymised"
+    EXPORT_ANONYMISED_LIVE = "export_anonymised_live"
+    PUBLISH_RELEASE = "publish_release"
     VIEW_STATISTICS = "view_statistics"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"

@@ -7,8 +7,9 @@ role exactly:
 
 - CONNECT on the database and USAGE on schema `public`;
 - SELECT, INSERT, UPDATE and DELETE on every table, except
-- `audit_log`: SELECT and INSERT only (the log stays append-only even against someone who has
-  taken over the application and its database password), and
+- `audit_log` and `published_releases`: SELECT and INSERT only (the log and the published
+  releases stay append-only even against someone who has taken over the application and its
+  database password), and
 - `alembic_version`: SELECT only (the application checks the schema version, never sets it);
 - USAGE and SELECT on every sequence (new rows take their ids).
 
@@ -34,7 +35,11 @@ from havenwatch.store.database import Database
 SCHEMA = "public"
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 FULL = ("SELECT", "INSERT", "UPDATE", "DELETE")
-TABLE_RIGHTS = {"audit_log": ("SELECT", "INSERT"), "alembic_version": ("SELECT",)}
+APPEND_ONLY = ("audit_log", "published_releases")
+TABLE_RIGHTS = {
+    **{table: ("SELECT", "INSERT") for table in APPEND_ONLY},
+    "alembic_version": ("SELECT",),
+}
 ALL_TABLE_PRIVILEGES = (*FULL, "TRUNCATE", "REFERENCES", "TRIGGER")
 SEQUENCE_RIGHTS = ("USAGE", "SELECT")
 FORBIDDEN_ATTRIBUTES = {
@@ -252,10 +257,10 @@ def grant_app_role(
             "database.app_role_granted",
             target_type="database_role",
             target_id=role,
-            detail={"created": created, "tables": len(tables), "append_only": ["audit_log"]},
+            detail={"created": created, "tables": len(tables), "append_only": list(APPEND_ONLY)},
         )
     problems = check_app_role(db, role)
     if problems:
         raise AppRoleError("; ".join(problems))
     read_write = sum(1 for table in tables if expected_rights(table) == FULL)
-    return AppRoleReport(role, created, password is not None, read_write, ("audit_log",))
+    return AppRoleReport(role, created, password is not None, read_write, APPEND_ONLY)

@@ -8,6 +8,7 @@ from pathlib import Path
 from havenwatch.cases import name_index
 from havenwatch.cases.errors import HavenwatchError
 from havenwatch.security.crypto import generate_keyring, load_key_file, write_key_file
+from havenwatch.security.file_modes import create_private_file, make_sqlite_files_private
 from havenwatch.settings import Settings
 from havenwatch.store import migrate
 from havenwatch.store.database import Database
@@ -32,9 +33,14 @@ def initialise(settings: Settings) -> Database:
         write_key_file(
             settings.key_file, generate_keyring(), os.environ.get("HAVENWATCH_KEY_PASSPHRASE")
         )
+    database_file = sqlite_file(settings)
+    if database_file is not None:
+        create_private_file(database_file)
     db = Database(settings.database_url, load_key_file(settings.key_file))
     upgrade(db)
     db.check()
+    if database_file is not None:
+        make_sqlite_files_private(database_file)
     return db
 
 
@@ -44,6 +50,14 @@ def enclosing_work_tree(path: Path) -> Path | None:
         if (folder / ".git").exists():
             return folder
     return None
+
+
+def sqlite_file(settings: Settings) -> Path | None:
+    """The SQLite database file, or None on PostgreSQL (and for in-memory databases)."""
+    if not settings.is_sqlite:
+        return None
+    path = settings.database_url.removeprefix("sqlite:///")
+    return None if not path or path == ":memory:" or path.startswith("file:") else Path(path)
 
 
 def upgrade(db: Database) -> None:
@@ -57,7 +71,8 @@ def upgrade(db: Database) -> None:
 
 def open_database(settings: Settings, *, need_keys: bool = True) -> Database:
     """Open an initialised instance; refuse a missing, outdated or damaged one."""
-    if settings.is_sqlite and not Path(settings.database_url.removeprefix("sqlite:///")).exists():
+    database_file = sqlite_file(settings)
+    if database_file is not None and not database_file.exists():
         raise NotInitialised(f"no database in {settings.data_dir} (run `havenwatch init` first)")
     keyring = load_key_file(settings.key_file) if need_keys else None
     db = Database(settings.database_url, keyring)
@@ -67,4 +82,6 @@ def open_database(settings: Settings, *, need_keys: bool = True) -> Database:
     with db.read() as conn:
         if not name_index.index_is_current(conn):
             raise NotInitialised("the name index is out of date (run `havenwatch migrate`)")
+    if database_file is not None:
+        make_sqlite_files_private(database_file)
     return db

@@ -352,6 +352,15 @@ instance_settings = Table(
     Column("value", JSON, nullable=False),
 )
 
+published_releases = Table(
+    "published_releases",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("published_at", Timestamp, nullable=False),
+    Column("k", Integer, nullable=False),
+    Column("document", Text, nullable=False),
+)
+
 search_entries = Table(
     "search_entries",
     metadata,

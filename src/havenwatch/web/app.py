@@ -8,6 +8,7 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from havenwatch.security.file_modes import restrict_umask
 from havenwatch.settings import Settings, resolve_settings
 from havenwatch.store.database import Database
 from havenwatch.store.instance import open_database
@@ -48,6 +49,8 @@ def app_from_environment() -> FastAPI:
     """The workspace named by the HAVENWATCH_* variables: what each server worker runs.
 
     `havenwatch serve` sets those variables from its options, then lets uvicorn start its
-    workers; each one builds its own app, database engine and caches.
+    workers; each one builds its own app, database engine and caches. Files a worker
+    creates are owner-only (umask 077), however uvicorn was started.
     """
+    restrict_umask()
     return create_app(resolve_settings())

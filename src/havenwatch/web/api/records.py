@@ -1,4 +1,4 @@
-"""API: cases, their events, people, sources and the anonymised export."""
+"""API: cases, their events, people, sources and the published anonymised releases."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person, count_people, edit_person, get_person, list_people
 from havenwatch.cases.sources import source_from_row, withhold_names
 from havenwatch.reports.public import anonymised_export
+from havenwatch.reports.publication import latest_release, list_releases, release_version
 from havenwatch.security.permissions import Capability, Principal, source_visibility
 from havenwatch.store.clock import today
 from havenwatch.store.database import Database
@@ -62,6 +63,7 @@ Reader = Annotated[Principal, Depends(api_need(Capability.VIEW_CASES))]
 Editor = Annotated[Principal, Depends(api_need(Capability.EDIT_CASES))]
 SourceReader = Annotated[Principal, Depends(api_need(Capability.VIEW_SOURCES))]
 Exporter = Annotated[Principal, Depends(api_need(Capability.EXPORT_ANONYMISED))]
+LiveExporter = Annotated[Principal, Depends(api_need(Capability.EXPORT_ANONYMISED_LIVE))]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 RecordId = Annotated[str, Path(max_length=40, pattern=NO_NUL)]
@@ -375,7 +377,33 @@ def api_anonymised(
     request: Request,
     principal: Exporter,
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
+    """The latest published release (or an earlier version), exactly as published."""
+    db = database(request)
+    published = latest_release(db) if version is None else release_version(db, version)
+    if published is None:
+        raise NotFoundError("no anonymised release has been published yet")
+    if format == "csv":
+        return Response(published.to_csv(), media_type="text/csv; charset=utf-8")
+    return Response(published.to_json(), media_type="application/json")
+
+
+@router.get("/exports/anonymised/versions")
+def api_release_versions(request: Request, principal: Exporter) -> list[dict[str, Any]]:
+    return [
+        {"version": v.version, "published_at": v.published_at.isoformat(), "k": v.k}
+        for v in list_releases(database(request))
+    ]
+
+
+@router.get("/exports/anonymised/live")
+def api_anonymised_live(
+    request: Request,
+    principal: LiveExporter,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+) -> Response:
+    """The counts computed now: only for roles that see every team's records anyway."""
     release = anonymised_export(database(request), actor=principal.actor)
     if format == "csv":
         return Response(release.to_csv(), media_type="text/csv; charset=utf-8")

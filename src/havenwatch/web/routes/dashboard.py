@@ -1,7 +1,14 @@
-"""The dashboard: what needs attention today, and the monthly picture."""
+"""The dashboard: what needs attention today, and the monthly picture.
+
+The monthly picture counts the team's incidents as they are now, unsuppressed: it is shown
+only to roles that see the team's cases anyway. Researchers, who do not, are pointed to the
+published anonymised releases instead; live counts read before and after one new event
+would single that event out (see docs/anonymisation.md).
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -9,6 +16,7 @@ from fastapi.responses import Response
 
 from havenwatch.cases.deadlines import deadlines_due
 from havenwatch.reports.charts import incidents_chart_png
+from havenwatch.reports.publication import latest_release
 from havenwatch.reports.statistics import MonthlyIncidents, incidents_per_month, latest_incident_day
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.store.clock import today
@@ -24,6 +32,7 @@ STATISTICS = TimedCache()
 DEADLINES = TimedCache(ttl=30.0)
 COUNTS = TimedCache(ttl=15.0)
 Viewer = Annotated[Principal, Depends(need(Capability.VIEW_STATISTICS))]
+CaseReader = Annotated[Principal, Depends(need(Capability.VIEW_CASES))]
 
 
 def monthly(request: Request, principal: Principal) -> MonthlyIncidents:
@@ -48,40 +57,44 @@ def chart_alt(stats: MonthlyIncidents) -> str:
     }
 
 
-@router.get("/")
-def dashboard(request: Request, principal: Viewer) -> Response:
-    localise(request)
+def _team_picture(request: Request, principal: Principal, day: date) -> dict[str, object]:
+    """The live figures of the user's team: for roles that see its cases anyway."""
     db = database(request)
-    day = today()
     version = db.changes()
     stats = monthly(request, principal)
-    context = {
+    locale = current().locale
+    return {
         "stats": stats,
         "chart_alt": chart_alt(stats),
         "shown_types": [code for code in stats.types if stats.type_total(code)],
-        "counts": None,
-        "deadlines": [],
-        "notes": None,
-        "today": day,
-    }
-    if principal.can(Capability.VIEW_CASES):
-        context["counts"] = COUNTS.get(
+        "counts": COUNTS.get(
             ("counts", id(db), principal.team_ids, day),
             lambda: dashboard_counts(db, principal.team_ids, day),
             version,
-        )
-        locale = current().locale
-        context["deadlines"] = DEADLINES.get(
+        ),
+        "deadlines": DEADLINES.get(
             ("deadlines", id(db), principal.team_ids, day, locale),
             lambda: deadlines_due(db, today=day, team_ids=principal.team_ids, locale=locale),
             version,
-        )[:20]
-        context["notes"] = notifications(db, principal.user_id, principal.team_ids)
+        )[:20],
+        "notes": notifications(db, principal.user_id, principal.team_ids),
+    }
+
+
+@router.get("/")
+def dashboard(request: Request, principal: Viewer) -> Response:
+    localise(request)
+    day = today()
+    context: dict[str, object] = {"today": day, "stats": None, "counts": None, "deadlines": []}
+    if principal.can(Capability.VIEW_CASES):
+        context |= _team_picture(request, principal, day)
+    else:
+        context["release"] = latest_release(database(request))
     return render(request, "dashboard.html", context)
 
 
 @router.get("/charts/incidents.png")
-def incidents_chart(request: Request, principal: Viewer) -> Response:
+def incidents_chart(request: Request, principal: CaseReader) -> Response:
     localise(request)
     stats = monthly(request, principal)
     t = current()

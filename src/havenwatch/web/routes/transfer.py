@@ -1,4 +1,9 @@
-"""Import and export: CSV or JSON in (with a dry-run preview), full or anonymised exports out."""
+"""Import and export: CSV or JSON in (with a dry-run preview), full or anonymised exports out.
+
+Anonymised counts are served from the published, frozen releases (`reports.publication`):
+the latest one and every earlier one, byte for byte as published. Only administrators, who
+see every team's records anyway, compute them on demand or publish a new version.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.cases.csv_import import import_csv_rows, parse_csv
-from havenwatch.cases.errors import HavenwatchError
+from havenwatch.cases.errors import HavenwatchError, NotFoundError
 from havenwatch.cases.interchange import (
     dump_document,
     export_document,
@@ -18,6 +23,14 @@ from havenwatch.cases.interchange import (
     load_document,
 )
 from havenwatch.reports.public import anonymised_export
+from havenwatch.reports.publication import (
+    ReleaseVersion,
+    latest_release,
+    list_releases,
+    publish_release,
+    release_version,
+)
+from havenwatch.reports.release import AnonymisedRelease
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, PagePrincipal, database, need
@@ -28,6 +41,8 @@ router = APIRouter()
 Importer = Annotated[Principal, Depends(need(Capability.IMPORT))]
 FullExporter = Annotated[Principal, Depends(need(Capability.EXPORT_FULL))]
 Exporter = Annotated[Principal, Depends(need(Capability.EXPORT_ANONYMISED))]
+LiveExporter = Annotated[Principal, Depends(need(Capability.EXPORT_ANONYMISED_LIVE))]
+Publisher = Annotated[Principal, Depends(need(Capability.PUBLISH_RELEASE))]
 MAX_UPLOAD = 50 * 1024 * 1024
 
 
@@ -35,7 +50,17 @@ MAX_UPLOAD = 50 * 1024 * 1024
 def transfer_page(request: Request, principal: PagePrincipal) -> Response:
     if not (principal.can(Capability.IMPORT) or principal.can(Capability.EXPORT_ANONYMISED)):
         principal.require(Capability.IMPORT)
-    return render(request, "transfer.html", {"result": None, "error": None})
+    return _transfer_page(request)
+
+
+def _transfer_page(
+    request: Request,
+    result: dict[str, Any] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    context = {"result": result, "error": error, "releases": list_releases(database(request))}
+    return render(request, "transfer.html", context, status_code=status)
 
 
 def _saved_upload(form: Any, directory: Path) -> Path:
@@ -92,13 +117,8 @@ def run_import(request: Request, principal: Importer, form: Form) -> Response:
                 .replace("/upload.csv", "")
                 .replace("/upload.json", "")
             )
-            return render(
-                request,
-                "transfer.html",
-                {"result": None, "error": message.strip(": ")},
-                status_code=400,
-            )
-    return render(request, "transfer.html", {"result": result, "error": None})
+            return _transfer_page(request, error=message.strip(": "), status=400)
+    return _transfer_page(request, result=result)
 
 
 @router.get("/transfer/export.json")
@@ -111,21 +131,49 @@ def full_export(request: Request, principal: FullExporter) -> Response:
     )
 
 
+def _download(release: AnonymisedRelease | ReleaseVersion, name: str, suffix: str) -> Response:
+    if suffix == "csv":
+        body, media = release.to_csv(), "text/csv; charset=utf-8"
+    else:
+        body, media = release.to_json(), "application/json"
+    disposition = f'attachment; filename="{name}.{suffix}"'
+    return Response(body, media_type=media, headers={"content-disposition": disposition})
+
+
+def _latest(request: Request) -> ReleaseVersion:
+    published = latest_release(database(request))
+    if published is None:
+        raise NotFoundError("no anonymised release has been published yet")
+    return published
+
+
 @router.get("/transfer/anonymised.csv")
 def anonymised_csv(request: Request, principal: Exporter) -> Response:
-    release = anonymised_export(database(request), actor=principal.actor)
-    return Response(
-        release.to_csv(),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": 'attachment; filename="havenwatch-anonymised.csv"'},
-    )
+    return _download(_latest(request), "havenwatch-anonymised", "csv")
 
 
 @router.get("/transfer/anonymised.json")
 def anonymised_json(request: Request, principal: Exporter) -> Response:
+    return _download(_latest(request), "havenwatch-anonymised", "json")
+
+
+@router.get("/transfer/releases/{version}.{suffix}")
+def release_download(request: Request, principal: Exporter, version: int, suffix: str) -> Response:
+    if suffix not in ("csv", "json") or not 0 < version < 2**31:
+        raise NotFoundError("no such release")
+    published = release_version(database(request), version)
+    return _download(published, f"havenwatch-anonymised-v{version}", suffix)
+
+
+@router.get("/transfer/anonymised-live.{suffix}")
+def anonymised_live(request: Request, principal: LiveExporter, suffix: str) -> Response:
+    if suffix not in ("csv", "json"):
+        raise NotFoundError("no such format")
     release = anonymised_export(database(request), actor=principal.actor)
-    return Response(
-        release.to_json(),
-        media_type="application/json",
-        headers={"content-disposition": 'attachment; filename="havenwatch-anonymised.json"'},
-    )
+    return _download(release, "havenwatch-anonymised-live", suffix)
+
+
+@router.post("/transfer/releases")
+def publish(request: Request, principal: Publisher, form: Form) -> Response:
+    publish_release(database(request), actor=principal.actor)
+    return RedirectResponse("/transfer", 303)

@@ -3,7 +3,7 @@ outcome, a lease so one fetcher at a time takes a feed) and `feed_items` (the ke
 each item URL already read, so an article page is fetched once).
 
 Revision ID: 0010e_feeds
-Revises: 0009_search_table_per_kind
+Revises: 0010c_release_published_releases
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010e_feeds"
-down_revision = "0009_search_table_per_kind"
+down_revision = "0010c_release_published_releases"
 branch_labels = None
 depends_on = None
 
