@@ -30,7 +30,7 @@ from havenwatch.cases.events import (
 )
 from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person, count_people, edit_person, get_person, list_people
-from havenwatch.cases.sources import source_from_row
+from havenwatch.cases.sources import sources_from_rows
 from havenwatch.reports.public import anonymised_export
 from havenwatch.security.permissions import Capability, Principal, source_visibility
 from havenwatch.store.clock import today
@@ -339,28 +339,31 @@ def api_sources(
     request: Request, principal: SourceReader, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
     visible = source_visibility(principal.team_ids)
-    with database(request).read() as conn:
+    db = database(request)
+    with db.read() as conn:
         total = int(
             conn.execute(select(func.count()).select_from(sources).where(visible)).scalar_one()
         )
         rows = conn.execute(
             select(sources).where(visible).order_by(sources.c.id.desc()).limit(limit).offset(offset)
         ).all()
+        found = sources_from_rows(conn, db.keyring, rows)
     return {
         "page": Page(total=total, offset=offset, limit=limit),
-        "sources": [SourceOut.of(source_from_row(row)) for row in rows],
+        "sources": [SourceOut.of(source) for source in found],
     }
 
 
 @router.get("/sources/{source_id}")
 def api_source(request: Request, principal: SourceReader, source_id: RecordId) -> SourceOut:
-    with database(request).read() as conn:
+    db = database(request)
+    with db.read() as conn:
         row = conn.execute(
             select(sources).where(sources.c.id == source_id, source_visibility(principal.team_ids))
         ).first()
-    if row is None:
-        raise NotFoundError(f"no source {source_id}")
-    return SourceOut.of(source_from_row(row))
+        if row is None:
+            raise NotFoundError(f"no source {source_id}")
+        return SourceOut.of(sources_from_rows(conn, db.keyring, [row])[0])
 
 
 @router.get("/exports/anonymised")

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from havenwatch.cases.errors import NotFoundError
-from havenwatch.cases.sources import source_from_row
+from havenwatch.cases.sources import sources_from_rows
 from havenwatch.security.permissions import Capability, Principal, source_visibility, team_condition
 from havenwatch.store.schema import cases, event_sources, events, sources
 from havenwatch.web.deps import database, need
@@ -22,7 +22,8 @@ Reader = Annotated[Principal, Depends(need(Capability.VIEW_SOURCES))]
 @router.get("/sources")
 def sources_list(request: Request, principal: Reader, page: int = 1) -> Response:
     visible = source_visibility(principal.team_ids)
-    with database(request).read() as conn:
+    db = database(request)
+    with db.read() as conn:
         total = int(
             conn.execute(select(func.count()).select_from(sources).where(visible)).scalar_one()
         )
@@ -34,14 +35,14 @@ def sources_list(request: Request, principal: Reader, page: int = 1) -> Response
             .limit(pages.size)
             .offset(pages.offset)
         ).all()
-    return render(
-        request, "sources.html", {"sources": [source_from_row(r) for r in rows], "pager": pages}
-    )
+        found = sources_from_rows(conn, db.keyring, rows)
+    return render(request, "sources.html", {"sources": found, "pager": pages})
 
 
 @router.get("/sources/{source_id}")
 def source_page(request: Request, principal: Reader, source_id: str) -> Response:
-    with database(request).read() as conn:
+    db = database(request)
+    with db.read() as conn:
         row = conn.execute(
             select(sources).where(sources.c.id == source_id, source_visibility(principal.team_ids))
         ).first()
@@ -57,4 +58,5 @@ def source_page(request: Request, principal: Reader, source_id: str) -> Response
             )
             .order_by(events.c.date_earliest)
         ).all()
-    return render(request, "source.html", {"source": source_from_row(row), "linked": linked})
+        source = sources_from_rows(conn, db.keyring, [row])[0]
+    return render(request, "source.html", {"source": source, "linked": linked})
