@@ -126,15 +126,17 @@ def upgrade() -> None:
         _seal_leads(bind, key)
 
     # Recreating `leads` on SQLite drops the old table, and with foreign keys on that
-    # cascades into `lead_sources`: keep its rows aside and put them back.
-    kept = [dict(row._mapping) for row in bind.execute(sa.select(lead_sources))]
+    # cascades into the tables referring to it: keep their rows aside and put them back.
+    children = (lead_sources, lead_matches)
+    kept = [[dict(row._mapping) for row in bind.execute(sa.select(table))] for table in children]
     with op.batch_alter_table("leads") as batch:
         for name in CLEAR_LEAD_COLUMNS:
             batch.drop_column(name)
         batch.alter_column("sealed", existing_type=sa.LargeBinary(), nullable=False)
-    bind.execute(lead_sources.delete())
-    if kept:
-        bind.execute(lead_sources.insert(), kept)
+    for table, rows in zip(children, kept, strict=True):
+        bind.execute(table.delete())
+        if rows:
+            bind.execute(table.insert(), rows)
 
 
 def _monitor_key(bind: Any) -> Any:
