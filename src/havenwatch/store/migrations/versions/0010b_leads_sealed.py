@@ -42,7 +42,12 @@ CLEAR_LEAD_COLUMNS = (
     "match_reason",
     "team_id",
 )
-REASON_BY_SCORE = {100: "whole_name", 90: "every_part", 60: "surname_only", 50: "first_name_differs"}
+REASON_BY_SCORE = {
+    100: "whole_name",
+    90: "every_part",
+    60: "surname_only",
+    50: "first_name_differs",
+}
 
 leads = sa.table(
     "leads",
@@ -184,9 +189,7 @@ def _seal_sources(bind: Any, key: Any) -> None:
 
 def _seal_queue(bind: Any, key: Any) -> None:
     rows = bind.execute(
-        sa.select(queue.c.id, queue.c.content_hash, queue.c.payload).where(
-            queue.c.status != "done"
-        )
+        sa.select(queue.c.id, queue.c.content_hash, queue.c.payload).where(queue.c.status != "done")
     ).all()
     for row in rows:
         payload = row.payload if isinstance(row.payload, dict) else {}
