@@ -67,7 +67,7 @@ def test_purge_makes_the_person_unreadable_and_records_it_without_identifying_da
         entry = conn.execute(select(audit_log).where(audit_log.c.action == "person.purge")).one()
     assert (row.wrapped_key, row.identity, keys) == (None, None, [])
     assert row.purged_at is not None
-    assert entry.detail == {"cases": 1, "events": 1, "documents": 1}
+    assert entry.detail == {"cases": 1, "events": 1, "documents": 1, "leads": 0, "sources": 0}
     assert find_needles(json.dumps(entry.detail).encode()) == []
 
 
