@@ -13,6 +13,7 @@ from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import add_event, list_events
 from havenwatch.cases.model import Case, Event
 from havenwatch.cases.people import get_person
+from havenwatch.cases.sources import get_source, list_sources
 from havenwatch.cases.teams import ensure_team
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.leads import (
@@ -251,3 +252,17 @@ def test_an_accepted_pool_lead_then_belongs_to_the_accepting_team_only(
     accept_lead(db, lead_id, "test", pseudonym="Lark", team="nis", team_ids=[own])
     assert get_lead(db, lead_id, team_ids=[own]).match_reason == "accepted"
     assert count_leads(db, team_ids=["someone-else"]) == 0
+
+
+def test_an_ingested_report_is_stored_sealed_and_opens_for_whoever_holds_the_key(
+    db: Database, tmp_path: Path
+) -> None:
+    lead = get_lead(db, _ingest_story(db, tmp_path, "Anna Morozova"))
+    (source_id,) = [source.id for source in lead.sources]
+    assert "Anna Morozova" in get_source(db, source_id).text
+    assert [source.text for source in list_sources(db)] == [get_source(db, source_id).text]
+    without_key = Database(db.url)
+    try:
+        assert get_source(without_key, source_id).text == ""
+    finally:
+        without_key.dispose()
