@@ -26,9 +26,7 @@ from havenwatch.cases.sources import add_source
 from havenwatch.security.permissions import source_visibility
 from havenwatch.security.vault import store_document
 from havenwatch.settings import Settings
-from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database
-from havenwatch.store.ids import new_id
 from havenwatch.store.schema import (
     audit_log,
     cases,
@@ -38,7 +36,7 @@ from havenwatch.store.schema import (
     search_entries,
     sources,
 )
-from tests.helpers import snapshot
+from tests.helpers import add_lead, snapshot
 
 
 def _case(db: Database, team: str = "team-a") -> str:
@@ -180,19 +178,7 @@ def test_a_source_the_monitor_ingested_or_a_lead_cites_is_kept(db: Database) -> 
         unit.conn.execute(
             sources.update().where(sources.c.id == ingested.id).values(story_id=ingested.id)
         )
-        lead_id = new_id()
-        unit.conn.execute(
-            leads.insert().values(
-                id=lead_id,
-                fingerprint=lead_id,
-                source_id=cited.id,
-                event_type="expulsion_order",
-                evidence="A lead cites this.",
-                extraction={},
-                status="new",
-                created_at=utcnow(),
-            )
-        )
+    add_lead(db, cited.id or "", "A lead cites this.")
     event_id = _expulsion(db, case_id, source_ids=[ingested.id, cited.id])
     assert delete_event(db, case_id, event_id, "test").deleted_sources == []
     with db.read() as conn:
@@ -208,24 +194,11 @@ def test_documents_stay_with_the_case_and_leads_keep_their_decision(
         db, instance_settings, case_id=case_id, filename="order.txt", data=b"order\n", actor="test"
     )
     source, _ = add_source(db, Source(title="Wire", text="A decision."), "test")
-    lead_id = new_id()
     with db.write("test") as unit:
         unit.conn.execute(
             documents.update().where(documents.c.id == document.id).values(event_id=event_id)
         )
-        unit.conn.execute(
-            leads.insert().values(
-                id=lead_id,
-                fingerprint=lead_id,
-                source_id=source.id,
-                event_type="expulsion_order",
-                evidence="A decision.",
-                extraction={},
-                status="merged",
-                event_id=event_id,
-                created_at=utcnow(),
-            )
-        )
+    lead_id = add_lead(db, source.id or "", "A decision.", status="merged", event_id=event_id)
     result = delete_event(db, case_id, event_id, "test")
     assert (result.detached_documents, result.detached_leads) == (1, 1)
     with db.read() as conn:

@@ -274,7 +274,7 @@ def test_a_purged_person_cannot_be_edited_back_into_the_name_index(db: Database)
     added = add_person(db, _volokhonsky(), "test")
     assert added.id
     with db.write("test") as unit:
-        shred_person(unit, added.id)
+        shred_person(unit, db.require_keyring(), added.id)
     with pytest.raises(ValidationError, match="purged"):
         edit_person(db, added.id, "test", identity_changes={"full_name": "Oleg Volokhonsky"})
     assert find_people_by_name(db, "Volokhonsky") == []

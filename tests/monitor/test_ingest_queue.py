@@ -67,3 +67,18 @@ def test_failed_reports_are_set_aside_until_retried(db: Database) -> None:
     assert queue_counts(db)["failed"] == 1
     assert retry_failed(db, "test") == 1
     assert [item.id for item in claim(db, worker, 5)] == [broken.id]
+
+
+def test_a_queued_report_is_sealed_until_a_worker_claims_it(db: Database) -> None:
+    item = NewsItem(
+        origin="wire.txt",
+        text="Oleg Volokhonsky was refused entry.",
+        title="Volokhonsky refused",
+        url="https://news.example/volokhonsky",
+    )
+    enqueue(db, [item], "test")
+    with db.read() as conn:
+        stored = repr(conn.execute(select(ingest_queue)).all())
+    assert "Volokhonsky" not in stored
+    (claimed,) = claim(db, worker_name(), 5)
+    assert claimed.item == item

@@ -22,6 +22,7 @@ from tests.monitor.ingest_support import (
 
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.inputs import read_inputs
+from havenwatch.monitor.leads import list_leads
 from havenwatch.monitor.news import NewsItem
 from havenwatch.monitor.synthetic_news import generate_reports, write_json_lines, write_text_files
 from havenwatch.settings import Settings
@@ -127,8 +128,7 @@ def test_spellings_across_scripts_and_transliterations_resolve_to_one_person(
         "3 мая 2024 года.",
     )  # fmt: skip
     run_ingest(db, [str(tmp_path / name) for name in "abc"], "test")
-    with db.read() as conn:
-        rows = conn.execute(select(leads.c.subject_name, leads.c.candidate_person_id)).all()
+    rows = list_leads(db)
     assert {row.subject_name for row in rows} == {
         "Volokhonsky", "Oleg Volokhonski", "Олег Волохонский",
     }  # fmt: skip

@@ -1,18 +1,24 @@
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from tests.helpers import snapshot
 from tests.monitor.ingest_support import REFUSED_AT_AIRPORT, add_volokhonsky, write_report
 
 from havenwatch.cases.case_files import add_case, list_cases
-from havenwatch.cases.errors import ValidationError
+from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import add_event, list_events
 from havenwatch.cases.model import Case, Event
 from havenwatch.cases.people import get_person
+from havenwatch.cases.sources import get_source, list_sources
+from havenwatch.cases.teams import ensure_team
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.leads import (
+    NO_MATCH,
+    SEVERAL,
     accept_lead,
     count_leads,
     get_lead,
@@ -20,8 +26,12 @@ from havenwatch.monitor.leads import (
     merge_lead,
     reject_lead,
 )
+from havenwatch.monitor.linking import WHOLE_NAME
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log, teams
+from havenwatch.web.insights import dashboard_counts
+
+MONITOR_TABLES = ("leads", "lead_matches", "lead_sources", "sources", "ingest_queue")
 
 
 def _ingest_story(db: Database, directory: Path, *names: str) -> str:
@@ -130,3 +140,129 @@ def test_a_lead_about_a_known_person_is_visible_to_their_team_only(
     other = list_leads(db, team_ids=["someone-else"])
     assert [lead.subject_name for lead in other] == ["Anna Morozova"]
     assert count_leads(db, team_ids=["someone-else"]) == 1
+
+
+def _team(db: Database, name: str) -> str:
+    with db.write("test") as unit:
+        return ensure_team(unit, name)
+
+
+def _monitor_rows(db: Database) -> str:
+    """Every row the monitor wrote (leads, their matches, reports, queue), as one text."""
+    tables = snapshot(db)
+    return repr([tables[name] for name in MONITOR_TABLES])
+
+
+def test_after_ingest_no_monitor_row_holds_the_name_or_the_match_in_clear(
+    db: Database, tmp_path: Path
+) -> None:
+    person_id = add_volokhonsky(db)
+    case = add_case(db, Case(person_id=person_id, country="RS"), "test")
+    lead_id = _ingest_story(db, tmp_path, "Oleg Volokhonsky", "Олег Волохонский")
+    lead = get_lead(db, lead_id)
+    assert (lead.candidate_person_id, lead.candidate_case_id) == (person_id, case.id)
+    assert lead.subject_name in {"Oleg Volokhonsky", "Олег Волохонский"}
+    stored = _monitor_rows(db)
+    for needle in ("Volokhonsky", "Волохонский", "Oleg", person_id, case.id or ""):
+        assert needle not in stored
+
+
+def test_the_match_reason_is_a_code_and_never_quotes_the_name(db: Database, tmp_path: Path) -> None:
+    add_volokhonsky(db)
+    known = get_lead(db, _ingest_story(db, tmp_path / "known", "Oleg Volokhonsky"))
+    write_report(tmp_path / "other", "x.txt", REFUSED_AT_AIRPORT.format(name="Anna Morozova"))
+    run_ingest(db, [str(tmp_path / "other")], "test")
+    (unknown,) = [lead for lead in list_leads(db) if lead.id != known.id]
+    assert (known.match_score, known.match_reason) == (100, WHOLE_NAME)
+    assert (unknown.match_score, unknown.match_reason) == (None, NO_MATCH)
+
+
+def test_a_lead_matching_people_of_two_teams_shows_each_team_only_its_own_person(
+    db: Database, tmp_path: Path
+) -> None:
+    ours = add_volokhonsky(db, team="nis")
+    theirs = add_volokhonsky(db, team="beograd")
+    lead_id = _ingest_story(db, tmp_path, "Oleg Volokhonsky")
+    with db.read() as conn:
+        team_ids = {row.name: row.id for row in conn.execute(select(teams))}
+    seen_by_nis = get_lead(db, lead_id, team_ids=[team_ids["nis"]])
+    seen_by_beograd = get_lead(db, lead_id, team_ids=[team_ids["beograd"]])
+    assert (seen_by_nis.candidate_person_id, seen_by_nis.match_reason) == (ours, WHOLE_NAME)
+    assert (seen_by_beograd.candidate_person_id, seen_by_beograd.match_reason) == (
+        theirs, WHOLE_NAME,
+    )  # fmt: skip
+    assert get_lead(db, lead_id).match_reason == SEVERAL  # an administrator sees both
+    assert count_leads(db, team_ids=["a-third-team"]) == 0
+    with pytest.raises(NotFoundError):
+        get_lead(db, lead_id, team_ids=["a-third-team"])
+
+
+def test_a_lead_matching_nobody_is_the_monitor_pools_and_every_team_sees_it(
+    db: Database, tmp_path: Path
+) -> None:
+    lead_id = _ingest_story(db, tmp_path, "Anna Morozova")
+    assert [lead.id for lead in list_leads(db, team_ids=["any-team"])] == [lead_id]
+    assert dashboard_counts(db, ["any-team"], date(2024, 5, 10)).new_leads == 1
+
+
+def test_the_dashboard_counts_the_leads_the_queue_lists(db: Database, tmp_path: Path) -> None:
+    add_volokhonsky(db, team="nis")
+    _ingest_story(db, tmp_path, "Oleg Volokhonsky")
+    assert dashboard_counts(db, ["someone-else"], date(2024, 5, 10)).new_leads == 0
+    assert count_leads(db, status="new", team_ids=["someone-else"]) == 0
+
+
+def test_decisions_on_another_teams_lead_are_not_found_and_change_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    add_volokhonsky(db, team="nis")
+    lead_id = _ingest_story(db, tmp_path, "Oleg Volokhonsky")
+    elsewhere = ["someone-else"]
+    before = snapshot(db)
+    with pytest.raises(NotFoundError):
+        accept_lead(db, lead_id, "test", pseudonym="Intruder", team_ids=elsewhere)
+    with pytest.raises(NotFoundError):
+        reject_lead(db, lead_id, "test", "not ours", team_ids=elsewhere)
+    assert snapshot(db) == before
+
+
+def test_a_lead_is_not_accepted_or_merged_into_another_teams_case(
+    db: Database, tmp_path: Path
+) -> None:
+    lead_id = _ingest_story(db, tmp_path, "Anna Morozova")  # the pool's: every team sees it
+    person_id = add_volokhonsky(db, team="beograd")
+    case = add_case(db, Case(person_id=person_id, country="RS", team="beograd"), "test")
+    event = add_event(db, Event(case_id=case.id or "", type="entry_ban"), "test")
+    nis = _team(db, "nis")
+    before = snapshot(db)
+    with pytest.raises(NotFoundError):
+        accept_lead(db, lead_id, "test", case_id=case.id, team_ids=[nis])
+    with pytest.raises(NotFoundError):
+        accept_lead(db, lead_id, "test", person_id=person_id, team_ids=[nis])
+    with pytest.raises(NotFoundError):
+        merge_lead(db, lead_id, event.id or "", "test", team_ids=[nis])
+    assert snapshot(db) == before
+
+
+def test_an_accepted_pool_lead_then_belongs_to_the_accepting_team_only(
+    db: Database, tmp_path: Path
+) -> None:
+    lead_id = _ingest_story(db, tmp_path, "Anna Morozova")
+    own = _team(db, "nis")
+    accept_lead(db, lead_id, "test", pseudonym="Lark", team="nis", team_ids=[own])
+    assert get_lead(db, lead_id, team_ids=[own]).match_reason == "accepted"
+    assert count_leads(db, team_ids=["someone-else"]) == 0
+
+
+def test_an_ingested_report_is_stored_sealed_and_opens_for_whoever_holds_the_key(
+    db: Database, tmp_path: Path
+) -> None:
+    lead = get_lead(db, _ingest_story(db, tmp_path, "Anna Morozova"))
+    (source_id,) = [source.id for source in lead.sources]
+    assert "Anna Morozova" in get_source(db, source_id).text
+    assert [source.text for source in list_sources(db)] == [get_source(db, source_id).text]
+    without_key = Database(db.url)
+    try:
+        assert get_source(without_key, source_id).text == ""
+    finally:
+        without_key.dispose()

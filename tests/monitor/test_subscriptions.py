@@ -19,6 +19,7 @@ from tests.monitor.ingest_support import (
 from tests.monitor.local_http import LocalServer
 
 from havenwatch.cases.errors import ValidationError
+from havenwatch.cases.sources import list_sources
 from havenwatch.monitor.fetching import FetchPolicy
 from havenwatch.monitor.subscriptions import (
     add_feed,
@@ -31,7 +32,7 @@ from havenwatch.monitor.subscriptions import (
 )
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database
-from havenwatch.store.schema import feed_items, ingest_queue, leads, sources
+from havenwatch.store.schema import feed_items, ingest_queue, leads
 
 QUICK = FetchPolicy(timeout_s=2.0, max_bytes=200_000, max_redirects=3, host_delay_s=0.0)
 GOOD = ("/rss", "/atom", "/json")
@@ -72,11 +73,10 @@ def test_the_article_page_replaces_the_feed_summary(
 ) -> None:
     add_feed(db, served_feeds.url("/rss"), "test")
     fetch_feeds(db, "test", policy=QUICK)
-    with db.read() as conn:
-        [source] = conn.execute(sources.select()).mappings().all()
-    assert "Volokhonsky" in source["text"] and "Short summary" not in source["text"]
-    assert source["title"] == "Activist refused entry"
-    assert source["publisher"] == "Belgrade Wire" and str(source["published_on"]) == "2024-05-04"
+    [source] = list_sources(db)
+    assert "Volokhonsky" in source.text and "Short summary" not in source.text
+    assert source.title == "Activist refused entry"
+    assert source.publisher == "Belgrade Wire" and str(source.published_on) == "2024-05-04"
 
 
 def test_fetching_again_adds_nothing_and_reads_no_article_twice(

@@ -22,15 +22,19 @@ from protection_support import (
     add_canary,
     find_needles,
 )
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.events import list_events
 from havenwatch.cases.people import find_people_by_name, get_person
+from havenwatch.monitor.ingest import run_ingest
+from havenwatch.monitor.leads import list_leads
+from havenwatch.security.purge import purge_people
 from havenwatch.security.vault import read_document
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database
+from havenwatch.store.schema import lead_matches, leads
 
 
 def sqlite_files(settings: Settings) -> list[Path]:
@@ -78,16 +82,33 @@ def at_rest_bytes(db: Database, settings: Settings) -> dict[str, bytes]:
     return found
 
 
+NEWS_REPORT = (
+    "{name}, a Russian activist known as {other}, was refused entry at Belgrade airport "
+    "on 3 May 2024. Her lawyer said the decision gave no reasons."
+)
+
+
+def ingest_news_naming_the_canary(db: Database, directory: Path) -> None:
+    """A news report naming the canary, through the real ingest path (queue, extractor)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    text = NEWS_REPORT.format(name=FULL_NAME, other=CYRILLIC_NAME)
+    (directory / "report.txt").write_text(f"Published: 2024-05-04\n{text}\n", encoding="utf-8")
+    run_ingest(db, [str(directory)], "tester")
+
+
 def test_identifying_data_is_nowhere_in_clear_but_the_app_still_shows_it(
     db: Database,
     instance_settings: Settings,
     caplog: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     logging.getLogger("sqlalchemy.engine").setLevel(logging.DEBUG)
     try:
         canary = add_canary(db, instance_settings)
+        ingest_news_naming_the_canary(db, tmp_path / "news")
+        (lead,) = list_leads(db)
         person = get_person(db, canary.person_id, actor="tester", with_identity=True)
         case = get_case(db, canary.case_id, with_notes=True, actor="test")
         events = list_events(db, canary.case_id, with_notes=True, actor="test")
@@ -108,6 +129,8 @@ def test_identifying_data_is_nowhere_in_clear_but_the_app_still_shows_it(
     assert [event.notes for event in events] == [EVENT_NOTE]
     assert (document.filename, content) == (DOCUMENT_NAME, DOCUMENT_TEXT.encode())
     assert found_by_latin == [canary.person_id]
+    assert lead.subject_name in {FULL_NAME, CYRILLIC_NAME}
+    assert lead.candidate_person_id == canary.person_id
 
     assert any(len(blob) > 0 for blob in raw.values())
     leaks = {name: find_needles(blob) for name, blob in raw.items() if find_needles(blob)}
@@ -126,3 +149,25 @@ def test_database_still_holds_no_clear_text_after_engine_closes_and_checkpoints(
     sqlite_db.dispose()
     blobs = [path.read_bytes() for path in sqlite_files(sqlite_settings)]
     assert blobs and all(find_needles(blob) == [] for blob in blobs)
+
+
+def test_after_purge_no_lead_mentions_the_person_sealed_or_not(
+    db: Database, instance_settings: Settings, tmp_path: Path
+) -> None:
+    canary = add_canary(db, instance_settings)
+    ingest_news_naming_the_canary(db, tmp_path / "news")
+    with db.read() as conn:
+        sealed_before = [bytes(row.sealed) for row in conn.execute(select(leads))]
+    assert len(sealed_before) == 1
+    purge_people(db, instance_settings, [canary.person_id], "admin")
+    assert list_leads(db) == []
+    with db.read() as conn:
+        assert conn.execute(select(leads)).all() == []
+        assert conn.execute(select(lead_matches)).all() == []
+    leaks = {
+        name: find_needles(blob) for name, blob in at_rest_bytes(db, instance_settings).items()
+    }
+    assert {name: found for name, found in leaks.items() if found} == {}
+    if db.is_sqlite:
+        files = b"".join(path.read_bytes() for path in sqlite_files(instance_settings))
+        assert all(blob not in files for blob in sealed_before)

@@ -10,13 +10,20 @@ from pathlib import Path
 import pytest
 from protection_support import FULL_NAME, add_canary, add_plain_person, find_needles
 from sqlalchemy import select
+from tests.monitor.ingest_support import REFUSED_AT_AIRPORT, write_report
 
 from havenwatch.cases.case_files import close_case, get_case
 from havenwatch.cases.errors import NotFoundError, ValidationError
-from havenwatch.cases.people import find_people_by_name, get_person
+from havenwatch.cases.events import add_event
+from havenwatch.cases.model import Event, Identity, Person, Source
+from havenwatch.cases.people import add_person, find_people_by_name, get_person
+from havenwatch.cases.sources import add_source
+from havenwatch.monitor.ingest import run_ingest
+from havenwatch.monitor.leads import accept_lead, count_leads, list_leads
 from havenwatch.security.archive import ArchiveError
 from havenwatch.security.backup import create_backup
 from havenwatch.security.crypto import KeyFileError
+from havenwatch.security.permissions import source_visibility
 from havenwatch.security.purge import purge_people
 from havenwatch.security.restore import RestoreRefused, _unpack, restore_backup
 from havenwatch.security.retention import apply_retention, people_due, set_retention_days
@@ -24,7 +31,15 @@ from havenwatch.security.vault import read_document
 from havenwatch.settings import Settings, resolve_settings
 from havenwatch.store.clock import today
 from havenwatch.store.database import Database
-from havenwatch.store.schema import audit_log, people, person_name_keys
+from havenwatch.store.schema import (
+    audit_log,
+    lead_matches,
+    lead_sources,
+    people,
+    person_name_keys,
+    sources,
+    teams,
+)
 
 
 def test_purge_makes_the_person_unreadable_and_records_it_without_identifying_data(
@@ -52,7 +67,7 @@ def test_purge_makes_the_person_unreadable_and_records_it_without_identifying_da
         entry = conn.execute(select(audit_log).where(audit_log.c.action == "person.purge")).one()
     assert (row.wrapped_key, row.identity, keys) == (None, None, [])
     assert row.purged_at is not None
-    assert entry.detail == {"cases": 1, "events": 1, "documents": 1}
+    assert entry.detail == {"cases": 1, "events": 1, "documents": 1, "leads": 0, "sources": 0}
     assert find_needles(json.dumps(entry.detail).encode()) == []
 
 
@@ -129,3 +144,107 @@ def test_a_purge_naming_an_unknown_person_purges_no_one(
     with pytest.raises(NotFoundError):
         purge_people(sqlite_db, sqlite_settings, [person_id, "no-such-person"], "admin")
     assert get_person(sqlite_db, person_id, actor="t", with_identity=True).identity.full_name
+
+
+ORDERED_TO_LEAVE = (
+    "Oleg Volokhonsky, a Russian activist, was ordered to leave Serbia within 30 days "
+    "on 10 June 2024. The ministry did not answer questions."
+)
+
+
+def _ingest_report_naming(db: Database, directory: Path, name: str) -> None:
+    write_report(
+        directory, f"{len(list(directory.glob('*')))}.txt", REFUSED_AT_AIRPORT.format(name=name)
+    )
+    run_ingest(db, [str(directory)], "test")
+
+
+def test_purge_erases_the_persons_leads_and_their_match_history(
+    db: Database, instance_settings: Settings, tmp_path: Path
+) -> None:
+    person_id, case_id = add_plain_person(db, "Oleg Volokhonsky")
+    _ingest_report_naming(db, tmp_path / "news", "Oleg Volokhonsky")
+    (decided,) = list_leads(db)
+    accept_lead(db, decided.id, "test", case_id=case_id)
+    write_report(tmp_path / "more", "order.txt", ORDERED_TO_LEAVE)
+    run_ingest(db, [str(tmp_path / "more")], "test")
+    assert count_leads(db) == 2
+    purge_people(db, instance_settings, [person_id], "admin")
+    assert list_leads(db) == []
+    with db.read() as conn:
+        assert conn.execute(select(lead_matches)).all() == []
+        assert conn.execute(select(lead_sources)).all() == []
+
+
+def test_purge_cuts_the_persons_match_from_a_lead_that_also_matched_someone_else(
+    db: Database, instance_settings: Settings, tmp_path: Path
+) -> None:
+    purged = add_person(
+        db, Person(pseudonym="P1", identity=Identity(full_name="Oleg Volokhonsky"), team="nis"), "t"
+    )
+    kept = add_person(
+        db,
+        Person(pseudonym="P2", identity=Identity(full_name="Oleg Volokhonsky"), team="sava"),
+        "t",
+    )
+    _ingest_report_naming(db, tmp_path / "news", "Oleg Volokhonsky")
+    with db.read() as conn:
+        team_ids = {row.name: row.id for row in conn.execute(select(teams))}
+    purge_people(db, instance_settings, [purged.id or ""], "admin")
+    (lead,) = list_leads(db)
+    assert (lead.candidate_person_id, lead.match_reason) == (kept.id, "whole_name")
+    assert count_leads(db, team_ids=[team_ids["nis"]]) == 0
+    assert count_leads(db, team_ids=[team_ids["sava"]]) == 1
+
+
+def _team_source_only_they_cite(db: Database, case_id: str) -> str:
+    source, _ = add_source(
+        db, Source(title="Team A's scan", text="A report only team A holds."), "t"
+    )
+    add_event(db, Event(case_id=case_id, type="entry_ban", source_ids=[source.id or ""]), "t")
+    return source.id or ""
+
+
+def _visible_to_another_team(db: Database, source_id: str) -> bool:
+    with db.read() as conn:
+        query = select(sources.c.id).where(
+            sources.c.id == source_id, source_visibility(["another-team"])
+        )
+        return conn.execute(query).first() is not None
+
+
+def test_purge_deletes_a_team_source_it_leaves_linked_to_nothing(
+    db: Database, instance_settings: Settings
+) -> None:
+    person_id, case_id = add_plain_person(db, "Ivan Petrov")
+    source_id = _team_source_only_they_cite(db, case_id)
+    assert not _visible_to_another_team(db, source_id)
+    report = purge_people(db, instance_settings, [person_id], "admin")
+    assert report.purged[0].sources == 1
+    assert not _visible_to_another_team(db, source_id)
+    with db.read() as conn:
+        assert conn.execute(select(sources.c.id).where(sources.c.id == source_id)).first() is None
+
+
+def test_retention_deletes_a_team_source_it_leaves_linked_to_nothing(
+    db: Database, instance_settings: Settings
+) -> None:
+    person_id, case_id = add_plain_person(db, "Ivan Petrov")
+    source_id = _team_source_only_they_cite(db, case_id)
+    close_case(db, case_id, "t", closed_on=today() - dt.timedelta(days=400))
+    report = apply_retention(db, instance_settings, "admin", closed_for_days=365)
+    assert [result.person_id for result in report.purged] == [person_id]
+    assert not _visible_to_another_team(db, source_id)
+
+
+def test_purge_keeps_a_source_another_persons_event_still_cites(
+    db: Database, instance_settings: Settings
+) -> None:
+    purged, case_a = add_plain_person(db, "Ivan Petrov")
+    _, case_b = add_plain_person(db, "Anna Morozova")
+    source_id = _team_source_only_they_cite(db, case_a)
+    add_event(db, Event(case_id=case_b, type="entry_ban", source_ids=[source_id]), "t")
+    purge_people(db, instance_settings, [purged], "admin")
+    with db.read() as conn:
+        assert conn.execute(select(sources.c.id).where(sources.c.id == source_id)).first()
+    assert not _visible_to_another_team(db, source_id)

@@ -17,6 +17,8 @@ from sqlalchemy import select
 
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.people import find_people_by_name, get_person
+from havenwatch.monitor.ingest import run_ingest
+from havenwatch.monitor.leads import list_leads
 from havenwatch.security.crypto import KeyFileError, load_key_file, write_key_file
 from havenwatch.security.instance_values import read_value
 from havenwatch.security.rotation import PROGRESS_KEY, change_passphrase, next_key_path, rotate_keys
@@ -208,3 +210,33 @@ def test_write_key_file_is_private(tmp_path: Path) -> None:
     path = tmp_path / "k.key"
     write_key_file(path, generate_keyring())
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_rotation_rewraps_the_monitor_key_so_leads_open_with_the_new_key_only(
+    db: Database, instance_settings: Settings, tmp_path: Path
+) -> None:
+    canary = add_canary(db, instance_settings)
+    report = tmp_path / "news" / "report.txt"
+    report.parent.mkdir()
+    report.write_text(
+        f"Published: 2024-05-04\n{FULL_NAME}, a Russian activist, was refused entry at "
+        "Belgrade airport on 3 May 2024.\n",
+        encoding="utf-8",
+    )
+    run_ingest(db, [str(report.parent)], "t")
+    old_key = instance_settings.key_file.read_bytes()
+    rotate_keys(db, instance_settings.key_file, "admin")
+
+    fresh = open_database(instance_settings)
+    (lead,) = list_leads(fresh)
+    assert lead.subject_name and lead.subject_name in FULL_NAME
+    assert lead.candidate_person_id == canary.person_id and FULL_NAME in lead.evidence
+    fresh.dispose()
+
+    stale = instance_settings.key_file.with_name("stale.key")
+    stale.write_bytes(old_key)
+    os.chmod(stale, 0o600)
+    old_db = Database(db.url, load_key_file(stale))
+    with pytest.raises(KeyFileError):
+        list_leads(old_db)
+    old_db.dispose()

@@ -21,11 +21,11 @@ from havenwatch.security.accounts import add_user
 from havenwatch.security.api_tokens import create_token
 from havenwatch.security.vault import store_document
 from havenwatch.settings import Settings
-from havenwatch.store.clock import today, utcnow
+from havenwatch.store.clock import today
 from havenwatch.store.database import Database
-from havenwatch.store.ids import new_id
-from havenwatch.store.schema import lead_sources, leads, teams, users
+from havenwatch.store.schema import users
 from havenwatch.web.app import create_app
+from tests.helpers import add_lead
 
 PASSWORD = "correct horse battery"
 ROLES = ("admin", "caseworker", "viewer", "researcher")
@@ -131,9 +131,11 @@ def build_world(settings: Settings, db: Database) -> World:
         db, Source(title="Public wire story", text="A decision was reported."), "test"
     )
     ids["source_free"] = free.id or ""
-    ids["lead_a"] = _lead(db, "team-a", ids["source_free"], "An activist was refused entry.")
-    ids["lead_b"] = _lead(
-        db, "team-b", ids["source_b"], f"{CANARY_NAME} was told to leave.", subject=CANARY_NAME
+    ids["lead_a"] = add_lead(
+        db, ids["source_free"], "An activist was refused entry.", person_id=ids["person_a"]
+    )
+    ids["lead_b"] = add_lead(
+        db, ids["source_b"], f"{CANARY_NAME} was told to leave.", subject=CANARY_NAME
     )
     for key, case_key in (("document_a", "case_a"), ("document_b", "case_b")):
         ids[key] = store_document(
@@ -150,32 +152,6 @@ def build_world(settings: Settings, db: Database) -> World:
                 select(users.c.id).where(users.c.username == name)
             ).scalar_one()
     return world
-
-
-def _lead(
-    db: Database, team: str, source_id: str, evidence: str, subject: str | None = None
-) -> str:
-    lead_id = new_id()
-    with db.write("test") as unit:
-        team_id = unit.conn.execute(select(teams.c.id).where(teams.c.name == team)).scalar_one()
-        unit.conn.execute(
-            leads.insert().values(
-                id=lead_id,
-                fingerprint=lead_id,
-                source_id=source_id,
-                event_type="expulsion_order",
-                subject_name=subject,
-                country="RS",
-                event_date="2026-11-01",
-                evidence=evidence,
-                extraction={},
-                team_id=team_id,
-                status="new",
-                created_at=utcnow(),
-            )
-        )
-        unit.conn.execute(lead_sources.insert().values(lead_id=lead_id, source_id=source_id))
-    return lead_id
 
 
 @pytest.fixture

@@ -28,12 +28,10 @@ from havenwatch.cases.demo import demo_data, generate
 from havenwatch.security.accounts import add_user
 from havenwatch.security.api_tokens import create_token
 from havenwatch.settings import Settings
-from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database
-from havenwatch.store.ids import new_id
-from havenwatch.store.schema import cases, events, lead_sources, leads, people, sources, teams
+from havenwatch.store.schema import cases, events, lead_matches, people, sources, teams
 from havenwatch.web.app import create_app
-from tests.helpers import report
+from tests.helpers import add_lead, report
 
 MAX_EXAMPLES = int(os.environ.get("HAVENWATCH_FUZZ_EXAMPLES", "25"))
 DEMO_CASES = 20
@@ -55,26 +53,19 @@ def _team_id(db: Database, team: str) -> str:
 
 
 def _add_leads(db: Database, team_id: str, source_id: str) -> None:
-    with db.write("test") as unit:
-        for number in range(LEADS):
-            lead_id = new_id()
-            unit.conn.execute(
-                leads.insert().values(
-                    id=lead_id,
-                    fingerprint=lead_id,
-                    source_id=source_id,
-                    event_type="entry_ban",
-                    subject_name=f"Fuzzed Subject {number}",
-                    country="RS",
-                    event_date="2024-05-03",
-                    evidence="An activist was refused entry at Belgrade airport.",
-                    extraction={},
-                    team_id=team_id,
-                    status="new",
-                    created_at=utcnow(),
-                )
-            )
-            unit.conn.execute(lead_sources.insert().values(lead_id=lead_id, source_id=source_id))
+    with db.read() as conn:
+        person_id = conn.execute(
+            select(people.c.id).where(people.c.team_id == team_id).limit(1)
+        ).scalar_one()
+    for number in range(LEADS):
+        add_lead(
+            db,
+            source_id,
+            "An activist was refused entry at Belgrade airport.",
+            subject=f"Fuzzed Subject {number}",
+            person_id=person_id,
+            event_type="entry_ban",
+        )
 
 
 def _known_ids(db: Database, team_id: str) -> dict[str, list[str]]:
@@ -87,7 +78,7 @@ def _known_ids(db: Database, team_id: str) -> dict[str, list[str]]:
             "case_id": ids(select(cases.c.id).where(cases.c.team_id == team_id)),
             "person_id": ids(select(people.c.id).where(people.c.team_id == team_id)),
             "source_id": ids(select(sources.c.id).order_by(sources.c.id)),
-            "lead_id": ids(select(leads.c.id).where(leads.c.team_id == team_id)),
+            "lead_id": ids(select(lead_matches.c.lead_id).where(lead_matches.c.team_id == team_id)),
             "event_id": ids(
                 select(events.c.id)
                 .join(cases, cases.c.id == events.c.case_id)

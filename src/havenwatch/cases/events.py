@@ -358,6 +358,18 @@ def _delete_sources(conn: Connection, source_ids: list[str]) -> None:
         conn.execute(sources.delete().where(sources.c.id.in_(source_ids)))
 
 
+def drop_orphaned_sources(conn: Connection, source_ids: Collection[str]) -> list[str]:
+    """Delete the sources among `source_ids` that were just left linked to nothing.
+
+    The orphaned-source rule (see `_unreferenced`), applied by deleting an event and by
+    purge and retention (`havenwatch.security.purge`): a team's source never outlives its
+    last link, where every team would see it. Returns the ids deleted.
+    """
+    orphans = _unreferenced(conn, source_ids)
+    _delete_sources(conn, orphans)
+    return orphans
+
+
 def delete_event(
     db: Database,
     case_id: str,
@@ -405,8 +417,7 @@ def delete_event(
             )
         )
         conn.execute(events.delete().where(events.c.id == event_id))
-        orphans = _unreferenced(conn, linked)
-        _delete_sources(conn, orphans)
+        orphans = drop_orphaned_sources(conn, linked)
         deleted = DeletedEvent(
             event_id=event_id,
             case_id=case_id,

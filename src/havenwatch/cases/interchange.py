@@ -24,7 +24,7 @@ from havenwatch.cases.events import event_from_row, insert_event
 from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import insert_person, load_people
 from havenwatch.cases.record_shapes import TABLES, check_record
-from havenwatch.cases.sources import insert_source, source_from_row
+from havenwatch.cases.sources import insert_source, sources_from_rows
 from havenwatch.cases.teams import ensure_team
 from havenwatch.security.accounts import ROLES
 from havenwatch.security.crypto import Keyring
@@ -127,7 +127,7 @@ def _events(conn: Connection, keyring: Keyring) -> list[dict[str, Any]]:
     return result
 
 
-def _sources(conn: Connection) -> list[dict[str, Any]]:
+def _sources(conn: Connection, keyring: Keyring) -> list[dict[str, Any]]:
     return [
         {
             "id": s.id,
@@ -140,8 +140,8 @@ def _sources(conn: Connection) -> list[dict[str, Any]]:
             "content_hash": s.content_hash,
             "created_at": _iso(s.created_at),
         }
-        for s in (
-            source_from_row(row) for row in conn.execute(select(sources).order_by(sources.c.id))
+        for s in sources_from_rows(
+            conn, keyring, conn.execute(select(sources).order_by(sources.c.id)).all()
         )
     ]
 
@@ -169,7 +169,7 @@ def export_document(db: Database, actor: str) -> dict[str, Any]:
             "people": _people(conn, keyring),
             "cases": _cases(conn, keyring, wrapped),
             "events": _events(conn, keyring),
-            "sources": _sources(conn),
+            "sources": _sources(conn, keyring),
         }
         unit.audit(
             "export.full",

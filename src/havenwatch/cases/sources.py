@@ -1,10 +1,15 @@
-"""Sources: news reports and other published material, stored once by content hash."""
+"""Sources: news reports and other published material, stored once by content hash.
+
+A report the news monitor stored keeps its url, title and text sealed with the monitor pool's
+data key (`havenwatch.security.monitor_key`); `source_from_row` opens it when given that key,
+and shows it empty without.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, Connection, exists, func, select
@@ -12,6 +17,8 @@ from sqlalchemy import ColumnElement, Connection, exists, func, select
 from havenwatch.cases.errors import NotFoundError
 from havenwatch.cases.model import Source, validate_source
 from havenwatch.cases.search import index_source
+from havenwatch.security.crypto import Keyring
+from havenwatch.security.monitor_key import MonitorKey, monitor_key
 from havenwatch.security.permissions import source_visibility
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
@@ -27,15 +34,47 @@ def content_hash(source: Source) -> str:
     return hashlib.sha256(basis.encode()).hexdigest()
 
 
-def source_from_row(row: AnyRow) -> Source:
+@dataclass(frozen=True)
+class SourceFields:
+    """The parts of a source that may name someone: sealed for reports the monitor stored."""
+
+    url: str | None
+    title: str | None
+    text: str
+
+
+def open_source_fields(key: MonitorKey | None, row: AnyRow) -> SourceFields:
+    """The row's url, title and text, opened with the monitor's key where they are sealed."""
+    if row.sealed is None:
+        return SourceFields(row.url, row.title, row.text)
+    if key is None:
+        return SourceFields(None, None, "")
+    opened = key.open_json(row.sealed, "sources", "sealed", row.id)
+    return SourceFields(opened.get("url"), opened.get("title"), str(opened.get("text") or ""))
+
+
+def source_key(conn: Connection, keyring: Keyring | None) -> MonitorKey | None:
+    """The key that opens the sources the monitor stored, where the caller holds the keys."""
+    return monitor_key(conn, keyring) if keyring is not None else None
+
+
+def sources_from_rows(
+    conn: Connection, keyring: Keyring | None, rows: Sequence[AnyRow]
+) -> list[Source]:
+    key = source_key(conn, keyring) if any(row.sealed is not None for row in rows) else None
+    return [source_from_row(row, key) for row in rows]
+
+
+def source_from_row(row: AnyRow, key: MonitorKey | None = None) -> Source:
+    fields = open_source_fields(key, row)
     return Source(
         id=row.id,
-        url=row.url,
-        title=row.title,
+        url=fields.url,
+        title=fields.title,
         publisher=row.publisher,
         published_on=row.published_on,
         language=row.language,
-        text=row.text,
+        text=fields.text,
         content_hash=row.content_hash,
         created_at=row.created_at,
     )
@@ -107,9 +146,9 @@ def add_source(
 def get_source(db: Database, source_id: str) -> Source:
     with db.read() as conn:
         row = conn.execute(select(sources).where(sources.c.id == source_id)).first()
-    if row is None:
-        raise NotFoundError(f"no source {source_id}")
-    return source_from_row(row)
+        if row is None:
+            raise NotFoundError(f"no source {source_id}")
+        return sources_from_rows(conn, db.keyring, [row])[0]
 
 
 def list_sources(
@@ -126,7 +165,8 @@ def list_sources(
     if ids is not None:
         query = query.where(sources.c.id.in_(ids))
     with db.read() as conn:
-        found = [source_from_row(row) for row in conn.execute(query.limit(limit).offset(offset))]
+        rows = conn.execute(query.limit(limit).offset(offset)).all()
+        found = sources_from_rows(conn, db.keyring, rows)
         return found if names else withhold_names(conn, found)
 
 

@@ -114,7 +114,7 @@ def leads_list(
     output_format: str,
 ) -> None:
     """List leads, newest first."""
-    db = open_db(ctx, need_keys=False)
+    db = open_db(ctx)
     wanted = None if all_statuses else status
     found = list_leads(db, status=wanted, limit=limit, offset=offset)
     if output_format == "json":
@@ -140,7 +140,7 @@ def leads_list(
 @click.pass_context
 def leads_show(ctx: click.Context, lead_id: str, output_format: str) -> None:
     """One lead: evidence, sources, candidates and decision."""
-    lead = get_lead(open_db(ctx, need_keys=False), lead_id)
+    lead = get_lead(open_db(ctx), lead_id)
     if output_format == "json":
         print_json(lead)
         return

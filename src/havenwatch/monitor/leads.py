@@ -13,14 +13,21 @@ proposed. A caseworker decides once:
 The decision (who, when, why, and the event it produced) stays on the lead and in the audit
 log. A decided lead is never offered again: re-ingesting its reports finds its fingerprint.
 
-Visibility: a lead linked to a known person belongs to that person's team; a lead about
-nobody known (team unset) is public news that every team may see. `team_ids` filters apply
-that rule.
+Visibility (`havenwatch.security.permissions.lead_visibility`): a lead is seen by the teams
+of the people it could be about (its `lead_matches` rows), and by every team, as the monitor
+pool's news, when it matches nobody. Each team is shown only its own candidates. Every
+function here takes `team_ids` and applies that rule itself, the decisions included: a lead,
+case, person or event outside the caller's teams is not found.
+
+The name read in the report, the evidence and the match are sealed
+(`havenwatch.security.monitor_key`) and opened here, for the caller only. Why a person
+matched is a code (`havenwatch.monitor.linking.REASONS`, or `NO_MATCH`, `UNNAMED`,
+`SEVERAL`, `ACCEPTED`), translated where it is shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -33,8 +40,12 @@ from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import insert_event
 from havenwatch.cases.model import Case, Event, Identity, Person
 from havenwatch.cases.people import insert_person
-from havenwatch.monitor.linking import open_case
+from havenwatch.cases.sources import open_source_fields
+from havenwatch.monitor.linking import Candidate, open_case
+from havenwatch.monitor.record import add_match
 from havenwatch.security.crypto import Keyring
+from havenwatch.security.monitor_key import MonitorKey, ensure_monitor_key, monitor_key
+from havenwatch.security.permissions import lead_visibility
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import (
@@ -42,6 +53,7 @@ from havenwatch.store.schema import (
     cases,
     event_sources,
     events,
+    lead_matches,
     lead_sources,
     leads,
     people,
@@ -51,6 +63,7 @@ from havenwatch.store.schema import (
 NEW, ACCEPTED, MERGED, REJECTED = "new", "accepted", "merged", "rejected"
 STATUSES = (NEW, ACCEPTED, MERGED, REJECTED)
 DECISION_ACTIONS = {ACCEPTED: "lead.accept", MERGED: "lead.merge", REJECTED: "lead.reject"}
+NO_MATCH, UNNAMED, SEVERAL, ACCEPTED_FOR = "no_match", "unnamed", "several_match", "accepted"
 
 
 @dataclass(frozen=True)
@@ -79,8 +92,7 @@ class Lead:
     candidate_person_id: str | None
     candidate_case_id: str | None
     match_score: int | None
-    match_reason: str | None
-    team_id: str | None
+    match_reason: str
     decided_by: str | None
     decided_at: datetime | None
     decision_reason: str | None
@@ -97,7 +109,8 @@ def list_leads(
     limit: int = 50,
     offset: int = 0,
 ) -> list[Lead]:
-    """Leads, newest first, each with its sources."""
+    """Leads the teams may see, newest first, each with its sources and their candidates."""
+    keyring = db.require_keyring()
     query = (
         select(leads)
         .where(*_conditions(status, team_ids))
@@ -107,8 +120,7 @@ def list_leads(
     )
     with db.read() as conn:
         rows = conn.execute(query).all()
-        found = _sources_of(conn, [row.id for row in rows])
-    return [_lead(row, found.get(row.id, [])) for row in rows]
+        return _leads(conn, keyring, rows, team_ids)
 
 
 def count_leads(
@@ -120,8 +132,9 @@ def count_leads(
 
 
 def get_lead(db: Database, lead_id: str, *, team_ids: Collection[str] | None = None) -> Lead:
+    keyring = db.require_keyring()
     with db.read() as conn:
-        return _load(conn, lead_id, team_ids)
+        return _load(conn, keyring, lead_id, team_ids)
 
 
 def accept_lead(
@@ -133,18 +146,20 @@ def accept_lead(
     case_id: str | None = None,
     pseudonym: str | None = None,
     team: str = "default",
+    team_ids: Collection[str] | None = None,
 ) -> Lead:
     """Record the lead's incident as an event, citing its sources; returns the decided lead.
 
     Where the event goes, first that applies: `case_id`; `person_id`'s open case in the
     lead's country (a new case if none); a new person called `pseudonym` (their identity
     gets the name read in the report, with a new case); the lead's candidate case; its
-    candidate person, as for `person_id`.
+    candidate person, as for `person_id`. With `team_ids`, the lead and every case or person
+    named must belong to those teams.
     """
     keyring = db.require_keyring()
     with db.write(actor) as unit:
-        lead = _undecided(unit.conn, lead_id)
-        target = Target(person_id, case_id, pseudonym, team)
+        lead = _undecided(unit.conn, keyring, lead_id, team_ids)
+        target = Target(person_id, case_id, pseudonym, team, team_ids)
         target_case = _target_case(unit, keyring, lead, target)
         event = Event(
             case_id=target_case,
@@ -156,17 +171,28 @@ def accept_lead(
             source_ids=[source.id for source in lead.sources],
         )
         insert_event(unit, keyring, event)
+        _joined(unit, keyring, lead.id, target_case)
         _decide(unit, lead, ACCEPTED, reason=None, event_id=event.id, case_id=target_case)
-        return _load(unit.conn, lead_id, None)
+        return _load(unit.conn, keyring, lead_id, team_ids)
 
 
-def merge_lead(db: Database, lead_id: str, event_id: str, actor: str) -> Lead:
-    """Fold the lead into an existing event: its sources become corroboration."""
+def merge_lead(
+    db: Database,
+    lead_id: str,
+    event_id: str,
+    actor: str,
+    *,
+    team_ids: Collection[str] | None = None,
+) -> Lead:
+    """Fold the lead into an existing event of the teams: its sources become corroboration."""
+    keyring = db.require_keyring()
     with db.write(actor) as unit:
-        lead = _undecided(unit.conn, lead_id)
-        case_id = unit.conn.execute(
-            select(events.c.case_id).where(events.c.id == event_id)
-        ).scalar()
+        lead = _undecided(unit.conn, keyring, lead_id, team_ids)
+        query = select(events.c.case_id).join(cases, cases.c.id == events.c.case_id)
+        query = query.where(events.c.id == event_id)
+        if team_ids is not None:
+            query = query.where(cases.c.team_id.in_(list(team_ids)))
+        case_id = unit.conn.execute(query).scalar()
         if case_id is None:
             raise NotFoundError(f"no event {event_id}")
         linked = set(
@@ -183,52 +209,68 @@ def merge_lead(db: Database, lead_id: str, event_id: str, actor: str) -> Lead:
                     for sid in added
                 ],
             )
+        _joined(unit, keyring, lead.id, case_id)
         _decide(unit, lead, MERGED, reason=None, event_id=event_id, case_id=case_id)
-        return _load(unit.conn, lead_id, None)
+        return _load(unit.conn, keyring, lead_id, team_ids)
 
 
-def reject_lead(db: Database, lead_id: str, actor: str, reason: str) -> Lead:
+def reject_lead(
+    db: Database,
+    lead_id: str,
+    actor: str,
+    reason: str,
+    *,
+    team_ids: Collection[str] | None = None,
+) -> Lead:
     """Turn the lead down, saying why; it will not be offered again."""
     if not reason.strip():
         raise ValidationError("reason", "say why the lead is rejected")
+    keyring = db.require_keyring()
     with db.write(actor) as unit:
-        lead = _undecided(unit.conn, lead_id)
+        lead = _undecided(unit.conn, keyring, lead_id, team_ids)
         _decide(unit, lead, REJECTED, reason=reason.strip(), event_id=None, case_id=None)
-        return _load(unit.conn, lead_id, None)
+        return _load(unit.conn, keyring, lead_id, team_ids)
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where the caseworker said an accepted lead goes (all optional)."""
+    """Where the caseworker said an accepted lead goes (all optional), and their teams."""
 
     person_id: str | None
     case_id: str | None
     pseudonym: str | None
     team: str
+    team_ids: Collection[str] | None = None
 
 
 def _target_case(unit: Unit, keyring: Keyring, lead: Lead, target: Target) -> str:
     if target.case_id:
-        found = unit.conn.execute(select(cases.c.id).where(cases.c.id == target.case_id))
-        if found.scalar() is None:
+        query = select(cases.c.id).where(cases.c.id == target.case_id)
+        if target.team_ids is not None:
+            query = query.where(cases.c.team_id.in_(list(target.team_ids)))
+        if unit.conn.execute(query).scalar() is None:
             raise NotFoundError(f"no case {target.case_id}")
         return target.case_id
     if target.person_id:
-        return _case_of_person(unit, keyring, lead, target.person_id)
+        return _case_of_person(unit, keyring, lead, target.person_id, target.team_ids)
     if target.pseudonym:
         return _case_of_new_person(unit, keyring, lead, target.pseudonym, target.team)
     if lead.candidate_case_id:
         return lead.candidate_case_id
     if lead.candidate_person_id:
-        return _case_of_person(unit, keyring, lead, lead.candidate_person_id)
+        return _case_of_person(unit, keyring, lead, lead.candidate_person_id, target.team_ids)
     raise ValidationError(
         "person", "the lead matches no known person: give a case, a person or a pseudonym"
     )
 
 
-def _case_of_person(unit: Unit, keyring: Keyring, lead: Lead, person_id: str) -> str:
-    team_id = unit.conn.execute(select(people.c.team_id).where(people.c.id == person_id)).scalar()
-    if team_id is None:
+def _case_of_person(
+    unit: Unit, keyring: Keyring, lead: Lead, person_id: str, team_ids: Collection[str] | None
+) -> str:
+    query = select(people.c.team_id).where(people.c.id == person_id, people.c.purged_at.is_(None))
+    if team_ids is not None:
+        query = query.where(people.c.team_id.in_(list(team_ids)))
+    if unit.conn.execute(query).scalar() is None:
         raise NotFoundError(f"no person {person_id}")
     existing = open_case(unit.conn, person_id, lead.country)
     if existing:
@@ -252,6 +294,17 @@ def _case_of_new_person(unit: Unit, keyring: Keyring, lead: Lead, pseudonym: str
     assert person.id is not None
     case = Case(person_id=person.id, country=country, title=_title(lead), team=team)
     return _new_case(unit, keyring, case)
+
+
+def _joined(unit: Unit, keyring: Keyring, lead_id: str, case_id: str) -> None:
+    """The lead now belongs to that case's team and person: a match row, for visibility and
+    for purge (which erases the person's leads)."""
+    row = unit.conn.execute(
+        select(cases.c.person_id, cases.c.team_id).where(cases.c.id == case_id)
+    ).one()
+    key = ensure_monitor_key(unit.conn, keyring)
+    candidate = Candidate(row.person_id, row.team_id, case_id, 100, ACCEPTED_FOR)
+    add_match(unit, key, lead_id, candidate)
 
 
 def _new_case(unit: Unit, keyring: Keyring, case: Case) -> str:
@@ -304,12 +357,14 @@ def _decide(
         target_type="lead",
         target_id=lead.id,
         case_id=case_id,
-        detail={"status": status, "event_id": event_id, "reason": reason},
+        detail={"status": status, "event_id": event_id},
     )
 
 
-def _undecided(conn: Connection, lead_id: str) -> Lead:
-    lead = _load(conn, lead_id, None)
+def _undecided(
+    conn: Connection, keyring: Keyring, lead_id: str, team_ids: Collection[str] | None
+) -> Lead:
+    lead = _load(conn, keyring, lead_id, team_ids)
     if lead.status != NEW:
         raise ValidationError(
             "lead", f"lead {lead_id} was already {lead.status} by {lead.decided_by}"
@@ -317,28 +372,42 @@ def _undecided(conn: Connection, lead_id: str) -> Lead:
     return lead
 
 
-def _load(conn: Connection, lead_id: str, team_ids: Collection[str] | None) -> Lead:
+def _load(
+    conn: Connection, keyring: Keyring, lead_id: str, team_ids: Collection[str] | None
+) -> Lead:
     row = conn.execute(
         select(leads).where(leads.c.id == lead_id, *_conditions(None, team_ids))
     ).first()
     if row is None:
         raise NotFoundError(f"no lead {lead_id}")
-    return _lead(row, _sources_of(conn, [lead_id]).get(lead_id, []))
+    return _leads(conn, keyring, [row], team_ids)[0]
 
 
 def _conditions(status: str | None, team_ids: Collection[str] | None) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [lead_visibility(team_ids)]
     if status is not None:
         conditions.append(leads.c.status == status)
-    if team_ids is not None:
-        conditions.append(leads.c.team_id.in_(list(team_ids)) | leads.c.team_id.is_(None))
     return conditions
 
 
-def _sources_of(conn: Connection, lead_ids: list[str]) -> dict[str, list[LeadSource]]:
+def _leads(
+    conn: Connection, keyring: Keyring, rows: Sequence[AnyRow], team_ids: Collection[str] | None
+) -> list[Lead]:
+    if not rows:
+        return []
+    key = monitor_key(conn, keyring)
+    if key is None:
+        raise NotFoundError("the monitor's key is missing")
+    ids = [row.id for row in rows]
+    found = _sources_of(conn, key, ids)
+    matches = _matches_of(conn, key, ids, team_ids)
+    return [_lead(key, row, found.get(row.id, []), matches.get(row.id, [])) for row in rows]
+
+
+def _sources_of(
+    conn: Connection, key: MonitorKey, lead_ids: list[str]
+) -> dict[str, list[LeadSource]]:
     found: dict[str, list[LeadSource]] = {}
-    if not lead_ids:
-        return found
     rows = conn.execute(
         select(lead_sources.c.lead_id, sources)
         .join(sources, sources.c.id == lead_sources.c.source_id)
@@ -346,29 +415,66 @@ def _sources_of(conn: Connection, lead_ids: list[str]) -> dict[str, list[LeadSou
         .order_by(sources.c.published_on, sources.c.created_at, sources.c.id)
     )
     for row in rows:
+        opened = open_source_fields(key, row)
         found.setdefault(row.lead_id, []).append(
-            LeadSource(row.id, row.url, row.title, row.publisher, row.published_on, row.language)
+            LeadSource(
+                row.id, opened.url, opened.title, row.publisher, row.published_on, row.language
+            )
         )
     return found
 
 
-def _lead(row: AnyRow, found: list[LeadSource]) -> Lead:
-    extraction = row.extraction if isinstance(row.extraction, Mapping) else {}
+def _matches_of(
+    conn: Connection, key: MonitorKey, lead_ids: list[str], team_ids: Collection[str] | None
+) -> dict[str, list[dict[str, Any]]]:
+    """The opened match rows of each lead, those of the caller's teams only."""
+    query = select(lead_matches).where(lead_matches.c.lead_id.in_(lead_ids))
+    if team_ids is not None:
+        query = query.where(lead_matches.c.team_id.in_(list(team_ids)))
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in conn.execute(query):
+        label = f"{row.lead_id}|{row.person_ref}"
+        found.setdefault(row.lead_id, []).append(
+            key.open_json(row.sealed, "lead_matches", "sealed", label)
+        )
+    return found
+
+
+def _chosen(name: str | None, matches: list[dict[str, Any]]) -> tuple[Any, Any, Any, str]:
+    """(person, case, score, reason code) shown for a lead, from the caller's match rows."""
+    if not matches:
+        return None, None, None, NO_MATCH if name else UNNAMED
+    accepted = [match for match in matches if match["reason"] == ACCEPTED_FOR]
+    pool = accepted or matches
+    best = max(int(match["score"]) for match in pool)
+    leaders = [match for match in pool if int(match["score"]) == best]
+    if len(leaders) > 1:
+        return None, None, best, SEVERAL
+    match = leaders[0]
+    return match["person_id"], match["case_id"], best, str(match["reason"])
+
+
+def _lead(
+    key: MonitorKey, row: AnyRow, found: list[LeadSource], matches: list[dict[str, Any]]
+) -> Lead:
+    content = key.open_json(row.sealed, "leads", "sealed", row.id)
+    extraction = content.get("extraction")
+    name = content.get("subject_name")
+    person_id, case_id, score, reason = _chosen(name, matches)
     return Lead(
         id=row.id,
         status=row.status,
         event_type=row.event_type,
-        subject_name=row.subject_name,
+        subject_name=name,
         country=row.country,
         event_date=row.event_date,
-        evidence=row.evidence,
-        extraction=dict(extraction),
+        evidence=str(content.get("evidence") or ""),
+        extraction=dict(extraction) if isinstance(extraction, Mapping) else {},
         story_id=row.story_id,
-        candidate_person_id=row.candidate_person_id,
-        candidate_case_id=row.candidate_case_id,
-        match_score=row.match_score,
-        match_reason=row.match_reason,
-        team_id=row.team_id,
+        candidate_person_id=person_id,
+        candidate_case_id=case_id,
+        match_score=score,
+        match_reason=reason,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
         decision_reason=row.decision_reason,

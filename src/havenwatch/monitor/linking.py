@@ -1,11 +1,13 @@
-"""Link a reported incident to a known person and case, through the blind index only.
+"""Link a reported incident to known people and their cases, through the blind index only.
 
 A name read in the news is folded into its keys (`havenwatch.monitor.names.name_keys`: the
 whole name, then each part's stem), each key is turned into its keyed blind-index hash, and
 those hashes are looked up in `person_name_keys`. Nobody's identity is decrypted and no clear
 name is compared: which keys of the news name hit a person is all the scorer sees.
 
-The reason given to the caseworker names the spelling read in the report, which is public.
+Every person scoring at least `PROPOSAL_THRESHOLD` is a candidate, kept per team (the best of
+each team), so a team is shown only its own people. Why a person matched is a code
+(`REASONS`), translated where it is shown; it never quotes the name.
 """
 
 from __future__ import annotations
@@ -40,6 +42,16 @@ class NameParts:
         return self.stems[-1]
 
 
+WHOLE_NAME, EVERY_PART, SURNAME_ONLY, FIRST_NAME_DIFFERS, FIRST_NAME_ONLY = (
+    "whole_name",
+    "every_part",
+    "surname_only",
+    "first_name_differs",
+    "first_name_only",
+)
+REASONS = (WHOLE_NAME, EVERY_PART, SURNAME_ONLY, FIRST_NAME_DIFFERS, FIRST_NAME_ONLY)
+
+
 @dataclass(frozen=True)
 class Score:
     value: int
@@ -47,13 +59,13 @@ class Score:
 
 
 @dataclass(frozen=True)
-class Link:
-    """A lead's candidates: a known person (and their open case), or a new person proposed."""
+class Candidate:
+    """A known person a reported name could be, with their open case in the lead's country."""
 
-    person_id: str | None
+    person_id: str
+    team_id: str
     case_id: str | None
-    team_id: str | None
-    score: int | None
+    score: int
     reason: str
 
 
@@ -71,44 +83,47 @@ def score_match(parts: NameParts, hits: set[str]) -> Score:
     `hits` holds the folded keys (whole name or stems) of the reported name that are among
     the person's blind-index keys.
     """
-    quoted = f"'{parts.written}'"
     if parts.whole in hits and len(parts.stems) > 1:
-        return Score(WHOLE_NAME_SCORE, f"full name {quoted} matches a recorded spelling")
+        return Score(WHOLE_NAME_SCORE, WHOLE_NAME)
     if len(parts.stems) > 1 and all(stem in hits for stem in parts.stems):
-        return Score(EVERY_PART_SCORE, f"surname and first name match the {quoted} spelling")
+        return Score(EVERY_PART_SCORE, EVERY_PART)
     if parts.surname in hits or parts.whole in hits:
         if all(len(stem) == 1 for stem in parts.stems[:-1]):
-            return Score(SURNAME_ONLY_SCORE, f"surname in {quoted} matches; no first name given")
-        return Score(
-            SURNAME_DIFFERENT_FIRST_NAME_SCORE, f"surname in {quoted} matches, first name differs"
-        )
-    return Score(OTHER_PART_ONLY_SCORE, f"only a first name in {quoted} matches")
+            return Score(SURNAME_ONLY_SCORE, SURNAME_ONLY)
+        return Score(SURNAME_DIFFERENT_FIRST_NAME_SCORE, FIRST_NAME_DIFFERS)
+    return Score(OTHER_PART_ONLY_SCORE, FIRST_NAME_ONLY)
 
 
-def link_subject(conn: Connection, keyring: Keyring, name: str | None, country: str | None) -> Link:
-    """The best candidate person for a reported name, and their open case in `country`."""
+def candidates(
+    conn: Connection, keyring: Keyring, name: str | None, country: str | None
+) -> list[Candidate]:
+    """The people a reported name could be: in each team, those with that team's best score.
+
+    Only scores at or above `PROPOSAL_THRESHOLD` count; people of different teams never
+    compete, so one team's lead does not depend on (or reveal) another team's records.
+    """
     parts = name_parts(name) if name else None
     if parts is None:
-        return Link(
-            None, None, None, None, "the report does not name the person; new person proposed"
+        return []
+    scores = {
+        person: score
+        for person, score in _scores(conn, keyring, parts).items()
+        if score.value >= PROPOSAL_THRESHOLD
+    }
+    if not scores:
+        return []
+    rows = conn.execute(select(people.c.id, people.c.team_id).where(people.c.id.in_(list(scores))))
+    teams = {str(row.id): str(row.team_id) for row in rows}
+    best: dict[str, int] = {}
+    for person, score in scores.items():
+        best[teams[person]] = max(best.get(teams[person], 0), score.value)
+    return [
+        Candidate(
+            person, teams[person], open_case(conn, person, country), score.value, score.reason
         )
-    scores = _scores(conn, keyring, parts)
-    best = max((score.value for score in scores.values()), default=0)
-    leaders = sorted(person for person, score in scores.items() if score.value == best)
-    if best < PROPOSAL_THRESHOLD:
-        return Link(
-            None, None, None, None, f"no known person matches '{name}'; new person proposed"
-        )
-    if len(leaders) > 1:
-        return Link(
-            None, None, None, best,
-            f"{len(leaders)} known people match '{name}' equally; choose one by hand",
-        )  # fmt: skip
-    person_id = leaders[0]
-    team_id = conn.execute(select(people.c.team_id).where(people.c.id == person_id)).scalar()
-    case_id = open_case(conn, person_id, country)
-    reason = scores[person_id].reason + ("" if case_id else f"; no open case in {country or '?'}")
-    return Link(person_id, case_id, team_id, best, reason)
+        for person, score in sorted(scores.items())
+        if score.value == best[teams[person]]
+    ]
 
 
 def _scores(conn: Connection, keyring: Keyring, parts: NameParts) -> dict[str, Score]:

@@ -11,10 +11,14 @@ them back: at once when the claimer was a process on this machine that no longer
 after the lease otherwise. Finishing an item (`finish`) happens in the same transaction as
 storing its results and only if the worker still holds the claim, so an item is never
 stored twice even when a slow worker's lease ran out and another worker took it over.
+
+A queued report may name someone: its payload is sealed with the monitor pool's data key
+(`havenwatch.security.monitor_key`), and emptied once the report is stored.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import socket
@@ -28,6 +32,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from havenwatch.monitor.news import NewsItem
+from havenwatch.security.monitor_key import MonitorKey, ensure_monitor_key, monitor_key
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import ingest_queue
@@ -55,6 +60,7 @@ def enqueue(db: Database, items: Sequence[NewsItem], actor: str) -> list[NewsIte
         unique.setdefault(item.content_hash, item)
     if not unique:
         return []
+    keyring = db.require_keyring()
     with db.write(actor) as unit:
         known = set(
             unit.conn.execute(
@@ -65,18 +71,18 @@ def enqueue(db: Database, items: Sequence[NewsItem], actor: str) -> list[NewsIte
         )
         fresh = [item for digest, item in unique.items() if digest not in known]
         if fresh:
-            _insert_ignoring_known(unit, fresh)
+            _insert_ignoring_known(unit, ensure_monitor_key(unit.conn, keyring), fresh)
             unit.audit("ingest.enqueue", target_type="ingest_queue", detail={"items": len(fresh)})
     return fresh
 
 
-def _insert_ignoring_known(unit: Unit, items: Iterable[NewsItem]) -> None:
+def _insert_ignoring_known(unit: Unit, key: MonitorKey, items: Iterable[NewsItem]) -> None:
     now = utcnow()
     rows = [
         {
             "content_hash": item.content_hash,
             "origin": item.origin[:2000],
-            "payload": item.to_payload(),
+            "payload": _sealed(key, item),
             "status": PENDING,
             "created_at": now,
         }
@@ -109,10 +115,26 @@ def claim(db: Database, worker: str, limit: int) -> list[QueuedItem]:
     )
     with db.write(worker) as unit:
         rows = unit.conn.execute(statement).all()
+        key = monitor_key(unit.conn, db.require_keyring()) if rows else None
     return [
-        QueuedItem(row.id, row.content_hash, NewsItem.from_payload(row.origin, _dict(row.payload)))
+        QueuedItem(
+            row.id, row.content_hash, _opened(key, row.origin, row.content_hash, row.payload)
+        )
         for row in sorted(rows, key=lambda row: row.id)
     ]
+
+
+def _sealed(key: MonitorKey, item: NewsItem) -> dict[str, str]:
+    blob = key.seal_json(item.to_payload(), "ingest_queue", "payload", item.content_hash)
+    return {"sealed": base64.b64encode(blob).decode()}
+
+
+def _opened(key: MonitorKey | None, origin: str, digest: str, payload: Any) -> NewsItem:
+    sealed = _dict(payload).get("sealed")
+    if key is None or not isinstance(sealed, str):
+        return NewsItem.from_payload(origin, {})
+    opened = key.open_json(base64.b64decode(sealed), "ingest_queue", "payload", digest)
+    return NewsItem.from_payload(origin, _dict(opened))
 
 
 def finish(conn: Connection, item: QueuedItem, worker: str) -> bool:

@@ -8,12 +8,17 @@ way a report's source and leads exist once.
 A lead is identified by a fingerprint of its story and of what happened to whom (type,
 folded name, country, date). The same incident in a syndicated copy of the story therefore
 lands on the same lead, which gains a source instead of being repeated; and a lead that was
-rejected keeps its fingerprint, so the incident never comes back as new.
+rejected keeps its fingerprint, so the incident never comes back as new. The fingerprint is
+keyed (the monitor pool's key), so it cannot be recomputed from a guessed name.
+
+Nothing the monitor stores names anyone in clear: the report's url, title and text, and the
+lead's name, evidence and extraction, are sealed with the monitor pool's data key; each
+person the lead could be about is a `lead_matches` row of their team, its person, case, score
+and reason sealed (`havenwatch.security.monitor_key`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,15 +28,16 @@ from sqlalchemy import select, text
 
 from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.monitor import dedup
-from havenwatch.monitor.linking import link_subject
+from havenwatch.monitor.linking import Candidate, candidates
 from havenwatch.monitor.names import name_keys
 from havenwatch.monitor.queue import QueuedItem, finish
 from havenwatch.monitor.stories import add_buckets, nearest_story
 from havenwatch.security.crypto import Keyring
+from havenwatch.security.monitor_key import MonitorKey, ensure_monitor_key
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Unit
 from havenwatch.store.ids import new_id
-from havenwatch.store.schema import lead_sources, leads, sources
+from havenwatch.store.schema import lead_matches, lead_sources, leads, sources
 
 STORY_LOCK_ID = 7_318_005
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -75,11 +81,12 @@ def record_document(
         unit.conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": STORY_LOCK_ID})
     if _source_with_hash(unit, queued.content_hash):
         return NOT_STORED
+    key = ensure_monitor_key(unit.conn, keyring)
     earlier_story = nearest_story(unit.conn, signature)
     source_id = new_id()
     story_id = earlier_story or source_id
-    _insert_source(unit, queued, extraction, signature, source_id, story_id)
-    new, extended = _record_leads(unit, keyring, extraction, source_id, story_id)
+    _insert_source(unit, key, queued, extraction, signature, source_id, story_id)
+    new, extended = _record_leads(unit, keyring, key, extraction, source_id, story_id)
     unit.audit(
         "ingest.document",
         target_type="source",
@@ -95,6 +102,7 @@ def _source_with_hash(unit: Unit, digest: str) -> str | None:
 
 def _insert_source(
     unit: Unit,
+    key: MonitorKey,
     queued: QueuedItem,
     extraction: Mapping[str, Any],
     signature: Sequence[int],
@@ -103,15 +111,15 @@ def _insert_source(
 ) -> None:
     item = queued.item
     language = extraction.get("language") or item.language
+    sealed = {"url": item.url, "title": item.title, "text": item.text}
     unit.conn.execute(
         sources.insert().values(
             id=source_id,
-            url=item.url,
-            title=item.title,
             publisher=(item.outlet or "")[:200] or None,
             published_on=item.published,
             language=str(language)[:8] if language else None,
-            text=item.text,
+            text="",
+            sealed=key.seal_json(sealed, "sources", "sealed", source_id),
             content_hash=queued.content_hash,
             minhash=dedup.to_bytes(signature),
             story_id=story_id,
@@ -122,12 +130,17 @@ def _insert_source(
 
 
 def _record_leads(
-    unit: Unit, keyring: Keyring, extraction: Mapping[str, Any], source_id: str, story_id: str
+    unit: Unit,
+    keyring: Keyring,
+    key: MonitorKey,
+    extraction: Mapping[str, Any],
+    source_id: str,
+    story_id: str,
 ) -> tuple[int, int]:
     new = extended = 0
     seen: set[str] = set()
     for event in usable_events(extraction):
-        fingerprint = lead_fingerprint(story_id, event)
+        fingerprint = lead_fingerprint(key, story_id, event)
         if fingerprint in seen:
             continue
         seen.add(fingerprint)
@@ -135,27 +148,33 @@ def _record_leads(
             select(leads.c.id).where(leads.c.fingerprint == fingerprint)
         ).scalar()
         if lead_id is None:
-            lead_id = _insert_lead(unit, keyring, event, fingerprint, source_id, story_id)
+            insert_lead(unit, keyring, event, fingerprint, source_id, story_id)
             new += 1
         else:
+            unit.conn.execute(lead_sources.insert().values(lead_id=lead_id, source_id=source_id))
             extended += 1
-        unit.conn.execute(lead_sources.insert().values(lead_id=lead_id, source_id=source_id))
     return new, extended
 
 
-def _insert_lead(
+def insert_lead(
     unit: Unit,
     keyring: Keyring,
-    event: dict[str, Any],
+    event: Mapping[str, Any],
     fingerprint: str,
     source_id: str,
-    story_id: str,
+    story_id: str | None,
 ) -> str:
+    """Store a lead, sealed, with a match row for each person it could be about."""
+    key = ensure_monitor_key(unit.conn, keyring)
     subject = event.get("subject") or {}
     name = subject.get("name") or None
     country = event.get("country") or None
-    link = link_subject(unit.conn, keyring, name, country)
     lead_id = new_id()
+    content = {
+        "subject_name": name,
+        "evidence": str(event.get("evidence") or ""),
+        "extraction": dict(event),
+    }
     unit.conn.execute(
         leads.insert().values(
             id=lead_id,
@@ -163,21 +182,41 @@ def _insert_lead(
             source_id=source_id,
             story_id=story_id,
             event_type=event["type"],
-            subject_name=name,
             country=country,
             event_date=event.get("date"),
-            evidence=str(event.get("evidence") or ""),
-            extraction=dict(event),
-            candidate_person_id=link.person_id,
-            candidate_case_id=link.case_id,
-            match_score=link.score,
-            match_reason=link.reason,
-            team_id=link.team_id,
+            sealed=key.seal_json(content, "leads", "sealed", lead_id),
             status="new",
             created_at=utcnow(),
         )
     )
+    unit.conn.execute(lead_sources.insert().values(lead_id=lead_id, source_id=source_id))
+    for candidate in candidates(unit.conn, keyring, name, country):
+        add_match(unit, key, lead_id, candidate)
     return lead_id
+
+
+def add_match(unit: Unit, key: MonitorKey, lead_id: str, candidate: Candidate) -> None:
+    """Record (or replace) that the lead could be about this person, visible to their team."""
+    ref = key.person_ref(candidate.person_id)
+    unit.conn.execute(
+        lead_matches.delete().where(
+            lead_matches.c.lead_id == lead_id, lead_matches.c.person_ref == ref
+        )
+    )
+    sealed = {
+        "person_id": candidate.person_id,
+        "case_id": candidate.case_id,
+        "score": candidate.score,
+        "reason": candidate.reason,
+    }
+    unit.conn.execute(
+        lead_matches.insert().values(
+            lead_id=lead_id,
+            person_ref=ref,
+            team_id=candidate.team_id,
+            sealed=key.seal_json(sealed, "lead_matches", "sealed", f"{lead_id}|{ref}"),
+        )
+    )
 
 
 def usable_events(extraction: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -198,8 +237,8 @@ def usable_events(extraction: Mapping[str, Any]) -> list[dict[str, Any]]:
     return usable
 
 
-def lead_fingerprint(story_id: str, event: Mapping[str, Any]) -> str:
-    """What identifies an incident within a story, whatever the spelling of the name."""
+def lead_fingerprint(key: MonitorKey, story_id: str, event: Mapping[str, Any]) -> str:
+    """What identifies an incident within a story, whatever the spelling of the name (keyed)."""
     subject = event.get("subject") or {}
     name = subject.get("name")
     keys = name_keys(name) if isinstance(name, str) else []
@@ -207,7 +246,7 @@ def lead_fingerprint(story_id: str, event: Mapping[str, Any]) -> str:
         who = keys[0]
     else:
         who = "unnamed " + " ".join(
-            str(subject.get(key)) for key in ("nationality", "age", "gender")
+            str(subject.get(part)) for part in ("nationality", "age", "gender")
         )
     fields = [
         story_id,
@@ -216,4 +255,4 @@ def lead_fingerprint(story_id: str, event: Mapping[str, Any]) -> str:
         str(event.get("country")),
         str(event.get("date")),
     ]
-    return hashlib.sha256(FIELD_SEPARATOR.join(fields).encode()).hexdigest()
+    return key.digest("lead", FIELD_SEPARATOR.join(fields))

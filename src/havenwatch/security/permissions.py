@@ -17,7 +17,15 @@ from importlib import resources
 from sqlalchemy import ColumnElement, and_, exists, or_, true
 
 from havenwatch.cases.errors import HavenwatchError
-from havenwatch.store.schema import cases, event_sources, events, lead_sources, leads, sources
+from havenwatch.store.schema import (
+    cases,
+    event_sources,
+    events,
+    lead_matches,
+    lead_sources,
+    leads,
+    sources,
+)
 
 
 class Capability(StrEnum):
@@ -90,6 +98,24 @@ def team_condition(
     return true() if team_ids is None else column.in_(list(team_ids))
 
 
+def lead_visibility(team_ids: Collection[str] | None) -> ColumnElement[bool]:
+    """Leads a team may see: those that could join its cases, and those matching nobody.
+
+    A lead belongs to the teams of the people it matched (or was accepted for), one
+    `lead_matches` row each; a lead matching nobody is news for the monitor pool, which every
+    team reviews. The one rule for lists, counts, the dashboard and the decisions.
+    """
+    if team_ids is None:
+        return true()
+    return _lead_visible_to(tuple(sorted(team_ids)))
+
+
+@lru_cache(maxsize=256)
+def _lead_visible_to(teams: tuple[str, ...]) -> ColumnElement[bool]:
+    matches = exists().where(lead_matches.c.lead_id == leads.c.id)
+    return or_(matches.where(lead_matches.c.team_id.in_(teams)), ~matches)
+
+
 def source_visibility(team_ids: Collection[str] | None) -> ColumnElement[bool]:
     """Sources a team may see: linked to its cases or leads, or not linked to anyone's.
 
@@ -113,14 +139,16 @@ def _visible_to(teams: tuple[str, ...]) -> ColumnElement[bool]:
     lead_list = exists().where(
         lead_sources.c.source_id == sources.c.id, leads.c.id == lead_sources.c.lead_id
     )
+    matches = exists().where(lead_matches.c.lead_id == leads.c.id)
+    ours = matches.where(lead_matches.c.team_id.in_(teams))
     unlinked = and_(
         ~exists().where(event_sources.c.source_id == sources.c.id),
-        ~lead_link.where(leads.c.team_id.is_not(None)),
-        ~lead_list.where(leads.c.team_id.is_not(None)),
+        ~lead_link.where(matches),
+        ~lead_list.where(matches),
     )
     return or_(
         case_link.where(cases.c.team_id.in_(teams)),
-        lead_link.where(leads.c.team_id.in_(teams)),
-        lead_list.where(leads.c.team_id.in_(teams)),
+        lead_link.where(ours),
+        lead_list.where(ours),
         unlinked,
     )

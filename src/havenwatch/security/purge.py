@@ -4,7 +4,12 @@ The person's wrapped data key is destroyed, which makes their sealed identity, c
 notes, document names and vault files unreadable wherever a copy of them survives. Free text
 kept in clear for the team's work (case titles, decision numbers, family relation, the
 pseudonym and birth year) is blanked, their blind-index and search-index rows are deleted, and
-links that would tie published news back to them are cut. Vault files are deleted too.
+links that would tie published news back to them are cut: their leads (those decided into
+their cases, and those that matched them and nobody else) are deleted with their match
+history, and their match rows on leads that also matched someone else go. A source that was
+linked only to their events follows the orphaned-source rule of deleting an event
+(`havenwatch.cases.events.drop_orphaned_sources`): it is deleted, never left visible to every
+team. Vault files are deleted too.
 
 A backup made before the purge still holds the wrapped key, wrapped by the key-encryption key
 of that time. The purge therefore ends with a key rotation: once the previous key file is gone
@@ -20,9 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Select, select, tuple_
+from sqlalchemy import Connection, Select, exists, or_, select, tuple_
 
 from havenwatch.cases.errors import NotFoundError
+from havenwatch.cases.events import drop_orphaned_sources
+from havenwatch.security.crypto import Keyring
+from havenwatch.security.monitor_key import monitor_key
 from havenwatch.security.rotation import RotationResult, rotate_keys
 from havenwatch.settings import Settings
 from havenwatch.store.clock import utcnow
@@ -32,6 +40,8 @@ from havenwatch.store.schema import (
     documents,
     event_sources,
     events,
+    lead_matches,
+    lead_sources,
     leads,
     people,
     person_name_keys,
@@ -47,6 +57,8 @@ class PurgeResult:
     cases: int
     events: int
     documents: int
+    leads: int = 0
+    sources: int = 0
 
 
 @dataclass(frozen=True)
@@ -59,18 +71,40 @@ def _ids(conn: Connection, query: Select[Any]) -> list[str]:
     return [str(value) for value in conn.execute(query).scalars()]
 
 
+def _erase_leads(conn: Connection, keyring: Keyring, person_id: str, event_ids: list[str]) -> int:
+    """Delete the person's leads and match history; returns how many leads went.
+
+    Their match rows go; a lead decided into their events, or left matching nobody by that,
+    goes too (a lead matching nobody would become every team's news).
+    """
+    key = monitor_key(conn, keyring)
+    matched: list[str] = []
+    if key is not None:
+        ref = lead_matches.c.person_ref == key.person_ref(person_id)
+        matched = _ids(conn, select(lead_matches.c.lead_id).where(ref))
+        conn.execute(lead_matches.delete().where(ref))
+    others = exists().where(lead_matches.c.lead_id == leads.c.id)
+    doomed = _ids(
+        conn,
+        select(leads.c.id).where(
+            or_(leads.c.event_id.in_(event_ids), leads.c.id.in_(matched) & ~others)
+        ),
+    )
+    conn.execute(lead_matches.delete().where(lead_matches.c.lead_id.in_(doomed)))
+    conn.execute(lead_sources.delete().where(lead_sources.c.lead_id.in_(doomed)))
+    conn.execute(leads.delete().where(leads.c.id.in_(doomed)))
+    return len(doomed)
+
+
 def _forget_links(
     conn: Connection, person_id: str, case_ids: list[str], event_ids: list[str]
-) -> None:
-    conn.execute(
-        leads.update()
-        .where(leads.c.candidate_person_id == person_id)
-        .values(candidate_person_id=None)
+) -> int:
+    """Cut the links from their events to sources and the search entries; returns how many
+    sources the orphaned-source rule deleted."""
+    linked = _ids(
+        conn,
+        select(event_sources.c.source_id).where(event_sources.c.event_id.in_(event_ids)).distinct(),
     )
-    conn.execute(
-        leads.update().where(leads.c.candidate_case_id.in_(case_ids)).values(candidate_case_id=None)
-    )
-    conn.execute(leads.update().where(leads.c.event_id.in_(event_ids)).values(event_id=None))
     conn.execute(event_sources.delete().where(event_sources.c.event_id.in_(event_ids)))
     entries = [("person", person_id)] + [("case", c) for c in case_ids]
     entries += [("event", e) for e in event_ids]
@@ -79,6 +113,7 @@ def _forget_links(
             tuple_(search_entries.c.kind, search_entries.c.ref_id).in_(entries)
         )
     )
+    return len(drop_orphaned_sources(conn, linked))
 
 
 def _blank_records(
@@ -109,7 +144,7 @@ def _blank_records(
     )
 
 
-def shred_person(unit: Unit, person_id: str) -> tuple[PurgeResult, list[str]]:
+def shred_person(unit: Unit, keyring: Keyring, person_id: str) -> tuple[PurgeResult, list[str]]:
     """Destroy one person's key and identifying data in this transaction; returns the vault
     files to delete once it has committed."""
     found = unit.conn.execute(select(people.c.id).where(people.c.id == person_id)).first()
@@ -120,15 +155,24 @@ def shred_person(unit: Unit, person_id: str) -> tuple[PurgeResult, list[str]]:
     vault_names = _ids(
         unit.conn, select(documents.c.vault_name).where(documents.c.case_id.in_(case_ids))
     )
-    _forget_links(unit.conn, person_id, case_ids, event_ids)
+    erased = _erase_leads(unit.conn, keyring, person_id, event_ids)
+    dropped = _forget_links(unit.conn, person_id, case_ids, event_ids)
     _blank_records(unit.conn, person_id, case_ids, event_ids)
     unit.conn.execute(documents.delete().where(documents.c.case_id.in_(case_ids)))
-    result = PurgeResult(person_id, len(case_ids), len(event_ids), len(vault_names))
+    result = PurgeResult(
+        person_id, len(case_ids), len(event_ids), len(vault_names), erased, dropped
+    )
     unit.audit(
         "person.purge",
         target_type="person",
         target_id=person_id,
-        detail={"cases": result.cases, "events": result.events, "documents": result.documents},
+        detail={
+            "cases": result.cases,
+            "events": result.events,
+            "documents": result.documents,
+            "leads": result.leads,
+            "sources": result.sources,
+        },
     )
     return result, vault_names
 
@@ -168,11 +212,12 @@ def purge_people(
     says so: the caller must tell the operator to rotate by hand.
     """
     _require_people(db, person_ids)
+    keyring = db.require_keyring()
     results: list[PurgeResult] = []
     try:
         for person_id in person_ids:
             with db.write(actor) as unit:
-                result, files = shred_person(unit, person_id)
+                result, files = shred_person(unit, keyring, person_id)
             _delete_files(settings.vault_dir, files)
             results.append(result)
     finally:

@@ -3,7 +3,8 @@
 The new key file is written first, beside the current one (`<key file>.next`). People are then
 re-wrapped in batches, one transaction each, and their blind-index rows are rebuilt under the
 new index key; each wrapped key names the key file that wrapped it, so a re-run skips what is
-done. TOTP secrets are re-sealed. Only when nothing is left under the old key is `.next`
+done. TOTP secrets are re-sealed, and the monitor pool's data key re-wrapped
+(`havenwatch.security.monitor_key`). Only when nothing is left under the old key is `.next`
 renamed over the key file, atomically. The old key then opens nothing in the live database.
 
 A rotation killed at any point is finished by running it again (with the same passphrase).
@@ -30,6 +31,7 @@ from havenwatch.security.crypto import (
     write_key_file,
 )
 from havenwatch.security.instance_values import read_value, write_value
+from havenwatch.security.monitor_key import rewrap_monitor_key
 from havenwatch.security.sealing import PersonKey
 from havenwatch.security.totp import open_secret, seal_secret
 from havenwatch.store.clock import utcnow
@@ -115,7 +117,8 @@ def _rewrap_batch(db: Database, old: Keyring, new: Keyring, after: str, size: in
 
 
 def _reseal_secrets(db: Database, old: Keyring, new: Keyring) -> int:
-    """TOTP secrets are sealed under the KEK itself; AES-GCM tells which key sealed each."""
+    """TOTP secrets are sealed under the KEK itself; AES-GCM tells which key sealed each.
+    The monitor pool's wrapped data key names its key file, like a person's."""
     resealed = 0
     with db.write("system:key-rotation") as unit:
         rows = unit.conn.execute(
@@ -133,6 +136,7 @@ def _reseal_secrets(db: Database, old: Keyring, new: Keyring) -> int:
                 .values(totp_secret=seal_secret(new, row.id, secret))
             )
             resealed += 1
+        resealed += int(rewrap_monitor_key(unit.conn, old, new))
     return resealed
 
 

@@ -25,6 +25,7 @@ def upgrade(db: Database, revision: str = "heads") -> None:
     config = alembic_config(db)
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
+        config.attributes["keyring"] = db.keyring  # for migrations that seal stored values
         command.upgrade(config, revision)
 
 

@@ -212,6 +212,9 @@ sources = Table(
     Column("text", Text, nullable=False, default=""),
     Column("content_hash", String(64), nullable=False, unique=True),
     Column("minhash", LargeBinary),
+    # A report the news monitor stored: its url, title and text sealed with the monitor
+    # pool's data key (the clear columns then stay empty).
+    Column("sealed", LargeBinary),
     Column("story_id", ID, index=True),
     created_column(),
 )
@@ -268,20 +271,16 @@ leads = Table(
     "leads",
     metadata,
     id_column(),
+    # A keyed digest (the monitor pool's key) of the story and what happened to whom.
     Column("fingerprint", String(64), nullable=False, unique=True),
     Column("source_id", ID, ForeignKey("sources.id"), nullable=False, index=True),
     Column("story_id", ID, index=True),
     Column("event_type", String(40), nullable=False),
-    Column("subject_name", Text),
     Column("country", String(2)),
     Column("event_date", String(10)),
-    Column("evidence", Text, nullable=False),
-    Column("extraction", JSON, nullable=False),
-    Column("candidate_person_id", ID, ForeignKey("people.id", ondelete="SET NULL")),
-    Column("candidate_case_id", ID, ForeignKey("cases.id", ondelete="SET NULL")),
-    Column("match_score", Integer),
-    Column("match_reason", Text),
-    Column("team_id", ID, ForeignKey("teams.id")),
+    # The name read in the report, the evidence quoting it and the whole extraction, sealed
+    # with the monitor pool's data key (`havenwatch.security.monitor_key`).
+    Column("sealed", LargeBinary, nullable=False),
     Column("status", String(20), nullable=False, default="new"),
     Column("decided_by", String(120)),
     Column("decided_at", Timestamp),
@@ -326,6 +325,20 @@ lead_sources = Table(
     metadata,
     Column("lead_id", ID, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
     Column("source_id", ID, ForeignKey("sources.id"), primary_key=True),
+)
+
+# Who a lead could be about: one row per known person it matched (or was accepted for). The
+# team is in clear, for visibility; the person, case, score and reason are sealed, and the
+# person is referred to by a keyed digest, so purge finds the rows without opening them.
+lead_matches = Table(
+    "lead_matches",
+    metadata,
+    Column("lead_id", ID, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_ref", String(64), primary_key=True),
+    Column("team_id", ID, ForeignKey("teams.id"), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    Index("ix_lead_matches_person_ref", "person_ref"),
+    Index("ix_lead_matches_team_lead", "team_id", "lead_id"),
 )
 
 audit_log = Table(

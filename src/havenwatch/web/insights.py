@@ -6,22 +6,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 
+from havenwatch.security.permissions import lead_visibility
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events, leads, users
-
-
-def visible_leads(team_ids: Collection[str] | None) -> ColumnElement[bool]:
-    """Leads a team may see: its own, and unassigned ones (news about nobody known).
-
-    The same rule as `havenwatch.monitor.leads`, which assigns a lead to the team of the
-    person it matched.
-    """
-    if team_ids is None:
-        return leads.c.id.is_not(None)
-    return or_(leads.c.team_id.in_(list(team_ids)), leads.c.team_id.is_(None))
 
 
 @dataclass(frozen=True)
@@ -51,7 +41,7 @@ def dashboard_counts(db: Database, team_ids: Collection[str] | None, today: date
             )
         ).scalar_one()
         new_leads = conn.execute(
-            select(func.count()).where(leads.c.status == "new", visible_leads(team_ids))
+            select(func.count()).where(leads.c.status == "new", lead_visibility(team_ids))
         ).scalar_one()
     return Counts(int(open_cases), int(this_month), int(new_leads))
 
@@ -69,7 +59,7 @@ def notifications(db: Database, user_id: str, team_ids: Collection[str] | None) 
         since = conn.execute(
             select(users.c.previous_visit_at).where(users.c.id == user_id)
         ).scalar()
-        lead_query = select(func.count()).where(leads.c.status == "new", visible_leads(team_ids))
+        lead_query = select(func.count()).where(leads.c.status == "new", lead_visibility(team_ids))
         case_query = (
             select(cases.c.id, cases.c.title)
             .where(cases.c.assigned_user_id == user_id, _team_cases(team_ids))

@@ -371,6 +371,7 @@ class LeadOut(BaseModel):
     candidate_person_id: str | None
     candidate_case_id: str | None
     match_score: int | None
+    match_reason: str = Field(description="why it matched: a code, never a name")
     source_ids: list[str]
     created_at: UtcDatetime
     decision_reason: str | None

@@ -30,7 +30,7 @@ from havenwatch.cases.events import (
 )
 from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person, count_people, edit_person, get_person, list_people
-from havenwatch.cases.sources import source_from_row, withhold_names
+from havenwatch.cases.sources import sources_from_rows, withhold_names
 from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.publication import latest_release, list_releases, release_version
 from havenwatch.security.permissions import Capability, Principal, source_visibility
@@ -341,14 +341,15 @@ def api_sources(
     request: Request, principal: SourceReader, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
     visible = source_visibility(principal.team_ids)
-    with database(request).read() as conn:
+    db = database(request)
+    with db.read() as conn:
         total = int(
             conn.execute(select(func.count()).select_from(sources).where(visible)).scalar_one()
         )
         rows = conn.execute(
             select(sources).where(visible).order_by(sources.c.id.desc()).limit(limit).offset(offset)
         ).all()
-        found = _as_seen_by(principal, conn, [source_from_row(row) for row in rows])
+        found = _as_seen_by(principal, conn, sources_from_rows(conn, db.keyring, rows))
     return {
         "page": Page(total=total, offset=offset, limit=limit),
         "sources": [SourceOut.of(source) for source in found],
@@ -362,13 +363,14 @@ def _as_seen_by(principal: Principal, conn: Connection, found: list[Source]) -> 
 
 @router.get("/sources/{source_id}")
 def api_source(request: Request, principal: SourceReader, source_id: RecordId) -> SourceOut:
-    with database(request).read() as conn:
+    db = database(request)
+    with db.read() as conn:
         row = conn.execute(
             select(sources).where(sources.c.id == source_id, source_visibility(principal.team_ids))
         ).first()
         if row is None:
             raise NotFoundError(f"no source {source_id}")
-        (source,) = _as_seen_by(principal, conn, [source_from_row(row)])
+        (source,) = _as_seen_by(principal, conn, sources_from_rows(conn, db.keyring, [row]))
     return SourceOut.of(source)
 
 

@@ -7,8 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from havenwatch.cases.case_files import get_case
-from havenwatch.cases.errors import NotFoundError
-from havenwatch.cases.events import list_events
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web.api.models import AcceptIn, LeadOut, MergeIn, Page, RejectIn
 from havenwatch.web.api.records import Limit, Offset, RecordId
@@ -30,6 +28,7 @@ def lead_out(lead: Any) -> LeadOut:
         candidate_person_id=lead.candidate_person_id,
         candidate_case_id=lead.candidate_case_id,
         match_score=lead.match_score,
+        match_reason=lead.match_reason,
         source_ids=[source.id for source in lead.sources],
         created_at=lead.created_at,
         decision_reason=lead.decision_reason,
@@ -79,27 +78,19 @@ def api_accept(request: Request, principal: Reviewer, lead_id: RecordId, body: A
             case_id=body.case_id,
             pseudonym=body.pseudonym,
             team=principal.team,
+            team_ids=principal.team_ids,
         )
     )
 
 
 @router.post("/leads/{lead_id}/merge")
 def api_merge(request: Request, principal: Reviewer, lead_id: RecordId, body: MergeIn) -> LeadOut:
-    from sqlalchemy import select
-
-    from havenwatch.monitor.leads import get_lead, merge_lead
-    from havenwatch.store.schema import events
+    from havenwatch.monitor.leads import merge_lead
 
     db = database(request)
-    get_lead(db, lead_id, team_ids=principal.team_ids)
-    with db.read() as conn:
-        case_id = conn.execute(
-            select(events.c.case_id).where(events.c.id == body.event_id)
-        ).scalar()
-    if case_id is None:
-        raise NotFoundError(f"no event {body.event_id}")
-    list_events(db, str(case_id), team_ids=principal.team_ids)
-    return lead_out(merge_lead(db, lead_id, body.event_id, principal.actor))
+    return lead_out(
+        merge_lead(db, lead_id, body.event_id, principal.actor, team_ids=principal.team_ids)
+    )
 
 
 @router.post("/leads/{lead_id}/reject")
@@ -108,4 +99,6 @@ def api_reject(request: Request, principal: Reviewer, lead_id: RecordId, body: R
 
     db = database(request)
     get_lead(db, lead_id, team_ids=principal.team_ids)
-    return lead_out(reject_lead(db, lead_id, principal.actor, body.reason))
+    return lead_out(
+        reject_lead(db, lead_id, principal.actor, body.reason, team_ids=principal.team_ids)
+    )

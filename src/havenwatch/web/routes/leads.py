@@ -108,7 +108,13 @@ def accept(request: Request, principal: Reviewer, lead_id: str, form: Form) -> R
         principal,
         lead_id,
         lambda: accept_lead(
-            db, lead_id, principal.actor, case_id=case_id, pseudonym=pseudonym, team=principal.team
+            db,
+            lead_id,
+            principal.actor,
+            case_id=case_id,
+            pseudonym=pseudonym,
+            team=principal.team,
+            team_ids=principal.team_ids,
         ),
     )
 
@@ -125,7 +131,10 @@ def merge(request: Request, principal: Reviewer, lead_id: str, form: Form) -> Re
     if event_id not in {event.id for event in timeline}:
         raise NotFoundError(f"no event {event_id}")
     return _decided(
-        request, principal, lead_id, lambda: merge_lead(db, lead_id, event_id, principal.actor)
+        request,
+        principal,
+        lead_id,
+        lambda: merge_lead(db, lead_id, event_id, principal.actor, team_ids=principal.team_ids),
     )
 
 
@@ -137,5 +146,8 @@ def reject(request: Request, principal: Reviewer, lead_id: str, form: Form) -> R
     get_lead(db, lead_id, team_ids=principal.team_ids)
     reason = forms.text(form, "reason", limit=1000) or ""
     return _decided(
-        request, principal, lead_id, lambda: reject_lead(db, lead_id, principal.actor, reason)
+        request,
+        principal,
+        lead_id,
+        lambda: reject_lead(db, lead_id, principal.actor, reason, team_ids=principal.team_ids),
     )

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from havenwatch.cases.errors import NotFoundError
-from havenwatch.cases.sources import source_from_row, withhold_names
+from havenwatch.cases.sources import sources_from_rows, withhold_names
 from havenwatch.security.permissions import Capability, Principal, source_visibility, team_condition
 from havenwatch.store.schema import cases, event_sources, events, sources
 from havenwatch.web.deps import database, need
@@ -26,7 +26,8 @@ Reader = Annotated[Principal, Depends(need(Capability.VIEW_SOURCES))]
 @router.get("/sources")
 def sources_list(request: Request, principal: Reader, page: PageNumber = 1) -> Response:
     visible = source_visibility(principal.team_ids)
-    with database(request).read() as conn:
+    db = database(request)
+    with db.read() as conn:
         total = int(
             conn.execute(select(func.count()).select_from(sources).where(visible)).scalar_one()
         )
@@ -38,7 +39,7 @@ def sources_list(request: Request, principal: Reader, page: PageNumber = 1) -> R
             .limit(pages.size)
             .offset(pages.offset)
         ).all()
-        shown = [source_from_row(row) for row in rows]
+        shown = sources_from_rows(conn, db.keyring, rows)
         if not principal.can(Capability.VIEW_IDENTITY):
             shown = withhold_names(conn, shown)
     return render(request, "sources.html", {"sources": shown, "pager": pages})
@@ -46,7 +47,8 @@ def sources_list(request: Request, principal: Reader, page: PageNumber = 1) -> R
 
 @router.get("/sources/{source_id}")
 def source_page(request: Request, principal: Reader, source_id: str) -> Response:
-    with database(request).read() as conn:
+    db = database(request)
+    with db.read() as conn:
         row = conn.execute(
             select(sources).where(sources.c.id == source_id, source_visibility(principal.team_ids))
         ).first()
@@ -62,7 +64,7 @@ def source_page(request: Request, principal: Reader, source_id: str) -> Response
             )
             .order_by(events.c.date_earliest)
         ).all()
-        source = source_from_row(row)
+        source = sources_from_rows(conn, db.keyring, [row])[0]
         if not principal.can(Capability.VIEW_IDENTITY):
             (source,) = withhold_names(conn, [source])
     return render(request, "source.html", {"source": source, "linked": linked})
