@@ -1,0 +1,1 @@
+"""Attacks replayed against a served instance (issue 12); fixtures in conftest.py."""
