@@ -1,4 +1,5 @@
-"""Attacks on signing in, replayed against a served instance (issue 12, items 1, 3, 4).
+"""Attacks on signing in and on feed URLs, replayed against a served instance (issue 12, items
+1, 3, 4 and the calendar token of 11).
 
 Each replays what the attacker did, with bounded loops on the loopback interface, and pins
 what must now happen instead.
@@ -6,8 +7,10 @@ what must now happen instead.
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pyotp
 import pytest
 from sqlalchemy import func, select
@@ -36,14 +39,6 @@ def test_a_served_instance_lets_each_role_sign_in(served: Served) -> None:
 def _wrong_code(secret: str) -> str:
     valid = {pyotp.TOTP(secret).at(utcnow().timestamp() + step * 30) for step in range(-2, 3)}
     return next(code for code in ("000000", "111111", "222222") if code not in valid)
-
-
-def _pending(served: Served) -> tuple[object, str]:
-    """A client past admin-a's password, and the CSRF token of its code form."""
-    client = served.client()
-    answer = client.post("/login", data={"username": "admin-a", "password": PASSWORD})
-    assert answer.headers["location"] == "/login/totp"
-    return client, csrf_token(client.get("/login/totp").text)
 
 
 def test_guessing_the_second_factor_ends_the_pending_session(served: Served) -> None:
@@ -146,3 +141,36 @@ def test_forwarded_for_is_believed_from_a_configured_proxy(served: Served) -> No
     _fail_from_forged_addresses(served)
     assert _address_rank(served, "203.0.113.1") == 1
     assert _address_rank(served, "127.0.0.1") == 0
+
+
+FEED_URL = re.compile(r"<code>http://[^/<]+(/[^?<]*\?token=hwcal_[^<]+)</code>")
+
+
+def _is_calendar(answer: httpx.Response) -> bool:
+    return answer.status_code == 200 and "BEGIN:VCALENDAR" in answer.text
+
+
+def test_a_calendar_url_carries_a_read_only_token_of_its_own(served: Served) -> None:
+    """Attack 11: calendar URLs carried the API token, which can create people."""
+    client = served.login("caseworker-a")
+    settings = client.get("/settings").text
+    made = client.post(
+        "/settings/tokens", data={"name": "phone", "csrf_token": csrf_token(settings)}
+    )
+    api_token = re.search(r"<code>(hw_[^<]+)</code>", made.text)
+    assert api_token
+    outsider = served.client()
+    assert not _is_calendar(outsider.get("/deadlines.ics", params={"token": api_token[1]}))
+    page = client.post("/settings/feeds", data={"csrf_token": csrf_token(made.text)}).text
+    feed = FEED_URL.search(page)
+    assert feed, "the settings page shows no calendar link"
+    feed_path = feed[1].replace("&amp;", "&")
+    assert _is_calendar(outsider.get(feed_path))
+    calendar_token = feed_path.split("token=")[1]
+    bearer = {"authorization": f"Bearer {calendar_token}"}
+    created = outsider.post("/api/v1/people", headers=bearer, json={"pseudonym": "Planted"})
+    assert created.status_code == 401
+    feed_id = re.search(r'action="/settings/feeds/([0-9a-f]+)/revoke"', page)
+    assert feed_id
+    client.post(f"/settings/feeds/{feed_id[1]}/revoke", data={"csrf_token": csrf_token(page)})
+    assert not _is_calendar(outsider.get(feed_path))
