@@ -25,7 +25,7 @@ from havenwatch.store.schema import teams, users
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import N_, _
-from havenwatch.web.rendering import pager, render
+from havenwatch.web.rendering import localise, pager, render
 
 router = APIRouter()
 Admin = Annotated[Principal, Depends(need(Capability.MANAGE_USERS))]
@@ -75,6 +75,7 @@ def create_user(request: Request, principal: Admin, form: Form) -> Response:
             principal.actor,
         )
     except WeakPassword as weak:
+        localise(request)
         message = _(PASSWORD_RULES[weak.rule]) % {"count": MIN_PASSWORD_LENGTH}
         return _users_page(request, message, 400)
     except HavenwatchError as error:
