@@ -194,7 +194,12 @@ def totp_check(request: Request, form: Annotated[FormData, Depends(_pending_form
         complete_second_factor(db, session.token_hash, principal.actor)
         return RedirectResponse("/", 303)
     with db.write(principal.actor) as unit:
-        unit.audit("login.totp_failed", target_type="user", target_id=principal.user_id)
+        unit.audit(
+            "login.totp_failed",
+            target_type="user",
+            target_id=principal.user_id,
+            detail={"pending_session_revoked": gate.session_spent, "locked": gate.user_locked},
+        )
     if gate.session_spent:
         revoke_session(db, session.token_hash, principal.actor)
         return _signed_out(_login_page(request, error=CODES_SPENT, status=429), request)
