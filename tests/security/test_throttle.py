@@ -6,8 +6,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from havenwatch.security.throttle import (
     ADDRESS_FREE_FAILURES,
+    LONGEST_WINDOW,
     MAX_ACCOUNT_FAILURES,
     MAX_ADDRESS_DELAY,
     WINDOW,
@@ -39,6 +42,21 @@ def test_a_window_that_has_passed_counts_again_from_one(db: Database) -> None:
         )
     assert reserve(db, "subject") == 1
     assert reserve(db, "other") == 1
+
+
+def test_counters_long_expired_are_dropped_when_another_attempt_is_counted(db: Database) -> None:
+    for subject in ("sprayed-1", "sprayed-2", "recent"):
+        reserve(db, subject)
+    with db.write("test", changes_records=False) as unit:
+        unit.conn.execute(
+            login_counters.update()
+            .where(login_counters.c.subject.like("sprayed-%"))
+            .values(window_started_at=utcnow() - LONGEST_WINDOW - timedelta(minutes=1))
+        )
+    reserve(db, "next")
+    with db.read() as conn:
+        left = conn.execute(select(login_counters.c.subject).order_by("subject")).scalars().all()
+    assert left == ["next", "recent"]
 
 
 def test_an_address_is_slowed_more_with_each_failure_but_never_locked() -> None:

@@ -39,6 +39,7 @@ MAX_ADDRESS_DELAY = 10.0
 CODE_WINDOW = timedelta(hours=1)
 MAX_SESSION_CODE_FAILURES = 5
 MAX_USER_CODE_FAILURES = 10
+LONGEST_WINDOW = max(WINDOW, CODE_WINDOW)  # counters older than this are dropped
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,15 @@ def reserve(db: Database, subject: str, window: timedelta = WINDOW) -> int:
 
     The window starts at the first attempt counted and ends `window` later, when the count
     starts again from 1. Atomic on SQLite (one writer at a time) and PostgreSQL (row lock).
+    Counters of every subject whose window is long over are dropped on the way, so names
+    sprayed at the login form do not pile up.
     """
     now = utcnow()
     expired = login_counters.c.window_started_at < now - window
     with db.write("login", changes_records=False) as unit:
+        unit.conn.execute(
+            login_counters.delete().where(login_counters.c.window_started_at < now - LONGEST_WINDOW)
+        )
         insert = postgres_insert if unit.is_postgres else sqlite_insert
         unit.conn.execute(
             insert(login_counters)

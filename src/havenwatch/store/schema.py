@@ -118,7 +118,7 @@ login_counters = Table(
     metadata,
     Column("subject", String(64), primary_key=True),
     Column("failures", Integer, nullable=False),
-    Column("window_started_at", Timestamp, nullable=False),
+    Column("window_started_at", Timestamp, nullable=False, index=True),
 )
 
 # Read-only tokens for calendar feeds: one per feed (a case, or the user's teams when no case).

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("failures", sa.Integer, nullable=False),
         sa.Column("window_started_at", sa.DateTime(), nullable=False),
     )
+    op.create_index("ix_login_counters_window_started_at", "login_counters", ["window_started_at"])
     op.create_table(
         "calendar_tokens",
         sa.Column("id", ID, primary_key=True),
