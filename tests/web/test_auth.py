@@ -10,12 +10,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from havenwatch.security.sessions import IDLE_TIMEOUT, hash_token
-from havenwatch.security.throttle import MAX_ACCOUNT_FAILURES
-from havenwatch.security.totp import set_admins_must_use_totp
+from havenwatch.security.throttle import (
+    MAX_ACCOUNT_FAILURES,
+    MAX_SESSION_CODE_FAILURES,
+    MAX_USER_CODE_FAILURES,
+)
+from havenwatch.security.totp import enrol, new_secret, set_admins_must_use_totp
 from havenwatch.store.clock import utcnow
 from havenwatch.store.schema import sessions, users
 from havenwatch.web.deps import SESSION_COOKIE
-from tests.web.conftest import PASSWORD, World, csrf_of, login
+from tests.web.conftest import PASSWORD, World, csrf_of, login, user_id_of
 
 
 def test_pages_redirect_to_login_without_a_session(app_for: Callable[[], TestClient]) -> None:
@@ -168,3 +172,97 @@ def test_totp_is_required_for_admins_when_configured_and_codes_work_once(
     token = second.get("/login/totp").text.split('name="csrf_token" value="')[1].split('"')[0]
     replay = second.post("/login/totp", data={"csrf_token": token, "code": code})
     assert replay.status_code == 400
+
+
+def _wrong_code(secret: str) -> str:
+    """A six-digit code that is none of the codes valid around now."""
+    totp = pyotp.TOTP(secret)
+    valid = {totp.at(utcnow() + timedelta(seconds=step * 30)) for step in (-2, -1, 0, 1, 2)}
+    return next(code for code in ("000000", "111111", "222222") if code not in valid)
+
+
+def _pending_login(app_for: Callable[[], TestClient]) -> TestClient:
+    """A client past the password of `admin-a` (who has a second factor), at the code form."""
+    client = app_for()
+    response = client.post(
+        "/login", data={"username": "admin-a", "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.headers["location"] == "/login/totp"
+    return client
+
+
+def _send_code(client: TestClient, code: str) -> int:
+    token = csrf_of(client, "/login/totp")
+    answer = client.post(
+        "/login/totp", data={"csrf_token": token, "code": code}, follow_redirects=False
+    )
+    return answer.status_code
+
+
+def _enrolled_admin(world: World) -> str:
+    secret = new_secret()
+    enrol(world.db, world.db.require_keyring(), user_id_of(world, "admin-a"), secret, "test")
+    return secret
+
+
+def test_wrong_codes_revoke_the_pending_session_and_the_right_code_then_fails(
+    app_for: Callable[[], TestClient], world: World
+) -> None:
+    secret = _enrolled_admin(world)
+    client = _pending_login(app_for)
+    answers = [_send_code(client, _wrong_code(secret)) for _ in range(MAX_SESSION_CODE_FAILURES)]
+    assert answers == [400] * (MAX_SESSION_CODE_FAILURES - 1) + [429]
+    with world.db.read() as conn:
+        live = conn.execute(
+            select(sessions.c.token_hash).where(sessions.c.revoked_at.is_(None))
+        ).all()
+    assert live == []
+    client.cookies.clear()
+    assert (
+        client.get("/login/totp", follow_redirects=False).headers["location"].startswith("/login")
+    )
+
+
+def test_right_code_after_the_session_was_revoked_for_wrong_codes_is_refused(
+    app_for: Callable[[], TestClient], world: World
+) -> None:
+    secret = _enrolled_admin(world)
+    client = _pending_login(app_for)
+    cookie = str(client.cookies.get(SESSION_COOKIE))
+    token = csrf_of(client, "/login/totp")
+    for _ in range(MAX_SESSION_CODE_FAILURES):
+        client.cookies.set(SESSION_COOKIE, cookie)
+        client.post("/login/totp", data={"csrf_token": token, "code": _wrong_code(secret)})
+    client.cookies.set(SESSION_COOKIE, cookie)
+    right = client.post(
+        "/login/totp",
+        data={"csrf_token": token, "code": pyotp.TOTP(secret).now()},
+        follow_redirects=False,
+    )
+    assert right.status_code in (303, 403) and right.headers.get("location") != "/"
+    with world.db.read() as conn:
+        done = conn.execute(
+            select(sessions.c.second_factor_done).where(sessions.c.token_hash == hash_token(cookie))
+        ).scalar_one()
+    assert done is False
+    assert client.get("/cases", follow_redirects=False).headers["location"].startswith("/login")
+
+
+def test_wrong_codes_count_per_user_across_pending_sessions(
+    app_for: Callable[[], TestClient], world: World
+) -> None:
+    secret = _enrolled_admin(world)
+    per_session = MAX_SESSION_CODE_FAILURES - 1
+    sent = 0
+    while sent + per_session <= MAX_USER_CODE_FAILURES:
+        client = _pending_login(app_for)
+        for _ in range(per_session):
+            assert _send_code(client, _wrong_code(secret)) == 400
+        sent += per_session
+    client = _pending_login(app_for)
+    while sent < MAX_USER_CODE_FAILURES:
+        _send_code(client, _wrong_code(secret))
+        sent += 1
+    client = _pending_login(app_for)
+    assert _send_code(client, pyotp.TOTP(secret).now()) == 429
+    assert client.get("/cases", follow_redirects=False).headers["location"] == "/login/totp"

@@ -203,3 +203,23 @@ def test_dashboard_counts_a_case_opened_a_moment_ago(
         "test",
     )
     assert int(open_cases()) == int(before) + 1
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "This password is one of the most common ones."),
+        ("ru", "Этот пароль — один из самых распространённых."),
+        ("sr_Latn", "Ova lozinka je jedna od najčešćih."),
+    ],
+)
+def test_a_common_password_for_a_new_user_is_refused_in_the_admins_language(
+    client_as: Callable[[str], TestClient], locale: str, expected: str
+) -> None:
+    client = client_as("admin-a")
+    client.post("/settings/language", data={"csrf_token": csrf_of(client), "locale": locale})
+    form = {"username": "marta", "password": "password123", "role": "viewer", "team": "team-a"}
+    answer = client.post("/admin/users", data={**form, "csrf_token": csrf_of(client)})
+    assert answer.status_code == 400
+    assert expected in answer.text
+    assert "marta" not in client.get("/admin/users").text

@@ -9,8 +9,10 @@ import sys
 import time
 
 import pytest
+from click.testing import CliRunner
 
-from havenwatch.commands.app import export_settings
+from havenwatch.cli import cli
+from havenwatch.commands.app import export_settings, proxy_options
 from havenwatch.reports.publication import Schedule, latest_release, list_releases, set_schedule
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database
@@ -74,3 +76,22 @@ def test_serve_publishes_the_anonymised_release_when_the_schedule_says_it_is_due
     published = latest_release(db)
     assert published is not None and (published.version, published.k) == (1, 10)
     assert [v.version for v in list_releases(db)] == [1], "published once, not once a check"
+
+
+def test_serve_believes_forwarded_headers_from_nobody_by_default() -> None:
+    assert proxy_options(()) == {"proxy_headers": False, "forwarded_allow_ips": ""}
+
+
+def test_serve_believes_forwarded_headers_only_from_the_proxies_it_is_given() -> None:
+    options = proxy_options(("10.0.0.2/32", "192.0.2.0/24"))
+    assert options == {"proxy_headers": True, "forwarded_allow_ips": "10.0.0.2/32,192.0.2.0/24"}
+
+
+def test_serve_refuses_a_trusted_proxy_that_is_no_address_in_one_line(
+    sqlite_db: Database, sqlite_settings: Settings
+) -> None:
+    instance = ["--data-dir", str(sqlite_settings.data_dir)]
+    instance += ["--key-file", str(sqlite_settings.key_file)]
+    result = CliRunner().invoke(cli, [*instance, "serve", "--trusted-proxy", "proxy.example"])
+    assert result.exit_code == 2
+    assert "'proxy.example' is not an IP address or network" in result.output

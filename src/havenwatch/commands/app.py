@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+from collections.abc import Sequence
 from datetime import date
 from importlib import resources
+from typing import Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -31,7 +34,25 @@ def export_settings(settings: Settings) -> None:
     os.environ["HAVENWATCH_KEY_FILE"] = str(settings.key_file)
 
 
-def run_server(ctx: click.Context, host: str, port: int, workers: int) -> None:
+def proxy_options(trusted_proxies: Sequence[str]) -> dict[str, Any]:
+    """uvicorn's proxy settings: forwarded headers believed only from the trusted proxies.
+
+    With none (the default) uvicorn ignores `X-Forwarded-For` and `X-Forwarded-Proto` from
+    everyone; left to itself it would believe them from loopback, and any local process or
+    onion service could then pick the client address the login throttle counts.
+    """
+    if not trusted_proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(trusted_proxies)}
+
+
+def run_server(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    workers: int,
+    trusted_proxies: Sequence[str] = (),
+) -> None:
     """Serve with `workers` processes, each with its own app (uvicorn's multi-process mode).
 
     Beside them, one process fetches the subscribed news feeds on their schedule, and this
@@ -55,9 +76,35 @@ def run_server(ctx: click.Context, host: str, port: int, workers: int) -> None:
             date_header=False,
             log_level="warning",
             access_log=False,
+            **proxy_options(trusted_proxies),
         )
     finally:
         fetcher.terminate()
+
+
+def trusted_networks(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Each --trusted-proxy value as a network (an address is a network of one)."""
+    networks = []
+    for value in values:
+        try:
+            networks.append(str(ipaddress.ip_network(value.strip(), strict=False)))
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not an IP address or network") from None
+    return tuple(networks)
+
+
+TRUSTED_PROXY = click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    envvar="HAVENWATCH_TRUSTED_PROXIES",
+    callback=trusted_networks,
+    help="Address or network (CIDR) of a reverse proxy whose X-Forwarded-For and "
+    "X-Forwarded-Proto are believed; repeat for several. Default: none, the headers are "
+    "ignored from everyone, loopback included.",
+)
 
 
 def default_workers() -> int:
@@ -77,12 +124,15 @@ WORKERS = click.option(
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @WORKERS
+@TRUSTED_PROXY
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, workers: int, trusted_proxies: tuple[str, ...]
+) -> None:
     """Start the web workspace."""
     open_db(ctx).dispose()
     click.echo(f"havenwatch is serving on http://{host}:{port}/ with {workers} worker(s)")
-    run_server(ctx, host, port, workers)
+    run_server(ctx, host, port, workers, trusted_proxies)
 
 
 def load_demo(db: Database, cases: int, seed: int) -> None:

@@ -1,8 +1,10 @@
-"""User accounts: roles, teams and argon2id password hashes."""
+"""User accounts: roles, teams, argon2id password hashes and the rule for new passwords."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,6 +19,9 @@ from havenwatch.store.schema import AnyRow, users
 
 ROLES = ("admin", "caseworker", "researcher", "viewer")
 MIN_PASSWORD_LENGTH = 10
+MIN_NAME_IN_PASSWORD = 3
+COMMON_PASSWORDS_FILE = "common_passwords.txt"
+COMMON_SUFFIX_CHARACTERS = "0123456789!@#$%^&*()-_=+.,;:?~ "
 HASHER = PasswordHasher()
 
 
@@ -43,9 +48,38 @@ def password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
-def check_new_password(password: str) -> None:
+class WeakPassword(ValidationError):
+    """A new password the rule refuses; `rule` says which part ("length", "common", "name")."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__("password", message)
+        self.rule = rule
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The 10,000 most common passwords (lower case), shipped in `common_passwords.txt`."""
+    text = resources.files(__package__).joinpath(COMMON_PASSWORDS_FILE).read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def is_common_password(password: str) -> bool:
+    """True for a common password, also with digits or punctuation added at its end
+    (`password123`, `Sunshine2024!`)."""
+    folded = password.casefold().strip()
+    stem = folded.rstrip(COMMON_SUFFIX_CHARACTERS)
+    return folded in common_passwords() or stem in common_passwords()
+
+
+def check_new_password(password: str, username: str = "") -> None:
+    """Length is the main rule (ASVS 2.1); common passwords and the user's name are refused."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError("password", f"use at least {MIN_PASSWORD_LENGTH} characters")
+        raise WeakPassword("length", f"use at least {MIN_PASSWORD_LENGTH} characters")
+    name = username.strip().casefold()
+    if len(name) >= MIN_NAME_IN_PASSWORD and name in password.casefold():
+        raise WeakPassword("name", "it must not contain the user name")
+    if is_common_password(password):
+        raise WeakPassword("common", "it is one of the most common passwords: choose another")
 
 
 def user_from_row(row: AnyRow, teams: dict[str, str]) -> User:
@@ -66,7 +100,7 @@ def insert_user(unit: Unit, username: str, password: str, role: str, team: str) 
         raise ValidationError("role", f"unknown role {role!r} (choose from {', '.join(ROLES)})")
     if not username.strip():
         raise ValidationError("username", "cannot be empty")
-    check_new_password(password)
+    check_new_password(password, username)
     if unit.conn.execute(select(users.c.id).where(users.c.username == username)).first():
         raise ValidationError("username", f"{username!r} is taken")
     user_id = new_id()

@@ -112,6 +112,28 @@ login_attempts = Table(
     Index("ix_login_attempts_subject_at", "subject", "at"),
 )
 
+# Failures counted per throttled subject (a keyed hash), raised atomically before each check.
+login_counters = Table(
+    "login_counters",
+    metadata,
+    Column("subject", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_started_at", Timestamp, nullable=False, index=True),
+)
+
+# Read-only tokens for calendar feeds: one per feed (a case, or the user's teams when no case).
+calendar_tokens = Table(
+    "calendar_tokens",
+    metadata,
+    id_column(),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("last_used_at", Timestamp),
+    Column("revoked_at", Timestamp),
+    created_column(),
+)
+
 people = Table(
     "people",
     metadata,

@@ -2,6 +2,7 @@
 
 Unknown names, wrong passwords and deactivated accounts all cost one argon2 verification and
 return the same result, so neither the answer nor its timing tells which accounts exist.
+Every attempt is counted (`security.throttle`) before its password is checked.
 """
 
 from __future__ import annotations
@@ -13,7 +14,12 @@ from sqlalchemy import select
 
 from havenwatch.security.accounts import hash_password, password_matches
 from havenwatch.security.crypto import Keyring
-from havenwatch.security.throttle import clear_account, is_throttled, record_attempt, subjects
+from havenwatch.security.throttle import (
+    PasswordGate,
+    password_succeeded,
+    reserve_password_check,
+    subjects,
+)
 from havenwatch.security.totp import admins_must_use_totp
 from havenwatch.store.database import Database
 from havenwatch.store.schema import users
@@ -36,11 +42,14 @@ class LoginResult:
     has_totp: bool = False
 
 
-def authenticate(
-    db: Database, keyring: Keyring, username: str, password: str, address: str
-) -> LoginResult:
-    who = subjects(keyring, username[:200], address)
-    if is_throttled(db, who):
+def reserve_login(db: Database, keyring: Keyring, username: str, address: str) -> PasswordGate:
+    """Count this attempt for the account and the address before any password is checked."""
+    return reserve_password_check(db, subjects(keyring, username[:200], address))
+
+
+def check_password(db: Database, gate: PasswordGate, username: str, password: str) -> LoginResult:
+    """The slow part of a login reserved by `reserve_login` (a throttled one is refused here)."""
+    if gate.throttled:
         return LoginResult(Outcome.THROTTLED)
     with db.read() as conn:
         row = conn.execute(
@@ -52,10 +61,10 @@ def authenticate(
     stored = row.password_hash if row is not None else _DUMMY_HASH
     matches = password_matches(stored, "" if too_long else password) and not too_long
     if row is None or not row.active or not matches:
-        record_attempt(db, who, succeeded=False)
+        with db.write("login", changes_records=False) as unit:
+            unit.audit("login.failed", detail={"subject": gate.who.account[:12]})
         return LoginResult(Outcome.REFUSED)
-    record_attempt(db, who, succeeded=True)
-    clear_account(db, who)
+    password_succeeded(db, gate)
     has_totp = row.totp_secret is not None
     required = has_totp or (row.role == "admin" and admins_must_use_totp(db))
     return LoginResult(Outcome.ACCEPTED, row.id, required, has_totp)

@@ -16,8 +16,10 @@ Clients are closed when the test ends. This folder is a package (keep `__init__.
 this file): test modules import helpers as `from attacks.conftest import Served`.
 
 `served.login` completes the second factor when the user has one (`served.enrol_totp(name)`
-gives a user a TOTP secret and returns it). Loops in attacks stay bounded; nothing leaves
-the loopback interface.
+gives a user a TOTP secret and returns it). `served.db` is the instance's database, for
+checking what an attack left behind. To start the server with other options, parametrize
+`serve_extra_args`: `@pytest.mark.parametrize("serve_extra_args", [("--trusted-proxy",
+"127.0.0.1")])`. Loops in attacks stay bounded; nothing leaves the loopback interface.
 """
 
 from __future__ import annotations

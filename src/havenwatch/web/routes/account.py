@@ -1,13 +1,16 @@
-"""The user's own settings: interface language and personal API tokens."""
+"""The user's own settings: interface language, personal API tokens and calendar feeds."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from havenwatch.cases.errors import HavenwatchError
+from havenwatch.cases.case_files import get_case
+from havenwatch.cases.errors import HavenwatchError, NotFoundError
 from havenwatch.security.api_tokens import create_token, list_tokens, revoke_token
+from havenwatch.security.calendar_tokens import CalendarToken, list_calendar_tokens
 from havenwatch.security.permissions import Principal
+from havenwatch.store.database import Database
 from havenwatch.store.schema import users
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, PagePrincipal, database
@@ -17,29 +20,48 @@ from havenwatch.web.rendering import render
 router = APIRouter()
 
 
-def _settings_page(
+def settings_view(
     request: Request,
     principal: Principal,
     *,
     new_token: str | None = None,
+    new_feed_url: str | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> Response:
+    """The settings page, with a just-made API token or feed URL shown once."""
+    db = database(request)
     return render(
         request,
         "settings.html",
         {
-            "tokens": list_tokens(database(request), principal.user_id),
+            "tokens": list_tokens(db, principal.user_id),
+            "feeds": _feeds(db, principal),
             "new_token": new_token,
+            "new_feed_url": new_feed_url,
             "error": error,
         },
         status_code=status,
     )
 
 
+def _feeds(db: Database, principal: Principal) -> list[tuple[CalendarToken, str | None]]:
+    """The user's calendar feeds, each with the title of its case (None: the team feed)."""
+    feeds = []
+    for feed in list_calendar_tokens(db, principal.user_id):
+        title = None
+        if feed.case_id is not None:
+            try:
+                title = get_case(db, feed.case_id, team_ids=principal.team_ids).title
+            except NotFoundError:
+                title = "—"
+        feeds.append((feed, title))
+    return feeds
+
+
 @router.get("/settings")
 def settings_page(request: Request, principal: PagePrincipal) -> Response:
-    return _settings_page(request, principal)
+    return settings_view(request, principal)
 
 
 @router.post("/settings/language")
@@ -72,8 +94,8 @@ def new_token(request: Request, principal: PagePrincipal, form: Form) -> Respons
             principal.actor,
         )
     except HavenwatchError as error:
-        return _settings_page(request, principal, error=str(error), status=400)
-    return _settings_page(request, principal, new_token=token)
+        return settings_view(request, principal, error=str(error), status=400)
+    return settings_view(request, principal, new_token=token)
 
 
 @router.post("/settings/tokens/{token_id}/revoke")

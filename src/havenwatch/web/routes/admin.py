@@ -10,18 +10,31 @@ from sqlalchemy import select
 
 from havenwatch.cases.errors import HavenwatchError, ValidationError
 from havenwatch.cases.teams import ensure_team
-from havenwatch.security.accounts import ROLES, add_user, get_user, list_users
+from havenwatch.security.accounts import (
+    MIN_PASSWORD_LENGTH,
+    ROLES,
+    WeakPassword,
+    add_user,
+    get_user,
+    list_users,
+)
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.security.sessions import revoke_user_sessions
 from havenwatch.security.totp import admins_must_use_totp, set_admins_must_use_totp
 from havenwatch.store.schema import teams, users
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.rendering import PageNumber, pager, render
+from havenwatch.web.i18n import N_, _
+from havenwatch.web.rendering import PageNumber, localise, pager, render
 
 router = APIRouter()
 Admin = Annotated[Principal, Depends(need(Capability.MANAGE_USERS))]
 Auditor = Annotated[Principal, Depends(need(Capability.VIEW_AUDIT))]
+PASSWORD_RULES = {
+    "length": N_("Use a password of at least %(count)d characters."),
+    "common": N_("This password is one of the most common ones. Choose another."),
+    "name": N_("The password must not contain the user name."),
+}
 
 
 def _team_names(request: Request) -> list[str]:
@@ -61,6 +74,10 @@ def create_user(request: Request, principal: Admin, form: Form) -> Response:
             forms.required(form, "team", limit=120),
             principal.actor,
         )
+    except WeakPassword as weak:
+        localise(request)
+        message = _(PASSWORD_RULES[weak.rule]) % {"count": MIN_PASSWORD_LENGTH}
+        return _users_page(request, message, 400)
     except HavenwatchError as error:
         return _users_page(request, str(error), 400)
     return RedirectResponse("/admin/users", 303)

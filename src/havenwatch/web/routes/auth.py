@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from havenwatch.security.permissions import Principal
@@ -17,6 +19,7 @@ from havenwatch.security.sessions import (
     csrf_matches,
     revoke_session,
 )
+from havenwatch.security.throttle import code_succeeded, reserve_code_check
 from havenwatch.security.totp import enrol, new_secret, provisioning_uri, user_secret, verify_code
 from havenwatch.web import forms
 from havenwatch.web.deps import (
@@ -31,7 +34,7 @@ from havenwatch.web.deps import (
 )
 from havenwatch.web.i18n import LOCALES, N_, _, activate, normalise_locale
 from havenwatch.web.insights import mark_visit
-from havenwatch.web.login_flow import Outcome, authenticate
+from havenwatch.web.login_flow import LoginResult, Outcome, check_password, reserve_login
 from havenwatch.web.principal import LoginRequired
 from havenwatch.web.rendering import render
 
@@ -40,6 +43,9 @@ SAFE_NEXT = re.compile(r"(/([a-z][a-z._-]*|[0-9a-f]{32}))+/?")
 LANGUAGE_COOKIE = "hw_lang"
 REFUSED = N_("Wrong username or password.")
 THROTTLED = N_("Too many failed attempts. Wait 15 minutes, then try again.")
+WRONG_CODE = N_("That code is not valid. Use the current code from your app.")
+CODES_SPENT = N_("Too many wrong codes. Sign in again with your password.")
+CODES_LOCKED = N_("Too many wrong codes for this account. Wait an hour, then try again.")
 
 
 def _safe_next(value: str | None) -> str:
@@ -83,14 +89,23 @@ def login_page(request: Request) -> Response:
 
 
 @router.post("/login")
-def login(request: Request, form: Annotated[FormData, Depends(anonymous_form)]) -> Response:
+async def login(request: Request, form: Annotated[FormData, Depends(anonymous_form)]) -> Response:
+    """Count the attempt, wait the address's delay (without holding a thread), then check."""
     db = database(request)
     username = forms.text(form, "username", limit=200) or ""
     password = form.get("password")
     address = request.client.host if request.client else "unknown"
-    result = authenticate(
-        db, db.require_keyring(), username, password if isinstance(password, str) else "", address
+    gate = await run_in_threadpool(reserve_login, db, db.require_keyring(), username, address)
+    if gate.delay and not gate.throttled:
+        await asyncio.sleep(gate.delay)
+    result = await run_in_threadpool(
+        check_password, db, gate, username, password if isinstance(password, str) else ""
     )
+    return await run_in_threadpool(_login_answer, request, form, username, result)
+
+
+def _login_answer(request: Request, form: FormData, username: str, result: LoginResult) -> Response:
+    db = database(request)
     if result.outcome is Outcome.THROTTLED:
         return _login_page(request, error=THROTTLED, status=429)
     if result.outcome is Outcome.REFUSED or result.user_id is None:
@@ -162,6 +177,7 @@ async def _pending_form(request: Request) -> FormData:
 
 @router.post("/login/totp")
 def totp_check(request: Request, form: Annotated[FormData, Depends(_pending_form)]) -> Response:
+    """Check a code, counted per user and per pending session before it is compared."""
     session, principal = pending_session(request)
     db = database(request)
     keyring = db.require_keyring()
@@ -170,27 +186,48 @@ def totp_check(request: Request, form: Annotated[FormData, Depends(_pending_form
     if enrolling:
         secret = forms.text(form, "secret", limit=64) or ""
     code = forms.text(form, "code", limit=12) or ""
-    if not secret or not verify_code(db, keyring, principal.user_id, secret, code):
-        with db.write(principal.actor) as unit:
-            unit.audit("login.totp_failed", target_type="user", target_id=principal.user_id)
-        return render(
-            request,
-            "totp.html",
-            {
-                "enrolling": enrolling,
-                "secret": secret if enrolling else None,
-                "uri": provisioning_uri(secret, principal.username)
-                if enrolling and secret
-                else None,
-                "error": _("That code is not valid. Use the current code from your app."),
-                "csrf_token": session.csrf_token,
-            },
-            status_code=400,
+    gate = reserve_code_check(db, keyring, principal.user_id, session.token_hash)
+    if gate.may_check and secret and verify_code(db, keyring, principal.user_id, secret, code):
+        code_succeeded(db, gate)
+        if enrolling:
+            enrol(db, keyring, principal.user_id, secret, principal.actor)
+        complete_second_factor(db, session.token_hash, principal.actor)
+        return RedirectResponse("/", 303)
+    with db.write(principal.actor) as unit:
+        unit.audit(
+            "login.totp_failed",
+            target_type="user",
+            target_id=principal.user_id,
+            detail={"pending_session_revoked": gate.session_spent, "locked": gate.user_locked},
         )
-    if enrolling:
-        enrol(db, keyring, principal.user_id, secret, principal.actor)
-    complete_second_factor(db, session.token_hash, principal.actor)
-    return RedirectResponse("/", 303)
+    if gate.session_spent:
+        revoke_session(db, session.token_hash, principal.actor)
+        return _signed_out(_login_page(request, error=CODES_SPENT, status=429), request)
+    error = CODES_LOCKED if gate.user_locked else WRONG_CODE
+    return render(
+        request,
+        "totp.html",
+        {
+            "enrolling": enrolling,
+            "secret": secret if enrolling else None,
+            "uri": provisioning_uri(secret, principal.username) if enrolling and secret else None,
+            "error": _(error),
+            "csrf_token": session.csrf_token,
+        },
+        status_code=429 if gate.user_locked else 400,
+    )
+
+
+def _signed_out(response: Response, request: Request) -> Response:
+    """The response with the session cookie removed."""
+    response.delete_cookie(
+        cookie_name(request),
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
 
 
 @router.post("/logout")
@@ -199,13 +236,6 @@ def logout(request: Request, _form: Annotated[FormData, Depends(posted_form)]) -
     session = current_session(request)
     if session is not None:
         revoke_session(db, session.token_hash, "logout")
-    response = RedirectResponse("/login", 303)
-    response.delete_cookie(
-        cookie_name(request),
-        path="/",
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
+    response = _signed_out(RedirectResponse("/login", 303), request)
     response.headers["clear-site-data"] = '"cache", "cookies", "storage"'
     return response

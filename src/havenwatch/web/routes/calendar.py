@@ -1,7 +1,9 @@
 """Deadline feeds (.ics) for calendar apps: one per case and one for the user's teams.
 
-Calendar apps cannot log in, so besides the session cookie a personal API token may be
-given as `?token=`. The feed carries deadlines only: no names, and case titles only as the
+Calendar apps cannot log in, so besides the session cookie a read-only calendar token may be
+given as `?token=`: one made for that very feed (`security.calendar_tokens`), never a personal
+API token. Feed tokens are made, listed and revoked on the settings page; a case page makes
+one for its case. The feed carries deadlines only: no names, and case titles only as the
 user's own team sees them.
 """
 
@@ -10,24 +12,31 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.deadlines import deadlines_due, deadlines_of_case
-from havenwatch.security.api_tokens import user_for_token
+from havenwatch.security.calendar_tokens import (
+    create_calendar_token,
+    revoke_calendar_token,
+    user_for_calendar_token,
+)
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.store.clock import today
-from havenwatch.web.deps import database, page_principal
+from havenwatch.web.deps import Form, PagePrincipal, database, page_principal
 from havenwatch.web.principal import LoginRequired, load_principal
+from havenwatch.web.routes.account import settings_view
 
 router = APIRouter()
 FEED_HORIZON_DAYS = 365
 
 
 def calendar_principal(request: Request) -> Principal:
+    """The session's user, or the owner of a calendar token made for the feed asked for."""
     token = request.query_params.get("token")
     if token:
-        user_id = user_for_token(database(request), token)
+        feed_case = request.path_params.get("case_id")
+        user_id = user_for_calendar_token(database(request), token, feed_case)
         principal = load_principal(database(request), user_id) if user_id else None
         if principal is None:
             raise LoginRequired
@@ -88,3 +97,32 @@ def team_feed(request: Request, principal: Subscriber) -> Response:
         )
     ]
     return _ics(build_calendar(entries, name=f"havenwatch: {principal.team}", locale=locale))
+
+
+@router.post("/settings/feeds")
+def new_team_feed(request: Request, principal: PagePrincipal, form: Form) -> Response:
+    """A calendar token for the deadlines of the user's teams, its URL shown once."""
+    principal.require(Capability.VIEW_CASES)
+    token = create_calendar_token(database(request), principal.user_id, None, principal.actor)
+    return settings_view(request, principal, new_feed_url=_feed_url(request, "", token))
+
+
+@router.post("/cases/{case_id}/feeds")
+def new_case_feed(request: Request, principal: PagePrincipal, case_id: str, form: Form) -> Response:
+    """A calendar token for one case the user's team sees, its URL shown once."""
+    principal.require(Capability.VIEW_CASES)
+    db = database(request)
+    get_case(db, case_id, team_ids=principal.team_ids)
+    token = create_calendar_token(db, principal.user_id, case_id, principal.actor)
+    url = _feed_url(request, f"/cases/{case_id}", token)
+    return settings_view(request, principal, new_feed_url=url)
+
+
+@router.post("/settings/feeds/{token_id}/revoke")
+def drop_feed(request: Request, principal: PagePrincipal, token_id: str, form: Form) -> Response:
+    revoke_calendar_token(database(request), principal.user_id, token_id, principal.actor)
+    return RedirectResponse("/settings#feeds", 303)
+
+
+def _feed_url(request: Request, prefix: str, token: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}{prefix}/deadlines.ics?token={token}"
