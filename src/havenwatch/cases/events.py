@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, select
 
 from havenwatch.cases.dates import FuzzyDate
-from havenwatch.cases.deadlines import check_decision_code
+from havenwatch.cases.deadlines import check_engine_inputs
 from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.model import Event, Source, validate_event
 from havenwatch.cases.search import index_event
@@ -71,6 +71,8 @@ def event_row(
         "deadline_days": event.deadline_days,
         "outcome": event.outcome,
         "decision_code": event.decision_code,
+        "service": event.service,
+        "procedure": event.procedure,
         "notes": key.seal_text(event.notes, "events", "notes", event.id),
         "created_at": event.created_at,
         "updated_at": now,
@@ -79,7 +81,7 @@ def event_row(
 
 def insert_event(unit: Unit, keyring: Keyring, event: Event) -> Event:
     owner = case_key_row(unit.conn, event.case_id)
-    check_decision_code(owner.country, event.decision_code)
+    check_engine_inputs(owner.country, event)
     unit.conn.execute(
         events.insert(), event_row(keyring, event, owner.wrapped_key, owner.person_id)
     )
@@ -147,7 +149,7 @@ def _rewrite_event(
     if event.id is None:
         raise NotFoundError("the event has no id")
     owner = case_key_row(unit.conn, event.case_id)
-    check_decision_code(owner.country, event.decision_code)
+    check_engine_inputs(owner.country, event)
     row = event_row(keyring, event, owner.wrapped_key, owner.person_id)
     row.pop("created_at")
     found = unit.conn.execute(
@@ -185,6 +187,8 @@ def event_from_row(
         deadline_days=row.deadline_days,
         outcome=row.outcome,
         decision_code=row.decision_code,
+        service=row.service,
+        procedure=row.procedure,
         notes=notes,
         source_ids=source_ids,
         document_ids=document_ids,

@@ -91,6 +91,10 @@ class Event:
     outcome: str | None = None
     decision_code: str | None = None
     notes: str | None = None
+    # How the decision was served (a service method of the case's rules: personal,
+    # ordinary_post...) and its procedure; None: personal service, the default procedure.
+    service: str | None = None
+    procedure: str | None = None
     source_ids: list[str] = field(default_factory=list)
     document_ids: list[str] = field(default_factory=list)
     id: str | None = None
@@ -185,6 +189,8 @@ def validate_event(event: Event) -> None:
     check_choice("origin_state_link", event.origin_state_link, vocab.origin_state_link)
     check_choice("outcome", event.outcome, vocab.outcomes)
     check_text("decision_code", event.decision_code, 60)
+    check_text("service", event.service, 40)
+    check_text("procedure", event.procedure, 40)
     if event.deadline_days is not None and not 0 <= event.deadline_days <= 3650:
         raise ValidationError("deadline_days", f"{event.deadline_days} is not a number of days")
     earliest = event.date.earliest if event.date else None

@@ -193,6 +193,10 @@ events = Table(
     Column("notes", LargeBinary),
     created_column(),
     Column("updated_at", Timestamp, nullable=False),
+    # How the decision was served (a service method of the rules) and its procedure, for
+    # the deadline engine; None: personal service, the decision's default procedure.
+    Column("service", String(40)),
+    Column("procedure", String(40)),
     Index("ix_events_type_date", "type", "date_earliest"),
     Index("ix_events_date_earliest", "date_earliest"),
     Index("ix_events_case_id_type", "case_id", "type"),

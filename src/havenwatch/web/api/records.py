@@ -195,6 +195,8 @@ def api_add_event(
             deadline_days=body.deadline_days,
             outcome=body.outcome,
             decision_code=body.decision_code,
+            service=body.service,
+            procedure=body.procedure,
         ),
         principal.actor,
     )

@@ -19,7 +19,7 @@ from havenwatch.cases.case_files import (
     page_of_cases,
     reopen_case,
 )
-from havenwatch.cases.deadlines import deadlines_of_case, rules_for
+from havenwatch.cases.deadlines import deadlines_of_case, engine_choices
 from havenwatch.cases.errors import HavenwatchError, NotFoundError, ValidationError
 from havenwatch.cases.model import Case
 from havenwatch.cases.people import find_people_by_name, get_person, list_people, pseudonyms
@@ -197,7 +197,6 @@ def _case_surroundings(
     case, timeline = case_file.case, case_file.timeline
     case_id = case.id or ""
     source_ids = sorted({sid for event in timeline for sid in event.source_ids})
-    rules = rules_for(case.country)
     return {
         "case": case,
         "person": get_person(
@@ -210,7 +209,7 @@ def _case_surroundings(
         "plan": deadlines_of_case(
             db, case_id, case.country, today=today(), locale=principal.locale
         ),
-        "decision_codes": sorted(rules.decisions) if rules else [],
+        "engine": engine_choices(case.country, principal.locale),
         "documents": case_documents(request, principal, case_id),
         "assignees": assignable_users(db, _team_id(request, case_id)),
         "today": today(),
