@@ -171,6 +171,7 @@ def load_cases(
                 closed_on=row.closed_on,
                 notes=notes,
                 created_at=row.created_at,
+                next_deadline=row.next_deadline,
             )
         )
     return result
@@ -204,17 +205,30 @@ class CasePage:
     offset: int
 
 
+CASE_ORDERS = ("opened", "next_deadline")
+
+
 def page_of_cases(
-    db: Database, flt: CaseFilter, *, offset: int, size: int, count_until: int
+    db: Database,
+    flt: CaseFilter,
+    *,
+    offset: int,
+    size: int,
+    count_until: int,
+    order: str = "opened",
 ) -> CasePage:
     """The cases at `offset` and how many match (at most `count_until`), in one index walk.
 
     Counting and listing walk the same ordered index; doing both in one pass halves the
     work of a filtered list. An offset past the last match is moved back to the last page.
+    `order` "next_deadline" puts the cases with the earliest open, unresolved deadline step
+    first (`cases.next_deadline`), those with none last.
     """
-    ordered = _filtered(select(cases.c.id), flt).order_by(
-        cases.c.opened_on.desc(), cases.c.id.desc()
-    )
+    if order == "next_deadline":
+        keys = (cases.c.next_deadline.is_(None), cases.c.next_deadline, cases.c.id)
+    else:
+        keys = (cases.c.opened_on.desc(), cases.c.id.desc())  # type: ignore[assignment]
+    ordered = _filtered(select(cases.c.id), flt).order_by(*keys)
     with db.read() as conn:
         ids = list(conn.execute(ordered.limit(count_until)).scalars())
         if offset >= len(ids) > 0:

@@ -14,6 +14,7 @@ from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.model import Event, Source, validate_event
 from havenwatch.cases.search import index_event
 from havenwatch.cases.sources import insert_source
+from havenwatch.cases.step_workflow import refresh_steps
 from havenwatch.security.crypto import Keyring
 from havenwatch.security.sealing import PersonKey
 from havenwatch.store.clock import utcnow
@@ -94,6 +95,7 @@ def insert_event(unit: Unit, keyring: Keyring, event: Event) -> Event:
             ],
         )
     index_event(unit.conn, event.id)
+    refresh_steps(unit.conn, event.case_id)
     unit.audit(
         "event.create",
         target_type="event",
@@ -160,6 +162,7 @@ def _rewrite_event(
     if found.rowcount == 0:
         raise NotFoundError(f"no event {event.id}")
     index_event(unit.conn, event.id)
+    refresh_steps(unit.conn, event.case_id)
     unit.audit(
         "event.update",
         target_type="event",
@@ -411,6 +414,7 @@ def delete_event(
         conn.execute(events.delete().where(events.c.id == event_id))
         orphans = _unreferenced(conn, linked)
         _delete_sources(conn, orphans)
+        refresh_steps(conn, case_id)
         deleted = DeletedEvent(
             event_id=event_id,
             case_id=case_id,

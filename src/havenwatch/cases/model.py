@@ -76,6 +76,9 @@ class Case:
     notes: str | None = None
     id: str | None = None
     created_at: dt.datetime | None = None
+    # The earliest last day among its open, unresolved deadline steps (read-only: kept by
+    # `cases.step_workflow`).
+    next_deadline: dt.date | None = None
 
 
 @dataclass

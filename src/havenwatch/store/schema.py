@@ -163,6 +163,10 @@ cases = Table(
         "ix_cases_team_listing", "team_id", "status", "country", "opened_on", "id", "event_types"
     ),
     Index("ix_cases_assigned_user_id", "assigned_user_id", "updated_at"),
+    # The earliest last day among the case's open, unresolved deadline steps (migration
+    # 0010d), kept by `cases.step_workflow`: the case list sorts on it.
+    Column("next_deadline", Date),
+    Index("ix_cases_team_next_deadline", "team_id", "next_deadline"),
 )
 
 case_tags = Table(
@@ -340,3 +344,36 @@ search_entries = Table(
 
 __all__ = [name for name, value in globals().items() if isinstance(value, Table)]
 __all__ += ["metadata"]
+
+
+# A case's deadline steps as the engine last computed them (`cases.step_workflow` rewrites a
+# case's rows whenever its events change): the dashboard counts and the case list's next
+# deadline read them instead of computing every case's deadlines. `status` is the engine's
+# (open, met, superseded, no_deadline); whether an open step is overdue depends on the day.
+deadline_steps = Table(
+    "deadline_steps",
+    metadata,
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("deadline_id", String(120), primary_key=True),
+    Column("remedy", String(60), nullable=False),
+    Column("due", Date),
+    Column("status", String(20), nullable=False),
+    Index("ix_deadline_steps_status_due", "status", "due"),
+)
+
+# What the team did about a step: done (on a day, by an event), not applicable or superseded,
+# with a note sealed with the person's key and who did it; and the lawyer it is assigned to.
+# Kept apart from `deadline_steps` so that recomputing the steps never loses it.
+deadline_actions = Table(
+    "deadline_actions",
+    metadata,
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("deadline_id", String(120), primary_key=True),
+    Column("resolution", String(20)),
+    Column("resolved_on", Date),
+    Column("resolved_event_id", ID),
+    Column("note", LargeBinary),
+    Column("resolved_by", String(80)),
+    Column("assignee_id", ID, ForeignKey("users.id"), index=True),
+    Column("updated_at", Timestamp, nullable=False),
+)

@@ -15,6 +15,7 @@ from havenwatch.web.routes import (
     people,
     search,
     sources,
+    steps,
     transfer,
 )
 
@@ -23,6 +24,7 @@ PAGE_ROUTERS = [
     dashboard.router,
     cases.router,
     events.router,
+    steps.router,
     documents.router,
     people.router,
     sources.router,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from havenwatch.cases.deadlines import deadlines_due
+from havenwatch.cases.step_workflow import due_steps, step_counts
 from havenwatch.reports.charts import incidents_chart_png
 from havenwatch.reports.statistics import MonthlyIncidents, incidents_per_month, latest_incident_day
 from havenwatch.security.permissions import Capability, Principal
@@ -61,6 +61,7 @@ def dashboard(request: Request, principal: Viewer) -> Response:
         "shown_types": [code for code in stats.types if stats.type_total(code)],
         "counts": None,
         "deadlines": [],
+        "steps": None,
         "notes": None,
         "today": day,
     }
@@ -71,11 +72,16 @@ def dashboard(request: Request, principal: Viewer) -> Response:
             version,
         )
         locale = current().locale
+        context["steps"] = COUNTS.get(
+            ("steps", id(db), principal.team_ids, day),
+            lambda: step_counts(db, principal.team_ids, day),
+            version,
+        )
         context["deadlines"] = DEADLINES.get(
             ("deadlines", id(db), principal.team_ids, day, locale),
-            lambda: deadlines_due(db, today=day, team_ids=principal.team_ids, locale=locale),
+            lambda: due_steps(db, principal.team_ids, day, limit=20, locale=locale),
             version,
-        )[:20]
+        )
         context["notes"] = notifications(db, principal.user_id, principal.team_ids)
     return render(request, "dashboard.html", context)
 
