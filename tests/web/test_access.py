@@ -54,6 +54,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/cases/{case_id}"): READERS,
     ("POST", "/cases/{case_id}/status"): EDITORS,
     ("POST", "/cases/{case_id}/assign"): EDITORS,
+    ("POST", "/cases/{case_id}/steps/{deadline_id}/resolve"): EDITORS,
+    ("POST", "/cases/{case_id}/steps/{deadline_id}/assign"): EDITORS,
     ("POST", "/cases/{case_id}/events"): EDITORS,
     ("POST", "/cases/{case_id}/reopen"): EDITORS,
     ("GET", "/cases/{case_id}/events/{event_id}/edit"): EDITORS,
@@ -145,6 +147,7 @@ OWN = {
     "document_id": "document_a",
     "user_id": "user:viewer-a",
     "token_id": "case_a",
+    "deadline_id": "deadline_a",
 }
 FOREIGN = {
     "case_id": "case_b",
@@ -155,6 +158,7 @@ FOREIGN = {
     "document_id": "document_b",
     "user_id": "user:caseworker-b",
     "token_id": "case_b",
+    "deadline_id": "deadline_b",
 }
 TEAM_SCOPED = {"case_id", "event_id", "person_id", "source_id", "lead_id", "document_id"}
 

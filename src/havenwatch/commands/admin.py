@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from havenwatch.cases.step_workflow import refresh_all_steps
 from havenwatch.commands.common import (
     FORMAT_OPTION,
     cli_actor,
@@ -49,6 +50,10 @@ def migrate(ctx: click.Context) -> None:
         f"Schema at {state}"
         + ("" if before == after else f" (was {', '.join(sorted(before)) or 'empty'})")
     )
+    if before != after:
+        # The stored deadline steps follow the schema and the rules: recompute them.
+        count = refresh_all_steps(db, cli_actor())
+        click.echo(f"Deadline steps recomputed for {count} cases")
 
 
 @click.group()

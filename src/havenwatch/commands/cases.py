@@ -37,6 +37,7 @@ from havenwatch.cases.people import (
     list_people,
 )
 from havenwatch.cases.sources import add_source
+from havenwatch.cases.step_workflow import StepAction, refresh_all_steps, step_actions
 from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.commands.common import FORMAT_OPTION, cli_actor, open_db, print_json, print_table
 from havenwatch.legal.engine import step_as_dict
@@ -419,14 +420,34 @@ def case_deadlines(
         ics.write_bytes(
             calendar_of(((found.title, d) for d in plan.deadlines), found.title or case_id)
         )
+    actions = step_actions(db, case_id)
     if output_format == "json":
-        print_json(deadlines_as_json(plan))
+        print_json(deadlines_as_json(plan, actions))
         return
     for number, group in enumerate(plan.decisions, start=1):
-        _echo_decision(number, group)
+        _echo_decision(number, group, actions)
 
 
-def deadlines_as_json(plan: CaseDeadlines) -> dict[str, Any]:
+@case_group.command("refresh-deadlines")
+@click.pass_context
+def case_refresh_deadlines(ctx: click.Context) -> None:
+    """Recompute every case's stored deadline steps (after an upgrade or a rules change)."""
+    count = refresh_all_steps(open_db(ctx), cli_actor())
+    click.echo(f"deadline steps recomputed for {count} cases")
+
+
+def _action_text(action: StepAction | None) -> str:
+    if action is None:
+        return ""
+    parts = [action.resolution or ""]
+    if action.resolved_on:
+        parts.append(action.resolved_on.isoformat())
+    if action.assignee:
+        parts.append(f"assigned to {action.assignee}")
+    return " ".join(part for part in parts if part)
+
+
+def deadlines_as_json(plan: CaseDeadlines, actions: dict[str, StepAction]) -> dict[str, Any]:
     """The case's deadlines grouped under their decisions, each warning once."""
     return {
         "decisions": [
@@ -440,7 +461,13 @@ def deadlines_as_json(plan: CaseDeadlines) -> dict[str, Any]:
                 "deemed_served": group.deemed_served,
                 "departure_days": group.departure_days,
                 "deadlines": [
-                    {"deadline_id": d.deadline_id, "status": d.status, **step_as_dict(d.step)}
+                    {
+                        "deadline_id": d.deadline_id,
+                        "status": d.status,
+                        "resolution": _resolution(actions, d.deadline_id),
+                        "assignee": _assignee(actions, d.deadline_id),
+                        **step_as_dict(d.step),
+                    }
                     for d in group.deadlines
                 ],
                 "warnings": [w.message for w in group.warnings],
@@ -451,7 +478,17 @@ def deadlines_as_json(plan: CaseDeadlines) -> dict[str, Any]:
     }
 
 
-def _echo_decision(number: int, group: DecisionGroup) -> None:
+def _resolution(actions: dict[str, StepAction], deadline_id: str) -> str | None:
+    action = actions.get(deadline_id)
+    return action.resolution if action else None
+
+
+def _assignee(actions: dict[str, StepAction], deadline_id: str) -> str | None:
+    action = actions.get(deadline_id)
+    return action.assignee if action else None
+
+
+def _echo_decision(number: int, group: DecisionGroup, actions: dict[str, StepAction]) -> None:
     served = f"served {group.served.isoformat()}"
     if group.deemed_served and group.deemed_served != group.served:
         served += f", deemed served {group.deemed_served.isoformat()}"
@@ -461,7 +498,7 @@ def _echo_decision(number: int, group: DecisionGroup) -> None:
     click.echo(f"{number}. {group.decision_label or group.event_type} ({served})")
     if group.deadlines:
         print_table(
-            ["due", "status", "remedy", "suspensive", "body", "citation", "confidence"],
+            ["due", "status", "remedy", "suspensive", "body", "citation", "confidence", "done"],
             [
                 (
                     d.step.due,
@@ -472,6 +509,7 @@ def _echo_decision(number: int, group: DecisionGroup) -> None:
                     d.step.citation,
                     d.step.confidence
                     + (" verify with counsel" if d.step.verify_with_counsel else ""),
+                    _action_text(actions.get(d.deadline_id)),
                 )
                 for d in group.deadlines
             ],

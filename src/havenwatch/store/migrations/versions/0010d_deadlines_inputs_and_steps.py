@@ -8,8 +8,8 @@
 2. `deadline_steps`: each case's steps as the engine last computed them, rewritten whenever
    the case's events change (`cases.step_workflow`), so that the dashboard counts overdue and
    due-soon steps, and the case list sorts by `cases.next_deadline`, without computing
-   every case's deadlines. Existing cases are filled by `havenwatch case deadlines
-   --refresh-all` (the rules live in Python, not in SQL).
+   every case's deadlines. Existing cases are filled by `havenwatch case
+   refresh-deadlines` (the rules live in Python, not in SQL).
 3. `deadline_actions`: what the team did about a step (done on a day by an event, not
    applicable, superseded), the sealed note and who did it, and the assignee.
 
