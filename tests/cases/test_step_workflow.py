@@ -8,13 +8,20 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from havenwatch.cases.case_files import CaseFilter, add_case, page_of_cases
+from havenwatch.cases.case_files import (
+    CaseFilter,
+    add_case,
+    close_case,
+    page_of_cases,
+    reopen_case,
+)
 from havenwatch.cases.dates import from_day
 from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import add_event, delete_event
 from havenwatch.cases.model import Case, Event, Person
 from havenwatch.cases.people import add_person
 from havenwatch.cases.step_workflow import (
+    StepCounts,
     assign_step,
     due_steps,
     refresh_all_steps,
@@ -70,7 +77,7 @@ def test_overdue_steps_count_until_resolved_and_due_soon_apart(db: Database) -> 
     case_id = _case(db)
     event_id = _revocation(db, case_id)
     today = date(2025, 3, 25)
-    assert step_counts(db, None, today) == type(step_counts(db, None, today))(1, 1)
+    assert step_counts(db, None, today) == StepCounts(1, 1)
     resolve_step(
         db,
         case_id,
@@ -141,6 +148,18 @@ def test_the_case_list_sorts_by_the_next_deadline(db: Database) -> None:
     _revocation(db, early, date(2025, 3, 3))
     page = page_of_cases(db, CaseFilter(), offset=0, size=10, count_until=10, order="next_deadline")
     assert [case.id for case in page.cases] == [early, late, none]
+
+
+def test_a_closed_case_s_steps_leave_the_counts_and_come_back_when_reopened(
+    db: Database,
+) -> None:
+    case_id = _case(db)
+    _revocation(db, case_id)
+    day = date(2025, 3, 25)
+    close_case(db, case_id, "test")
+    assert step_counts(db, None, day) == StepCounts(0, 0)
+    reopen_case(db, case_id, "test", reason="new_decision")
+    assert step_counts(db, None, day) == StepCounts(1, 1)
 
 
 def test_refreshing_every_case_rebuilds_the_stored_steps(db: Database) -> None:

@@ -61,8 +61,13 @@ def _rows(
             event.case_id = item.case.id or ""
             event_rows.append(event_row(keyring, event, row["wrapped_key"], row["id"]))
         tables["events"] += event_rows
-        steps, tables["cases"][-1]["next_deadline"] = step_rows(
-            item.case.country, item.case.id or "", [SimpleNamespace(**e) for e in event_rows]
+        case = tables["cases"][-1]
+        steps, case["next_deadline"] = step_rows(
+            item.case.country,
+            item.case.id or "",
+            case["team_id"],
+            [SimpleNamespace(**e) for e in event_rows],
+            case_open=case["status"] == "open",
         )
         tables["steps"] += steps
         for source in item.sources:

@@ -13,6 +13,7 @@ from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import read_timeline
 from havenwatch.cases.model import Case, Event, check_choice, validate_case
 from havenwatch.cases.search import index_case
+from havenwatch.cases.step_workflow import refresh_steps
 from havenwatch.cases.teams import ensure_team, team_names
 from havenwatch.security.crypto import Keyring
 from havenwatch.security.sealing import PersonKey
@@ -330,6 +331,7 @@ def close_case(
             .where(cases.c.id == case_id)
             .values(status=status, closed_on=closed_on or today(), updated_at=utcnow())
         )
+        refresh_steps(unit.conn, case_id)
         unit.audit(
             "case.close",
             target_type="case",
@@ -373,6 +375,7 @@ def reopen_case(
             .where(cases.c.id == case_id)
             .values(status="open", closed_on=None, updated_at=utcnow())
         )
+        refresh_steps(unit.conn, case_id)
         unit.audit(
             "case.reopen",
             target_type="case",

@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, and_, func, select
 
 from havenwatch.cases.assignment import ASSIGNABLE_ROLES
 from havenwatch.cases.deadlines import deadlines_from_rows, rules_for
@@ -69,41 +69,74 @@ class DueStep:
 
 
 def step_rows(
-    country: str, case_id: str, event_rows: Sequence[Any]
+    country: str, case_id: str, team_id: str, event_rows: Sequence[Any], *, case_open: bool
 ) -> tuple[list[dict[str, Any]], dt.date | None]:
-    """The case's stored step rows from its event rows, and the earliest open last day."""
+    """A new case's stored step rows from its event rows, and its next deadline."""
+    return _steps(country, case_id, team_id, event_rows, case_open=case_open, resolved=frozenset())
+
+
+def _steps(
+    country: str,
+    case_id: str,
+    team_id: str,
+    event_rows: Sequence[Any],
+    *,
+    case_open: bool,
+    resolved: Collection[str],
+) -> tuple[list[dict[str, Any]], dt.date | None]:
     plan = deadlines_from_rows(country, event_rows, dt.date.min)
     if plan is None:
         return [], None
-    rows: list[dict[str, Any]] = [
-        {
-            "case_id": case_id,
-            "deadline_id": item.deadline_id,
-            "remedy": item.step.remedy,
-            "due": item.step.due,
-            "status": item.status,
-        }
-        for item in plan.deadlines
-    ]
-    dues = [
-        item.step.due
-        for item in plan.deadlines
-        if item.status == "open" and item.step.due is not None
-    ]
+    rows: list[dict[str, Any]] = []
+    for item in plan.deadlines:
+        status: str = item.status
+        if status == "open" and item.deadline_id in resolved:
+            status = "resolved"
+        elif status == "open" and not case_open:
+            status = "closed"
+        if status == "open" and item.step.due is None:
+            status = "no_deadline"
+        rows.append(
+            {
+                "case_id": case_id,
+                "deadline_id": item.deadline_id,
+                "team_id": team_id,
+                "remedy": item.step.remedy,
+                "due": item.step.due,
+                "status": status,
+            }
+        )
+    dues = [row["due"] for row in rows if row["status"] == "open"]
     return rows, min(dues, default=None)
 
 
 def refresh_steps(conn: Connection, case_id: str) -> None:
-    """Rewrite the case's stored steps from its events, in the caller's transaction."""
-    country = conn.execute(select(cases.c.country).where(cases.c.id == case_id)).scalar()
-    if country is None:
+    """Rewrite the case's stored steps and next deadline, in the caller's transaction."""
+    case = conn.execute(
+        select(cases.c.country, cases.c.team_id, cases.c.status).where(cases.c.id == case_id)
+    ).first()
+    if case is None:
         return
     rows = list(conn.execute(select(events).where(events.c.case_id == case_id)))
-    computed, _ = step_rows(country, case_id, rows)
+    resolved = set(
+        conn.execute(
+            select(deadline_actions.c.deadline_id).where(
+                deadline_actions.c.case_id == case_id, deadline_actions.c.resolution.is_not(None)
+            )
+        ).scalars()
+    )
+    computed, earliest = _steps(
+        case.country,
+        case_id,
+        case.team_id,
+        rows,
+        case_open=case.status == "open",
+        resolved=resolved,
+    )
     conn.execute(deadline_steps.delete().where(deadline_steps.c.case_id == case_id))
     if computed:
         conn.execute(deadline_steps.insert(), computed)
-    _refresh_next_deadline(conn, case_id)
+    conn.execute(cases.update().where(cases.c.id == case_id).values(next_deadline=earliest))
 
 
 def refresh_all_steps(db: Database, actor: str) -> int:
@@ -118,32 +151,11 @@ def refresh_all_steps(db: Database, actor: str) -> int:
     return len(case_ids)
 
 
-def _unresolved() -> Any:
-    return and_(
-        deadline_actions.c.case_id == deadline_steps.c.case_id,
-        deadline_actions.c.deadline_id == deadline_steps.c.deadline_id,
-    )
-
-
-def _open_steps(query: Any) -> Any:
-    return (
-        query.select_from(
-            deadline_steps.join(cases, cases.c.id == deadline_steps.c.case_id).outerjoin(
-                deadline_actions, _unresolved()
-            )
-        )
-        .where(deadline_steps.c.status == "open", deadline_steps.c.due.is_not(None))
-        .where(deadline_actions.c.resolution.is_(None))
-    )
-
-
-def _refresh_next_deadline(conn: Connection, case_id: str) -> None:
-    earliest = conn.execute(
-        _open_steps(select(func.min(deadline_steps.c.due))).where(
-            deadline_steps.c.case_id == case_id
-        )
-    ).scalar()
-    conn.execute(cases.update().where(cases.c.id == case_id).values(next_deadline=earliest))
+def _open_steps(query: Any, team_ids: Collection[str] | None) -> Any:
+    query = query.where(deadline_steps.c.status == "open")
+    if team_ids is not None:
+        query = query.where(deadline_steps.c.team_id.in_(list(team_ids)))
+    return query
 
 
 def _case_owner(conn: Connection, case_id: str, team_ids: Collection[str] | None) -> Any:
@@ -219,7 +231,7 @@ def resolve_step(
                 "resolved_by": actor,
             },
         )
-        _refresh_next_deadline(unit.conn, case_id)
+        refresh_steps(unit.conn, case_id)
         _audit(unit, "deadline.resolve", case_id, deadline_id, resolution, done_on, event_id)
 
 
@@ -352,23 +364,22 @@ def step_actions(
     }
 
 
-def _team_scope(query: Any, team_ids: Collection[str] | None) -> Any:
-    query = query.where(cases.c.status == "open")
-    if team_ids is not None:
-        query = query.where(cases.c.team_id.in_(list(team_ids)))
-    return query
-
-
 def step_counts(
     db: Database, team_ids: Collection[str] | None, today: dt.date, within_days: int = SOON_DAYS
 ) -> StepCounts:
-    """Open cases' unresolved steps: overdue, and due from today to ``within_days`` ahead."""
+    """Open cases' unresolved steps: overdue, and due from today to ``within_days`` ahead.
+
+    Two counts over one index range each (`ix_deadline_steps_team_status_due`)."""
     horizon = today + dt.timedelta(days=within_days)
-    overdue = func.sum(case((deadline_steps.c.due < today, 1), else_=0))
-    soon = func.sum(case((deadline_steps.c.due.between(today, horizon), 1), else_=0))
+    count = select(func.count()).select_from(deadline_steps)
     with db.read() as conn:
-        row = conn.execute(_team_scope(_open_steps(select(overdue, soon)), team_ids)).first()
-    return StepCounts(int(row[0] or 0) if row else 0, int(row[1] or 0) if row else 0)
+        overdue = conn.execute(
+            _open_steps(count, team_ids).where(deadline_steps.c.due < today)
+        ).scalar_one()
+        soon = conn.execute(
+            _open_steps(count, team_ids).where(deadline_steps.c.due.between(today, horizon))
+        ).scalar_one()
+    return StepCounts(int(overdue), int(soon))
 
 
 def due_steps(
@@ -380,25 +391,32 @@ def due_steps(
     limit: int = 20,
     locale: str = "en",
 ) -> list[DueStep]:
-    """Unresolved steps overdue or due within ``within_days``, overdue first, then by day."""
+    """Unresolved steps overdue or due within ``within_days``, the earliest last day first."""
     horizon = today + dt.timedelta(days=within_days)
-    query = _team_scope(
-        _open_steps(
-            select(
-                cases.c.id,
-                cases.c.title,
-                cases.c.country,
-                deadline_steps.c.deadline_id,
-                deadline_steps.c.remedy,
-                deadline_steps.c.due,
-                users.c.username,
+    query = _open_steps(
+        select(
+            cases.c.id,
+            cases.c.title,
+            cases.c.country,
+            deadline_steps.c.deadline_id,
+            deadline_steps.c.remedy,
+            deadline_steps.c.due,
+            users.c.username,
+        )
+        .select_from(
+            deadline_steps.join(cases, cases.c.id == deadline_steps.c.case_id)
+            .outerjoin(
+                deadline_actions,
+                and_(
+                    deadline_actions.c.case_id == deadline_steps.c.case_id,
+                    deadline_actions.c.deadline_id == deadline_steps.c.deadline_id,
+                ),
             )
-        ).outerjoin(users, users.c.id == deadline_actions.c.assignee_id),
+            .outerjoin(users, users.c.id == deadline_actions.c.assignee_id)
+        )
+        .where(deadline_steps.c.due <= horizon),
         team_ids,
-    )
-    query = query.where(deadline_steps.c.due <= horizon).order_by(
-        deadline_steps.c.due, cases.c.id, deadline_steps.c.deadline_id
-    )
+    ).order_by(deadline_steps.c.due, deadline_steps.c.case_id, deadline_steps.c.deadline_id)
     with db.read() as conn:
         rows = conn.execute(query.limit(limit)).all()
     return [_due_step(row, today, locale) for row in rows]

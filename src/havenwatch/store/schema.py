@@ -347,18 +347,24 @@ __all__ += ["metadata"]
 
 
 # A case's deadline steps as the engine last computed them (`cases.step_workflow` rewrites a
-# case's rows whenever its events change): the dashboard counts and the case list's next
-# deadline read them instead of computing every case's deadlines. `status` is the engine's
-# (open, met, superseded, no_deadline); whether an open step is overdue depends on the day.
+# case's rows whenever its events, its status or what was done about its steps change): the
+# dashboard counts and lists, and the case list's next deadline, read them instead of
+# computing every case's deadlines. `status` is "open" for a step with a last day still to
+# act on (the engine's open step, not resolved by the team, in an open case): whether it is
+# overdue depends on the day. Otherwise it says why not: met, superseded, no_deadline (the
+# engine's), resolved (by the team), closed (the case). `team_id` is the case's, so that a
+# team's counts are read from one index.
 deadline_steps = Table(
     "deadline_steps",
     metadata,
     Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
     Column("deadline_id", String(120), primary_key=True),
+    Column("team_id", ID, nullable=False),
     Column("remedy", String(60), nullable=False),
     Column("due", Date),
     Column("status", String(20), nullable=False),
     Index("ix_deadline_steps_status_due", "status", "due"),
+    Index("ix_deadline_steps_team_status_due", "team_id", "status", "due"),
 )
 
 # What the team did about a step: done (on a day, by an event), not applicable or superseded,

@@ -6,10 +6,11 @@
    nullable: without them an event keeps its old meaning (personal service; the decision's
    default procedure, or the shortest where it has none, with a warning).
 2. `deadline_steps`: each case's steps as the engine last computed them, rewritten whenever
-   the case's events change (`cases.step_workflow`), so that the dashboard counts overdue and
-   due-soon steps, and the case list sorts by `cases.next_deadline`, without computing
-   every case's deadlines. Existing cases are filled by `havenwatch case
-   refresh-deadlines` (the rules live in Python, not in SQL).
+   the case's events, its status or what was done about a step change (`cases.step_workflow`),
+   so that the dashboard counts overdue and due-soon steps from one index, and the case list
+   sorts by `cases.next_deadline`, without computing every case's deadlines. `havenwatch
+   migrate` fills them for existing cases (the rules live in Python, not in SQL), as does
+   `havenwatch case refresh-deadlines`.
 3. `deadline_actions`: what the team did about a step (done on a day by an event, not
    applicable, superseded), the sealed note and who did it, and the assignee.
 
@@ -38,6 +39,7 @@ def upgrade() -> None:
         "deadline_steps",
         sa.Column("case_id", sa.String(32), nullable=False),
         sa.Column("deadline_id", sa.String(120), nullable=False),
+        sa.Column("team_id", sa.String(32), nullable=False),
         sa.Column("remedy", sa.String(60), nullable=False),
         sa.Column("due", sa.Date()),
         sa.Column("status", sa.String(20), nullable=False),
@@ -50,6 +52,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("case_id", "deadline_id", name="pk_deadline_steps"),
     )
     op.create_index("ix_deadline_steps_status_due", "deadline_steps", ["status", "due"])
+    op.create_index(
+        "ix_deadline_steps_team_status_due", "deadline_steps", ["team_id", "status", "due"]
+    )
     op.create_table(
         "deadline_actions",
         sa.Column("case_id", sa.String(32), nullable=False),
