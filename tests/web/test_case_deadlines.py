@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 from havenwatch.cases.dates import from_day
 from havenwatch.cases.events import add_event
 from havenwatch.cases.model import Event
-from tests.web.conftest import World, api_headers
+from havenwatch.cases.step_workflow import assign_step, resolve_step
+from tests.web.conftest import World, api_headers, user_id_of
 
 ClientAs = Callable[[str], TestClient]
 SERVED = date(2025, 3, 3)
@@ -129,3 +130,38 @@ def test_a_revocation_and_its_order_to_leave_give_one_set_of_steps(
     assert not [item for item in found["deadlines"] if item["decision_event_id"] == order]
     messages = [warning["message"] for warning in found["warnings"]]
     assert len(messages) == len(set(messages))
+
+
+def test_the_api_says_what_was_done_about_a_step_and_who_has_it(
+    world: World, app_for: Callable[[], TestClient]
+) -> None:
+    event_id = record_revocation(world)
+    resolve_step(
+        world.db,
+        world.ids["case_a"],
+        f"{event_id}:appeal",
+        "user:caseworker-a",
+        resolution="done",
+        note="posted from Kraljevo branch",
+        done_on=date(2025, 3, 10),
+        event_id=event_id,
+    )
+    lawyer = user_id_of(world, "caseworker-a")
+    assign_step(world.db, world.ids["case_a"], f"{event_id}:departure", lawyer, "test")
+    found = (
+        app_for()
+        .get(
+            f"/api/v1/cases/{world.ids['case_a']}/deadlines",
+            headers=api_headers(world, "caseworker-a"),
+        )
+        .json()
+    )
+    steps = {item["deadline_id"]: item for item in found["deadlines"]}
+    appeal, departure = steps[f"{event_id}:appeal"], steps[f"{event_id}:departure"]
+    assert (appeal["resolution"], appeal["resolved_on"], appeal["resolved_event_id"]) == (
+        "done",
+        "2025-03-10",
+        event_id,
+    )
+    assert departure["assignee"] == "caseworker-a" and departure["resolution"] is None
+    assert "Kraljevo" not in str(found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -19,6 +20,7 @@ from havenwatch.cases.dates import parse_fuzzy
 from havenwatch.cases.errors import ValidationError
 from havenwatch.cases.events import DeletedEvent
 from havenwatch.cases.model import Case, Event, Person, Source
+from havenwatch.cases.step_workflow import StepAction
 from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.legal.workflow import (
     CaseDeadline,
@@ -429,9 +431,13 @@ class DeadlineOut(BaseModel):
     if_missed: str
     met_by: str | None
     met_on: dt.date | None
+    resolution: Literal["done", "not_applicable", "superseded"] | None = None
+    resolved_on: dt.date | None = None
+    resolved_event_id: str | None = None
+    assignee: str | None = None
 
     @classmethod
-    def of(cls, item: CaseDeadline) -> DeadlineOut:
+    def of(cls, item: CaseDeadline, action: StepAction | None = None) -> DeadlineOut:
         step = item.step
         return cls(
             deadline_id=item.deadline_id,
@@ -455,6 +461,10 @@ class DeadlineOut(BaseModel):
             if_missed=step.if_missed,
             met_by=item.met_by,
             met_on=item.met_on,
+            resolution=action.resolution if action else None,  # type: ignore[arg-type]
+            resolved_on=action.resolved_on if action else None,
+            resolved_event_id=action.resolved_event_id if action else None,
+            assignee=action.assignee if action else None,
         )
 
 
@@ -534,12 +544,20 @@ class CaseDeadlinesOut(BaseModel):
     decisions: list[DecisionOut]
 
     @classmethod
-    def of(cls, case: Case, plan: CaseDeadlines | None) -> CaseDeadlinesOut:
+    def of(
+        cls,
+        case: Case,
+        plan: CaseDeadlines | None,
+        actions: Mapping[str, StepAction] | None = None,
+    ) -> CaseDeadlinesOut:
+        done = actions or {}
         return cls(
             case_id=case.id or "",
             country=case.country,
             rules=plan is not None,
-            deadlines=[DeadlineOut.of(item) for item in plan.deadlines] if plan else [],
+            deadlines=[DeadlineOut.of(item, done.get(item.deadline_id)) for item in plan.deadlines]
+            if plan
+            else [],
             next_stages=[NextStageOut.of(stage) for stage in plan.next_stages] if plan else [],
             warnings=[DeadlineWarningOut.of(warning) for warning in plan.warnings] if plan else [],
             decisions=[DecisionOut.of(group) for group in plan.decisions] if plan else [],

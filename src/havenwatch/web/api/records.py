@@ -31,6 +31,7 @@ from havenwatch.cases.events import (
 from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person, count_people, edit_person, get_person, list_people
 from havenwatch.cases.sources import source_from_row
+from havenwatch.cases.step_workflow import step_actions
 from havenwatch.reports.public import anonymised_export
 from havenwatch.security.permissions import Capability, Principal, source_visibility
 from havenwatch.store.clock import today
@@ -167,7 +168,8 @@ def api_case_deadlines(request: Request, principal: Reader, case_id: RecordId) -
         team_ids=principal.team_ids,
         locale=principal.locale,
     )
-    return CaseDeadlinesOut.of(case, plan)
+    actions = step_actions(db, case_id, team_ids=principal.team_ids)
+    return CaseDeadlinesOut.of(case, plan, actions)
 
 
 @router.get("/cases/{case_id}/events")
