@@ -32,6 +32,7 @@ BUILTIN_COMMAND_MODULES = (
     "havenwatch.commands.reports",
     "havenwatch.commands.monitor",
     "havenwatch.commands.search",
+    "havenwatch.commands.reminders",
 )
 
 

@@ -75,6 +75,9 @@ users = Table(
     Column("last_seen_at", Timestamp),
     Column("previous_visit_at", Timestamp),
     created_column(),
+    # Where deadline reminders go (migration 0010d), sealed under the key file's KEK like
+    # `totp_secret`: a staff address is identifying too.
+    Column("email", LargeBinary),
 )
 
 sessions = Table(

@@ -13,6 +13,7 @@
    `havenwatch case refresh-deadlines`.
 3. `deadline_actions`: what the team did about a step (done on a day by an event, not
    applicable, superseded), the sealed note and who did it, and the assignee.
+4. `users.email`: where deadline reminders go, sealed under the key file's KEK.
 
 Revision ID: 0010d_deadlines_inputs_and_steps
 Revises: 0009_search_table_per_kind
@@ -33,6 +34,7 @@ def upgrade() -> None:
     with op.batch_alter_table("events") as batch:
         batch.add_column(sa.Column("service", sa.String(40)))
         batch.add_column(sa.Column("procedure", sa.String(40)))
+    op.add_column("users", sa.Column("email", sa.LargeBinary()))
     op.add_column("cases", sa.Column("next_deadline", sa.Date()))
     op.create_index("ix_cases_team_next_deadline", "cases", ["team_id", "next_deadline"])
     op.create_table(
@@ -88,6 +90,8 @@ def downgrade() -> None:
     op.drop_index("ix_cases_team_next_deadline", table_name="cases")
     with op.batch_alter_table("cases") as batch:
         batch.drop_column("next_deadline")
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("email")
     with op.batch_alter_table("events") as batch:
         batch.drop_column("procedure")
         batch.drop_column("service")
