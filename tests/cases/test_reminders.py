@@ -19,7 +19,12 @@ from havenwatch.cases.errors import ValidationError
 from havenwatch.cases.events import add_event
 from havenwatch.cases.model import Case, Event, Identity, Person
 from havenwatch.cases.people import add_person
-from havenwatch.cases.reminders import SIGNATURE_HEADER, ReminderSettings, send_reminders
+from havenwatch.cases.reminders import (
+    SIGNATURE_HEADER,
+    ReminderSettings,
+    send_daily,
+    send_reminders,
+)
 from havenwatch.cases.step_workflow import assign_step
 from havenwatch.cli import cli
 from havenwatch.security.accounts import add_user
@@ -156,3 +161,14 @@ def test_reminders_send_dry_run_from_the_command_line(
     assert "lawyer-a: 1 steps (e-mail)" in result.output
     assert "coord-a: 3 steps (e-mail)" in result.output
     assert "would send: 2 digests" in result.output
+
+
+def test_the_daily_run_sends_once_a_day(db: Database) -> None:
+    _team(db)
+    with smtp_server() as (port, inbox):
+        settings = ReminderSettings(smtp_host="127.0.0.1", smtp_port=port, days=10)
+        first = send_daily(db, settings, TODAY, "system:reminders")
+        again = send_daily(db, settings, TODAY, "system:reminders")
+        next_day = send_daily(db, settings, date(2025, 3, 26), "system:reminders")
+    assert first is not None and first.emailed == 2 and again is None
+    assert next_day is not None and len(inbox.mails) == 4

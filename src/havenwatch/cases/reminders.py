@@ -26,11 +26,13 @@ from sqlalchemy import and_, select
 
 from havenwatch.cases.deadlines import rules_for
 from havenwatch.cases.errors import ValidationError
+from havenwatch.security.instance_values import read_value, write_value
 from havenwatch.security.staff_email import open_email
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, deadline_actions, deadline_steps, people, users
 
 SIGNATURE_HEADER = "X-Havenwatch-Signature"
+LAST_SENT_KEY = "reminders.last_sent"
 COORDINATOR_ROLES = ("admin",)
 
 
@@ -302,3 +304,19 @@ def _post(settings: ReminderSettings, body: bytes) -> None:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         response.read()
+
+
+def send_daily(
+    db: Database, settings: ReminderSettings, today: dt.date, actor: str
+) -> ReminderReport | None:
+    """Send today's reminders unless they already went out today (None then).
+
+    The day is claimed in the same database first, so several servers of one instance send
+    once; a day whose sending failed is not retried (the failure is logged by the caller).
+    """
+    with db.write(actor) as unit:
+        if read_value(unit.conn, LAST_SENT_KEY) == today.isoformat():
+            return None
+        write_value(unit.conn, LAST_SENT_KEY, today.isoformat())
+    report, _ = send_reminders(db, settings, today, actor, dry_run=False)
+    return report

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import threading
 from datetime import date
 
 import click
@@ -13,12 +15,15 @@ from sqlalchemy import select
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import demo_data, generate
 from havenwatch.cases.people import count_people
+from havenwatch.cases.reminders import ReminderSettings, send_daily
 from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
 from havenwatch.security.accounts import hash_password, insert_user
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.instance import initialise
 from havenwatch.store.schema import users
+
+LOG = logging.getLogger("havenwatch.reminders")
 
 DEMO_USERS = (
     ("caseworker", "caseworker"),
@@ -78,7 +83,29 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Start the web workspace."""
     open_db(ctx).dispose()
     click.echo(f"havenwatch is serving on http://{host}:{port}/ with {workers} worker(s)")
+    reminders = ReminderSettings.from_env()
+    if reminders.configured:
+        start_daily_reminders(open_db(ctx), reminders)
+        click.echo("deadline reminders are sent once a day (HAVENWATCH_SMTP_HOST/WEBHOOK)")
     run_server(ctx, host, port, workers)
+
+
+def start_daily_reminders(
+    db: Database, settings: ReminderSettings, every_seconds: float = 900.0
+) -> threading.Event:
+    """A daemon thread that sends the day's reminders once (checked every 15 minutes)."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                send_daily(db, settings, date.today(), "system:reminders")
+            except Exception as error:
+                LOG.error("deadline reminders failed: %s", type(error).__name__)
+            stop.wait(every_seconds)
+
+    threading.Thread(target=loop, name="havenwatch-reminders", daemon=True).start()
+    return stop
 
 
 def load_demo(db: Database, cases: int, seed: int) -> None:
