@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from havenwatch.store.schema import deadline_actions
-from tests.web.conftest import World, csrf_of
+from tests.web.conftest import World, csrf_of, served_expulsion_order
 
 ClientAs = Callable[[str], TestClient]
 
@@ -65,3 +65,18 @@ def test_a_step_change_without_the_csrf_token_is_refused(world: World, client_as
         follow_redirects=False,
     )
     assert response.status_code == 403 and _stored(world) == []
+
+
+def test_the_case_list_sorts_by_next_deadline_and_the_dashboard_counts_apart(
+    world: World, client_as: ClientAs
+) -> None:
+    soon = served_expulsion_order(world, days_ago=10)
+    client = client_as("caseworker-a")
+    listing = client.get("/cases?status=open&sort=next_deadline").text
+    assert 'aria-sort="ascending"' in listing
+    assert "sort=next_deadline" in listing and "status=open" in listing
+    dashboard = client.get("/").text
+    overdue = dashboard[dashboard.index('id="count-overdue"') :]
+    due_soon = dashboard[dashboard.index('id="count-due-soon"') :]
+    assert "Overdue" in overdue[:300] and "Due in the next 14 days" in due_soon[:300]
+    assert f"#step-{soon.id}-appeal" in dashboard
