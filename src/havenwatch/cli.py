@@ -35,6 +35,7 @@ BUILTIN_COMMAND_MODULES = (
     "havenwatch.commands.open_data",
     "havenwatch.commands.monitor",
     "havenwatch.commands.search",
+    "havenwatch.commands.reminders",
 )
 
 

@@ -98,8 +98,11 @@ def test_asylum_procedure_and_rules_dir() -> None:
         (["--decision", "asylum_decision"], "needs a procedure; valid: accelerated, border"),
         (["--decision", "asylum_decision", "--procedure", "x"], "unknown procedure 'x'"),
         (["--service", "fax"], "unknown service method 'fax'; valid: notice_left"),
-        (["--served", "2025-02-30"], "'2025-02-30' is not a real date"),
-        (["--served", "30.1.2025"], "'30.1.2025' is not a real date"),
+        (["--served", "2025-02-30"], "--served: impossible date '2025-02-30'"),
+        (["--served", "30.13.2025"], "--served: impossible date '30.13.2025'"),
+        (["--served", "someday"], "--served: not a date: 'someday'"),
+        (["--decision", "security_designation"], "event type 'security_designation' is not"),
+        (["--decision", "deport"], "or an event type: asylum_decision, court_decision"),
         (["--adopted", "2025-05-01"], "adoption date 2025-05-01 is after the service date"),
         (["--departure-days", "ten"], "'ten' is not a whole number"),
         (["--departure-days", "10"], "sets no departure period"),
@@ -123,3 +126,31 @@ def test_bad_input_gives_one_line(args: list[str], expected: str) -> None:
 def test_missing_required_option_is_a_usage_error() -> None:
     code, _ = run("--decision", "entry_refusal")
     assert code == 2
+
+
+@pytest.mark.parametrize(
+    ("event_type", "decision"),
+    [("residence_revoked", "temporary_residence_terminated"), ("detention", "shelter_detention")],
+)
+def test_an_event_type_stands_for_its_default_decision(event_type: str, decision: str) -> None:
+    by_type = run("--decision", event_type, "--served", "2025-03-03", "--format", "json")
+    by_code = run("--decision", decision, "--served", "2025-03-03", "--format", "json")
+    assert by_type == by_code and by_type[0] == 0
+    assert json.loads(by_type[1])["decision"] == decision
+
+
+@pytest.mark.parametrize("served", ["3.3.2025", "03.03.2025", "3 March 2025", "3. marta 2025"])
+def test_the_served_date_takes_the_forms_event_add_takes(served: str) -> None:
+    code, out = run(
+        "--decision",
+        "residence_revoked",
+        "--served",
+        served,
+        "--departure-days",
+        "30",
+        "--format",
+        "json",
+    )
+    assert code == 0, out
+    steps = {step["remedy"]: step["due"] for step in json.loads(out)["steps"]}
+    assert (steps["appeal"], steps["departure"]) == ("2025-03-18", "2025-04-02")

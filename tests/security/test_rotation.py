@@ -86,6 +86,26 @@ def test_rotation_reseals_second_factor_secrets(
         open_secret(keyring, user.id, sealed)
 
 
+def test_rotation_reseals_staff_email_addresses(
+    sqlite_db: Database, sqlite_settings: Settings
+) -> None:
+    from havenwatch.security.accounts import add_user
+    from havenwatch.security.staff_email import open_email, set_email
+
+    user = add_user(sqlite_db, "alice", "long enough password", "admin", "default", "t")
+    keyring = sqlite_db.require_keyring()
+    set_email(sqlite_db, "alice", "alice@example.org", "t")
+    result = rotate_keys(sqlite_db, sqlite_settings.key_file, "admin")
+    with sqlite_db.read() as conn:
+        sealed = conn.execute(select(users.c.email)).scalar_one()
+    assert result.secrets_resealed == 1
+    assert open_email(load_key_file(sqlite_settings.key_file), user.id, sealed) == (
+        "alice@example.org"
+    )
+    with pytest.raises(KeyFileError):
+        open_email(keyring, user.id, sealed)
+
+
 def test_a_passphrase_protected_key_stays_protected_after_rotation(
     sqlite_db: Database, sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

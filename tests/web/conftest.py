@@ -93,6 +93,8 @@ def build_world(settings: Settings, db: Database) -> World:
         "test",
     )
     ids["event_a"] = event.id or ""
+    # The appeal step the entry refusal opens (a deadline id is "<event id>:<remedy>").
+    ids["deadline_a"] = f"{ids['event_a']}:appeal"
     ids["person_b"] = _person(db, CANARY_PSEUDONYM, CANARY_NAME, "team-b")
     ids["case_b"] = (
         add_case(
@@ -127,6 +129,7 @@ def build_world(settings: Settings, db: Database) -> World:
         "test",
     )
     ids["event_b"] = event_b.id or ""
+    ids["deadline_b"] = f"{ids['event_b']}:appeal"
     free, _ = add_source(
         db, Source(title="Public wire story", text="A decision was reported."), "test"
     )

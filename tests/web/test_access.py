@@ -55,6 +55,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/cases/{case_id}"): READERS,
     ("POST", "/cases/{case_id}/status"): EDITORS,
     ("POST", "/cases/{case_id}/assign"): EDITORS,
+    ("POST", "/cases/{case_id}/steps/{deadline_id}/resolve"): EDITORS,
+    ("POST", "/cases/{case_id}/steps/{deadline_id}/assign"): EDITORS,
     ("POST", "/cases/{case_id}/events"): EDITORS,
     ("POST", "/cases/{case_id}/reopen"): EDITORS,
     ("GET", "/cases/{case_id}/events/{event_id}/edit"): EDITORS,
@@ -163,6 +165,7 @@ OWN = {
     "token_id": "case_a",
     "version": "release_version",
     "suffix": "release_suffix",
+    "deadline_id": "deadline_a",
 }
 FOREIGN = {
     "case_id": "case_b",
@@ -175,6 +178,7 @@ FOREIGN = {
     "token_id": "case_b",
     "version": "release_version",
     "suffix": "release_suffix",
+    "deadline_id": "deadline_b",
 }
 TEAM_SCOPED = {"case_id", "event_id", "person_id", "source_id", "lead_id", "document_id"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import World, api_headers, csrf_of, served_expulsion_order
@@ -84,3 +85,26 @@ def test_serbian_cyrillic_pages_and_deadlines_are_written_from_the_latin_texts(
     latin_panel, cyrillic = _deadlines_panel(latin), _deadlines_panel(cyrillic_page)
     assert "Upravni sud" in latin_panel and "Управни суд" in cyrillic
     assert "Upravni sud" not in cyrillic and not [text for text in ENGLISH if text in cyrillic]
+
+
+@pytest.mark.parametrize(
+    ("locale", "decision", "service"),
+    [
+        (
+            "ru",
+            "Прекращение права на временное проживание (prestanak prava na privremeni boravak)",
+            "Обычная почта (внутри страны)",
+        ),
+        ("sr_Latn", "Prestanak prava na privremeni boravak", None),
+    ],
+)
+def test_the_event_form_offers_decision_codes_in_the_user_s_language(
+    client_as: ClientAs, world: World, locale: str, decision: str, service: str | None
+) -> None:
+    page = _speaking(client_as, locale).get(f"/cases/{world.ids['case_a']}").text
+    form = page[page.index('id="new-decision_code"') :]
+    form = form[: form.index("</select>")]
+    assert f'<option value="temporary_residence_terminated">{decision}</option>' in form
+    assert "temporary residence terminated" not in form
+    if service is not None:
+        assert f'<option value="ordinary_post">{service}</option>' in page

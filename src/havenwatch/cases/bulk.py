@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from havenwatch.cases.case_files import case_row
@@ -13,6 +14,7 @@ from havenwatch.cases.model import Source
 from havenwatch.cases.people import person_row
 from havenwatch.cases.search import add_entries, search_rows
 from havenwatch.cases.sources import content_hash
+from havenwatch.cases.step_workflow import step_rows
 from havenwatch.cases.teams import ensure_team
 from havenwatch.security.crypto import Keyring
 from havenwatch.store.clock import utcnow
@@ -21,6 +23,7 @@ from havenwatch.store.ids import new_id
 from havenwatch.store.schema import (
     case_tags,
     cases,
+    deadline_steps,
     event_sources,
     events,
     people,
@@ -53,9 +56,20 @@ def _rows(
         tables["tags"] += [
             {"case_id": item.case.id, "tag": tag} for tag in sorted(set(item.case.tags))
         ]
+        event_rows = []
         for event in item.events:
             event.case_id = item.case.id or ""
-            tables["events"].append(event_row(keyring, event, row["wrapped_key"], row["id"]))
+            event_rows.append(event_row(keyring, event, row["wrapped_key"], row["id"]))
+        tables["events"] += event_rows
+        case = tables["cases"][-1]
+        steps, case["next_deadline"] = step_rows(
+            item.case.country,
+            item.case.id or "",
+            case["team_id"],
+            [SimpleNamespace(**e) for e in event_rows],
+            case_open=case["status"] == "open",
+        )
+        tables["steps"] += steps
         for source in item.sources:
             tables["sources"].append(source_row(source))
             if item.events:
@@ -66,7 +80,7 @@ def _rows(
 
 
 Tables = dict[str, list[dict[str, Any]]]
-TABLE_NAMES = ("people", "keys", "cases", "tags", "events", "sources", "links")
+TABLE_NAMES = ("people", "keys", "cases", "tags", "events", "steps", "sources", "links")
 
 
 def empty_tables() -> Tables:
@@ -100,6 +114,7 @@ def insert_tables(unit: Unit, tables: Tables) -> None:
         ("cases", cases),
         ("tags", case_tags),
         ("events", events),
+        ("steps", deadline_steps),
         ("sources", sources),
         ("links", event_sources),
     ]

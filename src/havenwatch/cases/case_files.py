@@ -13,6 +13,7 @@ from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import read_timeline
 from havenwatch.cases.model import Case, Event, check_choice, validate_case
 from havenwatch.cases.search import index_case
+from havenwatch.cases.step_workflow import refresh_steps
 from havenwatch.cases.teams import ensure_team, team_names
 from havenwatch.security.crypto import Keyring
 from havenwatch.security.sealing import PersonKey
@@ -171,6 +172,7 @@ def load_cases(
                 closed_on=row.closed_on,
                 notes=notes,
                 created_at=row.created_at,
+                next_deadline=row.next_deadline,
             )
         )
     return result
@@ -204,17 +206,30 @@ class CasePage:
     offset: int
 
 
+CASE_ORDERS = ("opened", "next_deadline")
+
+
 def page_of_cases(
-    db: Database, flt: CaseFilter, *, offset: int, size: int, count_until: int
+    db: Database,
+    flt: CaseFilter,
+    *,
+    offset: int,
+    size: int,
+    count_until: int,
+    order: str = "opened",
 ) -> CasePage:
     """The cases at `offset` and how many match (at most `count_until`), in one index walk.
 
     Counting and listing walk the same ordered index; doing both in one pass halves the
     work of a filtered list. An offset past the last match is moved back to the last page.
+    `order` "next_deadline" puts the cases with the earliest open, unresolved deadline step
+    first (`cases.next_deadline`), those with none last.
     """
-    ordered = _filtered(select(cases.c.id), flt).order_by(
-        cases.c.opened_on.desc(), cases.c.id.desc()
-    )
+    if order == "next_deadline":
+        keys = (cases.c.next_deadline.is_(None), cases.c.next_deadline, cases.c.id)
+    else:
+        keys = (cases.c.opened_on.desc(), cases.c.id.desc())  # type: ignore[assignment]
+    ordered = _filtered(select(cases.c.id), flt).order_by(*keys)
     with db.read() as conn:
         ids = list(conn.execute(ordered.limit(count_until)).scalars())
         if offset >= len(ids) > 0:
@@ -316,6 +331,7 @@ def close_case(
             .where(cases.c.id == case_id)
             .values(status=status, closed_on=closed_on or today(), updated_at=utcnow())
         )
+        refresh_steps(unit.conn, case_id)
         unit.audit(
             "case.close",
             target_type="case",
@@ -359,6 +375,7 @@ def reopen_case(
             .where(cases.c.id == case_id)
             .values(status="open", closed_on=None, updated_at=utcnow())
         )
+        refresh_steps(unit.conn, case_id)
         unit.audit(
             "case.reopen",
             target_type="case",

@@ -34,6 +34,7 @@ from havenwatch.cases.model import (
 )
 from havenwatch.cases.people import person_row
 from havenwatch.cases.sources import content_hash, team_scoped_hash
+from havenwatch.cases.step_workflow import refresh_steps
 from havenwatch.cases.teams import ensure_team
 from havenwatch.csv_cells import restore
 from havenwatch.security.crypto import Keyring
@@ -340,6 +341,8 @@ def _write_rows(
                 {"event_id": row.event.id, "source_id": source_id, "role": "reported"}
             )
     insert_tables(unit, tables)
+    for case_id in sorted({event["case_id"] for event in tables["events"]}):
+        refresh_steps(unit.conn, case_id)
     summary.people, summary.cases = len(tables["people"]), len(tables["cases"])
     summary.events, summary.sources = len(tables["events"]), len(tables["sources"])
 

@@ -15,11 +15,13 @@ from functools import cache
 from sqlalchemy import func, select
 
 from havenwatch.cases.errors import NotFoundError, ValidationError
+from havenwatch.cases.model import Event
 from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
 from havenwatch.legal.messages import DEFAULT_LOCALE, normalise_locale
 from havenwatch.legal.model import Jurisdiction
 from havenwatch.legal.rules import available_jurisdictions, load_jurisdiction
 from havenwatch.legal.workflow import (
+    DEFAULT_SERVICE,
     CaseDeadline,
     CaseDeadlines,
     DecisionEvent,
@@ -56,6 +58,37 @@ def rules_for(country: str, locale: str = DEFAULT_LOCALE) -> Jurisdiction | None
     return load_jurisdiction(country, locale=normalise_locale(locale))
 
 
+@dataclass(frozen=True)
+class EngineChoices:
+    """The codes an event may give the deadline engine, each with its label in one language."""
+
+    decisions: tuple[tuple[str, str], ...] = ()
+    services: tuple[tuple[str, str], ...] = ()
+    procedures: tuple[tuple[str, str], ...] = ()
+
+
+def engine_choices(country: str, locale: str = DEFAULT_LOCALE) -> EngineChoices:
+    """Decision codes, service modes and procedures of the country's rules, labelled in
+    ``locale`` (sorted by label); empty where havenwatch has no rules for the country."""
+    rules = rules_for(country, locale)
+    if rules is None:
+        return EngineChoices()
+    procedures = {
+        code: f"{rule.label}: {procedure.label}"
+        for rule in rules.decisions.values()
+        for code, procedure in rule.procedures.items()
+    }
+    return EngineChoices(
+        decisions=_by_label({code: rule.label for code, rule in rules.decisions.items()}),
+        services=_by_label({code: method.label for code, method in rules.service.items()}),
+        procedures=_by_label(procedures),
+    )
+
+
+def _by_label(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(labels.items(), key=lambda pair: (pair[1].casefold(), pair[0])))
+
+
 def check_decision_code(country: str, code: str | None) -> None:
     """Refuse a decision or remedy code the rules of the case's country do not know.
 
@@ -70,6 +103,30 @@ def check_decision_code(country: str, code: str | None) -> None:
             "decision_code",
             f"unknown code {code!r} for {country} (`havenwatch deadlines` lists the codes)",
         )
+
+
+def check_engine_inputs(country: str, event: Event) -> None:
+    """Refuse an event whose decision code, service mode or procedure the rules do not know.
+
+    These are what the deadline engine takes; an unknown one would give no deadline, or a
+    wrong one, on the case page while `havenwatch deadlines` refuses it.
+    """
+    check_decision_code(country, event.decision_code)
+    rules = rules_for(country)
+    if rules is None:
+        return
+    if event.service is not None and event.service not in rules.service:
+        valid = ", ".join(sorted(rules.service))
+        raise ValidationError("service", f"unknown service {event.service!r}; valid: {valid}")
+    if event.procedure is None:
+        return
+    mapping = default_decision(rules, event.type)
+    code = event.decision_code or (mapping.decision if mapping else None)
+    rule = rules.decisions.get(code or "")
+    procedures = rule.procedures if rule is not None else {}
+    if event.procedure not in procedures:
+        valid = ", ".join(sorted(procedures)) or "none for this decision"
+        raise ValidationError("procedure", f"unknown procedure {event.procedure!r}; valid: {valid}")
 
 
 def _day_of(row: AnyRow) -> dt.date | None:
@@ -90,18 +147,27 @@ def split_events(
                 RemedyEvent(row.id, row.type, _day_of(row) or day, remedy=row.decision_code)
             )
         elif row.decision_code or default_decision(rules, row.type):
-            decisions.append(
-                DecisionEvent(
-                    event_id=row.id,
-                    event_type=row.type,
-                    date=_day_of(row) or day,
-                    decision_code=row.decision_code,
-                    served_on=row.served_on,
-                    adopted_on=_day_of(row) if row.served_on else None,
-                    departure_days=row.deadline_days if row.type == "expulsion_order" else None,
-                )
-            )
+            decisions.append(decision_event(row, day))
     return decisions, remedies
+
+
+def decision_event(row: AnyRow, day: dt.date) -> DecisionEvent:
+    """Exactly the facts `havenwatch deadlines` takes, as the event records them.
+
+    With a served-on date, the event's own date (a day) is when the decision was adopted;
+    without one, the event's date is taken as the date of service.
+    """
+    return DecisionEvent(
+        event_id=row.id,
+        event_type=row.type,
+        date=_day_of(row) or day,
+        decision_code=row.decision_code,
+        served_on=row.served_on,
+        adopted_on=_day_of(row) if row.served_on else None,
+        procedure=row.procedure,
+        departure_days=row.deadline_days,
+        service=row.service or DEFAULT_SERVICE,
+    )
 
 
 def deadlines_from_rows(

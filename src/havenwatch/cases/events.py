@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import Connection, exists, select
 
 from havenwatch.cases.dates import FuzzyDate
-from havenwatch.cases.deadlines import check_decision_code
+from havenwatch.cases.deadlines import check_engine_inputs
 from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.model import Event, Source, validate_event
 from havenwatch.cases.search import index_event
 from havenwatch.cases.sources import insert_source
+from havenwatch.cases.step_workflow import refresh_steps
 from havenwatch.security.crypto import Keyring
 from havenwatch.security.sealing import PersonKey
 from havenwatch.store.clock import utcnow
@@ -71,6 +72,8 @@ def event_row(
         "deadline_days": event.deadline_days,
         "outcome": event.outcome,
         "decision_code": event.decision_code,
+        "service": event.service,
+        "procedure": event.procedure,
         "notes": key.seal_text(event.notes, "events", "notes", event.id),
         "created_at": event.created_at,
         "updated_at": now,
@@ -79,7 +82,7 @@ def event_row(
 
 def insert_event(unit: Unit, keyring: Keyring, event: Event) -> Event:
     owner = case_key_row(unit.conn, event.case_id)
-    check_decision_code(owner.country, event.decision_code)
+    check_engine_inputs(owner.country, event)
     unit.conn.execute(
         events.insert(), event_row(keyring, event, owner.wrapped_key, owner.person_id)
     )
@@ -92,6 +95,7 @@ def insert_event(unit: Unit, keyring: Keyring, event: Event) -> Event:
             ],
         )
     index_event(unit.conn, event.id)
+    refresh_steps(unit.conn, event.case_id)
     unit.audit(
         "event.create",
         target_type="event",
@@ -147,7 +151,7 @@ def _rewrite_event(
     if event.id is None:
         raise NotFoundError("the event has no id")
     owner = case_key_row(unit.conn, event.case_id)
-    check_decision_code(owner.country, event.decision_code)
+    check_engine_inputs(owner.country, event)
     row = event_row(keyring, event, owner.wrapped_key, owner.person_id)
     row.pop("created_at")
     found = unit.conn.execute(
@@ -158,6 +162,7 @@ def _rewrite_event(
     if found.rowcount == 0:
         raise NotFoundError(f"no event {event.id}")
     index_event(unit.conn, event.id)
+    refresh_steps(unit.conn, event.case_id)
     unit.audit(
         "event.update",
         target_type="event",
@@ -185,6 +190,8 @@ def event_from_row(
         deadline_days=row.deadline_days,
         outcome=row.outcome,
         decision_code=row.decision_code,
+        service=row.service,
+        procedure=row.procedure,
         notes=notes,
         source_ids=source_ids,
         document_ids=document_ids,
@@ -418,6 +425,7 @@ def delete_event(
         )
         conn.execute(events.delete().where(events.c.id == event_id))
         orphans = drop_orphaned_sources(conn, linked)
+        refresh_steps(conn, case_id)
         deleted = DeletedEvent(
             event_id=event_id,
             case_id=case_id,

@@ -76,6 +76,9 @@ class Case:
     notes: str | None = None
     id: str | None = None
     created_at: dt.datetime | None = None
+    # The earliest last day among its open, unresolved deadline steps (read-only: kept by
+    # `cases.step_workflow`).
+    next_deadline: dt.date | None = None
 
 
 @dataclass
@@ -91,6 +94,10 @@ class Event:
     outcome: str | None = None
     decision_code: str | None = None
     notes: str | None = None
+    # How the decision was served (a service method of the case's rules: personal,
+    # ordinary_post...) and its procedure; None: personal service, the default procedure.
+    service: str | None = None
+    procedure: str | None = None
     source_ids: list[str] = field(default_factory=list)
     document_ids: list[str] = field(default_factory=list)
     id: str | None = None
@@ -188,6 +195,8 @@ def validate_event(event: Event) -> None:
     check_choice("origin_state_link", event.origin_state_link, vocab.origin_state_link)
     check_choice("outcome", event.outcome, vocab.outcomes)
     check_text("decision_code", event.decision_code, 60)
+    check_text("service", event.service, 40)
+    check_text("procedure", event.procedure, 40)
     if event.deadline_days is not None and not 0 <= event.deadline_days <= 3650:
         raise ValidationError("deadline_days", f"{event.deadline_days} is not a number of days")
     earliest = event.date.earliest if event.date else None

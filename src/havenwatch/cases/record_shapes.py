@@ -77,6 +77,8 @@ SHAPES: dict[str, dict[str, Kinds]] = {
         "deadline_days": MAYBE_NUMBER,
         "outcome": MAYBE_TEXT,
         "decision_code": MAYBE_TEXT,
+        "service": MAYBE_TEXT,
+        "procedure": MAYBE_TEXT,
         "notes": MAYBE_TEXT,
         "source_ids": MAYBE_TEXTS,
         "created_at": MAYBE_TEXT,

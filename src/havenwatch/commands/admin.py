@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from havenwatch.cases.step_workflow import refresh_all_steps
 from havenwatch.commands.common import (
     FORMAT_OPTION,
     cli_actor,
@@ -16,6 +17,7 @@ from havenwatch.commands.common import (
 )
 from havenwatch.security.accounts import ROLES, add_user, list_users
 from havenwatch.security.crypto import load_key_file
+from havenwatch.security.staff_email import set_email
 from havenwatch.store import migrate as migrations
 from havenwatch.store.app_role import check_app_role, grant_app_role
 from havenwatch.store.database import Database
@@ -73,6 +75,10 @@ def migrate(ctx: click.Context) -> None:
         f"Schema at {state}"
         + ("" if before == after else f" (was {', '.join(sorted(before)) or 'empty'})")
     )
+    if before != after:
+        # The stored deadline steps follow the schema and the rules: recompute them.
+        count = refresh_all_steps(db, cli_actor())
+        click.echo(f"Deadline steps recomputed for {count} cases")
 
 
 @click.group()
@@ -106,6 +112,16 @@ def user_list(ctx: click.Context, output_format: str) -> None:
             ["username", "role", "team", "active"],
             [(a.username, a.role, a.team, a.active) for a in accounts],
         )
+
+
+@user.command("email")
+@click.argument("username")
+@click.argument("address", required=False)
+@click.pass_context
+def user_email(ctx: click.Context, username: str, address: str | None) -> None:
+    """Where USERNAME's deadline reminders go (sealed at rest); without ADDRESS, nowhere."""
+    set_email(open_db(ctx), username, address, cli_actor())
+    click.echo(f"{username}: reminders {'by e-mail' if address else 'not e-mailed'}")
 
 
 @click.group("db-role")

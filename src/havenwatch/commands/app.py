@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
+import threading
 from collections.abc import Sequence
 from datetime import date
 from importlib import resources
@@ -15,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import demo_data, generate
 from havenwatch.cases.demo_instance import claim_for_demo, reset_demo_logins
+from havenwatch.cases.reminders import ReminderSettings, send_daily
 from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
 from havenwatch.commands.feeds import start_feed_fetcher
 from havenwatch.monitor.ingest import run_ingest
@@ -23,6 +26,9 @@ from havenwatch.security.file_modes import restrict_umask
 from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.instance import initialise
+
+LOG = logging.getLogger("havenwatch.reminders")
+
 
 APP_FACTORY = "havenwatch.web.app:app_from_environment"
 
@@ -132,7 +138,29 @@ def serve(
     """Start the web workspace."""
     open_db(ctx).dispose()
     click.echo(f"havenwatch is serving on http://{host}:{port}/ with {workers} worker(s)")
+    reminders = ReminderSettings.from_env()
+    if reminders.configured:
+        start_daily_reminders(open_db(ctx), reminders)
+        click.echo("deadline reminders are sent once a day (HAVENWATCH_SMTP_HOST/WEBHOOK)")
     run_server(ctx, host, port, workers, trusted_proxies)
+
+
+def start_daily_reminders(
+    db: Database, settings: ReminderSettings, every_seconds: float = 900.0
+) -> threading.Event:
+    """A daemon thread that sends the day's reminders once (checked every 15 minutes)."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                send_daily(db, settings, date.today(), "system:reminders")
+            except Exception as error:
+                LOG.error("deadline reminders failed: %s", type(error).__name__)
+            stop.wait(every_seconds)
+
+    threading.Thread(target=loop, name="havenwatch-reminders", daemon=True).start()
+    return stop
 
 
 def load_demo(db: Database, cases: int, seed: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -37,9 +37,11 @@ from havenwatch.cases.people import (
     list_people,
 )
 from havenwatch.cases.sources import add_source
+from havenwatch.cases.step_workflow import StepAction, refresh_all_steps, step_actions
 from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.commands.common import FORMAT_OPTION, cli_actor, open_db, print_json, print_table
 from havenwatch.legal.engine import step_as_dict
+from havenwatch.legal.workflow import CaseDeadlines, DecisionGroup
 from havenwatch.security.accounts import list_users
 from havenwatch.security.file_modes import write_private
 from havenwatch.store.clock import today
@@ -427,33 +429,103 @@ def case_deadlines(
         write_private(
             ics, calendar_of(((found.title, d) for d in plan.deadlines), found.title or case_id)
         )
+    actions = step_actions(db, case_id)
     if output_format == "json":
-        print_json(
-            {
-                "deadlines": [
-                    {"status": d.status, "decision": d.decision, **step_as_dict(d.step)}
-                    for d in plan.deadlines
-                ],
-                "warnings": [w.message for w in plan.warnings],
-            }
-        )
+        print_json(deadlines_as_json(plan, actions))
         return
-    print_table(
-        ["due", "status", "remedy", "body", "citation", "confidence"],
-        [
-            (
-                d.step.due,
-                d.status,
-                d.step.remedy_label,
-                d.step.body,
-                d.step.citation,
-                d.step.confidence + (" verify with counsel" if d.step.verify_with_counsel else ""),
-            )
-            for d in plan.deadlines
+    for number, group in enumerate(plan.decisions, start=1):
+        _echo_decision(number, group, actions)
+
+
+@case_group.command("refresh-deadlines")
+@click.pass_context
+def case_refresh_deadlines(ctx: click.Context) -> None:
+    """Recompute every case's stored deadline steps (after an upgrade or a rules change)."""
+    count = refresh_all_steps(open_db(ctx), cli_actor())
+    click.echo(f"deadline steps recomputed for {count} cases")
+
+
+def _action_text(action: StepAction | None) -> str:
+    if action is None:
+        return ""
+    parts = [action.resolution or ""]
+    if action.resolved_on:
+        parts.append(action.resolved_on.isoformat())
+    if action.assignee:
+        parts.append(f"assigned to {action.assignee}")
+    return " ".join(part for part in parts if part)
+
+
+def deadlines_as_json(plan: CaseDeadlines, actions: dict[str, StepAction]) -> dict[str, Any]:
+    """The case's deadlines grouped under their decisions, each warning once."""
+    return {
+        "decisions": [
+            {
+                "event_id": group.event_id,
+                "event_ids": list(group.event_ids),
+                "event_type": group.event_type,
+                "decision": group.decision,
+                "procedure": group.procedure,
+                "served": group.served,
+                "deemed_served": group.deemed_served,
+                "departure_days": group.departure_days,
+                "deadlines": [
+                    {
+                        "deadline_id": d.deadline_id,
+                        "status": d.status,
+                        "resolution": _resolution(actions, d.deadline_id),
+                        "assignee": _assignee(actions, d.deadline_id),
+                        **step_as_dict(d.step),
+                    }
+                    for d in group.deadlines
+                ],
+                "warnings": [w.message for w in group.warnings],
+            }
+            for group in plan.decisions
         ],
-    )
-    for warning in plan.warnings:
+        "warnings": [w.message for w in plan.warnings],
+    }
+
+
+def _resolution(actions: dict[str, StepAction], deadline_id: str) -> str | None:
+    action = actions.get(deadline_id)
+    return action.resolution if action else None
+
+
+def _assignee(actions: dict[str, StepAction], deadline_id: str) -> str | None:
+    action = actions.get(deadline_id)
+    return action.assignee if action else None
+
+
+def _echo_decision(number: int, group: DecisionGroup, actions: dict[str, StepAction]) -> None:
+    served = f"served {group.served.isoformat()}"
+    if group.deemed_served and group.deemed_served != group.served:
+        served += f", deemed served {group.deemed_served.isoformat()}"
+    if group.departure_days is not None:
+        served += f", {group.departure_days} days to leave"
+    served += "; events " + ", ".join(group.event_ids)
+    click.echo(f"{number}. {group.decision_label or group.event_type} ({served})")
+    if group.deadlines:
+        print_table(
+            ["due", "status", "remedy", "suspensive", "body", "citation", "confidence", "done"],
+            [
+                (
+                    d.step.due,
+                    d.status,
+                    d.step.remedy_label,
+                    {None: "-", True: "yes", False: "no"}[d.step.suspensive],
+                    d.step.body,
+                    d.step.citation,
+                    d.step.confidence
+                    + (" verify with counsel" if d.step.verify_with_counsel else ""),
+                    _action_text(actions.get(d.deadline_id)),
+                )
+                for d in group.deadlines
+            ],
+        )
+    for warning in group.warnings:
         click.echo(f"warning: {warning.message}")
+    click.echo("")
 
 
 @click.group()
@@ -476,6 +548,11 @@ def event() -> None:
 @click.option(
     "--decision-code", help="Refine the legal decision code (see `havenwatch deadlines`)."
 )
+@click.option(
+    "--service",
+    help="How the decision was served: personal, ordinary_post... (see `havenwatch deadlines`).",
+)
+@click.option("--procedure", help="The decision's procedure, where it has several (asylum).")
 @click.option("--source", "source_ids", multiple=True, help="Id of a source reporting it.")
 @click.option("--note")
 @click.pass_context
@@ -491,6 +568,8 @@ def event_add(
     origin_link: str,
     outcome: str | None,
     decision_code: str | None,
+    service: str | None,
+    procedure: str | None,
     source_ids: tuple[str, ...],
     note: str | None,
 ) -> None:
@@ -508,6 +587,8 @@ def event_add(
             origin_state_link=origin_link,
             outcome=outcome,
             decision_code=decision_code,
+            service=service,
+            procedure=procedure,
             source_ids=list(source_ids),
             notes=note,
         ),
@@ -528,6 +609,11 @@ def event_add(
 @click.option("--origin-link", type=click.Choice(VOCAB.origin_state_link))
 @click.option("--outcome", type=click.Choice(VOCAB.outcomes))
 @click.option("--decision-code", help="Refine the legal decision code.")
+@click.option(
+    "--service",
+    help="How the decision was served: personal, ordinary_post... (see `havenwatch deadlines`).",
+)
+@click.option("--procedure", help="The decision's procedure, where it has several (asylum).")
 @click.option("--note", help="Replaces the event's notes (encrypted).")
 @click.pass_context
 def event_edit(
@@ -543,6 +629,8 @@ def event_edit(
     origin_link: str | None,
     outcome: str | None,
     decision_code: str | None,
+    service: str | None,
+    procedure: str | None,
     note: str | None,
 ) -> None:
     """Change the fields given; the others, notes included, keep their values."""
@@ -556,6 +644,8 @@ def event_edit(
         "origin_state_link": origin_link,
         "outcome": outcome,
         "decision_code": decision_code,
+        "service": service,
+        "procedure": procedure,
         "notes": note,
     }
     changes = {name: value for name, value in given.items() if value is not None}

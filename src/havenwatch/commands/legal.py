@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from havenwatch.cases.dates import parse_day
+from havenwatch.cases.errors import ValidationError
 from havenwatch.legal.calendar import format_day
 from havenwatch.legal.engine import (
     DeadlineInputError,
@@ -16,8 +18,9 @@ from havenwatch.legal.engine import (
     compute_deadlines,
     plan_as_dict,
 )
-from havenwatch.legal.model import CONFIDENCE_LABELS
+from havenwatch.legal.model import CONFIDENCE_LABELS, Jurisdiction
 from havenwatch.legal.rules import RulesError, load_jurisdiction
+from havenwatch.legal.workflow import default_decision
 
 FORMATS = ("text", "json")
 
@@ -29,10 +32,30 @@ class BadInput(click.ClickException):
 
 
 def parse_date(value: str, option: str) -> date:
+    """A day in any form `havenwatch event add` accepts (2025-03-03, 3.3.2025, 3 March 2025)."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{option}: '{value}' is not a real date in the form YYYY-MM-DD") from None
+        return parse_day(value, option)
+    except ValidationError as error:
+        raise BadInput(str(error)) from None
+
+
+def decision_and_procedure(
+    rules: Jurisdiction, decision: str, procedure: str | None
+) -> tuple[str, str | None]:
+    """A decision code as given, or an event type's default decision (and its procedure)."""
+    if decision in rules.decisions:
+        return decision, procedure
+    mapping = default_decision(rules, decision)
+    if mapping is None:
+        codes = ", ".join(sorted(rules.decisions))
+        types = ", ".join(sorted(rules.event_types))
+        raise BadInput(
+            f"unknown decision '{decision}' for {rules.code}; valid: {codes}; "
+            f"or an event type: {types}"
+        )
+    if mapping.decision is None:
+        raise BadInput(f"--decision: event type '{decision}' is not a decision: {mapping.note}")
+    return mapping.decision, procedure or mapping.procedure
 
 
 def parse_days(value: str | None) -> int | None:
@@ -45,9 +68,14 @@ def parse_days(value: str | None) -> int | None:
 
 @click.command("deadlines")
 @click.option("--jurisdiction", default="RS", show_default=True, help="Jurisdiction code.")
-@click.option("--decision", required=True, help="Decision code, e.g. return_decision.")
-@click.option("--served", required=True, help="Date of service (YYYY-MM-DD).")
-@click.option("--adopted", help="Date the decision was adopted (YYYY-MM-DD).")
+@click.option(
+    "--decision",
+    required=True,
+    help="Decision code (e.g. return_decision) or event type (e.g. residence_revoked: its "
+    "default decision).",
+)
+@click.option("--served", required=True, help="Date of service (2025-03-03, 3.3.2025...).")
+@click.option("--adopted", help="Date the decision was adopted (same forms).")
 @click.option("--departure-days", help="Departure period set in the decision, in days.")
 @click.option("--service", default="personal", show_default=True, help="How it was served.")
 @click.option("--procedure", help="Procedure, for decisions that have several (asylum).")
@@ -73,6 +101,7 @@ def deadlines(
         raise BadInput(f"unknown format '{output_format}'; valid: {', '.join(FORMATS)}")
     try:
         rules = load_jurisdiction(jurisdiction, rules_dir)
+        decision, procedure = decision_and_procedure(rules, decision, procedure)
         plan = compute_deadlines(
             rules,
             decision,

@@ -166,6 +166,13 @@ def service_method(rules: Jurisdiction, code: str) -> ServiceMethod:
     return rules.service[code]
 
 
+def sets_departure_period(rules: Jurisdiction, decision: str, procedure: str | None) -> bool:
+    """Whether the decision (in that procedure) can set a departure period of its own."""
+    rule = decision_rule(rules, decision)
+    chosen = procedure_code(rule, procedure)
+    return any(step.length_from_decision for step in _step_rules(rule, chosen, 0))
+
+
 def _check_dates(served: date, adopted: date | None, departure_days: int | None) -> None:
     if adopted is not None and adopted > served:
         raise DeadlineInputError(

@@ -197,6 +197,9 @@ class EventMapping:
     decision: str | None
     procedure: str | None
     note: str
+    # An event of this type without a decision code of its own (an order to leave) served
+    # the same day as a decision that itself sets a departure period records that decision.
+    joins_same_day_decision: bool = False
 
 
 @dataclass(frozen=True)

@@ -650,12 +650,13 @@ def _parse_step(table: _Table) -> StepRule:
 
 
 def _parse_event_mapping(code: str, table: _Table) -> EventMapping:
-    table.allow("decision", "procedure", "note")
+    table.allow("decision", "procedure", "note", "joins_same_day_decision")
     return EventMapping(
         event_type=code,
         decision=table.optional_text("decision"),
         procedure=table.optional_text("procedure"),
         note=table.text("note", ""),
+        joins_same_day_decision=table.flag("joins_same_day_decision", False),
     )
 
 

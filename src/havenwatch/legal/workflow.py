@@ -17,12 +17,14 @@ from havenwatch.legal.engine import (
     DeadlinePlan,
     DeadlineStep,
     compute_deadlines,
+    sets_departure_period,
 )
 from havenwatch.legal.messages import messages_for
 from havenwatch.legal.model import EventMapping, Jurisdiction
 
 DeadlineStatus = Literal["open", "overdue", "met", "superseded", "no_deadline"]
 ANY_FILING_EVENT = "appeal"
+DEFAULT_SERVICE = "personal"
 DEPARTURE_EVENT = "departure"
 
 
@@ -43,7 +45,7 @@ class DecisionEvent:
     adopted_on: dt.date | None = None
     procedure: str | None = None
     departure_days: int | None = None
-    service: str = "personal"
+    service: str = DEFAULT_SERVICE
 
     @property
     def service_date(self) -> dt.date:
@@ -95,10 +97,33 @@ class CaseWarning:
 
 
 @dataclass(frozen=True)
+class DecisionGroup:
+    """One decision and the steps it opens.
+
+    Several events may record one decision (the same decision entered twice, or a residence
+    revocation and the order to leave it contains, served the same day): they give one set of
+    steps, computed from ``event_id``'s facts completed by the others'.
+    """
+
+    event_id: str
+    event_ids: tuple[str, ...]
+    event_type: str
+    decision: str | None
+    decision_label: str | None
+    procedure: str | None
+    served: dt.date
+    deemed_served: dt.date | None
+    departure_days: int | None
+    deadlines: tuple[CaseDeadline, ...]
+    warnings: tuple[CaseWarning, ...]
+
+
+@dataclass(frozen=True)
 class CaseDeadlines:
     deadlines: tuple[CaseDeadline, ...]
     next_stages: tuple[NextStage, ...]
     warnings: tuple[CaseWarning, ...]
+    decisions: tuple[DecisionGroup, ...] = ()
 
 
 def default_decision(rules: Jurisdiction, event_type: str) -> EventMapping | None:
@@ -122,18 +147,154 @@ def case_deadlines(
     remedies: Sequence[RemedyEvent],
     today: dt.date,
 ) -> CaseDeadlines:
-    """Every deadline of a case, in the language the rules were loaded in (``rules.locale``)."""
+    """Every deadline of a case, in the language the rules were loaded in (``rules.locale``).
+
+    Deadlines come grouped under the decision they stem from (`DecisionGroup`); the flat
+    ``deadlines`` and ``warnings`` hold the same, each warning once.
+    """
+    grouped = one_event_per_decision(rules, decisions)
+    planned = [_planned(rules, members, today) for members in grouped]
+    deadlines = [item for _, _, steps, _ in planned for item in steps]
+    deadlines = _supersede(_apply_remedies(deadlines, remedies))
+    by_id = {item.deadline_id: item for item in deadlines}
+    groups, shown = [], set()
+    for (event, plan, steps, warnings), members in zip(planned, grouped, strict=True):
+        fresh = [w for w in _once(warnings) if w.message not in shown]
+        shown |= {w.message for w in fresh}
+        kept = tuple(by_id[d.deadline_id] for d in steps)
+        groups.append(_group(event, members, plan, kept, fresh))
+    return CaseDeadlines(
+        tuple(deadlines),
+        tuple(_next_stages(deadlines)),
+        tuple(w for group in groups for w in group.warnings),
+        tuple(groups),
+    )
+
+
+def one_event_per_decision(
+    rules: Jurisdiction, decisions: Sequence[DecisionEvent]
+) -> list[list[DecisionEvent]]:
+    """The decision events grouped by the decision they record, in order of service.
+
+    Events served the same day with the same decision code record one decision; an event
+    whose type joins a same-day decision (an order to leave without a code of its own) joins
+    a decision served that day that sets a departure period itself.
+    """
     ordered = sorted(decisions, key=lambda event: (event.service_date, event.event_id))
-    deadlines: list[CaseDeadline] = []
-    warnings: list[CaseWarning] = []
+    groups: dict[tuple[dt.date, str], list[DecisionEvent]] = {}
+    joiners = []
     for event in ordered:
-        plan, event_warnings = _plan_for(rules, event)
-        warnings += event_warnings
-        if plan is not None:
-            deadlines += [_deadline(event, plan, step, today) for step in plan.steps]
-    deadlines = _apply_remedies(deadlines, remedies)
-    deadlines = _supersede(deadlines)
-    return CaseDeadlines(tuple(deadlines), tuple(_next_stages(deadlines)), tuple(warnings))
+        if _joins(rules, event):
+            joiners.append(event)
+            continue
+        code, _ = decision_code_for(rules, event)
+        groups.setdefault((event.service_date, code or f"#{event.event_id}"), []).append(event)
+    for event in joiners:
+        host = next(
+            (
+                members
+                for (day, _), members in groups.items()
+                if day == event.service_date and _sets_departure(rules, members[0])
+            ),
+            None,
+        )
+        if host is not None:
+            host.append(event)
+        else:
+            code, _ = decision_code_for(rules, event)
+            groups.setdefault((event.service_date, code or f"#{event.event_id}"), []).append(event)
+    return sorted(groups.values(), key=lambda group: (group[0].service_date, group[0].event_id))
+
+
+def _joins(rules: Jurisdiction, event: DecisionEvent) -> bool:
+    mapping = default_decision(rules, event.event_type)
+    return (
+        mapping is not None
+        and mapping.joins_same_day_decision
+        and event.decision_code in (None, mapping.decision)
+    )
+
+
+def _sets_departure(rules: Jurisdiction, event: DecisionEvent) -> bool:
+    code, procedure = decision_code_for(rules, event)
+    if code is None or code not in rules.decisions:
+        return False
+    try:
+        return sets_departure_period(rules, code, procedure)
+    except DeadlineInputError:
+        return any(sets_departure_period(rules, code, p) for p in rules.decisions[code].procedures)
+
+
+def merged_event(
+    rules: Jurisdiction, members: Sequence[DecisionEvent]
+) -> tuple[DecisionEvent, list[CaseWarning]]:
+    """The facts of one decision recorded by several events: the first event's, completed.
+
+    A departure period, service mode or procedure missing from the first is taken from the
+    others; two different departure periods give the shorter, with a warning.
+    """
+    first = members[0]
+    periods = sorted({m.departure_days for m in members if m.departure_days is not None})
+    event = replace(
+        first,
+        departure_days=periods[0] if periods else None,
+        procedure=first.procedure or next((m.procedure for m in members if m.procedure), None),
+        service=first.service
+        if first.service != DEFAULT_SERVICE
+        else next((m.service for m in members if m.service != DEFAULT_SERVICE), DEFAULT_SERVICE),
+    )
+    warnings = []
+    if len(periods) > 1:
+        messages = messages_for(rules.locale)
+        text = messages.text(
+            "case.departure_conflict",
+            periods=messages.join([messages.period(days, "days") for days in periods]),
+            shortest=messages.period(periods[0], "days"),
+        )
+        warnings.append(CaseWarning(first.event_id, "departure_conflict", text))
+    return event, warnings
+
+
+def _planned(
+    rules: Jurisdiction, members: Sequence[DecisionEvent], today: dt.date
+) -> tuple[DecisionEvent, DeadlinePlan | None, list[CaseDeadline], list[CaseWarning]]:
+    event, warnings = merged_event(rules, members)
+    plan, plan_warnings = _plan_for(rules, event)
+    steps = [_deadline(event, plan, step, today) for step in plan.steps] if plan else []
+    return event, plan, steps, warnings + plan_warnings
+
+
+def _group(
+    event: DecisionEvent,
+    members: Sequence[DecisionEvent],
+    plan: DeadlinePlan | None,
+    deadlines: tuple[CaseDeadline, ...],
+    warnings: list[CaseWarning],
+) -> DecisionGroup:
+    return DecisionGroup(
+        event_id=event.event_id,
+        event_ids=tuple(m.event_id for m in members),
+        event_type=event.event_type,
+        decision=plan.decision if plan else None,
+        decision_label=plan.decision_label if plan else None,
+        procedure=plan.procedure if plan else None,
+        served=event.service_date,
+        deemed_served=plan.deemed_served if plan else None,
+        departure_days=plan.departure_days if plan else event.departure_days,
+        deadlines=deadlines,
+        warnings=tuple(warnings),
+    )
+
+
+def _once(warnings: Sequence[CaseWarning]) -> tuple[CaseWarning, ...]:
+    """Each warning message once, in order of first appearance."""
+    seen: set[str] = set()
+    kept = []
+    for warning in warnings:
+        if warning.message not in seen:
+            seen.add(warning.message)
+            kept.append(warning)
+    return tuple(kept)
 
 
 def due_soon(
@@ -163,10 +324,17 @@ def _plan_for(
         message = messages.text("case.unmapped", event_type=event.event_type)
         return None, [CaseWarning(event.event_id, "unmapped", message)]
     try:
-        plan = _compute(rules, event, code, procedure)
+        plan, ignored = _compute(rules, event, code, procedure)
     except DeadlineInputError as error:
         return None, [CaseWarning(event.event_id, "input", str(error))]
     warnings = [CaseWarning(event.event_id, w.code, w.message) for w in plan.warnings]
+    if ignored:
+        message = messages.text(
+            "case.departure_ignored",
+            period=messages.period(event.departure_days or 0, "days"),
+            decision=plan.decision_label,
+        )
+        warnings.append(CaseWarning(event.event_id, "departure_ignored", message))
     if (
         procedure is None
         and plan.procedure is not None
@@ -179,24 +347,35 @@ def _plan_for(
 
 def _compute(
     rules: Jurisdiction, event: DecisionEvent, code: str, procedure: str | None
-) -> DeadlinePlan:
+) -> tuple[DeadlinePlan, bool]:
+    """The plan, and whether a recorded departure period was left out (the decision sets none).
+
+    With the procedure unknown and no default, every procedure is tried and the plan with the
+    earliest deadline is kept.
+    """
     rule = rules.decisions.get(code)
     candidates: Sequence[str | None] = [procedure]
     if rule is not None and procedure is None and rule.procedures and not rule.default_procedure:
         candidates = sorted(rule.procedures)
-    plans = [
-        compute_deadlines(
-            rules,
-            code,
-            served=event.service_date,
-            adopted=event.adopted_on,
-            departure_days=event.departure_days,
-            service=event.service,
-            procedure=candidate,
-        )
-        for candidate in candidates
-    ]
-    return min(plans, key=_earliest_due)
+    plans = [_compute_one(rules, event, code, candidate) for candidate in candidates]
+    return min(plans, key=lambda pair: _earliest_due(pair[0]))
+
+
+def _compute_one(
+    rules: Jurisdiction, event: DecisionEvent, code: str, procedure: str | None
+) -> tuple[DeadlinePlan, bool]:
+    days = event.departure_days
+    ignored = days is not None and not sets_departure_period(rules, code, procedure)
+    plan = compute_deadlines(
+        rules,
+        code,
+        served=event.service_date,
+        adopted=event.adopted_on,
+        departure_days=None if ignored else days,
+        service=event.service,
+        procedure=procedure,
+    )
+    return plan, ignored
 
 
 def _earliest_due(plan: DeadlinePlan) -> dt.date:

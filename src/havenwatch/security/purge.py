@@ -37,6 +37,7 @@ from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import (
     cases,
+    deadline_actions,
     documents,
     event_sources,
     events,
@@ -141,6 +142,11 @@ def _blank_records(
         events.update()
         .where(events.c.id.in_(event_ids))
         .values(notes=None, decision_code=None, updated_at=now)
+    )
+    conn.execute(
+        deadline_actions.update()
+        .where(deadline_actions.c.case_id.in_(case_ids))
+        .values(note=None, updated_at=now)
     )
 
 

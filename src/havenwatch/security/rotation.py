@@ -33,6 +33,7 @@ from havenwatch.security.crypto import (
 from havenwatch.security.instance_values import read_value, write_value
 from havenwatch.security.monitor_key import rewrap_monitor_key
 from havenwatch.security.sealing import PersonKey
+from havenwatch.security.staff_email import open_email, seal_email
 from havenwatch.security.totp import open_secret, seal_secret
 from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
@@ -117,25 +118,29 @@ def _rewrap_batch(db: Database, old: Keyring, new: Keyring, after: str, size: in
 
 
 def _reseal_secrets(db: Database, old: Keyring, new: Keyring) -> int:
-    """TOTP secrets are sealed under the KEK itself; AES-GCM tells which key sealed each.
-    The monitor pool's wrapped data key names its key file, like a person's."""
+    """TOTP secrets and staff e-mail addresses are sealed under the KEK itself; AES-GCM
+    tells which key sealed each. The monitor pool's wrapped data key names its key file, like a
+    person's."""
     resealed = 0
+    sealed_columns = (
+        (users.c.totp_secret, open_secret, seal_secret),
+        (users.c.email, open_email, seal_email),
+    )
     with db.write("system:key-rotation") as unit:
-        rows = unit.conn.execute(
-            select(users.c.id, users.c.totp_secret).where(users.c.totp_secret.is_not(None))
-        ).all()
-        for row in rows:
-            try:
-                open_secret(new, row.id, row.totp_secret)
-                continue
-            except KeyFileError:
-                secret = open_secret(old, row.id, row.totp_secret)
-            unit.conn.execute(
-                users.update()
-                .where(users.c.id == row.id)
-                .values(totp_secret=seal_secret(new, row.id, secret))
-            )
-            resealed += 1
+        for column, opener, sealer in sealed_columns:
+            rows = unit.conn.execute(select(users.c.id, column).where(column.is_not(None))).all()
+            for row in rows:
+                try:
+                    opener(new, row.id, row[1])
+                    continue
+                except KeyFileError:
+                    secret = opener(old, row.id, row[1])
+                unit.conn.execute(
+                    users.update()
+                    .where(users.c.id == row.id)
+                    .values({column.name: sealer(new, row.id, secret)})
+                )
+                resealed += 1
         resealed += int(rewrap_monitor_key(unit.conn, old, new))
     return resealed
 

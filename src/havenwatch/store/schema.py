@@ -75,6 +75,9 @@ users = Table(
     Column("last_seen_at", Timestamp),
     Column("previous_visit_at", Timestamp),
     created_column(),
+    # Where deadline reminders go (migration 0010d), sealed under the key file's KEK like
+    # `totp_secret`: a staff address is identifying too.
+    Column("email", LargeBinary),
 )
 
 sessions = Table(
@@ -185,6 +188,10 @@ cases = Table(
         "ix_cases_team_listing", "team_id", "status", "country", "opened_on", "id", "event_types"
     ),
     Index("ix_cases_assigned_user_id", "assigned_user_id", "updated_at"),
+    # The earliest last day among the case's open, unresolved deadline steps (migration
+    # 0010d), kept by `cases.step_workflow`: the case list sorts on it.
+    Column("next_deadline", Date),
+    Index("ix_cases_team_next_deadline", "team_id", "next_deadline"),
 )
 
 case_tags = Table(
@@ -215,6 +222,10 @@ events = Table(
     Column("notes", LargeBinary),
     created_column(),
     Column("updated_at", Timestamp, nullable=False),
+    # How the decision was served (a service method of the rules) and its procedure, for
+    # the deadline engine; None: personal service, the decision's default procedure.
+    Column("service", String(40)),
+    Column("procedure", String(40)),
     Index("ix_events_type_date", "type", "date_earliest"),
     Index("ix_events_date_earliest", "date_earliest"),
     Index("ix_events_case_id_type", "case_id", "type"),
@@ -410,3 +421,42 @@ search_entries = Table(
 
 __all__ = [name for name, value in globals().items() if isinstance(value, Table)]
 __all__ += ["metadata"]
+
+
+# A case's deadline steps as the engine last computed them (`cases.step_workflow` rewrites a
+# case's rows whenever its events, its status or what was done about its steps change): the
+# dashboard counts and lists, and the case list's next deadline, read them instead of
+# computing every case's deadlines. `status` is "open" for a step with a last day still to
+# act on (the engine's open step, not resolved by the team, in an open case): whether it is
+# overdue depends on the day. Otherwise it says why not: met, superseded, no_deadline (the
+# engine's), resolved (by the team), closed (the case). `team_id` is the case's, so that a
+# team's counts are read from one index.
+deadline_steps = Table(
+    "deadline_steps",
+    metadata,
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("deadline_id", String(120), primary_key=True),
+    Column("team_id", ID, nullable=False),
+    Column("remedy", String(60), nullable=False),
+    Column("due", Date),
+    Column("status", String(20), nullable=False),
+    Index("ix_deadline_steps_status_due", "status", "due"),
+    Index("ix_deadline_steps_team_status_due", "team_id", "status", "due"),
+)
+
+# What the team did about a step: done (on a day, by an event), not applicable or superseded,
+# with a note sealed with the person's key and who did it; and the lawyer it is assigned to.
+# Kept apart from `deadline_steps` so that recomputing the steps never loses it.
+deadline_actions = Table(
+    "deadline_actions",
+    metadata,
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("deadline_id", String(120), primary_key=True),
+    Column("resolution", String(20)),
+    Column("resolved_on", Date),
+    Column("resolved_event_id", ID),
+    Column("note", LargeBinary),
+    Column("resolved_by", String(80)),
+    Column("assignee_id", ID, ForeignKey("users.id"), index=True),
+    Column("updated_at", Timestamp, nullable=False),
+)

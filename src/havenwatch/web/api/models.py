@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -19,8 +20,15 @@ from havenwatch.cases.dates import parse_fuzzy
 from havenwatch.cases.errors import ValidationError
 from havenwatch.cases.events import DeletedEvent
 from havenwatch.cases.model import Case, Event, Person, Source
+from havenwatch.cases.step_workflow import StepAction
 from havenwatch.cases.vocabulary import vocabulary
-from havenwatch.legal.workflow import CaseDeadline, CaseDeadlines, CaseWarning, NextStage
+from havenwatch.legal.workflow import (
+    CaseDeadline,
+    CaseDeadlines,
+    CaseWarning,
+    DecisionGroup,
+    NextStage,
+)
 
 
 def _as_utc(moment: dt.datetime) -> dt.datetime:
@@ -136,6 +144,8 @@ class EventOut(BaseModel):
     deadline_days: int | None
     outcome: str | None
     decision_code: str | None
+    service: str | None
+    procedure: str | None
     source_ids: list[str]
 
     @classmethod
@@ -151,6 +161,8 @@ class EventOut(BaseModel):
             deadline_days=event.deadline_days,
             outcome=event.outcome,
             decision_code=event.decision_code,
+            service=event.service,
+            procedure=event.procedure,
             source_ids=event.source_ids,
         )
 
@@ -164,6 +176,8 @@ class EventIn(BaseModel):
     deadline_days: int | None = Field(default=None, ge=0, le=3650)
     outcome: Outcome | None = None
     decision_code: Text | None = Field(default=None, max_length=60)
+    service: Text | None = Field(default=None, max_length=40)
+    procedure: Text | None = Field(default=None, max_length=40)
 
 
 class EventPatch(BaseModel):
@@ -180,6 +194,8 @@ class EventPatch(BaseModel):
     deadline_days: int | None = Field(default=None, ge=0, le=3650)
     outcome: Outcome | None = None
     decision_code: Text | None = Field(default=None, max_length=60)
+    service: Text | None = Field(default=None, max_length=40)
+    procedure: Text | None = Field(default=None, max_length=40)
     origin_state_link: OriginStateLink | None = None
     notes: Text | None = Field(default=None, max_length=20_000)
 
@@ -422,9 +438,13 @@ class DeadlineOut(BaseModel):
     if_missed: str
     met_by: str | None
     met_on: dt.date | None
+    resolution: Literal["done", "not_applicable", "superseded"] | None = None
+    resolved_on: dt.date | None = None
+    resolved_event_id: str | None = None
+    assignee: str | None = None
 
     @classmethod
-    def of(cls, item: CaseDeadline) -> DeadlineOut:
+    def of(cls, item: CaseDeadline, action: StepAction | None = None) -> DeadlineOut:
         step = item.step
         return cls(
             deadline_id=item.deadline_id,
@@ -448,6 +468,10 @@ class DeadlineOut(BaseModel):
             if_missed=step.if_missed,
             met_by=item.met_by,
             met_on=item.met_on,
+            resolution=action.resolution if action else None,  # type: ignore[arg-type]
+            resolved_on=action.resolved_on if action else None,
+            resolved_event_id=action.resolved_event_id if action else None,
+            assignee=action.assignee if action else None,
         )
 
 
@@ -481,6 +505,39 @@ class DeadlineWarningOut(BaseModel):
         )
 
 
+class DecisionOut(BaseModel):
+    """One decision and the steps it opens (`deadline_ids`, in `deadlines`); `event_ids` are
+    every event recording it, `event_id` the one whose facts were used."""
+
+    event_id: str
+    event_ids: list[str]
+    event_type: str
+    decision: str | None
+    decision_label: str | None
+    procedure: str | None
+    served: dt.date
+    deemed_served: dt.date | None
+    departure_days: int | None
+    deadline_ids: list[str]
+    warnings: list[DeadlineWarningOut]
+
+    @classmethod
+    def of(cls, group: DecisionGroup) -> DecisionOut:
+        return cls(
+            event_id=group.event_id,
+            event_ids=list(group.event_ids),
+            event_type=group.event_type,
+            decision=group.decision,
+            decision_label=group.decision_label,
+            procedure=group.procedure,
+            served=group.served,
+            deemed_served=group.deemed_served,
+            departure_days=group.departure_days,
+            deadline_ids=[item.deadline_id for item in group.deadlines],
+            warnings=[DeadlineWarningOut.of(warning) for warning in group.warnings],
+        )
+
+
 class CaseDeadlinesOut(BaseModel):
     """A case's deadlines as the case page shows them; `rules` is false where havenwatch has
     no rules for the case's country (and the lists are empty)."""
@@ -491,16 +548,26 @@ class CaseDeadlinesOut(BaseModel):
     deadlines: list[DeadlineOut]
     next_stages: list[NextStageOut]
     warnings: list[DeadlineWarningOut]
+    decisions: list[DecisionOut]
 
     @classmethod
-    def of(cls, case: Case, plan: CaseDeadlines | None) -> CaseDeadlinesOut:
+    def of(
+        cls,
+        case: Case,
+        plan: CaseDeadlines | None,
+        actions: Mapping[str, StepAction] | None = None,
+    ) -> CaseDeadlinesOut:
+        done = actions or {}
         return cls(
             case_id=case.id or "",
             country=case.country,
             rules=plan is not None,
-            deadlines=[DeadlineOut.of(item) for item in plan.deadlines] if plan else [],
+            deadlines=[DeadlineOut.of(item, done.get(item.deadline_id)) for item in plan.deadlines]
+            if plan
+            else [],
             next_stages=[NextStageOut.of(stage) for stage in plan.next_stages] if plan else [],
             warnings=[DeadlineWarningOut.of(warning) for warning in plan.warnings] if plan else [],
+            decisions=[DecisionOut.of(group) for group in plan.decisions] if plan else [],
         )
 
 

@@ -31,6 +31,7 @@ from havenwatch.cases.events import (
 from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person, count_people, edit_person, get_person, list_people
 from havenwatch.cases.sources import sources_from_rows, withhold_names
+from havenwatch.cases.step_workflow import step_actions
 from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.publication import latest_release, list_releases, release_version
 from havenwatch.security.permissions import Capability, Principal, source_visibility
@@ -169,7 +170,8 @@ def api_case_deadlines(request: Request, principal: Reader, case_id: RecordId) -
         team_ids=principal.team_ids,
         locale=principal.locale,
     )
-    return CaseDeadlinesOut.of(case, plan)
+    actions = step_actions(db, case_id, team_ids=principal.team_ids)
+    return CaseDeadlinesOut.of(case, plan, actions)
 
 
 @router.get("/cases/{case_id}/events")
@@ -197,6 +199,8 @@ def api_add_event(
             deadline_days=body.deadline_days,
             outcome=body.outcome,
             decision_code=body.decision_code,
+            service=body.service,
+            procedure=body.procedure,
         ),
         principal.actor,
     )

@@ -17,6 +17,7 @@ from havenwatch.web.routes import (
     search,
     sources,
     statistics,
+    steps,
     transfer,
 )
 
@@ -25,6 +26,7 @@ PAGE_ROUTERS = [
     dashboard.router,
     cases.router,
     events.router,
+    steps.router,
     documents.router,
     people.router,
     sources.router,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.cases.assignment import assign_case, assignable_users
 from havenwatch.cases.case_files import (
+    CASE_ORDERS,
     CaseFile,
     CaseFilter,
     add_case,
@@ -19,12 +21,13 @@ from havenwatch.cases.case_files import (
     page_of_cases,
     reopen_case,
 )
-from havenwatch.cases.deadlines import deadlines_of_case, rules_for
+from havenwatch.cases.deadlines import deadlines_of_case, engine_choices
 from havenwatch.cases.errors import HavenwatchError, NotFoundError, ValidationError
 from havenwatch.cases.model import Case
 from havenwatch.cases.people import find_people_by_name, get_person, list_people, pseudonyms
 from havenwatch.cases.search import search
 from havenwatch.cases.sources import list_sources
+from havenwatch.cases.step_workflow import StepAction, step_actions
 from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.security.permissions import Capability, Principal
 from havenwatch.store.clock import today
@@ -114,8 +117,12 @@ def cases_list(request: Request, principal: Reader, page: PageNumber = 1) -> Res
         flt.case_ids = matching_case_ids(request, principal, query)
     limit = counting_limit(page)
     offset = (max(1, page) - 1) * PAGE_SIZE
+    order = request.query_params.get("sort", "opened")
+    order = order if order in CASE_ORDERS else "opened"
     with db.read():
-        listed = page_of_cases(db, flt, offset=offset, size=PAGE_SIZE, count_until=limit)
+        listed = page_of_cases(
+            db, flt, offset=offset, size=PAGE_SIZE, count_until=limit, order=order
+        )
         people = people_names(request, {case.person_id for case in listed.cases}, principal)
     return render(
         request,
@@ -127,8 +134,17 @@ def cases_list(request: Request, principal: Reader, page: PageNumber = 1) -> Res
             "query": query,
             "filters": request.query_params,
             "people": people,
+            "order": order,
+            "sort_links": {key: _sorted_by(request, key) for key in CASE_ORDERS},
+            "today": today(),
         },
     )
+
+
+def _sorted_by(request: Request, order: str) -> str:
+    """This list's address sorted by `order`, from its first page, other filters kept."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("sort", "page")]
+    return "/cases?" + urlencode([*kept, ("sort", order)])
 
 
 @router.get("/cases/new")
@@ -197,7 +213,6 @@ def _case_surroundings(
     case, timeline = case_file.case, case_file.timeline
     case_id = case.id or ""
     source_ids = sorted({sid for event in timeline for sid in event.source_ids})
-    rules = rules_for(case.country)
     return {
         "case": case,
         "person": get_person(
@@ -215,11 +230,22 @@ def _case_surroundings(
         "plan": deadlines_of_case(
             db, case_id, case.country, today=today(), locale=principal.locale
         ),
-        "decision_codes": sorted(rules.decisions) if rules else [],
+        "engine": engine_choices(case.country, principal.locale),
+        "actions": _step_actions(request, principal, case_id),
         "documents": case_documents(request, principal, case_id),
         "assignees": assignable_users(db, _team_id(request, case_id)),
         "today": today(),
     }
+
+
+def _step_actions(request: Request, principal: Principal, case_id: str) -> dict[str, StepAction]:
+    """What was done about the case's steps; notes opened for those who may read notes."""
+    return step_actions(
+        database(request),
+        case_id,
+        team_ids=principal.team_ids,
+        reader=principal.actor if principal.can(Capability.VIEW_NOTES) else None,
+    )
 
 
 def _team_id(request: Request, case_id: str) -> str:

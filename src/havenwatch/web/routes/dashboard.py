@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from havenwatch.cases.deadlines import deadlines_due
+from havenwatch.cases.step_workflow import due_steps, step_counts
 from havenwatch.reports.charts import incidents_chart_png
 from havenwatch.reports.publication import latest_release
 from havenwatch.reports.statistics import MonthlyIncidents, incidents_per_month, latest_incident_day
@@ -72,11 +72,16 @@ def _team_picture(request: Request, principal: Principal, day: date) -> dict[str
             lambda: dashboard_counts(db, principal.team_ids, day),
             version,
         ),
+        "steps": COUNTS.get(
+            ("steps", id(db), principal.team_ids, day),
+            lambda: step_counts(db, principal.team_ids, day),
+            version,
+        ),
         "deadlines": DEADLINES.get(
             ("deadlines", id(db), principal.team_ids, day, locale),
-            lambda: deadlines_due(db, today=day, team_ids=principal.team_ids, locale=locale),
+            lambda: due_steps(db, principal.team_ids, day, limit=20, locale=locale),
             version,
-        )[:20],
+        ),
         "notes": notifications(db, principal.user_id, principal.team_ids),
     }
 
@@ -85,7 +90,14 @@ def _team_picture(request: Request, principal: Principal, day: date) -> dict[str
 def dashboard(request: Request, principal: Viewer) -> Response:
     localise(request)
     day = today()
-    context: dict[str, object] = {"today": day, "stats": None, "counts": None, "deadlines": []}
+    context: dict[str, object] = {
+        "today": day,
+        "stats": None,
+        "counts": None,
+        "steps": None,
+        "deadlines": [],
+        "notes": None,
+    }
     if principal.can(Capability.VIEW_CASES):
         context |= _team_picture(request, principal, day)
     else:

@@ -42,6 +42,8 @@ def event_from_form(form: FormData, case_id: str, event_id: str | None = None) -
         deadline_days=forms.integer(form, "deadline_days", high=3650),
         outcome=forms.text(form, "outcome", limit=20),
         decision_code=forms.text(form, "decision_code", limit=60),
+        service=forms.text(form, "service", limit=40),
+        procedure=forms.text(form, "procedure", limit=40),
         origin_state_link=forms.text(form, "origin_state_link", limit=20) or "none",
         notes=forms.text(form, "notes"),
     )
@@ -97,7 +99,7 @@ def edit_event_page(request: Request, principal: Editor, case_id: str, event_id:
             "case": case,
             "event": event,
             "error": None,
-            "decision_codes": context["decision_codes"],
+            "engine": context["engine"],
         },
     )
 
@@ -123,7 +125,7 @@ def save_event(
                 "case": case,
                 "event": existing,
                 "error": str(error),
-                "decision_codes": context["decision_codes"],
+                "engine": context["engine"],
             },
             status_code=400,
         )
