@@ -21,8 +21,8 @@ from rich.table import Table
 
 from havenwatch.cases.csv_import import CANONICAL_COLUMNS, import_csv_rows, parse_csv
 from havenwatch.cases.demo import generate
-from havenwatch.settings import resolve_settings
-from havenwatch.store.instance import initialise
+from havenwatch.core.settings import resolve_settings
+from havenwatch.operations.instance import initialise
 
 HEADERS = list(CANONICAL_COLUMNS)
 

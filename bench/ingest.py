@@ -31,16 +31,16 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from havenwatch.cases.model import Identity, Person
 from havenwatch.cases.people import add_person
+from havenwatch.core.model import Identity, Person
+from havenwatch.core.settings import Settings, resolve_settings
 from havenwatch.monitor import dedup
 from havenwatch.monitor.extract import extract_document
 from havenwatch.monitor.inputs import read_inputs
 from havenwatch.monitor.news import NewsItem
 from havenwatch.monitor.synthetic_news import generate_reports, write_json_lines
-from havenwatch.settings import Settings, resolve_settings
+from havenwatch.operations.instance import initialise
 from havenwatch.store.database import Database, normalise_url
-from havenwatch.store.instance import initialise
 from havenwatch.store.schema import ingest_queue, leads, sources
 
 SEED = 20240503

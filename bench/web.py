@@ -45,12 +45,12 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import func, select
 
+from havenwatch.access.accounts import add_user
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import demo_data, generate
-from havenwatch.security.accounts import add_user
-from havenwatch.settings import Settings, resolve_settings
-from havenwatch.store.clock import today
-from havenwatch.store.instance import initialise, open_database
+from havenwatch.core.clock import today
+from havenwatch.core.settings import Settings, resolve_settings
+from havenwatch.operations.instance import initialise, open_database
 from havenwatch.store.schema import cases, events, users
 
 CLIENTS = 16

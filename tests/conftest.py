@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from havenwatch.settings import Settings, resolve_settings
+from havenwatch.core.settings import Settings, resolve_settings
+from havenwatch.operations.instance import initialise
 from havenwatch.store.database import Database, normalise_url
-from havenwatch.store.instance import initialise
 
 POSTGRES_URL = os.environ.get("HAVENWATCH_TEST_POSTGRES_URL")
 NO_POSTGRES = "PostgreSQL tests need HAVENWATCH_TEST_POSTGRES_URL (CI sets it)"

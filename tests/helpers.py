@@ -43,10 +43,10 @@ def add_lead(
 ) -> str:
     """A lead stored the way ingest stores it (sealed, matched by name), optionally also
     matched to `person_id` (and so visible to that person's team)."""
+    from havenwatch.core.ids import new_id
     from havenwatch.monitor.linking import Candidate
     from havenwatch.monitor.record import add_match, insert_lead
-    from havenwatch.security.monitor_key import ensure_monitor_key
-    from havenwatch.store.ids import new_id
+    from havenwatch.store.monitor_key import ensure_monitor_key
     from havenwatch.store.schema import leads, people
 
     keyring = db.require_keyring()

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from havenwatch.settings import resolve_settings
-from havenwatch.store.instance import open_database
+from havenwatch.core.settings import resolve_settings
+from havenwatch.operations.instance import open_database
 from havenwatch.store.schema import leads, sources
 
 REPO = Path(__file__).resolve().parents[1]

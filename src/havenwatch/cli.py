@@ -15,15 +15,18 @@ from importlib.metadata import entry_points
 import click
 
 from havenwatch import __version__
-from havenwatch.security.file_modes import restrict_umask
-from havenwatch.settings import resolve_settings
+from havenwatch.core.file_modes import restrict_umask
+from havenwatch.core.settings import resolve_settings
 
 PLUGIN_GROUP = "havenwatch.commands"
 HELP_OPTIONS = ["-h", "--help"]
 BUILTIN_COMMAND_MODULES = (
     "havenwatch.commands.legal",
     "havenwatch.commands.admin",
+    "havenwatch.commands.people",
     "havenwatch.commands.cases",
+    "havenwatch.commands.events",
+    "havenwatch.commands.sources",
     "havenwatch.commands.interchange",
     "havenwatch.commands.app",
     "havenwatch.commands.evaluate",

@@ -16,9 +16,9 @@ from havenwatch.cases.case_files import (
     list_cases,
     reopen_case,
 )
-from havenwatch.cases.errors import NotFoundError, ValidationError
-from havenwatch.cases.model import Case, Person
 from havenwatch.cases.people import add_person
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.model import Case, Person
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log
 from tests.helpers import snapshot

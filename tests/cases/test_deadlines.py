@@ -7,13 +7,13 @@ from click.testing import CliRunner, Result
 from icalendar import Calendar
 
 from havenwatch.cases.case_files import add_case
-from havenwatch.cases.dates import from_day
 from havenwatch.cases.deadlines import calendar_of, deadlines_due, deadlines_of_case
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Case, Event, Person
 from havenwatch.cases.people import add_person
 from havenwatch.cli import cli
-from havenwatch.settings import Settings
+from havenwatch.core.dates import from_day
+from havenwatch.core.model import Case, Event, Person
+from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 
 

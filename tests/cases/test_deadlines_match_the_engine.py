@@ -18,13 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from havenwatch.cases.case_files import add_case
-from havenwatch.cases.dates import from_day
 from havenwatch.cases.deadlines import deadlines_of_case, rules_for
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Case, Event, Person
 from havenwatch.cases.people import add_person
-from havenwatch.cases.vocabulary import vocabulary
 from havenwatch.commands.legal import deadlines as deadlines_command
+from havenwatch.core.dates import from_day
+from havenwatch.core.model import Case, Event, Person
+from havenwatch.core.vocabulary import vocabulary
 from havenwatch.legal.engine import sets_departure_period
 from havenwatch.legal.rules import available_jurisdictions
 from havenwatch.legal.workflow import CaseDeadlines

@@ -7,10 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from havenwatch.access.permissions import source_visibility
 from havenwatch.cases.case_files import CaseFilter, add_case, list_cases
-from havenwatch.cases.dates import from_day
 from havenwatch.cases.deadlines import deadlines_of_case
-from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import (
     add_event,
     delete_event,
@@ -19,13 +18,14 @@ from havenwatch.cases.events import (
     list_events,
     sources_deleted_with,
 )
-from havenwatch.cases.model import Case, Event, Person, Source
 from havenwatch.cases.people import add_person
 from havenwatch.cases.search import search
 from havenwatch.cases.sources import add_source
-from havenwatch.security.permissions import source_visibility
-from havenwatch.security.vault import store_document
-from havenwatch.settings import Settings
+from havenwatch.cases.vault import store_document
+from havenwatch.core.dates import from_day
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.model import Case, Event, Person, Source
+from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import (
     audit_log,

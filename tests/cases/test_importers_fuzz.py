@@ -21,13 +21,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from havenwatch.access.accounts import add_user
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.csv_import import CANONICAL_COLUMNS, import_csv_rows, parse_csv
-from havenwatch.cases.dates import parse_day, parse_fuzzy
 from havenwatch.cases.demo import generate
-from havenwatch.cases.errors import HavenwatchError, ValidationError
 from havenwatch.cases.interchange import export_document, import_document, load_document
-from havenwatch.security.accounts import add_user
+from havenwatch.core.dates import parse_day, parse_fuzzy
+from havenwatch.core.errors import HavenwatchError, ValidationError
 from havenwatch.store.database import Database
 from tests.helpers import report, snapshot
 
@@ -214,8 +214,8 @@ def _base_document(db: Database) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def export_text(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from havenwatch.settings import resolve_settings
-    from havenwatch.store.instance import initialise
+    from havenwatch.core.settings import resolve_settings
+    from havenwatch.operations.instance import initialise
 
     root = tmp_path_factory.mktemp("export")
     source = initialise(resolve_settings(root / "data", None, root / "keys" / "data.key"))

@@ -13,9 +13,9 @@ from havenwatch.cases.interchange import (
     import_document,
     load_document,
 )
-from havenwatch.settings import resolve_settings
+from havenwatch.core.settings import resolve_settings
+from havenwatch.operations.instance import initialise
 from havenwatch.store.database import Database
-from havenwatch.store.instance import initialise
 from tests.helpers import snapshot
 
 

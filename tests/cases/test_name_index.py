@@ -3,14 +3,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from havenwatch.cases.model import Identity, Person
 from havenwatch.cases.name_index import SETTING, index_is_current
 from havenwatch.cases.people import add_person, find_people_by_name
-from havenwatch.monitor.names import name_keys
-from havenwatch.security.instance_values import write_value
-from havenwatch.settings import Settings
+from havenwatch.core.model import Identity, Person
+from havenwatch.core.names import name_keys
+from havenwatch.core.settings import Settings
+from havenwatch.operations.instance import NotInitialised, open_database, upgrade
 from havenwatch.store.database import Database
-from havenwatch.store.instance import NotInitialised, open_database, upgrade
+from havenwatch.store.instance_values import write_value
 from havenwatch.store.schema import person_name_keys
 
 

@@ -3,8 +3,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from havenwatch.cases.errors import NotFoundError, ValidationError
-from havenwatch.cases.model import Identity, Person
 from havenwatch.cases.people import (
     add_person,
     edit_person,
@@ -14,7 +12,9 @@ from havenwatch.cases.people import (
     update_person,
 )
 from havenwatch.cases.search import search
-from havenwatch.security.crypto import KeyFileError
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.model import Identity, Person
+from havenwatch.crypto.keys import KeyFileError
 from havenwatch.store.database import Database
 from havenwatch.store.schema import people
 from tests.helpers import snapshot
@@ -269,7 +269,7 @@ def test_a_person_of_another_team_cannot_be_edited(db: Database) -> None:
 
 
 def test_a_purged_person_cannot_be_edited_back_into_the_name_index(db: Database) -> None:
-    from havenwatch.security.purge import shred_person
+    from havenwatch.operations.purge import shred_person
 
     added = add_person(db, _volokhonsky(), "test")
     assert added.id

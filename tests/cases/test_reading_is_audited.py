@@ -4,9 +4,9 @@ import pytest
 
 from havenwatch.cases.case_files import add_case, get_case, get_case_file
 from havenwatch.cases.events import add_event, list_events
-from havenwatch.cases.model import Case, Event, Identity, Person
 from havenwatch.cases.people import add_person, get_person
-from havenwatch.security.audit_trail import list_entries
+from havenwatch.core.model import Case, Event, Identity, Person
+from havenwatch.operations.audit_trail import list_entries
 from havenwatch.store.database import Database
 
 

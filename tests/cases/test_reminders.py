@@ -13,11 +13,10 @@ from email.message import Message
 import pytest
 from click.testing import CliRunner
 
+from havenwatch.access.accounts import add_user
+from havenwatch.access.staff_email import set_email
 from havenwatch.cases.case_files import add_case
-from havenwatch.cases.dates import from_day
-from havenwatch.cases.errors import ValidationError
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Case, Event, Identity, Person
 from havenwatch.cases.people import add_person
 from havenwatch.cases.reminders import (
     SIGNATURE_HEADER,
@@ -27,10 +26,11 @@ from havenwatch.cases.reminders import (
 )
 from havenwatch.cases.step_workflow import assign_step
 from havenwatch.cli import cli
-from havenwatch.security.accounts import add_user
-from havenwatch.security.audit_trail import list_entries
-from havenwatch.security.staff_email import set_email
-from havenwatch.settings import Settings
+from havenwatch.core.dates import from_day
+from havenwatch.core.errors import ValidationError
+from havenwatch.core.model import Case, Event, Identity, Person
+from havenwatch.core.settings import Settings
+from havenwatch.operations.audit_trail import list_entries
 from havenwatch.store.database import Database
 from tests.cases.local_servers import http_receiver, smtp_server
 

@@ -6,10 +6,10 @@ from havenwatch.cases.bulk import load_files
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.demo import generate
 from havenwatch.cases.events import add_event, list_events, update_event
-from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person, find_people_by_name, get_person, update_person
 from havenwatch.cases.search import search
 from havenwatch.cases.sources import add_source
+from havenwatch.core.model import Case, Event, Identity, Person, Source
 from havenwatch.store.database import Database
 
 

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from havenwatch.access.accounts import add_user
 from havenwatch.cases.case_files import (
     CaseFilter,
     add_case,
@@ -15,10 +16,7 @@ from havenwatch.cases.case_files import (
     page_of_cases,
     reopen_case,
 )
-from havenwatch.cases.dates import from_day
-from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import add_event, delete_event
-from havenwatch.cases.model import Case, Event, Person
 from havenwatch.cases.people import add_person
 from havenwatch.cases.step_workflow import (
     StepCounts,
@@ -29,8 +27,10 @@ from havenwatch.cases.step_workflow import (
     step_actions,
     step_counts,
 )
-from havenwatch.security.accounts import add_user
-from havenwatch.security.audit_trail import list_entries
+from havenwatch.core.dates import from_day
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.model import Case, Event, Person
+from havenwatch.operations.audit_trail import list_entries
 from havenwatch.store.database import Database
 from havenwatch.store.schema import deadline_actions, deadline_steps
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import Table, func, select
 
-from havenwatch.cases.model import Identity, Person
 from havenwatch.cases.people import add_person
-from havenwatch.settings import Settings
+from havenwatch.core.model import Identity, Person
+from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 
 REFUSED_AT_AIRPORT = (

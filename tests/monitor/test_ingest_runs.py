@@ -20,12 +20,12 @@ from tests.monitor.ingest_support import (
     write_report,
 )
 
+from havenwatch.core.settings import Settings
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.inputs import read_inputs
 from havenwatch.monitor.leads import list_leads
 from havenwatch.monitor.news import NewsItem
 from havenwatch.monitor.synthetic_news import generate_reports, write_json_lines, write_text_files
-from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import ingest_queue, lead_sources, leads, sources
 

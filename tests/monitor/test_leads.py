@@ -8,13 +8,13 @@ from sqlalchemy import select
 from tests.helpers import snapshot
 from tests.monitor.ingest_support import REFUSED_AT_AIRPORT, add_volokhonsky, write_report
 
+from havenwatch.access.teams import ensure_team
 from havenwatch.cases.case_files import add_case, list_cases
-from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import add_event, list_events
-from havenwatch.cases.model import Case, Event
 from havenwatch.cases.people import get_person
 from havenwatch.cases.sources import get_source, list_sources
-from havenwatch.cases.teams import ensure_team
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.model import Case, Event
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.leads import (
     NO_MATCH,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from havenwatch.monitor.names import fold_name, name_keys, names_match, strip_name_ending
+from havenwatch.core.names import fold_name, name_keys, names_match, strip_name_ending
 
 VOLOKHONSKY_SPELLINGS = [
     "Volokhonsky",

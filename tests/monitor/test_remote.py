@@ -6,12 +6,12 @@ from __future__ import annotations
 from tests.monitor.ingest_support import count, run_cli
 from tests.monitor.local_http import LocalServer
 
+from havenwatch.core.settings import Settings
 from havenwatch.monitor.documents import ReadError
 from havenwatch.monitor.fetching import Fetcher, FetchPolicy
 from havenwatch.monitor.inputs import read_inputs
 from havenwatch.monitor.news import NewsItem
 from havenwatch.monitor.remote import read_url
-from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import leads
 

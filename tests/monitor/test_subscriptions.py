@@ -18,8 +18,9 @@ from tests.monitor.ingest_support import (
 )
 from tests.monitor.local_http import LocalServer
 
-from havenwatch.cases.errors import ValidationError
 from havenwatch.cases.sources import list_sources
+from havenwatch.core.errors import ValidationError
+from havenwatch.core.settings import Settings
 from havenwatch.monitor.fetching import FetchPolicy
 from havenwatch.monitor.subscriptions import (
     add_feed,
@@ -30,7 +31,6 @@ from havenwatch.monitor.subscriptions import (
     parse_interval,
     remove_feed,
 )
-from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import feed_items, ingest_queue, leads
 

@@ -13,12 +13,12 @@ from datetime import date
 
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.case_files import add_case
-from havenwatch.cases.dates import FuzzyDate, from_day, parse_fuzzy
 from havenwatch.cases.deadlines import rules_for
 from havenwatch.cases.demo import generate
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Case, Event, Identity, Person
 from havenwatch.cases.people import add_person
+from havenwatch.core.dates import FuzzyDate, from_day, parse_fuzzy
+from havenwatch.core.model import Case, Event, Identity, Person
 from havenwatch.reports.release import AnonymisedRelease
 from havenwatch.reports.suppression import CountTable
 from havenwatch.store.database import Database

@@ -19,11 +19,11 @@ import pytest
 
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import generate
+from havenwatch.core.settings import resolve_settings
+from havenwatch.operations.instance import initialise
 from havenwatch.reports.open_data import DATABASE, cell_id, codebook, write_open_data
 from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.release import AnonymisedRelease
-from havenwatch.settings import resolve_settings
-from havenwatch.store.instance import initialise
 
 TITLE = "Test open data"
 DATASETTE = Path(sys.executable).with_name("datasette")

@@ -13,7 +13,7 @@ from reidentification_data import Planted, Population, plant, published
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from havenwatch.cases.dates import from_day
+from havenwatch.core.dates import from_day
 from havenwatch.reports.publication import (
     ReleaseError,
     Schedule,

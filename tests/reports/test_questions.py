@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
+from havenwatch.access.teams import team_id_by_name
 from havenwatch.cases.case_files import add_case
-from havenwatch.cases.dates import from_day, parse_fuzzy
-from havenwatch.cases.errors import ValidationError
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Case, Event, FuzzyDate, Identity, Person
 from havenwatch.cases.people import add_person
-from havenwatch.cases.teams import team_id_by_name
+from havenwatch.core.dates import from_day, parse_fuzzy
+from havenwatch.core.errors import ValidationError
+from havenwatch.core.model import Case, Event, FuzzyDate, Identity, Person
 from havenwatch.reports.questions import Question, answer, answer_csv, parse_period
 from havenwatch.store.database import Database
 

@@ -10,11 +10,11 @@ from click.testing import CliRunner, Result
 from reidentification_data import Population
 
 from havenwatch.cli import cli
+from havenwatch.core.settings import Settings
+from havenwatch.operations.audit_trail import list_entries
 from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.publication import latest_release
 from havenwatch.reports.suppression import SuppressionError
-from havenwatch.security.audit_trail import list_entries
-from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner, Result
 
 from havenwatch.cli import cli
-from havenwatch.settings import Settings
+from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 
 

@@ -10,10 +10,10 @@ from PIL import Image
 
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Case, Event, Identity, Person
 from havenwatch.cases.people import add_person
-from havenwatch.security.vault import Document, store_document
-from havenwatch.settings import Settings
+from havenwatch.cases.vault import Document, store_document
+from havenwatch.core.model import Case, Event, Identity, Person
+from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 
 FULL_NAME = "Zlatoslava Quennington-Vrbikova"

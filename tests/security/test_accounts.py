@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from havenwatch.security.accounts import (
+from havenwatch.access.accounts import (
     MIN_PASSWORD_LENGTH,
     WeakPassword,
     add_user,

@@ -28,11 +28,11 @@ from sqlalchemy.engine import make_url
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.events import list_events
 from havenwatch.cases.people import find_people_by_name, get_person
+from havenwatch.cases.vault import read_document
+from havenwatch.core.settings import Settings
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.leads import list_leads
-from havenwatch.security.purge import purge_people
-from havenwatch.security.vault import read_document
-from havenwatch.settings import Settings
+from havenwatch.operations.purge import purge_people
 from havenwatch.store.database import Database
 from havenwatch.store.schema import lead_matches, leads
 

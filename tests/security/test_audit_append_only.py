@@ -9,7 +9,7 @@ from audit_cli import write_entries
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from havenwatch.security.audit_trail import count_entries, list_entries, verify
+from havenwatch.operations.audit_trail import count_entries, list_entries, verify
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log
 

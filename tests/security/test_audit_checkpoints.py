@@ -13,9 +13,9 @@ from audit_cli import run_cli, write_entries
 from audit_tampering import tamper
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from havenwatch.security.audit_checkpoint import CheckpointError, read_checkpoint
-from havenwatch.security.audit_trail import create_checkpoint, list_entries, verify
-from havenwatch.settings import Settings
+from havenwatch.core.settings import Settings
+from havenwatch.operations.audit_checkpoint import CheckpointError, read_checkpoint
+from havenwatch.operations.audit_trail import create_checkpoint, list_entries, verify
 from havenwatch.store.database import Database
 
 

@@ -6,10 +6,10 @@ import json
 
 from audit_cli import run_cli, write_entries
 
-from havenwatch.cases.model import Identity, Person
 from havenwatch.cases.people import add_person, get_person
-from havenwatch.security.audit_trail import count_entries, list_entries
-from havenwatch.settings import Settings
+from havenwatch.core.model import Identity, Person
+from havenwatch.core.settings import Settings
+from havenwatch.operations.audit_trail import count_entries, list_entries
 from havenwatch.store.database import Database
 
 

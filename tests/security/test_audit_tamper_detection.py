@@ -7,8 +7,8 @@ from audit_cli import run_cli, write_entries
 from audit_tampering import drop_snapshot, restore, snapshot, tamper
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from havenwatch.security.audit_trail import create_checkpoint, verify
-from havenwatch.settings import Settings
+from havenwatch.core.settings import Settings
+from havenwatch.operations.audit_trail import create_checkpoint, verify
 from havenwatch.store.database import Database
 
 

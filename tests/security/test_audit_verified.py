@@ -8,14 +8,14 @@ import stat
 from audit_cli import run_cli, write_entries
 from audit_tampering import tamper
 
-from havenwatch.security.audit_verified import (
+from havenwatch.core.clock import utcnow
+from havenwatch.core.settings import Settings
+from havenwatch.operations.audit_verified import (
     VerifiedHead,
     read_verified,
     verified_length_file,
     write_verified,
 )
-from havenwatch.settings import Settings
-from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database
 
 

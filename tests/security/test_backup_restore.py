@@ -10,17 +10,17 @@ import pytest
 from protection_support import add_canary, add_plain_person, find_needles
 from sqlalchemy import select
 
-from havenwatch.cases.errors import HavenwatchError
 from havenwatch.cases.interchange import dump_document, export_document
-from havenwatch.security.archive import ArchiveError
-from havenwatch.security.audit import verify_chain
-from havenwatch.security.backup import create_backup
-from havenwatch.security.restore import RestoreRefused, restore_backup
-from havenwatch.security.rotation import rotate_keys
-from havenwatch.security.vault import read_document
-from havenwatch.settings import Settings, resolve_settings
+from havenwatch.cases.vault import read_document
+from havenwatch.core.errors import HavenwatchError
+from havenwatch.core.settings import Settings, resolve_settings
+from havenwatch.operations.archive import ArchiveError
+from havenwatch.operations.backup import create_backup
+from havenwatch.operations.instance import open_database
+from havenwatch.operations.restore import RestoreRefused, restore_backup
+from havenwatch.operations.rotation import rotate_keys
+from havenwatch.store.audit_chain import verify_chain
 from havenwatch.store.database import Database
-from havenwatch.store.instance import open_database
 from havenwatch.store.schema import audit_log, documents
 
 
@@ -168,7 +168,7 @@ def test_the_audit_chain_in_a_restored_instance_verifies(
     create_backup(db, instance_settings, archive, "admin")
     restore_backup(target_settings, archive, "admin")
     restored = open_database(target_settings)
-    from havenwatch.security.audit import AuditEntry
+    from havenwatch.store.audit_chain import AuditEntry
 
     with restored.read() as conn:
         rows = conn.execute(select(audit_log).order_by(audit_log.c.seq)).mappings().all()

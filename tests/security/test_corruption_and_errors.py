@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from protection_support import add_plain_person
 
-from havenwatch.settings import Settings
+from havenwatch.core.settings import Settings
+from havenwatch.operations.instance import open_database
 from havenwatch.store.database import Database, DatabaseUnavailable
-from havenwatch.store.instance import open_database
 
 SENTINEL = "SENTINEL-SECRET-Zq81-Волохонский"
 

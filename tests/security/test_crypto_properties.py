@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from havenwatch.security.crypto import (
+from havenwatch.crypto.keys import (
     KeyFileError,
     generate_keyring,
     keyring_from_json,
@@ -16,7 +16,7 @@ from havenwatch.security.crypto import (
     seal,
     unseal,
 )
-from havenwatch.security.padding import pad, padme, unpad
+from havenwatch.crypto.padding import pad, padme, unpad
 
 KEY = secrets.token_bytes(32)
 places = st.text(min_size=0, max_size=60)

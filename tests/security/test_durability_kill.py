@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from havenwatch.cases.model import Identity, Person
 from havenwatch.cases.people import add_person
-from havenwatch.security.audit import GENESIS, AuditEntry, verify_chain
-from havenwatch.security.crypto import Keyring
-from havenwatch.settings import resolve_settings
+from havenwatch.core.model import Identity, Person
+from havenwatch.core.settings import resolve_settings
+from havenwatch.crypto.keys import Keyring
+from havenwatch.operations.instance import initialise
+from havenwatch.store.audit_chain import GENESIS, AuditEntry, verify_chain
 from havenwatch.store.database import Database
-from havenwatch.store.instance import initialise
 from havenwatch.store.schema import audit_log, people
 
 SQLITE_KILLS = 200

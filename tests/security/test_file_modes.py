@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from havenwatch.security.audit_verified import verified_length_file
-from havenwatch.security.vault import write_vault_file
-from havenwatch.settings import Settings
-from havenwatch.store.instance import initialise, open_database
+from havenwatch.cases.vault import write_vault_file
+from havenwatch.core.settings import Settings
+from havenwatch.operations.audit_verified import verified_length_file
+from havenwatch.operations.instance import initialise, open_database
 
 
 @pytest.fixture

@@ -32,13 +32,13 @@ from pypdf.generic import (
 )
 from sqlalchemy import func, select
 
-from havenwatch.security import filetypes
-from havenwatch.security.audio_clean import CLEANERS
-from havenwatch.security.filetypes import FileKind, UploadRefused
-from havenwatch.security.jpeg_segments import strip_jpeg_segments
-from havenwatch.security.metadata_clean import strip_metadata
-from havenwatch.security.vault import read_document, store_document
-from havenwatch.settings import Settings
+from havenwatch.cases.vault import read_document, store_document
+from havenwatch.core.settings import Settings
+from havenwatch.media import filetypes
+from havenwatch.media.audio_clean import CLEANERS
+from havenwatch.media.filetypes import FileKind, UploadRefused
+from havenwatch.media.jpeg_segments import strip_jpeg_segments
+from havenwatch.media.metadata_clean import strip_metadata
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log, documents
 

@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from havenwatch.security import filetypes, office_clean
-from havenwatch.security.filetypes import UploadRefused, sniff
-from havenwatch.security.metadata_clean import strip_metadata
+from havenwatch.media import filetypes, office_clean
+from havenwatch.media.filetypes import UploadRefused, sniff
+from havenwatch.media.metadata_clean import strip_metadata
 
 CANARY = b"Radomir Informant"
 DOCX_PARTS = {

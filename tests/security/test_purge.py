@@ -12,24 +12,24 @@ from protection_support import FULL_NAME, add_canary, add_plain_person, find_nee
 from sqlalchemy import select
 from tests.monitor.ingest_support import REFUSED_AT_AIRPORT, write_report
 
+from havenwatch.access.permissions import source_visibility
 from havenwatch.cases.case_files import close_case, get_case
-from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Event, Identity, Person, Source
 from havenwatch.cases.people import add_person, find_people_by_name, get_person
 from havenwatch.cases.sources import add_source
+from havenwatch.cases.vault import read_document
+from havenwatch.core.clock import today
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.model import Event, Identity, Person, Source
+from havenwatch.core.settings import Settings, resolve_settings
+from havenwatch.crypto.keys import KeyFileError
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.leads import accept_lead, count_leads, list_leads
-from havenwatch.security.archive import ArchiveError
-from havenwatch.security.backup import create_backup
-from havenwatch.security.crypto import KeyFileError
-from havenwatch.security.permissions import source_visibility
-from havenwatch.security.purge import purge_people
-from havenwatch.security.restore import RestoreRefused, _unpack, restore_backup
-from havenwatch.security.retention import apply_retention, people_due, set_retention_days
-from havenwatch.security.vault import read_document
-from havenwatch.settings import Settings, resolve_settings
-from havenwatch.store.clock import today
+from havenwatch.operations.archive import ArchiveError
+from havenwatch.operations.backup import create_backup
+from havenwatch.operations.purge import purge_people
+from havenwatch.operations.restore import RestoreRefused, _unpack, restore_backup
+from havenwatch.operations.retention import apply_retention, people_due, set_retention_days
 from havenwatch.store.database import Database
 from havenwatch.store.schema import (
     audit_log,

@@ -15,18 +15,23 @@ import pytest
 from protection_support import FULL_NAME, add_canary, add_plain_person
 from sqlalchemy import select
 
+from havenwatch.access.totp import new_secret, open_secret, seal_secret
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.people import find_people_by_name, get_person
+from havenwatch.cases.vault import read_document
+from havenwatch.core.settings import Settings
+from havenwatch.crypto.keys import KeyFileError, load_key_file, write_key_file
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.leads import list_leads
-from havenwatch.security.crypto import KeyFileError, load_key_file, write_key_file
-from havenwatch.security.instance_values import read_value
-from havenwatch.security.rotation import PROGRESS_KEY, change_passphrase, next_key_path, rotate_keys
-from havenwatch.security.totp import new_secret, open_secret, seal_secret
-from havenwatch.security.vault import read_document
-from havenwatch.settings import Settings
+from havenwatch.operations.instance import open_database
+from havenwatch.operations.rotation import (
+    PROGRESS_KEY,
+    change_passphrase,
+    next_key_path,
+    rotate_keys,
+)
 from havenwatch.store.database import Database
-from havenwatch.store.instance import open_database
+from havenwatch.store.instance_values import read_value
 from havenwatch.store.schema import people, users
 
 HAVENWATCH = [sys.executable, "-m", "havenwatch"]
@@ -70,7 +75,7 @@ def test_rotation_moves_every_key_and_the_old_key_opens_nothing(
 def test_rotation_reseals_second_factor_secrets(
     sqlite_db: Database, sqlite_settings: Settings
 ) -> None:
-    from havenwatch.security.accounts import add_user
+    from havenwatch.access.accounts import add_user
 
     user = add_user(sqlite_db, "alice", "long enough password", "admin", "default", "t")
     keyring = sqlite_db.require_keyring()
@@ -89,8 +94,8 @@ def test_rotation_reseals_second_factor_secrets(
 def test_rotation_reseals_staff_email_addresses(
     sqlite_db: Database, sqlite_settings: Settings
 ) -> None:
-    from havenwatch.security.accounts import add_user
-    from havenwatch.security.staff_email import open_email, set_email
+    from havenwatch.access.accounts import add_user
+    from havenwatch.access.staff_email import open_email, set_email
 
     user = add_user(sqlite_db, "alice", "long enough password", "admin", "default", "t")
     keyring = sqlite_db.require_keyring()
@@ -225,7 +230,7 @@ def test_passphrase_command_adds_and_removes_the_passphrase(
 
 
 def test_write_key_file_is_private(tmp_path: Path) -> None:
-    from havenwatch.security.crypto import generate_keyring
+    from havenwatch.crypto.keys import generate_keyring
 
     path = tmp_path / "k.key"
     write_key_file(path, generate_keyring())

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from havenwatch.security.throttle import (
+from havenwatch.access.throttle import (
     ADDRESS_FREE_FAILURES,
     LONGEST_WINDOW,
     MAX_ACCOUNT_FAILURES,
@@ -19,7 +19,7 @@ from havenwatch.security.throttle import (
     address_delay,
     reserve,
 )
-from havenwatch.store.clock import utcnow
+from havenwatch.core.clock import utcnow
 from havenwatch.store.database import Database
 from havenwatch.store.schema import login_counters
 

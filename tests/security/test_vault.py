@@ -17,18 +17,18 @@ from PIL import Image
 from protection_support import add_canary, add_plain_person, jpeg_with_gps
 from sqlalchemy import select
 
-from havenwatch.cases.errors import NotFoundError
-from havenwatch.security.crypto import Keyring
-from havenwatch.security.filetypes import UploadRefused, sniff
-from havenwatch.security.padding import pad, padme, unpad
-from havenwatch.security.vault import (
+from havenwatch.cases.vault import (
     VaultError,
     check_vault,
     list_documents,
     read_document,
     store_document,
 )
-from havenwatch.settings import Settings
+from havenwatch.core.errors import NotFoundError
+from havenwatch.core.settings import Settings
+from havenwatch.crypto.keys import Keyring
+from havenwatch.crypto.padding import pad, padme, unpad
+from havenwatch.media.filetypes import UploadRefused, sniff
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log, documents
 

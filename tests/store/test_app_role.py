@@ -16,17 +16,17 @@ from sqlalchemy.exc import DBAPIError
 
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Case, Event, Identity, Person
 from havenwatch.cases.people import add_person, find_people_by_name
+from havenwatch.cases.vault import read_document, store_document
 from havenwatch.cli import cli
-from havenwatch.security.audit_trail import count_entries, list_entries, verify
-from havenwatch.security.backup import create_backup
-from havenwatch.security.purge import purge_people
-from havenwatch.security.vault import read_document, store_document
-from havenwatch.settings import Settings, resolve_settings
+from havenwatch.core.model import Case, Event, Identity, Person
+from havenwatch.core.settings import Settings, resolve_settings
+from havenwatch.operations.audit_trail import count_entries, list_entries, verify
+from havenwatch.operations.backup import create_backup
+from havenwatch.operations.instance import initialise, open_database
+from havenwatch.operations.purge import purge_people
 from havenwatch.store.app_role import AppRoleError, check_app_role, grant_app_role
 from havenwatch.store.database import Database, normalise_url
-from havenwatch.store.instance import initialise, open_database
 from tests.conftest import NO_POSTGRES, POSTGRES_URL
 
 FORBIDDEN_TO_THE_APP = {

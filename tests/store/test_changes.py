@@ -7,9 +7,9 @@ import multiprocessing
 import pytest
 from sqlalchemy import func, select
 
-from havenwatch.settings import Settings
+from havenwatch.core.settings import Settings
+from havenwatch.operations.instance import initialise
 from havenwatch.store.database import Database, record_read
-from havenwatch.store.instance import initialise
 from havenwatch.store.schema import audit_log
 from tests.helpers import snapshot
 

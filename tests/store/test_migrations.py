@@ -9,13 +9,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from havenwatch.cases.model import Identity, Person
 from havenwatch.cases.people import add_person
+from havenwatch.core.clock import utcnow
+from havenwatch.core.model import Identity, Person
+from havenwatch.core.settings import Settings
+from havenwatch.crypto.keys import generate_keyring
 from havenwatch.monitor.leads import count_leads, get_lead
-from havenwatch.security.crypto import generate_keyring
-from havenwatch.settings import Settings
 from havenwatch.store import migrate
-from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log, metadata, teams
 from tests.helpers import snapshot

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from havenwatch.security.audit_trail import verify
+from havenwatch.operations.audit_trail import verify
 from havenwatch.store.database import Database, record_read
 from havenwatch.store.group_commit import GroupCommit
 from havenwatch.store.schema import audit_log

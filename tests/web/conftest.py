@@ -11,17 +11,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from havenwatch.access.accounts import add_user
+from havenwatch.access.api_tokens import create_token
 from havenwatch.cases.case_files import add_case
-from havenwatch.cases.dates import from_day
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person
 from havenwatch.cases.sources import add_source
-from havenwatch.security.accounts import add_user
-from havenwatch.security.api_tokens import create_token
-from havenwatch.security.vault import store_document
-from havenwatch.settings import Settings
-from havenwatch.store.clock import today
+from havenwatch.cases.vault import store_document
+from havenwatch.core.clock import today
+from havenwatch.core.dates import from_day
+from havenwatch.core.model import Case, Event, Identity, Person, Source
+from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import users
 from havenwatch.web.app import create_app

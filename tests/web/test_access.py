@@ -17,10 +17,10 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
 
+from havenwatch.access.api_tokens import create_token
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Event
+from havenwatch.core.model import Event
 from havenwatch.reports.publication import publish_release
-from havenwatch.security.api_tokens import create_token
 from tests.web.conftest import (
     CANARY_NAME,
     CANARY_PSEUDONYM,

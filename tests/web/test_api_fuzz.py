@@ -23,11 +23,11 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.core.result import Err
 from sqlalchemy import select
 
+from havenwatch.access.accounts import add_user
+from havenwatch.access.api_tokens import create_token
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import demo_data, generate
-from havenwatch.security.accounts import add_user
-from havenwatch.security.api_tokens import create_token
-from havenwatch.settings import Settings
+from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events, lead_matches, people, sources, teams
 from havenwatch.web.app import create_app

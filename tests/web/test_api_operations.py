@@ -14,9 +14,9 @@ from sqlalchemy import select
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.deadlines import deadlines_of_case
 from havenwatch.cases.events import add_event, list_events
-from havenwatch.cases.model import Event
 from havenwatch.cases.people import find_people_by_name, get_person
-from havenwatch.store.clock import today
+from havenwatch.core.clock import today
+from havenwatch.core.model import Event
 from havenwatch.store.schema import audit_log
 from tests.helpers import snapshot
 from tests.web.conftest import CANARY_NAME, World, api_headers, served_expulsion_order, user_id_of

@@ -9,14 +9,14 @@ import pyotp
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from havenwatch.security.sessions import IDLE_TIMEOUT, hash_token
-from havenwatch.security.throttle import (
+from havenwatch.access.sessions import IDLE_TIMEOUT, hash_token
+from havenwatch.access.throttle import (
     MAX_ACCOUNT_FAILURES,
     MAX_SESSION_CODE_FAILURES,
     MAX_USER_CODE_FAILURES,
 )
-from havenwatch.security.totp import enrol, new_secret, set_admins_must_use_totp
-from havenwatch.store.clock import utcnow
+from havenwatch.access.totp import enrol, new_secret, set_admins_must_use_totp
+from havenwatch.core.clock import utcnow
 from havenwatch.store.schema import sessions, users
 from havenwatch.web.deps import SESSION_COOKIE
 from tests.web.conftest import PASSWORD, World, csrf_of, login, user_id_of

@@ -18,8 +18,8 @@ import uvicorn
 
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import generate
-from havenwatch.settings import Settings, resolve_settings
-from havenwatch.store.instance import initialise
+from havenwatch.core.settings import Settings, resolve_settings
+from havenwatch.operations.instance import initialise
 from havenwatch.web.app import create_app
 from tests.web.conftest import PASSWORD, build_world
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from havenwatch.security.calendar_tokens import (
+from havenwatch.access.calendar_tokens import (
     create_calendar_token,
     list_calendar_tokens,
     revoke_calendar_token,

@@ -13,10 +13,10 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
-from havenwatch.cases.dates import from_day
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Event
 from havenwatch.cases.step_workflow import assign_step, resolve_step
+from havenwatch.core.dates import from_day
+from havenwatch.core.model import Event
 from tests.web.conftest import World, api_headers, user_id_of
 
 ClientAs = Callable[[str], TestClient]

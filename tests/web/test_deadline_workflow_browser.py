@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 import uvicorn
 
-from havenwatch.cases.dates import from_day
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Event
-from havenwatch.settings import resolve_settings
-from havenwatch.store.clock import today
-from havenwatch.store.instance import initialise
+from havenwatch.core.clock import today
+from havenwatch.core.dates import from_day
+from havenwatch.core.model import Event
+from havenwatch.core.settings import resolve_settings
+from havenwatch.operations.instance import initialise
 from havenwatch.web.app import create_app
 from tests.web.conftest import PASSWORD, build_world
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from havenwatch.cases.deadlines import deadlines_of_case
 from havenwatch.cases.events import list_events
-from havenwatch.cases.model import Source
 from havenwatch.cases.sources import add_source
-from havenwatch.store.clock import today
+from havenwatch.core.clock import today
+from havenwatch.core.model import Source
 from havenwatch.store.schema import audit_log, sources
 from tests.web.conftest import CANARY_NAME, World, api_headers, csrf_of, served_expulsion_order
 

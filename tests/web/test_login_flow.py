@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from havenwatch.security.throttle import (
+from havenwatch.access.throttle import (
     ADDRESS_FREE_FAILURES,
     MAX_ACCOUNT_FAILURES,
     address_delay,

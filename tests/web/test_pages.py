@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from lxml import html
 
 from havenwatch.cases.case_files import add_case
-from havenwatch.cases.model import Case
+from havenwatch.core.model import Case
 from havenwatch.web.headers import CONTENT_SECURITY_POLICY
 from tests.web.conftest import World, csrf_of
 

@@ -10,7 +10,7 @@ from lxml import html
 from sqlalchemy import select
 
 from havenwatch.cases.people import edit_person, find_people_by_name, get_person
-from havenwatch.store.clock import today
+from havenwatch.core.clock import today
 from havenwatch.store.schema import audit_log
 from tests.web.conftest import CANARY_NAME, World, api_headers, csrf_of
 

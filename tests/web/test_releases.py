@@ -8,10 +8,10 @@ from datetime import date
 from fastapi.testclient import TestClient
 
 from havenwatch.cases.case_files import add_case
-from havenwatch.cases.dates import from_day
 from havenwatch.cases.events import add_event
-from havenwatch.cases.model import Case, Event, Identity, Person
 from havenwatch.cases.people import add_person
+from havenwatch.core.dates import from_day
+from havenwatch.core.model import Case, Event, Identity, Person
 from tests.web.conftest import World, api_headers, csrf_of
 
 CROWD = 12

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from havenwatch.cli import cli
 from havenwatch.commands.app import export_settings, proxy_options
+from havenwatch.core.settings import Settings
 from havenwatch.reports.publication import Schedule, latest_release, list_releases, set_schedule
-from havenwatch.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.web.app import app_from_environment
 

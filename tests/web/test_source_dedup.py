@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from havenwatch.cases.csv_import import import_csv_rows, parse_csv
 from havenwatch.cases.events import add_event_source
-from havenwatch.cases.model import Source
+from havenwatch.core.model import Source
 from havenwatch.store.schema import cases, event_sources, events, sources, teams
 from tests.web.conftest import CANARY_NAME, CANARY_SOURCE, World, api_headers, csrf_of
 

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from havenwatch.cases.events import add_event_source
-from havenwatch.cases.model import Source
+from havenwatch.core.model import Source
 from tests.web.conftest import World, api_headers
 
 NAME = "Volokhonsky"

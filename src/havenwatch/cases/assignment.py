@@ -6,8 +6,8 @@ from collections.abc import Collection
 
 from sqlalchemy import select
 
-from havenwatch.cases.errors import NotFoundError, ValidationError
-from havenwatch.store.clock import utcnow
+from havenwatch.core.clock import utcnow
+from havenwatch.core.errors import NotFoundError, ValidationError
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, users
 

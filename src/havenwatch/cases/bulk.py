@@ -7,19 +7,19 @@ from itertools import islice
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
+from havenwatch.access.teams import ensure_team
 from havenwatch.cases.case_files import case_row
 from havenwatch.cases.demo import DemoFile
 from havenwatch.cases.events import event_row
-from havenwatch.cases.model import Source
 from havenwatch.cases.people import person_row
 from havenwatch.cases.search import add_entries, search_rows
 from havenwatch.cases.sources import content_hash
 from havenwatch.cases.step_workflow import step_rows
-from havenwatch.cases.teams import ensure_team
-from havenwatch.security.crypto import Keyring
-from havenwatch.store.clock import utcnow
+from havenwatch.core.clock import utcnow
+from havenwatch.core.ids import new_id
+from havenwatch.core.model import Source
+from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database, Unit
-from havenwatch.store.ids import new_id
 from havenwatch.store.schema import (
     case_tags,
     cases,

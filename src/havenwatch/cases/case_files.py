@@ -9,17 +9,17 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, select
 
-from havenwatch.cases.errors import NotFoundError, ValidationError
+from havenwatch.access.teams import ensure_team, team_names
 from havenwatch.cases.events import read_timeline
-from havenwatch.cases.model import Case, Event, check_choice, validate_case
 from havenwatch.cases.search import index_case
 from havenwatch.cases.step_workflow import refresh_steps
-from havenwatch.cases.teams import ensure_team, team_names
-from havenwatch.security.crypto import Keyring
-from havenwatch.security.sealing import PersonKey
-from havenwatch.store.clock import today, utcnow
+from havenwatch.core.clock import today, utcnow
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.ids import new_id
+from havenwatch.core.model import Case, Event, check_choice, validate_case
+from havenwatch.crypto.keys import Keyring
+from havenwatch.crypto.sealing import PersonKey
 from havenwatch.store.database import Database, Unit, record_read
-from havenwatch.store.ids import new_id
 from havenwatch.store.schema import AnyRow, case_tags, cases, events, people
 
 

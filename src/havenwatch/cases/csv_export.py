@@ -11,7 +11,7 @@ import io
 from typing import Any
 
 from havenwatch.cases.csv_import import CANONICAL_COLUMNS
-from havenwatch.csv_cells import SafeDictWriter
+from havenwatch.core.csv_cells import SafeDictWriter
 
 
 def events_csv(document: dict[str, Any]) -> str:

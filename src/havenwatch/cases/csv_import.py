@@ -18,12 +18,18 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from havenwatch.access.permissions import source_visibility
+from havenwatch.access.teams import ensure_team
 from havenwatch.cases.bulk import Tables, empty_tables, insert_tables, source_row
 from havenwatch.cases.case_files import case_row
-from havenwatch.cases.dates import FuzzyDate, parse_day, parse_fuzzy
-from havenwatch.cases.errors import HavenwatchError, ValidationError
 from havenwatch.cases.events import event_row
-from havenwatch.cases.model import (
+from havenwatch.cases.people import person_row
+from havenwatch.cases.sources import content_hash, team_scoped_hash
+from havenwatch.cases.step_workflow import refresh_steps
+from havenwatch.core.csv_cells import restore
+from havenwatch.core.dates import FuzzyDate, parse_day, parse_fuzzy
+from havenwatch.core.errors import HavenwatchError, ValidationError
+from havenwatch.core.model import (
     Case,
     Event,
     Identity,
@@ -32,13 +38,7 @@ from havenwatch.cases.model import (
     check_country,
     validate_event,
 )
-from havenwatch.cases.people import person_row
-from havenwatch.cases.sources import content_hash, team_scoped_hash
-from havenwatch.cases.step_workflow import refresh_steps
-from havenwatch.cases.teams import ensure_team
-from havenwatch.csv_cells import restore
-from havenwatch.security.crypto import Keyring
-from havenwatch.security.permissions import source_visibility
+from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import cases, people, sources
 

@@ -14,8 +14,8 @@ from functools import cache
 
 from sqlalchemy import func, select
 
-from havenwatch.cases.errors import NotFoundError, ValidationError
-from havenwatch.cases.model import Event
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.model import Event
 from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
 from havenwatch.legal.messages import DEFAULT_LOCALE, normalise_locale
 from havenwatch.legal.model import Jurisdiction

@@ -15,8 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from havenwatch.cases.dates import from_day
-from havenwatch.cases.model import Case, Event, Identity, Person, Source
+from havenwatch.core.dates import from_day
+from havenwatch.core.model import Case, Event, Identity, Person, Source
 
 START = date(2022, 10, 1)
 SPAN_DAYS = 3 * 365

@@ -12,10 +12,10 @@ import secrets
 
 from sqlalchemy import func, select
 
-from havenwatch.cases.errors import HavenwatchError
-from havenwatch.security.accounts import hash_password, insert_user
-from havenwatch.security.instance_values import read_value, write_value
+from havenwatch.access.accounts import hash_password, insert_user
+from havenwatch.core.errors import HavenwatchError
 from havenwatch.store.database import Database, Unit
+from havenwatch.store.instance_values import read_value, write_value
 from havenwatch.store.schema import people, users
 
 DEMO_MARK = "demo_instance"

@@ -8,18 +8,18 @@ from typing import Any
 
 from sqlalchemy import Connection, exists, select
 
-from havenwatch.cases.dates import FuzzyDate
 from havenwatch.cases.deadlines import check_engine_inputs
-from havenwatch.cases.errors import NotFoundError, ValidationError
-from havenwatch.cases.model import Event, Source, validate_event
 from havenwatch.cases.search import index_event
 from havenwatch.cases.sources import insert_source
 from havenwatch.cases.step_workflow import refresh_steps
-from havenwatch.security.crypto import Keyring
-from havenwatch.security.sealing import PersonKey
-from havenwatch.store.clock import utcnow
+from havenwatch.core.clock import utcnow
+from havenwatch.core.dates import FuzzyDate
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.ids import new_id
+from havenwatch.core.model import Event, Source, validate_event
+from havenwatch.crypto.keys import Keyring
+from havenwatch.crypto.sealing import PersonKey
 from havenwatch.store.database import Database, Unit, record_read
-from havenwatch.store.ids import new_id
 from havenwatch.store.schema import (
     AnyRow,
     cases,
@@ -369,7 +369,7 @@ def drop_orphaned_sources(conn: Connection, source_ids: Collection[str]) -> list
     """Delete the sources among `source_ids` that were just left linked to nothing.
 
     The orphaned-source rule (see `_unreferenced`), applied by deleting an event and by
-    purge and retention (`havenwatch.security.purge`): a team's source never outlives its
+    purge and retention (`havenwatch.operations.purge`): a team's source never outlives its
     last link, where every team would see it. Returns the ids deleted.
     """
     orphans = _unreferenced(conn, source_ids)

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, select
 
+from havenwatch.access.permissions import Capability, Principal, source_visibility
 from havenwatch.cases.people import people_named
 from havenwatch.cases.search import search_in
 from havenwatch.cases.sources import linked_to_an_event
-from havenwatch.security.permissions import Capability, Principal, source_visibility
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events, people, sources
 

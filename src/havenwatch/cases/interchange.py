@@ -17,19 +17,19 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
+from havenwatch.access.accounts import ROLES
+from havenwatch.access.teams import ensure_team
 from havenwatch.cases.case_files import insert_case, load_cases
-from havenwatch.cases.dates import parse_fuzzy
-from havenwatch.cases.errors import HavenwatchError, ValidationError
 from havenwatch.cases.events import event_from_row, insert_event
-from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import insert_person, load_people
 from havenwatch.cases.record_shapes import TABLES, check_record
 from havenwatch.cases.sources import insert_source, sources_from_rows
-from havenwatch.cases.teams import ensure_team
-from havenwatch.security.accounts import ROLES
-from havenwatch.security.crypto import Keyring
-from havenwatch.security.sealing import PersonKey, identity_from_json, identity_to_json
-from havenwatch.store.clock import utcnow
+from havenwatch.core.clock import utcnow
+from havenwatch.core.dates import parse_fuzzy
+from havenwatch.core.errors import HavenwatchError, ValidationError
+from havenwatch.core.model import Case, Event, Identity, Person, Source
+from havenwatch.crypto.keys import Keyring
+from havenwatch.crypto.sealing import PersonKey, identity_from_json, identity_to_json
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import cases, event_sources, events, people, sources, teams, users
 

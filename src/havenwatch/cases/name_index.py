@@ -19,10 +19,10 @@ from functools import cache
 from sqlalchemy import Connection, select
 
 from havenwatch.cases.people import blind_keys
-from havenwatch.monitor.names import name_keys
-from havenwatch.security.instance_values import read_value, write_value
-from havenwatch.security.sealing import PersonKey
+from havenwatch.core.names import name_keys
+from havenwatch.crypto.sealing import PersonKey
 from havenwatch.store.database import Database, Unit
+from havenwatch.store.instance_values import read_value, write_value
 from havenwatch.store.schema import people, person_name_keys
 
 SETTING = "name_index_rules"

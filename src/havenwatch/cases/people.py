@@ -8,16 +8,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
-from havenwatch.cases.errors import NotFoundError, ValidationError
-from havenwatch.cases.model import Identity, Person, validate_person
+from havenwatch.access.teams import ensure_team, team_names
 from havenwatch.cases.search import index_person
-from havenwatch.cases.teams import ensure_team, team_names
-from havenwatch.monitor.names import name_keys
-from havenwatch.security.crypto import Keyring
-from havenwatch.security.sealing import PersonKey
-from havenwatch.store.clock import utcnow
+from havenwatch.core.clock import utcnow
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.ids import new_id
+from havenwatch.core.model import Identity, Person, validate_person
+from havenwatch.core.names import name_keys
+from havenwatch.crypto.keys import Keyring
+from havenwatch.crypto.sealing import PersonKey
 from havenwatch.store.database import Database, Unit
-from havenwatch.store.ids import new_id
 from havenwatch.store.schema import AnyRow, people, person_name_keys
 
 PSEUDONYM_DOMAIN = "pseudonym\x1f"

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from havenwatch.cases.errors import ValidationError
+from havenwatch.core.errors import ValidationError
 from havenwatch.store.schema import case_tags, cases, events, people, sources, users
 
 Kinds = tuple[type, ...]

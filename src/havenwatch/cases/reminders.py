@@ -24,11 +24,11 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
+from havenwatch.access.staff_email import open_email
 from havenwatch.cases.deadlines import rules_for
-from havenwatch.cases.errors import ValidationError
-from havenwatch.security.instance_values import read_value, write_value
-from havenwatch.security.staff_email import open_email
+from havenwatch.core.errors import ValidationError
 from havenwatch.store.database import Database
+from havenwatch.store.instance_values import read_value, write_value
 from havenwatch.store.schema import cases, deadline_actions, deadline_steps, people, users
 
 SIGNATURE_HEADER = "X-Havenwatch-Signature"

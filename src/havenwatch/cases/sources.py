@@ -1,7 +1,7 @@
 """Sources: news reports and other published material, stored once by content hash.
 
 A report the news monitor stored keeps its url, title and text sealed with the monitor pool's
-data key (`havenwatch.security.monitor_key`); `source_from_row` opens it when given that key,
+data key (`havenwatch.store.monitor_key`); `source_from_row` opens it when given that key,
 and shows it empty without.
 """
 
@@ -14,15 +14,15 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, Connection, exists, func, select
 
-from havenwatch.cases.errors import NotFoundError
-from havenwatch.cases.model import Source, validate_source
+from havenwatch.access.permissions import source_visibility
 from havenwatch.cases.search import index_source
-from havenwatch.security.crypto import Keyring
-from havenwatch.security.monitor_key import MonitorKey, monitor_key
-from havenwatch.security.permissions import source_visibility
-from havenwatch.store.clock import utcnow
+from havenwatch.core.clock import utcnow
+from havenwatch.core.errors import NotFoundError
+from havenwatch.core.ids import new_id
+from havenwatch.core.model import Source, validate_source
+from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database, Unit
-from havenwatch.store.ids import new_id
+from havenwatch.store.monitor_key import MonitorKey, monitor_key
 from havenwatch.store.schema import AnyRow, event_sources, sources
 
 

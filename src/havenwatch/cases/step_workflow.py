@@ -21,10 +21,10 @@ from sqlalchemy import Connection, and_, func, select
 
 from havenwatch.cases.assignment import ASSIGNABLE_ROLES
 from havenwatch.cases.deadlines import deadlines_from_rows, rules_for
-from havenwatch.cases.errors import NotFoundError, ValidationError
-from havenwatch.security.crypto import Keyring
-from havenwatch.security.sealing import PersonKey
-from havenwatch.store.clock import utcnow
+from havenwatch.core.clock import utcnow
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.crypto.keys import Keyring
+from havenwatch.crypto.sealing import PersonKey
 from havenwatch.store.database import Database, Unit, record_read
 from havenwatch.store.schema import cases, deadline_actions, deadline_steps, events, people, users
 

@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from havenwatch.access.accounts import ROLES, add_user, list_users
+from havenwatch.access.staff_email import set_email
 from havenwatch.cases.step_workflow import refresh_all_steps
 from havenwatch.commands.common import (
     FORMAT_OPTION,
@@ -15,13 +17,11 @@ from havenwatch.commands.common import (
     print_table,
     settings_of,
 )
-from havenwatch.security.accounts import ROLES, add_user, list_users
-from havenwatch.security.crypto import load_key_file
-from havenwatch.security.staff_email import set_email
+from havenwatch.crypto.keys import load_key_file
+from havenwatch.operations.instance import enclosing_work_tree, initialise, upgrade
 from havenwatch.store import migrate as migrations
 from havenwatch.store.app_role import check_app_role, grant_app_role
 from havenwatch.store.database import Database
-from havenwatch.store.instance import enclosing_work_tree, initialise, upgrade
 
 
 def read_new_password(password_stdin: bool) -> str:

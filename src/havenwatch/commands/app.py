@@ -20,12 +20,12 @@ from havenwatch.cases.demo_instance import claim_for_demo, reset_demo_logins
 from havenwatch.cases.reminders import ReminderSettings, send_daily
 from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
 from havenwatch.commands.feeds import start_feed_fetcher
+from havenwatch.core.file_modes import restrict_umask
+from havenwatch.core.settings import Settings
 from havenwatch.monitor.ingest import run_ingest
+from havenwatch.operations.instance import initialise
 from havenwatch.reports.publication import start_schedule
-from havenwatch.security.file_modes import restrict_umask
-from havenwatch.settings import Settings
 from havenwatch.store.database import Database
-from havenwatch.store.instance import initialise
 
 LOG = logging.getLogger("havenwatch.reminders")
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from havenwatch.cases.errors import HavenwatchError
 from havenwatch.commands.common import (
     FORMAT_OPTION,
     cli_actor,
@@ -16,7 +15,9 @@ from havenwatch.commands.common import (
     print_table,
     settings_of,
 )
-from havenwatch.security.audit_checkpoint import (
+from havenwatch.core.clock import utcnow
+from havenwatch.core.errors import HavenwatchError
+from havenwatch.operations.audit_checkpoint import (
     key_needs_passphrase,
     load_public_key,
     load_signing_key,
@@ -25,14 +26,13 @@ from havenwatch.security.audit_checkpoint import (
     read_checkpoint,
     write_private_file,
 )
-from havenwatch.security.audit_trail import create_checkpoint, list_entries, verify
-from havenwatch.security.audit_verified import (
+from havenwatch.operations.audit_trail import create_checkpoint, list_entries, verify
+from havenwatch.operations.audit_verified import (
     VerifiedHead,
     read_verified,
     verified_length_file,
     write_verified,
 )
-from havenwatch.store.clock import utcnow
 
 FILE = click.Path(dir_okay=False, path_type=Path)
 

@@ -14,9 +14,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from havenwatch.settings import Settings
+from havenwatch.core.dates import parse_day
+from havenwatch.core.settings import Settings
+from havenwatch.operations.instance import open_database
 from havenwatch.store.database import Database
-from havenwatch.store.instance import open_database
 
 FORMAT_OPTION = click.option(
     "--format",
@@ -77,3 +78,13 @@ def print_table(
 
 def err_console() -> Console:
     return Console(stderr=True)
+
+
+def day_value(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    """A click callback: an option's day in any form `event add` accepts."""
+    return parse_day(value) if value else None
+
+
+def upper_value(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A click callback: a code option in capitals (country and nationality codes)."""
+    return value.upper() if value else None

@@ -9,6 +9,7 @@ from multiprocessing.process import BaseProcess
 import click
 
 from havenwatch.commands.common import FORMAT_OPTION, cli_actor, open_db, print_json, print_table
+from havenwatch.core.settings import Settings
 from havenwatch.monitor.fetching import FetchPolicy
 from havenwatch.monitor.subscriptions import (
     LANGUAGES,
@@ -21,8 +22,7 @@ from havenwatch.monitor.subscriptions import (
     parse_interval,
     remove_feed,
 )
-from havenwatch.settings import Settings
-from havenwatch.store.instance import open_database
+from havenwatch.operations.instance import open_database
 
 PROXY_OPTION = click.option(
     "--proxy",

@@ -16,7 +16,7 @@ from havenwatch.cases.interchange import (
     load_document,
 )
 from havenwatch.commands.common import cli_actor, open_db
-from havenwatch.security.file_modes import write_private
+from havenwatch.core.file_modes import write_private
 
 
 def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:

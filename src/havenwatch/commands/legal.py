@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from havenwatch.cases.dates import parse_day
-from havenwatch.cases.errors import ValidationError
+from havenwatch.core.dates import parse_day
+from havenwatch.core.errors import ValidationError
 from havenwatch.legal.calendar import format_day
 from havenwatch.legal.engine import (
     DeadlineInputError,

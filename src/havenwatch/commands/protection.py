@@ -7,18 +7,18 @@ from pathlib import Path
 
 import click
 
+from havenwatch.cases.vault import check_vault
 from havenwatch.commands.common import cli_actor, open_db, settings_of
-from havenwatch.security.backup import create_backup
-from havenwatch.security.purge import PurgeReport, purge_people
-from havenwatch.security.restore import restore_backup
-from havenwatch.security.retention import (
+from havenwatch.operations.backup import create_backup
+from havenwatch.operations.purge import PurgeReport, purge_people
+from havenwatch.operations.restore import restore_backup
+from havenwatch.operations.retention import (
     apply_retention,
     people_due,
     retention_days,
     set_retention_days,
 )
-from havenwatch.security.rotation import change_passphrase, rotate_keys
-from havenwatch.security.vault import check_vault
+from havenwatch.operations.rotation import change_passphrase, rotate_keys
 
 PASSPHRASE_STDIN = click.option(
     "--passphrase-stdin", is_flag=True, help="Read the passphrase from standard input."

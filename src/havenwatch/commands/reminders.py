@@ -6,9 +6,9 @@ from datetime import date
 
 import click
 
-from havenwatch.cases.dates import parse_day
 from havenwatch.cases.reminders import ReminderSettings, send_reminders
 from havenwatch.commands.common import cli_actor, open_db
+from havenwatch.core.dates import parse_day
 
 
 @click.group()

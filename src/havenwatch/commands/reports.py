@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from havenwatch.commands.common import FORMAT_OPTION, cli_actor, open_db, print_json, print_table
+from havenwatch.core.file_modes import write_private
 from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.publication import (
     SCHEDULES,
@@ -26,7 +27,6 @@ from havenwatch.reports.publication import (
 from havenwatch.reports.release import AnonymisedRelease
 from havenwatch.reports.suppression import DEFAULT_K, MIN_K, SuppressionError, check_k
 from havenwatch.reports.suppression import TOTAL as ALL
-from havenwatch.security.file_modes import write_private
 
 
 def _k(_ctx: click.Context, _param: click.Parameter, value: int) -> int:

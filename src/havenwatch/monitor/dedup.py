@@ -4,7 +4,7 @@ A wire story republished by several outlets differs by a headline, a byline, a s
 few words. Its *shingles* (runs of three consecutive words) are mostly shared, so the Jaccard
 similarity of the shingle sets stays high; MinHash estimates that similarity from a short
 signature. Words are folded first (case, diacritics, Cyrillic and Latin script, the spelling
-of transliterations: see `havenwatch.monitor.names`), so a Serbian story in both scripts, or a
+of transliterations: see `havenwatch.core.names`), so a Serbian story in both scripts, or a
 name spelled two ways, still shares its shingles.
 
 To find candidates without comparing a new report to every stored one, the signature is cut
@@ -23,7 +23,7 @@ import struct
 import zlib
 from collections.abc import Sequence
 
-from havenwatch.monitor.names import fold_name
+from havenwatch.core.names import fold_name
 
 PERMUTATIONS = 64
 BANDS = 16

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from havenwatch.monitor.names import names_match
+from havenwatch.core.names import names_match
 
 ContractObject = Mapping[str, Any]
 

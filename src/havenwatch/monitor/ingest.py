@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields
 from itertools import islice
 from typing import Any
 
+from havenwatch.crypto.keys import Keyring
 from havenwatch.monitor import dedup
 from havenwatch.monitor.documents import Document, ReadError
 from havenwatch.monitor.inputs import read_inputs
@@ -34,7 +35,6 @@ from havenwatch.monitor.queue import (
     worker_name,
 )
 from havenwatch.monitor.record import Recorded, record_document
-from havenwatch.security.crypto import Keyring
 from havenwatch.store.database import Database
 
 ENQUEUE_BATCH = 200

@@ -13,14 +13,14 @@ proposed. A caseworker decides once:
 The decision (who, when, why, and the event it produced) stays on the lead and in the audit
 log. A decided lead is never offered again: re-ingesting its reports finds its fingerprint.
 
-Visibility (`havenwatch.security.permissions.lead_visibility`): a lead is seen by the teams
+Visibility (`havenwatch.access.permissions.lead_visibility`): a lead is seen by the teams
 of the people it could be about (its `lead_matches` rows), and by every team, as the monitor
 pool's news, when it matches nobody. Each team is shown only its own candidates. Every
 function here takes `team_ids` and applies that rule itself, the decisions included: a lead,
 case, person or event outside the caller's teams is not found.
 
 The name read in the report, the evidence and the match are sealed
-(`havenwatch.security.monitor_key`) and opened here, for the caller only. Why a person
+(`havenwatch.store.monitor_key`) and opened here, for the caller only. Why a person
 matched is a code (`havenwatch.monitor.linking.REASONS`, or `NO_MATCH`, `UNNAMED`,
 `SEVERAL`, `ACCEPTED`), translated where it is shown.
 """
@@ -34,20 +34,20 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select
 
+from havenwatch.access.permissions import lead_visibility
 from havenwatch.cases.case_files import insert_case
-from havenwatch.cases.dates import FuzzyDate, parse_fuzzy
-from havenwatch.cases.errors import NotFoundError, ValidationError
 from havenwatch.cases.events import insert_event
-from havenwatch.cases.model import Case, Event, Identity, Person
 from havenwatch.cases.people import insert_person
 from havenwatch.cases.sources import open_source_fields
+from havenwatch.core.clock import utcnow
+from havenwatch.core.dates import FuzzyDate, parse_fuzzy
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.model import Case, Event, Identity, Person
+from havenwatch.crypto.keys import Keyring
 from havenwatch.monitor.linking import Candidate, open_case
 from havenwatch.monitor.record import add_match
-from havenwatch.security.crypto import Keyring
-from havenwatch.security.monitor_key import MonitorKey, ensure_monitor_key, monitor_key
-from havenwatch.security.permissions import lead_visibility
-from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
+from havenwatch.store.monitor_key import MonitorKey, ensure_monitor_key, monitor_key
 from havenwatch.store.schema import (
     AnyRow,
     cases,

@@ -1,6 +1,6 @@
 """Link a reported incident to known people and their cases, through the blind index only.
 
-A name read in the news is folded into its keys (`havenwatch.monitor.names.name_keys`: the
+A name read in the news is folded into its keys (`havenwatch.core.names.name_keys`: the
 whole name, then each part's stem), each key is turned into its keyed blind-index hash, and
 those hashes are looked up in `person_name_keys`. Nobody's identity is decrypted and no clear
 name is compared: which keys of the news name hit a person is all the scorer sees.
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
-from havenwatch.monitor.names import name_stems
-from havenwatch.security.crypto import Keyring
+from havenwatch.core.names import name_stems
+from havenwatch.crypto.keys import Keyring
 from havenwatch.store.schema import cases, people, person_name_keys
 
 WHOLE_NAME_SCORE = 100

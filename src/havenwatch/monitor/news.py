@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from havenwatch.cases.model import Source
 from havenwatch.cases.sources import content_hash
+from havenwatch.core.model import Source
 from havenwatch.monitor.documents import Document
 
 

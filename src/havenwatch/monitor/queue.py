@@ -13,7 +13,7 @@ storing its results and only if the worker still holds the claim, so an item is 
 stored twice even when a slow worker's lease ran out and another worker took it over.
 
 A queued report may name someone: its payload is sealed with the monitor pool's data key
-(`havenwatch.security.monitor_key`), and emptied once the report is stored.
+(`havenwatch.store.monitor_key`), and emptied once the report is stored.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from havenwatch.core.clock import utcnow
 from havenwatch.monitor.news import NewsItem
-from havenwatch.security.monitor_key import MonitorKey, ensure_monitor_key, monitor_key
-from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
+from havenwatch.store.monitor_key import MonitorKey, ensure_monitor_key, monitor_key
 from havenwatch.store.schema import ingest_queue
 
 PENDING, CLAIMED, DONE, FAILED = "pending", "claimed", "done", "failed"

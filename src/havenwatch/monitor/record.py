@@ -14,7 +14,7 @@ keyed (the monitor pool's key), so it cannot be recomputed from a guessed name.
 Nothing the monitor stores names anyone in clear: the report's url, title and text, and the
 lead's name, evidence and extraction, are sealed with the monitor pool's data key; each
 person the lead could be about is a `lead_matches` row of their team, its person, case, score
-and reason sealed (`havenwatch.security.monitor_key`).
+and reason sealed (`havenwatch.store.monitor_key`).
 """
 
 from __future__ import annotations
@@ -26,17 +26,17 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from havenwatch.cases.vocabulary import vocabulary
+from havenwatch.core.clock import utcnow
+from havenwatch.core.ids import new_id
+from havenwatch.core.names import name_keys
+from havenwatch.core.vocabulary import vocabulary
+from havenwatch.crypto.keys import Keyring
 from havenwatch.monitor import dedup
 from havenwatch.monitor.linking import Candidate, candidates
-from havenwatch.monitor.names import name_keys
 from havenwatch.monitor.queue import QueuedItem, finish
 from havenwatch.monitor.stories import add_buckets, nearest_story
-from havenwatch.security.crypto import Keyring
-from havenwatch.security.monitor_key import MonitorKey, ensure_monitor_key
-from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Unit
-from havenwatch.store.ids import new_id
+from havenwatch.store.monitor_key import MonitorKey, ensure_monitor_key
 from havenwatch.store.schema import lead_matches, lead_sources, leads, sources
 
 STORY_LOCK_ID = 7_318_005

@@ -23,16 +23,16 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Select, or_, select
 
-from havenwatch.cases.errors import NotFoundError, ValidationError
-from havenwatch.cases.teams import ensure_team
+from havenwatch.access.teams import ensure_team
+from havenwatch.core.clock import utcnow
+from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.ids import new_id
 from havenwatch.monitor.feeds import FeedError, FeedItem, parse_any_feed
 from havenwatch.monitor.fetching import Fetched, Fetcher, FetchError, FetchPolicy
 from havenwatch.monitor.ingest import Extractor, Tally, default_extractor, drain
 from havenwatch.monitor.queue import enqueue, worker_name
 from havenwatch.monitor.remote import news_item
-from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database
-from havenwatch.store.ids import new_id
 from havenwatch.store.schema import AnyRow, feed_items, feeds, teams
 
 LANGUAGES = ("en", "ru", "sr")

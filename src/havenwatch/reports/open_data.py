@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from havenwatch.cases.vocabulary import vocabulary
-from havenwatch.csv_cells import SafeWriter
+from havenwatch.core.csv_cells import SafeWriter
+from havenwatch.core.vocabulary import vocabulary
 from havenwatch.reports.release import COLUMNS, NOTES, AnonymisedRelease, PublishedCount
 
 DATABASE = "havenwatch-open-data.sqlite"

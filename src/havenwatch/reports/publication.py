@@ -25,14 +25,14 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from havenwatch.cases.errors import HavenwatchError, NotFoundError
+from havenwatch.core.clock import utcnow
+from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.reports.anonymise import anonymise
 from havenwatch.reports.public import event_records
 from havenwatch.reports.release import AnonymisedRelease
 from havenwatch.reports.suppression import DEFAULT_K, check_k
-from havenwatch.security.instance_values import read_value, write_value
-from havenwatch.store.clock import utcnow
 from havenwatch.store.database import Database, Unit
+from havenwatch.store.instance_values import read_value, write_value
 from havenwatch.store.schema import published_releases
 
 SCHEDULE_SETTING = "release_schedule"

@@ -20,9 +20,9 @@ from statistics import median
 
 from sqlalchemy import ColumnElement, Connection, and_, func, select
 
-from havenwatch.cases.errors import ValidationError
-from havenwatch.cases.vocabulary import vocabulary
-from havenwatch.csv_cells import SafeWriter
+from havenwatch.core.csv_cells import SafeWriter
+from havenwatch.core.errors import ValidationError
+from havenwatch.core.vocabulary import vocabulary
 from havenwatch.reports.statistics import incident_types
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events, people

@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from havenwatch.csv_cells import SafeWriter
+from havenwatch.core.csv_cells import SafeWriter
 from havenwatch.reports.suppression import TOTAL
 
 FORMAT = "havenwatch-anonymised/1"

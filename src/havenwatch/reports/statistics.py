@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
-from havenwatch.cases.vocabulary import vocabulary
+from havenwatch.core.vocabulary import vocabulary
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events
 

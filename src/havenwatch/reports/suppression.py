@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import product
 
-from havenwatch.cases.errors import HavenwatchError
+from havenwatch.core.errors import HavenwatchError
 
 MIN_K = 5
 DEFAULT_K = 10

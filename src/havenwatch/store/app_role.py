@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from havenwatch.cases.errors import HavenwatchError
+from havenwatch.core.errors import HavenwatchError
 from havenwatch.store import migrate
 from havenwatch.store.database import Database
 

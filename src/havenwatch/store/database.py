@@ -21,10 +21,10 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from havenwatch.cases.errors import HavenwatchError
-from havenwatch.security.audit import GENESIS, entry_hash
-from havenwatch.security.crypto import Keyring
-from havenwatch.store.clock import utcnow
+from havenwatch.core.clock import utcnow
+from havenwatch.core.errors import HavenwatchError
+from havenwatch.crypto.keys import Keyring
+from havenwatch.store.audit_chain import GENESIS, entry_hash
 from havenwatch.store.group_commit import GroupCommit
 from havenwatch.store.schema import audit_log
 from havenwatch.store.writer_turn import WriterTurn

@@ -2,7 +2,7 @@
 
 Identifying data is never stored in clear: `people.identity`, `cases.notes`, `events.notes`,
 `documents.filename` and `users.totp_secret` hold AES-GCM ciphertexts (see
-`havenwatch.security.crypto`). Names are found through `person_name_keys`, a keyed blind index.
+`havenwatch.crypto.keys`). Names are found through `person_name_keys`, a keyed blind index.
 Alembic migrations in `store/migrations` must match this file (a test checks it).
 """
 
@@ -312,7 +312,7 @@ leads = Table(
     Column("country", String(2)),
     Column("event_date", String(10)),
     # The name read in the report, the evidence quoting it and the whole extraction, sealed
-    # with the monitor pool's data key (`havenwatch.security.monitor_key`).
+    # with the monitor pool's data key (`havenwatch.store.monitor_key`).
     Column("sealed", LargeBinary, nullable=False),
     Column("status", String(20), nullable=False, default="new"),
     Column("decided_by", String(120)),

@@ -8,10 +8,10 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from havenwatch.security.file_modes import restrict_umask
-from havenwatch.settings import Settings, resolve_settings
+from havenwatch.core.file_modes import restrict_umask
+from havenwatch.core.settings import Settings, resolve_settings
+from havenwatch.operations.instance import open_database
 from havenwatch.store.database import Database
-from havenwatch.store.instance import open_database
 from havenwatch.web.api import create_api
 from havenwatch.web.errors import install_error_handlers
 from havenwatch.web.headers import SameOriginGuard, SecurityHeaders

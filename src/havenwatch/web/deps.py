@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from havenwatch.cases.errors import HavenwatchError
-from havenwatch.security.api_tokens import user_for_token
-from havenwatch.security.permissions import Capability, Principal
-from havenwatch.security.sessions import Session, csrf_matches
+from havenwatch.access.api_tokens import user_for_token
+from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.sessions import Session, csrf_matches
+from havenwatch.core.errors import HavenwatchError
 from havenwatch.store.database import Database
 from havenwatch.web.i18n import activate
 from havenwatch.web.principal import (

@@ -10,8 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from havenwatch.cases.errors import HavenwatchError, NotFoundError
-from havenwatch.security.permissions import Forbidden
+from havenwatch.access.permissions import Forbidden
+from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.web.deps import CsrfRejected
 from havenwatch.web.i18n import N_
 from havenwatch.web.principal import LoginRequired, SecondFactorRequired

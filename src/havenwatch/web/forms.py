@@ -6,8 +6,8 @@ from datetime import date
 
 from starlette.datastructures import FormData, UploadFile
 
-from havenwatch.cases.dates import FuzzyDate, parse_day, parse_fuzzy
-from havenwatch.cases.errors import ValidationError
+from havenwatch.core.dates import FuzzyDate, parse_day, parse_fuzzy
+from havenwatch.core.errors import ValidationError
 
 MAX_TEXT = 20_000
 

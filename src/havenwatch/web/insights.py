@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, select
 
-from havenwatch.security.permissions import lead_visibility
-from havenwatch.store.clock import utcnow
+from havenwatch.access.permissions import lead_visibility
+from havenwatch.core.clock import utcnow
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events, leads, users
 

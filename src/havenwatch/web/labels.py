@@ -6,7 +6,7 @@ import json
 from functools import cache, lru_cache
 from importlib import resources
 
-from havenwatch.cases.vocabulary import vocabulary
+from havenwatch.core.vocabulary import vocabulary
 from havenwatch.web.i18n import current
 
 

@@ -12,15 +12,15 @@ from enum import Enum
 
 from sqlalchemy import select
 
-from havenwatch.security.accounts import hash_password, password_matches
-from havenwatch.security.crypto import Keyring
-from havenwatch.security.throttle import (
+from havenwatch.access.accounts import hash_password, password_matches
+from havenwatch.access.throttle import (
     PasswordGate,
     password_succeeded,
     reserve_password_check,
     subjects,
 )
-from havenwatch.security.totp import admins_must_use_totp
+from havenwatch.access.totp import admins_must_use_totp
+from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database
 from havenwatch.store.schema import users
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, select
 
-from havenwatch.security.permissions import Principal
-from havenwatch.security.sessions import Session, accept_session, session_lookup, token_digest
+from havenwatch.access.permissions import Principal
+from havenwatch.access.sessions import Session, accept_session, session_lookup, token_digest
 from havenwatch.store.database import Database
 from havenwatch.store.schema import AnyRow, sessions, teams, users
 

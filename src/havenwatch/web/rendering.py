@@ -11,7 +11,7 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from havenwatch.security.permissions import Capability, Principal
+from havenwatch.access.permissions import Capability, Principal
 from havenwatch.web.i18n import LOCALES, activate, current
 from havenwatch.web.labels import choices, label
 

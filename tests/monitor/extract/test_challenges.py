@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
+from havenwatch.core.names import names_match
 from havenwatch.monitor.extract import ExtractedEvent, extract_text
-from havenwatch.monitor.names import names_match
 
 CHALLENGES = Path(__file__).resolve().parent / "challenges"
 FIELDS = ("country", "date", "authority")

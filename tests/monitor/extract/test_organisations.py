@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from havenwatch.core.names import fold_name
 from havenwatch.monitor.extract.pipeline import analyse
-from havenwatch.monitor.names import fold_name
 
 PUBLISHED = date(2024, 3, 14)
 

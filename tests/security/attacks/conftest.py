@@ -41,9 +41,9 @@ import pytest
 from sqlalchemy import select
 from tests.web.conftest import PASSWORD, World, build_world
 
-from havenwatch.security.totp import enrol, new_secret
-from havenwatch.settings import Settings
-from havenwatch.store.clock import utcnow
+from havenwatch.access.totp import enrol, new_secret
+from havenwatch.core.clock import utcnow
+from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import users
 

@@ -15,11 +15,11 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from attacks.conftest import Served, csrf_token
+from havenwatch.access.api_tokens import create_token
 from havenwatch.cases.events import list_events
 from havenwatch.cases.people import get_person
 from havenwatch.cli import cli
-from havenwatch.security.api_tokens import create_token
-from havenwatch.store.clock import today
+from havenwatch.core.clock import today
 from havenwatch.store.schema import cases, people
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -18,10 +18,10 @@ from tests.web.conftest import api_headers
 from attacks.conftest import Served, csrf_token
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.events import link_source
-from havenwatch.cases.model import Case, Identity, Person, Source
 from havenwatch.cases.people import add_person
 from havenwatch.cases.sources import add_source
-from havenwatch.settings import Settings
+from havenwatch.core.model import Case, Identity, Person, Source
+from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import lead_matches, leads
 

@@ -17,13 +17,13 @@ from sqlalchemy import func, select
 from tests.web.conftest import PASSWORD
 
 from attacks.conftest import Served, csrf_token
-from havenwatch.security.throttle import (
+from havenwatch.access.throttle import (
     MAX_ACCOUNT_FAILURES,
     MAX_SESSION_CODE_FAILURES,
     MAX_USER_CODE_FAILURES,
     subjects,
 )
-from havenwatch.store.clock import utcnow
+from havenwatch.core.clock import utcnow
 from havenwatch.store.schema import audit_log, login_counters
 
 GUESSED_CODES = 30

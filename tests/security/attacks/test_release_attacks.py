@@ -20,7 +20,7 @@ from audit_tampering import tamper
 from tests.web.conftest import api_headers
 
 from attacks.conftest import Served, csrf_token
-from havenwatch.settings import Settings
+from havenwatch.core.settings import Settings
 
 CROWD = 12
 READERS = ("admin-a", "caseworker-a", "viewer-a", "researcher-a", "caseworker-b")

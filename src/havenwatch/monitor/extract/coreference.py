@@ -16,6 +16,7 @@ else the last), the author of a first-person post.
 
 from __future__ import annotations
 
+from havenwatch.core.names import names_match
 from havenwatch.monitor.extract.model import Analysis, Entity, Mention
 from havenwatch.monitor.extract.name_forms import (
     is_first_name,
@@ -24,7 +25,6 @@ from havenwatch.monitor.extract.name_forms import (
     surname_gender,
 )
 from havenwatch.monitor.extract.registry import Resources, component
-from havenwatch.monitor.names import names_match
 
 PRONOUN_REACH = 3
 OTHER_PEOPLE = ("lawyer", "official")

@@ -14,10 +14,10 @@ describes its members.
 
 from __future__ import annotations
 
+from havenwatch.core.names import names_match
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Mention
 from havenwatch.monitor.extract.registry import Resources, component
-from havenwatch.monitor.names import names_match
 
 GROUP_REACH = 5
 FORWARD_REACH = 2

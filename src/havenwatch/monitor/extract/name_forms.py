@@ -10,9 +10,9 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import Any
 
+from havenwatch.core.names import fold_name, strip_name_ending
 from havenwatch.monitor.extract.lexicon import lexicon
 from havenwatch.monitor.extract.normalize import latin_to_serbian_cyrillic
-from havenwatch.monitor.names import fold_name, strip_name_ending
 
 FEMALE = "female"
 MALE = "male"

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from havenwatch.core.names import fold_name, strip_name_ending
 from havenwatch.monitor.extract.attributes import CITIZENSHIP, ORIGIN
 from havenwatch.monitor.extract.counts import count_spans
 from havenwatch.monitor.extract.lexicon import Lexicon
@@ -33,7 +34,6 @@ from havenwatch.monitor.extract.name_forms import (
 )
 from havenwatch.monitor.extract.patterns import PatternSet
 from havenwatch.monitor.extract.registry import Resources, component
-from havenwatch.monitor.names import fold_name, strip_name_ending
 
 POSSESSIVE = re.compile(r"['’]s$")
 MAX_NAME_TOKENS = 4

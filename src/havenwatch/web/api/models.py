@@ -16,12 +16,12 @@ from pydantic import (
     model_validator,
 )
 
-from havenwatch.cases.dates import parse_fuzzy
-from havenwatch.cases.errors import ValidationError
 from havenwatch.cases.events import DeletedEvent
-from havenwatch.cases.model import Case, Event, Person, Source
 from havenwatch.cases.step_workflow import StepAction
-from havenwatch.cases.vocabulary import vocabulary
+from havenwatch.core.dates import parse_fuzzy
+from havenwatch.core.errors import ValidationError
+from havenwatch.core.model import Case, Event, Person, Source
+from havenwatch.core.vocabulary import vocabulary
 from havenwatch.legal.workflow import (
     CaseDeadline,
     CaseDeadlines,

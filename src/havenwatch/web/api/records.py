@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import Connection, func, select
 
+from havenwatch.access.permissions import Capability, Principal, source_visibility
 from havenwatch.cases.assignment import assign_case
 from havenwatch.cases.case_files import (
     CaseFilter,
@@ -18,9 +19,7 @@ from havenwatch.cases.case_files import (
     list_cases,
     reopen_case,
 )
-from havenwatch.cases.dates import parse_fuzzy
 from havenwatch.cases.deadlines import deadlines_of_case
-from havenwatch.cases.errors import NotFoundError
 from havenwatch.cases.events import (
     add_event,
     add_event_source,
@@ -28,14 +27,15 @@ from havenwatch.cases.events import (
     edit_event,
     list_events,
 )
-from havenwatch.cases.model import Case, Event, Identity, Person, Source
 from havenwatch.cases.people import add_person, count_people, edit_person, get_person, list_people
 from havenwatch.cases.sources import sources_from_rows, withhold_names
 from havenwatch.cases.step_workflow import step_actions
+from havenwatch.core.clock import today
+from havenwatch.core.dates import parse_fuzzy
+from havenwatch.core.errors import NotFoundError
+from havenwatch.core.model import Case, Event, Identity, Person, Source
 from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.publication import latest_release, list_releases, release_version
-from havenwatch.security.permissions import Capability, Principal, source_visibility
-from havenwatch.store.clock import today
 from havenwatch.store.database import Database
 from havenwatch.store.schema import sources
 from havenwatch.web.api.models import (

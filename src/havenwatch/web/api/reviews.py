@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from havenwatch.access.permissions import Capability, Principal
 from havenwatch.cases.case_files import get_case
-from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web.api.models import AcceptIn, LeadOut, MergeIn, Page, RejectIn
 from havenwatch.web.api.records import Limit, Offset, RecordId
 from havenwatch.web.deps import api_need, database

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from havenwatch.access.permissions import Capability, Principal
 from havenwatch.cases.finder import LIMIT, SearchScope, search_everything
-from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web.api.models import (
     NO_NUL,
     CaseHit,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from havenwatch.access.api_tokens import create_token, list_tokens, revoke_token
+from havenwatch.access.calendar_tokens import CalendarToken, list_calendar_tokens
+from havenwatch.access.permissions import Principal
 from havenwatch.cases.case_files import get_case
-from havenwatch.cases.errors import HavenwatchError, NotFoundError
-from havenwatch.security.api_tokens import create_token, list_tokens, revoke_token
-from havenwatch.security.calendar_tokens import CalendarToken, list_calendar_tokens
-from havenwatch.security.permissions import Principal
+from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.store.database import Database
 from havenwatch.store.schema import users
 from havenwatch.web import forms

@@ -8,9 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from havenwatch.cases.errors import HavenwatchError, ValidationError
-from havenwatch.cases.teams import ensure_team
-from havenwatch.security.accounts import (
+from havenwatch.access.accounts import (
     MIN_PASSWORD_LENGTH,
     ROLES,
     WeakPassword,
@@ -18,9 +16,11 @@ from havenwatch.security.accounts import (
     get_user,
     list_users,
 )
-from havenwatch.security.permissions import Capability, Principal
-from havenwatch.security.sessions import revoke_user_sessions
-from havenwatch.security.totp import admins_must_use_totp, set_admins_must_use_totp
+from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.sessions import revoke_user_sessions
+from havenwatch.access.teams import ensure_team
+from havenwatch.access.totp import admins_must_use_totp, set_admins_must_use_totp
+from havenwatch.core.errors import HavenwatchError, ValidationError
 from havenwatch.store.schema import teams, users
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
@@ -132,7 +132,7 @@ def instance_settings(request: Request, principal: Admin, form: Form) -> Respons
 
 @router.get("/admin/audit")
 def audit_page(request: Request, principal: Auditor, page: PageNumber = 1) -> Response:
-    from havenwatch.security.audit_trail import count_entries, list_entries
+    from havenwatch.operations.audit_trail import count_entries, list_entries
 
     db = database(request)
     actor = (request.query_params.get("actor") or "").strip()[:120] or None

@@ -11,16 +11,16 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from havenwatch.security.permissions import Principal
-from havenwatch.security.sessions import (
+from havenwatch.access.permissions import Principal
+from havenwatch.access.sessions import (
     Session,
     complete_second_factor,
     create_session,
     csrf_matches,
     revoke_session,
 )
-from havenwatch.security.throttle import code_succeeded, reserve_code_check
-from havenwatch.security.totp import enrol, new_secret, provisioning_uri, user_secret, verify_code
+from havenwatch.access.throttle import code_succeeded, reserve_code_check
+from havenwatch.access.totp import enrol, new_secret, provisioning_uri, user_secret, verify_code
 from havenwatch.web import forms
 from havenwatch.web.deps import (
     CsrfRejected,

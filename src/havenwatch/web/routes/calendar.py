@@ -14,15 +14,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from havenwatch.cases.case_files import get_case
-from havenwatch.cases.deadlines import deadlines_due, deadlines_of_case
-from havenwatch.security.calendar_tokens import (
+from havenwatch.access.calendar_tokens import (
     create_calendar_token,
     revoke_calendar_token,
     user_for_calendar_token,
 )
-from havenwatch.security.permissions import Capability, Principal
-from havenwatch.store.clock import today
+from havenwatch.access.permissions import Capability, Principal
+from havenwatch.cases.case_files import get_case
+from havenwatch.cases.deadlines import deadlines_due, deadlines_of_case
+from havenwatch.core.clock import today
 from havenwatch.web.deps import Form, PagePrincipal, database, page_principal
 from havenwatch.web.principal import LoginRequired, load_principal
 from havenwatch.web.routes.account import settings_view

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from havenwatch.access.permissions import Capability, Principal
 from havenwatch.cases.assignment import assign_case, assignable_users
 from havenwatch.cases.case_files import (
     CASE_ORDERS,
@@ -22,15 +23,14 @@ from havenwatch.cases.case_files import (
     reopen_case,
 )
 from havenwatch.cases.deadlines import deadlines_of_case, engine_choices
-from havenwatch.cases.errors import HavenwatchError, NotFoundError, ValidationError
-from havenwatch.cases.model import Case
 from havenwatch.cases.people import find_people_by_name, get_person, list_people, pseudonyms
 from havenwatch.cases.search import search
 from havenwatch.cases.sources import list_sources
 from havenwatch.cases.step_workflow import StepAction, step_actions
-from havenwatch.cases.vocabulary import vocabulary
-from havenwatch.security.permissions import Capability, Principal
-from havenwatch.store.clock import today
+from havenwatch.core.clock import today
+from havenwatch.core.errors import HavenwatchError, NotFoundError, ValidationError
+from havenwatch.core.model import Case
+from havenwatch.core.vocabulary import vocabulary
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import _

@@ -14,12 +14,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from havenwatch.access.permissions import Capability, Principal
 from havenwatch.cases.step_workflow import due_steps, step_counts
+from havenwatch.core.clock import today
 from havenwatch.reports.charts import incidents_chart_png
 from havenwatch.reports.publication import latest_release
 from havenwatch.reports.statistics import MonthlyIncidents, incidents_per_month, latest_incident_day
-from havenwatch.security.permissions import Capability, Principal
-from havenwatch.store.clock import today
 from havenwatch.web.cache import TimedCache
 from havenwatch.web.deps import database, need
 from havenwatch.web.i18n import _, current

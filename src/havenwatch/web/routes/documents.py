@@ -8,9 +8,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from havenwatch.access.permissions import Capability, Principal
 from havenwatch.cases.case_files import get_case
-from havenwatch.cases.errors import HavenwatchError
-from havenwatch.security.permissions import Capability, Principal
+from havenwatch.core.errors import HavenwatchError
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import _
@@ -24,15 +24,15 @@ def case_documents(request: Request, principal: Principal, case_id: str) -> list
     """The case's documents for those allowed to see them; nobody else learns they exist."""
     if not principal.can(Capability.VIEW_DOCUMENTS):
         return []
-    from havenwatch.security.vault import list_documents
+    from havenwatch.cases.vault import list_documents
 
     return list_documents(database(request), case_id, team_ids=principal.team_ids)
 
 
 @router.post("/cases/{case_id}/documents")
 def upload(request: Request, principal: Editor, case_id: str, form: Form) -> Response:
-    from havenwatch.security.filetypes import MAX_DOCUMENT_BYTES
-    from havenwatch.security.vault import store_document
+    from havenwatch.cases.vault import store_document
+    from havenwatch.media.filetypes import MAX_DOCUMENT_BYTES
     from havenwatch.web.rendering import localise, render
     from havenwatch.web.routes.cases import case_context
 
@@ -63,8 +63,8 @@ def upload(request: Request, principal: Editor, case_id: str, form: Form) -> Res
 
 @router.get("/cases/{case_id}/documents/{document_id}")
 def download(request: Request, principal: Handler, case_id: str, document_id: str) -> Response:
-    from havenwatch.cases.errors import NotFoundError
-    from havenwatch.security.vault import read_document
+    from havenwatch.cases.vault import read_document
+    from havenwatch.core.errors import NotFoundError
 
     document, content = read_document(
         database(request),

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from havenwatch.access.permissions import Capability, Principal
 from havenwatch.cases.case_files import get_case
-from havenwatch.cases.errors import HavenwatchError, NotFoundError
 from havenwatch.cases.events import (
     add_event,
     add_event_source,
@@ -18,9 +18,9 @@ from havenwatch.cases.events import (
     sources_deleted_with,
     update_event,
 )
-from havenwatch.cases.model import Event, Source
 from havenwatch.cases.sources import list_sources
-from havenwatch.security.permissions import Capability, Principal
+from havenwatch.core.errors import HavenwatchError, NotFoundError
+from havenwatch.core.model import Event, Source
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.rendering import render

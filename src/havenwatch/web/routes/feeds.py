@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from havenwatch.cases.errors import HavenwatchError
+from havenwatch.access.permissions import Capability, Principal
+from havenwatch.core.errors import HavenwatchError
 from havenwatch.monitor.subscriptions import (
     LANGUAGES,
     add_feed,
@@ -16,7 +17,6 @@ from havenwatch.monitor.subscriptions import (
     parse_interval,
     remove_feed,
 )
-from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.rendering import render

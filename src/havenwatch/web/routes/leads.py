@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from havenwatch.access.permissions import Capability, Principal
 from havenwatch.cases.case_files import CaseFilter, get_case, list_cases
-from havenwatch.cases.errors import HavenwatchError, NotFoundError
 from havenwatch.cases.events import list_events
 from havenwatch.cases.people import get_person
 from havenwatch.cases.sources import get_source
-from havenwatch.security.permissions import Capability, Principal
+from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.highlight import highlight

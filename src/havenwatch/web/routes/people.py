@@ -13,10 +13,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from havenwatch.access.permissions import Capability, Principal
 from havenwatch.cases.case_files import CaseFilter, list_cases
-from havenwatch.cases.dates import MAX_AGE, birth_year_from_age
-from havenwatch.cases.errors import HavenwatchError, NotFoundError
-from havenwatch.cases.model import Identity, Person
 from havenwatch.cases.people import (
     IDENTITY_FIELDS,
     add_person,
@@ -25,8 +23,10 @@ from havenwatch.cases.people import (
     get_person,
     list_people,
 )
-from havenwatch.security.permissions import Capability, Principal
-from havenwatch.store.clock import today
+from havenwatch.core.clock import today
+from havenwatch.core.dates import MAX_AGE, birth_year_from_age
+from havenwatch.core.errors import HavenwatchError, NotFoundError
+from havenwatch.core.model import Identity, Person
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.rendering import PageNumber, localise, pager, render

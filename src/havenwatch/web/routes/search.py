@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from havenwatch.access.permissions import Capability, Principal
 from havenwatch.cases.finder import SearchScope, search_everything
-from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web.deps import database, need
 from havenwatch.web.rendering import render
 

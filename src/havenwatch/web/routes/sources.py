@@ -12,9 +12,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
-from havenwatch.cases.errors import NotFoundError
+from havenwatch.access.permissions import Capability, Principal, source_visibility, team_condition
 from havenwatch.cases.sources import sources_from_rows, withhold_names
-from havenwatch.security.permissions import Capability, Principal, source_visibility, team_condition
+from havenwatch.core.errors import NotFoundError
 from havenwatch.store.schema import cases, event_sources, events, sources
 from havenwatch.web.deps import database, need
 from havenwatch.web.rendering import PageNumber, pager, render

@@ -10,7 +10,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from havenwatch.cases.errors import ValidationError
+from havenwatch.access.permissions import Capability, Principal
+from havenwatch.core.clock import today
+from havenwatch.core.errors import ValidationError
 from havenwatch.reports.charts import counts_chart_png
 from havenwatch.reports.questions import (
     Answer,
@@ -21,8 +23,6 @@ from havenwatch.reports.questions import (
     known_codes,
     parse_period,
 )
-from havenwatch.security.permissions import Capability, Principal
-from havenwatch.store.clock import today
 from havenwatch.web import forms
 from havenwatch.web.deps import database, need
 from havenwatch.web.i18n import _

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from havenwatch.cases.errors import HavenwatchError
+from havenwatch.access.permissions import Capability, Principal
 from havenwatch.cases.step_workflow import assign_step, resolve_step
-from havenwatch.security.permissions import Capability, Principal
+from havenwatch.core.errors import HavenwatchError
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import _

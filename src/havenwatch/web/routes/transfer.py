@@ -14,14 +14,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from havenwatch.access.permissions import Capability, Principal
 from havenwatch.cases.csv_import import import_csv_rows, parse_csv
-from havenwatch.cases.errors import HavenwatchError, NotFoundError
 from havenwatch.cases.interchange import (
     dump_document,
     export_document,
     import_document,
     load_document,
 )
+from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.publication import (
     ReleaseVersion,
@@ -31,7 +32,6 @@ from havenwatch.reports.publication import (
     release_version,
 )
 from havenwatch.reports.release import AnonymisedRelease
-from havenwatch.security.permissions import Capability, Principal
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, PagePrincipal, database, need
 from havenwatch.web.i18n import _

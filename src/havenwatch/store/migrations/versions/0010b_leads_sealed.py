@@ -5,7 +5,7 @@ matched person and case, the score and a reason quoting the name, all in clear, 
 of the person matched; `sources` and `ingest_queue` held the monitor's reports in clear. Now:
 
 - `leads.sealed` holds the name, evidence and extraction, sealed with the monitor pool's data
-  key (`havenwatch.security.monitor_key`, made here if the instance has none); the clear
+  key (`havenwatch.store.monitor_key`, made here if the instance has none); the clear
   columns and `team_id` go, and the fingerprint becomes a keyed digest;
 - `lead_matches` holds one row per person a lead matched (or was decided into), with the
   person's team in clear and the person, case, score and reason code sealed;
@@ -162,7 +162,7 @@ def _monitor_key(bind: Any) -> Any:
             "this migration seals the leads and news reports already stored: "
             "run `havenwatch migrate` with the key file"
         )
-    from havenwatch.security.monitor_key import ensure_monitor_key
+    from havenwatch.store.monitor_key import ensure_monitor_key
 
     return ensure_monitor_key(bind, keyring)
 

@@ -1,0 +1,2 @@
+"""Who may do what: accounts, sessions, API and calendar tokens, TOTP, throttling, permissions,
+teams."""

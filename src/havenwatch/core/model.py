@@ -1,0 +1,213 @@
+"""The case data model: plain dataclasses, no web or database imports.
+
+Identifying information about a person lives in one place, `Identity`, which the store
+encrypts as a whole with that person's own data key. Everything else on `Person` is what
+the organisation needs to work and count without knowing who the person is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from havenwatch.core.dates import FuzzyDate
+from havenwatch.core.errors import ValidationError
+from havenwatch.core.vocabulary import vocabulary
+
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass
+class Identity:
+    """Everything that identifies a person. Encrypted at rest as one unit."""
+
+    full_name: str | None = None
+    other_names: list[str] = field(default_factory=list)
+    date_of_birth: dt.date | None = None
+    contact: str | None = None
+    address: str | None = None
+    document_numbers: list[str] = field(default_factory=list)
+    notes: str | None = None
+
+    def names(self) -> list[str]:
+        """Every spelling of the person's name, for the blind index."""
+        return [name for name in [self.full_name, *self.other_names] if name]
+
+    def is_empty(self) -> bool:
+        return not (
+            self.full_name
+            or self.other_names
+            or self.date_of_birth
+            or self.contact
+            or self.address
+            or self.document_numbers
+            or self.notes
+        )
+
+
+@dataclass
+class Person:
+    pseudonym: str
+    identity: Identity = field(default_factory=Identity)
+    nationality: str | None = None
+    gender: str | None = None
+    birth_year: int | None = None
+    family_affected_count: int = 0
+    family_relation: str | None = None
+    consent: str = "none"
+    risk_level: str = "medium"
+    team: str = "default"
+    id: str | None = None
+    created_at: dt.datetime | None = None
+
+
+@dataclass
+class Case:
+    person_id: str
+    country: str
+    title: str = ""
+    status: str = "open"
+    team: str = "default"
+    assigned_to: str | None = None
+    tags: list[str] = field(default_factory=list)
+    opened_on: dt.date | None = None
+    closed_on: dt.date | None = None
+    notes: str | None = None
+    id: str | None = None
+    created_at: dt.datetime | None = None
+    # The earliest last day among its open, unresolved deadline steps (read-only: kept by
+    # `cases.step_workflow`).
+    next_deadline: dt.date | None = None
+
+
+@dataclass
+class Event:
+    case_id: str
+    type: str
+    date: FuzzyDate | None = None
+    origin_state_link: str = "none"
+    served_on: dt.date | None = None
+    authority: str | None = None
+    grounds: str | None = None
+    deadline_days: int | None = None
+    outcome: str | None = None
+    decision_code: str | None = None
+    notes: str | None = None
+    # How the decision was served (a service method of the case's rules: personal,
+    # ordinary_post...) and its procedure; None: personal service, the default procedure.
+    service: str | None = None
+    procedure: str | None = None
+    source_ids: list[str] = field(default_factory=list)
+    document_ids: list[str] = field(default_factory=list)
+    id: str | None = None
+    created_at: dt.datetime | None = None
+
+
+@dataclass
+class Source:
+    """A news report or other published source. Public text: not encrypted."""
+
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    published_on: dt.date | None = None
+    language: str | None = None
+    text: str = ""
+    content_hash: str | None = None
+    id: str | None = None
+    created_at: dt.datetime | None = None
+    # Never stored: set on a copy whose title, text and URL path were withheld from a reader
+    # without identity rights (see `sources.withhold_names`).
+    withheld: bool = False
+
+
+@dataclass
+class Document:
+    """An uploaded file's metadata; the encrypted bytes live in the vault."""
+
+    case_id: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    event_id: str | None = None
+    metadata_stripped: bool = False
+    id: str | None = None
+    created_at: dt.datetime | None = None
+
+
+def check_choice(
+    field_name: str, value: str | None, choices: tuple[str, ...] | frozenset[str]
+) -> None:
+    if value is not None and value not in choices:
+        raise ValidationError(
+            field_name, f"unknown value {value!r} (choose from {', '.join(sorted(choices))})"
+        )
+
+
+def check_country(field_name: str, value: str | None) -> None:
+    if value is not None and not COUNTRY_CODE.match(value):
+        raise ValidationError(
+            field_name, f"{value!r} is not an ISO 3166 alpha-2 code such as RS or RU"
+        )
+
+
+def check_text(field_name: str, value: str | None, limit: int | None = None) -> None:
+    """Text kept in clear must fit its column and hold no NUL (PostgreSQL refuses both)."""
+    if value is None:
+        return
+    if "\x00" in value:
+        raise ValidationError(field_name, "contains a NUL character")
+    if limit is not None and len(value) > limit:
+        raise ValidationError(field_name, f"longer than {limit} characters")
+
+
+def validate_person(person: Person) -> None:
+    vocab = vocabulary()
+    if not person.pseudonym.strip():
+        raise ValidationError("pseudonym", "a person always needs a pseudonym")
+    check_text("pseudonym", person.pseudonym, 200)
+    check_text("family_relation", person.family_relation, 200)
+    check_country("nationality", person.nationality)
+    check_choice("gender", person.gender, vocab.genders)
+    check_choice("consent", person.consent, vocab.consent)
+    check_choice("risk_level", person.risk_level, vocab.risk_levels)
+    if person.family_affected_count < 0:
+        raise ValidationError("family_affected_count", "cannot be negative")
+
+
+def validate_case(case: Case) -> None:
+    check_country("country", case.country)
+    check_text("title", case.title, 300)
+    for tag in case.tags:
+        check_text("tags", tag, 80)
+    check_choice("status", case.status, vocabulary().case_statuses)
+    if case.opened_on and case.closed_on and case.closed_on < case.opened_on:
+        raise ValidationError("closed_on", "a case cannot close before it opens")
+
+
+def validate_event(event: Event) -> None:
+    vocab = vocabulary()
+    check_choice("event_type", event.type, vocab.event_types)
+    check_choice("authority", event.authority, vocab.authorities)
+    check_choice("grounds", event.grounds, vocab.grounds)
+    check_choice("origin_state_link", event.origin_state_link, vocab.origin_state_link)
+    check_choice("outcome", event.outcome, vocab.outcomes)
+    check_text("decision_code", event.decision_code, 60)
+    check_text("service", event.service, 40)
+    check_text("procedure", event.procedure, 40)
+    if event.deadline_days is not None and not 0 <= event.deadline_days <= 3650:
+        raise ValidationError("deadline_days", f"{event.deadline_days} is not a number of days")
+    earliest = event.date.earliest if event.date else None
+    if event.served_on and earliest and event.served_on < earliest:
+        raise ValidationError("served_on", "a decision cannot be served before it was taken")
+
+
+def validate_source(source: Source) -> None:
+    if not (source.url or source.text or source.title):
+        raise ValidationError("source", "a source needs a URL, a title or a text")
+    for name, value in (("url", source.url), ("title", source.title), ("text", source.text)):
+        check_text(name, value)
+    check_text("publisher", source.publisher, 200)
+    check_text("language", source.language, 8)

@@ -1,0 +1,1 @@
+"""Keys and envelope encryption, sealing of identity fields, padding, the encrypted vault."""

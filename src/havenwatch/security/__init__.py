@@ -1,1 +1,0 @@
-"""Protection: encryption, keys, audit trail."""
