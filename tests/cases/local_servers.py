@@ -1,18 +1,20 @@
-"""Real local servers for network tests: a small SMTP server and an HTTP receiver.
+"""Real local servers for network tests: an SMTP server (aiosmtpd) and an HTTP receiver.
 
-The SMTP server speaks the protocol (RFC 5321: greeting, EHLO/HELO, MAIL, RCPT, DATA with
-dot-unstuffing, RSET, NOOP, QUIT) over a real socket, so `smtplib` talks to it exactly as to
-a mail relay; aiosmtpd is not in the lock. The receiver is the standard library's HTTP server.
+The SMTP server is aiosmtpd's, on a free loopback port, so `smtplib` talks to it exactly as
+to a mail relay; the receiver is the standard library's HTTP server.
 """
 
 from __future__ import annotations
 
-import socketserver
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from aiosmtpd.controller import Controller
 
 
 @dataclass
@@ -27,75 +29,35 @@ class Inbox:
     mails: list[Mail] = field(default_factory=list)
 
 
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    server: _SMTPServer
-
-    def _reply(self, line: str) -> None:
-        self.wfile.write(line.encode() + b"\r\n")
-        self.wfile.flush()
-
-    def handle(self) -> None:
-        self._reply("220 localhost ESMTP havenwatch-test")
-        sender, recipients = "", []
-        while True:
-            raw = self.rfile.readline()
-            if not raw:
-                return
-            command = raw.decode("utf-8", "replace").rstrip("\r\n")
-            verb = command[:4].upper()
-            if verb == "EHLO":
-                self._reply("250-localhost")
-                self._reply("250 8BITMIME")
-            elif verb == "HELO":
-                self._reply("250 localhost")
-            elif verb == "MAIL":
-                sender, recipients = command.split(":", 1)[1].strip(), []
-                self._reply("250 OK")
-            elif verb == "RCPT":
-                recipients.append(command.split(":", 1)[1].strip().strip("<>"))
-                self._reply("250 OK")
-            elif verb == "DATA":
-                self._reply("354 End data with <CR><LF>.<CR><LF>")
-                self.server.inbox.mails.append(Mail(sender, recipients, self._data()))
-                self._reply("250 OK: queued")
-            elif verb in ("RSET", "NOOP"):
-                self._reply("250 OK")
-            elif verb == "QUIT":
-                self._reply("221 Bye")
-                return
-            else:
-                self._reply("502 Command not implemented")
-
-    def _data(self) -> bytes:
-        lines = []
-        while True:
-            line = self.rfile.readline()
-            if line in (b".\r\n", b".\n", b""):
-                return b"".join(lines)
-            lines.append(line[1:] if line.startswith(b"..") else line)
-
-
-class _SMTPServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class _Collector:
+    """aiosmtpd's handler: keeps every message it is given."""
 
     def __init__(self, inbox: Inbox) -> None:
-        super().__init__(("127.0.0.1", 0), _SMTPHandler)
         self.inbox = inbox
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        content = envelope.original_content or envelope.content
+        data = content if isinstance(content, bytes) else str(content).encode()
+        self.inbox.mails.append(Mail(envelope.mail_from, list(envelope.rcpt_tos), data))
+        return "250 OK: queued"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @contextmanager
 def smtp_server() -> Iterator[tuple[int, Inbox]]:
     """A running SMTP server on a free local port, and what it received."""
     inbox = Inbox()
-    server = _SMTPServer(inbox)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    controller = Controller(_Collector(inbox), hostname="127.0.0.1", port=_free_port())
+    controller.start()
     try:
-        yield server.server_address[1], inbox
+        yield controller.port, inbox
     finally:
-        server.shutdown()
-        server.server_close()
+        controller.stop()
 
 
 @dataclass
