@@ -15,7 +15,7 @@ describes its members.
 from __future__ import annotations
 
 from havenwatch.monitor.extract.lexicon import Lexicon
-from havenwatch.monitor.extract.model import Analysis, Mention
+from havenwatch.monitor.extract.model import Analysis, Mention, Token
 from havenwatch.monitor.extract.registry import Resources, component
 from havenwatch.monitor.names import names_match
 
@@ -176,13 +176,27 @@ def _joined(
     if previous.sentence != mention.sentence or previous.entity == mention.entity:
         return False
     between = analysis.tokens[previous.last : mention.first]
-    if not any(token.text == "," or token.norm in coordinators for token in between):
+    joining = _coordinator_tokens(between, coordinators)
+    if not any(token.text == "," or token.index in joining for token in between):
         return False
     covered = _descriptive_tokens(analysis, mention.sentence)
     return all(
-        token.text in ",()" or token.norm in coordinators or token.index in covered
-        for token in between
+        token.text in ",()" or token.index in joining or token.index in covered for token in between
     )
+
+
+def _coordinator_tokens(tokens: list[Token], coordinators: frozenset[str]) -> set[int]:
+    """Tokens that make up a coordinator, one word ("and", "и") or several ("as well as",
+    "а также", "kao i")."""
+    phrases = sorted((phrase.split() for phrase in coordinators), key=len, reverse=True)
+    found: set[int] = set()
+    for start in range(len(tokens)):
+        words = [token.norm for token in tokens[start:]]
+        for phrase in phrases:
+            if words[: len(phrase)] == phrase:
+                found.update(token.index for token in tokens[start : start + len(phrase)])
+                break
+    return found
 
 
 def _descriptive_tokens(analysis: Analysis, sentence: int) -> set[int]:
