@@ -158,7 +158,7 @@ def _coordinations(analysis: Analysis, lexicon: Lexicon) -> list[list[Mention]]:
     found: list[list[Mention]] = []
     current: list[Mention] = []
     for mention in analysis.mentions:
-        if mention.kind != "name" or mention.entity is None or mention.role in NOT_SUBJECTS:
+        if not _member(analysis, lexicon, mention):
             continue
         if current and _joined(analysis, lexicon, current[-1], mention):
             current.append(mention)
@@ -169,6 +169,19 @@ def _coordinations(analysis: Analysis, lexicon: Lexicon) -> list[list[Mention]]:
     if len(set(_entities(current))) > 1:
         found.append(current)
     return found
+
+
+def _member(analysis: Analysis, lexicon: Lexicon, mention: Mention) -> bool:
+    """A named person who is no lawyer or official, or a pronoun standing for one person
+    right before a coordinator ("her and her son Oleg", "его и его жену Софью", "nju i
+    njenog sina Olega"): a possessive ("his wife") is never followed by one."""
+    if mention.entity is None or mention.role in NOT_SUBJECTS:
+        return False
+    if mention.kind == "name":
+        return True
+    if mention.kind != "pronoun" or mention.plural or mention.last >= len(analysis.tokens):
+        return False
+    return analysis.tokens[mention.last].norm in lexicon.words("people.coordinators")
 
 
 def _joined(analysis: Analysis, lexicon: Lexicon, previous: Mention, mention: Mention) -> bool:
@@ -198,16 +211,21 @@ def _occupation_tokens(
     Краснову", "сниматељу Петру Јанчуку"), though no person noun of the lexicon: an
     occupation the lexicon lacks still leaves the list whole."""
     endings = lexicon.words("people.description_endings")
-    words: list[Token] = []
+    described = _descriptive_tokens(analysis, mention.sentence)
+    articles = lexicon.words("people.articles.definite") | lexicon.words(
+        "people.articles.indefinite"
+    )
+    tail: list[Token] = []
     for token in reversed(between):
         if token.text == "," or token.index in joining:
             break
-        words.append(token)
-    if not 0 < len(words) <= OCCUPATION_WORDS:
-        return set()
+        tail.append(token)
+    words = [token for token in tail if token.index not in described and token.norm not in articles]
     name = analysis.tokens[mention.first].norm
-    if all(_describes(analysis.language or "", token, name, endings) for token in words):
-        return {token.index for token in words}
+    if len(words) <= OCCUPATION_WORDS and all(
+        _describes(analysis.language or "", token, name, endings) for token in words
+    ):
+        return {token.index for token in tail}
     return set()
 
 
