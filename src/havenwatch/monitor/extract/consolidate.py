@@ -3,7 +3,8 @@
 - Being held at the border or airport and not admitted, and flown back, are part of the
   entry ban: a detention, deportation or departure of someone refused entry, stated in a
   sentence about a border, an airport or a flight back (`cues.border_episode`), is dropped.
-- Leaving one's own country (fleeing Russia) is not a `departure` caused by a measure, and
+- Leaving one's own country (fleeing Russia) is not a `departure` caused by a measure (nor
+  is leaving any state outside `host_states`, whose nationality is then unstated), and
   a court of one's own country (a Moscow court remanding a returnee, sentencing an exile in
   absentia) tries a criminal case, not a measure: no `court_decision` or `appeal`.
 - An event mentioned several times is one event: same person, same type, compatible dates.
@@ -65,6 +66,7 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
     reviewed = _review_sentences(analysis.events)
     kinds = _ruling_kinds(analysis, resources) if _any_twice(analysis.events, {RULING}) else {}
     identifiable = {entity.id for entity in analysis.entities if _identifiable(entity)}
+    hosts = frozenset(resources.lexicon(analysis.language).section("host_states") or [])
     kept: list[Event] = []
     for event in analysis.events:
         if analysis.sentences[event.sentence].heading or event.entity not in identifiable:
@@ -72,6 +74,8 @@ def consolidate_events(analysis: Analysis, resources: Resources) -> None:
         if event.type in BORDER_EPISODE and event.entity in banned and event.sentence in at_border:
             continue
         if event.type in HOME_STATE_EXCLUDED and _in_home_state(event, nationality):
+            continue
+        if _leaves_another_state(event, hosts):
             continue
         if _after_publication(analysis, event):
             continue
@@ -115,6 +119,13 @@ def _appeal_bodies_from_rulings(events: list[Event]) -> None:
         )
         if ruling is not None:
             appeal.authority = ruling.authority
+
+
+def _leaves_another_state(event: Event, hosts: frozenset[str]) -> bool:
+    """ "Все трое уехали из России в 2022 году": leaving a state that hosts no one the
+    monitor follows is leaving one's own country, even when the person's nationality is
+    not stated."""
+    return event.type == "departure" and event.country is not None and event.country not in hosts
 
 
 def _in_home_state(event: Event, nationality: dict[int, str | None]) -> bool:

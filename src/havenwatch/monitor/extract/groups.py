@@ -14,9 +14,11 @@ describes its members.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from havenwatch.core.names import names_match
 from havenwatch.monitor.extract.lexicon import Lexicon
-from havenwatch.monitor.extract.model import Analysis, Mention
+from havenwatch.monitor.extract.model import Analysis, Mention, Token
 from havenwatch.monitor.extract.registry import Resources, component
 
 GROUP_REACH = 5
@@ -24,6 +26,7 @@ FORWARD_REACH = 2
 NAMED_GAP = 1
 NATIONALITY_REACH = 2
 NOT_SUBJECTS = ("lawyer", "official")
+OCCUPATION_WORDS = 2
 APPOSITION_MARKS = frozenset({",", "(", "—", "–", "-"})
 
 
@@ -152,13 +155,12 @@ def _add_reference_mentions(analysis: Analysis, lexicon: Lexicon) -> None:
 
 
 def _coordinations(analysis: Analysis, lexicon: Lexicon) -> list[list[Mention]]:
-    coordinators = lexicon.words("people.coordinators")
     found: list[list[Mention]] = []
     current: list[Mention] = []
     for mention in analysis.mentions:
-        if mention.kind != "name" or mention.entity is None or mention.role in NOT_SUBJECTS:
+        if not _member(analysis, lexicon, mention):
             continue
-        if current and _joined(analysis, current[-1], mention, coordinators):
+        if current and _joined(analysis, lexicon, current[-1], mention):
             current.append(mention)
             continue
         if len(set(_entities(current))) > 1:
@@ -169,20 +171,98 @@ def _coordinations(analysis: Analysis, lexicon: Lexicon) -> list[list[Mention]]:
     return found
 
 
-def _joined(
-    analysis: Analysis, previous: Mention, mention: Mention, coordinators: frozenset[str]
-) -> bool:
+def _member(analysis: Analysis, lexicon: Lexicon, mention: Mention) -> bool:
+    """A named person who is no lawyer or official, or a pronoun standing for one person
+    right before a coordinator ("her and her son Oleg", "его и его жену Софью", "nju i
+    njenog sina Olega"): a possessive ("his wife") is never followed by one."""
+    if mention.entity is None or mention.role in NOT_SUBJECTS:
+        return False
+    if mention.kind == "name":
+        return True
+    if mention.kind != "pronoun" or mention.plural or mention.last >= len(analysis.tokens):
+        return False
+    return analysis.tokens[mention.last].norm in lexicon.words("people.coordinators")
+
+
+def _joined(analysis: Analysis, lexicon: Lexicon, previous: Mention, mention: Mention) -> bool:
     """Only commas, coordinators and words of other mentions ("his sister") in between."""
     if previous.sentence != mention.sentence or previous.entity == mention.entity:
         return False
     between = analysis.tokens[previous.last : mention.first]
-    if not any(token.text == "," or token.norm in coordinators for token in between):
+    joining = _coordinator_tokens(between, lexicon.words("people.coordinators"))
+    if not any(token.text == "," or token.index in joining for token in between):
         return False
     covered = _descriptive_tokens(analysis, mention.sentence)
+    covered |= _occupation_tokens(analysis, lexicon, between, mention, joining)
     return all(
-        token.text in ",()" or token.norm in coordinators or token.index in covered
-        for token in between
+        token.text in ",()" or token.index in joining or token.index in covered for token in between
     )
+
+
+def _occupation_tokens(
+    analysis: Analysis,
+    lexicon: Lexicon,
+    between: list[Token],
+    mention: Mention,
+    joining: set[int],
+) -> set[int]:
+    """Up to two words right after a comma or coordinator and right before the next name
+    that look like a description of it ("camerawoman Polina Rudneva", "оператору Тимофею
+    Краснову", "сниматељу Петру Јанчуку"), though no person noun of the lexicon: an
+    occupation the lexicon lacks still leaves the list whole."""
+    endings = lexicon.words("people.description_endings")
+    described = _descriptive_tokens(analysis, mention.sentence)
+    articles = lexicon.words("people.articles.definite") | lexicon.words(
+        "people.articles.indefinite"
+    )
+    tail: list[Token] = []
+    for token in reversed(between):
+        if token.text == "," or token.index in joining:
+            break
+        tail.append(token)
+    words = [token for token in tail if token.index not in described and token.norm not in articles]
+    name = analysis.tokens[mention.first].norm
+    if len(words) <= OCCUPATION_WORDS and all(
+        _describes(analysis.language or "", token, name, endings) for token in words
+    ):
+        return {token.index for token in tail}
+    return set()
+
+
+def _describes(language: str, token: Token, name: str, endings: frozenset[str]) -> bool:
+    """Russian: an animate noun (pymorphy3); Serbian: a case ending shared with the name
+    ("novinaru Ivanu"); English: an agent ending ("camerawoman", "director")."""
+    word = token.norm
+    if not token.text.isalpha() or token.text != token.text.lower():
+        return False
+    if language == "ru":
+        word = token.text
+        return _russian_animate_noun(word)
+    if language == "sr":
+        return len(word) > 3 and word[-1:] == name[-1:] and word[-1:] in endings
+    return any(word.endswith(ending) for ending in endings)
+
+
+@lru_cache(maxsize=8192)
+def _russian_animate_noun(word: str) -> bool:
+    from havenwatch.monitor.extract.name_forms import morph
+
+    parses = morph().parse(word)[:2]
+    return any({"NOUN", "anim"} <= parse.tag.grammemes for parse in parses)
+
+
+def _coordinator_tokens(tokens: list[Token], coordinators: frozenset[str]) -> set[int]:
+    """Tokens that make up a coordinator, one word ("and", "и") or several ("as well as",
+    "а также", "kao i")."""
+    phrases = sorted((phrase.split() for phrase in coordinators), key=len, reverse=True)
+    found: set[int] = set()
+    for start in range(len(tokens)):
+        words = [token.norm for token in tokens[start:]]
+        for phrase in phrases:
+            if words[: len(phrase)] == phrase:
+                found.update(token.index for token in tokens[start : start + len(phrase)])
+                break
+    return found
 
 
 def _descriptive_tokens(analysis: Analysis, sentence: int) -> set[int]:

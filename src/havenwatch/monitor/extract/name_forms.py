@@ -186,8 +186,16 @@ def _serbian_nominative(word: str, gender: str | None) -> str:
 
 def _known_first_name(word: str, cyrillic: bool) -> str:
     """`word`, or the same word with a dropped vowel ("Павл" -> "Павел", "Petr" -> "Petar")
-    restored when only that is a first name."""
-    if fold_name(word) in _first_names() or len(word) < 3:
+    restored when only that is a first name. A Serbian nominative never ends in a consonant
+    and "r" ("Petru" is "Petar", "Александру" "Александар"), so there the restored form
+    wins even over the Russian spelling of the name."""
+    if len(word) < 3:
+        return word
+    if word[-1].lower() in "rр" and word[-2].lower() not in "aeiouаеиоу":
+        restored = word[:-1] + ("а" if cyrillic else "a") + word[-1]
+        if fold_name(restored) in _first_names():
+            return restored
+    if fold_name(word) in _first_names():
         return word
     for vowel in "ea" if not cyrillic else "еа":
         restored = word[:-1] + vowel + word[-1]
