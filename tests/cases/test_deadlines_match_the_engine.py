@@ -121,8 +121,11 @@ def engine_json(found: Facts, procedure: str | None, with_departure: bool) -> di
     """What `havenwatch deadlines` prints for these facts (JSON)."""
     args = ["--jurisdiction", found.country, "--decision", _decision(found.country, found)]
     args += ["--served", found.served.isoformat(), "--format", "json"]
-    if found.adopted is not None:
-        args += ["--adopted", found.adopted.isoformat()]
+    # With a served-on date, the event's own date is the adoption: `_record` writes the
+    # adoption day there, or the service day when none was drawn, so the engine gets the same.
+    adopted = found.adopted or (found.served if found.served_recorded else None)
+    if adopted is not None:
+        args += ["--adopted", adopted.isoformat()]
     if found.departure_days is not None and with_departure:
         args += ["--departure-days", str(found.departure_days)]
     if found.service is not None:

@@ -21,6 +21,7 @@ import json
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 
 from havenwatch.crypto.keys import Keyring, seal, unseal
 from havenwatch.crypto.sealing import aad
@@ -69,12 +70,23 @@ def monitor_key(conn: Connection, keyring: Keyring) -> MonitorKey | None:
 
 
 def ensure_monitor_key(conn: Connection, keyring: Keyring) -> MonitorKey:
-    """The key, made and stored on first use (call inside a write transaction)."""
+    """The key, made and stored on first use (call inside a write transaction).
+
+    Two processes may make it at once (ingest workers sharing a PostgreSQL queue): the second
+    one's insert fails on the key's primary key, inside a savepoint, and it reads the first's.
+    """
     found = monitor_key(conn, keyring)
     if found is not None:
         return found
     key, wrapped = keyring.new_data_key(OWNER)
-    store_wrapped_monitor_key(conn, wrapped)
+    try:
+        with conn.begin_nested():
+            store_wrapped_monitor_key(conn, wrapped)
+    except IntegrityError:
+        made_meanwhile = monitor_key(conn, keyring)
+        if made_meanwhile is None:
+            raise
+        return made_meanwhile
     return MonitorKey(key)
 
 

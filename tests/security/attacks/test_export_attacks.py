@@ -20,6 +20,7 @@ from havenwatch.cases.events import list_events
 from havenwatch.cases.people import get_person
 from havenwatch.cli import cli
 from havenwatch.core.clock import today
+from havenwatch.reports.publication import publish_release
 from havenwatch.store.schema import cases, people
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -73,6 +74,7 @@ def test_formulas_planted_through_the_api_are_exported_as_text(
     assert not _formula_cells(rows)
     cells = {cell for row in rows for cell in row}
     assert {"'+Wren", f"'{HYPERLINK}"} <= cells
+    publish_release(served.db, actor="test", k=5)  # the public CSVs serve published versions
     for path in ("/transfer/anonymised.csv", "/api/v1/exports/anonymised?format=csv"):
         client = (
             served.login("viewer-a") if path.startswith("/transfer") else _api(served, "viewer-a")
