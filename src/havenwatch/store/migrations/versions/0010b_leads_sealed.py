@@ -280,6 +280,7 @@ def _move_matches(bind: Any, key: Any, row: Any) -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError(
+    """Irreversible by design: going back would write names into leads in clear again."""
+    raise RuntimeError(
         "the clear lead columns are gone on purpose: restore a backup made before 0010b"
     )
