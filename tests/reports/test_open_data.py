@@ -131,3 +131,25 @@ def test_nothing_identifying_is_in_any_open_data_file(
     for path in tmp_path.iterdir():
         text = path.read_bytes().decode("utf-8", "replace")
         assert not [word for word in words if word and word in text], path.name
+
+
+def test_the_command_exports_a_published_release_and_refuses_when_none_is(
+    tmp_path: Path,
+) -> None:
+    base = ["--data-dir", str(tmp_path / "data"), "--key-file", str(tmp_path / "k.key")]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "havenwatch", *base, *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+
+    assert run("init").returncode == 0
+    refused = run("export-open-data", str(tmp_path / "out"))
+    assert refused.returncode != 0 and "release publish" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert run("release", "publish").returncode == 0
+    exported = run("export-open-data", str(tmp_path / "out"))
+    assert exported.returncode == 0, exported.stderr
+    assert {path.name for path in (tmp_path / "out").iterdir()} == {
+        "counts.csv", "counts.json", "metadata.json", "codebook.md", DATABASE,
+    }  # fmt: skip
+    assert "release 1" in json.loads((tmp_path / "out" / "counts.json").read_text())["title"]
