@@ -54,7 +54,7 @@ from havenwatch.operations.instance import initialise, open_database
 from havenwatch.store.schema import cases, events, users
 
 CLIENTS = 16
-PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a temporary instance
+PASSWORD = "measuring 16 clients"  # noqa: S105 - a throwaway account in a temporary instance
 FILTER_TYPE = "entry_ban"
 STATISTICS_PERIODS = ("2024", "2025", "2025-Q2", "2024-Q4")
 TARGET_P95_MS = 100.0
