@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
-from sqlalchemy import ColumnElement, Connection, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Join, ScalarSelect, and_, func, select
 
 from havenwatch.core.csv_cells import SafeWriter
 from havenwatch.core.errors import ValidationError
@@ -104,13 +104,11 @@ def answer(db: Database, question: Question, *, team_ids: Collection[str] | None
         events.c.date_latest >= question.date_from, events.c.date_earliest <= question.date_to
     )
     counted = (
-        func.count(func.distinct(people.c.id)),
+        func.count(func.distinct(cases.c.person_id)),
         func.count(func.distinct(cases.c.id)),
         func.count(events.c.id),
     )
-    joined = events.join(cases, cases.c.id == events.c.case_id).join(
-        people, people.c.id == cases.c.person_id
-    )
+    joined = _joined(question)
     with db.read() as conn:
         total = conn.execute(select(*counted).select_from(joined).where(*matching, placed)).one()
         rows = conn.execute(
@@ -132,6 +130,14 @@ def answer(db: Database, question: Question, *, team_ids: Collection[str] | None
         not_placed=int(not_placed),
         appeals=appeals,
     )
+
+
+def _joined(question: Question) -> Join:
+    """Events with their cases; with their people only when the question needs nationality."""
+    joined = events.join(cases, cases.c.id == events.c.case_id)
+    if question.nationality:
+        joined = joined.join(people, people.c.id == cases.c.person_id)
+    return joined
 
 
 def _matching(question: Question, team_ids: Collection[str] | None) -> list[ColumnElement[bool]]:
@@ -156,7 +162,12 @@ def _matching(question: Question, team_ids: Collection[str] | None) -> list[Colu
 def _appeal_outcomes(
     conn: Connection, question: Question, team_ids: Collection[str] | None
 ) -> AppealOutcomes:
-    """Each appeal in the period ends with the first court decision after it in its case."""
+    """Each appeal in the period ends with the first court decision after it in its case.
+
+    The decision is looked up by the database for each appeal (a correlated subquery on the
+    events' case-and-type index), so a year of a large caseload is one query, not two lists
+    joined in Python.
+    """
     scope: list[ColumnElement[bool]] = []
     if team_ids is not None:
         scope.append(cases.c.team_id.in_(list(team_ids)))
@@ -164,12 +175,21 @@ def _appeal_outcomes(
         scope.append(cases.c.country == question.country)
     if question.nationality:
         scope.append(people.c.nationality == question.nationality)
-    joined = events.join(cases, cases.c.id == events.c.case_id).join(
-        people, people.c.id == cases.c.person_id
+    later = events.alias("later")
+    after = and_(
+        later.c.case_id == events.c.case_id,
+        later.c.type == "court_decision",
+        later.c.date_earliest >= events.c.date_earliest,
     )
-    appeals = conn.execute(
-        select(events.c.case_id, events.c.date_earliest)
-        .select_from(joined)
+
+    def first(column: ColumnElement[object]) -> ScalarSelect[object]:
+        return (
+            select(column).where(after).order_by(later.c.date_earliest).limit(1).scalar_subquery()
+        )
+
+    rows = conn.execute(
+        select(events.c.date_earliest, first(later.c.date_earliest), first(later.c.outcome))
+        .select_from(_joined(question))
         .where(
             *scope,
             events.c.type == "appeal",
@@ -177,35 +197,28 @@ def _appeal_outcomes(
             events.c.date_latest <= question.date_to,
         )
     ).all()
-    if not appeals:
-        return AppealOutcomes()
-    decisions: dict[str, list[tuple[date, str]]] = {}
-    for row in conn.execute(
-        select(events.c.case_id, events.c.date_earliest, events.c.outcome).where(
-            events.c.type == "court_decision",
-            events.c.case_id.in_({case_id for case_id, _ in appeals}),
-            events.c.date_earliest.is_not(None),
-        )
-    ):
-        decisions.setdefault(row.case_id, []).append((row.date_earliest, row.outcome or "pending"))
-    return _outcomes([(day, sorted(decisions.get(case_id, []))) for case_id, day in appeals])
+    return _outcomes([(row[0], row[1], row[2]) for row in rows])
 
 
-def _outcomes(appeals: list[tuple[date, list[tuple[date, str]]]]) -> AppealOutcomes:
+def _outcomes(appeals: list[tuple[date, date | None, str | None]]) -> AppealOutcomes:
     tally = {"granted": 0, "rejected": 0, "withdrawn": 0, "pending": 0}
     waits = []
-    for lodged, later in appeals:
-        decision = next(((day, outcome) for day, outcome in later if day >= lodged), None)
-        if decision is None or decision[1] == "pending":
+    for lodged, decided_on, outcome in appeals:
+        if decided_on is None or outcome in (None, "pending"):
             tally["pending"] += 1
             continue
-        tally[DECIDED.get(decision[1], "withdrawn")] += 1
-        waits.append((decision[0] - lodged).days)
+        tally[DECIDED.get(str(outcome), "withdrawn")] += 1
+        waits.append((_as_date(decided_on) - _as_date(lodged)).days)
     return AppealOutcomes(
         appealed=len(appeals),
         median_days_to_decision=float(median(waits)) if waits else None,
         **tally,
     )
+
+
+def _as_date(value: object) -> date:
+    """A day from the database: a `date`, or SQLite's ISO text from a subquery."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def known_codes() -> dict[str, tuple[str, ...]]:

@@ -24,12 +24,14 @@ from havenwatch.reports.questions import (
     parse_period,
 )
 from havenwatch.web import forms
+from havenwatch.web.cache import TimedCache
 from havenwatch.web.deps import database, need
 from havenwatch.web.i18n import _
 from havenwatch.web.labels import label
 from havenwatch.web.rendering import localise, render
 
 router = APIRouter()
+ANSWERS = TimedCache(ttl=300.0)
 Reader = Annotated[Principal, Depends(need(Capability.VIEW_CASES))]
 FILTERS = ("period", "from", "to", "country", "event_type", "grounds", "nationality", "authority")
 
@@ -76,8 +78,20 @@ def _period(period: str | None, start: str | None, end: str | None) -> tuple[dat
 
 
 def _answer(request: Request, principal: Principal) -> tuple[Answer, str | None]:
+    """The answer, computed once per question, team scope and state of the data.
+
+    Counting a year of a large caseload takes seconds; the page, its CSV and its chart ask the
+    same question, and a team asks the same few questions again and again.
+    """
     question, error = question_from(request)
-    return answer(database(request), question, team_ids=principal.team_ids), error
+    db = database(request)
+    scope = principal.team_ids
+    found = ANSWERS.get(
+        ("answer", id(db), scope, question),
+        lambda: answer(db, question, team_ids=scope),
+        version=db.changes(),
+    )
+    return found, error
 
 
 def cases_link(result: Answer, event_type: str | None) -> str:
