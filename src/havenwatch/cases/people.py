@@ -208,29 +208,33 @@ def people_named(
     keys = sorted(real_name_keys(keyring, name) | pseudonym_keys(keyring, name))
     if not keys:
         return []
-    query = _people_with_keys(keys, one_word=len(keys) == 2).limit(limit)
-    if team_ids is not None:
-        query = query.join(people, people.c.id == person_name_keys.c.person_id).where(
-            people.c.team_id.in_(team_ids)
-        )
-    return list(conn.execute(query).scalars())
+    if len(keys) == 2:  # one word: its real-name key and its pseudonym key
+        found: set[str] = set()
+        for key in keys:
+            query = _scoped(_people_with_keys([key]).limit(limit), team_ids)
+            found.update(conn.execute(query).scalars())
+        return sorted(found)[:limit]
+    return list(conn.execute(_scoped(_people_with_keys(keys).limit(limit), team_ids)).scalars())
 
 
-def _people_with_keys(keys: list[str], *, one_word: bool) -> Select[str]:
+def _scoped(query: Select[str], team_ids: Collection[str] | None) -> Select[str]:
+    if team_ids is None:
+        return query
+    return query.join(people, people.c.id == person_name_keys.c.person_id).where(
+        people.c.team_id.in_(team_ids)
+    )
+
+
+def _people_with_keys(keys: list[str]) -> Select[str]:
     """People holding any of the keys, most keys in common first, then by id.
 
-    A one-word name (its real-name key and its pseudonym key) needs no counting: the index
-    already lists its people by id, so a limited search stops after the first rows instead
-    of grouping thousands.
+    One key needs no counting: the index already lists its people by id, so a limited search
+    stops after the first rows instead of grouping thousands. A one-word name has two keys
+    (real name, pseudonym): `people_named` asks for each alone and merges the two short lists.
     """
     person_id = person_name_keys.c.person_id
-    if one_word:
-        return (
-            select(person_id)
-            .where(person_name_keys.c.name_key.in_(keys))
-            .distinct()
-            .order_by(person_id)
-        )
+    if len(keys) == 1:
+        return select(person_id).where(person_name_keys.c.name_key == keys[0]).order_by(person_id)
     return (
         select(person_id)
         .where(person_name_keys.c.name_key.in_(keys))
