@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import NotFoundError, ValidationError
@@ -68,19 +68,33 @@ def list_tokens(db: Database, user_id: str) -> list[ApiToken]:
 
 
 def revoke_token(db: Database, user_id: str, token_id: str, actor: str) -> None:
+    revoke_owned(db, api_tokens, user_id, token_id, actor, "api_token")
+
+
+def revoke_owned(
+    db: Database, table: Table, user_id: str, token_id: str, actor: str, kind: str
+) -> None:
+    """Revoke one of the user's live tokens of a kind (API or calendar), audited."""
     with db.write(actor) as unit:
         result = unit.conn.execute(
-            api_tokens.update()
-            .where(
-                api_tokens.c.id == token_id,
-                api_tokens.c.user_id == user_id,
-                api_tokens.c.revoked_at.is_(None),
-            )
+            table.update()
+            .where(table.c.id == token_id, table.c.user_id == user_id, table.c.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
         if result.rowcount == 0:
             raise NotFoundError(f"no token {token_id}")
-        unit.audit("api_token.revoke", target_type="api_token", target_id=token_id)
+        unit.audit(f"{kind}.revoke", target_type=kind, target_id=token_id)
+
+
+def record_use(db: Database, table: Table, digest: str, last_used_at: datetime | None) -> None:
+    """Note when a token was last used, at most once per `USE_RECORD_INTERVAL` (no change to
+    the records, so caches stay valid)."""
+    now = utcnow()
+    if last_used_at is None or now - last_used_at >= USE_RECORD_INTERVAL:
+        with db.write("token", changes_records=False) as unit:
+            unit.conn.execute(
+                table.update().where(table.c.token_hash == digest).values(last_used_at=now)
+            )
 
 
 def user_for_token(db: Database, token: str | None) -> str | None:
@@ -100,12 +114,5 @@ def user_for_token(db: Database, token: str | None) -> str | None:
         ).first()
     if row is None:
         return None
-    now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at >= USE_RECORD_INTERVAL:
-        with db.write("api", changes_records=False) as unit:
-            unit.conn.execute(
-                api_tokens.update()
-                .where(api_tokens.c.token_hash == digest)
-                .values(last_used_at=now)
-            )
+    record_use(db, api_tokens, digest, row.last_used_at)
     return str(row.user_id)

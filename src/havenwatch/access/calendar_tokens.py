@@ -10,22 +10,20 @@ still visible to the owner's team.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
+from havenwatch.access.api_tokens import record_use, revoke_owned, token_hash
 from havenwatch.core.clock import utcnow
-from havenwatch.core.errors import NotFoundError
 from havenwatch.core.ids import new_id
 from havenwatch.store.database import Database
 from havenwatch.store.schema import calendar_tokens, users
 
 PREFIX = "hwcal_"
 TOKEN_BYTES = 32
-USE_RECORD_INTERVAL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -35,10 +33,6 @@ class CalendarToken:
     created_at: datetime
     last_used_at: datetime | None
     revoked: bool
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_calendar_token(db: Database, user_id: str, case_id: str | None, actor: str) -> str:
@@ -52,7 +46,7 @@ def create_calendar_token(db: Database, user_id: str, case_id: str | None, actor
                 id=token_id,
                 user_id=user_id,
                 case_id=case_id,
-                token_hash=_hash(token),
+                token_hash=token_hash(token),
                 created_at=utcnow(),
             )
         )
@@ -81,19 +75,7 @@ def list_calendar_tokens(db: Database, user_id: str) -> list[CalendarToken]:
 
 
 def revoke_calendar_token(db: Database, user_id: str, token_id: str, actor: str) -> None:
-    with db.write(actor) as unit:
-        result = unit.conn.execute(
-            calendar_tokens.update()
-            .where(
-                calendar_tokens.c.id == token_id,
-                calendar_tokens.c.user_id == user_id,
-                calendar_tokens.c.revoked_at.is_(None),
-            )
-            .values(revoked_at=utcnow())
-        )
-        if result.rowcount == 0:
-            raise NotFoundError(f"no calendar feed {token_id}")
-        unit.audit("calendar_token.revoke", target_type="calendar_token", target_id=token_id)
+    revoke_owned(db, calendar_tokens, user_id, token_id, actor, "calendar_token")
 
 
 def user_for_calendar_token(db: Database, token: str | None, case_id: str | None) -> str | None:
@@ -101,7 +83,7 @@ def user_for_calendar_token(db: Database, token: str | None, case_id: str | None
     feed), or None. API tokens and tokens of another feed open nothing."""
     if not token or not token.startswith(PREFIX) or len(token) > 200:
         return None
-    digest = _hash(token)
+    digest = token_hash(token)
     feed = (
         calendar_tokens.c.case_id.is_(None)
         if case_id is None
@@ -120,12 +102,5 @@ def user_for_calendar_token(db: Database, token: str | None, case_id: str | None
         ).first()
     if row is None:
         return None
-    now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at >= USE_RECORD_INTERVAL:
-        with db.write("calendar", changes_records=False) as unit:
-            unit.conn.execute(
-                calendar_tokens.update()
-                .where(calendar_tokens.c.token_hash == digest)
-                .values(last_used_at=now)
-            )
+    record_use(db, calendar_tokens, digest, row.last_used_at)
     return str(row.user_id)
