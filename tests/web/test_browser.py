@@ -247,6 +247,8 @@ AXE_PAGES = [
     "/settings",
     "/admin/users",
     "/admin/audit",
+    "/admin/feeds",
+    "/statistics?period=2026",
 ]
 WCAG_LEVEL_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
