@@ -60,6 +60,7 @@ SETS = (
     LabelledSet("devset4", {"en-": 12, "ru-": 10, "sr-latn-": 7, "sr-cyrl-": 7}, (40, 600)),
     LabelledSet("devset5", {"en-": 14, "ru-": 14, "sr-latn-": 8, "sr-cyrl-": 8}, (40, 700)),
     LabelledSet("devset6", {"en-": 12, "ru-": 14, "sr-latn-": 8, "sr-cyrl-": 10}, (60, 600)),
+    LabelledSet("devset8", {"en-": 13, "ru-": 13, "sr-latn-": 11, "sr-cyrl-": 11}, (60, 600)),
 )
 REPORTS = [(labelled, report) for labelled in SETS for report in labelled.reports()]
 
