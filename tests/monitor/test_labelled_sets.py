@@ -6,7 +6,8 @@ at genres the others lack: channel posts, tables, case summaries, op-eds; `devse
 boundaries between event types, relative dates and indirectly named authorities), `devset5`
 (the fresh set of round 7, scored untouched before any tuning: interviews, court reports, NGO
 bulletins, channel posts, features with captions, hard-wrapped e-mails), `devset6` (scored
-untouched, then training examples for deciding whose event it is and whether it is one) and
+untouched, then training examples for deciding whose event it is and whether it is one),
+`devset8` (training examples: many phrasings of each decision in four languages and scripts) and
 `blind` (never tuned on; the honest estimate) are scored by `havenwatch eval` and the quality
 gate. These tests check the gold data itself: schema-valid (against the schema the package
 ships), named after its report, evidence copied from the text, relevance consistent with the
