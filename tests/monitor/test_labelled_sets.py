@@ -7,6 +7,8 @@ boundaries between event types, relative dates and indirectly named authorities)
 (the fresh set of round 7, scored untouched before any tuning: interviews, court reports, NGO
 bulletins, channel posts, features with captions, hard-wrapped e-mails), `devset6` (scored
 untouched, then training examples for deciding whose event it is and whether it is one),
+`devset7` (the fresh set of round 9, scored untouched: liveblogs, annual-report excerpts, press
+releases, op-eds, court-ruling summaries, timelines, fact-checks, channel posts),
 `devset8` (training examples: many phrasings of each decision in four languages and scripts) and
 `blind` (never tuned on; the honest estimate) are scored by `havenwatch eval` and the quality
 gate. These tests check the gold data itself: schema-valid (against the schema the package
@@ -61,6 +63,7 @@ SETS = (
     LabelledSet("devset4", {"en-": 12, "ru-": 10, "sr-latn-": 7, "sr-cyrl-": 7}, (40, 600)),
     LabelledSet("devset5", {"en-": 14, "ru-": 14, "sr-latn-": 8, "sr-cyrl-": 8}, (40, 700)),
     LabelledSet("devset6", {"en-": 12, "ru-": 14, "sr-latn-": 8, "sr-cyrl-": 10}, (60, 600)),
+    LabelledSet("devset7", {"en-": 12, "ru-": 12, "sr-latn-": 10, "sr-cyrl-": 10}, (60, 700)),
     LabelledSet("devset8", {"en-": 13, "ru-": 13, "sr-latn-": 11, "sr-cyrl-": 11}, (60, 600)),
 )
 REPORTS = [(labelled, report) for labelled in SETS for report in labelled.reports()]
