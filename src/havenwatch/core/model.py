@@ -49,6 +49,7 @@ class Identity:
 @dataclass
 class Person:
     pseudonym: str
+    team: str = "default"
     identity: Identity = field(default_factory=Identity)
     nationality: str | None = None
     gender: str | None = None
@@ -57,7 +58,6 @@ class Person:
     family_relation: str | None = None
     consent: str = "none"
     risk_level: str = "medium"
-    team: str = "default"
     id: str | None = None
     created_at: dt.datetime | None = None
 
@@ -69,10 +69,10 @@ class Case:
     title: str = ""
     status: str = "open"
     team: str = "default"
-    assigned_to: str | None = None
     tags: list[str] = field(default_factory=list)
     opened_on: dt.date | None = None
     closed_on: dt.date | None = None
+    assigned_to: str | None = None
     notes: str | None = None
     id: str | None = None
     created_at: dt.datetime | None = None
