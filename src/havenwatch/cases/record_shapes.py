@@ -90,8 +90,9 @@ def _length(column: Column[Any]) -> int | None:
 
 def column_limit(record: type, name: str) -> int | None:
     """The length of the column that holds the field `name` of `record`, if it has one."""
-    table = TABLES[record]
-    column = COLUMNS.get((record, name))
+    kind = next(kind for kind in record.__mro__ if kind in TABLES)
+    table = TABLES[kind]
+    column = COLUMNS.get((kind, name))
     if column is None and table is not None and name in table.c:
         column = table.c[name]
     return _length(column) if column is not None else None

@@ -97,6 +97,7 @@ def _drawn(
             drawn[field] = default
     drawn["__annotations__"] = {**annotations, **declared}
     drawn["__record__"] = record
+    drawn["__leave_out__"] = tuple(leave_out)
     return drawn
 
 
@@ -105,6 +106,7 @@ class RecordShape(BaseModel, metaclass=_ShapeMeta):
 
     model_config = ConfigDict(from_attributes=True)
     __record__: ClassVar[type | None] = None
+    __leave_out__: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(
         cls, record: type | None = None, leave_out: Collection[str] = (), **kwargs: Any
