@@ -122,19 +122,21 @@ class Source:
     withheld: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Document:
-    """An uploaded file's metadata; the encrypted bytes live in the vault."""
+    """A vault entry as users see it; `sha256` is the plaintext hash, known once opened.
 
+    The encrypted bytes live in the vault (`cases.vault`); the filename is sealed."""
+
+    id: str
     case_id: str
+    event_id: str | None
     filename: str
     media_type: str
     size: int
-    sha256: str
-    event_id: str | None = None
-    metadata_stripped: bool = False
-    id: str | None = None
-    created_at: dt.datetime | None = None
+    sha256: str | None
+    metadata_stripped: bool
+    created_at: dt.datetime
 
 
 def check_choice(

@@ -18,8 +18,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Table
 
 from havenwatch.core.dates import FuzzyDate
-from havenwatch.core.model import Case, Event, Person, Source
-from havenwatch.store.schema import cases, events, people, sources
+from havenwatch.core.model import Case, Document, Event, Person, Source
+from havenwatch.store.schema import cases, documents, events, people, sources
 
 R = TypeVar("R")
 
@@ -120,3 +120,6 @@ EVENT_ROWS = RowMap(
 )
 # A source's url, title and text may be sealed (`cases.sources`): the reader overrides them.
 SOURCE_ROWS = RowMap(Source, sources, elsewhere=("withheld",))
+# A document's filename is sealed; its size is stored padded and its hash as a keyed
+# fingerprint, so the vault gives the true ones when it opens the file.
+DOCUMENT_ROWS = RowMap(Document, documents, explicit=("filename", "size", "sha256"))

@@ -115,7 +115,7 @@ class InvalidRequest(BaseModel):
 
 
 class CaseOut(ApiShape, record=Case, leave_out=("notes", "created_at", "next_deadline")):
-    """A case as the API shows it: every field of the record but its sealed notes."""
+    """A case as the API shows it; its sealed notes are never sent."""
 
     assigned_to: str | None = Field(description="The id of the user the case is assigned to")
 
@@ -133,7 +133,7 @@ class EventOut(
     record=Event,
     leave_out=("notes", "origin_state_link", "document_ids", "created_at"),
 ):
-    """An event as the API shows it: every field of the record but its sealed notes."""
+    """An event as the API shows it; its sealed notes are never sent."""
 
 
 class EventIn(BaseModel):
