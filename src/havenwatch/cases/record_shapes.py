@@ -136,7 +136,10 @@ class Entry(RecordShape):
         return {
             key: value
             for key, value in data.items()
-            if value or key not in fields or fields[key].is_required() or _default_is_none(cls, key)
+            if not _empty(value)
+            or key not in fields
+            or fields[key].is_required()
+            or _default_is_none(cls, key)
         }
 
     @property
@@ -158,6 +161,10 @@ class Entry(RecordShape):
                 value = parse_fuzzy(value)
             values[name] = value
         return record(**values)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value)
 
 
 def _default_is_none(shape: type[BaseModel], name: str) -> bool:
