@@ -82,6 +82,9 @@ def _drawn(
     declared: dict[str, Any] = dict(namespace.get("__annotations__", {}))
     family = next(base for base in bases if issubclass(base, RecordShape))
     hints = record_hints(record)
+    unknown = sorted(set(leave_out) - set(hints))
+    if unknown:
+        raise TypeError(f"{record.__name__} has no field {unknown[0]!r} to leave out")
     order = sorted(hints, key=lambda field: field != "id")
     annotations: dict[str, Any] = {}
     drawn = {**namespace}
