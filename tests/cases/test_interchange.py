@@ -77,3 +77,28 @@ def test_a_bad_record_aborts_the_whole_import(db: Database) -> None:
     with pytest.raises(InterchangeError, match=r"people\[3\] field nationality"):
         import_document(db, document, "test", origin="x.json")
     assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "value", "message"),
+    [
+        ("people", "birth_year", "1990", r"people\[0\] field birth_year: Input should be a valid"),
+        ("people", "identity", {"full_name": 7}, r"people\[0\] field identity\.full_name: "),
+        ("cases", "title", "x" * 301, r"cases\[0\] field title: .*at most 300 characters"),
+        ("events", "served_on", "16.09.2024", r"events\[0\] field served_on: "),
+        ("events", "deadline_days", True, r"events\[0\] field deadline_days: "),
+        ("sources", "text", "a\x00b", r"sources\[0\] field text: .*NUL"),
+    ],
+)
+def test_a_record_of_the_wrong_shape_is_refused_naming_file_record_and_field(
+    sqlite_db: Database, section: str, field: str, value: object, message: str
+) -> None:
+    load_files(sqlite_db, generate(1, seed=4), "test")
+    document = export_document(sqlite_db, "test")
+    first = document[section][0] if document[section] else {}
+    document[section][:1] = [{**first, "id": "f" * 32, field: value}]
+    before = snapshot(sqlite_db)
+    with pytest.raises(InterchangeError, match=rf"^x\.json: {message}") as refused:
+        import_document(sqlite_db, document, "test", origin="x.json")
+    assert "\n" not in str(refused.value)
+    assert snapshot(sqlite_db) == before

@@ -45,6 +45,22 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         ('weekend = ["friday", "saturday"]', 'weekend = ["funday"]', "unknown weekday 'funday'"),
         ("days = [10, 11, 12]", "days = [10, 32]", "no such date: month 8 day 32"),
         ('citation = "Removal Act s. 3"\n', "", "missing key 'citation'"),
+        (
+            "days = [10, 11, 12]",
+            'days = [10, "x"]',
+            "XX.toml: calendar holiday 'Harvest Festival': 'days' must be a list of integers",
+        ),
+        (
+            "[jurisdiction]",
+            "[jurisdiction]\nflag = 1",
+            "XX.toml: jurisdiction: unknown key 'flag'; allowed: code, name, sources",
+        ),
+        ("roll_over = ", "roll_over = 3 #", "'roll_over' must be true or false, got 3"),
+        (
+            'kind = "filing"',
+            'kind = "plea"',
+            "XX.toml: remedy 'appeal': 'kind' must be one of filing, request, obligation",
+        ),
     ],
 )
 def test_errors_name_the_file_and_the_place(

@@ -24,10 +24,8 @@ from havenwatch.legal.rules import (
     default_rules_dir,
     load_jurisdiction,
     load_rules,
-    text_paths,
-    translation_path,
-    translation_problems,
 )
+from havenwatch.legal.translations import text_paths, translation_path, translation_problems
 from havenwatch.legal.workflow import DecisionEvent, case_deadlines
 
 TRANSLATED = ("ru", "sr_Latn")

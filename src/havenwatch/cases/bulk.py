@@ -20,6 +20,7 @@ from havenwatch.core.ids import new_id
 from havenwatch.core.model import Source
 from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database, Unit
+from havenwatch.store.rows import SOURCE_ROWS
 from havenwatch.store.schema import (
     case_tags,
     cases,
@@ -93,17 +94,7 @@ def source_row(source: Source) -> dict[str, Any]:
     source.id = source.id or new_id()
     source.content_hash = source.content_hash or content_hash(source)
     source.created_at = source.created_at or utcnow()
-    return {
-        "id": source.id,
-        "url": source.url,
-        "title": source.title,
-        "publisher": source.publisher,
-        "published_on": source.published_on,
-        "language": source.language,
-        "text": source.text,
-        "content_hash": source.content_hash,
-        "created_at": source.created_at,
-    }
+    return SOURCE_ROWS.row(source)
 
 
 def insert_tables(unit: Unit, tables: Tables) -> None:

@@ -20,6 +20,7 @@ from havenwatch.core.model import Case, Event, check_choice, validate_case
 from havenwatch.crypto.keys import Keyring
 from havenwatch.crypto.sealing import PersonKey
 from havenwatch.store.database import Database, Unit, record_read
+from havenwatch.store.rows import CASE_ROWS
 from havenwatch.store.schema import AnyRow, case_tags, cases, events, people
 
 
@@ -56,20 +57,8 @@ def case_row(
     case.created_at = case.created_at or now
     case.opened_on = case.opened_on or today()
     key = PersonKey(keyring, wrapped_key, case.person_id)
-    return {
-        "id": case.id,
-        "person_id": case.person_id,
-        "team_id": team_id,
-        "country": case.country,
-        "title": case.title,
-        "status": case.status,
-        "assigned_user_id": case.assigned_to,
-        "opened_on": case.opened_on,
-        "closed_on": case.closed_on,
-        "notes": key.seal_text(case.notes, "cases", "notes", case.id),
-        "created_at": case.created_at,
-        "updated_at": now,
-    }
+    notes = key.seal_text(case.notes, "cases", "notes", case.id)
+    return CASE_ROWS.row(case, team_id=team_id, notes=notes, updated_at=now)
 
 
 def insert_case(unit: Unit, keyring: Keyring, case: Case) -> Case:
@@ -158,23 +147,8 @@ def load_cases(
             notes = PersonKey(keyring, wrapped.get(row.person_id), row.person_id).open_text(
                 row.notes, "cases", "notes", row.id
             )
-        result.append(
-            Case(
-                id=row.id,
-                person_id=row.person_id,
-                country=row.country,
-                title=row.title,
-                status=row.status,
-                team=teams.get(row.team_id, row.team_id),
-                assigned_to=row.assigned_user_id,
-                tags=tags[row.id],
-                opened_on=row.opened_on,
-                closed_on=row.closed_on,
-                notes=notes,
-                created_at=row.created_at,
-                next_deadline=row.next_deadline,
-            )
-        )
+        team = teams.get(row.team_id, row.team_id)
+        result.append(CASE_ROWS.record_of(row, team=team, tags=tags[row.id], notes=notes))
     return result
 
 

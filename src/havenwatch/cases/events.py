@@ -13,13 +13,13 @@ from havenwatch.cases.search import index_event
 from havenwatch.cases.sources import insert_source
 from havenwatch.cases.step_workflow import refresh_steps
 from havenwatch.core.clock import utcnow
-from havenwatch.core.dates import FuzzyDate
 from havenwatch.core.errors import NotFoundError, ValidationError
 from havenwatch.core.ids import new_id
 from havenwatch.core.model import Event, Source, validate_event
 from havenwatch.crypto.keys import Keyring
 from havenwatch.crypto.sealing import PersonKey
 from havenwatch.store.database import Database, Unit, record_read
+from havenwatch.store.rows import EVENT_ROWS
 from havenwatch.store.schema import (
     AnyRow,
     cases,
@@ -56,28 +56,8 @@ def event_row(
     now = utcnow()
     event.created_at = event.created_at or now
     key = PersonKey(keyring, wrapped_key, person_id)
-    when = event.date
-    return {
-        "id": event.id,
-        "case_id": event.case_id,
-        "type": event.type,
-        "date_text": when.text if when else None,
-        "date_earliest": when.earliest if when else None,
-        "date_latest": when.latest if when else None,
-        "date_precision": when.precision if when else None,
-        "origin_state_link": event.origin_state_link,
-        "served_on": event.served_on,
-        "authority": event.authority,
-        "grounds": event.grounds,
-        "deadline_days": event.deadline_days,
-        "outcome": event.outcome,
-        "decision_code": event.decision_code,
-        "service": event.service,
-        "procedure": event.procedure,
-        "notes": key.seal_text(event.notes, "events", "notes", event.id),
-        "created_at": event.created_at,
-        "updated_at": now,
-    }
+    notes = key.seal_text(event.notes, "events", "notes", event.id)
+    return EVENT_ROWS.row(event, notes=notes, updated_at=now)
 
 
 def insert_event(unit: Unit, keyring: Keyring, event: Event) -> Event:
@@ -175,28 +155,7 @@ def _rewrite_event(
 def event_from_row(
     row: AnyRow, notes: str | None, source_ids: list[str], document_ids: list[str]
 ) -> Event:
-    when = None
-    if row.date_text:
-        when = FuzzyDate(row.date_text, row.date_earliest, row.date_latest, row.date_precision)
-    return Event(
-        id=row.id,
-        case_id=row.case_id,
-        type=row.type,
-        date=when,
-        origin_state_link=row.origin_state_link,
-        served_on=row.served_on,
-        authority=row.authority,
-        grounds=row.grounds,
-        deadline_days=row.deadline_days,
-        outcome=row.outcome,
-        decision_code=row.decision_code,
-        service=row.service,
-        procedure=row.procedure,
-        notes=notes,
-        source_ids=source_ids,
-        document_ids=document_ids,
-        created_at=row.created_at,
-    )
+    return EVENT_ROWS.record_of(row, notes=notes, source_ids=source_ids, document_ids=document_ids)
 
 
 def _links(

@@ -10,7 +10,7 @@ described in docs/interchange.md.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +22,23 @@ from havenwatch.access.teams import ensure_team
 from havenwatch.cases.case_files import insert_case, load_cases
 from havenwatch.cases.events import event_from_row, insert_event
 from havenwatch.cases.people import insert_person, load_people
-from havenwatch.cases.record_shapes import TABLES, check_record
+from havenwatch.cases.record_shapes import (
+    SECTION_TABLES,
+    SECTIONS,
+    CaseEntry,
+    Entry,
+    EventEntry,
+    PersonEntry,
+    ShapeError,
+    SourceEntry,
+    UserEntry,
+    located,
+)
 from havenwatch.cases.sources import insert_source, sources_from_rows
 from havenwatch.core.clock import utcnow
-from havenwatch.core.dates import parse_fuzzy
 from havenwatch.core.errors import HavenwatchError, ValidationError
-from havenwatch.core.model import Case, Event, Identity, Person, Source
 from havenwatch.crypto.keys import Keyring
-from havenwatch.crypto.sealing import PersonKey, identity_from_json, identity_to_json
+from havenwatch.crypto.sealing import PersonKey
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import cases, event_sources, events, people, sources, teams, users
 
@@ -43,52 +52,20 @@ class InterchangeError(HavenwatchError):
     """An export document is malformed; the message names the file and record."""
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def _entries(shape: type[Entry], records: Iterable[object]) -> list[dict[str, Any]]:
+    return [shape.of(record).model_dump(mode="json") for record in records]
 
 
 def _people(conn: Connection, keyring: Keyring) -> list[dict[str, Any]]:
     rows = conn.execute(select(people).order_by(people.c.id)).all()
-    return [
-        {
-            "id": p.id,
-            "pseudonym": p.pseudonym,
-            "team": p.team,
-            "nationality": p.nationality,
-            "gender": p.gender,
-            "birth_year": p.birth_year,
-            "family_affected_count": p.family_affected_count,
-            "family_relation": p.family_relation,
-            "consent": p.consent,
-            "risk_level": p.risk_level,
-            "identity": identity_to_json(p.identity),
-            "created_at": _iso(p.created_at),
-        }
-        for p in load_people(conn, keyring, rows)
-    ]
+    return _entries(PersonEntry, load_people(conn, keyring, rows))
 
 
 def _cases(
     conn: Connection, keyring: Keyring, wrapped: dict[str, bytes | None]
 ) -> list[dict[str, Any]]:
     rows = conn.execute(select(cases).order_by(cases.c.id)).all()
-    return [
-        {
-            "id": c.id,
-            "person_id": c.person_id,
-            "country": c.country,
-            "title": c.title,
-            "status": c.status,
-            "team": c.team,
-            "assigned_to": c.assigned_to,
-            "tags": c.tags,
-            "opened_on": _iso(c.opened_on),
-            "closed_on": _iso(c.closed_on),
-            "notes": c.notes,
-            "created_at": _iso(c.created_at),
-        }
-        for c in load_cases(conn, keyring, list(rows), wrapped)
-    ]
+    return _entries(CaseEntry, load_cases(conn, keyring, list(rows), wrapped))
 
 
 def _events(conn: Connection, keyring: Keyring) -> list[dict[str, Any]]:
@@ -101,51 +78,17 @@ def _events(conn: Connection, keyring: Keyring) -> list[dict[str, Any]]:
     links: dict[str, list[str]] = {}
     for link in conn.execute(select(event_sources).order_by(event_sources.c.source_id)):
         links.setdefault(link.event_id, []).append(link.source_id)
-    result = []
+    found = []
     for row in rows:
         key = PersonKey(keyring, row.wrapped_key, row.person_id)
         notes = key.open_text(row.notes, "events", "notes", row.id)
-        event = event_from_row(row, notes, links.get(row.id, []), [])
-        result.append(
-            {
-                "id": event.id,
-                "case_id": event.case_id,
-                "type": event.type,
-                "date": event.date.text if event.date else None,
-                "origin_state_link": event.origin_state_link,
-                "served_on": _iso(event.served_on),
-                "authority": event.authority,
-                "grounds": event.grounds,
-                "deadline_days": event.deadline_days,
-                "outcome": event.outcome,
-                "decision_code": event.decision_code,
-                "service": event.service,
-                "procedure": event.procedure,
-                "notes": event.notes,
-                "source_ids": event.source_ids,
-                "created_at": _iso(event.created_at),
-            }
-        )
-    return result
+        found.append(event_from_row(row, notes, links.get(row.id, []), []))
+    return _entries(EventEntry, found)
 
 
 def _sources(conn: Connection, keyring: Keyring) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": s.id,
-            "url": s.url,
-            "title": s.title,
-            "publisher": s.publisher,
-            "published_on": _iso(s.published_on),
-            "language": s.language,
-            "text": s.text,
-            "content_hash": s.content_hash,
-            "created_at": _iso(s.created_at),
-        }
-        for s in sources_from_rows(
-            conn, keyring, conn.execute(select(sources).order_by(sources.c.id)).all()
-        )
-    ]
+    rows = conn.execute(select(sources).order_by(sources.c.id)).all()
+    return _entries(SourceEntry, sources_from_rows(conn, keyring, rows))
 
 
 def _users(conn: Connection) -> list[dict[str, Any]]:
@@ -204,96 +147,15 @@ def load_document(path: Path) -> dict[str, Any]:
     return document
 
 
-def _day(value: Any) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def _stamp(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _person(record: dict[str, Any]) -> Person:
-    return Person(
-        id=record["id"],
-        pseudonym=record["pseudonym"],
-        team=record.get("team") or "default",
-        identity=identity_from_json(record.get("identity") or {})
-        if record.get("identity")
-        else Identity(),
-        nationality=record.get("nationality"),
-        gender=record.get("gender"),
-        birth_year=record.get("birth_year"),
-        family_affected_count=record.get("family_affected_count") or 0,
-        family_relation=record.get("family_relation"),
-        consent=record.get("consent") or "none",
-        risk_level=record.get("risk_level") or "medium",
-        created_at=_stamp(record.get("created_at")),
-    )
-
-
-def _case(record: dict[str, Any]) -> Case:
-    return Case(
-        id=record["id"],
-        person_id=record["person_id"],
-        country=record["country"],
-        title=record.get("title") or "",
-        status=record.get("status") or "open",
-        team=record.get("team") or "default",
-        assigned_to=record.get("assigned_to"),
-        tags=list(record.get("tags") or []),
-        opened_on=_day(record.get("opened_on")),
-        closed_on=_day(record.get("closed_on")),
-        notes=record.get("notes"),
-        created_at=_stamp(record.get("created_at")),
-    )
-
-
-def _event(record: dict[str, Any]) -> Event:
-    return Event(
-        id=record["id"],
-        case_id=record["case_id"],
-        type=record["type"],
-        date=parse_fuzzy(record["date"]) if record.get("date") else None,
-        origin_state_link=record.get("origin_state_link") or "none",
-        served_on=_day(record.get("served_on")),
-        authority=record.get("authority"),
-        grounds=record.get("grounds"),
-        deadline_days=record.get("deadline_days"),
-        outcome=record.get("outcome"),
-        decision_code=record.get("decision_code"),
-        service=record.get("service"),
-        procedure=record.get("procedure"),
-        notes=record.get("notes"),
-        source_ids=list(record.get("source_ids") or []),
-        created_at=_stamp(record.get("created_at")),
-    )
-
-
-def _source(record: dict[str, Any]) -> Source:
-    return Source(
-        id=record["id"],
-        url=record.get("url"),
-        title=record.get("title"),
-        publisher=record.get("publisher"),
-        published_on=_day(record.get("published_on")),
-        language=record.get("language"),
-        text=record.get("text") or "",
-        content_hash=record.get("content_hash"),
-        created_at=_stamp(record.get("created_at")),
-    )
-
-
-def _insert_user(unit: Unit, record: dict[str, Any]) -> None:
-    if record["role"] not in ROLES:
-        raise ValidationError("role", f"unknown role {record['role']!r}")
-    if unit.conn.execute(select(users.c.id).where(users.c.id == record["id"])).first():
-        return
+def _insert_user(unit: Unit, user: UserEntry) -> None:
+    if user.role not in ROLES:
+        raise ValidationError("role", f"unknown role {user.role!r}")
     unit.conn.execute(
         users.insert().values(
-            id=record["id"],
-            username=record["username"],
-            role=record["role"],
-            team_id=ensure_team(unit, record["team"]),
+            id=user.id,
+            username=user.username,
+            role=user.role,
+            team_id=ensure_team(unit, user.team),
             locale="en",
             active=False,
             password_hash=UNUSABLE_PASSWORD,
@@ -311,26 +173,27 @@ def import_document(
 ) -> dict[str, int]:
     """Insert every record not already present (matched by id); all or nothing."""
     keyring = db.require_keyring()
-    counts = {"people": 0, "cases": 0, "events": 0, "sources": 0, "users": 0}
+    counts = {section: 0 for section in ("people", "cases", "events", "sources", "users")}
+    inserts = _inserts(keyring)
     with db.write(actor) as unit:
-        for section, build, insert in _sections(keyring):
+        for section, shape in SECTIONS.items():
             for index, record in enumerate(_records(document, section, origin)):
+                place = f"{origin}: {section}[{index}]"
                 try:
-                    check_record(section, record)
-                    if _exists(unit, TABLES[section], record["id"]):
+                    entry = shape.model_validate(record)
+                    if _exists(unit, SECTION_TABLES[section], entry.record_id):
                         continue
-                    insert(unit, build(record))
+                    inserts[section](unit, entry)
+                except ShapeError as error:
+                    field, reason = located(error)
+                    raise InterchangeError(f"{place} field {field}: {reason}") from None
                 except ValidationError as error:
-                    raise InterchangeError(
-                        f"{origin}: {section}[{index}] field {error.field}: {error.reason}"
-                    ) from None
+                    raise InterchangeError(f"{place} field {error.field}: {error.reason}") from None
                 except (KeyError, TypeError, ValueError) as error:
-                    raise InterchangeError(
-                        f"{origin}: {section}[{index}]: malformed record ({error})"
-                    ) from None
+                    raise InterchangeError(f"{place}: malformed record ({error})") from None
                 except IntegrityError:
                     raise InterchangeError(
-                        f"{origin}: {section}[{index}]: clashes with a record already in the "
+                        f"{place}: clashes with a record already in the "
                         "database (same username or source content under another id), "
                         "or links to a record that does not exist"
                     ) from None
@@ -346,11 +209,12 @@ def _records(document: dict[str, Any], section: str, origin: str) -> list[Any]:
     return records
 
 
-def _sections(keyring: Keyring) -> list[tuple[str, Any, Any]]:
-    return [
-        ("users", lambda r: r, _insert_user),
-        ("sources", _source, lambda unit, s: insert_source(unit, s)),
-        ("people", _person, lambda unit, p: insert_person(unit, keyring, p)),
-        ("cases", _case, lambda unit, c: insert_case(unit, keyring, c)),
-        ("events", _event, lambda unit, e: insert_event(unit, keyring, e)),
-    ]
+def _inserts(keyring: Keyring) -> dict[str, Callable[[Unit, Any], object]]:
+    """How each section's entry is stored, through the services that store records."""
+    return {
+        "users": _insert_user,
+        "sources": lambda unit, entry: insert_source(unit, entry.record()),
+        "people": lambda unit, entry: insert_person(unit, keyring, entry.record()),
+        "cases": lambda unit, entry: insert_case(unit, keyring, entry.record()),
+        "events": lambda unit, entry: insert_event(unit, keyring, entry.record()),
+    }

@@ -18,6 +18,7 @@ from havenwatch.core.names import name_keys
 from havenwatch.crypto.keys import Keyring
 from havenwatch.crypto.sealing import PersonKey
 from havenwatch.store.database import Database, Unit
+from havenwatch.store.rows import PERSON_ROWS
 from havenwatch.store.schema import AnyRow, people, person_name_keys
 
 PSEUDONYM_DOMAIN = "pseudonym\x1f"
@@ -53,24 +54,15 @@ def person_row(keyring: Keyring, person: Person, team_id: str) -> tuple[dict[str
     person.created_at = person.created_at or now
     _, wrapped = keyring.new_data_key(person.id)
     key = PersonKey(keyring, wrapped, person.id)
-    row = {
-        "id": person.id,
-        "pseudonym": person.pseudonym.strip(),
-        "team_id": team_id,
-        "nationality": person.nationality,
-        "gender": person.gender,
-        "birth_year": person.birth_year,
-        "family_affected_count": person.family_affected_count,
-        "family_relation": person.family_relation,
-        "consent": person.consent,
-        "risk_level": person.risk_level,
-        "wrapped_key": wrapped,
-        "identity": None
-        if person.identity.is_empty()
-        else key.seal_identity(person.identity, person.id),
-        "created_at": person.created_at,
-        "updated_at": now,
-    }
+    identity = None if person.identity.is_empty() else key.seal_identity(person.identity, person.id)
+    row = PERSON_ROWS.row(
+        person,
+        pseudonym=person.pseudonym.strip(),
+        team_id=team_id,
+        wrapped_key=wrapped,
+        identity=identity,
+        updated_at=now,
+    )
     return row, blind_keys(keyring, person.identity, person.pseudonym)
 
 
@@ -94,20 +86,7 @@ def add_person(db: Database, person: Person, actor: str) -> Person:
 
 
 def _person_from_row(row: AnyRow, teams: dict[str, str], identity: Identity) -> Person:
-    return Person(
-        id=row.id,
-        pseudonym=row.pseudonym,
-        identity=identity,
-        nationality=row.nationality,
-        gender=row.gender,
-        birth_year=row.birth_year,
-        family_affected_count=row.family_affected_count,
-        family_relation=row.family_relation,
-        consent=row.consent,
-        risk_level=row.risk_level,
-        team=teams.get(row.team_id, row.team_id),
-        created_at=row.created_at,
-    )
+    return PERSON_ROWS.record_of(row, identity=identity, team=teams.get(row.team_id, row.team_id))
 
 
 def load_people(conn: Connection, keyring: Keyring | None, rows: Sequence[AnyRow]) -> list[Person]:

@@ -1,152 +1,235 @@
-"""The shape of each record in an export document, checked before anything is built from it.
+"""The shape of each record in an export document, drawn from the record and its table.
 
 A document may come from another instance, an older version or a hand edit. A field of the
-wrong type, a text longer than its column or a number the database cannot hold must be refused
-with a message naming the field, not fail deep inside a service or the database driver.
+wrong type, a text longer than its column or a number the database cannot hold is refused with
+a message naming the field, before anything is built from it. The fields, types and defaults
+come from the record dataclasses of `core.model` (see `core.shapes`), the text limits from the
+columns of the same name in `store.schema`: a field added to a record is exported, imported and
+checked with no edit here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
-from sqlalchemy import Table
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    Strict,
+    model_validator,
+)
+from pydantic import ValidationError as ShapeError
+from sqlalchemy import Column, Table
 
-from havenwatch.core.errors import ValidationError
+from havenwatch.core.dates import FuzzyDate, parse_fuzzy
+from havenwatch.core.model import Case, Event, Identity, Person, Source
+from havenwatch.core.shapes import RecordShape, date_text, record_hints, replace_type
 from havenwatch.store.schema import case_tags, cases, events, people, sources, users
 
-Kinds = tuple[type, ...]
-TEXT: Kinds = (str,)
-MAYBE_TEXT: Kinds = (str, type(None))
-MAYBE_NUMBER: Kinds = (int, type(None))
-MAYBE_OBJECT: Kinds = (dict, type(None))
-MAYBE_TEXTS: Kinds = (list, type(None))
 LARGEST_NUMBER = 2**31 - 1
-KIND_NAMES = {str: "text", int: "a whole number", dict: "an object", list: "a list of texts"}
+# Record fields whose column has another name, or whose items are held in another table.
+COLUMNS: dict[tuple[type, str], Column[Any]] = {
+    (Case, "tags"): case_tags.c.tag,
+    (Event, "source_ids"): events.c.id,
+}
+TABLES: dict[type, Table | None] = {
+    Person: people,
+    Case: cases,
+    Event: events,
+    Source: sources,
+    Identity: None,
+}
+__all__ = ["SECTIONS", "ShapeError", "located"]
 
-SHAPES: dict[str, dict[str, Kinds]] = {
-    "users": {"id": TEXT, "username": TEXT, "role": TEXT, "team": TEXT},
-    "sources": {
-        "id": TEXT,
-        "url": MAYBE_TEXT,
-        "title": MAYBE_TEXT,
-        "publisher": MAYBE_TEXT,
-        "published_on": MAYBE_TEXT,
-        "language": MAYBE_TEXT,
-        "text": MAYBE_TEXT,
-        "content_hash": MAYBE_TEXT,
-        "created_at": MAYBE_TEXT,
-    },
-    "people": {
-        "id": TEXT,
-        "pseudonym": TEXT,
-        "team": MAYBE_TEXT,
-        "identity": MAYBE_OBJECT,
-        "nationality": MAYBE_TEXT,
-        "gender": MAYBE_TEXT,
-        "birth_year": MAYBE_NUMBER,
-        "family_affected_count": MAYBE_NUMBER,
-        "family_relation": MAYBE_TEXT,
-        "consent": MAYBE_TEXT,
-        "risk_level": MAYBE_TEXT,
-        "created_at": MAYBE_TEXT,
-    },
-    "cases": {
-        "id": TEXT,
-        "person_id": TEXT,
-        "country": TEXT,
-        "title": MAYBE_TEXT,
-        "status": MAYBE_TEXT,
-        "team": MAYBE_TEXT,
-        "assigned_to": MAYBE_TEXT,
-        "tags": MAYBE_TEXTS,
-        "opened_on": MAYBE_TEXT,
-        "closed_on": MAYBE_TEXT,
-        "notes": MAYBE_TEXT,
-        "created_at": MAYBE_TEXT,
-    },
-    "events": {
-        "id": TEXT,
-        "case_id": TEXT,
-        "type": TEXT,
-        "date": MAYBE_TEXT,
-        "origin_state_link": MAYBE_TEXT,
-        "served_on": MAYBE_TEXT,
-        "authority": MAYBE_TEXT,
-        "grounds": MAYBE_TEXT,
-        "deadline_days": MAYBE_NUMBER,
-        "outcome": MAYBE_TEXT,
-        "decision_code": MAYBE_TEXT,
-        "service": MAYBE_TEXT,
-        "procedure": MAYBE_TEXT,
-        "notes": MAYBE_TEXT,
-        "source_ids": MAYBE_TEXTS,
-        "created_at": MAYBE_TEXT,
-    },
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("contains a NUL character")
+    return value
+
+
+def _day(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected a date as text (YYYY-MM-DD)")
+    return dt.date.fromisoformat(value)
+
+
+def _stamp(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected a moment as text (ISO 8601)")
+    return dt.datetime.fromisoformat(value)
+
+
+def _iso(value: dt.date) -> str:
+    return value.isoformat()
+
+
+Day = Annotated[dt.date, PlainValidator(_day), PlainSerializer(_iso, when_used="json")]
+Stamp = Annotated[dt.datetime, PlainValidator(_stamp), PlainSerializer(_iso, when_used="json")]
+Number = Annotated[int, Strict(), Field(ge=-LARGEST_NUMBER, le=LARGEST_NUMBER)]
+
+
+def text(limit: int | None) -> Any:
+    """Text that a column of `limit` characters (None: any length) holds."""
+    return Annotated[str, Strict(), Field(max_length=limit), AfterValidator(_no_nul)]
+
+
+def _length(column: Column[Any]) -> int | None:
+    length = getattr(column.type, "length", None)
+    return length if isinstance(length, int) else None
+
+
+def column_limit(record: type, name: str) -> int | None:
+    """The length of the column that holds the field `name` of `record`, if it has one."""
+    kind = next(kind for kind in record.__mro__ if kind in TABLES)
+    table = TABLES[kind]
+    column = COLUMNS.get((kind, name))
+    if column is None and table is not None and name in table.c:
+        column = table.c[name]
+    return _length(column) if column is not None else None
+
+
+def _entry_type(hint: Any, limit: int | None) -> Any:
+    """The interchange type of one record type: strict, sized, dates as ISO text."""
+    if hint is Identity:
+        return IdentityEntry
+    for old, new in (
+        (str, text(limit)),
+        (int, Number),
+        (dt.date, Day),
+        (dt.datetime, Stamp),
+        (list[str], list[text(limit)]),  # type: ignore[misc]
+        (FuzzyDate, Annotated[text(None), BeforeValidator(date_text)]),
+    ):
+        if hint == old:
+            return new
+        hint = replace_type(hint, old, new)
+    return hint
+
+
+class Entry(RecordShape):
+    """A record in an export document: every field, checked, with ISO dates."""
+
+    @classmethod
+    def shape_field(cls, record: type, name: str, hint: Any) -> tuple[Any, Any]:
+        default = super().shape_field(record, name, hint)[1]
+        if name == "id" and record is not Identity:
+            return text(column_limit(record, name)), ...
+        return _entry_type(hint, column_limit(record, name)), default
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_default(cls, data: Any) -> Any:
+        """An empty or null field that has a default takes it (`"team": null` -> `default`)."""
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        return {
+            key: value
+            for key, value in data.items()
+            if not _empty(value)
+            or key not in fields
+            or fields[key].is_required()
+            or _default_is_none(cls, key)
+        }
+
+    @property
+    def record_id(self) -> str:
+        """The id of the record (entries of records without one have no use for it)."""
+        return str(self.__dict__["id"])
+
+    def record(self) -> Any:
+        """The record dataclass this entry describes."""
+        record = type(self).__record__
+        assert record is not None
+        hints = record_hints(record)
+        values: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, Entry):
+                value = value.record()
+            elif value is not None and FuzzyDate in _parts(hints[name]):
+                value = parse_fuzzy(value)
+            values[name] = value
+        return record(**values)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value)
+
+
+def _default_is_none(shape: type[BaseModel], name: str) -> bool:
+    return shape.model_fields[name].get_default(call_default_factory=True) is None
+
+
+def _parts(hint: Any) -> tuple[Any, ...]:
+    return (hint, *getattr(hint, "__args__", ()))
+
+
+class IdentityEntry(Entry, record=Identity):
+    """A person's identity, in clear in the export."""
+
+
+class PersonEntry(Entry, record=Person):
+    """A person, identity included."""
+
+
+class CaseEntry(Entry, record=Case, leave_out=("next_deadline",)):
+    """A case; its next deadline is recomputed, not carried."""
+
+
+class EventEntry(Entry, record=Event, leave_out=("document_ids",)):
+    """An event; documents are not part of the export."""
+
+
+class SourceEntry(Entry, record=Source, leave_out=("withheld",)):
+    """A published report."""
+
+
+UserText = Annotated[str, Strict(), AfterValidator(_no_nul)]
+
+
+class UserEntry(BaseModel):
+    """An account (imported inactive, without a usable password)."""
+
+    id: Annotated[UserText, Field(max_length=_length(users.c.id))]
+    username: Annotated[UserText, Field(max_length=_length(users.c.username))]
+    role: Annotated[UserText, Field(max_length=_length(users.c.role))]
+    team: UserText
+
+    @property
+    def record_id(self) -> str:
+        return self.id
+
+
+# Each section of the document, in the order it is imported, with its entry shape.
+SECTIONS: dict[str, type[Entry] | type[UserEntry]] = {
+    "users": UserEntry,
+    "sources": SourceEntry,
+    "people": PersonEntry,
+    "cases": CaseEntry,
+    "events": EventEntry,
 }
-IDENTITY_SHAPE: dict[str, Kinds] = {
-    "full_name": MAYBE_TEXT,
-    "other_names": MAYBE_TEXTS,
-    "date_of_birth": MAYBE_TEXT,
-    "contact": MAYBE_TEXT,
-    "address": MAYBE_TEXT,
-    "document_numbers": MAYBE_TEXTS,
-    "notes": MAYBE_TEXT,
-}
-TABLES: dict[str, Table] = {
+SECTION_TABLES: dict[str, Table] = {
     "users": users,
     "sources": sources,
     "people": people,
     "cases": cases,
     "events": events,
 }
-ITEM_COLUMNS = {"tags": case_tags.c.tag, "source_ids": events.c.id}
 
 
-def check_record(section: str, record: Any) -> None:
-    """Refuse a record whose fields do not have the types and sizes the database holds."""
-    if not isinstance(record, dict):
-        raise ValidationError("record", f"expected an object, found {_kind_of(record)}")
-    _check_fields(record, SHAPES[section], TABLES[section])
-    identity = record.get("identity")
-    if section == "people" and identity:
-        _check_fields(identity, IDENTITY_SHAPE, None)
-
-
-def _check_fields(record: Mapping[str, Any], shape: dict[str, Kinds], table: Table | None) -> None:
-    for name, kinds in shape.items():
-        value = record.get(name)
-        if isinstance(value, bool) or not isinstance(value, kinds):
-            expected = " or ".join(KIND_NAMES[kind] for kind in kinds if kind in KIND_NAMES)
-            raise ValidationError(name, f"expected {expected}, found {_kind_of(value)}")
-        if isinstance(value, int) and not -LARGEST_NUMBER <= value <= LARGEST_NUMBER:
-            raise ValidationError(name, f"{value} is out of range")
-        limit = _length_limit(table, name)
-        for text in value if isinstance(value, list) else [value]:
-            if isinstance(value, list) and not isinstance(text, str):
-                raise ValidationError(name, f"expected a list of texts, found {_kind_of(text)}")
-            if isinstance(text, str):
-                _check_text(name, text, limit)
-
-
-def _check_text(name: str, value: str, limit: int | None) -> None:
-    if "\x00" in value:
-        raise ValidationError(name, "contains a NUL character")
-    if limit is not None and len(value) > limit:
-        raise ValidationError(name, f"longer than {limit} characters")
-
-
-def _length_limit(table: Table | None, name: str) -> int | None:
-    column = ITEM_COLUMNS.get(name)
-    if column is None and table is not None and name in table.c:
-        column = table.c[name]
-    length = getattr(column.type, "length", None) if column is not None else None
-    return length if isinstance(length, int) else None
-
-
-def _kind_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    return KIND_NAMES.get(type(value), type(value).__name__)
+def located(error: ShapeError) -> tuple[str, str]:
+    """(field, reason) of the first problem pydantic found, e.g. ``identity.full_name``."""
+    first = error.errors(include_url=False, include_input=False)[0]
+    place = ".".join(str(part) for part in first["loc"]) or "record"
+    return place, first["msg"]

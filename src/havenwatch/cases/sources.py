@@ -23,6 +23,7 @@ from havenwatch.core.model import Source, validate_source
 from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.monitor_key import MonitorKey, monitor_key
+from havenwatch.store.rows import SOURCE_ROWS
 from havenwatch.store.schema import AnyRow, event_sources, sources
 
 
@@ -66,18 +67,8 @@ def sources_from_rows(
 
 
 def source_from_row(row: AnyRow, key: MonitorKey | None = None) -> Source:
-    fields = open_source_fields(key, row)
-    return Source(
-        id=row.id,
-        url=fields.url,
-        title=fields.title,
-        publisher=row.publisher,
-        published_on=row.published_on,
-        language=row.language,
-        text=fields.text,
-        content_hash=row.content_hash,
-        created_at=row.created_at,
-    )
+    opened = open_source_fields(key, row)
+    return SOURCE_ROWS.record_of(row, url=opened.url, title=opened.title, text=opened.text)
 
 
 def find_by_hash(conn: Connection, digest: str) -> Source | None:

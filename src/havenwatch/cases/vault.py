@@ -20,7 +20,6 @@ import secrets
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, select
@@ -28,6 +27,7 @@ from sqlalchemy import Connection, select
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.core.ids import new_id
+from havenwatch.core.model import Document
 from havenwatch.core.settings import Settings
 from havenwatch.crypto.keys import KeyFileError
 from havenwatch.crypto.padding import pad, padme, unpad
@@ -35,6 +35,7 @@ from havenwatch.crypto.sealing import PersonKey
 from havenwatch.media import metadata_clean
 from havenwatch.media.filetypes import MAX_DOCUMENT_BYTES, sniff
 from havenwatch.store.database import Database
+from havenwatch.store.rows import DOCUMENT_ROWS
 from havenwatch.store.schema import AnyRow, cases, documents, people
 
 VAULT_NAME = re.compile(r"^[0-9a-f]{32}$")
@@ -45,21 +46,6 @@ MAX_FILENAME_CHARS = 255
 
 class VaultError(HavenwatchError):
     """A stored document cannot be given back as it was uploaded."""
-
-
-@dataclass(frozen=True)
-class Document:
-    """A vault entry as users see it; `sha256` is the plaintext hash, known once opened."""
-
-    id: str
-    case_id: str
-    event_id: str | None
-    filename: str
-    media_type: str
-    size: int
-    sha256: str | None
-    metadata_stripped: bool
-    created_at: datetime
 
 
 def content_label(document_id: str) -> str:
@@ -155,23 +141,27 @@ def store_document(
     path = write_vault_file(
         settings.vault_dir, vault_name, key.seal_bytes(pad(content), content_label(document_id))
     )
-    created_at = utcnow()
+    document = Document(
+        document_id,
+        case_id,
+        event_id,
+        name,
+        media_type,
+        len(content),
+        digest.hex(),
+        stripped,
+        utcnow(),
+    )
+    row = DOCUMENT_ROWS.row(
+        document,
+        filename=key.seal_text(name, "documents", "filename", document_id),
+        size=padme(len(content)),
+        sha256=key.fingerprint(digest, content_label(document_id)),
+        vault_name=vault_name,
+    )
     try:
         with db.write(actor) as unit:
-            unit.conn.execute(
-                documents.insert().values(
-                    id=document_id,
-                    case_id=case_id,
-                    event_id=event_id,
-                    filename=key.seal_text(name, "documents", "filename", document_id),
-                    media_type=media_type,
-                    size=padme(len(content)),
-                    sha256=key.fingerprint(digest, content_label(document_id)),
-                    vault_name=vault_name,
-                    metadata_stripped=stripped,
-                    created_at=created_at,
-                )
-            )
+            unit.conn.execute(documents.insert(), row)
             unit.audit(
                 "document.upload",
                 target_type="document",
@@ -182,17 +172,7 @@ def store_document(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return Document(
-        document_id,
-        case_id,
-        event_id,
-        name,
-        media_type,
-        len(content),
-        digest.hex(),
-        stripped,
-        created_at,
-    )
+    return document
 
 
 def _document_row(
@@ -231,17 +211,7 @@ def open_document(settings: Settings, row: AnyRow, key: PersonKey) -> tuple[str,
 
 def _document_from_row(row: AnyRow, key: PersonKey, size: int, sha256: str | None) -> Document:
     filename = key.open_text(row.filename, "documents", "filename", row.id) or "document"
-    return Document(
-        row.id,
-        row.case_id,
-        row.event_id,
-        filename,
-        row.media_type,
-        size,
-        sha256,
-        row.metadata_stripped,
-        row.created_at,
-    )
+    return DOCUMENT_ROWS.record_of(row, filename=filename, size=size, sha256=sha256)
 
 
 def read_document(

@@ -49,6 +49,7 @@ class Identity:
 @dataclass
 class Person:
     pseudonym: str
+    team: str = "default"
     identity: Identity = field(default_factory=Identity)
     nationality: str | None = None
     gender: str | None = None
@@ -57,7 +58,6 @@ class Person:
     family_relation: str | None = None
     consent: str = "none"
     risk_level: str = "medium"
-    team: str = "default"
     id: str | None = None
     created_at: dt.datetime | None = None
 
@@ -69,10 +69,10 @@ class Case:
     title: str = ""
     status: str = "open"
     team: str = "default"
-    assigned_to: str | None = None
     tags: list[str] = field(default_factory=list)
     opened_on: dt.date | None = None
     closed_on: dt.date | None = None
+    assigned_to: str | None = None
     notes: str | None = None
     id: str | None = None
     created_at: dt.datetime | None = None
@@ -122,19 +122,21 @@ class Source:
     withheld: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Document:
-    """An uploaded file's metadata; the encrypted bytes live in the vault."""
+    """A vault entry as users see it; `sha256` is the plaintext hash, known once opened.
 
+    The encrypted bytes live in the vault (`cases.vault`); the filename is sealed."""
+
+    id: str
     case_id: str
+    event_id: str | None
     filename: str
     media_type: str
     size: int
-    sha256: str
-    event_id: str | None = None
-    metadata_stripped: bool = False
-    id: str | None = None
-    created_at: dt.datetime | None = None
+    sha256: str | None
+    metadata_stripped: bool
+    created_at: dt.datetime
 
 
 def check_choice(

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -21,6 +22,7 @@ from havenwatch.cases.step_workflow import StepAction
 from havenwatch.core.dates import parse_fuzzy
 from havenwatch.core.errors import ValidationError
 from havenwatch.core.model import Case, Event, Person, Source
+from havenwatch.core.shapes import RecordShape
 from havenwatch.core.vocabulary import vocabulary
 from havenwatch.legal.workflow import (
     CaseDeadline,
@@ -84,6 +86,21 @@ FuzzyDateText = Annotated[
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
 
 
+def _record_id(value: str | None) -> str:
+    return value or ""
+
+
+class ApiShape(RecordShape):
+    """The API's shapes of records: every field required (and so always sent), ids as text."""
+
+    @classmethod
+    def shape_field(cls, record: type, name: str, hint: Any) -> tuple[Any, Any]:
+        drawn, _ = super().shape_field(record, name, hint)
+        if name == "id":
+            return Annotated[str, BeforeValidator(_record_id)], ...
+        return drawn, ...
+
+
 class ApiError(BaseModel):
     """A refusal: a short message that never echoes what was sent."""
 
@@ -97,32 +114,10 @@ class InvalidRequest(BaseModel):
     fields: list[str]
 
 
-class CaseOut(BaseModel):
-    id: str
-    person_id: str
-    country: str
-    title: str
-    status: str
-    team: str
-    tags: list[str]
-    opened_on: dt.date | None
-    closed_on: dt.date | None
-    assigned_to: str | None = Field(description="The id of the user the case is assigned to")
+class CaseOut(ApiShape, record=Case, leave_out=("notes", "created_at", "next_deadline")):
+    """A case as the API shows it; its sealed notes are never sent."""
 
-    @classmethod
-    def of(cls, case: Case) -> CaseOut:
-        return cls(
-            id=case.id or "",
-            person_id=case.person_id,
-            country=case.country,
-            title=case.title,
-            status=case.status,
-            team=case.team,
-            tags=case.tags,
-            opened_on=case.opened_on,
-            closed_on=case.closed_on,
-            assigned_to=case.assigned_to,
-        )
+    assigned_to: str | None = Field(description="The id of the user the case is assigned to")
 
 
 class CaseIn(BaseModel):
@@ -133,38 +128,12 @@ class CaseIn(BaseModel):
     opened_on: dt.date | None = None
 
 
-class EventOut(BaseModel):
-    id: str
-    case_id: str
-    type: str
-    date: str | None
-    served_on: dt.date | None
-    authority: str | None
-    grounds: str | None
-    deadline_days: int | None
-    outcome: str | None
-    decision_code: str | None
-    service: str | None
-    procedure: str | None
-    source_ids: list[str]
-
-    @classmethod
-    def of(cls, event: Event) -> EventOut:
-        return cls(
-            id=event.id or "",
-            case_id=event.case_id,
-            type=event.type,
-            date=event.date.text if event.date else None,
-            served_on=event.served_on,
-            authority=event.authority,
-            grounds=event.grounds,
-            deadline_days=event.deadline_days,
-            outcome=event.outcome,
-            decision_code=event.decision_code,
-            service=event.service,
-            procedure=event.procedure,
-            source_ids=event.source_ids,
-        )
+class EventOut(
+    ApiShape,
+    record=Event,
+    leave_out=("notes", "origin_state_link", "document_ids", "created_at"),
+):
+    """An event as the API shows it; its sealed notes are never sent."""
 
 
 class EventIn(BaseModel):
@@ -208,26 +177,12 @@ class EventPatch(BaseModel):
         return value
 
 
-class PersonOut(BaseModel):
-    id: str
-    pseudonym: str
-    team: str
-    nationality: str | None
-    gender: str | None
-    birth_year: int | None
-    risk_level: str
-
-    @classmethod
-    def of(cls, person: Person) -> PersonOut:
-        return cls(
-            id=person.id or "",
-            pseudonym=person.pseudonym,
-            team=person.team,
-            nationality=person.nationality,
-            gender=person.gender,
-            birth_year=person.birth_year,
-            risk_level=person.risk_level,
-        )
+class PersonOut(
+    ApiShape,
+    record=Person,
+    leave_out=("identity", "family_affected_count", "family_relation", "consent", "created_at"),
+):
+    """A person as the API shows them: never their identity."""
 
 
 class IdentityPatch(BaseModel):
@@ -304,57 +259,19 @@ class AssignIn(BaseModel):
     assignee: Text | None = Field(max_length=40)
 
 
-class DeletedEventOut(BaseModel):
+class DeletedEventOut(ApiShape, record=DeletedEvent):
     """What deleting an event did: the sources it was linked to, those deleted with it (linked
     to nothing else), and how many documents and leads no longer point to it."""
 
-    event_id: str
-    case_id: str
-    type: str
-    unlinked_sources: list[str]
-    deleted_sources: list[str]
-    detached_documents: int
-    detached_leads: int
 
-    @classmethod
-    def of(cls, deleted: DeletedEvent) -> DeletedEventOut:
-        return cls(
-            event_id=deleted.event_id,
-            case_id=deleted.case_id,
-            type=deleted.type,
-            unlinked_sources=deleted.unlinked_sources,
-            deleted_sources=deleted.deleted_sources,
-            detached_documents=deleted.detached_documents,
-            detached_leads=deleted.detached_leads,
-        )
+class SourceOut(ApiShape, record=Source, leave_out=("content_hash", "created_at")):
+    """A published report as the API shows it."""
 
-
-class SourceOut(BaseModel):
-    id: str
-    url: str | None
-    title: str | None
-    publisher: str | None
-    published_on: dt.date | None
-    language: str | None
-    text: str
     withheld: bool = Field(
         default=False,
         description="Title, text and URL path left out: the report is linked to a case and "
         "the caller's role sees pseudonyms only.",
     )
-
-    @classmethod
-    def of(cls, source: Source) -> SourceOut:
-        return cls(
-            id=source.id or "",
-            url=source.url,
-            title=source.title,
-            publisher=source.publisher,
-            published_on=source.published_on,
-            language=source.language,
-            text=source.text,
-            withheld=source.withheld,
-        )
 
 
 class SourceIn(BaseModel):
@@ -475,34 +392,12 @@ class DeadlineOut(BaseModel):
         )
 
 
-class NextStageOut(BaseModel):
-    after_deadline_id: str
-    decision: str
-    procedure: str | None
-    expected_by: dt.date | None
-    arrived: bool
-
-    @classmethod
-    def of(cls, stage: NextStage) -> NextStageOut:
-        return cls(
-            after_deadline_id=stage.after_deadline_id,
-            decision=stage.decision,
-            procedure=stage.procedure,
-            expected_by=stage.expected_by,
-            arrived=stage.arrived,
-        )
+class NextStageOut(ApiShape, record=NextStage):
+    """A decision the case waits for after a remedy was lodged."""
 
 
-class DeadlineWarningOut(BaseModel):
-    decision_event_id: str
-    code: str
-    message: str
-
-    @classmethod
-    def of(cls, warning: CaseWarning) -> DeadlineWarningOut:
-        return cls(
-            decision_event_id=warning.decision_event_id, code=warning.code, message=warning.message
-        )
+class DeadlineWarningOut(ApiShape, record=CaseWarning):
+    """A warning about a decision: its code and a sentence for people."""
 
 
 class DecisionOut(BaseModel):
