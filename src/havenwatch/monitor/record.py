@@ -24,8 +24,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, select, text
 
+from havenwatch.cases.source_words import index_source_words
 from havenwatch.core.clock import utcnow
 from havenwatch.core.ids import new_id
 from havenwatch.core.names import name_keys
@@ -37,7 +38,7 @@ from havenwatch.monitor.queue import QueuedItem, finish
 from havenwatch.monitor.stories import add_buckets, nearest_story
 from havenwatch.store.database import Unit
 from havenwatch.store.monitor_key import MonitorKey, ensure_monitor_key
-from havenwatch.store.schema import lead_matches, lead_sources, leads, sources
+from havenwatch.store.schema import lead_matches, lead_name_keys, lead_sources, leads, sources
 
 STORY_LOCK_ID = 7_318_005
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -86,6 +87,7 @@ def record_document(
     source_id = new_id()
     story_id = earlier_story or source_id
     _insert_source(unit, key, queued, extraction, signature, source_id, story_id)
+    index_source_words(unit.conn, keyring, source_id, queued.item.title, queued.item.text)
     new, extended = _record_leads(unit, keyring, key, extraction, source_id, story_id)
     unit.audit(
         "ingest.document",
@@ -190,9 +192,28 @@ def insert_lead(
         )
     )
     unit.conn.execute(lead_sources.insert().values(lead_id=lead_id, source_id=source_id))
+    index_lead_name(unit.conn, keyring, key, lead_id, name)
     for candidate in candidates(unit.conn, keyring, name, country):
         add_match(unit, key, lead_id, candidate)
     return lead_id
+
+
+def lead_name_keys_of(keyring: Keyring, key: MonitorKey, name: str | None) -> set[str]:
+    """A reported name's rows of `lead_name_keys`: its blind-index keys, keyed again."""
+    if not name:
+        return set()
+    return {key.digest("lead-name", keyring.blind_index(folded)) for folded in name_keys(name)}
+
+
+def index_lead_name(
+    conn: Connection, keyring: Keyring, key: MonitorKey, lead_id: str, name: str | None
+) -> None:
+    """Index the lead's subject name, so accepting a person re-matches it (`lead_name_keys`)."""
+    rows = sorted(lead_name_keys_of(keyring, key, name))
+    if rows:
+        conn.execute(
+            lead_name_keys.insert(), [{"name_key": row, "lead_id": lead_id} for row in rows]
+        )
 
 
 def add_match(unit: Unit, key: MonitorKey, lead_id: str, candidate: Candidate) -> None:

@@ -252,6 +252,16 @@ sources = Table(
     created_column(),
 )
 
+# The blind index of the words of a sealed source's title and text: keyed hashes of each
+# folded word (`havenwatch.cases.source_words`), so search finds a report by a word without
+# any word stored in clear.
+source_word_keys = Table(
+    "source_word_keys",
+    metadata,
+    Column("word_key", String(64), primary_key=True),
+    Column("source_id", ID, ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+)
+
 # Banded MinHash buckets (see `havenwatch.monitor.dedup`): sources sharing a bucket are
 # candidate near-duplicates, found by index instead of by comparing every stored report.
 story_buckets = Table(
@@ -320,7 +330,21 @@ leads = Table(
     Column("decision_reason", Text),
     Column("event_id", ID, ForeignKey("events.id", ondelete="SET NULL")),
     created_column(),
+    # What the reviewer kept when deciding (the corrected event, and which fields they
+    # changed), sealed like `sealed`, which keeps the extractor's own reading untouched.
+    Column("reviewed", LargeBinary),
     Index("ix_leads_status_created", "status", "created_at"),
+)
+
+# The blind index of a lead's subject name: each folded key of the name read in the report,
+# hashed with the index key and then with the monitor pool's key (so these rows cannot be
+# joined to `person_name_keys` without the key file). Re-matching after an accept looks up
+# only the pending leads sharing a key with the person.
+lead_name_keys = Table(
+    "lead_name_keys",
+    metadata,
+    Column("name_key", String(64), primary_key=True),
+    Column("lead_id", ID, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
 )
 
 feeds = Table(
