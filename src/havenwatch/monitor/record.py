@@ -44,6 +44,7 @@ STORY_LOCK_ID = 7_318_005
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 FIELD_SEPARATOR = "\x1f"
+TITLE_LIMIT = 120
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def _insert_source(
 ) -> None:
     item = queued.item
     language = extraction.get("language") or item.language
-    sealed = {"url": item.url, "title": item.title, "text": item.text}
+    sealed = {"url": item.url, "title": item.title or first_line(item.text), "text": item.text}
     unit.conn.execute(
         sources.insert().values(
             id=source_id,
@@ -129,6 +130,14 @@ def _insert_source(
         )
     )
     add_buckets(unit.conn, source_id, signature)
+
+
+def first_line(text: str, limit: int = TITLE_LIMIT) -> str | None:
+    """A report's title where it has none: its first line, cut at a word near `limit`."""
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    if len(line) <= limit:
+        return line or None
+    return line[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _record_leads(
