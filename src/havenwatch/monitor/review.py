@@ -35,6 +35,7 @@ from havenwatch.cases.search import index_case
 from havenwatch.core.dates import parse_fuzzy
 from havenwatch.core.errors import ValidationError
 from havenwatch.core.model import Event
+from havenwatch.core.serbian import to_cyrillic
 from havenwatch.core.vocabulary import vocabulary
 from havenwatch.crypto.keys import Keyring
 from havenwatch.monitor.leads import (
@@ -72,7 +73,6 @@ MAX_DAYS = 3650
 CORRECTED_FIELDS = (
     "subject_name", "event_type", "event_date", "country", "authority", "grounds", "deadline_days",
 )  # fmt: skip
-TITLE_LANGUAGES = ("en", "ru", "sr_Latn")
 
 
 @dataclass(frozen=True)
@@ -372,8 +372,10 @@ def _title_phrases() -> dict[str, dict[str, str]]:
 def case_title(pseudonym: str, event_type: str, country: str, language: str = "en") -> str:
     """ "Wren: residence revoked, RS": the pseudonym (never the name), the decision, the country."""
     phrases = _title_phrases()
-    phrase = phrases.get(language, phrases["en"]).get(event_type) or event_type.replace("_", " ")
-    return f"{pseudonym}: {phrase}, {country}"
+    cyrillic = language == "sr_Cyrl"
+    table = phrases.get("sr_Latn" if cyrillic else language, phrases["en"])
+    phrase = table.get(event_type) or event_type.replace("_", " ")
+    return f"{pseudonym}: {to_cyrillic(phrase) if cyrillic else phrase}, {country}"
 
 
 def _retitle(unit: Unit, case_id: str, lead: Lead, language: str) -> None:
@@ -423,6 +425,20 @@ def _rematch(
     name = key.open_json(sealed, "leads", "sealed", lead_id).get("subject_name")
     for candidate in candidates(unit.conn, keyring, name, country):
         add_match(unit, key, lead_id, candidate)
+
+
+def pseudonyms(
+    db: Database, person_ids: Collection[str], *, team_ids: Collection[str] | None
+) -> dict[str, str]:
+    """The pseudonyms of the people the teams may see, for naming the candidates."""
+    wanted = sorted(set(person_ids))
+    if not wanted:
+        return {}
+    query = select(people.c.id, people.c.pseudonym).where(people.c.id.in_(wanted))
+    if team_ids is not None:
+        query = query.where(people.c.team_id.in_(list(team_ids)))
+    with db.read() as conn:
+        return {str(row.id): str(row.pseudonym) for row in conn.execute(query)}
 
 
 def decided_case(db: Database, lead: Lead, *, team_ids: Collection[str] | None) -> str | None:
