@@ -178,21 +178,6 @@ def _source_conditions(wanted: LeadFilter) -> list[ColumnElement[bool]]:
     return found
 
 
-def outlets(db: Database, *, team_ids: Collection[str] | None) -> list[str]:
-    """The outlets of the leads the teams may see, for the filter's choices."""
-    query = (
-        select(sources.c.publisher)
-        .distinct()
-        .join(lead_sources, lead_sources.c.source_id == sources.c.id)
-        .join(leads, leads.c.id == lead_sources.c.lead_id)
-        .where(sources.c.publisher.is_not(None), lead_visibility(team_ids))
-        .order_by(sources.c.publisher)
-        .limit(200)
-    )
-    with db.read() as conn:
-        return [str(name) for name in conn.execute(query).scalars()]
-
-
 def reject_leads(
     db: Database,
     lead_ids: Sequence[str],

@@ -28,7 +28,6 @@ from havenwatch.monitor.review import (
     decided_case,
     list_triage,
     next_pending,
-    outlets,
     pseudonyms,
 )
 from havenwatch.store.database import Database
@@ -109,7 +108,6 @@ def triage_page(
         "pager": pages,
         "filters": values,
         "statuses": (*STATUSES, ALL),
-        "outlets": outlets(db, team_ids=teams),
         "languages": LANGUAGES,
         "names": principal.can(Capability.VIEW_IDENTITY),
         "people": _candidates(db, found, principal),
