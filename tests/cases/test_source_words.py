@@ -7,6 +7,8 @@ from pathlib import Path
 from havenwatch.cases.finder import SearchScope, search_everything
 from havenwatch.core.settings import Settings
 from havenwatch.monitor.ingest import run_ingest
+from havenwatch.operations.instance import open_database
+from havenwatch.operations.rotation import rotate_keys
 from havenwatch.store.database import Database
 
 CANARY_WORD = "Zvornikovac"
@@ -69,3 +71,15 @@ def test_no_word_of_a_sealed_report_is_stored_in_clear_although_search_finds_it(
     for needle in (CANARY_WORD, "zvornikovac", "Зворниковац", "nikitin", "journalist"):
         for encoded in (needle.lower().encode(), needle.lower().encode("utf-16-le")):
             assert encoded not in stored, needle
+
+
+def test_search_still_finds_a_sealed_report_after_the_keys_are_rotated(
+    db: Database, instance_settings: Settings, tmp_path: Path
+) -> None:
+    _ingest(db, tmp_path)
+    rotate_keys(db, instance_settings.key_file, "admin")
+    fresh = open_database(instance_settings)
+    try:
+        assert _found(fresh, "Nikitin") == ["Journalist turned back at the airport"]
+    finally:
+        fresh.dispose()

@@ -88,7 +88,7 @@ def record_document(
     source_id = new_id()
     story_id = earlier_story or source_id
     _insert_source(unit, key, queued, extraction, signature, source_id, story_id)
-    index_source_words(unit.conn, keyring, source_id, queued.item.title, queued.item.text)
+    index_source_words(unit.conn, key, source_id, queued.item.title, queued.item.text)
     new, extended = _record_leads(unit, keyring, key, extraction, source_id, story_id)
     unit.audit(
         "ingest.document",
@@ -201,24 +201,23 @@ def insert_lead(
         )
     )
     unit.conn.execute(lead_sources.insert().values(lead_id=lead_id, source_id=source_id))
-    index_lead_name(unit.conn, keyring, key, lead_id, name)
+    index_lead_name(unit.conn, key, lead_id, name)
     for candidate in candidates(unit.conn, keyring, name, country):
         add_match(unit, key, lead_id, candidate)
     return lead_id
 
 
-def lead_name_keys_of(keyring: Keyring, key: MonitorKey, name: str | None) -> set[str]:
-    """A reported name's rows of `lead_name_keys`: its blind-index keys, keyed again."""
+def lead_name_keys_of(key: MonitorKey, name: str | None) -> set[str]:
+    """A reported name's rows of `lead_name_keys`: each folded key of it, keyed with the
+    monitor pool's key (which rotation never changes, unlike the index key)."""
     if not name:
         return set()
-    return {key.digest("lead-name", keyring.blind_index(folded)) for folded in name_keys(name)}
+    return {key.digest("lead-name", folded) for folded in name_keys(name)}
 
 
-def index_lead_name(
-    conn: Connection, keyring: Keyring, key: MonitorKey, lead_id: str, name: str | None
-) -> None:
+def index_lead_name(conn: Connection, key: MonitorKey, lead_id: str, name: str | None) -> None:
     """Index the lead's subject name, so accepting a person re-matches it (`lead_name_keys`)."""
-    rows = sorted(lead_name_keys_of(keyring, key, name))
+    rows = sorted(lead_name_keys_of(key, name))
     if rows:
         conn.execute(
             lead_name_keys.insert(), [{"name_key": row, "lead_id": lead_id} for row in rows]

@@ -13,8 +13,8 @@ Built on `havenwatch.monitor.leads` (same visibility rule, same decision records
   reviewer kept is sealed in `leads.reviewed`, so the extractor can be scored on every
   decision (`havenwatch.monitor.reviewed`). A case opened by the accept is titled from the
   pseudonym and the decision ("Wren: residence revoked, RS"). Then the other pending leads
-  sharing a name key with the person (`lead_name_keys`) are matched again, so they now show
-  the person.
+  sharing a name key with the name kept (`lead_name_keys`) are matched again, so they now
+  show the person.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from havenwatch.monitor.leads import (
     _undecided,
 )
 from havenwatch.monitor.linking import candidates
-from havenwatch.monitor.record import add_match
+from havenwatch.monitor.record import add_match, lead_name_keys_of
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.monitor_key import MonitorKey, ensure_monitor_key
 from havenwatch.store.schema import (
@@ -64,7 +64,6 @@ from havenwatch.store.schema import (
     lead_sources,
     leads,
     people,
-    person_name_keys,
     sources,
 )
 
@@ -278,10 +277,7 @@ def accept_reviewed(
         _seal_review(
             unit, keyring, lead.id, {"event": _gold_event(corrected), "corrected": changed}
         )
-        person_id = unit.conn.execute(
-            select(cases.c.person_id).where(cases.c.id == case_id)
-        ).scalar_one()
-        rematched = rematch_pending(unit, keyring, person_id, skip=lead.id)
+        rematched = rematch_pending(unit, keyring, kept.subject_name, skip=lead.id)
         return Accepted(_load(unit.conn, keyring, lead_id, target.team_ids), case_id, rematched)
 
 
@@ -378,25 +374,20 @@ def _retitle(unit: Unit, case_id: str, lead: Lead, language: str) -> None:
 
 
 def rematch_pending(
-    unit: Unit, keyring: Keyring, person_id: str, *, skip: str | None = None
+    unit: Unit, keyring: Keyring, name: str | None, *, skip: str | None = None
 ) -> int:
-    """Match again the pending leads sharing a name key with the person; returns how many."""
+    """Match again, through the blind name index, the pending leads whose reported name shares
+    a folded key with `name` (the name just accepted); returns how many."""
     key = ensure_monitor_key(unit.conn, keyring)
-    hashes = list(
-        unit.conn.execute(
-            select(person_name_keys.c.name_key).where(person_name_keys.c.person_id == person_id)
-        ).scalars()
-    )
-    digests = [key.digest("lead-name", value) for value in hashes]
+    digests = sorted(lead_name_keys_of(key, name))
     if not digests:
         return 0
+    named = exists().where(
+        lead_name_keys.c.lead_id == leads.c.id, lead_name_keys.c.name_key.in_(digests)
+    )
     rows = unit.conn.execute(
-        select(leads.c.id, leads.c.sealed, leads.c.country)
-        .where(leads.c.status == NEW, leads.c.id != (skip or ""))
-        .where(
-            exists().where(
-                lead_name_keys.c.lead_id == leads.c.id, lead_name_keys.c.name_key.in_(digests)
-            )
+        select(leads.c.id, leads.c.sealed, leads.c.country).where(
+            leads.c.status == NEW, leads.c.id != (skip or ""), named
         )
     ).all()
     for row in rows:

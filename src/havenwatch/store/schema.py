@@ -252,9 +252,9 @@ sources = Table(
     created_column(),
 )
 
-# The blind index of the words of a sealed source's title and text: keyed hashes of each
-# folded word (`havenwatch.cases.source_words`), so search finds a report by a word without
-# any word stored in clear.
+# The blind index of the words of a sealed source's title and text: each folded word hashed
+# with the monitor pool's key (`havenwatch.cases.source_words`), so search finds a report by
+# a word without any word stored in clear.
 source_word_keys = Table(
     "source_word_keys",
     metadata,
@@ -337,9 +337,8 @@ leads = Table(
 )
 
 # The blind index of a lead's subject name: each folded key of the name read in the report,
-# hashed with the index key and then with the monitor pool's key (so these rows cannot be
-# joined to `person_name_keys` without the key file). Re-matching after an accept looks up
-# only the pending leads sharing a key with the person.
+# hashed with the monitor pool's key (so these rows cannot be joined to `person_name_keys`).
+# Re-matching after an accept looks up only the pending leads sharing a key with the name.
 lead_name_keys = Table(
     "lead_name_keys",
     metadata,

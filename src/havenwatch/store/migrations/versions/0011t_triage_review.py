@@ -3,9 +3,9 @@
 1. `leads.reviewed`: what the reviewer kept when deciding a lead (the corrected event and
    which fields they changed), sealed with the monitor pool's key. `leads.sealed` keeps the
    extractor's own reading, so the extractor can be scored on the decisions.
-2. `lead_name_keys`: the blind index of each lead's subject name (keyed twice: index key,
-   then monitor key), so that accepting a lead re-matches only the pending leads that share
-   a name key with the person.
+2. `lead_name_keys`: the blind index of each lead's subject name (keyed with the monitor
+   pool's key), so that accepting a lead re-matches only the pending leads that share a
+   name key with the name accepted.
 3. `source_word_keys`: the blind index of the words of sealed sources (titles and text), so
    search finds an ingested report by a word while no word is stored in clear. Filled for
    reports ingested from now on.
