@@ -84,6 +84,9 @@ def test_a_corrected_lead_stores_the_correction_and_keeps_the_extraction_sealed(
     # The extractor's reading stays as it was, sealed, for scoring it.
     assert decided.subject_name == "Ilji Zelenk"
     assert decided.extraction["type"] == "entry_ban"
+    stored = repr(snapshot(db)).lower()
+    for needle in (NAMED.lower(), "zelenkovi", "ilji zelenk"):
+        assert needle not in stored, needle
     (example,) = reviewed_examples(db)
     assert example.subject_corrections == 1
     assert example.gold_events[0]["subject"]["name"] == NAMED

@@ -152,7 +152,7 @@ def triage_conditions(
     if wanted.date_from:
         found.append(leads.c.event_date >= wanted.date_from)
     if wanted.date_to:
-        found.append(leads.c.event_date <= wanted.date_to + "\uffff")
+        found.append(leads.c.event_date <= wanted.date_to)
     found += _source_conditions(wanted)
     if wanted.matched is not None:
         mine = exists().where(lead_matches.c.lead_id == leads.c.id)
