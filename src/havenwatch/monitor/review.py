@@ -163,17 +163,20 @@ def triage_conditions(
 
 
 def _source_conditions(wanted: LeadFilter) -> list[ColumnElement[bool]]:
+    """An outlet is rare: its few reports are found by index (`ix_sources_publisher`), then
+    their leads. A language is common: each lead's reports are tested instead."""
     found: list[ColumnElement[bool]] = []
-    for column, value in (
-        (sources.c.publisher, wanted.outlet),
-        (sources.c.language, wanted.language),
-    ):
-        if value is not None:
-            found.append(
-                exists()
-                .where(lead_sources.c.lead_id == leads.c.id)
-                .where(sources.c.id == lead_sources.c.source_id, column == value)
-            )
+    if wanted.outlet is not None:
+        reports = select(lead_sources.c.lead_id).join(
+            sources, sources.c.id == lead_sources.c.source_id
+        )
+        found.append(leads.c.id.in_(reports.where(sources.c.publisher == wanted.outlet)))
+    if wanted.language is not None:
+        found.append(
+            exists()
+            .where(lead_sources.c.lead_id == leads.c.id)
+            .where(sources.c.id == lead_sources.c.source_id, sources.c.language == wanted.language)
+        )
     return found
 
 

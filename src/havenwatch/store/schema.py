@@ -250,6 +250,7 @@ sources = Table(
     Column("sealed", LargeBinary),
     Column("story_id", ID, index=True),
     created_column(),
+    Index("ix_sources_publisher", "publisher"),
 )
 
 # The blind index of the words of a sealed source's title and text: each folded word hashed

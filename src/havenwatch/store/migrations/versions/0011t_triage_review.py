@@ -9,6 +9,7 @@
 3. `source_word_keys`: the blind index of the words of sealed sources (titles and text), so
    search finds an ingested report by a word while no word is stored in clear. Filled for
    reports ingested from now on.
+4. `ix_sources_publisher`: the review queue filters leads by outlet.
 
 Revision ID: 0011t_triage_review
 Revises: 0010d_deadlines_inputs_and_steps
@@ -27,6 +28,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("leads", sa.Column("reviewed", sa.LargeBinary()))
+    op.create_index("ix_sources_publisher", "sources", ["publisher"])
     op.create_table(
         "lead_name_keys",
         sa.Column("name_key", sa.String(64), nullable=False),
@@ -51,6 +53,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sources_publisher", table_name="sources")
     op.drop_table("source_word_keys")
     op.drop_table("lead_name_keys")
     with op.batch_alter_table("leads") as batch:
