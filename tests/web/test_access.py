@@ -85,6 +85,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/leads/{lead_id}/accept"): EDITORS,
     ("POST", "/leads/{lead_id}/merge"): EDITORS,
     ("POST", "/leads/{lead_id}/reject"): EDITORS,
+    ("POST", "/leads/bulk-reject"): EDITORS,
     ("GET", "/transfer"): ALL,
     ("POST", "/transfer/import"): EDITORS,
     ("GET", "/transfer/export.json"): ADMIN,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, select
@@ -17,7 +18,9 @@ from sqlalchemy import ColumnElement, Connection, and_, select
 from havenwatch.access.permissions import Capability, Principal, source_visibility
 from havenwatch.cases.people import people_named
 from havenwatch.cases.search import search_in
-from havenwatch.cases.sources import linked_to_an_event
+from havenwatch.cases.source_words import sources_with_words
+from havenwatch.cases.sources import linked_to_an_event, open_source_fields, source_key
+from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events, people, sources
 
@@ -71,6 +74,11 @@ def search_everything(db: Database, scope: SearchScope, query: str) -> dict[str,
             source_visible=scope.source_condition(),
             limit=LIMIT,
         )
+        if scope.sources and db.keyring is not None:
+            sealed = sources_with_words(
+                conn, db.keyring, query, visible=scope.source_condition(), limit=LIMIT
+            )
+            found["source"] = sealed + [sid for sid in found["source"] if sid not in sealed]
         person_ids = list(found["person"])
         if scope.real_names:
             keyring = db.require_keyring()
@@ -84,15 +92,28 @@ def search_everything(db: Database, scope: SearchScope, query: str) -> dict[str,
                 conn, cases, found["case"], cases.c.title, cases.c.country, cases.c.status
             ),
             "events": _event_rows(conn, found["event"]),
-            "sources": _rows(
-                conn,
-                sources,
-                found.get("source", []),
-                sources.c.title,
-                sources.c.publisher,
-                sources.c.published_on,
-            ),
+            "sources": _source_rows(conn, db.keyring, found.get("source", [])),
         }
+
+
+@dataclass(frozen=True)
+class SourceHit:
+    """A source found, its title opened where it is sealed (and the key is at hand)."""
+
+    id: str
+    title: str | None
+    publisher: str | None
+    published_on: date | None
+
+
+def _source_rows(conn: Connection, keyring: Keyring | None, ids: list[str]) -> list[SourceHit]:
+    shown = (sources.c.title, sources.c.publisher, sources.c.published_on, sources.c.sealed)
+    rows = _rows(conn, sources, ids, *shown, sources.c.url, sources.c.text)
+    key = source_key(conn, keyring) if any(row.sealed is not None for row in rows) else None
+    return [
+        SourceHit(row.id, open_source_fields(key, row).title, row.publisher, row.published_on)
+        for row in rows
+    ]
 
 
 def _event_rows(conn: Connection, ids: list[str]) -> list[Any]:

@@ -20,7 +20,7 @@ from havenwatch.monitor.ingest import Tally, run_ingest
 from havenwatch.monitor.leads import (
     STATUSES,
     Lead,
-    accept_lead,
+    Target,
     count_leads,
     get_lead,
     list_leads,
@@ -28,6 +28,7 @@ from havenwatch.monitor.leads import (
     reject_lead,
 )
 from havenwatch.monitor.queue import retry_failed
+from havenwatch.monitor.review import accept_reviewed
 
 PROGRESS_FIELDS = "documents {task.fields[documents]}  leads {task.fields[leads]}  " \
     "duplicates {task.fields[duplicates]}  errors {task.fields[errors]}"  # fmt: skip
@@ -197,11 +198,9 @@ def leads_accept(
 
     Without options the lead's candidate case (or candidate person) is used.
     """
-    lead = accept_lead(
-        open_db(ctx), lead_id, cli_actor(),
-        person_id=person_id, case_id=case_id, pseudonym=pseudonym, team=team,
-    )  # fmt: skip
-    _decided(lead, output_format)
+    target = Target(person_id, case_id, pseudonym, team, None)
+    accepted = accept_reviewed(open_db(ctx), lead_id, cli_actor(), target=target)
+    _decided(accepted.lead, output_format)
 
 
 @leads.command("merge")
