@@ -18,8 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from havenwatch.access.permissions import source_visibility
+from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team
+from havenwatch.access.visibility import source_visibility
 from havenwatch.cases.bulk import Tables, empty_tables, insert_tables, source_row
 from havenwatch.cases.case_files import case_row
 from havenwatch.cases.events import event_row
@@ -303,7 +304,9 @@ def _known(unit: Unit, team_id: str, rows: list[EventRow]) -> _Known:
 def _known_sources(unit: Unit, team_id: str, digests: list[str], known: _Known) -> None:
     scoped = {digest: team_scoped_hash(digest, [team_id]) for digest in digests}
     query = select(
-        sources.c.content_hash, sources.c.id, source_visibility([team_id]).label("visible")
+        sources.c.content_hash,
+        sources.c.id,
+        source_visibility(Scope.teams(team_id)).label("visible"),
     ).where(sources.c.content_hash.in_([*digests, *scoped.values()]))
     found = {row.content_hash: row for row in unit.conn.execute(query)}
     for digest in digests:

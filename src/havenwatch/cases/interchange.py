@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from havenwatch.access.accounts import ROLES
+from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team
 from havenwatch.cases.case_files import insert_case, load_cases
 from havenwatch.cases.events import event_from_row, insert_event
@@ -349,7 +350,7 @@ def _records(document: dict[str, Any], section: str, origin: str) -> list[Any]:
 def _sections(keyring: Keyring) -> list[tuple[str, Any, Any]]:
     return [
         ("users", lambda r: r, _insert_user),
-        ("sources", _source, lambda unit, s: insert_source(unit, s)),
+        ("sources", _source, lambda unit, s: insert_source(unit, s, scope=Scope.everything())),
         ("people", _person, lambda unit, p: insert_person(unit, keyring, p)),
         ("cases", _case, lambda unit, c: insert_case(unit, keyring, c)),
         ("events", _event, lambda unit, e: insert_event(unit, keyring, e)),

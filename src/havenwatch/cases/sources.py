@@ -12,9 +12,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, Connection, exists, func, select
+from sqlalchemy import Connection, func, select
 
-from havenwatch.access.permissions import source_visibility
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import source_visibility
 from havenwatch.cases.search import index_source
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import NotFoundError
@@ -91,19 +92,17 @@ def team_scoped_hash(digest: str, team_ids: Collection[str]) -> str:
     return hashlib.sha256(f"{scope}\n{digest}".encode()).hexdigest()
 
 
-def _visible(conn: Connection, source_id: str, team_ids: Collection[str]) -> bool:
+def _visible(conn: Connection, source_id: str, scope: Scope) -> bool:
     found = conn.execute(
-        select(sources.c.id).where(sources.c.id == source_id, source_visibility(team_ids))
+        select(sources.c.id).where(sources.c.id == source_id, source_visibility(scope))
     ).first()
     return found is not None
 
 
-def insert_source(
-    unit: Unit, source: Source, *, team_ids: Collection[str] | None = None
-) -> tuple[Source, bool]:
-    """Store the source unless an identical one exists; returns (source, created).
+def insert_source(unit: Unit, source: Source, *, scope: Scope) -> tuple[Source, bool]:
+    """Store the source unless an identical one the scope may see exists; returns (source, created).
 
-    With `team_ids`, only a source those teams may already see counts as identical: a report
+    For named teams, only a source those teams may already see counts as identical: a report
     linked to another team's case is never handed back (its title, text and id would tell
     that team's work), so the caller's teams get a copy of their own, found by a hash scoped
     to them.
@@ -111,8 +110,8 @@ def insert_source(
     validate_source(source)
     source.content_hash = source.content_hash or content_hash(source)
     existing = find_by_hash(unit.conn, source.content_hash)
-    if existing and team_ids is not None and not _visible(unit.conn, existing.id or "", team_ids):
-        source.content_hash = team_scoped_hash(source.content_hash, team_ids)
+    if existing and not scope.every_team and not _visible(unit.conn, existing.id or "", scope):
+        source.content_hash = team_scoped_hash(source.content_hash, scope.team_ids)
         existing = find_by_hash(unit.conn, source.content_hash)
     if existing:
         return existing, False
@@ -136,32 +135,39 @@ def insert_source(
     return source, True
 
 
-def add_source(
-    db: Database, source: Source, actor: str, *, team_ids: Collection[str] | None = None
-) -> tuple[Source, bool]:
+def add_source(db: Database, source: Source, actor: str, *, scope: Scope) -> tuple[Source, bool]:
     with db.write(actor) as unit:
-        return insert_source(unit, source, team_ids=team_ids)
+        return insert_source(unit, source, scope=scope)
 
 
-def get_source(db: Database, source_id: str) -> Source:
+def get_source(db: Database, source_id: str, *, scope: Scope, names: bool = True) -> Source:
+    """One source the scope may see; with `names=False`, as `withhold_names` leaves it."""
     with db.read() as conn:
-        row = conn.execute(select(sources).where(sources.c.id == source_id)).first()
+        row = conn.execute(
+            select(sources).where(sources.c.id == source_id, source_visibility(scope))
+        ).first()
         if row is None:
             raise NotFoundError(f"no source {source_id}")
-        return sources_from_rows(conn, db.keyring, [row])[0]
+        found = sources_from_rows(conn, db.keyring, [row])
+        return (found if names else withhold_names(conn, found))[0]
 
 
 def list_sources(
     db: Database,
     *,
+    scope: Scope,
     limit: int = 100,
     offset: int = 0,
     ids: Collection[str] | None = None,
     names: bool = True,
 ) -> list[Source]:
-    """Sources, newest first; with `names=False` (roles without identity rights) as
-    `withhold_names` leaves them."""
-    query = select(sources).order_by(sources.c.published_on.desc(), sources.c.id.desc())
+    """Sources the scope may see, newest first; with `names=False` (roles without identity
+    rights) as `withhold_names` leaves them."""
+    query = (
+        select(sources)
+        .where(source_visibility(scope))
+        .order_by(sources.c.published_on.desc(), sources.c.id.desc())
+    )
     if ids is not None:
         query = query.where(sources.c.id.in_(ids))
     with db.read() as conn:
@@ -170,14 +176,11 @@ def list_sources(
         return found if names else withhold_names(conn, found)
 
 
-def count_sources(db: Database) -> int:
+def count_sources(db: Database, *, scope: Scope) -> int:
+    """How many sources the scope may see."""
+    query = select(func.count()).select_from(sources).where(source_visibility(scope))
     with db.read() as conn:
-        return int(conn.execute(select(func.count()).select_from(sources)).scalar_one())
-
-
-def linked_to_an_event() -> ColumnElement[bool]:
-    """Sources linked to an event: every event is in a person's case, so they may name them."""
-    return exists().where(event_sources.c.source_id == sources.c.id)
+        return int(conn.execute(query).scalar_one())
 
 
 def withhold_names(conn: Connection, found: Sequence[Source]) -> list[Source]:
