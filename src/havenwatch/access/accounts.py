@@ -141,3 +141,14 @@ def list_users(db: Database) -> list[User]:
             user_from_row(row, teams)
             for row in conn.execute(select(users).order_by(users.c.username))
         ]
+
+
+def mark_visit(db: Database, user_id: str) -> None:
+    """At login: the last visit becomes the previous one, for "since your last visit"."""
+    with db.write("login") as unit:
+        last = unit.conn.execute(select(users.c.last_seen_at).where(users.c.id == user_id)).scalar()
+        unit.conn.execute(
+            users.update()
+            .where(users.c.id == user_id)
+            .values(previous_visit_at=last, last_seen_at=utcnow())
+        )

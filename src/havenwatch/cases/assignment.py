@@ -61,14 +61,19 @@ def _case_team(conn: Connection, case_id: str, scope: Scope) -> str:
 def assignable_users(db: Database, case_id: str, *, scope: Scope) -> list[tuple[str, str]]:
     """(id, username) of the active caseworkers and admins of the team of a case of the scope."""
     with db.read() as conn:
-        team_id = _case_team(conn, case_id, scope)
-        rows = conn.execute(
-            select(users.c.id, users.c.username)
-            .where(
-                users.c.team_id == team_id,
-                users.c.active.is_(True),
-                users.c.role.in_(ASSIGNABLE_ROLES),
-            )
-            .order_by(users.c.username)
+        return assignees_in(conn, case_id, scope)
+
+
+def assignees_in(conn: Connection, case_id: str, scope: Scope) -> list[tuple[str, str]]:
+    """`assignable_users` inside a transaction the caller holds."""
+    team_id = _case_team(conn, case_id, scope)
+    rows = conn.execute(
+        select(users.c.id, users.c.username)
+        .where(
+            users.c.team_id == team_id,
+            users.c.active.is_(True),
+            users.c.role.in_(ASSIGNABLE_ROLES),
         )
-        return [(row.id, row.username) for row in rows]
+        .order_by(users.c.username)
+    )
+    return [(row.id, row.username) for row in rows]

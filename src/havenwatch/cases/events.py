@@ -284,6 +284,19 @@ def list_events(
     return timeline
 
 
+def cases_of_events(db: Database, event_ids: Collection[str], *, scope: Scope) -> set[str]:
+    """The cases of the scope that hold any of the events."""
+    if not event_ids:
+        return set()
+    query = (
+        select(events.c.case_id)
+        .join(cases, cases.c.id == events.c.case_id)
+        .where(events.c.id.in_(list(event_ids)), case_visibility(scope))
+    )
+    with db.read() as conn:
+        return {str(value) for value in conn.execute(query).scalars()}
+
+
 def link_source(
     db: Database,
     event_id: str,

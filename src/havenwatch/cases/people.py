@@ -151,6 +151,16 @@ def get_person(
         return person
 
 
+def read_person(conn: Connection, person_id: str, scope: Scope) -> Person:
+    """One person of the scope without their identity, inside the caller's transaction."""
+    row = conn.execute(
+        select(people).where(people.c.id == person_id, person_visibility(scope))
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no person {person_id}")
+    return load_people(conn, None, [row])[0]
+
+
 def list_people(
     db: Database,
     *,

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, func, select
 
 from havenwatch.access.scope import Scope
-from havenwatch.access.visibility import source_visibility
+from havenwatch.access.visibility import case_visibility, source_visibility
 from havenwatch.cases.search import index_source
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import NotFoundError
@@ -24,7 +24,7 @@ from havenwatch.core.model import Source, validate_source
 from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.monitor_key import MonitorKey, monitor_key
-from havenwatch.store.schema import AnyRow, event_sources, sources
+from havenwatch.store.schema import AnyRow, cases, event_sources, events, sources
 
 
 def content_hash(source: Source) -> str:
@@ -174,6 +174,42 @@ def list_sources(
         rows = conn.execute(query.limit(limit).offset(offset)).all()
         found = sources_from_rows(conn, db.keyring, rows)
         return found if names else withhold_names(conn, found)
+
+
+@dataclass(frozen=True)
+class CitingEvent:
+    """An event of the scope that cites a source, with its case's title."""
+
+    id: str
+    type: str
+    case_id: str
+    title: str
+
+
+def events_citing(db: Database, source_id: str, *, scope: Scope) -> list[CitingEvent]:
+    """The events of the scope's cases that cite the source, in date order."""
+    query = (
+        select(events.c.id, events.c.type, events.c.case_id, cases.c.title)
+        .join(event_sources, event_sources.c.event_id == events.c.id)
+        .join(cases, cases.c.id == events.c.case_id)
+        .where(event_sources.c.source_id == source_id, case_visibility(scope))
+        .order_by(events.c.date_earliest)
+    )
+    with db.read() as conn:
+        return [
+            CitingEvent(row.id, row.type, row.case_id, row.title) for row in conn.execute(query)
+        ]
+
+
+def sources_in(
+    conn: Connection, keyring: Keyring | None, ids: Collection[str], scope: Scope, *, names: bool
+) -> dict[str, Source]:
+    """The sources among `ids` the scope may see, by id, inside the caller's transaction."""
+    if not ids:
+        return {}
+    query = select(sources).where(sources.c.id.in_(list(ids)), source_visibility(scope))
+    found = sources_from_rows(conn, keyring, conn.execute(query).all())
+    return {source.id or "": source for source in (found if names else withhold_names(conn, found))}
 
 
 def count_sources(db: Database, *, scope: Scope) -> int:

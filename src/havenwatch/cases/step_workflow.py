@@ -328,14 +328,8 @@ def step_actions(
     whose read is recorded in the audit trail."""
     keyring = db.require_keyring() if reader else None
     with db.read() as conn:
-        owner = _case_owner(conn, case_id, scope)
-        rows = conn.execute(
-            select(deadline_actions, users.c.username)
-            .outerjoin(users, users.c.id == deadline_actions.c.assignee_id)
-            .where(deadline_actions.c.case_id == case_id)
-        ).all()
-    key = PersonKey(keyring, owner.wrapped_key, owner.person_id) if keyring else None
-    if reader is not None and any(row.note is not None for row in rows):
+        actions = actions_in(conn, keyring, case_id, scope)
+    if reader is not None and any(action.note is not None for action in actions.values()):
         record_read(
             db,
             reader,
@@ -344,6 +338,20 @@ def step_actions(
             target_id=case_id,
             case_id=case_id,
         )
+    return actions
+
+
+def actions_in(
+    conn: Connection, keyring: Keyring | None, case_id: str, scope: Scope
+) -> dict[str, StepAction]:
+    """`step_actions` inside a transaction the caller holds; notes opened only with a keyring."""
+    owner = _case_owner(conn, case_id, scope)
+    rows = conn.execute(
+        select(deadline_actions, users.c.username)
+        .outerjoin(users, users.c.id == deadline_actions.c.assignee_id)
+        .where(deadline_actions.c.case_id == case_id)
+    ).all()
+    key = PersonKey(keyring, owner.wrapped_key, owner.person_id) if keyring else None
     return {
         row.deadline_id: StepAction(
             deadline_id=row.deadline_id,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
 from havenwatch.web.api.models import AcceptIn, LeadOut, MergeIn, Page, RejectIn
 from havenwatch.web.api.records import Limit, Offset, RecordId
@@ -47,8 +48,8 @@ def api_leads(
     from havenwatch.monitor.leads import count_leads, list_leads
 
     db = database(request)
-    found = list_leads(db, status=status, team_ids=principal.team_ids, limit=limit, offset=offset)
-    total = count_leads(db, status=status, team_ids=principal.team_ids)
+    found = list_leads(db, status=status, scope=Scope.of(principal), limit=limit, offset=offset)
+    total = count_leads(db, status=status, scope=Scope.of(principal))
     return {
         "page": Page(total=total, offset=offset, limit=limit),
         "leads": [lead_out(lead) for lead in found],
@@ -59,7 +60,7 @@ def api_leads(
 def api_lead(request: Request, principal: Reviewer, lead_id: RecordId) -> LeadOut:
     from havenwatch.monitor.leads import get_lead
 
-    return lead_out(get_lead(database(request), lead_id, team_ids=principal.team_ids))
+    return lead_out(get_lead(database(request), lead_id, scope=Scope.of(principal)))
 
 
 @router.post("/leads/{lead_id}/accept")
@@ -67,9 +68,9 @@ def api_accept(request: Request, principal: Reviewer, lead_id: RecordId, body: A
     from havenwatch.monitor.leads import accept_lead, get_lead
 
     db = database(request)
-    get_lead(db, lead_id, team_ids=principal.team_ids)
+    get_lead(db, lead_id, scope=Scope.of(principal))
     if body.case_id:
-        get_case(db, body.case_id, team_ids=principal.team_ids)
+        get_case(db, body.case_id, scope=Scope.of(principal))
     return lead_out(
         accept_lead(
             db,
@@ -78,7 +79,7 @@ def api_accept(request: Request, principal: Reviewer, lead_id: RecordId, body: A
             case_id=body.case_id,
             pseudonym=body.pseudonym,
             team=principal.team,
-            team_ids=principal.team_ids,
+            scope=Scope.of(principal),
         )
     )
 
@@ -89,7 +90,7 @@ def api_merge(request: Request, principal: Reviewer, lead_id: RecordId, body: Me
 
     db = database(request)
     return lead_out(
-        merge_lead(db, lead_id, body.event_id, principal.actor, team_ids=principal.team_ids)
+        merge_lead(db, lead_id, body.event_id, principal.actor, scope=Scope.of(principal))
     )
 
 
@@ -98,7 +99,7 @@ def api_reject(request: Request, principal: Reviewer, lead_id: RecordId, body: R
     from havenwatch.monitor.leads import get_lead, reject_lead
 
     db = database(request)
-    get_lead(db, lead_id, team_ids=principal.team_ids)
+    get_lead(db, lead_id, scope=Scope.of(principal))
     return lead_out(
-        reject_lead(db, lead_id, principal.actor, body.reason, team_ids=principal.team_ids)
+        reject_lead(db, lead_id, principal.actor, body.reason, scope=Scope.of(principal))
     )

@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from havenwatch.access.api_tokens import create_token, list_tokens, revoke_token
 from havenwatch.access.calendar_tokens import CalendarToken, list_calendar_tokens
 from havenwatch.access.permissions import Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
 from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.store.database import Database
@@ -52,7 +53,7 @@ def _feeds(db: Database, principal: Principal) -> list[tuple[CalendarToken, str 
         title = None
         if feed.case_id is not None:
             try:
-                title = get_case(db, feed.case_id, team_ids=principal.team_ids).title
+                title = get_case(db, feed.case_id, scope=Scope.of(principal)).title
             except NotFoundError:
                 title = "—"
         feeds.append((feed, title))

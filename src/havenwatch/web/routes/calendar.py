@@ -20,6 +20,7 @@ from havenwatch.access.calendar_tokens import (
     user_for_calendar_token,
 )
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.deadlines import deadlines_due, deadlines_of_case
 from havenwatch.core.clock import today
@@ -63,9 +64,11 @@ def case_feed(request: Request, principal: Subscriber, case_id: str) -> Response
     from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
 
     db = database(request)
-    case = get_case(db, case_id, team_ids=principal.team_ids)
+    case = get_case(db, case_id, scope=Scope.of(principal))
     locale = principal.locale
-    plan = deadlines_of_case(db, case_id, case.country, today=today(), locale=locale)
+    plan = deadlines_of_case(
+        db, case_id, case.country, today=today(), locale=locale, scope=Scope.of(principal)
+    )
     entries = []
     for item in plan.deadlines if plan else ():
         if item.status in ("open", "overdue"):
@@ -84,7 +87,7 @@ def team_feed(request: Request, principal: Subscriber) -> Response:
         database(request),
         today=day,
         within_days=FEED_HORIZON_DAYS,
-        team_ids=principal.team_ids,
+        scope=Scope.of(principal),
         locale=locale,
     )
     entries = [
@@ -112,7 +115,7 @@ def new_case_feed(request: Request, principal: PagePrincipal, case_id: str, form
     """A calendar token for one case the user's team sees, its URL shown once."""
     principal.require(Capability.VIEW_CASES)
     db = database(request)
-    get_case(db, case_id, team_ids=principal.team_ids)
+    get_case(db, case_id, scope=Scope.of(principal))
     token = create_calendar_token(db, principal.user_id, case_id, principal.actor)
     url = _feed_url(request, f"/cases/{case_id}", token)
     return settings_view(request, principal, new_feed_url=url)

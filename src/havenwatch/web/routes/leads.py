@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import CaseFilter, get_case, list_cases
 from havenwatch.cases.events import list_events
 from havenwatch.cases.people import get_person
@@ -30,9 +31,9 @@ def leads_list(request: Request, principal: Reviewer, page: PageNumber = 1) -> R
     db = database(request)
     status = request.query_params.get("status", "new")
     status = status if status in STATUSES else "new"
-    pages = pager(request, count_leads(db, status=status, team_ids=principal.team_ids), page)
+    pages = pager(request, count_leads(db, status=status, scope=Scope.of(principal)), page)
     found = list_leads(
-        db, status=status, team_ids=principal.team_ids, limit=pages.size, offset=pages.offset
+        db, status=status, scope=Scope.of(principal), limit=pages.size, offset=pages.offset
     )
     return render(
         request,
@@ -45,27 +46,32 @@ def lead_context(request: Request, principal: Principal, lead_id: str) -> dict[s
     from havenwatch.monitor.leads import get_lead
 
     db = database(request)
-    lead = get_lead(db, lead_id, team_ids=principal.team_ids)
+    lead = get_lead(db, lead_id, scope=Scope.of(principal))
     texts = []
     for item in lead.sources:
-        source = get_source(db, item.id)
+        source = get_source(db, item.id, scope=Scope.of(principal))
         texts.append((item, highlight(source.text, lead.evidence)))
     candidate_case = candidate_person = None
     timeline: list[Any] = []
     if lead.candidate_case_id:
         try:
-            candidate_case = get_case(db, lead.candidate_case_id, team_ids=principal.team_ids)
-            timeline = list_events(db, lead.candidate_case_id, team_ids=principal.team_ids)
+            candidate_case = get_case(db, lead.candidate_case_id, scope=Scope.of(principal))
+            timeline = list_events(db, lead.candidate_case_id, scope=Scope.of(principal))
         except NotFoundError:
             candidate_case = None
     if lead.candidate_person_id:
         try:
             candidate_person = get_person(
-                db, lead.candidate_person_id, actor=principal.actor, team_ids=principal.team_ids
+                db, lead.candidate_person_id, actor=principal.actor, scope=Scope.of(principal)
             )
         except NotFoundError:
             candidate_person = None
-    open_cases = list_cases(db, CaseFilter(status="open", team_ids=principal.team_ids), limit=200)
+    open_cases = list_cases(
+        db,
+        CaseFilter(status="open"),
+        limit=200,
+        scope=Scope.of(principal),
+    )
     return {
         "lead": lead,
         "texts": texts,
@@ -98,10 +104,10 @@ def accept(request: Request, principal: Reviewer, lead_id: str, form: Form) -> R
     from havenwatch.monitor.leads import accept_lead, get_lead
 
     db = database(request)
-    get_lead(db, lead_id, team_ids=principal.team_ids)
+    get_lead(db, lead_id, scope=Scope.of(principal))
     case_id = forms.text(form, "case_id", limit=40)
     if case_id:
-        get_case(db, case_id, team_ids=principal.team_ids)
+        get_case(db, case_id, scope=Scope.of(principal))
     pseudonym = forms.text(form, "pseudonym", limit=200)
     return _decided(
         request,
@@ -114,7 +120,7 @@ def accept(request: Request, principal: Reviewer, lead_id: str, form: Form) -> R
             case_id=case_id,
             pseudonym=pseudonym,
             team=principal.team,
-            team_ids=principal.team_ids,
+            scope=Scope.of(principal),
         ),
     )
 
@@ -124,17 +130,17 @@ def merge(request: Request, principal: Reviewer, lead_id: str, form: Form) -> Re
     from havenwatch.monitor.leads import get_lead, merge_lead
 
     db = database(request)
-    get_lead(db, lead_id, team_ids=principal.team_ids)
+    get_lead(db, lead_id, scope=Scope.of(principal))
     event_id = forms.text(form, "event_id", limit=40) or ""
     case_id = forms.text(form, "case_id", limit=40) or ""
-    timeline = list_events(db, case_id, team_ids=principal.team_ids) if case_id else []
+    timeline = list_events(db, case_id, scope=Scope.of(principal)) if case_id else []
     if event_id not in {event.id for event in timeline}:
         raise NotFoundError(f"no event {event_id}")
     return _decided(
         request,
         principal,
         lead_id,
-        lambda: merge_lead(db, lead_id, event_id, principal.actor, team_ids=principal.team_ids),
+        lambda: merge_lead(db, lead_id, event_id, principal.actor, scope=Scope.of(principal)),
     )
 
 
@@ -143,11 +149,11 @@ def reject(request: Request, principal: Reviewer, lead_id: str, form: Form) -> R
     from havenwatch.monitor.leads import get_lead, reject_lead
 
     db = database(request)
-    get_lead(db, lead_id, team_ids=principal.team_ids)
+    get_lead(db, lead_id, scope=Scope.of(principal))
     reason = forms.text(form, "reason", limit=1000) or ""
     return _decided(
         request,
         principal,
         lead_id,
-        lambda: reject_lead(db, lead_id, principal.actor, reason, team_ids=principal.team_ids),
+        lambda: reject_lead(db, lead_id, principal.actor, reason, scope=Scope.of(principal)),
     )
