@@ -252,12 +252,16 @@ def import_csv_rows(
     actor: str,
     *,
     team: str = "default",
+    scope: Scope,
     dry_run: bool = False,
     origin: str = "",
 ) -> ImportSummary:
+    """Import the rows into `team`, which must lie in the scope (else nothing is written)."""
     keyring = db.require_keyring()
     summary = ImportSummary(rows=len(rows), dry_run=dry_run)
     with db.write(actor, dry_run=dry_run) as unit:
+        if not scope.allows(ensure_team(unit, team)):
+            raise ValidationError("team", f"no team {team} in your scope")
         _write_rows(unit, keyring, rows, team, summary)
         unit.audit("import.csv", detail={"origin": origin, **asdict(summary)})
     return summary

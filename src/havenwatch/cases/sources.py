@@ -86,9 +86,9 @@ def find_by_hash(conn: Connection, digest: str) -> Source | None:
     return source_from_row(row) if row else None
 
 
-def team_scoped_hash(digest: str, team_ids: Collection[str]) -> str:
+def team_scoped_hash(digest: str, teams: Collection[str]) -> str:
     """The hash of a team's own copy of a source another team already holds."""
-    scope = ",".join(sorted(team_ids))
+    scope = ",".join(sorted(teams))
     return hashlib.sha256(f"{scope}\n{digest}".encode()).hexdigest()
 
 

@@ -17,6 +17,7 @@ from havenwatch.access.accounts import (
     list_users,
 )
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.access.sessions import revoke_user_sessions
 from havenwatch.access.teams import ensure_team
 from havenwatch.access.totp import admins_must_use_totp, set_admins_must_use_totp
@@ -137,8 +138,17 @@ def audit_page(request: Request, principal: Auditor, page: PageNumber = 1) -> Re
     db = database(request)
     actor = (request.query_params.get("actor") or "").strip()[:120] or None
     case_id = (request.query_params.get("case") or "").strip()[:40] or None
-    pages = pager(request, count_entries(db, actor=actor, case_id=case_id), page)
-    entries = list_entries(db, actor=actor, case_id=case_id, limit=pages.size, offset=pages.offset)
+    pages = pager(
+        request, count_entries(db, actor=actor, case_id=case_id, scope=Scope.of(principal)), page
+    )
+    entries = list_entries(
+        db,
+        actor=actor,
+        case_id=case_id,
+        limit=pages.size,
+        offset=pages.offset,
+        scope=Scope.of(principal),
+    )
     return render(
         request,
         "audit.html",
