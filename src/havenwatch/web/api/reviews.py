@@ -8,7 +8,14 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
-from havenwatch.cases.case_files import get_case
+from havenwatch.monitor.leads import (
+    accept_lead,
+    count_leads,
+    get_lead,
+    list_leads,
+    merge_lead,
+    reject_lead,
+)
 from havenwatch.web.api.models import AcceptIn, LeadOut, MergeIn, Page, RejectIn
 from havenwatch.web.api.records import Limit, Offset, RecordId
 from havenwatch.web.deps import api_need, database
@@ -45,8 +52,6 @@ def api_leads(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    from havenwatch.monitor.leads import count_leads, list_leads
-
     db = database(request)
     found = list_leads(db, status=status, scope=Scope.of(principal), limit=limit, offset=offset)
     total = count_leads(db, status=status, scope=Scope.of(principal))
@@ -58,19 +63,12 @@ def api_leads(
 
 @router.get("/leads/{lead_id}")
 def api_lead(request: Request, principal: Reviewer, lead_id: RecordId) -> LeadOut:
-    from havenwatch.monitor.leads import get_lead
-
     return lead_out(get_lead(database(request), lead_id, scope=Scope.of(principal)))
 
 
 @router.post("/leads/{lead_id}/accept")
 def api_accept(request: Request, principal: Reviewer, lead_id: RecordId, body: AcceptIn) -> LeadOut:
-    from havenwatch.monitor.leads import accept_lead, get_lead
-
     db = database(request)
-    get_lead(db, lead_id, scope=Scope.of(principal))
-    if body.case_id:
-        get_case(db, body.case_id, scope=Scope.of(principal))
     return lead_out(
         accept_lead(
             db,
@@ -86,8 +84,6 @@ def api_accept(request: Request, principal: Reviewer, lead_id: RecordId, body: A
 
 @router.post("/leads/{lead_id}/merge")
 def api_merge(request: Request, principal: Reviewer, lead_id: RecordId, body: MergeIn) -> LeadOut:
-    from havenwatch.monitor.leads import merge_lead
-
     db = database(request)
     return lead_out(
         merge_lead(db, lead_id, body.event_id, principal.actor, scope=Scope.of(principal))
@@ -96,10 +92,7 @@ def api_merge(request: Request, principal: Reviewer, lead_id: RecordId, body: Me
 
 @router.post("/leads/{lead_id}/reject")
 def api_reject(request: Request, principal: Reviewer, lead_id: RecordId, body: RejectIn) -> LeadOut:
-    from havenwatch.monitor.leads import get_lead, reject_lead
-
     db = database(request)
-    get_lead(db, lead_id, scope=Scope.of(principal))
     return lead_out(
         reject_lead(db, lead_id, principal.actor, body.reason, scope=Scope.of(principal))
     )

@@ -20,12 +20,14 @@ from havenwatch.access.calendar_tokens import (
     user_for_calendar_token,
 )
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.principals import load_principal
 from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.deadlines import deadlines_due, deadlines_of_case
 from havenwatch.core.clock import today
+from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
 from havenwatch.web.deps import Form, PagePrincipal, database, page_principal
-from havenwatch.web.principal import LoginRequired, load_principal
+from havenwatch.web.principal import LoginRequired
 from havenwatch.web.routes.account import settings_view
 
 router = APIRouter()
@@ -61,8 +63,6 @@ def _ics(body: bytes) -> Response:
 
 @router.get("/cases/{case_id}/deadlines.ics")
 def case_feed(request: Request, principal: Subscriber, case_id: str) -> Response:
-    from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
-
     db = database(request)
     case = get_case(db, case_id, scope=Scope.of(principal))
     locale = principal.locale
@@ -80,8 +80,6 @@ def case_feed(request: Request, principal: Subscriber, case_id: str) -> Response
 
 @router.get("/deadlines.ics")
 def team_feed(request: Request, principal: Subscriber) -> Response:
-    from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
-
     day, locale = today(), principal.locale
     found = deadlines_due(
         database(request),

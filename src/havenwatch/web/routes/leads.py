@@ -14,6 +14,14 @@ from havenwatch.cases.events import list_events
 from havenwatch.cases.people import get_person
 from havenwatch.cases.sources import get_source
 from havenwatch.core.errors import HavenwatchError, NotFoundError
+from havenwatch.monitor.leads import (
+    accept_lead,
+    count_leads,
+    get_lead,
+    list_leads,
+    merge_lead,
+    reject_lead,
+)
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.highlight import highlight
@@ -26,8 +34,6 @@ STATUSES = ("new", "accepted", "merged", "rejected")
 
 @router.get("/leads")
 def leads_list(request: Request, principal: Reviewer, page: PageNumber = 1) -> Response:
-    from havenwatch.monitor.leads import count_leads, list_leads
-
     db = database(request)
     status = request.query_params.get("status", "new")
     status = status if status in STATUSES else "new"
@@ -43,8 +49,6 @@ def leads_list(request: Request, principal: Reviewer, page: PageNumber = 1) -> R
 
 
 def lead_context(request: Request, principal: Principal, lead_id: str) -> dict[str, Any]:
-    from havenwatch.monitor.leads import get_lead
-
     db = database(request)
     lead = get_lead(db, lead_id, scope=Scope.of(principal))
     texts = []
@@ -101,13 +105,8 @@ def _decided(request: Request, principal: Principal, lead_id: str, action: Any) 
 
 @router.post("/leads/{lead_id}/accept")
 def accept(request: Request, principal: Reviewer, lead_id: str, form: Form) -> Response:
-    from havenwatch.monitor.leads import accept_lead, get_lead
-
     db = database(request)
-    get_lead(db, lead_id, scope=Scope.of(principal))
     case_id = forms.text(form, "case_id", limit=40)
-    if case_id:
-        get_case(db, case_id, scope=Scope.of(principal))
     pseudonym = forms.text(form, "pseudonym", limit=200)
     return _decided(
         request,
@@ -127,10 +126,7 @@ def accept(request: Request, principal: Reviewer, lead_id: str, form: Form) -> R
 
 @router.post("/leads/{lead_id}/merge")
 def merge(request: Request, principal: Reviewer, lead_id: str, form: Form) -> Response:
-    from havenwatch.monitor.leads import get_lead, merge_lead
-
     db = database(request)
-    get_lead(db, lead_id, scope=Scope.of(principal))
     event_id = forms.text(form, "event_id", limit=40) or ""
     case_id = forms.text(form, "case_id", limit=40) or ""
     timeline = list_events(db, case_id, scope=Scope.of(principal)) if case_id else []
@@ -146,10 +142,7 @@ def merge(request: Request, principal: Reviewer, lead_id: str, form: Form) -> Re
 
 @router.post("/leads/{lead_id}/reject")
 def reject(request: Request, principal: Reviewer, lead_id: str, form: Form) -> Response:
-    from havenwatch.monitor.leads import get_lead, reject_lead
-
     db = database(request)
-    get_lead(db, lead_id, scope=Scope.of(principal))
     reason = forms.text(form, "reason", limit=1000) or ""
     return _decided(
         request,
