@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
@@ -19,6 +21,7 @@ from havenwatch.cases.case_files import (
     list_cases,
     reopen_case,
 )
+from havenwatch.cases.case_view import CaseView, ViewRights, case_view
 from havenwatch.cases.deadlines import deadlines_of_case
 from havenwatch.cases.events import (
     add_event,
@@ -112,9 +115,64 @@ def api_create_case(request: Request, principal: Editor, body: CaseIn) -> CaseOu
     return CaseOut.of(get_case(db, case.id or "", scope=Scope.of(principal)))
 
 
+class DocumentOut(BaseModel):
+    """A document in the vault, as the case page lists it (size rounded, no content)."""
+
+    id: str
+    event_id: str | None
+    filename: str
+    media_type: str
+    size: int
+    metadata_stripped: bool
+
+
+class CaseViewOut(CaseOut):
+    """The case as its page shows it, from the same `case_view`: its person (pseudonym and
+    working fields), timeline, the sources its events cite, deadlines with what was done about
+    each step, and documents (for roles that may see them). Notes are never returned."""
+
+    person: PersonOut
+    events: list[EventOut]
+    sources: list[SourceOut]
+    deadlines: CaseDeadlinesOut
+    documents: list[DocumentOut]
+
+    @classmethod
+    def of_view(cls, view: CaseView) -> CaseViewOut:
+        return cls(
+            **CaseOut.of(view.case).model_dump(),
+            person=PersonOut.of(view.person),
+            events=[EventOut.of(event) for event in view.timeline],
+            sources=[SourceOut.of(source) for source in view.sources.values()],
+            deadlines=CaseDeadlinesOut.of(view.case, view.plan, view.actions),
+            documents=[
+                DocumentOut(
+                    id=doc.id,
+                    event_id=doc.event_id,
+                    filename=doc.filename,
+                    media_type=doc.media_type,
+                    size=doc.size,
+                    metadata_stripped=doc.metadata_stripped,
+                )
+                for doc in view.documents
+            ],
+        )
+
+
 @router.get("/cases/{case_id}")
-def api_case(request: Request, principal: Reader, case_id: RecordId) -> CaseOut:
-    return CaseOut.of(get_case(database(request), case_id, scope=Scope.of(principal)))
+def api_case(request: Request, principal: Reader, case_id: RecordId) -> CaseViewOut:
+    """The case with what its page shows, read in one transaction (`case_view`)."""
+    rights = replace(ViewRights.of(principal), notes=False)
+    view = case_view(
+        database(request),
+        Scope.of(principal),
+        case_id,
+        rights=rights,
+        reader=principal.actor,
+        today=today(),
+        locale=principal.locale,
+    )
+    return CaseViewOut.of_view(view)
 
 
 @router.post("/cases/{case_id}/reopen")
