@@ -29,9 +29,9 @@ class Scope:
         return cls((), every_team=True)
 
     @classmethod
-    def teams(cls, *team_ids: str) -> Scope:
+    def teams(cls, *ids: str) -> Scope:
         """Exactly these teams (none given: nothing at all)."""
-        return cls(tuple(sorted(set(team_ids))))
+        return cls(tuple(sorted(set(ids))))
 
     @classmethod
     def of(cls, principal: Principal) -> Scope:
