@@ -109,12 +109,12 @@ def insert_event(unit: Unit, keyring: Keyring, event: Event) -> Event:
 
 
 def _require_case(conn: Connection, case_id: str, scope: Scope) -> None:
-    """Refuse a case outside the scope as if it did not exist."""
+    """Refuse a case outside the scope as if it did not exist (as `case_key_row` does)."""
     found = conn.execute(
         select(cases.c.id).where(cases.c.id == case_id, case_visibility(scope))
     ).first()
     if found is None:
-        raise NotFoundError(f"no case {case_id}")
+        raise ValidationError("case", f"no case {case_id}")
 
 
 def add_event(db: Database, event: Event, actor: str, *, scope: Scope) -> Event:
