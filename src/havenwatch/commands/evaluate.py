@@ -19,8 +19,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from havenwatch.monitor.documents import Document, read_documents
 from havenwatch.monitor.evaluate import Counts, Report, evaluate, floor_failures
-from havenwatch.monitor.extract.training import TRAINING_SETS
+from havenwatch.monitor.extract import extract_text
+from havenwatch.monitor.extract.decisions import shipped_model_path
+from havenwatch.monitor.extract.training import TRAINING_SETS, cross_validate, model_json, train
 
 GOLD_SUFFIX = ".gold.json"
 
@@ -67,9 +70,6 @@ def extract_documents(
 
     Returns the results and one message per document that could not be read.
     """
-    from havenwatch.monitor.documents import Document, read_documents
-    from havenwatch.monitor.extract import extract_text
-
     paths = [str(documents_dir / Path(str(item["document"])).name) for item in gold]
     results: list[dict[str, Any]] = []
     errors: list[str] = []
@@ -229,8 +229,6 @@ def _default_sets() -> tuple[Path, ...]:
 
 
 def _print_cross_validation(sets: tuple[Path, ...], output_format: str, mistakes: bool) -> None:
-    from havenwatch.monitor.extract.training import cross_validate
-
     result = cross_validate(sets)
     if output_format == "json":
         both = {"model": result.model.to_dict(), "rules": result.rules.to_dict()}
@@ -253,8 +251,6 @@ def _print_cross_validation(sets: tuple[Path, ...], output_format: str, mistakes
 def train_command(sets: tuple[Path, ...], output: Path | None) -> None:
     """Train the extractor's decision model on labelled sets (default: the six under
     tests/monitor) and write it as JSON weights; the same sets give the same file."""
-    from havenwatch.monitor.extract.decisions import shipped_model_path
-    from havenwatch.monitor.extract.training import model_json, train
 
     target = output or shipped_model_path()
     text = model_json(train(sets or _default_sets()))

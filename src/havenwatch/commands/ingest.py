@@ -8,6 +8,7 @@ from typing import Any
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from havenwatch.access.scope import Scope
 from havenwatch.commands.common import (
     FORMAT_OPTION,
     cli_actor,
@@ -117,9 +118,11 @@ def leads_list(
     """List leads, newest first."""
     db = open_db(ctx)
     wanted = None if all_statuses else status
-    found = list_leads(db, status=wanted, limit=limit, offset=offset)
+    found = list_leads(db, status=wanted, limit=limit, offset=offset, scope=Scope.everything())
     if output_format == "json":
-        print_json({"total": count_leads(db, status=wanted), "leads": found})
+        print_json(
+            {"total": count_leads(db, status=wanted, scope=Scope.everything()), "leads": found}
+        )
         return
     print_table(
         ["id", "status", "type", "subject", "country", "date", "sources", "candidate", "score"],
@@ -131,7 +134,7 @@ def leads_list(
             ]
             for lead in found
         ],
-        title=f"{count_leads(db, status=wanted)} leads",
+        title=f"{count_leads(db, status=wanted, scope=Scope.everything())} leads",
     )  # fmt: skip
 
 
@@ -141,7 +144,7 @@ def leads_list(
 @click.pass_context
 def leads_show(ctx: click.Context, lead_id: str, output_format: str) -> None:
     """One lead: evidence, sources, candidates and decision."""
-    lead = get_lead(open_db(ctx), lead_id)
+    lead = get_lead(open_db(ctx), lead_id, scope=Scope.everything())
     if output_format == "json":
         print_json(lead)
         return
@@ -198,7 +201,7 @@ def leads_accept(
 
     Without options the lead's candidate case (or candidate person) is used.
     """
-    target = Target(person_id, case_id, pseudonym, team, None)
+    target = Target(person_id, case_id, pseudonym, team, Scope.everything())
     accepted = accept_reviewed(open_db(ctx), lead_id, cli_actor(), target=target)
     _decided(accepted.lead, output_format)
 
@@ -210,7 +213,10 @@ def leads_accept(
 @click.pass_context
 def leads_merge(ctx: click.Context, lead_id: str, event_id: str, output_format: str) -> None:
     """Fold the lead into an existing event; its sources become corroboration."""
-    _decided(merge_lead(open_db(ctx), lead_id, event_id, cli_actor()), output_format)
+    _decided(
+        merge_lead(open_db(ctx), lead_id, event_id, cli_actor(), scope=Scope.everything()),
+        output_format,
+    )
 
 
 @leads.command("reject")
@@ -220,7 +226,10 @@ def leads_merge(ctx: click.Context, lead_id: str, event_id: str, output_format: 
 @click.pass_context
 def leads_reject(ctx: click.Context, lead_id: str, reason: str, output_format: str) -> None:
     """Turn the lead down; it is not offered again, even when its reports come back."""
-    _decided(reject_lead(open_db(ctx), lead_id, cli_actor(), reason), output_format)
+    _decided(
+        reject_lead(open_db(ctx), lead_id, cli_actor(), reason, scope=Scope.everything()),
+        output_format,
+    )
 
 
 def _decided(lead: Lead, output_format: str) -> None:

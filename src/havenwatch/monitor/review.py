@@ -29,7 +29,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, select
 
-from havenwatch.access.permissions import lead_visibility
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import case_visibility, lead_visibility, person_visibility
 from havenwatch.cases.events import insert_event
 from havenwatch.cases.search import index_case
 from havenwatch.core.dates import parse_fuzzy
@@ -114,7 +115,7 @@ def list_triage(
     db: Database,
     wanted: LeadFilter,
     *,
-    team_ids: Collection[str] | None,
+    scope: Scope,
     limit: int = 50,
     offset: int = 0,
 ) -> list[Lead]:
@@ -122,26 +123,24 @@ def list_triage(
     keyring = db.require_keyring()
     query = (
         select(leads)
-        .where(*triage_conditions(wanted, team_ids))
+        .where(*triage_conditions(wanted, scope))
         .order_by(leads.c.created_at.desc(), leads.c.id.desc())
         .limit(limit)
         .offset(offset)
     )
     with db.read() as conn:
-        return _leads(conn, keyring, conn.execute(query).all(), team_ids)
+        return _leads(conn, keyring, conn.execute(query).all(), scope)
 
 
-def count_triage(db: Database, wanted: LeadFilter, *, team_ids: Collection[str] | None) -> int:
-    query = select(func.count()).select_from(leads).where(*triage_conditions(wanted, team_ids))
+def count_triage(db: Database, wanted: LeadFilter, *, scope: Scope) -> int:
+    query = select(func.count()).select_from(leads).where(*triage_conditions(wanted, scope))
     with db.read() as conn:
         return int(conn.execute(query).scalar_one())
 
 
-def triage_conditions(
-    wanted: LeadFilter, team_ids: Collection[str] | None
-) -> list[ColumnElement[bool]]:
+def triage_conditions(wanted: LeadFilter, scope: Scope) -> list[ColumnElement[bool]]:
     """The visibility rule, then one condition per filter given."""
-    found: list[ColumnElement[bool]] = [lead_visibility(team_ids)]
+    found: list[ColumnElement[bool]] = [lead_visibility(scope)]
     for column, value in (
         (leads.c.status, wanted.status),
         (leads.c.event_type, wanted.event_type),
@@ -155,9 +154,9 @@ def triage_conditions(
         found.append(leads.c.event_date <= wanted.date_to)
     found += _source_conditions(wanted)
     if wanted.matched is not None:
-        mine = exists().where(lead_matches.c.lead_id == leads.c.id)
-        if team_ids is not None:
-            mine = mine.where(lead_matches.c.team_id.in_(list(team_ids)))
+        mine = exists().where(
+            lead_matches.c.lead_id == leads.c.id, scope.where(lead_matches.c.team_id)
+        )
         found.append(mine if wanted.matched else ~mine)
     return found
 
@@ -186,7 +185,7 @@ def reject_leads(
     actor: str,
     reason: str,
     *,
-    team_ids: Collection[str] | None,
+    scope: Scope,
 ) -> int:
     """Reject every lead named, all or none: one audit entry per lead; returns how many."""
     if not reason.strip():
@@ -197,7 +196,7 @@ def reject_leads(
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         for lead_id in wanted:
-            lead = _undecided(unit.conn, keyring, lead_id, team_ids)
+            lead = _undecided(unit.conn, keyring, lead_id, scope)
             _decide(unit, lead, REJECTED, reason=reason.strip(), event_id=None, case_id=None)
             _seal_review(unit, keyring, lead.id, {"event": None, "corrected": []})
     return len(wanted)
@@ -259,7 +258,7 @@ def accept_reviewed(
     """
     keyring = db.require_keyring()
     with db.write(actor) as unit:
-        lead = _undecided(unit.conn, keyring, lead_id, target.team_ids)
+        lead = _undecided(unit.conn, keyring, lead_id, target.scope)
         original = extracted(lead)
         kept = check_correction(correction or original)
         corrected = _corrected(lead, kept)
@@ -281,7 +280,7 @@ def accept_reviewed(
             unit, keyring, lead.id, {"event": _gold_event(corrected), "corrected": changed}
         )
         rematched = rematch_pending(unit, keyring, kept.subject_name, skip=lead.id)
-        return Accepted(_load(unit.conn, keyring, lead_id, target.team_ids), case_id, rematched)
+        return Accepted(_load(unit.conn, keyring, lead_id, target.scope), case_id, rematched)
 
 
 def _short(kept: Correction) -> str | None:
@@ -406,37 +405,33 @@ def _rematch(
         add_match(unit, key, lead_id, candidate)
 
 
-def pseudonyms(
-    db: Database, person_ids: Collection[str], *, team_ids: Collection[str] | None
-) -> dict[str, str]:
+def pseudonyms(db: Database, person_ids: Collection[str], *, scope: Scope) -> dict[str, str]:
     """The pseudonyms of the people the teams may see, for naming the candidates."""
     wanted = sorted(set(person_ids))
     if not wanted:
         return {}
-    query = select(people.c.id, people.c.pseudonym).where(people.c.id.in_(wanted))
-    if team_ids is not None:
-        query = query.where(people.c.team_id.in_(list(team_ids)))
+    query = select(people.c.id, people.c.pseudonym).where(
+        people.c.id.in_(wanted), person_visibility(scope)
+    )
     with db.read() as conn:
         return {str(row.id): str(row.pseudonym) for row in conn.execute(query)}
 
 
-def decided_case(db: Database, lead: Lead, *, team_ids: Collection[str] | None) -> str | None:
+def decided_case(db: Database, lead: Lead, *, scope: Scope) -> str | None:
     """The case holding the event a decided lead produced or joined, if the teams see it."""
     if lead.event_id is None:
         return None
     query = select(events.c.case_id).join(cases, cases.c.id == events.c.case_id)
-    query = query.where(events.c.id == lead.event_id)
-    if team_ids is not None:
-        query = query.where(cases.c.team_id.in_(list(team_ids)))
+    query = query.where(events.c.id == lead.event_id, case_visibility(scope))
     with db.read() as conn:
         return conn.execute(query).scalar()
 
 
-def next_pending(db: Database, lead_id: str, *, team_ids: Collection[str] | None) -> str | None:
+def next_pending(db: Database, lead_id: str, *, scope: Scope) -> str | None:
     """The newest other pending lead the teams may see: what to review next."""
     query = (
         select(leads.c.id)
-        .where(leads.c.status == NEW, leads.c.id != lead_id, lead_visibility(team_ids))
+        .where(leads.c.status == NEW, leads.c.id != lead_id, lead_visibility(scope))
         .order_by(leads.c.created_at.desc(), leads.c.id.desc())
         .limit(1)
     )

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.core.errors import HavenwatchError, ValidationError
 from havenwatch.core.vocabulary import vocabulary
 from havenwatch.monitor.leads import STATUSES, Lead
@@ -100,9 +101,9 @@ def triage_page(
     db = database(request)
     wanted, values, refusal = read_filter(request)
     error = error if error is None or isinstance(error, ShownError) else _refusal(error)
-    teams = principal.team_ids
-    pages = pager(request, count_triage(db, wanted, team_ids=teams), page)
-    found = list_triage(db, wanted, team_ids=teams, limit=pages.size, offset=pages.offset)
+    scope = Scope.of(principal)
+    pages = pager(request, count_triage(db, wanted, scope=scope), page)
+    found = list_triage(db, wanted, scope=scope, limit=pages.size, offset=pages.offset)
     context = {
         "leads": found,
         "pager": pages,
@@ -124,7 +125,7 @@ def _refusal(error: HavenwatchError) -> ShownError:
 
 def _candidates(db: Database, found: list[Lead], principal: Principal) -> dict[str, str]:
     wanted = [lead.candidate_person_id for lead in found if lead.candidate_person_id]
-    return pseudonyms(db, wanted, team_ids=principal.team_ids)
+    return pseudonyms(db, wanted, scope=Scope.of(principal))
 
 
 def posted_correction(form: FormData, lead: Lead, principal: Principal) -> Correction | None:
@@ -148,10 +149,10 @@ def posted_correction(form: FormData, lead: Lead, principal: Principal) -> Corre
 
 def decision_links(db: Database, principal: Principal, lead: Lead) -> dict[str, Any]:
     """Where a decided lead went (its case) and the next lead to review."""
-    teams = principal.team_ids
+    scope = Scope.of(principal)
     return {
-        "decided_case": decided_case(db, lead, team_ids=teams),
-        "next_lead": next_pending(db, lead.id, team_ids=teams),
+        "decided_case": decided_case(db, lead, scope=scope),
+        "next_lead": next_pending(db, lead.id, scope=scope),
     }
 
 

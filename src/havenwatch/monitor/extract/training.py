@@ -158,6 +158,7 @@ def fit(examples: Sequence[TriggerExample]) -> DecisionModel:
 
 def _logistic_regression(rows: Sequence[tuple[dict[str, float], bool]]) -> LinearModel:
     # scikit-learn is a development dependency: only training needs it, never extraction.
+    # local import: scikit-learn loads only for training, never to extract
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 

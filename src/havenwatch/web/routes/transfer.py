@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.csv_import import import_csv_rows, parse_csv
 from havenwatch.cases.interchange import (
     dump_document,
@@ -92,7 +93,13 @@ def _import(request: Request, principal: Principal, form: Any, directory: Path) 
         }
     rows = parse_csv(path, default_country=forms.upper_code(form, "country"))
     summary = import_csv_rows(
-        db, rows, principal.actor, team=principal.team, dry_run=dry_run, origin="web upload"
+        db,
+        rows,
+        principal.actor,
+        team=principal.team,
+        scope=Scope.of(principal),
+        dry_run=dry_run,
+        origin="web upload",
     )
     counts = {
         "rows": summary.rows,
