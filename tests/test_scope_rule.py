@@ -68,6 +68,10 @@ EXCEPTIONS: dict[str, str] = {
     "cases.reminders.send_daily": "the system's reminder job, as build_digests",
     "cases.step_workflow.refresh_all_steps": "maintenance: recomputes every case's steps",
     "cases.vault.check_vault": "maintenance: checks every file of the vault against its record",
+    "monitor.reviewed.reviewed_examples": "the extractor's evaluation on every decided report "
+    "(command line, `eval --reviewed`: an administrator's measurement across teams)",
+    "monitor.reviewed.export_reviewed": "writes the same examples out for the command line, "
+    "audited; as reviewed_examples",
     "reports.public.anonymised_export": "the anonymised table over every team, at k >= 5; the "
     "web serves it live only to export_anonymised_live (administrators)",
 }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from havenwatch.cases.finder import SearchScope, search_everything
+from havenwatch.access.scope import Scope
+from havenwatch.cases.finder import SearchRights, search_everything
 from havenwatch.core.settings import Settings
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.operations.instance import open_database
@@ -16,8 +17,11 @@ REPORT = (
     "Andrei Nikitin, a Russian journalist, was refused entry at Belgrade airport on 3 May "
     f"2024 on his way to the village of {CANARY_WORD}. His lawyer said no reasons were given."
 )
-EVERYTHING = SearchScope(team_ids=None, sources=True, real_names=True, linked_sources=True)
-NO_NAMES = SearchScope(team_ids=["team-x"], sources=True, real_names=False, linked_sources=False)
+EVERYTHING = (Scope.everything(), SearchRights.everything())
+NO_NAMES = (
+    Scope.teams("team-x"),
+    SearchRights(sources=True, real_names=False, linked_sources=False),
+)
 
 
 def _ingest(db: Database, directory: Path) -> None:
@@ -29,8 +33,11 @@ def _ingest(db: Database, directory: Path) -> None:
     run_ingest(db, [str(directory)], "test")
 
 
-def _found(db: Database, query: str, scope: SearchScope = EVERYTHING) -> list[str | None]:
-    return [row.title for row in search_everything(db, scope, query)["sources"]]
+def _found(
+    db: Database, query: str, who: tuple[Scope, SearchRights] = EVERYTHING
+) -> list[str | None]:
+    scope, rights = who
+    return [row.title for row in search_everything(db, scope, query, rights=rights)["sources"]]
 
 
 def test_an_ingested_report_is_found_by_a_word_of_its_text_in_either_script(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tests.monitor.ingest_support import run_cli, write_report
 from tests.monitor.test_review import MISREAD, NAMED, SECOND, _by_type, _correction
 
+from havenwatch.access.scope import Scope
 from havenwatch.core.settings import Settings
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.leads import Target
@@ -24,9 +25,16 @@ def _decide_two(db: Database, directory: Path) -> None:
     write_report(directory, "second.txt", SECOND)
     run_ingest(db, [str(directory)], "test")
     first, second = _by_type(db, "entry_ban"), _by_type(db, "residence_revoked")
-    target = Target(None, None, "Wren", "default", None)
-    accept_reviewed(db, first.id, "cli:rev", _correction(first, subject_name=NAMED), target=target)
-    reject_leads(db, [second.id], "cli:rev", "not about an exile", team_ids=None)
+    target = Target(None, None, "Wren", "default", Scope.everything())
+    accept_reviewed(
+        db,
+        first.id,
+        "cli:rev",
+        _correction(first, subject_name=NAMED),
+        target=target,
+        scope=Scope.everything(),
+    )
+    reject_leads(db, [second.id], "cli:rev", "not about an exile", scope=Scope.everything())
 
 
 def test_export_reviewed_writes_a_labelled_set_the_ordinary_eval_reads(

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.sources import add_source
 from havenwatch.core.model import Source
@@ -26,6 +27,7 @@ def _danas_lead(world: World, name: str = "Mira Kostić") -> str:
         Source(title="Activist turned back at the border", text=f"{name} was refused entry.",
                publisher="Danas", language="sr"),
         "test",
+        scope=Scope.everything(),
     )  # fmt: skip
     return add_lead(
         world.db,
@@ -94,7 +96,7 @@ def test_bulk_reject_rejects_each_ticked_lead_with_its_own_audit_entry(
     assert response.status_code == 303
     assert response.headers["location"] == "/leads?type=entry_ban"
     for lead_id in chosen:
-        lead = get_lead(world.db, lead_id)
+        lead = get_lead(world.db, lead_id, scope=Scope.everything())
         assert (lead.status, lead.decision_reason) == ("rejected", "not about an exile")
     with world.db.read() as conn:
         audited = conn.execute(
@@ -146,7 +148,9 @@ def test_a_lead_is_corrected_then_accepted_and_links_to_what_it_created(
     link = re.search(r'href="/cases/([^"#]+)#event-[^"]+" id="decided-event"', decided)
     assert link is not None and 'id="next-lead"' in decided
     case_id = link.group(1)
-    assert get_case(world.db, case_id).title == "Wren: residence revoked, RS"
+    assert (
+        get_case(world.db, case_id, scope=Scope.everything()).title == "Wren: residence revoked, RS"
+    )
     case_page = client.get(f"/cases/{case_id}").text
     assert "Residence permit revoked" in case_page
 

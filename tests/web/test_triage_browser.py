@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 import uvicorn
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.sources import add_source
 from havenwatch.core.model import Source
 from havenwatch.core.settings import resolve_settings
@@ -32,7 +33,9 @@ pytestmark = [
 
 def _lead(db: Database, title: str, outlet: str, name: str) -> str:
     text = f"{name} had his residence permit revoked in Novi Sad."
-    source, _ = add_source(db, Source(title=title, text=text, publisher=outlet), "test")
+    source, _ = add_source(
+        db, Source(title=title, text=text, publisher=outlet), "test", scope=Scope.everything()
+    )
     return add_lead(db, source.id or "", text, subject=name, event_type="expulsion_order")
 
 

@@ -19,11 +19,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from havenwatch.commands.common import cli_actor, open_db
+from havenwatch.core.file_modes import write_private
 from havenwatch.monitor.documents import Document, read_documents
 from havenwatch.monitor.evaluate import Counts, Report, evaluate, floor_failures
 from havenwatch.monitor.extract import extract_text
 from havenwatch.monitor.extract.decisions import shipped_model_path
 from havenwatch.monitor.extract.training import TRAINING_SETS, cross_validate, model_json, train
+from havenwatch.monitor.reviewed import export_reviewed, reviewed_examples
 
 GOLD_SUFFIX = ".gold.json"
 
@@ -182,9 +185,6 @@ def _check_floors(report: Report, floors_file: Path | None) -> None:
 def _print_reviewed(
     ctx: click.Context, output_format: str, floors_file: Path | None, mistakes: bool
 ) -> None:
-    from havenwatch.commands.common import open_db
-    from havenwatch.monitor.reviewed import reviewed_examples
-
     examples = reviewed_examples(open_db(ctx))
     if not examples:
         raise click.ClickException("no reviewed leads yet: decide some in the review queue")
@@ -207,10 +207,6 @@ def export_reviewed_command(ctx: click.Context, directory: Path) -> None:
     """Write the decided leads as a labelled set in DIRECTORY: each report's text and its gold
     JSON (accepted leads as corrected, rejected ones as no event). The files name people:
     owner-only, and the export is audited."""
-    from havenwatch.commands.common import cli_actor, open_db
-    from havenwatch.core.file_modes import write_private
-    from havenwatch.monitor.reviewed import export_reviewed
-
     examples = export_reviewed(open_db(ctx), cli_actor())
     directory.mkdir(parents=True, exist_ok=True)
     for item in examples:

@@ -202,7 +202,9 @@ def leads_accept(
     Without options the lead's candidate case (or candidate person) is used.
     """
     target = Target(person_id, case_id, pseudonym, team, Scope.everything())
-    accepted = accept_reviewed(open_db(ctx), lead_id, cli_actor(), target=target)
+    accepted = accept_reviewed(
+        open_db(ctx), lead_id, cli_actor(), target=target, scope=Scope.everything()
+    )
     _decided(accepted.lead, output_format)
 
 

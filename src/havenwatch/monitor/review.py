@@ -250,15 +250,18 @@ def accept_reviewed(
     correction: Correction | None = None,
     *,
     target: Target,
+    scope: Scope,
     language: str = "en",
 ) -> Accepted:
     """Accept the lead as the reviewer corrected it (None: as extracted), like `accept_lead`.
 
-    `target` says where the event goes (`accept_lead`'s rules) and carries the caller's teams.
+    `target` says where the event goes (`accept_lead`'s rules); `scope`, whose leads, cases
+    and people the caller may decide on (it replaces the target's).
     """
     keyring = db.require_keyring()
+    target = replace(target, scope=scope)
     with db.write(actor) as unit:
-        lead = _undecided(unit.conn, keyring, lead_id, target.scope)
+        lead = _undecided(unit.conn, keyring, lead_id, scope)
         original = extracted(lead)
         kept = check_correction(correction or original)
         corrected = _corrected(lead, kept)

@@ -107,7 +107,13 @@ def accept(request: Request, principal: Reviewer, lead_id: str, form: Form) -> R
         correction = posted_correction(form, lead, principal)
         try:
             accept_reviewed(
-                db, lead_id, principal.actor, correction, target=target, language=current().locale
+                db,
+                lead_id,
+                principal.actor,
+                correction,
+                target=target,
+                scope=Scope.of(principal),
+                language=current().locale,
             )
         except ValidationError as error:
             raise shown(error) from error
