@@ -23,7 +23,7 @@ from havenwatch.cases.demo import generate
 from havenwatch.cli import cli
 from havenwatch.core.settings import Settings
 from havenwatch.reports.language import ReportLanguage
-from havenwatch.reports.publication import publish_release
+from havenwatch.reports.publication import latest_release, publish_release
 from havenwatch.reports.report_document import OwnDataOnly, render_pdf
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events
@@ -104,23 +104,29 @@ def test_the_report_renders_in_html_and_pdf_in_every_language(
         assert pages_are_not_blank(pdf, pages) >= 2
 
 
-def _month(first: date | None, last: date | None) -> str | None:
-    if first is None or last is None or (first.year, first.month) != (last.year, last.month):
+def _period(first: date | None, last: date | None, time: str) -> str | None:
+    """The period an event falls in when its type is published by month, year or in all."""
+    if time == "all":
+        return "all"
+    if first is None or last is None or first.year != last.year:
         return None
+    if time == "year" or first.month != last.month:
+        return f"{first.year:04d}"
     return f"{first.year:04d}-{first.month:02d}"
 
 
-def people_per_type_and_month(db: Database) -> dict[tuple[str, str], int]:
-    """Recounted from the events table: distinct people per event type and month."""
+def people_per_type_and_period(db: Database, times: dict[str, str]) -> dict[tuple[str, str], int]:
+    """Recounted from the events table: distinct people per event type and period, each type
+    at the granularity the release says it was published at."""
     who: dict[tuple[str, str], set[str]] = defaultdict(set)
     query = select(
         cases.c.person_id, events.c.type, events.c.date_earliest, events.c.date_latest
     ).join(cases, cases.c.id == events.c.case_id)
     with db.read() as conn:
         for person, kind, first, last in conn.execute(query):
-            month = _month(first, last)
-            if month is not None:
-                who[kind, month].add(person)
+            period = _period(first, last, times.get(kind, "month"))
+            if period is not None:
+                who[kind, period].add(person)
     return {key: len(people) for key, people in who.items()}
 
 
@@ -129,52 +135,49 @@ def _number(text: str) -> int:
     return -int(digits) if text.strip().startswith(("-", "−")) else int(digits)
 
 
+def _inside(period: str, months: list[str]) -> bool:
+    return period in months or (f"{period}-01" in months and f"{period}-12" in months)
+
+
 def test_every_figure_in_the_report_is_recomputed_from_the_events(
     published: Database, instance_settings: Settings, tmp_path: Path
 ) -> None:
     page = tmp_path / "report.html"
     assert _report(instance_settings, page, "--language", "ru").exit_code == 0
     tree = lxml_html.fromstring(page.read_bytes())
-    truth = people_per_type_and_month(published)
+    version = latest_release(published)
+    assert version is not None
+    release = version.release()
+    times = {kind: level.split("/")[0] for kind, level in release.levels}
+    truth = people_per_type_and_period(published, times)
 
     cells = tree.xpath("//td[@data-cell]")
     assert cells, "the report publishes figures"
     shown: dict[str, list[str]] = defaultdict(list)
     for cell in cells:
-        kind, month = cell.get("data-cell").split("|")
-        assert _number(cell.text_content()) == truth[kind, month], (kind, month)
-        assert truth[kind, month] >= K
-        shown[kind].append(month)
+        kind, period = cell.get("data-cell").split("|")
+        assert _number(cell.text_content()) == truth[kind, period], (kind, period)
+        assert truth[kind, period] >= K
+        shown[kind].append(period)
 
     months = [f"{year}-{month:02d}" for year in (2024, 2025) for month in range(1, 13)]
     earlier = [f"{year}-{month:02d}" for year in (2022, 2023) for month in range(1, 13)]
+    totals = {
+        (c.event_type, c.period)
+        for c in release.counts
+        if c.nationality == "ALL" and c.host_country == "ALL" and c.period != "all"
+    }
     for cell in tree.xpath("//td[@data-sum]"):
         kind, which = cell.get("data-sum").split("|")
-        now = sum(truth[kind, m] for m in shown[kind])
-        before = _published_sum(published, truth, kind, earlier)
+        now = sum(truth[kind, p] for p in shown[kind] if p != "all")
+        before = sum(truth[t, p] for t, p in totals if t == kind and _inside(p, earlier))
         expected = {"now": now, "before": before, "change": now - before}[which]
         assert _number(cell.text_content()) == expected, (kind, which)
     numbers = tree.xpath("//td[contains(@class, 'n')][not(. = '–')]")
     assert len(numbers) == len(cells) + len(tree.xpath("//td[@data-sum]")), (
         "every figure is checked"
     )
-    assert all(month in months for kinds in shown.values() for month in kinds)
-
-
-def _published_sum(
-    db: Database, truth: dict[tuple[str, str], int], kind: str, months: list[str]
-) -> int:
-    """The true counts of the months the release published (figures of at least k people)."""
-    from havenwatch.reports.publication import latest_release
-
-    version = latest_release(db)
-    assert version is not None
-    published = {
-        count.period
-        for count in version.release().counts
-        if count.event_type == kind and count.nationality == "ALL" and count.host_country == "ALL"
-    }
-    return sum(truth[kind, month] for month in months if month in published)
+    assert all(_inside(p, months) for kinds in shown.values() for p in kinds if p != "all")
 
 
 class Recorder(BaseHTTPRequestHandler):
