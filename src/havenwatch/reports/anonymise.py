@@ -38,7 +38,15 @@ from importlib import resources
 from itertools import groupby
 
 from havenwatch.reports.release import AnonymisedRelease, PublishedCount, Shortfall
-from havenwatch.reports.suppression import TOTAL, CountTable, Position, check_k, primary, suppress
+from havenwatch.reports.suppression import (
+    MIN_K,
+    TOTAL,
+    CountTable,
+    Position,
+    check_k,
+    primary,
+    suppress,
+)
 
 UNKNOWN = "unknown"
 WHOLE_RECORD = "all"
@@ -133,49 +141,70 @@ def period_at(earliest: date | None, latest: date | None, time: str) -> tuple[st
     return WHOLE_RECORD, WHOLE_RECORD
 
 
-def _row(nationality: str | None, level: Level, common: frozenset[str]) -> str:
-    code = nationality or UNKNOWN
-    if level.nationality == "none":
-        return ONLY_TOTALS
-    if level.nationality == "other" and code not in common:
-        return OTHER
-    return code
+@dataclass(frozen=True)
+class Prepared:
+    """An event type's records with every period and place worked out once, for all levels."""
+
+    event_type: str
+    rows: tuple[tuple[str, str, str, str, tuple[str, str], tuple[str, str]], ...]
+
+    @classmethod
+    def of(cls, event_type: str, records: Iterable[EventRecord]) -> Prepared:
+        places = regions()
+        return cls(
+            event_type,
+            tuple(
+                (
+                    r.person_key,
+                    r.nationality or UNKNOWN,
+                    r.host_country,
+                    places.get(r.host_country, OTHER_REGION),
+                    period_of(r.earliest, r.latest),
+                    period_at(r.earliest, r.latest, "year"),
+                )
+                for r in records
+            ),
+        )
 
 
-def _column(country: str, level: Level) -> str:
-    if level.host == "none":
-        return ONLY_TOTALS
-    if level.host == "region":
-        return regions().get(country, OTHER_REGION)
-    return country
-
-
-def _common(records: Sequence[EventRecord], k: int) -> frozenset[str]:
+def _common(prepared: Prepared, k: int) -> frozenset[str]:
     """Nationalities with at least k people among the records (the others become OTHER)."""
     people: dict[str, set[str]] = defaultdict(set)
-    for record in records:
-        people[record.nationality or UNKNOWN].add(record.person_key)
+    for person, nationality, *_rest in prepared.rows:
+        people[nationality].add(person)
     return frozenset(code for code, who in people.items() if len(who) >= k)
 
 
-def tables_at(records: Sequence[EventRecord], level: Level, k: int) -> dict[SliceKey, CountTable]:
+def tables_at(prepared: Prepared, level: Level, k: int) -> dict[SliceKey, CountTable]:
     """Distinct people per nationality x host country, in each slice, at `level`."""
-    common = _common(records, k) if level.nationality == "other" else frozenset()
-    people: dict[SliceKey, dict[Position, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for record in records:
-        period, precision = period_at(record.earliest, record.latest, level.time)
-        key = SliceKey(record.event_type, period, precision)
-        cell = (_row(record.nationality, level, common), _column(record.host_country, level))
-        people[key][cell].add(record.person_key)
+    common = _common(prepared, k) if level.nationality == "other" else frozenset()
+    by_time = {"month": 4, "year": 5}.get(level.time)
+    whole = (WHOLE_RECORD, WHOLE_RECORD)
+    people: dict[tuple[str, str], dict[Position, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in prepared.rows:
+        person, nationality, country, region = row[0], row[1], row[2], row[3]
+        period = whole if by_time is None else row[by_time]
+        if level.nationality == "none":
+            nationality = ONLY_TOTALS
+        elif level.nationality == "other" and nationality not in common:
+            nationality = OTHER
+        place = {"country": country, "region": region}.get(level.host, ONLY_TOTALS)
+        people[period][nationality, place].add(person)  # type: ignore[index]
     return {
-        key: CountTable({cell: len(who) for cell, who in cells.items()})
-        for key, cells in people.items()
+        SliceKey(prepared.event_type, *period): CountTable(
+            {cell: len(who) for cell, who in cells.items()}
+        )
+        for period, cells in people.items()
     }
 
 
 def slice_tables(records: Iterable[EventRecord]) -> dict[SliceKey, CountTable]:
     """Distinct people per nationality x host country, in each monthly slice."""
-    return tables_at(list(records), MONTHLY, 5)
+    tables: dict[SliceKey, CountTable] = {}
+    ordered = sorted(records, key=lambda record: record.event_type)
+    for event_type, group in groupby(ordered, key=lambda record: record.event_type):
+        tables |= tables_at(Prepared.of(event_type, group), MONTHLY, MIN_K)
+    return tables
 
 
 def unpublished(table: CountTable) -> frozenset[Position]:
@@ -196,7 +225,7 @@ def coverage(tables: dict[SliceKey, CountTable], k: int) -> float:
 
 
 def choose_level(
-    records: Sequence[EventRecord], k: int, levels: Sequence[Level]
+    records: Prepared, k: int, levels: Sequence[Level]
 ) -> tuple[Level, dict[SliceKey, CountTable]]:
     """The finest clean level covering enough; else the clean one covering most; else the last.
 
@@ -255,7 +284,7 @@ def anonymise(records: Iterable[EventRecord], k: int, scheme: str = "monthly") -
     shortfalls: list[Shortfall] = []
     hidden_cells = hidden_totals = 0
     for event_type, group in groupby(ordered, key=lambda record: record.event_type):
-        level, tables = choose_level(list(group), k, levels)
+        level, tables = choose_level(Prepared.of(event_type, group), k, levels)
         chosen.append((event_type, level.name))
         for key, table in sorted(tables.items()):
             hidden = suppress(table, k, unpublished(table))

@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -159,6 +160,7 @@ def counts_figure(
 LANES = ("event", "deadline", "outcome")
 MARKERS = {"event": "o", "deadline": "v", "outcome": "s"}
 DECIDED_TYPES = ("court_decision", "asylum_decision")
+TIMELINES_CACHED = 256
 
 
 @dataclass(frozen=True)
@@ -214,9 +216,27 @@ def case_timeline_chart(
     marks = timeline_marks(events, plan, label=label)
     if not marks:
         return None
-    figure = case_timeline_figure(marks, lanes=lanes, month_label=month_label)
-    encoded = base64.b64encode(png_of(figure)).decode("ascii")
-    return TimelineChart("data:image/png;base64," + encoded, marks)
+    first, last = marks[0].day, max(mark.day for mark in marks)
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    keys = [
+        f"{first.year + (first.month - 1 + n) // 12:04d}-{(first.month - 1 + n) % 12 + 1:02d}"
+        for n in range(2 * span + 2)
+    ]  # every month a tick can fall on
+    months = tuple((key, month_label(key)) for key in keys)
+    return TimelineChart(_timeline_image(marks, tuple(lanes.items()), months), marks)
+
+
+@lru_cache(maxsize=TIMELINES_CACHED)
+def _timeline_image(
+    marks: tuple[TimelineMark, ...],
+    lanes: tuple[tuple[str, str], ...],
+    months: tuple[tuple[str, str], ...],
+) -> str:
+    """The chart as a data: URI, drawn once per case state and language (a page view is not
+    worth 50 ms of matplotlib)."""
+    names = dict(months)
+    figure = case_timeline_figure(marks, lanes=dict(lanes), month_label=names.__getitem__)
+    return "data:image/png;base64," + base64.b64encode(png_of(figure)).decode("ascii")
 
 
 def _x(day: date) -> float:
