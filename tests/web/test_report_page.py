@@ -47,3 +47,18 @@ def test_a_bad_month_or_no_release_is_said_in_the_users_language(
     assert nothing.status_code == 400
     assert "Anonimizovano izdanje još nije objavljeno." in nothing.text
     assert bad.status_code == 400 and "Meseci se pišu kao YYYY-MM" in bad.text
+
+
+def test_the_release_page_tells_publishers_what_each_withheld_figure_lacks(
+    world: World, client_as: Callable[[str], TestClient]
+) -> None:
+    _add_people(world, 7)
+    admin = client_as("admin-a")
+    admin.post("/transfer/releases", data={"csrf_token": csrf_of(admin)})
+
+    page = lxml_html.fromstring(admin.get("/transfer").text)
+    researcher = client_as("researcher-a").get("/transfer").text
+
+    (listing,) = page.xpath("//details[@id='shortfalls']")
+    assert "3 more people would make this cell publishable" in listing.text_content()
+    assert "would make this cell publishable" not in researcher

@@ -300,5 +300,5 @@ def anonymise(records: Iterable[EventRecord], k: int, scheme: str = "monthly") -
         suppressed_totals=hidden_totals,
         scheme=scheme,
         levels=tuple(chosen) if scheme == "generalised" else (),
-        shortfalls=tuple(shortfalls),
+        shortfalls=tuple(sorted(shortfalls, key=lambda s: (s.more_people, s.event_type))),
     )

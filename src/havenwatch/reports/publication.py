@@ -33,12 +33,13 @@ from havenwatch.reports.release import AnonymisedRelease, Shortfall
 from havenwatch.reports.suppression import DEFAULT_K, check_k
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.instance_values import read_value, write_value
-from havenwatch.store.schema import published_releases
+from havenwatch.store.schema import audit_log, published_releases
 
 SCHEDULE_SETTING = "release_schedule"
 SCHEDULES = ("off", "weekly", "monthly")
 SCHEDULE_ACTOR = "system:release-schedule"
 GENERALISED = "generalised"
+SHORTFALLS_KEPT = 100
 CHECK_EVERY_SECONDS = 3600.0
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,8 @@ def _publish(unit: Unit, k: int, scheme: str = GENERALISED) -> ReleaseVersion:
             "suppressed_cells": release.suppressed_cells,
             "suppressed_totals": release.suppressed_totals,
             "scheme": scheme,
-            "shortfalls": [asdict(shortfall) for shortfall in computed.shortfalls],
+            "shortfalls": [asdict(s) for s in computed.shortfalls[:SHORTFALLS_KEPT]],
+            "shortfalls_total": len(computed.shortfalls),
         },
     )
     return ReleaseVersion(number, now, k, document, computed.shortfalls)
@@ -134,6 +136,23 @@ def publish_release(
         raise ReleaseError(f"unknown scheme {scheme!r}: choose one of {', '.join(SCHEMES)}")
     with db.write(actor) as unit:
         return _publish(unit, k, scheme)
+
+
+def latest_shortfalls(db: Database) -> tuple[int, list[Shortfall]]:
+    """What the latest publication could not publish, closest to publishable first, as its
+    audit entry recorded it for the publishers (the release itself never says): (how many,
+    the first SHORTFALLS_KEPT)."""
+    with db.read() as conn:
+        detail = conn.execute(
+            select(audit_log.c.detail)
+            .where(audit_log.c.action == "release.published")
+            .order_by(audit_log.c.seq.desc())
+            .limit(1)
+        ).scalar()
+    if not isinstance(detail, dict):
+        return 0, []
+    kept = [Shortfall(**item) for item in detail.get("shortfalls", [])]
+    return int(detail.get("shortfalls_total", len(kept))), kept
 
 
 def latest_release(db: Database) -> ReleaseVersion | None:
