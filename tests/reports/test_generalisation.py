@@ -24,6 +24,7 @@ from havenwatch.cli import cli
 from havenwatch.core.dates import from_day
 from havenwatch.core.settings import Settings
 from havenwatch.reports.anonymise import EventRecord, anonymise
+from havenwatch.reports.open_data import codebook
 from havenwatch.reports.publication import publish_release
 from havenwatch.reports.release import AnonymisedRelease
 from havenwatch.reports.suppression import TOTAL, CountTable
@@ -192,3 +193,24 @@ def _as_published(position: tuple[str, str]) -> tuple[str, str]:
     """A lone row or column of a dimension published as totals only stands for its total."""
     row, column = position
     return (TOTAL if row == "*" else row, TOTAL if column == "*" else column)
+
+
+def test_rare_nationalities_become_other_and_countries_regions_with_the_codebook_saying_so() -> (
+    None
+):
+    people = [("RU", "RS")] * 6 + [("RU", "ME")] * 6 + [("BY", "RS")] * 5 + [("UA", "ME")] * 5
+    day = date(2025, 1, 20)
+    records = [
+        EventRecord(f"p{n}", nationality, host, "detention", day, day)
+        for n, (nationality, host) in enumerate(people)
+    ]
+
+    release = anonymise(records, K, "generalised")
+
+    assert dict(release.levels) == {"detention": "month/other/region"}
+    assert {(c.nationality, c.host_country, c.people) for c in release.counts} == {
+        ("RU", "WESTERN_BALKANS", 12), ("OTHER", "WESTERN_BALKANS", 10), ("RU", "ALL", 12),
+        ("OTHER", "ALL", 10), ("ALL", "WESTERN_BALKANS", 22), ("ALL", "ALL", 22),
+    }  # fmt: skip
+    explained = {(entry.field, entry.code) for entry in codebook()}
+    assert {("nationality", "OTHER"), ("host_country", "WESTERN_BALKANS")} <= explained

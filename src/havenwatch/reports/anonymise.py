@@ -130,6 +130,14 @@ def regions() -> dict[str, str]:
     }
 
 
+def region_members() -> dict[str, list[str]]:
+    """Region code -> its host countries, in the data file's order."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for country, region in regions().items():
+        members[region].append(country)
+    return dict(members)
+
+
 def period_at(earliest: date | None, latest: date | None, time: str) -> tuple[str, str]:
     """The period label and precision of an event at a level's time granularity."""
     if time == "month":
