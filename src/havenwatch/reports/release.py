@@ -35,7 +35,8 @@ LEVELS_NOTE = (
     "Each event type is published at one level 'period/nationality/host': period month, year "
     "or all (the whole record); nationality code, other (nationalities with fewer than k "
     "people grouped as OTHER) or none (totals only); host country, region or none (totals "
-    "only). The finest level at which no entry describes fewer than k people is used."
+    "only). The finest level at which each slice is published whole or withheld whole (fewer "
+    "than k people in it), and the published slices count most people, is used."
 )
 
 
@@ -149,6 +150,9 @@ class AnonymisedRelease:
         out.write(f"# suppressed_totals={self.suppressed_totals}\n")
         out.write(f"# method: {self.method()}\n")
         out.writelines(f"# note: {note}\n" for note in NOTES)
+        if self.scheme == "generalised":
+            out.write(f"# scheme={self.scheme}\n# note: {LEVELS_NOTE}\n")
+            out.writelines(f"# level: {event_type}={level}\n" for event_type, level in self.levels)
         writer = SafeWriter(out)
         writer.writerow(COLUMNS)
         writer.writerows(
