@@ -104,6 +104,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/statistics"): READERS,
     ("GET", "/statistics.csv"): READERS,
     ("GET", "/statistics/chart.png"): READERS,
+    ("GET", "/report"): ALL,
+    ("GET", "/report/download"): ALL,
     ("GET", "/admin/feeds"): ADMIN,
     ("POST", "/admin/feeds"): ADMIN,
     ("POST", "/admin/feeds/due"): ADMIN,

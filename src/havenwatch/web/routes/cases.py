@@ -30,9 +30,11 @@ from havenwatch.core.clock import today
 from havenwatch.core.errors import HavenwatchError, NotFoundError, ValidationError
 from havenwatch.core.model import Case
 from havenwatch.core.vocabulary import vocabulary
+from havenwatch.reports.charts import case_timeline_chart
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.i18n import _
+from havenwatch.web.i18n import _, current
+from havenwatch.web.labels import label
 from havenwatch.web.rendering import PAGE_SIZE, PageNumber, counting_limit, localise, pager, render
 
 router = APIRouter()
@@ -215,8 +217,18 @@ def case_context(request: Request, principal: Principal, case_id: str) -> dict[s
 
 @router.get("/cases/{case_id}")
 def case_page(request: Request, principal: Reader, case_id: str) -> Response:
+    localise(request)
     context = case_context(request, principal, case_id)
-    return render(request, "case.html", {**context, "error": None, "values": {}})
+    chart = case_timeline_chart(
+        context["timeline"],
+        context["plan"],
+        label=label,
+        lanes={"event": _("Events"), "deadline": _("Deadlines"), "outcome": _("Outcomes")},
+        month_label=current().month,
+    )
+    return render(
+        request, "case.html", {**context, "timeline_chart": chart, "error": None, "values": {}}
+    )
 
 
 @router.post("/cases/{case_id}/status")

@@ -28,6 +28,7 @@ from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.publication import (
     ReleaseVersion,
     latest_release,
+    latest_shortfalls,
     list_releases,
     publish_release,
     release_version,
@@ -36,7 +37,7 @@ from havenwatch.reports.release import AnonymisedRelease
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, PagePrincipal, database, need
 from havenwatch.web.i18n import _
-from havenwatch.web.rendering import localise, render
+from havenwatch.web.rendering import localise, principal_of, render
 
 router = APIRouter()
 Importer = Annotated[Principal, Depends(need(Capability.IMPORT))]
@@ -60,7 +61,11 @@ def _transfer_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    context = {"result": result, "error": error, "releases": list_releases(database(request))}
+    db = database(request)
+    context: dict[str, Any] = {"result": result, "error": error, "releases": list_releases(db)}
+    principal = principal_of(request)
+    if principal is not None and principal.can(Capability.PUBLISH_RELEASE):
+        context["shortfalls_total"], context["shortfalls"] = latest_shortfalls(db)
     return render(request, "transfer.html", context, status_code=status)
 
 
