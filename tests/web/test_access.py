@@ -88,6 +88,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/transfer"): ALL,
     ("POST", "/transfer/import"): EDITORS,
     ("GET", "/transfer/export.json"): ADMIN,
+    ("GET", "/transfer/export.csv"): ADMIN,
     ("GET", "/transfer/anonymised.csv"): ALL,
     ("GET", "/transfer/anonymised.json"): ALL,
     ("GET", "/transfer/releases/{version}.{suffix}"): ALL,

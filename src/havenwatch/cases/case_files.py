@@ -317,7 +317,7 @@ def close_case(
     db: Database, case_id: str, actor: str, *, status: str = "closed", closed_on: date | None = None
 ) -> Case:
     if status == "open":
-        raise ValidationError("status", "closing a case needs a final status other than open")
+        raise ValidationError.of("status", "case.close_needs_status")
     probe = Case(person_id="", country="XX", status=status)
     validate_case(probe)
     with db.write(actor) as unit:
@@ -325,7 +325,7 @@ def close_case(
         if current is None:
             raise NotFoundError(f"no case {case_id}")
         if current.status != "open":
-            raise ValidationError("status", "the case is already closed: reopen it first")
+            raise ValidationError.of("status", "case.already_closed")
         unit.conn.execute(
             cases.update()
             .where(cases.c.id == case_id)
@@ -369,7 +369,7 @@ def reopen_case(
         if row is None:
             raise NotFoundError(f"no case {case_id}")
         if row.status == "open":
-            raise ValidationError("status", "the case is already open")
+            raise ValidationError.of("status", "case.already_open")
         unit.conn.execute(
             cases.update()
             .where(cases.c.id == case_id)

@@ -267,7 +267,7 @@ def _editable_row(conn: Connection, person_id: str, team_ids: Collection[str] | 
     if row is None:
         raise NotFoundError(f"no person {person_id}")
     if row.purged_at is not None or row.wrapped_key is None:
-        raise ValidationError("person", "this person was purged; their record cannot be changed")
+        raise ValidationError.of("person", "person.purged")
     return row
 
 
@@ -372,7 +372,7 @@ def edit_person(
         after = replace(before, **changes, identity=replace(before.identity, **identity_changes))
         for name in REQUIRED_FIELDS:
             if getattr(after, name) is None:
-                raise ValidationError(name, "cannot be empty")
+                raise ValidationError.of(name, "value.empty")
         after.pseudonym = after.pseudonym.strip()
         validate_person(after)
         changed = _changed_fields(before, after)

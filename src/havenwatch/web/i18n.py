@@ -20,7 +20,9 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from havenwatch.core.errors import HavenwatchError, ValidationError, error_catalogue, field_names
 from havenwatch.core.serbian import DERIVED_LOCALES
+from havenwatch.core.value_labels import labels_of
 
 LOCALES = {
     "en": "English",
@@ -139,3 +141,31 @@ def N_(message: str) -> str:
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     return current().ngettext(singular, plural, count)
+
+
+def explain(error: Exception) -> str:
+    """An error's one line in the user's language (the English text for an error the
+    catalogue does not know, such as one from a library)."""
+    if not isinstance(error, HavenwatchError) or error.key is None:
+        return str(error)
+    text = _filled(error)
+    if isinstance(error, ValidationError):
+        return f"{_field_name(error.field)}: {text}"
+    return text
+
+
+def _filled(error: HavenwatchError) -> str:
+    """The catalogue message translated, its values placed (accepted values in this language)."""
+    active = current()
+    params: dict[str, str | int] = dict(error.params)
+    if error.inner is not None:
+        params["reason"] = _filled(error.inner) if error.inner.key else error.inner.args[0]
+    kind = params.get("kind")
+    if isinstance(kind, str):
+        params["accepted"] = ", ".join(labels_of(kind, active.locale))
+    return active.gettext(error_catalogue()[error.key or ""]) % params
+
+
+def _field_name(field: str) -> str:
+    english = field_names().get(field)
+    return current().gettext(english) if english else field

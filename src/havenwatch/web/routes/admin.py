@@ -24,7 +24,7 @@ from havenwatch.core.errors import HavenwatchError, ValidationError
 from havenwatch.store.schema import teams, users
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.i18n import N_, _
+from havenwatch.web.i18n import N_, _, explain
 from havenwatch.web.rendering import PageNumber, localise, pager, render
 
 router = APIRouter()
@@ -79,7 +79,7 @@ def create_user(request: Request, principal: Admin, form: Form) -> Response:
         message = _(PASSWORD_RULES[weak.rule]) % {"count": MIN_PASSWORD_LENGTH}
         return _users_page(request, message, 400)
     except HavenwatchError as error:
-        return _users_page(request, str(error), 400)
+        return _users_page(request, explain(error), 400)
     return RedirectResponse("/admin/users", 303)
 
 
@@ -108,7 +108,7 @@ def update_user(request: Request, principal: Admin, user_id: str, form: Form) ->
                 detail={"role": role, "active": active},
             )
     except HavenwatchError as error:
-        return _users_page(request, str(error), 400)
+        return _users_page(request, explain(error), 400)
     if not active or role != user.role or team_id != user.team_id:
         revoke_user_sessions(db, user_id, principal.actor)
     return RedirectResponse("/admin/users", 303)

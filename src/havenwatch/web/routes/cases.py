@@ -33,7 +33,7 @@ from havenwatch.core.model import Case
 from havenwatch.core.vocabulary import vocabulary
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.i18n import _
+from havenwatch.web.i18n import _, explain
 from havenwatch.web.rendering import PAGE_SIZE, PageNumber, counting_limit, localise, pager, render
 from havenwatch.web.routes.documents import case_documents
 
@@ -191,7 +191,7 @@ def create_case(request: Request, principal: Editor, form: Form) -> Response:
     except NotFoundError:
         return _new_case_form(request, principal, values, _("Choose a person of your team."), 400)
     except HavenwatchError as error:
-        return _new_case_form(request, principal, values, str(error), 400)
+        return _new_case_form(request, principal, values, explain(error), 400)
     return RedirectResponse(f"/cases/{case.id}", 303)
 
 
@@ -275,7 +275,10 @@ def change_status(request: Request, principal: Editor, case_id: str, form: Form)
     except HavenwatchError as error:
         context = case_context(request, principal, case_id)
         return render(
-            request, "case.html", {**context, "error": str(error), "values": {}}, status_code=400
+            request,
+            "case.html",
+            {**context, "error": explain(error), "values": {}},
+            status_code=400,
         )
     return RedirectResponse(f"/cases/{case_id}", 303)
 
@@ -290,7 +293,9 @@ def reopen(request: Request, principal: Editor, case_id: str, form: Form) -> Res
     try:
         reopen_case(db, case_id, principal.actor, reason=reason, team_ids=principal.team_ids)
     except ValidationError as error:
-        message = _("Choose why the case is reopened.") if error.field == "reason" else str(error)
+        message = (
+            _("Choose why the case is reopened.") if error.field == "reason" else explain(error)
+        )
         context = case_context(request, principal, case_id)
         return render(
             request,
@@ -315,6 +320,9 @@ def assign(request: Request, principal: Editor, case_id: str, form: Form) -> Res
     except ValidationError as error:
         context = case_context(request, principal, case_id)
         return render(
-            request, "case.html", {**context, "error": str(error), "values": {}}, status_code=400
+            request,
+            "case.html",
+            {**context, "error": explain(error), "values": {}},
+            status_code=400,
         )
     return RedirectResponse(f"/cases/{case_id}", 303)

@@ -13,7 +13,7 @@ from havenwatch.cases.case_files import get_case
 from havenwatch.core.errors import HavenwatchError
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.i18n import _
+from havenwatch.web.i18n import _, explain
 
 router = APIRouter()
 Handler = Annotated[Principal, Depends(need(Capability.VIEW_DOCUMENTS))]
@@ -56,7 +56,10 @@ def upload(request: Request, principal: Editor, case_id: str, form: Form) -> Res
     except HavenwatchError as error:
         context = case_context(request, principal, case_id)
         return render(
-            request, "case.html", {**context, "error": str(error), "values": {}}, status_code=400
+            request,
+            "case.html",
+            {**context, "error": explain(error), "values": {}},
+            status_code=400,
         )
     return RedirectResponse(f"/cases/{case_id}#documents", 303)
 
