@@ -66,6 +66,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/cases/{case_id}/events/{event_id}/sources"): EDITORS,
     ("POST", "/cases/{case_id}/documents"): EDITORS,
     ("GET", "/cases/{case_id}/documents/{document_id}"): EDITORS,
+    ("GET", "/cases/{case_id}/documents/{document_id}/about"): EDITORS,
+    ("GET", "/cases/{case_id}/documents/{document_id}/original"): EDITORS,
     ("GET", "/cases/{case_id}/deadlines.ics"): READERS,
     ("GET", "/deadlines.ics"): READERS,
     ("POST", "/cases/{case_id}/feeds"): READERS,

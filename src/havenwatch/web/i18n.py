@@ -14,12 +14,13 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from havenwatch.core.dates import FuzzyDate, format_day, format_fuzzy, parse_fuzzy
 from havenwatch.core.errors import HavenwatchError, ValidationError, error_catalogue, field_names
 from havenwatch.core.serbian import DERIVED_LOCALES
 from havenwatch.core.value_labels import labels_of
@@ -80,13 +81,32 @@ class Translator:
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self._catalog.ngettext(singular, plural, count)
 
-    def date(self, value: date | None, style: str = "medium") -> str:
-        return _formatted_date(self.locale, value, style) if value else ""
+    def date(self, value: date | None) -> str:
+        """A day in the locale's one format (`data/date_formats.json`), on every page."""
+        return format_day(value, self.locale) if value else ""
+
+    def fuzzy(self, value: FuzzyDate | None) -> str:
+        """A record's date: a day in the locale's format, a month or range as recorded."""
+        return format_fuzzy(value, self.locale)
+
+    def day_text(self, value: str | None) -> str:
+        """A day stored as ISO text (`2025-03-03`) in the locale's format; other text as is."""
+        if not value:
+            return ""
+        try:
+            return format_fuzzy(parse_fuzzy(value), self.locale)
+        except ValidationError:
+            return value
+
+    @property
+    def date_example(self) -> str:
+        """How to type a day here, shown beside date fields ("14 Mar 2025", "14.03.2025")."""
+        return format_day(EXAMPLE_DAY, self.locale)
 
     def datetime(self, value: datetime | None) -> str:
         if value is None:
             return ""
-        return format_datetime(value, format="medium", locale=self.babel_locale)
+        return f"{format_day(value.date(), self.locale)} {value:%H:%M}"
 
     def number(self, value: int | float) -> str:
         return _formatted_number(self.locale, value)
@@ -98,6 +118,7 @@ class Translator:
 
 
 FORMAT_CACHE_SIZE = 8192
+EXAMPLE_DAY = date(2025, 3, 14)
 
 
 @lru_cache(maxsize=FORMAT_CACHE_SIZE)
