@@ -140,6 +140,7 @@ def test_download_round_trips_and_is_audited(db: Database, instance_settings: Se
         ).all()
     assert [tuple(a) for a in actions] == [
         ("document.upload", "tester"),
+        ("document.clean", "tester"),
         ("document.download", "reader"),
     ]
     assert list_documents(db, canary.case_id)[0].filename == canary.document.filename
