@@ -43,7 +43,7 @@ def _person_row(conn: Connection, person_id: str) -> AnyRow:
         select(people.c.id, people.c.team_id, people.c.wrapped_key).where(people.c.id == person_id)
     ).first()
     if row is None:
-        raise ValidationError("person", f"no person {person_id}")
+        raise ValidationError.of("person", "person.unknown", id=person_id)
     return row
 
 

@@ -224,7 +224,7 @@ def reject_lead(
 ) -> Lead:
     """Turn the lead down, saying why; it will not be offered again."""
     if not reason.strip():
-        raise ValidationError("reason", "say why the lead is rejected")
+        raise ValidationError.of("reason", "lead.reason_required")
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         lead = _undecided(unit.conn, keyring, lead_id, team_ids)
@@ -259,9 +259,7 @@ def _target_case(unit: Unit, keyring: Keyring, lead: Lead, target: Target) -> st
         return lead.candidate_case_id
     if lead.candidate_person_id:
         return _case_of_person(unit, keyring, lead, lead.candidate_person_id, target.team_ids)
-    raise ValidationError(
-        "person", "the lead matches no known person: give a case, a person or a pseudonym"
-    )
+    raise ValidationError.of("person", "lead.no_person")
 
 
 def _case_of_person(
@@ -315,7 +313,7 @@ def _new_case(unit: Unit, keyring: Keyring, case: Case) -> str:
 
 def _country(lead: Lead) -> str:
     if not lead.country:
-        raise ValidationError("country", "the lead names no country: accept it into a case")
+        raise ValidationError.of("country", "lead.no_country")
     return lead.country
 
 
@@ -366,8 +364,12 @@ def _undecided(
 ) -> Lead:
     lead = _load(conn, keyring, lead_id, team_ids)
     if lead.status != NEW:
-        raise ValidationError(
-            "lead", f"lead {lead_id} was already {lead.status} by {lead.decided_by}"
+        raise ValidationError.of(
+            "lead",
+            "lead.already_decided",
+            id=lead_id,
+            status=lead.status,
+            actor=str(lead.decided_by),
         )
     return lead
 

@@ -91,9 +91,9 @@ def update_user(request: Request, principal: Admin, user_id: str, form: Form) ->
     active = form.get("active") == "1"
     try:
         if role not in ROLES:
-            raise ValidationError("role", f"choose from {', '.join(ROLES)}")
+            raise ValidationError.of("role", "value.choose", accepted=", ".join(ROLES))
         if user_id == principal.user_id and (role != "admin" or not active):
-            raise ValidationError("role", "you cannot demote or deactivate yourself")
+            raise ValidationError.of("role", "role.not_yourself")
         with db.write(principal.actor) as unit:
             team_id = ensure_team(unit, forms.required(form, "team", limit=120))
             unit.conn.execute(
