@@ -96,7 +96,9 @@ def test_a_refused_import_names_file_row_column_and_accepted_values_in_the_users
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "havenwatch"
 RAISED_BY_HAND = re.compile(r"raise ValidationError\(")
-KEY_USED = re.compile(r"""(?:ValidationError\.of\(\s*[^,]+,|failure\(|explained\([^,]+,)\s*"([a-z_.]+)\"""")
+KEY_USED = re.compile(
+    r"""(?:ValidationError\.of\(\s*[^,]+,|failure\(|explained\([^,]+,)\s*"([a-z_.]+)\""""
+)
 # The interchange shapes are being rewritten as pydantic models (their errors become the API's
 # 422 field lists); until then their messages stay English and out of the catalogue.
 NOT_YET = {"cases/record_shapes.py", "cases/interchange.py"}

@@ -33,7 +33,7 @@ from havenwatch.core.model import Case
 from havenwatch.core.vocabulary import vocabulary
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.i18n import _, explain
+from havenwatch.web.i18n import _, current, explain
 from havenwatch.web.rendering import PAGE_SIZE, PageNumber, counting_limit, localise, pager, render
 from havenwatch.web.routes.documents import case_documents
 
@@ -51,7 +51,7 @@ def _filter_from_query(request: Request, principal: Principal) -> tuple[CaseFilt
         date_to = forms.query_day(params.get("to"), "to")
     except ValidationError:
         date_from = date_to = None
-        error = _("Dates must look like 2024-09-16 or 16.09.2024.")
+        error = _("Dates must look like %(example)s.") % {"example": current().date_example}
     vocab = vocabulary()
     status = params.get("status") if params.get("status") in vocab.case_statuses else None
     event_type = params.get("event_type") if params.get("event_type") in vocab.event_types else None
