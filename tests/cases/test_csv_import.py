@@ -90,23 +90,23 @@ def test_dry_run_reports_and_writes_nothing(db: Database, tmp_path: Path) -> Non
         (
             "person,country,event_type",
             "Heron,RS,abduction",
-            "row 3, field event_type: unknown value 'abduction'",
+            "row 3, column event_type: unknown value 'abduction'",
         ),
         (
             "person,country,event_type,date",
             "Heron,RS,entry_ban,2024-02-30",
-            "row 3, field date: impossible date '2024-02-30'",
+            "row 3, column date: impossible date '2024-02-30'",
         ),
         (
             "person,country,event_type,served_on",
             "Heron,RS,entry_ban,31.13.2024",
-            "row 3, field served_on",
+            "row 3, column served_on",
         ),
-        ("person,country,event_type", "Heron,Serbia,entry_ban", "row 3, field country"),
+        ("person,country,event_type", "Heron,Atlantis,entry_ban", "row 3, column country"),
         (
             "person,country,event_type,deadline_days",
             "Heron,RS,expulsion_order,thirty",
-            "row 3, field deadline_days",
+            "row 3, column deadline_days",
         ),
         ("person,country,event_type", "Heron,RS,entry_ban,extra", "row 3: more cells than headers"),
         ("person,country,event_type", '"Heron,RS,entry_ban', "malformed CSV"),

@@ -187,7 +187,7 @@ def test_case_deadlines_gives_a_revocation_its_departure_date_and_postponement_s
     assert steps["departure"]["due"] == "2025-04-02"
     assert (steps["appeal"]["due"], steps["appeal"]["suspensive"]) == ("2025-03-18", False)
     assert "postponement_request" in steps
-    assert "2 April 2025" in result.output and "ZUS art. 23" in result.output
+    assert "2 Apr 2025" in result.output and "ZUS art. 23" in result.output
 
 
 def test_a_revocation_and_the_order_to_leave_served_that_day_are_one_decision(

@@ -33,9 +33,9 @@ def test_good_friday_roll_over_is_explained(rs: Jurisdiction) -> None:
     )
     assert result.plain_end == date(2025, 4, 18)
     assert result.due == date(2025, 4, 22)
-    assert "ends Friday 18 April 2025, Good Friday" in result.explanation
+    assert "ends Friday 18 Apr 2025, Good Friday" in result.explanation
     assert "Easter Monday" in result.explanation
-    assert "next working day Tuesday 22 April 2025" in result.explanation
+    assert "next working day Tuesday 22 Apr 2025" in result.explanation
     assert result.uncertain == ()
 
 

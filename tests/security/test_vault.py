@@ -157,6 +157,7 @@ def test_download_round_trips_and_is_audited(db: Database, instance_settings: Se
         ).all()
     assert [tuple(a) for a in actions] == [
         ("document.upload", "tester"),
+        ("document.clean", "tester"),
         ("document.download", "reader"),
     ]
     assert (

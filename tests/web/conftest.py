@@ -18,7 +18,7 @@ from havenwatch.cases.case_files import add_case
 from havenwatch.cases.events import add_event
 from havenwatch.cases.people import add_person
 from havenwatch.cases.sources import add_source
-from havenwatch.cases.vault import store_document
+from havenwatch.cases.vault import Evidence, store_document
 from havenwatch.core.clock import today
 from havenwatch.core.dates import from_day
 from havenwatch.core.model import Case, Event, Identity, Person, Source
@@ -159,6 +159,7 @@ def build_world(settings: Settings, db: Database) -> World:
             data=b"decision text\n",
             actor="test",
             scope=Scope.everything(),
+            evidence=Evidence(document_type="decision", keep_original=True),
         ).id
     for name in ("viewer-a", "caseworker-b"):
         with db.read() as conn:

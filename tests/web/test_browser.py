@@ -237,6 +237,7 @@ AXE_PAGES = [
     "/cases?status=open&country=RS",
     "/cases/{case}",
     "/cases/{case}/events/{event}/edit",
+    "/cases/{case}/documents/{document}/about",
     "/people",
     "/people/{person}?identity=1",
     "/leads",
@@ -255,7 +256,11 @@ WCAG_LEVEL_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wca
 
 def _page_url(base: str, ids: dict[str, str], path: str) -> str:
     return base + path.format(
-        case=ids["case_a"], event=ids["event_a"], person=ids["person_a"], lead=ids["lead_b"]
+        case=ids["case_a"],
+        event=ids["event_a"],
+        person=ids["person_a"],
+        lead=ids["lead_b"],
+        document=ids["document_a"],
     )
 
 

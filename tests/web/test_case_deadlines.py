@@ -73,9 +73,9 @@ def test_the_case_page_shows_the_departure_date_and_the_postponement_step(
     event_id = record_revocation(world)
     page = client_as("caseworker-a").get(f"/cases/{world.ids['case_a']}").text
     departure = _row(page, f"{event_id}:departure")
-    assert "Apr 2, 2025" in departure
+    assert "2 Apr 2025" in departure
     appeal = _row(page, f"{event_id}:appeal")
-    assert "Mar 18, 2025" in appeal and "<td>no</td>" in appeal
+    assert "18 Mar 2025" in appeal and "<td>no</td>" in appeal
     assert "Request to postpone execution" in _row(page, f"{event_id}:postponement_request")
     assert "no fixed deadline" not in departure
 

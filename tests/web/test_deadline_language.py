@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -34,7 +35,8 @@ def test_the_case_page_shows_its_deadlines_in_russian(world: World, client_as: C
     russian = _deadlines_panel(_speaking(client_as, "ru").get(case_page).text)
     assert "Жалоба (žalba)" in russian and "Административный суд" in russian
     assert "с вручения" in russian and "день вручения не считается" in russian
-    assert " г." in russian  # dates written the Russian way inside the explanations
+    # dates written the Russian way (the one Russian day format) inside the explanations
+    assert re.search(r"\b\d{2}\.\d{2}\.\d{4}\b", russian) and " г." not in russian
     assert not [text for text in ENGLISH if text in russian]
 
 

@@ -97,12 +97,12 @@ def user_from_row(row: AnyRow, teams: dict[str, str]) -> User:
 
 def insert_user(unit: Unit, username: str, password: str, role: str, team: str) -> str:
     if role not in ROLES:
-        raise ValidationError("role", f"unknown role {role!r} (choose from {', '.join(ROLES)})")
+        raise ValidationError.of("role", "value.unknown", value=role, accepted=", ".join(ROLES))
     if not username.strip():
-        raise ValidationError("username", "cannot be empty")
+        raise ValidationError.of("username", "value.empty")
     check_new_password(password, username)
     if unit.conn.execute(select(users.c.id).where(users.c.username == username)).first():
-        raise ValidationError("username", f"{username!r} is taken")
+        raise ValidationError.of("username", "username.taken", value=username)
     user_id = new_id()
     unit.conn.execute(
         users.insert().values(

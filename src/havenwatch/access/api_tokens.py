@@ -37,7 +37,7 @@ def create_token(db: Database, user_id: str, name: str, actor: str) -> str:
     """A new token for the user; the returned text is the only copy."""
     label = " ".join(name.split())[:120]
     if not label:
-        raise ValidationError("name", "give the token a name, such as the device it is for")
+        raise ValidationError.of("name", "token.name_required")
     token = PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     token_id = new_id()
     with db.write(actor) as unit:

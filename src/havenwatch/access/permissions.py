@@ -22,6 +22,7 @@ class Capability(StrEnum):
     VIEW_IDENTITY = "view_identity"
     VIEW_NOTES = "view_notes"
     VIEW_DOCUMENTS = "view_documents"
+    DOWNLOAD_ORIGINALS = "download_originals"
     VIEW_SOURCES = "view_sources"
     SEARCH = "search"
     SEARCH_NAMES = "search_names"

@@ -31,7 +31,7 @@ def open_email(keyring: Keyring, user_id: str, sealed: bytes) -> str:
 def set_email(db: Database, username: str, address: str | None, actor: str) -> None:
     """Where `username`'s reminders go (None: nowhere). The audit entry never holds it."""
     if address is not None and (len(address) > MAX_LENGTH or not ADDRESS.match(address)):
-        raise ValidationError("email", "not an e-mail address such as name@example.org")
+        raise ValidationError.of("email", "email.invalid")
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         user_id = unit.conn.execute(select(users.c.id).where(users.c.username == username)).scalar()

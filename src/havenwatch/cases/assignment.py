@@ -35,7 +35,7 @@ def assign_case(
                 )
             ).scalar()
             if assignee is None:
-                raise ValidationError("assignee", "choose an active caseworker of the case's team")
+                raise ValidationError.of("assignee", "assignee.not_caseworker")
         unit.conn.execute(
             cases.update()
             .where(cases.c.id == case_id)

@@ -45,7 +45,7 @@ def _person_row(conn: Connection, person_id: str) -> AnyRow:
         select(people.c.id, people.c.team_id, people.c.wrapped_key).where(people.c.id == person_id)
     ).first()
     if row is None:
-        raise ValidationError("person", f"no person {person_id}")
+        raise ValidationError.of("person", "person.unknown", id=person_id)
     return row
 
 
@@ -305,7 +305,7 @@ def close_case(
     closed_on: date | None = None,
 ) -> Case:
     if status == "open":
-        raise ValidationError("status", "closing a case needs a final status other than open")
+        raise ValidationError.of("status", "case.close_needs_status")
     probe = Case(person_id="", country="XX", status=status)
     validate_case(probe)
     with db.write(actor) as unit:
@@ -315,7 +315,7 @@ def close_case(
         if current is None:
             raise NotFoundError(f"no case {case_id}")
         if current.status != "open":
-            raise ValidationError("status", "the case is already closed: reopen it first")
+            raise ValidationError.of("status", "case.already_closed")
         unit.conn.execute(
             cases.update()
             .where(cases.c.id == case_id)
@@ -359,7 +359,7 @@ def reopen_case(
         if row is None:
             raise NotFoundError(f"no case {case_id}")
         if row.status == "open":
-            raise ValidationError("status", "the case is already open")
+            raise ValidationError.of("status", "case.already_open")
         unit.conn.execute(
             cases.update()
             .where(cases.c.id == case_id)

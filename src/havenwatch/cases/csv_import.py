@@ -29,16 +29,16 @@ from havenwatch.cases.sources import content_hash, team_scoped_hash
 from havenwatch.cases.step_workflow import refresh_steps
 from havenwatch.core.csv_cells import restore
 from havenwatch.core.dates import FuzzyDate, parse_day, parse_fuzzy
-from havenwatch.core.errors import HavenwatchError, ValidationError
+from havenwatch.core.errors import HavenwatchError, ValidationError, explained
 from havenwatch.core.model import (
     Case,
     Event,
     Identity,
     Person,
     Source,
-    check_country,
     validate_event,
 )
+from havenwatch.core.value_labels import code_for, column_labels, labels_of
 from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import cases, people, sources
@@ -89,51 +89,64 @@ class ImportSummary:
 
 @cache
 def header_aliases() -> dict[str, str]:
+    """Folded header -> field: the headers NGOs write, and the export's in every language."""
     text = resources.files("havenwatch.data").joinpath("csv_headers.json").read_text("utf-8")
     table = json.loads(text)
-    return {
+    written = {
         normalise_header(alias): name
         for name, aliases in table.items()
         if not name.startswith("_")
         for alias in aliases
     }
+    exported = {
+        normalise_header(header): name
+        for name, headers in column_labels().items()
+        for header in headers
+    }
+    return {**exported, **written}
 
 
 def normalise_header(header: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", header.lower().replace("_", " ")).split())
 
 
-def read_text(path: Path, encoding: str) -> str:
+def failure(key: str, **params: str | int) -> ImportError_:
+    """An import error from the error catalogue, translatable where it is shown."""
+    return explained(ImportError_, key, **params)
+
+
+def read_text(path: Path, encoding: str, name: str | None = None) -> str:
+    file = name or str(path)
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise ImportError_(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+            raise failure("import.too_large", file=file, limit=MAX_BYTES // (1024 * 1024))
         data = path.read_bytes()
     except OSError as error:
-        raise ImportError_(f"{path}: cannot read ({error.strerror})") from None
+        raise failure("import.unreadable", file=file, detail=str(error.strerror)) from None
     if b"\x00" in data[:4096]:
-        raise ImportError_(f"{path}: binary file, not text")
+        raise failure("import.binary", file=file)
     try:
         text = data.decode("utf-8-sig" if encoding.lower().replace("-", "") == "utf8" else encoding)
     except UnicodeDecodeError:
-        raise ImportError_(
-            f"{path}: not valid {encoding} text (save it as UTF-8, or pass --encoding cp1251)"
-        ) from None
+        raise failure("import.bad_encoding", file=file, encoding=encoding) from None
     except LookupError:
-        raise ImportError_(f"{path}: unknown encoding {encoding!r}") from None
+        raise failure("import.unknown_encoding", file=file, encoding=encoding) from None
     if "\x00" in text:
-        raise ImportError_(f"{path}: binary file, not text (it contains NUL characters)")
+        raise failure("import.binary", file=file)
     return text
 
 
-def column_map(path: Path, headers: list[str], mapping: dict[str, str]) -> dict[str, str]:
+def column_map(file: str, headers: list[str], mapping: dict[str, str]) -> dict[str, str]:
     """Map each of the file's headers to a canonical field (explicit --map wins)."""
     aliases = header_aliases()
     fields = set(aliases.values())
     for field_name in mapping.values():
         if field_name not in fields:
-            raise ImportError_(
-                f"{path}: --map names unknown field {field_name!r} "
-                f"(fields: {', '.join(sorted(fields))})"
+            raise failure(
+                "import.unknown_field",
+                file=file,
+                field=field_name,
+                accepted=", ".join(sorted(fields)),
             )
     explicit = {normalise_header(k): v for k, v in mapping.items()}
     result: dict[str, str] = {}
@@ -144,9 +157,11 @@ def column_map(path: Path, headers: list[str], mapping: dict[str, str]) -> dict[
             result[header] = target
     missing = [name for name in REQUIRED if name not in result.values()]
     if missing:
-        raise ImportError_(
-            f"{path}: missing required column {', '.join(missing)} "
-            f"(headers found: {', '.join(headers)})"
+        raise failure(
+            "import.missing_columns",
+            file=file,
+            columns=", ".join(missing),
+            headers=", ".join(headers),
         )
     return result
 
@@ -156,31 +171,56 @@ def _blank(value: str | None) -> str | None:
     return restore(value.strip()) or None if value is not None else None
 
 
-def parse_row(path: Path, line: int, row: dict[str, str], default_country: str | None) -> EventRow:
+def parse_row(
+    file: str,
+    line: int,
+    row: dict[str, str],
+    default_country: str | None,
+    headers: dict[str, str] | None = None,
+) -> EventRow:
+    """One row's event; an error names the file, the row and the column as the file heads it."""
     values = {field_name: _blank(value) for field_name, value in row.items()}
     try:
         return _row(line, values, default_country)
     except ValidationError as error:
-        raise ImportError_(f"{path}, row {line}, field {error.field}: {error.reason}") from None
+        column = (headers or {}).get(error.field, error.field)
+        problem = failure(
+            "import.row_field", file=file, row=line, column=column, reason=error.reason
+        )
+        problem.inner = error
+        raise problem from None
+
+
+def coded(kind: str, field_name: str, value: str | None) -> str | None:
+    """The code a cell names (a code, a label in any interface language, a known synonym)."""
+    if not value:
+        return None
+    code = code_for(kind, value)
+    if code is None:
+        if kind == "country":
+            raise ValidationError.of(field_name, "value.unknown_country", value=value)
+        accepted = ", ".join(labels_of(kind, "en"))
+        raise ValidationError.of(
+            field_name, "value.unknown", value=value, accepted=accepted, kind=kind
+        )
+    return code
 
 
 def _row(line: int, values: dict[str, str | None], default_country: str | None) -> EventRow:
     person = values.get("person")
     if not person:
-        raise ValidationError("person", "empty (every row needs the person's pseudonym)")
-    country = (values.get("country") or default_country or "").upper()
+        raise ValidationError.of("person", "import.row_person_missing")
+    country = coded("country", "country", values.get("country") or default_country)
     if not country:
-        raise ValidationError("country", "empty (add a country column or pass --country)")
-    check_country("country", country)
-    nationality = (values.get("nationality") or "").upper() or None
-    check_country("nationality", nationality)
+        raise ValidationError.of("country", "import.row_country_missing")
+    nationality = coded("country", "nationality", values.get("nationality"))
     event = Event(
         case_id="",
-        type=(values.get("event_type") or "").strip(),
+        type=coded("event_type", "event_type", values.get("event_type")) or "",
         date=_date(values.get("date")),
         served_on=_served(values.get("served_on")),
-        authority=values.get("authority"),
-        grounds=values.get("grounds"),
+        authority=coded("authority", "authority", values.get("authority")),
+        grounds=coded("grounds", "grounds", values.get("grounds")),
         deadline_days=_days(values.get("deadline_days")),
         notes=values.get("notes"),
     )
@@ -202,7 +242,7 @@ def _days(value: str | None) -> int | None:
     if value is None:
         return None
     if not value.isdigit():
-        raise ValidationError("deadline_days", f"{value!r} is not a whole number of days")
+        raise ValidationError.of("deadline_days", "value.not_days", value=value)
     return int(value)
 
 
@@ -224,25 +264,29 @@ def parse_csv(
     encoding: str = "utf-8",
     mapping: dict[str, str] | None = None,
     default_country: str | None = None,
+    name: str | None = None,
 ) -> list[EventRow]:
-    text = read_text(path, encoding)
+    """Every row of the file, or the first error; `name` is the file as its user calls it."""
+    file = name or str(path)
+    text = read_text(path, encoding, file)
     if not text.strip():
-        raise ImportError_(f"{path}: the file is empty")
+        raise failure("import.empty", file=file)
     try:
         reader = csv.DictReader(
             io.StringIO(text), dialect=csv.excel, delimiter=delimiter(text), strict=True
         )
         headers = list(reader.fieldnames or [])
-        columns = column_map(path, headers, mapping or {})
+        columns = column_map(file, headers, mapping or {})
+        written = {field_name: header for header, field_name in columns.items()}
         rows = []
         for row in reader:
             if None in row:
-                raise ImportError_(f"{path}, row {reader.line_num}: more cells than headers")
+                raise failure("import.extra_cells", file=file, row=reader.line_num)
             canonical = {columns[h]: v for h, v in row.items() if h in columns}
             if any((v or "").strip() for v in row.values()):
-                rows.append(parse_row(path, reader.line_num, canonical, default_country))
+                rows.append(parse_row(file, reader.line_num, canonical, default_country, written))
     except csv.Error as error:
-        raise ImportError_(f"{path}: malformed CSV ({error})") from None
+        raise failure("import.malformed", file=file, detail=str(error)) from None
     return rows
 
 

@@ -101,9 +101,8 @@ def check_decision_code(country: str, code: str | None) -> None:
     if code is None or rules is None:
         return
     if code not in rules.decisions and code not in rules.remedies:
-        raise ValidationError(
-            "decision_code",
-            f"unknown code {code!r} for {country} (`havenwatch deadlines` lists the codes)",
+        raise ValidationError.of(
+            "decision_code", "deadline.unknown_code", value=code, country=country
         )
 
 
@@ -119,7 +118,9 @@ def check_engine_inputs(country: str, event: Event) -> None:
         return
     if event.service is not None and event.service not in rules.service:
         valid = ", ".join(sorted(rules.service))
-        raise ValidationError("service", f"unknown service {event.service!r}; valid: {valid}")
+        raise ValidationError.of(
+            "service", "deadline.unknown_service", value=event.service, accepted=valid
+        )
     if event.procedure is None:
         return
     mapping = default_decision(rules, event.type)
@@ -128,7 +129,9 @@ def check_engine_inputs(country: str, event: Event) -> None:
     procedures = rule.procedures if rule is not None else {}
     if event.procedure not in procedures:
         valid = ", ".join(sorted(procedures)) or "none for this decision"
-        raise ValidationError("procedure", f"unknown procedure {event.procedure!r}; valid: {valid}")
+        raise ValidationError.of(
+            "procedure", "deadline.unknown_procedure", value=event.procedure, accepted=valid
+        )
 
 
 def _day_of(row: AnyRow) -> dt.date | None:

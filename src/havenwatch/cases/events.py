@@ -46,7 +46,7 @@ def case_key_row(conn: Connection, case_id: str) -> AnyRow:
         .where(cases.c.id == case_id)
     ).first()
     if row is None:
-        raise ValidationError("case", f"no case {case_id}")
+        raise ValidationError.of("case", "case.unknown", id=case_id)
     return row
 
 

@@ -257,7 +257,7 @@ def _editable_row(conn: Connection, person_id: str, scope: Scope) -> AnyRow:
     if row is None:
         raise NotFoundError(f"no person {person_id}")
     if row.purged_at is not None or row.wrapped_key is None:
-        raise ValidationError("person", "this person was purged; their record cannot be changed")
+        raise ValidationError.of("person", "person.purged")
     return row
 
 
@@ -360,7 +360,7 @@ def edit_person(
         after = replace(before, **changes, identity=replace(before.identity, **identity_changes))
         for name in REQUIRED_FIELDS:
             if getattr(after, name) is None:
-                raise ValidationError(name, "cannot be empty")
+                raise ValidationError.of(name, "value.empty")
         after.pseudonym = after.pseudonym.strip()
         validate_person(after)
         changed = _changed_fields(before, after)

@@ -60,7 +60,7 @@ class ReminderSettings:
                 int(values.get("HAVENWATCH_REMINDER_DAYS", "7")),
             )
         except ValueError:
-            raise ValidationError("settings", "SMTP port and reminder days are numbers") from None
+            raise ValidationError.of("settings", "reminders.numbers") from None
         return cls(
             smtp_host=values.get("HAVENWATCH_SMTP_HOST") or None,
             smtp_port=port,
@@ -297,7 +297,7 @@ def _message(
 def _post(settings: ReminderSettings, body: bytes) -> None:
     url = settings.webhook_url or ""
     if not url.startswith(("https://", "http://")):
-        raise ValidationError("webhook", "HAVENWATCH_REMINDER_WEBHOOK_URL must be http(s)")
+        raise ValidationError.of("webhook", "reminders.webhook_scheme")
     headers = {"Content-Type": "application/json"}
     if settings.webhook_secret:
         headers[SIGNATURE_HEADER] = signature(settings.webhook_secret, body)

@@ -234,13 +234,13 @@ def resolve_step(
 
 def _check_resolution(resolution: str | None, note: str, done_on: dt.date | None) -> None:
     if resolution is not None and resolution not in RESOLUTIONS:
-        raise ValidationError("resolution", f"choose one of {', '.join(RESOLUTIONS)}")
+        raise ValidationError.of("resolution", "value.choose", accepted=", ".join(RESOLUTIONS))
     if not note.strip():
-        raise ValidationError("note", "say what was done and why (a note is required)")
+        raise ValidationError.of("note", "step.note_required")
     if len(note) > NOTE_LIMIT or "\x00" in note:
-        raise ValidationError("note", f"at most {NOTE_LIMIT} characters, no NUL")
+        raise ValidationError.of("note", "step.note_too_long", limit=NOTE_LIMIT)
     if resolution == "done" and done_on is None:
-        raise ValidationError("done_on", "give the day it was done")
+        raise ValidationError.of("done_on", "step.done_on_required")
 
 
 def _require_event(conn: Connection, case_id: str, event_id: str) -> None:
@@ -248,7 +248,7 @@ def _require_event(conn: Connection, case_id: str, event_id: str) -> None:
         select(events.c.id).where(events.c.id == event_id, events.c.case_id == case_id)
     ).first()
     if found is None:
-        raise ValidationError("event", f"no event {event_id} in this case")
+        raise ValidationError.of("event", "step.unknown_event", id=event_id)
 
 
 def _seal_note(keyring: Keyring, owner: Any, case_id: str, deadline_id: str, note: str) -> bytes:
@@ -305,7 +305,7 @@ def assign_step(
                 )
             ).first()
             if found is None:
-                raise ValidationError("assignee", "choose an active caseworker of the case's team")
+                raise ValidationError.of("assignee", "assignee.not_caseworker")
         _save_action(unit.conn, case_id, deadline_id, {"assignee_id": user_id})
         event_id_of_step, _, remedy = deadline_id.partition(":")
         unit.audit(

@@ -6,6 +6,14 @@ random name in `Settings.vault_dir`; the database row (`documents`) keeps the se
 filename, the media type, a size rounded up (Padmé) and a keyed fingerprint of the plaintext
 SHA-256, which is checked again on every download.
 
+Evidence: a document has a type (`vocabulary().document_types`), the day it bears, links to
+events of its case (`document_events`), and the SHA-256 of the bytes as received and of the
+cleaned copy, both sealed with the person's key and shown on the document's page. With
+`keep_original` the file as received is sealed into the vault too; only roles with
+`download_originals` may download it. Its chain of custody is the audit chain's entries on
+the document: `document.upload`, `document.clean`, `document.link`, `document.view`,
+`document.download`, `document.download_original` (`document_custody`).
+
 Crash safety: the encrypted file is written to a temporary name, synced, renamed, and only
 then is the row inserted. A process killed at any point leaves at worst a file without a row,
 never a row without a file; `check_vault` removes such orphans.
@@ -18,26 +26,37 @@ import os
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, select
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.visibility import case_visibility, document_visibility
 from havenwatch.core.clock import utcnow
-from havenwatch.core.errors import HavenwatchError, NotFoundError
+from havenwatch.core.errors import HavenwatchError, NotFoundError, ValidationError
 from havenwatch.core.ids import new_id
 from havenwatch.core.model import Document
 from havenwatch.core.settings import Settings
+from havenwatch.core.vocabulary import vocabulary
 from havenwatch.crypto.keys import KeyFileError, Keyring
 from havenwatch.crypto.padding import pad, padme, unpad
 from havenwatch.crypto.sealing import PersonKey
 from havenwatch.media import metadata_clean
 from havenwatch.media.filetypes import MAX_DOCUMENT_BYTES, sniff
-from havenwatch.store.database import Database
+from havenwatch.store.database import Database, Unit
 from havenwatch.store.rows import DOCUMENT_ROWS
-from havenwatch.store.schema import AnyRow, cases, documents, people
+from havenwatch.store.schema import (
+    AnyRow,
+    audit_log,
+    cases,
+    document_events,
+    documents,
+    events,
+    people,
+)
 
 VAULT_NAME = re.compile(r"^[0-9a-f]{32}$")
 PARTIAL_SUFFIX = ".part"
@@ -49,8 +68,33 @@ class VaultError(HavenwatchError):
     """A stored document cannot be given back as it was uploaded."""
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What the uploader says the document is; all of it optional."""
+
+    document_type: str | None = None
+    document_date: date | None = None
+    event_ids: tuple[str, ...] = ()
+    keep_original: bool = False
+
+
+@dataclass(frozen=True)
+class CustodyEntry:
+    """One step of a document's chain of custody, as the audit chain recorded it."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, Any]
+
+
 def content_label(document_id: str) -> str:
     return f"documents|content|{document_id}"
+
+
+def original_label(document_id: str) -> str:
+    return f"documents|original|{document_id}"
 
 
 def vault_path(settings: Settings, vault_name: str) -> Path:
@@ -121,6 +165,7 @@ def store_document(
     scope: Scope,
     event_id: str | None = None,
     strip_metadata: bool = True,
+    evidence: Evidence | None = None,
 ) -> Document:
     """Check, clean, encrypt and store an upload; the returned document says what was done.
 
@@ -129,18 +174,26 @@ def store_document(
     clean it is refused with `UploadRefused` before anything is written.
     """
     keyring = db.require_keyring()
+    evidence = evidence or Evidence()
+    _check_type(evidence.document_type)
     content, media_type, stripped = _prepare(data, strip_metadata)
-    digest = hashlib.sha256(content).digest()
+    digest, original_digest = hashlib.sha256(content).digest(), hashlib.sha256(data).digest()
     with db.read() as conn:
         owner = _case_owner(conn, case_id, scope)
     key = PersonKey(keyring, owner.wrapped_key, owner.person_id)
     if not key.available:
         raise VaultError("this case's person was purged: nothing more can be stored for them")
     document_id, vault_name = new_id(), secrets.token_hex(16)
+    original_name = secrets.token_hex(16) if evidence.keep_original else None
     name = clean_filename(filename)
-    path = write_vault_file(
-        settings.vault_dir, vault_name, key.seal_bytes(pad(content), content_label(document_id))
-    )
+    written = [
+        write_vault_file(
+            settings.vault_dir,
+            vault_name,
+            key.seal_bytes(pad(content), content_label(document_id)),
+        )
+    ]
+    created_at = utcnow()
     document = Document(
         document_id,
         case_id,
@@ -150,29 +203,96 @@ def store_document(
         len(content),
         digest.hex(),
         stripped,
-        utcnow(),
-    )
-    row = DOCUMENT_ROWS.row(
-        document,
-        filename=key.seal_text(name, "documents", "filename", document_id),
-        size=padme(len(content)),
-        sha256=key.fingerprint(digest, content_label(document_id)),
-        vault_name=vault_name,
+        created_at,
+        evidence.document_type,
+        evidence.document_date,
+        original_digest.hex(),
+        original_name is not None,
     )
     try:
+        if original_name is not None:
+            sealed = key.seal_bytes(pad(data), original_label(document_id))
+            written.append(write_vault_file(settings.vault_dir, original_name, sealed))
         with db.write(actor) as unit:
-            unit.conn.execute(documents.insert(), row)
-            unit.audit(
-                "document.upload",
-                target_type="document",
-                target_id=document_id,
-                case_id=case_id,
-                detail={"media_type": media_type, "metadata_stripped": stripped},
+            row = DOCUMENT_ROWS.row(
+                document,
+                filename=key.seal_text(name, "documents", "filename", document_id),
+                size=padme(len(content)),
+                sha256=key.fingerprint(digest, content_label(document_id)),
+                vault_name=vault_name,
+                original_sha256=key.seal_bytes(
+                    original_digest, f"documents|original_sha256|{document_id}"
+                ),
+                cleaned_sha256=key.seal_bytes(digest, f"documents|cleaned_sha256|{document_id}"),
+                original_vault_name=original_name,
             )
+            unit.conn.execute(documents.insert(), row)
+            _audit_upload(unit, document_id, case_id, media_type, stripped, evidence)
+            linked = link_events(unit, document_id, case_id, evidence.event_ids)
     except BaseException:
-        path.unlink(missing_ok=True)
+        for path in written:
+            path.unlink(missing_ok=True)
         raise
-    return document
+    return replace(document, event_ids=linked)
+
+
+def _check_type(document_type: str | None) -> None:
+    if document_type is not None and document_type not in vocabulary().document_types:
+        accepted = ", ".join(vocabulary().document_types)
+        raise ValidationError.of(
+            "document_type", "document.unknown_type", value=document_type, accepted=accepted
+        )
+
+
+def _audit_upload(
+    unit: Unit, document_id: str, case_id: str, media_type: str, stripped: bool, evidence: Evidence
+) -> None:
+    """The first links of the chain of custody: received, then cleaned (when it was)."""
+    where = {"target_type": "document", "target_id": document_id, "case_id": case_id}
+    detail = {
+        "media_type": media_type,
+        "metadata_stripped": stripped,
+        "document_type": evidence.document_type,
+        "original_kept": evidence.keep_original,
+    }
+    unit.audit("document.upload", detail=detail, **where)
+    if stripped:
+        unit.audit("document.clean", detail={"metadata_stripped": True}, **where)
+
+
+def link_events(
+    unit: Unit, document_id: str, case_id: str, event_ids: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Link a document to events of its own case, each link a step of its chain of custody."""
+    wanted = tuple(dict.fromkeys(event_id for event_id in event_ids if event_id))
+    if not wanted:
+        return ()
+    found = set(
+        unit.conn.execute(
+            select(events.c.id).where(events.c.id.in_(wanted), events.c.case_id == case_id)
+        ).scalars()
+    )
+    if found != set(wanted):
+        raise ValidationError.of("event_ids", "document.unknown_event")
+    already = set(
+        unit.conn.execute(
+            select(document_events.c.event_id).where(document_events.c.document_id == document_id)
+        ).scalars()
+    )
+    for event_id in wanted:
+        if event_id in already:
+            continue
+        unit.conn.execute(
+            document_events.insert().values(document_id=document_id, event_id=event_id)
+        )
+        unit.audit(
+            "document.link",
+            target_type="document",
+            target_id=document_id,
+            case_id=case_id,
+            detail={"event_id": event_id},
+        )
+    return wanted
 
 
 def _document_row(conn: Connection, document_id: str, scope: Scope) -> tuple[AnyRow, AnyRow]:
@@ -209,9 +329,124 @@ def open_document(settings: Settings, row: AnyRow, key: PersonKey) -> tuple[str,
     return digest.hex(), content
 
 
-def _document_from_row(row: AnyRow, key: PersonKey, size: int, sha256: str | None) -> Document:
+def _document_from_row(
+    row: AnyRow,
+    key: PersonKey,
+    size: int,
+    sha256: str | None,
+    original_sha256: str | None = None,
+    event_ids: tuple[str, ...] = (),
+) -> Document:
     filename = key.open_text(row.filename, "documents", "filename", row.id) or "document"
-    return DOCUMENT_ROWS.record_of(row, filename=filename, size=size, sha256=sha256)
+    return DOCUMENT_ROWS.record_of(
+        row,
+        filename=filename,
+        size=size,
+        sha256=sha256,
+        original_sha256=original_sha256,
+        original_kept=row.original_vault_name is not None,
+        event_ids=event_ids,
+    )
+
+
+def _sealed_hash(key: PersonKey, blob: bytes | None, column: str, document_id: str) -> str | None:
+    """A recorded SHA-256 in hex; None for documents uploaded before hashes were recorded."""
+    if blob is None:
+        return None
+    return key.open_bytes(blob, f"documents|{column}|{document_id}").hex()
+
+
+def view_document(
+    db: Database, document_id: str, actor: str, *, scope: Scope
+) -> tuple[Document, list[CustodyEntry]]:
+    """A document's evidence record (both hashes, linked events) and its chain of custody.
+
+    Looking at it is itself a step of the chain (`document.view`), recorded before the chain
+    is read, so the page shows its own visit.
+    """
+    keyring = db.require_keyring()
+    with db.write(actor) as unit:
+        row, owner = _document_row(unit.conn, document_id, scope)
+        key = PersonKey(keyring, owner.wrapped_key, owner.person_id)
+        if not key.available:
+            raise VaultError(f"document {row.id} belonged to a purged person and cannot be opened")
+        unit.audit(
+            "document.view", target_type="document", target_id=document_id, case_id=row.case_id
+        )
+        linked = tuple(
+            unit.conn.execute(
+                select(document_events.c.event_id)
+                .where(document_events.c.document_id == document_id)
+                .order_by(document_events.c.event_id)
+            ).scalars()
+        )
+        custody = _custody(unit.conn, row.case_id, document_id)
+    cleaned = _sealed_hash(key, row.cleaned_sha256, "cleaned_sha256", row.id)
+    original = _sealed_hash(key, row.original_sha256, "original_sha256", row.id)
+    return _document_from_row(row, key, row.size, cleaned, original, linked), custody
+
+
+def _custody(conn: Connection, case_id: str, document_id: str) -> list[CustodyEntry]:
+    """The audit chain's entries on one document, oldest first (the case index narrows it)."""
+    rows = conn.execute(
+        select(
+            audit_log.c.seq,
+            audit_log.c.at,
+            audit_log.c.actor,
+            audit_log.c.action,
+            audit_log.c.detail,
+        )
+        .where(
+            audit_log.c.case_id == case_id,
+            audit_log.c.target_type == "document",
+            audit_log.c.target_id == document_id,
+        )
+        .order_by(audit_log.c.seq)
+    )
+    return [CustodyEntry(r.seq, r.at, r.actor, r.action, dict(r.detail or {})) for r in rows]
+
+
+def read_original(
+    db: Database,
+    settings: Settings,
+    document_id: str,
+    actor: str,
+    *,
+    scope: Scope,
+) -> tuple[Document, bytes]:
+    """The file exactly as it was uploaded, checked against its recorded SHA-256; audited."""
+    keyring = db.require_keyring()
+    with db.write(actor) as unit:
+        row, owner = _document_row(unit.conn, document_id, scope)
+        if row.original_vault_name is None:
+            raise NotFoundError(f"no original kept for document {document_id}")
+        key = PersonKey(keyring, owner.wrapped_key, owner.person_id)
+        content = _open_original(settings, row, key)
+        unit.audit(
+            "document.download_original",
+            target_type="document",
+            target_id=document_id,
+            case_id=row.case_id,
+        )
+    digest = hashlib.sha256(content).hexdigest()
+    return _document_from_row(row, key, len(content), None, digest), content
+
+
+def _open_original(settings: Settings, row: AnyRow, key: PersonKey) -> bytes:
+    if not key.available:
+        raise VaultError(f"document {row.id} belonged to a purged person and cannot be opened")
+    try:
+        blob = vault_path(settings, row.original_vault_name).read_bytes()
+        content = unpad(key.open_bytes(blob, original_label(row.id)))
+    except FileNotFoundError:
+        raise VaultError(f"the original of document {row.id} is missing from the vault") from None
+    except (KeyFileError, ValueError):
+        raise VaultError(f"the original of document {row.id} is damaged or was replaced") from None
+    if hashlib.sha256(content).hexdigest() != _sealed_hash(
+        key, row.original_sha256, "original_sha256", row.id
+    ):
+        raise VaultError(f"the original of document {row.id} does not match its SHA-256")
+    return content
 
 
 def read_document(
@@ -302,7 +537,10 @@ def check_vault(
             .join(people, people.c.id == cases.c.person_id)
         ).all()
     report.documents = len(rows)
-    _remove_orphans(settings.vault_dir, {row.vault_name for row in rows}, grace_seconds, report)
+    known = {row.vault_name for row in rows} | {
+        row.original_vault_name for row in rows if row.original_vault_name
+    }
+    _remove_orphans(settings.vault_dir, known, grace_seconds, report)
     keyring = db.require_keyring() if verify else None
     for row in rows:
         if not vault_path(settings, row.vault_name).exists():

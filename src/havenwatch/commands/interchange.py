@@ -115,11 +115,19 @@ def import_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (default stdout).",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ru", "sr_Latn", "sr_Cyrl"]),
+    help="CSV: headers, values and days as the interface writes them in this language "
+    "(default: field names and codes).",
+)
 @click.pass_context
-def export_command(ctx: click.Context, output_format: str, output: Path | None) -> None:
+def export_command(
+    ctx: click.Context, output_format: str, output: Path | None, lang: str | None
+) -> None:
     """Export everything (identities included: keep the file as safe as the database)."""
     document = export_document(open_db(ctx), cli_actor())
-    text = dump_document(document) if output_format == "json" else events_csv(document)
+    text = dump_document(document) if output_format == "json" else events_csv(document, lang)
     if output:
         write_private(output, text)
         click.echo(f"Wrote {output}", err=True)

@@ -13,7 +13,11 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, lru_cache
 from importlib import resources
+
+from babel import Locale
+from babel.dates import format_date
 
 from havenwatch.core.errors import ValidationError
 
@@ -30,6 +34,7 @@ ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 ISO_YEAR = re.compile(r"^(\d{4})$")
 DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})\.?$")
+DATE_HINT = "YYYY-MM-DD or DD.MM.YYYY"
 WORDY = re.compile(r"^(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})\.?$")
 
 
@@ -71,16 +76,16 @@ def parse_day(text: str, field: str = "date") -> date:
     if match:
         month = MONTHS.get(match.group(2).lower().rstrip("."))
         if month is None:
-            raise ValidationError(field, f"unknown month in {text!r}")
+            raise ValidationError.of(field, "date.unknown_month", value=text)
         return _make_day(int(match.group(3)), month, int(match.group(1)), field, text)
-    raise ValidationError(field, f"not a date: {text!r} (use YYYY-MM-DD or DD.MM.YYYY)")
+    raise ValidationError.of(field, "date.not_a_date", value=text, format=DATE_HINT)
 
 
 def _make_day(year: int, month: int, day: int, field: str, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValidationError(field, f"impossible date {text!r}") from None
+        raise ValidationError.of(field, "date.impossible", value=text) from None
 
 
 def parse_fuzzy(text: str, field: str = "date") -> FuzzyDate:
@@ -95,7 +100,7 @@ def parse_fuzzy(text: str, field: str = "date") -> FuzzyDate:
 
 def _interval(start_text: str, end_text: str, text: str, field: str) -> FuzzyDate:
     if start_text == OPEN and end_text == OPEN:
-        raise ValidationError(field, f"an interval needs at least one end: {text!r}")
+        raise ValidationError.of(field, "date.open_interval", value=text)
     if start_text == OPEN:
         end = _bounds(end_text, field)
         return FuzzyDate(f"../{end_text}", None, end[1], "before")
@@ -104,7 +109,7 @@ def _interval(start_text: str, end_text: str, text: str, field: str) -> FuzzyDat
         return FuzzyDate(f"{start_text}/..", start[0], None, "after")
     start, end = _bounds(start_text, field), _bounds(end_text, field)
     if start[0] > end[1]:
-        raise ValidationError(field, f"interval ends before it starts: {text!r}")
+        raise ValidationError.of(field, "date.interval_reversed", value=text)
     return FuzzyDate(f"{start_text}/{end_text}", start[0], end[1], "range")
 
 
@@ -113,7 +118,7 @@ def _bounds(value: str, field: str) -> tuple[date, date, str]:
     if match:
         year, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:
-            raise ValidationError(field, f"impossible month {value!r}")
+            raise ValidationError.of(field, "date.impossible_month", value=value)
         return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]), "month"
     match = ISO_YEAR.match(value)
     if match:
@@ -141,5 +146,27 @@ def birth_year_from_age(age: int, on: date) -> int:
     exact to within one, which is what a year of birth without a date can promise anyway.
     """
     if not 0 <= age <= MAX_AGE:
-        raise ValidationError("age", f"an age is a whole number from 0 to {MAX_AGE}")
+        raise ValidationError.of("age", "value.whole_number", low=0, high=MAX_AGE)
     return on.year - age
+
+
+@cache
+def day_patterns() -> dict[str, str]:
+    """locale -> the CLDR pattern of its one day format (`data/date_formats.json`)."""
+    text = resources.files("havenwatch.data").joinpath("date_formats.json").read_text("utf-8")
+    patterns: dict[str, str] = json.loads(text)["day"]
+    return patterns
+
+
+@lru_cache(maxsize=8192)
+def format_day(day: date, locale: str) -> str:
+    """A day as the locale writes it everywhere ("3 Mar 2025", "03.03.2025", "03.03.2025.")."""
+    pattern = day_patterns().get(locale, day_patterns()["en"])
+    return format_date(day, format=pattern, locale=Locale.parse(locale))
+
+
+def format_fuzzy(value: FuzzyDate | None, locale: str) -> str:
+    """A record's date: a day in the locale's format, anything less precise as recorded."""
+    if value is None:
+        return ""
+    return format_day(value.exact, locale) if value.exact else value.text

@@ -126,7 +126,9 @@ class Source:
 class Document:
     """A vault entry as users see it; `sha256` is the plaintext hash, known once opened.
 
-    The encrypted bytes live in the vault (`cases.vault`); the filename is sealed."""
+    The encrypted bytes live in the vault (`cases.vault`); the filename is sealed. As
+    evidence: its type and date, the hash of the file as received (`original_sha256`, sealed),
+    whether that original was kept, and the events it proves (`document_events`)."""
 
     id: str
     case_id: str
@@ -137,22 +139,25 @@ class Document:
     sha256: str | None
     metadata_stripped: bool
     created_at: dt.datetime
+    document_type: str | None = None
+    document_date: dt.date | None = None
+    original_sha256: str | None = None
+    original_kept: bool = False
+    event_ids: tuple[str, ...] = ()
 
 
 def check_choice(
     field_name: str, value: str | None, choices: tuple[str, ...] | frozenset[str]
 ) -> None:
     if value is not None and value not in choices:
-        raise ValidationError(
-            field_name, f"unknown value {value!r} (choose from {', '.join(sorted(choices))})"
+        raise ValidationError.of(
+            field_name, "value.unknown", value=value, accepted=", ".join(sorted(choices))
         )
 
 
 def check_country(field_name: str, value: str | None) -> None:
     if value is not None and not COUNTRY_CODE.match(value):
-        raise ValidationError(
-            field_name, f"{value!r} is not an ISO 3166 alpha-2 code such as RS or RU"
-        )
+        raise ValidationError.of(field_name, "value.country_code", value=value)
 
 
 def check_text(field_name: str, value: str | None, limit: int | None = None) -> None:
@@ -160,15 +165,15 @@ def check_text(field_name: str, value: str | None, limit: int | None = None) -> 
     if value is None:
         return
     if "\x00" in value:
-        raise ValidationError(field_name, "contains a NUL character")
+        raise ValidationError.of(field_name, "value.nul")
     if limit is not None and len(value) > limit:
-        raise ValidationError(field_name, f"longer than {limit} characters")
+        raise ValidationError.of(field_name, "value.too_long", limit=limit)
 
 
 def validate_person(person: Person) -> None:
     vocab = vocabulary()
     if not person.pseudonym.strip():
-        raise ValidationError("pseudonym", "a person always needs a pseudonym")
+        raise ValidationError.of("pseudonym", "person.pseudonym_required")
     check_text("pseudonym", person.pseudonym, 200)
     check_text("family_relation", person.family_relation, 200)
     check_country("nationality", person.nationality)
@@ -176,7 +181,7 @@ def validate_person(person: Person) -> None:
     check_choice("consent", person.consent, vocab.consent)
     check_choice("risk_level", person.risk_level, vocab.risk_levels)
     if person.family_affected_count < 0:
-        raise ValidationError("family_affected_count", "cannot be negative")
+        raise ValidationError.of("family_affected_count", "value.negative")
 
 
 def validate_case(case: Case) -> None:
@@ -186,7 +191,7 @@ def validate_case(case: Case) -> None:
         check_text("tags", tag, 80)
     check_choice("status", case.status, vocabulary().case_statuses)
     if case.opened_on and case.closed_on and case.closed_on < case.opened_on:
-        raise ValidationError("closed_on", "a case cannot close before it opens")
+        raise ValidationError.of("closed_on", "case.closes_before_opening")
 
 
 def validate_event(event: Event) -> None:
@@ -200,15 +205,15 @@ def validate_event(event: Event) -> None:
     check_text("service", event.service, 40)
     check_text("procedure", event.procedure, 40)
     if event.deadline_days is not None and not 0 <= event.deadline_days <= 3650:
-        raise ValidationError("deadline_days", f"{event.deadline_days} is not a number of days")
+        raise ValidationError.of("deadline_days", "value.not_days", value=str(event.deadline_days))
     earliest = event.date.earliest if event.date else None
     if event.served_on and earliest and event.served_on < earliest:
-        raise ValidationError("served_on", "a decision cannot be served before it was taken")
+        raise ValidationError.of("served_on", "event.served_before_taken")
 
 
 def validate_source(source: Source) -> None:
     if not (source.url or source.text or source.title):
-        raise ValidationError("source", "a source needs a URL, a title or a text")
+        raise ValidationError.of("source", "source.empty")
     for name, value in (("url", source.url), ("title", source.title), ("text", source.text)):
         check_text(name, value)
     check_text("publisher", source.publisher, 200)

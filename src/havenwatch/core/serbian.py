@@ -27,7 +27,7 @@ LETTERS = {
 DIGRAPH_OR_LETTER = re.compile("lj|nj|dž|[a-zčćđšž]", re.IGNORECASE)
 # Pieces of text that are not Serbian words: placeholders, markup, entities, addresses.
 UNTOUCHED = re.compile(
-    r"%\([^)]*\)[sdif]|%[sdif]|\{[^{}]*\}|<[^>]*>|&[#\w]+;|\b\w+://\S+|\S+@\S+\.\w+"
+    r"%\([^)]*\)[sdifr]|%[sdifr]|\{[^{}]*\}|<[^>]*>|&[#\w]+;|\b\w+://\S+|\S+@\S+\.\w+"
     r"|(?<![\w])/[\w./?=&-]+|\b\d+[A-Za-z]+\b"
 )
 WORD = re.compile(r"[^\W\d_]+")

@@ -27,6 +27,7 @@ class Vocabulary:
     risk_levels: tuple[str, ...]
     outcomes: tuple[str, ...]
     genders: tuple[str, ...]
+    document_types: tuple[str, ...]
 
 
 def _build(raw: dict[str, Any]) -> Vocabulary:
@@ -44,6 +45,7 @@ def _build(raw: dict[str, Any]) -> Vocabulary:
         risk_levels=tuple(raw["risk_levels"]),
         outcomes=tuple(raw["outcomes"]),
         genders=tuple(raw["genders"]),
+        document_types=tuple(raw["document_types"]),
     )
 
 

@@ -68,8 +68,8 @@ class NonWorkingDay:
 
 
 def format_day(day: date, *, year: bool = True) -> str:
-    """'Friday 18 April 2025', independent of the process locale."""
-    text = f"{WEEKDAYS[day.weekday()].capitalize()} {day.day} {MONTHS[day.month - 1]}"
+    """'Friday 18 Apr 2025' (English's one day format), independent of the process locale."""
+    text = f"{WEEKDAYS[day.weekday()].capitalize()} {day.day} {MONTHS[day.month - 1][:3]}"
     return f"{text} {day.year}" if year else text
 
 

@@ -39,7 +39,7 @@ class Messages:
         return self.templates[key].format(**values)
 
     def day(self, day: date, *, year: bool = True) -> str:
-        """'Friday 18 April 2025' in English, 'пятница, 18 апреля 2025 г.' in Russian."""
+        """'Friday 18 Apr 2025' in English, 'пятница, 18.04.2025' in Russian."""
         pattern = self.templates["date.with_year" if year else "date.without_year"]
         return _formatted_date(self.locale, day, pattern)
 

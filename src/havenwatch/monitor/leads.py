@@ -227,7 +227,7 @@ def reject_lead(
 ) -> Lead:
     """Turn the lead down, saying why; it will not be offered again."""
     if not reason.strip():
-        raise ValidationError("reason", "say why the lead is rejected")
+        raise ValidationError.of("reason", "lead.reason_required")
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         lead = _undecided(unit.conn, keyring, lead_id, scope)
@@ -266,9 +266,7 @@ def _target_case(unit: Unit, keyring: Keyring, lead: Lead, target: Target) -> st
         return _case_in_scope(unit, lead.candidate_case_id, target.scope)
     if lead.candidate_person_id:
         return _case_of_person(unit, keyring, lead, lead.candidate_person_id, target.scope)
-    raise ValidationError(
-        "person", "the lead matches no known person: give a case, a person or a pseudonym"
-    )
+    raise ValidationError.of("person", "lead.no_person")
 
 
 def _case_of_person(unit: Unit, keyring: Keyring, lead: Lead, person_id: str, scope: Scope) -> str:
@@ -320,7 +318,7 @@ def _new_case(unit: Unit, keyring: Keyring, case: Case) -> str:
 
 def _country(lead: Lead) -> str:
     if not lead.country:
-        raise ValidationError("country", "the lead names no country: accept it into a case")
+        raise ValidationError.of("country", "lead.no_country")
     return lead.country
 
 
@@ -369,8 +367,12 @@ def _decide(
 def _undecided(conn: Connection, keyring: Keyring, lead_id: str, scope: Scope) -> Lead:
     lead = _load(conn, keyring, lead_id, scope)
     if lead.status != NEW:
-        raise ValidationError(
-            "lead", f"lead {lead_id} was already {lead.status} by {lead.decided_by}"
+        raise ValidationError.of(
+            "lead",
+            "lead.already_decided",
+            id=lead_id,
+            status=lead.status,
+            actor=str(lead.decided_by),
         )
     return lead
 

@@ -77,10 +77,10 @@ def parse_interval(text: str) -> int:
     """'30m', '2h' or '1d' as minutes; at least five minutes, so no outlet is hammered."""
     match = INTERVAL.match(text)
     if not match:
-        raise ValidationError("every", f"{text!r} is not an interval such as 30m, 2h or 1d")
+        raise ValidationError.of("every", "feed.bad_interval", value=text)
     minutes = int(match.group(1)) * MINUTES_PER_UNIT[match.group(2)]
     if minutes < SHORTEST_INTERVAL_MINUTES:
-        raise ValidationError("every", f"fetch at most every {SHORTEST_INTERVAL_MINUTES} minutes")
+        raise ValidationError.of("every", "feed.too_often", minutes=SHORTEST_INTERVAL_MINUTES)
     return minutes
 
 
@@ -96,13 +96,13 @@ def add_feed(
     """Subscribe to a feed; it is due at once."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValidationError("url", "a feed is an http:// or https:// address")
+        raise ValidationError.of("url", "feed.bad_url")
     if language is not None and language not in LANGUAGES:
-        raise ValidationError("language", f"choose from {', '.join(LANGUAGES)}")
+        raise ValidationError.of("language", "value.choose", accepted=", ".join(LANGUAGES))
     feed_id, now = new_id(), utcnow()
     with db.write(actor) as unit:
         if unit.conn.execute(select(feeds.c.id).where(feeds.c.url == url.strip())).first():
-            raise ValidationError("url", "this feed is already subscribed")
+            raise ValidationError.of("url", "feed.duplicate")
         unit.conn.execute(
             feeds.insert().values(
                 id=feed_id,

@@ -161,6 +161,12 @@ def shred_person(unit: Unit, keyring: Keyring, person_id: str) -> tuple[PurgeRes
     vault_names = _ids(
         unit.conn, select(documents.c.vault_name).where(documents.c.case_id.in_(case_ids))
     )
+    originals = _ids(
+        unit.conn,
+        select(documents.c.original_vault_name).where(
+            documents.c.case_id.in_(case_ids), documents.c.original_vault_name.is_not(None)
+        ),
+    )
     erased = _erase_leads(unit.conn, keyring, person_id, event_ids)
     dropped = _forget_links(unit.conn, person_id, case_ids, event_ids)
     _blank_records(unit.conn, person_id, case_ids, event_ids)
@@ -180,7 +186,7 @@ def shred_person(unit: Unit, keyring: Keyring, person_id: str) -> tuple[PurgeRes
             "sources": result.sources,
         },
     )
-    return result, vault_names
+    return result, vault_names + originals
 
 
 def _scrub_sqlite(db: Database) -> None:

@@ -31,7 +31,7 @@ def retention_days(db: Database) -> int | None:
 def set_retention_days(db: Database, days: int | None, actor: str) -> None:
     """Set the retention period in days, or switch retention off with None."""
     if days is not None and days < MIN_RETENTION_DAYS:
-        raise ValidationError("days", f"must be at least {MIN_RETENTION_DAYS}")
+        raise ValidationError.of("days", "retention.minimum", days=MIN_RETENTION_DAYS)
     with db.write(actor) as unit:
         write_value(unit.conn, RETENTION_KEY, days)
         unit.audit("retention.set", detail={"closed_case_days": days})
@@ -65,7 +65,7 @@ def apply_retention(
     """Purge everyone due under the given period, or the configured one."""
     days = closed_for_days if closed_for_days is not None else retention_days(db)
     if days is None:
-        raise ValidationError("retention", "retention is off (set a period first)")
+        raise ValidationError.of("retention", "retention.off")
     if days < MIN_RETENTION_DAYS:
-        raise ValidationError("closed_for_days", f"must be at least {MIN_RETENTION_DAYS}")
+        raise ValidationError.of("closed_for_days", "retention.minimum", days=MIN_RETENTION_DAYS)
     return purge_people(db, settings, people_due(db, days), actor, passphrase=passphrase)

@@ -78,16 +78,14 @@ def parse_period(text: str) -> tuple[date, date]:
     """'2025', '2025-Q2' or '2025-03' as its first and last day."""
     match = PERIOD.match(text.strip())
     if not match:
-        raise ValidationError(
-            "period", f"{text!r} is not a year, quarter or month (2025, 2025-Q2, 2025-03)"
-        )
+        raise ValidationError.of("period", "period.unknown", value=text)
     year, quarter, month = int(match.group(1)), match.group(2), match.group(3)
     if quarter:
         first = date(year, 3 * int(quarter) - 2, 1)
         return first, _month_end(date(year, 3 * int(quarter), 1))
     if month:
         if not 1 <= int(month) <= 12:
-            raise ValidationError("period", f"{text!r}: no month {month}")
+            raise ValidationError.of("period", "period.no_month", value=text, month=month)
         first = date(year, int(month), 1)
         return first, _month_end(first)
     return date(year, 1, 1), date(year, 12, 31)
@@ -96,7 +94,7 @@ def parse_period(text: str) -> tuple[date, date]:
 def answer(db: Database, question: Question, *, scope: Scope) -> Answer:
     """Counts for `question` over the cases of the scope."""
     if question.date_to < question.date_from:
-        raise ValidationError("period", "the period ends before it begins")
+        raise ValidationError.of("period", "period.reversed")
     matching = _matching(question, scope)
     placed = and_(
         events.c.date_earliest >= question.date_from, events.c.date_latest <= question.date_to

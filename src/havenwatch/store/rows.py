@@ -122,4 +122,9 @@ EVENT_ROWS = RowMap(
 SOURCE_ROWS = RowMap(Source, sources, elsewhere=("withheld",))
 # A document's filename is sealed; its size is stored padded and its hash as a keyed
 # fingerprint, so the vault gives the true ones when it opens the file.
-DOCUMENT_ROWS = RowMap(Document, documents, explicit=("filename", "size", "sha256"))
+DOCUMENT_ROWS = RowMap(
+    Document,
+    documents,
+    explicit=("filename", "size", "sha256", "original_sha256", "original_kept"),
+    elsewhere=("event_ids",),
+)

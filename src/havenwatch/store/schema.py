@@ -294,6 +294,22 @@ documents = Table(
     Column("vault_name", String(64), nullable=False, unique=True),
     Column("metadata_stripped", Boolean, nullable=False, default=False),
     created_column(),
+    # Evidence (migration 0011i): what the document is, the day it bears, both hashes sealed
+    # with the person's key, and the original as received when the uploader kept it.
+    Column("document_type", String(40)),
+    Column("document_date", Date),
+    Column("original_sha256", LargeBinary),
+    Column("cleaned_sha256", LargeBinary),
+    Column("original_vault_name", String(64), unique=True),
+)
+
+document_events = Table(
+    "document_events",
+    metadata,
+    Column("document_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "event_id", ID, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 ingest_queue = Table(

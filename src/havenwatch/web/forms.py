@@ -19,14 +19,14 @@ def text(form: FormData, name: str, *, limit: int = MAX_TEXT) -> str | None:
         return None
     value = value.strip()
     if len(value) > limit:
-        raise ValidationError(name, f"longer than {limit} characters")
+        raise ValidationError.of(name, "value.too_long", limit=limit)
     return value or None
 
 
 def required(form: FormData, name: str, *, limit: int = MAX_TEXT) -> str:
     value = text(form, name, limit=limit)
     if value is None:
-        raise ValidationError(name, "this field is required")
+        raise ValidationError.of(name, "value.required")
     return value
 
 
@@ -54,7 +54,7 @@ def integer(form: FormData, name: str, *, low: int = 0, high: int = 10**6) -> in
     if value is None:
         return None
     if not value.lstrip("-").isdigit() or not low <= int(value) <= high:
-        raise ValidationError(name, f"give a whole number from {low} to {high}")
+        raise ValidationError.of(name, "value.whole_number", low=low, high=high)
     return int(value)
 
 

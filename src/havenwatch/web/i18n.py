@@ -14,13 +14,16 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from havenwatch.core.dates import FuzzyDate, format_day, format_fuzzy, parse_fuzzy
+from havenwatch.core.errors import HavenwatchError, ValidationError, error_catalogue, field_names
 from havenwatch.core.serbian import DERIVED_LOCALES
+from havenwatch.core.value_labels import labels_of
 
 LOCALES = {
     "en": "English",
@@ -78,13 +81,32 @@ class Translator:
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self._catalog.ngettext(singular, plural, count)
 
-    def date(self, value: date | None, style: str = "medium") -> str:
-        return _formatted_date(self.locale, value, style) if value else ""
+    def date(self, value: date | None) -> str:
+        """A day in the locale's one format (`data/date_formats.json`), on every page."""
+        return format_day(value, self.locale) if value else ""
+
+    def fuzzy(self, value: FuzzyDate | None) -> str:
+        """A record's date: a day in the locale's format, a month or range as recorded."""
+        return format_fuzzy(value, self.locale)
+
+    def day_text(self, value: str | None) -> str:
+        """A day stored as ISO text (`2025-03-03`) in the locale's format; other text as is."""
+        if not value:
+            return ""
+        try:
+            return format_fuzzy(parse_fuzzy(value), self.locale)
+        except ValidationError:
+            return value
+
+    @property
+    def date_example(self) -> str:
+        """How to type a day here, shown beside date fields ("14 Mar 2025", "14.03.2025")."""
+        return format_day(EXAMPLE_DAY, self.locale)
 
     def datetime(self, value: datetime | None) -> str:
         if value is None:
             return ""
-        return format_datetime(value, format="medium", locale=self.babel_locale)
+        return f"{format_day(value.date(), self.locale)} {value:%H:%M}"
 
     def number(self, value: int | float) -> str:
         return _formatted_number(self.locale, value)
@@ -96,6 +118,7 @@ class Translator:
 
 
 FORMAT_CACHE_SIZE = 8192
+EXAMPLE_DAY = date(2025, 3, 14)
 
 
 @lru_cache(maxsize=FORMAT_CACHE_SIZE)
@@ -139,3 +162,31 @@ def N_(message: str) -> str:
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     return current().ngettext(singular, plural, count)
+
+
+def explain(error: Exception) -> str:
+    """An error's one line in the user's language (the English text for an error the
+    catalogue does not know, such as one from a library)."""
+    if not isinstance(error, HavenwatchError) or error.key is None:
+        return str(error)
+    text = _filled(error)
+    if isinstance(error, ValidationError):
+        return f"{_field_name(error.field)}: {text}"
+    return text
+
+
+def _filled(error: HavenwatchError) -> str:
+    """The catalogue message translated, its values placed (accepted values in this language)."""
+    active = current()
+    params: dict[str, str | int] = dict(error.params)
+    if error.inner is not None:
+        params["reason"] = _filled(error.inner) if error.inner.key else error.inner.args[0]
+    kind = params.get("kind")
+    if isinstance(kind, str):
+        params["accepted"] = ", ".join(labels_of(kind, active.locale))
+    return active.gettext(error_catalogue()[error.key or ""]) % params
+
+
+def _field_name(field: str) -> str:
+    english = field_names().get(field)
+    return current().gettext(english) if english else field

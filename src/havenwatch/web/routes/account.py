@@ -15,7 +15,7 @@ from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.store.database import Database
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, PagePrincipal, database
-from havenwatch.web.i18n import LOCALES, activate
+from havenwatch.web.i18n import LOCALES, activate, explain
 from havenwatch.web.rendering import render
 
 router = APIRouter()
@@ -86,7 +86,7 @@ def new_token(request: Request, principal: PagePrincipal, form: Form) -> Respons
             principal.actor,
         )
     except HavenwatchError as error:
-        return settings_view(request, principal, error=str(error), status=400)
+        return settings_view(request, principal, error=explain(error), status=400)
     return settings_view(request, principal, new_token=token)
 
 

@@ -25,7 +25,7 @@ from havenwatch.core.errors import HavenwatchError, ValidationError
 from havenwatch.operations.audit_trail import count_entries, list_entries
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.i18n import N_, _
+from havenwatch.web.i18n import N_, _, explain
 from havenwatch.web.rendering import PageNumber, localise, pager, render
 
 router = APIRouter()
@@ -79,7 +79,7 @@ def create_user(request: Request, principal: Admin, form: Form) -> Response:
         message = _(PASSWORD_RULES[weak.rule]) % {"count": MIN_PASSWORD_LENGTH}
         return _users_page(request, message, 400)
     except HavenwatchError as error:
-        return _users_page(request, str(error), 400)
+        return _users_page(request, explain(error), 400)
     return RedirectResponse("/admin/users", 303)
 
 
@@ -90,14 +90,16 @@ def update_user(request: Request, principal: Admin, user_id: str, form: Form) ->
     role = forms.text(form, "role") or user.role
     active = form.get("active") == "1"
     try:
+        if role not in ROLES:
+            raise ValidationError.of("role", "value.choose", accepted=", ".join(ROLES))
         if user_id == principal.user_id and (role != "admin" or not active):
-            raise ValidationError("role", "you cannot demote or deactivate yourself")
+            raise ValidationError.of("role", "role.not_yourself")
         team = forms.required(form, "team", limit=120)
         team_id = change_user(
             db, user_id, role=role, team=team, active=active, actor=principal.actor
         )
     except HavenwatchError as error:
-        return _users_page(request, str(error), 400)
+        return _users_page(request, explain(error), 400)
     if not active or role != user.role or team_id != user.team_id:
         revoke_user_sessions(db, user_id, principal.actor)
     return RedirectResponse("/admin/users", 303)

@@ -33,7 +33,7 @@ from havenwatch.core.vocabulary import vocabulary
 from havenwatch.reports.charts import case_timeline_chart
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.i18n import _, current
+from havenwatch.web.i18n import _, current, explain
 from havenwatch.web.labels import label
 from havenwatch.web.rendering import PAGE_SIZE, PageNumber, counting_limit, localise, pager, render
 
@@ -51,7 +51,7 @@ def _filter_from_query(request: Request, principal: Principal) -> tuple[CaseFilt
         date_to = forms.query_day(params.get("to"), "to")
     except ValidationError:
         date_from = date_to = None
-        error = _("Dates must look like 2024-09-16 or 16.09.2024.")
+        error = _("Dates must look like %(example)s.") % {"example": current().date_example}
     vocab = vocabulary()
     status = params.get("status") if params.get("status") in vocab.case_statuses else None
     event_type = params.get("event_type") if params.get("event_type") in vocab.event_types else None
@@ -186,7 +186,7 @@ def create_case(request: Request, principal: Editor, form: Form) -> Response:
     except NotFoundError:
         return _new_case_form(request, principal, values, _("Choose a person of your team."), 400)
     except HavenwatchError as error:
-        return _new_case_form(request, principal, values, str(error), 400)
+        return _new_case_form(request, principal, values, explain(error), 400)
     return RedirectResponse(f"/cases/{case.id}", 303)
 
 
@@ -248,7 +248,10 @@ def change_status(request: Request, principal: Editor, case_id: str, form: Form)
     except HavenwatchError as error:
         context = case_context(request, principal, case_id)
         return render(
-            request, "case.html", {**context, "error": str(error), "values": {}}, status_code=400
+            request,
+            "case.html",
+            {**context, "error": explain(error), "values": {}},
+            status_code=400,
         )
     return RedirectResponse(f"/cases/{case_id}", 303)
 
@@ -263,7 +266,9 @@ def reopen(request: Request, principal: Editor, case_id: str, form: Form) -> Res
     try:
         reopen_case(db, case_id, principal.actor, reason=reason, scope=Scope.of(principal))
     except ValidationError as error:
-        message = _("Choose why the case is reopened.") if error.field == "reason" else str(error)
+        message = (
+            _("Choose why the case is reopened.") if error.field == "reason" else explain(error)
+        )
         context = case_context(request, principal, case_id)
         return render(
             request,
@@ -288,6 +293,9 @@ def assign(request: Request, principal: Editor, case_id: str, form: Form) -> Res
     except ValidationError as error:
         context = case_context(request, principal, case_id)
         return render(
-            request, "case.html", {**context, "error": str(error), "values": {}}, status_code=400
+            request,
+            "case.html",
+            {**context, "error": explain(error), "values": {}},
+            status_code=400,
         )
     return RedirectResponse(f"/cases/{case_id}", 303)

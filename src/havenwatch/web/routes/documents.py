@@ -1,4 +1,9 @@
-"""Documents on a case: encrypted upload into the vault and audited download."""
+"""Documents on a case: encrypted upload into the vault, the evidence page, audited downloads.
+
+An upload says what the document is (type, the day it bears, the events it proves) and
+whether to keep the original as received; the document's page shows both SHA-256 hashes and
+its chain of custody, and offers the original to roles allowed to download it.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,31 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
-from havenwatch.cases.vault import read_document, store_document
+from havenwatch.cases.events import list_events
+from havenwatch.cases.vault import (
+    Evidence,
+    read_document,
+    read_original,
+    store_document,
+    view_document,
+)
 from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.media.filetypes import MAX_DOCUMENT_BYTES
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.i18n import _
+from havenwatch.web.i18n import _, explain
 from havenwatch.web.rendering import localise, render
 from havenwatch.web.routes.cases import case_context
 
 router = APIRouter()
 Handler = Annotated[Principal, Depends(need(Capability.VIEW_DOCUMENTS))]
 Editor = Annotated[Principal, Depends(need(Capability.EDIT_CASES))]
+OriginalReader = Annotated[Principal, Depends(need(Capability.DOWNLOAD_ORIGINALS))]
 
 
 @router.post("/cases/{case_id}/documents")
@@ -44,13 +58,71 @@ def upload(request: Request, principal: Editor, case_id: str, form: Form) -> Res
             actor=principal.actor,
             scope=Scope.of(principal),
             event_id=forms.text(form, "event_id", limit=40),
+            evidence=_evidence(form),
         )
     except HavenwatchError as error:
         context = case_context(request, principal, case_id)
         return render(
-            request, "case.html", {**context, "error": str(error), "values": {}}, status_code=400
+            request,
+            "case.html",
+            {**context, "error": explain(error), "values": {}},
+            status_code=400,
         )
     return RedirectResponse(f"/cases/{case_id}#documents", 303)
+
+
+def _evidence(form: FormData) -> Evidence:
+    linked = [value for value in form.getlist("event_ids") if isinstance(value, str) and value]
+    return Evidence(
+        document_type=forms.text(form, "document_type", limit=40),
+        document_date=forms.day(form, "document_date"),
+        event_ids=tuple(value[:40] for value in linked[:100]),
+        keep_original=form.get("keep_original") == "1",
+    )
+
+
+@router.get("/cases/{case_id}/documents/{document_id}/about")
+def about(request: Request, principal: Handler, case_id: str, document_id: str) -> Response:
+    """The evidence page: what the document is, both hashes, linked events, chain of custody."""
+    db = database(request)
+    scope = Scope.of(principal)
+    get_case(db, case_id, scope=scope)
+    document, custody = view_document(db, document_id, principal.actor, scope=scope)
+    if document.case_id != case_id:
+        raise NotFoundError(f"no document {document_id}")
+    timeline = {event.id: event for event in list_events(db, case_id, scope=scope)}
+    context = {
+        "case_id": case_id,
+        "document": document,
+        "custody": custody,
+        "linked": [timeline[event_id] for event_id in document.event_ids if event_id in timeline],
+    }
+    return render(request, "document.html", context)
+
+
+@router.get("/cases/{case_id}/documents/{document_id}/original")
+def original(
+    request: Request, principal: OriginalReader, case_id: str, document_id: str
+) -> Response:
+    """The file exactly as uploaded, for coordinators and lawyers; every download audited."""
+    principal.require(Capability.VIEW_DOCUMENTS)
+    document, content = read_original(
+        database(request),
+        request.app.state.settings,
+        document_id,
+        principal.actor,
+        scope=Scope.of(principal),
+    )
+    if document.case_id != case_id:
+        raise NotFoundError(f"no document {document_id}")
+    return Response(
+        content,
+        media_type="application/octet-stream",
+        headers={
+            "content-disposition": "attachment; filename*=UTF-8''"
+            + quote("original-" + document.filename),
+        },
+    )
 
 
 @router.get("/cases/{case_id}/documents/{document_id}")

@@ -24,6 +24,7 @@ from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.core.model import Event, Source
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
+from havenwatch.web.i18n import explain
 from havenwatch.web.rendering import render
 from havenwatch.web.routes.cases import case_context
 
@@ -72,7 +73,7 @@ def create_event(request: Request, principal: Editor, case_id: str, form: Form) 
             db, event_from_form(form, case_id), principal.actor, scope=Scope.of(principal)
         )
     except HavenwatchError as error:
-        return _case_with_error(request, principal, case_id, str(error), _values(form))
+        return _case_with_error(request, principal, case_id, explain(error), _values(form))
     return RedirectResponse(f"/cases/{case_id}#event-{event.id}", 303)
 
 
@@ -127,7 +128,7 @@ def save_event(
             {
                 "case": case,
                 "event": existing,
-                "error": str(error),
+                "error": explain(error),
                 "engine": context["engine"],
             },
             status_code=400,
@@ -156,7 +157,7 @@ def event_source_form(
             scope=Scope.of(principal),
         )
     except HavenwatchError as error:
-        return _case_with_error(request, principal, case_id, str(error), _values(form))
+        return _case_with_error(request, principal, case_id, explain(error), _values(form))
     return RedirectResponse(f"/cases/{case_id}#event-{event_id}", 303)
 
 

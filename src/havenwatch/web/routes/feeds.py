@@ -19,6 +19,7 @@ from havenwatch.monitor.subscriptions import (
 )
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
+from havenwatch.web.i18n import explain
 from havenwatch.web.rendering import render
 
 router = APIRouter()
@@ -47,7 +48,7 @@ def subscribe(request: Request, principal: Admin, form: Form) -> Response:
             every_minutes=parse_interval(forms.text(form, "every") or "30m"),
         )
     except HavenwatchError as error:
-        return _feeds_page(request, str(error), 400)
+        return _feeds_page(request, explain(error), 400)
     return RedirectResponse("/admin/feeds", 303)
 
 

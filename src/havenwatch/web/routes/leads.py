@@ -19,7 +19,7 @@ from havenwatch.monitor.review import accept_reviewed, reject_leads
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.highlight import highlight
-from havenwatch.web.i18n import current
+from havenwatch.web.i18n import current, explain
 from havenwatch.web.rendering import PageNumber, localise, render
 from havenwatch.web.triage import (
     decision_links,
@@ -90,7 +90,7 @@ def _decided(request: Request, principal: Principal, lead_id: str, action: Any) 
         raise
     except HavenwatchError as error:
         context = lead_context(request, principal, lead_id)
-        return render(request, "lead.html", {**context, "error": str(error)}, status_code=400)
+        return render(request, "lead.html", {**context, "error": explain(error)}, status_code=400)
     return RedirectResponse(f"/leads/{lead_id}", 303)
 
 

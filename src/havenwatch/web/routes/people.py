@@ -30,6 +30,7 @@ from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.core.model import Identity, Person
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
+from havenwatch.web.i18n import explain
 from havenwatch.web.rendering import PageNumber, localise, pager, render
 
 router = APIRouter()
@@ -96,7 +97,7 @@ def create_person(request: Request, principal: Editor, form: Form) -> Response:
         return render(
             request,
             "person_new.html",
-            {"values": safe_values, "error": str(error)},
+            {"values": safe_values, "error": explain(error)},
             status_code=400,
         )
     return RedirectResponse(f"/people/{person.id}", 303)
@@ -206,5 +207,5 @@ def save_person(request: Request, principal: Editor, person_id: str, form: Form)
         # What was typed is shown again, identity included: a blank identity field would
         # otherwise erase the stored value on the next submission.
         values = {key: value for key, value in form.items() if isinstance(value, str)}
-        return _edit_form(request, principal, person, values, str(error), 400)
+        return _edit_form(request, principal, person, values, explain(error), 400)
     return RedirectResponse(f"/people/{person_id}", 303)

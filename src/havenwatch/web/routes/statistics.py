@@ -73,7 +73,7 @@ def _period(period: str | None, start: str | None, end: str | None) -> tuple[dat
         first = forms.query_day(start, "from") or date(1900, 1, 1)
         last = forms.query_day(end, "to") or today()
         if last < first:
-            raise ValidationError("period", "ends before it begins")
+            raise ValidationError.of("period", "period.reversed")
         return first, last
     return parse_period(period or str(today().year))
 

@@ -14,7 +14,7 @@ from havenwatch.cases.step_workflow import assign_step, resolve_step
 from havenwatch.core.errors import HavenwatchError
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.i18n import _
+from havenwatch.web.i18n import _, explain
 from havenwatch.web.rendering import localise, render
 from havenwatch.web.routes.cases import case_context
 
@@ -36,7 +36,7 @@ def _with_error(
     request: Request, principal: Principal, case_id: str, error: HavenwatchError
 ) -> Response:
     field = getattr(error, "field", None)
-    message = _(FIELD_MESSAGES[field]) if field in FIELD_MESSAGES else str(error)
+    message = _(FIELD_MESSAGES[field]) if field in FIELD_MESSAGES else explain(error)
     context = case_context(request, principal, case_id)
     return render(
         request, "case.html", {**context, "error": message, "values": {}}, status_code=400

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
+from havenwatch.cases.csv_export import events_csv
 from havenwatch.cases.csv_import import import_csv_rows, parse_csv
 from havenwatch.cases.interchange import (
     dump_document,
@@ -23,6 +24,7 @@ from havenwatch.cases.interchange import (
     import_document,
     load_document,
 )
+from havenwatch.cases.vault import clean_filename
 from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.publication import (
@@ -36,7 +38,7 @@ from havenwatch.reports.publication import (
 from havenwatch.reports.release import AnonymisedRelease
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, PagePrincipal, database, need
-from havenwatch.web.i18n import _
+from havenwatch.web.i18n import _, explain
 from havenwatch.web.rendering import localise, principal_of, render
 
 router = APIRouter()
@@ -69,7 +71,8 @@ def _transfer_page(
     return render(request, "transfer.html", context, status_code=status)
 
 
-def _saved_upload(form: Any, directory: Path) -> Path:
+def _saved_upload(form: Any, directory: Path) -> tuple[Path, str]:
+    """The uploaded file, saved under a name of ours, and the name its user gave it."""
     upload = forms.upload(form, "file")
     if upload is None:
         raise HavenwatchError(_("Choose a CSV or JSON file."))
@@ -79,12 +82,12 @@ def _saved_upload(form: Any, directory: Path) -> Path:
     suffix = ".json" if (upload.filename or "").lower().endswith(".json") else ".csv"
     path = directory / f"upload{suffix}"
     path.write_bytes(data)
-    return path
+    return path, clean_filename(upload.filename or "") or path.name
 
 
 def _import(request: Request, principal: Principal, form: Any, directory: Path) -> dict[str, Any]:
     db = database(request)
-    path = _saved_upload(form, directory)
+    path, name = _saved_upload(form, directory)
     dry_run = form.get("dry_run") == "1"
     if path.suffix == ".json":
         principal.require(Capability.IMPORT_FULL)
@@ -96,7 +99,7 @@ def _import(request: Request, principal: Principal, form: Any, directory: Path) 
             "dry_run": False,
             "counts": import_document(db, document, principal.actor, origin="web upload"),
         }
-    rows = parse_csv(path, default_country=forms.upper_code(form, "country"))
+    rows = parse_csv(path, default_country=forms.upper_code(form, "country"), name=name)
     summary = import_csv_rows(
         db,
         rows,
@@ -124,13 +127,24 @@ def run_import(request: Request, principal: Importer, form: Form) -> Response:
             result = _import(request, principal, form, Path(folder))
         except HavenwatchError as error:
             message = (
-                str(error)
+                explain(error)
                 .replace(folder, "")
                 .replace("/upload.csv", "")
                 .replace("/upload.json", "")
             )
             return _transfer_page(request, error=message.strip(": "), status=400)
     return _transfer_page(request, result=result)
+
+
+@router.get("/transfer/export.csv")
+def full_export_csv(request: Request, principal: FullExporter) -> Response:
+    """Every event as a spreadsheet in the user's language, which imports back unchanged."""
+    document = export_document(database(request), principal.actor)
+    return Response(
+        events_csv(document, locale=principal.locale),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="havenwatch-events.csv"'},
+    )
 
 
 @router.get("/transfer/export.json")

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011t_triage_review"
-down_revision = "0010d_deadlines_inputs_and_steps"
+down_revision = "0011i_documents_as_evidence"
 branch_labels = None
 depends_on = None
 
