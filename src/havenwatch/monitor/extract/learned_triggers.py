@@ -6,7 +6,8 @@ to extend her residence permit", "остали су без права на бо�
 requiring him to leave" state an event in words no pattern covers. For every event type the
 decision model (`decision_model.json`) carries a logistic regression over the words of a
 sentence (Snowball stems, pairs of neighbouring stems) and what the rules found in it
-(authorities, grounds, deadlines, places, dates, counts, speech verbs), never its
+(authorities, grounds, deadlines, places, dates, counts, speech verbs; a body's name is
+its span's label, not its words: "the Appeals Court" states no appeal), never its
 triggers: a model that leans on them learns the lexicon back instead of the language. A sentence
 with no trigger of a type whose score reaches the model's threshold gets one, placed on the
 word that weighs most for that type, so the rest of the pipeline (negation, modality,
@@ -99,10 +100,13 @@ def sentence_features(
     the sentence's spans when the caller grouped them already."""
     sentence = analysis.sentences[index]
     language = analysis.language or "en"
+    if spans is None:
+        spans = _spans_by_sentence(analysis).get(index, ())
+    names = _name_tokens(spans)
     features: Features = {}
     previous = ""
     for token in analysis.tokens[sentence.first : sentence.last]:
-        stem = word_stem(token.norm, language)
+        stem = word_stem(token.norm, language) if token.index not in names else ""
         if not stem:
             previous = ""
             continue
@@ -110,13 +114,22 @@ def sentence_features(
         if previous:
             features[f"b={previous}_{stem}"] = 1.0
         previous = stem
-    if spans is None:
-        spans = _spans_by_sentence(analysis).get(index, ())
     for kind, span in spans:
         features[f"span={kind}"] = 1.0
         if kind in LABELLED_SPANS:
             features[f"span={kind}:{span.label}"] = 1.0
     return features
+
+
+def _name_tokens(spans: Sequence[tuple[str, Span]]) -> set[int]:
+    """The words of a body's name ("the Appeals Court", "Апелляционный суд"): they name
+    the body, which its span's label says, and state nothing."""
+    return {
+        token
+        for kind, span in spans
+        if kind == "authority"
+        for token in range(span.first, span.last)
+    }
 
 
 def _spans_by_sentence(analysis: Analysis) -> dict[int, list[tuple[str, Span]]]:
@@ -141,11 +154,15 @@ def _stemmer(language: str) -> Any:
 
 
 def _anchor(analysis: Analysis, index: int, weights: LinearModel) -> int | None:
-    """The token whose stem weighs most for the type: where the trigger is said to be."""
+    """The token whose stem weighs most for the type: where the trigger is said to be;
+    never a word of a body's name."""
     sentence = analysis.sentences[index]
     language = analysis.language or "en"
+    names = _name_tokens(_spans_by_sentence(analysis).get(index, ()))
     best, best_weight = None, 0.0
     for token in analysis.tokens[sentence.first : sentence.last]:
+        if token.index in names:
+            continue
         stem = word_stem(token.norm, language)
         weight = weights.weights.get(f"w={stem}", 0.0) if stem else 0.0
         if weight > best_weight:
