@@ -19,6 +19,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.csv_import import CANONICAL_COLUMNS, import_csv_rows, parse_csv
 from havenwatch.cases.demo import generate
 from havenwatch.core.settings import resolve_settings
@@ -78,7 +79,7 @@ def main() -> None:
         write_sheet(sheet, args.rows)
         db = initialise(resolve_settings(directory / "data", None, directory / "keys" / "k.key"))
         start = time.perf_counter()
-        summary = import_csv_rows(db, parse_csv(sheet), "bench")
+        summary = import_csv_rows(db, parse_csv(sheet), "bench", scope=Scope.everything())
         elapsed = time.perf_counter() - start
         base = baseline(sheet, directory)
     table = Table(title=f"CSV import of {summary.events:,} event rows (SQLite)")

@@ -31,6 +31,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.people import add_person
 from havenwatch.core.model import Identity, Person
 from havenwatch.core.settings import Settings, resolve_settings
@@ -168,7 +169,12 @@ def seed_people(db: Database) -> None:
     """A few known people, so that linking does real blind-index work."""
     for first, surname in (("Oleg", "Volokhonsky"), ("Anna", "Morozova"), ("Pavel", "Yudin")):
         identity = Identity(full_name=f"{first} {surname}")
-        add_person(db, Person(pseudonym=f"{first[0]}{surname[0]}", identity=identity), "bench")
+        add_person(
+            db,
+            Person(pseudonym=f"{first[0]}{surname[0]}", identity=identity),
+            "bench",
+            scope=Scope.everything(),
+        )
 
 
 def sample_while_running(

@@ -36,6 +36,7 @@ BUILTIN_COMMAND_MODULES = (
     "havenwatch.commands.audit",
     "havenwatch.commands.reports",
     "havenwatch.commands.open_data",
+    "havenwatch.commands.public_report",
     "havenwatch.commands.monitor",
     "havenwatch.commands.search",
     "havenwatch.commands.reminders",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.case_files import (
     CaseFilter,
@@ -21,52 +22,65 @@ from havenwatch.store.schema import events
 
 
 def _cases_with_events(db: Database, types: list[str]) -> list[str]:
-    person = add_person(db, Person(pseudonym="Wren"), "t")
+    person = add_person(db, Person(pseudonym="Wren"), "t", scope=Scope.everything())
     ids = []
     for event_type in types:
-        case = add_case(db, Case(person_id=person.id or "", country="RS"), "t")
-        add_event(db, Event(case_id=case.id or "", type=event_type), "t")
+        case = add_case(
+            db, Case(person_id=person.id or "", country="RS"), "t", scope=Scope.everything()
+        )
+        add_event(db, Event(case_id=case.id or "", type=event_type), "t", scope=Scope.everything())
         ids.append(case.id or "")
     return ids
 
 
 def test_the_event_type_filter_keeps_cases_with_such_an_event(db: Database) -> None:
     ids = _cases_with_events(db, ["entry_ban", "detention", "entry_ban"])
-    found = {case.id for case in list_cases(db, CaseFilter(event_type="entry_ban"))}
+    found = {
+        case.id
+        for case in list_cases(db, CaseFilter(event_type="entry_ban"), scope=Scope.everything())
+    }
     assert found == {ids[0], ids[2]}
-    assert count_cases(db, CaseFilter(event_type="entry_ban")) == 2
+    assert count_cases(db, CaseFilter(event_type="entry_ban"), scope=Scope.everything()) == 2
 
 
 def test_counting_stops_at_the_limit_it_is_given(db: Database) -> None:
     _cases_with_events(db, ["detention"] * 4)
-    assert count_cases(db, at_most=3) == 3
-    assert count_cases(db, at_most=10) == 4
+    assert count_cases(db, at_most=3, scope=Scope.everything()) == 3
+    assert count_cases(db, at_most=10, scope=Scope.everything()) == 4
 
 
 def test_the_event_type_filter_follows_an_event_whose_type_changes(db: Database) -> None:
-    person = add_person(db, Person(pseudonym="Wren"), "t")
-    case = add_case(db, Case(person_id=person.id or "", country="RS"), "t")
-    event = add_event(db, Event(case_id=case.id or "", type="detention"), "t")
+    person = add_person(db, Person(pseudonym="Wren"), "t", scope=Scope.everything())
+    case = add_case(
+        db, Case(person_id=person.id or "", country="RS"), "t", scope=Scope.everything()
+    )
+    event = add_event(
+        db, Event(case_id=case.id or "", type="detention"), "t", scope=Scope.everything()
+    )
     event.type = "entry_ban"
-    update_event(db, event, "t")
-    assert [c.id for c in list_cases(db, CaseFilter(event_type="entry_ban"))] == [case.id]
-    assert list_cases(db, CaseFilter(event_type="detention")) == []
+    update_event(db, event, "t", scope=Scope.everything())
+    assert [
+        c.id for c in list_cases(db, CaseFilter(event_type="entry_ban"), scope=Scope.everything())
+    ] == [case.id]
+    assert list_cases(db, CaseFilter(event_type="detention"), scope=Scope.everything()) == []
 
 
 def test_the_event_type_filter_forgets_a_deleted_event(db: Database) -> None:
     [case_id] = _cases_with_events(db, ["entry_ban"])
-    add_event(db, Event(case_id=case_id, type="appeal"), "t")
+    add_event(db, Event(case_id=case_id, type="appeal"), "t", scope=Scope.everything())
     with db.write("t") as unit:
         unit.conn.execute(events.delete().where(events.c.type == "entry_ban"))
-    assert list_cases(db, CaseFilter(event_type="entry_ban")) == []
-    assert [c.id for c in list_cases(db, CaseFilter(event_type="appeal"))] == [case_id]
+    assert list_cases(db, CaseFilter(event_type="entry_ban"), scope=Scope.everything()) == []
+    assert [
+        c.id for c in list_cases(db, CaseFilter(event_type="appeal"), scope=Scope.everything())
+    ] == [case_id]
 
 
 def test_an_event_type_is_matched_whole_never_as_part_of_another(db: Database) -> None:
     _cases_with_events(db, ["asylum_decision"])
-    assert list_cases(db, CaseFilter(event_type="asylum")) == []
-    assert list_cases(db, CaseFilter(event_type="asylum_decisio")) == []
-    assert list_cases(db, CaseFilter(event_type="asylum%")) == []
+    assert list_cases(db, CaseFilter(event_type="asylum"), scope=Scope.everything()) == []
+    assert list_cases(db, CaseFilter(event_type="asylum_decisio"), scope=Scope.everything()) == []
+    assert list_cases(db, CaseFilter(event_type="asylum%"), scope=Scope.everything()) == []
 
 
 def test_bulk_loaded_events_are_filterable(db: Database) -> None:
@@ -75,27 +89,47 @@ def test_bulk_loaded_events_are_filterable(db: Database) -> None:
         expected = set(
             conn.execute(select(events.c.case_id).where(events.c.type == "appeal")).scalars()
         )
-    found = {c.id for c in list_cases(db, CaseFilter(event_type="appeal"), limit=100)}
+    found = {
+        c.id
+        for c in list_cases(
+            db, CaseFilter(event_type="appeal"), limit=100, scope=Scope.everything()
+        )
+    }
     assert found == expected and expected
 
 
 def test_a_page_of_cases_counts_and_lists_in_one_walk(db: Database) -> None:
     ids = _cases_with_events(db, ["detention"] * 7)
     newest_first = list(reversed(ids))
-    first = page_of_cases(db, CaseFilter(), offset=0, size=3, count_until=6)
+    first = page_of_cases(
+        db, CaseFilter(), offset=0, size=3, count_until=6, scope=Scope.everything()
+    )
     assert first.matching == 6
-    assert [c.id for c in first.cases] == [c.id for c in list_cases(db, limit=3)]
-    last = page_of_cases(db, CaseFilter(), offset=6, size=3, count_until=8)
+    assert [c.id for c in first.cases] == [
+        c.id for c in list_cases(db, limit=3, scope=Scope.everything())
+    ]
+    last = page_of_cases(
+        db, CaseFilter(), offset=6, size=3, count_until=8, scope=Scope.everything()
+    )
     assert last.matching == 7 and last.offset == 6
     assert {c.id for c in last.cases} <= set(newest_first)
 
 
 def test_a_page_past_the_end_shows_the_last_page(db: Database) -> None:
     _cases_with_events(db, ["detention"] * 5)
-    page = page_of_cases(db, CaseFilter(), offset=50, size=2, count_until=100)
+    page = page_of_cases(
+        db, CaseFilter(), offset=50, size=2, count_until=100, scope=Scope.everything()
+    )
     assert page.offset == 4 and len(page.cases) == 1
 
 
 def test_a_page_of_nothing_is_empty(db: Database) -> None:
-    page = page_of_cases(db, CaseFilter(event_type="entry_ban"), offset=0, size=50, count_until=51)
+    page = page_of_cases(
+        db,
+        CaseFilter(event_type="entry_ban"),
+        offset=0,
+        size=50,
+        count_until=51,
+        scope=Scope.everything(),
+    )
     assert page.cases == [] and page.matching == 0

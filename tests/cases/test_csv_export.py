@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.csv_export import events_csv
 from havenwatch.cases.csv_import import import_csv_rows, parse_csv
@@ -35,18 +36,29 @@ def _tricky_case(db: Database) -> None:
         db,
         Person(pseudonym="@Heron", identity=Identity(full_name=HOSTILE_NAME), nationality="RU"),
         "test",
+        scope=Scope.everything(),
     )
-    case = add_case(db, Case(person_id=person.id or "", country="RS"), "test")
+    case = add_case(
+        db, Case(person_id=person.id or "", country="RS"), "test", scope=Scope.everything()
+    )
     first = add_event(
         db,
         Event(case_id=case.id or "", type="expulsion_order", notes=HOSTILE_NOTES),
         "test",
+        scope=Scope.everything(),
     )
-    add_event_source(db, first.id or "", Source(url="https://news.example.org/a,b"), "test")
+    add_event_source(
+        db,
+        first.id or "",
+        Source(url="https://news.example.org/a,b"),
+        "test",
+        scope=Scope.everything(),
+    )
     add_event(
         db,
         Event(case_id=case.id or "", type="entry_ban", notes='Ann "Nick" Smith, +381 11 123'),
         "test",
+        scope=Scope.everything(),
     )
 
 
@@ -84,7 +96,7 @@ def test_export_import_export_keeps_quotes_commas_line_breaks_and_formula_text(
     path.write_text(first, encoding="utf-8")
     url = request.getfixturevalue("new_postgres_url")() if db.is_postgres else None
     other = initialise(resolve_settings(tmp_path / "other", url, tmp_path / "other-keys" / "k.key"))
-    import_csv_rows(other, parse_csv(path), "test")
+    import_csv_rows(other, parse_csv(path), "test", scope=Scope.everything())
     document = export_document(other, "test")
     (person,) = document["people"]
     assert (person["pseudonym"], person["identity"]["full_name"]) == ("@Heron", HOSTILE_NAME)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import list_cases
 from havenwatch.cases.csv_import import ImportError_, import_csv_rows, parse_csv
 from havenwatch.cases.events import list_events
@@ -30,12 +31,18 @@ def test_canonical_csv_creates_people_cases_events_and_sources(
     db: Database, tmp_path: Path
 ) -> None:
     rows = parse_csv(_write(tmp_path, CANONICAL))
-    summary = import_csv_rows(db, rows, "test")
+    summary = import_csv_rows(db, rows, "test", scope=Scope.everything())
     assert (summary.people, summary.cases, summary.events, summary.sources) == (2, 2, 3, 1)
-    heron = find_people_by_name(db, "Волохонский")
+    heron = find_people_by_name(db, "Волохонский", scope=Scope.everything())
     assert len(heron) == 1
-    case = list_cases(db)[0] if list_cases(db)[0].country == "RS" else list_cases(db)[1]
-    timeline = list_events(db, case.id or "", with_notes=True, actor="test")
+    case = (
+        list_cases(db, scope=Scope.everything())[0]
+        if list_cases(db, scope=Scope.everything())[0].country == "RS"
+        else list_cases(db, scope=Scope.everything())[1]
+    )
+    timeline = list_events(
+        db, case.id or "", with_notes=True, actor="test", scope=Scope.everything()
+    )
     assert [e.type for e in timeline] == ["security_designation", "expulsion_order"]
     assert timeline[1].served_on is not None and timeline[1].served_on.isoformat() == "2024-09-18"
     assert timeline[1].notes == "told to leave"
@@ -45,8 +52,13 @@ def test_russian_and_serbian_headers_are_recognised(sqlite_db: Database, tmp_pat
     russian = "Псевдоним;Гражданство;Страна;Тип события;Дата;Срок\nЦапля;RU;RS;expulsion_order;01.02.2024;30\n"
     serbian = "Pseudonim,Država,Tip događaja,Datum\nVrabac,RS,entry_ban,2024-03-01\n"
     for name, text in (("ru.csv", russian), ("sr.csv", serbian)):
-        import_csv_rows(sqlite_db, parse_csv(_write(tmp_path, text, name)), "test")
-    assert sorted(p.pseudonym for p in list_people(sqlite_db)) == ["Vrabac", "Цапля"]
+        import_csv_rows(
+            sqlite_db, parse_csv(_write(tmp_path, text, name)), "test", scope=Scope.everything()
+        )
+    assert sorted(p.pseudonym for p in list_people(sqlite_db, scope=Scope.everything())) == [
+        "Vrabac",
+        "Цапля",
+    ]
 
 
 def test_their_column_names_can_be_mapped(sqlite_db: Database, tmp_path: Path) -> None:
@@ -60,12 +72,14 @@ def test_their_column_names_can_be_mapped(sqlite_db: Database, tmp_path: Path) -
             "Where": "country",
         },
     )
-    assert import_csv_rows(sqlite_db, rows, "test").events == 1
+    assert import_csv_rows(sqlite_db, rows, "test", scope=Scope.everything()).events == 1
 
 
 def test_dry_run_reports_and_writes_nothing(db: Database, tmp_path: Path) -> None:
     before = snapshot(db)
-    summary = import_csv_rows(db, parse_csv(_write(tmp_path, CANONICAL)), "test", dry_run=True)
+    summary = import_csv_rows(
+        db, parse_csv(_write(tmp_path, CANONICAL)), "test", dry_run=True, scope=Scope.everything()
+    )
     assert summary.events == 3 and summary.dry_run
     assert snapshot(db) == before
 
@@ -105,7 +119,7 @@ def test_a_bad_row_gives_one_line_naming_file_row_and_field_and_nothing_is_writt
     good_row = ",".join(["Lark", "RS", "entry_ban", "", ""][: header.count(",") + 1])
     path = _write(tmp_path, f"{header}\n{good_row}\n{bad_row}\n")
     with pytest.raises(ImportError_) as error:
-        import_csv_rows(db, parse_csv(path), "test")
+        import_csv_rows(db, parse_csv(path), "test", scope=Scope.everything())
     message = str(error.value)
     assert message.startswith(str(path)) and "\n" not in message
     assert expected in message
@@ -147,12 +161,14 @@ def test_doubled_quotes_inside_a_quoted_cell_are_read_as_one_quote(
         "person,full_name,country,event_type,notes\n"
         'Heron,"Ann ""Nick"" Smith",RS,entry_ban,"said ""no"", then left"\n'
     )
-    import_csv_rows(db, parse_csv(_write(tmp_path, text)), "test")
-    (person_id,) = find_people_by_name(db, "Smith")
-    person = get_person(db, person_id, actor="test", with_identity=True)
+    import_csv_rows(db, parse_csv(_write(tmp_path, text)), "test", scope=Scope.everything())
+    (person_id,) = find_people_by_name(db, "Smith", scope=Scope.everything())
+    person = get_person(db, person_id, actor="test", with_identity=True, scope=Scope.everything())
     assert person.identity.full_name == 'Ann "Nick" Smith'
-    (case,) = list_cases(db)
-    (event,) = list_events(db, case.id or "", with_notes=True, actor="test")
+    (case,) = list_cases(db, scope=Scope.everything())
+    (event,) = list_events(
+        db, case.id or "", with_notes=True, actor="test", scope=Scope.everything()
+    )
     assert event.notes == 'said "no", then left'
 
 
@@ -168,7 +184,7 @@ def test_semicolon_and_tab_separated_files_are_still_recognised(
 
 def test_an_import_moves_the_change_counter(db: Database, tmp_path: Path) -> None:
     before = db.changes()
-    import_csv_rows(db, parse_csv(_write(tmp_path, CANONICAL)), "test")
+    import_csv_rows(db, parse_csv(_write(tmp_path, CANONICAL)), "test", scope=Scope.everything())
     assert db.changes() == before + 1
 
 
@@ -176,6 +192,8 @@ def test_a_dry_run_leaves_the_change_counter_and_the_audit_trail_alone(
     db: Database, tmp_path: Path
 ) -> None:
     before, trail = db.changes(), snapshot(db)["audit_log"]
-    import_csv_rows(db, parse_csv(_write(tmp_path, CANONICAL)), "test", dry_run=True)
+    import_csv_rows(
+        db, parse_csv(_write(tmp_path, CANONICAL)), "test", dry_run=True, scope=Scope.everything()
+    )
     assert db.changes() == before
     assert snapshot(db)["audit_log"] == trail

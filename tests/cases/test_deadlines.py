@@ -6,6 +6,7 @@ from datetime import date
 from click.testing import CliRunner, Result
 from icalendar import Calendar
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.deadlines import calendar_of, deadlines_due, deadlines_of_case
 from havenwatch.cases.events import add_event
@@ -18,9 +19,14 @@ from havenwatch.store.database import Database
 
 
 def _case(db: Database, country: str = "RS") -> str:
-    person = add_person(db, Person(pseudonym="Lark", nationality="RU"), "test")
+    person = add_person(
+        db, Person(pseudonym="Lark", nationality="RU"), "test", scope=Scope.everything()
+    )
     case = add_case(
-        db, Case(person_id=person.id or "", country=country, title="Lark v. MUP"), "test"
+        db,
+        Case(person_id=person.id or "", country=country, title="Lark v. MUP"),
+        "test",
+        scope=Scope.everything(),
     )
     return case.id or ""
 
@@ -36,13 +42,14 @@ def _expulsion(db: Database, case_id: str) -> None:
             deadline_days=30,
         ),
         "test",
+        scope=Scope.everything(),
     )
 
 
 def test_a_served_decision_gives_the_appeal_deadline_with_easter_roll_over(db: Database) -> None:
     case_id = _case(db)
     _expulsion(db, case_id)
-    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 5))
+    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 5), scope=Scope.everything())
     assert plan is not None
     appeal = next(d for d in plan.deadlines if d.step.remedy == "appeal")
     assert (appeal.step.due, appeal.status) == (date(2025, 4, 22), "open")
@@ -52,8 +59,13 @@ def test_a_served_decision_gives_the_appeal_deadline_with_easter_roll_over(db: D
 def test_recording_the_appeal_marks_the_deadline_met(db: Database) -> None:
     case_id = _case(db)
     _expulsion(db, case_id)
-    add_event(db, Event(case_id=case_id, type="appeal", date=from_day(date(2025, 4, 15))), "test")
-    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 16))
+    add_event(
+        db,
+        Event(case_id=case_id, type="appeal", date=from_day(date(2025, 4, 15))),
+        "test",
+        scope=Scope.everything(),
+    )
+    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 16), scope=Scope.everything())
     assert plan is not None
     appeal = next(d for d in plan.deadlines if d.step.remedy == "appeal")
     assert appeal.status == "met" and appeal.met_on == date(2025, 4, 15)
@@ -72,8 +84,9 @@ def test_team_list_puts_overdue_deadlines_first(db: Database) -> None:
             deadline_days=30,
         ),
         "test",
+        scope=Scope.everything(),
     )
-    due = deadlines_due(db, today=date(2025, 4, 25))
+    due = deadlines_due(db, today=date(2025, 4, 25), scope=Scope.everything())
     assert due[0].deadline.status == "overdue"
     assert due[0].case_id == late and soon in {d.case_id for d in due}
 
@@ -81,13 +94,16 @@ def test_team_list_puts_overdue_deadlines_first(db: Database) -> None:
 def test_countries_without_rules_have_no_deadlines(db: Database) -> None:
     case_id = _case(db, country="GE")
     _expulsion(db, case_id)
-    assert deadlines_of_case(db, case_id, "GE", today=date(2025, 4, 5)) is None
+    assert (
+        deadlines_of_case(db, case_id, "GE", today=date(2025, 4, 5), scope=Scope.everything())
+        is None
+    )
 
 
 def test_the_calendar_feed_parses_back_with_the_due_dates(db: Database) -> None:
     case_id = _case(db)
     _expulsion(db, case_id)
-    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 5))
+    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 5), scope=Scope.everything())
     assert plan is not None
     feed = Calendar.from_ical(calendar_of((("Lark", d) for d in plan.deadlines), "Lark"))
     events = feed.walk("VEVENT")
@@ -98,13 +114,17 @@ def test_the_calendar_feed_parses_back_with_the_due_dates(db: Database) -> None:
 def test_deadlines_are_written_in_the_language_asked_for(db: Database) -> None:
     case_id = _case(db)
     _expulsion(db, case_id)
-    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 5), locale="ru")
+    plan = deadlines_of_case(
+        db, case_id, "RS", today=date(2025, 4, 5), locale="ru", scope=Scope.everything()
+    )
     assert plan is not None
     appeal = next(d for d in plan.deadlines if d.step.remedy == "appeal")
     assert appeal.step.remedy_label == "Жалоба (žalba)"
     assert "Страстная пятница" in appeal.step.explanation
     assert appeal.step.due == date(2025, 4, 22)
-    due = deadlines_due(db, today=date(2025, 4, 5), within_days=30, locale="sr_Latn")
+    due = deadlines_due(
+        db, today=date(2025, 4, 5), within_days=30, locale="sr_Latn", scope=Scope.everything()
+    )
     assert "Žalba" in {d.deadline.step.remedy_label for d in due}
     feed = calendar_of((("Lark", d) for d in plan.deadlines), "Lark", locale="ru").decode()
     assert "Последний день: 2025-04-22" in feed.replace("\r\n ", "")
@@ -137,6 +157,7 @@ def _revocation_with_days_to_leave(db: Database, case_id: str) -> str:
             decision_code="temporary_residence_terminated",
         ),
         "test",
+        scope=Scope.everything(),
     )
     return event.id or ""
 
@@ -175,9 +196,12 @@ def test_a_revocation_and_the_order_to_leave_served_that_day_are_one_decision(
     case_id = _case(db)
     revocation = _revocation_with_days_to_leave(db, case_id)
     order = add_event(
-        db, Event(case_id=case_id, type="expulsion_order", served_on=date(2025, 3, 3)), "test"
+        db,
+        Event(case_id=case_id, type="expulsion_order", served_on=date(2025, 3, 3)),
+        "test",
+        scope=Scope.everything(),
     )
-    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 3, 5))
+    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 3, 5), scope=Scope.everything())
     assert plan is not None
     [decision] = plan.decisions
     assert decision.event_ids == (revocation, order.id)
@@ -198,8 +222,9 @@ def test_two_records_of_one_decision_with_different_days_to_leave_count_the_shor
             case_id=case_id, type="expulsion_order", served_on=date(2025, 3, 3), deadline_days=15
         ),
         "test",
+        scope=Scope.everything(),
     )
-    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 3, 5))
+    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 3, 5), scope=Scope.everything())
     assert plan is not None
     [decision] = plan.decisions
     departure = next(d for d in decision.deadlines if d.step.remedy == "departure")
@@ -211,9 +236,12 @@ def test_an_order_to_leave_served_another_day_is_its_own_decision(db: Database) 
     case_id = _case(db)
     _revocation_with_days_to_leave(db, case_id)
     add_event(
-        db, Event(case_id=case_id, type="expulsion_order", served_on=date(2025, 3, 20)), "test"
+        db,
+        Event(case_id=case_id, type="expulsion_order", served_on=date(2025, 3, 20)),
+        "test",
+        scope=Scope.everything(),
     )
-    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 3, 21))
+    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 3, 21), scope=Scope.everything())
     assert plan is not None
     assert [group.decision for group in plan.decisions] == [
         "temporary_residence_terminated",

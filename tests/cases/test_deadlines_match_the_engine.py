@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.deadlines import deadlines_of_case, rules_for
 from havenwatch.cases.events import add_event
@@ -97,8 +98,10 @@ def facts(draw: st.DrawFn) -> Facts:
 
 
 def _record(db: Database, found: Facts) -> str:
-    person = add_person(db, Person(pseudonym="Heron"), "test")
-    case = add_case(db, Case(person_id=person.id or "", country=found.country), "test")
+    person = add_person(db, Person(pseudonym="Heron"), "test", scope=Scope.everything())
+    case = add_case(
+        db, Case(person_id=person.id or "", country=found.country), "test", scope=Scope.everything()
+    )
     adopted = found.adopted
     add_event(
         db,
@@ -113,6 +116,7 @@ def _record(db: Database, found: Facts) -> str:
             deadline_days=found.departure_days,
         ),
         "test",
+        scope=Scope.everything(),
     )
     return case.id or ""
 
@@ -181,7 +185,9 @@ def _steps(plan: CaseDeadlines) -> list[tuple[str, str | None, bool | None]]:
 @given(found=facts())
 def test_the_case_deadlines_are_the_engine_s_for_the_same_facts(db: Database, found: Facts) -> None:
     case_id = _record(db, found)
-    plan = deadlines_of_case(db, case_id, found.country, today=date(2023, 1, 1))
+    plan = deadlines_of_case(
+        db, case_id, found.country, today=date(2023, 1, 1), scope=Scope.everything()
+    )
     assert plan is not None
     expected, added = expected_plan(found)
     wanted = [(step["remedy"], step["due"], step["suspensive"]) for step in expected["steps"]]

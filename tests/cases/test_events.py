@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from havenwatch.access.permissions import source_visibility
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import source_visibility
 from havenwatch.cases.case_files import CaseFilter, add_case, list_cases
 from havenwatch.cases.deadlines import deadlines_of_case
 from havenwatch.cases.events import (
@@ -40,8 +41,15 @@ from tests.helpers import add_lead, snapshot
 
 
 def _case(db: Database, team: str = "team-a") -> str:
-    person = add_person(db, Person(pseudonym="Lark", nationality="RU", team=team), "test")
-    case = add_case(db, Case(person_id=person.id or "", country="RS", team=team), "test")
+    person = add_person(
+        db, Person(pseudonym="Lark", nationality="RU", team=team), "test", scope=Scope.everything()
+    )
+    case = add_case(
+        db,
+        Case(person_id=person.id or "", country="RS", team=team),
+        "test",
+        scope=Scope.everything(),
+    )
     return case.id or ""
 
 
@@ -60,6 +68,7 @@ def _expulsion(db: Database, case_id: str, **extra: object) -> str:
             **extra,  # type: ignore[arg-type]
         ),
         "test",
+        scope=Scope.everything(),
     )
     return event.id or ""
 
@@ -89,14 +98,16 @@ def _fts_rowids(db: Database, word: str) -> list[int]:
 
 def test_a_deleted_event_leaves_the_timeline_and_the_search_index(db: Database) -> None:
     case_id = _case(db)
-    kept = add_event(db, Event(case_id=case_id, type="detention"), "test").id
+    kept = add_event(
+        db, Event(case_id=case_id, type="detention"), "test", scope=Scope.everything()
+    ).id
     gone = _expulsion(db, case_id)
-    assert search(db, "interior ministry")["event"] == [gone]
+    assert search(db, "interior ministry", scope=Scope.everything())["event"] == [gone]
     assert bool(_fts_rowids(db, "interior")) == db.is_sqlite
-    delete_event(db, case_id, gone, "test")
-    assert [event.id for event in list_events(db, case_id)] == [kept]
-    assert search(db, "interior ministry")["event"] == []
-    assert search(db, "detention")["event"] == [kept]
+    delete_event(db, case_id, gone, "test", scope=Scope.everything())
+    assert [event.id for event in list_events(db, case_id, scope=Scope.everything())] == [kept]
+    assert search(db, "interior ministry", scope=Scope.everything())["event"] == []
+    assert search(db, "detention", scope=Scope.everything())["event"] == [kept]
     with db.read() as conn:
         entries = conn.execute(select(search_entries.c.ref_id)).scalars().all()
     assert gone not in entries
@@ -106,10 +117,10 @@ def test_a_deleted_event_leaves_the_timeline_and_the_search_index(db: Database) 
 def test_deleting_the_decision_removes_the_deadlines_it_opened(db: Database) -> None:
     case_id = _case(db)
     event_id = _expulsion(db, case_id)
-    before = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 5))
+    before = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 5), scope=Scope.everything())
     assert before is not None and before.deadlines
-    delete_event(db, case_id, event_id, "test")
-    after = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 5))
+    delete_event(db, case_id, event_id, "test", scope=Scope.everything())
+    after = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 5), scope=Scope.everything())
     assert after is not None and not after.deadlines
 
 
@@ -117,10 +128,13 @@ def test_deleting_the_appeal_opens_the_deadline_it_had_met_again(db: Database) -
     case_id = _case(db)
     _expulsion(db, case_id)
     appeal = add_event(
-        db, Event(case_id=case_id, type="appeal", date=from_day(date(2025, 4, 15))), "test"
+        db,
+        Event(case_id=case_id, type="appeal", date=from_day(date(2025, 4, 15))),
+        "test",
+        scope=Scope.everything(),
     )
-    delete_event(db, case_id, appeal.id or "", "test")
-    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 16))
+    delete_event(db, case_id, appeal.id or "", "test", scope=Scope.everything())
+    plan = deadlines_of_case(db, case_id, "RS", today=date(2025, 4, 16), scope=Scope.everything())
     assert plan is not None
     assert next(d for d in plan.deadlines if d.step.remedy == "appeal").status == "open"
 
@@ -128,7 +142,7 @@ def test_deleting_the_appeal_opens_the_deadline_it_had_met_again(db: Database) -
 def test_deletion_is_audited_with_the_type_and_links_never_the_notes(db: Database) -> None:
     case_id = _case(db)
     event_id = _expulsion(db, case_id)
-    delete_event(db, case_id, event_id, "user:alice")
+    delete_event(db, case_id, event_id, "user:alice", scope=Scope.everything())
     with db.read() as conn:
         entry = conn.execute(select(audit_log).where(audit_log.c.action == "event.delete")).one()
     assert (entry.actor, entry.target_id, entry.case_id) == ("user:alice", event_id, case_id)
@@ -138,21 +152,33 @@ def test_deletion_is_audited_with_the_type_and_links_never_the_notes(db: Databas
 
 def test_a_source_linked_to_nothing_else_is_deleted_with_the_event(db: Database) -> None:
     case_id = _case(db)
-    only_here, _ = add_source(db, Source(title="Only here", text="Lark was told to leave."), "test")
-    shared, _ = add_source(db, Source(title="Shared", text="Two people were expelled."), "test")
+    only_here, _ = add_source(
+        db,
+        Source(title="Only here", text="Lark was told to leave."),
+        "test",
+        scope=Scope.everything(),
+    )
+    shared, _ = add_source(
+        db,
+        Source(title="Shared", text="Two people were expelled."),
+        "test",
+        scope=Scope.everything(),
+    )
     event_id = _expulsion(db, case_id, source_ids=[only_here.id, shared.id])
-    other = add_event(db, Event(case_id=case_id, type="detention"), "test")
-    link_source(db, other.id or "", shared.id or "", "test")
-    assert sources_deleted_with(db, case_id, event_id) == [only_here.id]
-    result = delete_event(db, case_id, event_id, "test")
+    other = add_event(
+        db, Event(case_id=case_id, type="detention"), "test", scope=Scope.everything()
+    )
+    link_source(db, other.id or "", shared.id or "", "test", scope=Scope.everything())
+    assert sources_deleted_with(db, case_id, event_id, scope=Scope.everything()) == [only_here.id]
+    result = delete_event(db, case_id, event_id, "test", scope=Scope.everything())
     assert result.unlinked_sources == sorted([only_here.id or "", shared.id or ""])
     assert result.deleted_sources == [only_here.id]
     with db.read() as conn:
         left = set(conn.execute(select(sources.c.id)).scalars())
         links = conn.execute(select(event_sources.c.event_id)).scalars().all()
     assert left == {shared.id} and links == [other.id]
-    assert search(db, "told to leave")["source"] == []
-    assert search(db, "expelled")["source"] == [shared.id]
+    assert search(db, "told to leave", scope=Scope.everything())["source"] == []
+    assert search(db, "expelled", scope=Scope.everything())["source"] == [shared.id]
     assert _fts_rowids(db, "told") == []
 
 
@@ -160,27 +186,37 @@ def test_a_source_of_another_teams_event_never_becomes_visible_to_every_team(
     db: Database,
 ) -> None:
     case_a, case_b = _case(db, "team-a"), _case(db, "team-b")
-    report, _ = add_source(db, Source(title="B only", text="About B's client."), "test")
+    report, _ = add_source(
+        db, Source(title="B only", text="About B's client."), "test", scope=Scope.everything()
+    )
     _expulsion(db, case_a)
     event_b = _expulsion(db, case_b, source_ids=[report.id])
-    delete_event(db, case_b, event_b, "test")
+    delete_event(db, case_b, event_b, "test", scope=Scope.everything())
     with db.read() as conn:
         team_a = conn.execute(select(cases.c.team_id).where(cases.c.id == case_a)).scalar_one()
-        visible = conn.execute(select(sources.c.id).where(source_visibility([team_a]))).all()
+        visible = conn.execute(
+            select(sources.c.id).where(source_visibility(Scope.teams(team_a)))
+        ).all()
     assert visible == []
 
 
 def test_a_source_the_monitor_ingested_or_a_lead_cites_is_kept(db: Database) -> None:
     case_id = _case(db)
-    ingested, _ = add_source(db, Source(title="Wire", text="An activist was expelled."), "test")
-    cited, _ = add_source(db, Source(title="Cited", text="A lead cites this."), "test")
+    ingested, _ = add_source(
+        db, Source(title="Wire", text="An activist was expelled."), "test", scope=Scope.everything()
+    )
+    cited, _ = add_source(
+        db, Source(title="Cited", text="A lead cites this."), "test", scope=Scope.everything()
+    )
     with db.write("test") as unit:
         unit.conn.execute(
             sources.update().where(sources.c.id == ingested.id).values(story_id=ingested.id)
         )
     add_lead(db, cited.id or "", "A lead cites this.")
     event_id = _expulsion(db, case_id, source_ids=[ingested.id, cited.id])
-    assert delete_event(db, case_id, event_id, "test").deleted_sources == []
+    assert (
+        delete_event(db, case_id, event_id, "test", scope=Scope.everything()).deleted_sources == []
+    )
     with db.read() as conn:
         assert len(conn.execute(select(sources.c.id)).all()) == 2
 
@@ -191,15 +227,23 @@ def test_documents_stay_with_the_case_and_leads_keep_their_decision(
     case_id = _case(db)
     event_id = _expulsion(db, case_id)
     document = store_document(
-        db, instance_settings, case_id=case_id, filename="order.txt", data=b"order\n", actor="test"
+        db,
+        instance_settings,
+        case_id=case_id,
+        filename="order.txt",
+        data=b"order\n",
+        actor="test",
+        scope=Scope.everything(),
     )
-    source, _ = add_source(db, Source(title="Wire", text="A decision."), "test")
+    source, _ = add_source(
+        db, Source(title="Wire", text="A decision."), "test", scope=Scope.everything()
+    )
     with db.write("test") as unit:
         unit.conn.execute(
             documents.update().where(documents.c.id == document.id).values(event_id=event_id)
         )
     lead_id = add_lead(db, source.id or "", "A decision.", status="merged", event_id=event_id)
-    result = delete_event(db, case_id, event_id, "test")
+    result = delete_event(db, case_id, event_id, "test", scope=Scope.everything())
     assert (result.detached_documents, result.detached_leads) == (1, 1)
     with db.read() as conn:
         doc = conn.execute(select(documents).where(documents.c.id == document.id)).one()
@@ -215,11 +259,11 @@ def test_an_event_of_another_team_or_case_is_not_found_and_nothing_changes(
     event_id = _expulsion(db, case_id)
     before = snapshot(db)
     with pytest.raises(NotFoundError):
-        delete_event(db, case_id, event_id, "test", team_ids=["some-other-team"])
+        delete_event(db, case_id, event_id, "test", scope=Scope.teams("some-other-team"))
     with pytest.raises(NotFoundError):
-        delete_event(db, other_case, event_id, "test")
+        delete_event(db, other_case, event_id, "test", scope=Scope.everything())
     with pytest.raises(NotFoundError):
-        delete_event(db, case_id, "no-such-event", "test")
+        delete_event(db, case_id, "no-such-event", "test", scope=Scope.everything())
     assert snapshot(db) == before
 
 
@@ -227,12 +271,17 @@ def test_the_case_list_no_longer_finds_the_case_by_the_deleted_events_type(
     db: Database,
 ) -> None:
     case_id = _case(db)
-    add_event(db, Event(case_id=case_id, type="detention"), "test")
+    add_event(db, Event(case_id=case_id, type="detention"), "test", scope=Scope.everything())
     event_id = _expulsion(db, case_id)
-    assert [c.id for c in list_cases(db, CaseFilter(event_type="expulsion_order"))] == [case_id]
-    delete_event(db, case_id, event_id, "test")
-    assert list_cases(db, CaseFilter(event_type="expulsion_order")) == []
-    assert [c.id for c in list_cases(db, CaseFilter(event_type="detention"))] == [case_id]
+    assert [
+        c.id
+        for c in list_cases(db, CaseFilter(event_type="expulsion_order"), scope=Scope.everything())
+    ] == [case_id]
+    delete_event(db, case_id, event_id, "test", scope=Scope.everything())
+    assert list_cases(db, CaseFilter(event_type="expulsion_order"), scope=Scope.everything()) == []
+    assert [
+        c.id for c in list_cases(db, CaseFilter(event_type="detention"), scope=Scope.everything())
+    ] == [case_id]
 
 
 def test_a_decision_code_the_countrys_rules_do_not_know_is_refused_and_nothing_is_stored(
@@ -241,12 +290,24 @@ def test_a_decision_code_the_countrys_rules_do_not_know_is_refused_and_nothing_i
     case_id = _case(db)
     before = snapshot(db)
     with pytest.raises(ValidationError, match="decision_code: unknown code 'expelled'"):
-        add_event(db, Event(case_id=case_id, type="expulsion_order", decision_code="expelled"), "t")
+        add_event(
+            db,
+            Event(case_id=case_id, type="expulsion_order", decision_code="expelled"),
+            "t",
+            scope=Scope.everything(),
+        )
     assert snapshot(db) == before
     event_id = _expulsion(db, case_id)
     with pytest.raises(ValidationError, match="decision_code"):
-        edit_event(db, case_id, event_id, "t", changes={"decision_code": "expelled"})
-    assert list_events(db, case_id)[0].decision_code == "return_decision"
+        edit_event(
+            db,
+            case_id,
+            event_id,
+            "t",
+            changes={"decision_code": "expelled"},
+            scope=Scope.everything(),
+        )
+    assert list_events(db, case_id, scope=Scope.everything())[0].decision_code == "return_decision"
 
 
 def test_remedy_codes_are_known_codes_and_countries_without_rules_take_any_code(
@@ -256,11 +317,22 @@ def test_remedy_codes_are_known_codes_and_countries_without_rules_take_any_code(
         db,
         Event(case_id=_case(db), type="appeal", decision_code="administrative_dispute"),
         "t",
+        scope=Scope.everything(),
     )
     assert appeal.decision_code == "administrative_dispute"
-    person = add_person(db, Person(pseudonym="Wren", team="team-a"), "test")
-    georgian = add_case(db, Case(person_id=person.id or "", country="GE", team="team-a"), "t")
+    person = add_person(
+        db, Person(pseudonym="Wren", team="team-a"), "test", scope=Scope.everything()
+    )
+    georgian = add_case(
+        db,
+        Case(person_id=person.id or "", country="GE", team="team-a"),
+        "t",
+        scope=Scope.everything(),
+    )
     kept = add_event(
-        db, Event(case_id=georgian.id or "", type="entry_ban", decision_code="ge_ban"), "t"
+        db,
+        Event(case_id=georgian.id or "", type="entry_ban", decision_code="ge_ban"),
+        "t",
+        scope=Scope.everything(),
     )
     assert kept.decision_code == "ge_ban"

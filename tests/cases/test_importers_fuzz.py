@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from havenwatch.access.accounts import add_user
+from havenwatch.access.scope import Scope
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.csv_import import CANONICAL_COLUMNS, import_csv_rows, parse_csv
 from havenwatch.cases.demo import generate
@@ -201,7 +202,7 @@ def test_any_csv_file_is_imported_whole_or_refused_in_one_line(
 
     def parse_and_import() -> None:
         rows = parse_csv(path, encoding=encoding, default_country="RS")
-        import_csv_rows(db, rows, "fuzz", team="fuzz", origin=str(path))
+        import_csv_rows(db, rows, "fuzz", team="fuzz", scope=Scope.everything(), origin=str(path))
 
     _refused_or_imported(db, parse_and_import, "CSV files")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.people import (
     add_person,
     edit_person,
@@ -34,9 +35,9 @@ def _volokhonsky() -> Person:
 
 
 def test_identity_round_trips_through_encryption(db: Database) -> None:
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
-    shown = get_person(db, added.id, actor="test", with_identity=True)
+    shown = get_person(db, added.id, actor="test", with_identity=True, scope=Scope.everything())
     assert shown.identity.full_name == "Oleg Volokhonsky"
     assert shown.identity.other_names == ["Олег Волохонский"]
 
@@ -54,19 +55,22 @@ def _swap_wrapped_keys(db: Database, first_id: str, second_id: str) -> None:
 
 
 def test_swapped_wrapped_keys_open_neither_identity(db: Database) -> None:
-    first = add_person(db, _volokhonsky(), "test")
+    first = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     second = add_person(
-        db, Person(pseudonym="Wren", identity=Identity(full_name="Ana Koposova")), "test"
+        db,
+        Person(pseudonym="Wren", identity=Identity(full_name="Ana Koposova")),
+        "test",
+        scope=Scope.everything(),
     )
     assert first.id and second.id
     _swap_wrapped_keys(db, first.id, second.id)
     for person_id in (first.id, second.id):
         with pytest.raises(KeyFileError, match=f"person {person_id} does not open"):
-            get_person(db, person_id, actor="test", with_identity=True)
+            get_person(db, person_id, actor="test", with_identity=True, scope=Scope.everything())
 
 
 def test_identity_is_not_stored_in_clear(db: Database) -> None:
-    add_person(db, _volokhonsky(), "test")
+    add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     with db.read() as conn:
         row = conn.execute(people.select()).one()
     stored = bytes(row.identity)
@@ -78,36 +82,36 @@ def test_identity_is_not_stored_in_clear(db: Database) -> None:
 def test_a_name_is_found_in_any_script_or_spelling_through_the_blind_index(
     db: Database, typed: str
 ) -> None:
-    added = add_person(db, _volokhonsky(), "test")
-    assert find_people_by_name(db, typed) == [added.id]
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
+    assert find_people_by_name(db, typed, scope=Scope.everything()) == [added.id]
 
 
 def test_an_unrelated_name_finds_nobody(db: Database) -> None:
-    add_person(db, _volokhonsky(), "test")
-    assert find_people_by_name(db, "Koposova") == []
+    add_person(db, _volokhonsky(), "test", scope=Scope.everything())
+    assert find_people_by_name(db, "Koposova", scope=Scope.everything()) == []
 
 
 def test_lists_never_carry_identity(db: Database) -> None:
-    add_person(db, _volokhonsky(), "test")
-    listed = list_people(db)
+    add_person(db, _volokhonsky(), "test", scope=Scope.everything())
+    listed = list_people(db, scope=Scope.everything())
     assert [p.pseudonym for p in listed] == ["Heron"]
     assert listed[0].identity.full_name is None
 
 
 def test_people_of_other_teams_are_invisible(db: Database) -> None:
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
-    assert list_people(db, team_ids=["no-such-team"]) == []
+    assert list_people(db, scope=Scope.teams("no-such-team")) == []
     with pytest.raises(NotFoundError):
-        get_person(db, added.id, actor="test", team_ids=["no-such-team"])
+        get_person(db, added.id, actor="test", scope=Scope.teams("no-such-team"))
 
 
 def test_update_rebuilds_the_blind_index(db: Database) -> None:
-    person = add_person(db, _volokhonsky(), "test")
+    person = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     person.identity = Identity(full_name="Elena Koposova")
-    update_person(db, person, "test")
-    assert find_people_by_name(db, "Volokhonsky") == []
-    assert find_people_by_name(db, "Копосова") == [person.id]
+    update_person(db, person, "test", scope=Scope.everything())
+    assert find_people_by_name(db, "Volokhonsky", scope=Scope.everything()) == []
+    assert find_people_by_name(db, "Копосова", scope=Scope.everything()) == [person.id]
 
 
 @pytest.mark.parametrize(
@@ -126,9 +130,9 @@ def test_invalid_people_are_refused_and_nothing_is_written(
     for name, value in change.items():
         setattr(person, name, value)
     with pytest.raises(ValidationError) as error:
-        add_person(db, person, "test")
+        add_person(db, person, "test", scope=Scope.everything())
     assert error.value.field == field
-    assert list_people(db) == []
+    assert list_people(db, scope=Scope.everything()) == []
 
 
 def _audit_entries(db: Database, action: str) -> list[dict[str, object]]:
@@ -144,31 +148,32 @@ def _audit_entries(db: Database, action: str) -> list[dict[str, object]]:
 
 
 def test_editing_names_moves_the_blind_index_from_the_old_name_to_the_new(db: Database) -> None:
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
     edit_person(
         db,
         added.id,
         "test",
         identity_changes={"full_name": "Elena Koposova", "other_names": ["Елена Копосова"]},
+        scope=Scope.everything(),
     )
     for old in ("Volokhonsky", "Волохонский"):
-        assert find_people_by_name(db, old) == []
+        assert find_people_by_name(db, old, scope=Scope.everything()) == []
     for new in ("Koposova", "Копосова", "Koposova Elena"):
-        assert find_people_by_name(db, new) == [added.id]
+        assert find_people_by_name(db, new, scope=Scope.everything()) == [added.id]
 
 
 def test_editing_the_pseudonym_replaces_it_in_the_search_index(db: Database) -> None:
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
-    edit_person(db, added.id, "test", changes={"pseudonym": "  Osprey  "})
-    assert search(db, "heron")["person"] == []
-    assert search(db, "osprey")["person"] == [added.id]
-    assert get_person(db, added.id, actor="test").pseudonym == "Osprey"
+    edit_person(db, added.id, "test", changes={"pseudonym": "  Osprey  "}, scope=Scope.everything())
+    assert search(db, "heron", scope=Scope.everything())["person"] == []
+    assert search(db, "osprey", scope=Scope.everything())["person"] == [added.id]
+    assert get_person(db, added.id, actor="test", scope=Scope.everything()).pseudonym == "Osprey"
 
 
 def test_an_edit_changes_only_the_given_fields_and_keeps_the_rest(db: Database) -> None:
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
     edit_person(
         db,
@@ -176,8 +181,9 @@ def test_an_edit_changes_only_the_given_fields_and_keeps_the_rest(db: Database) 
         "test",
         changes={"risk_level": "high"},
         identity_changes={"contact": None, "address": "Zemun"},
+        scope=Scope.everything(),
     )
-    stored = get_person(db, added.id, actor="test", with_identity=True)
+    stored = get_person(db, added.id, actor="test", with_identity=True, scope=Scope.everything())
     assert (stored.pseudonym, stored.nationality, stored.risk_level) == ("Heron", "RU", "high")
     assert stored.identity.full_name == "Oleg Volokhonsky"
     assert stored.identity.notes == "lives near the river"
@@ -185,21 +191,27 @@ def test_an_edit_changes_only_the_given_fields_and_keeps_the_rest(db: Database) 
 
 
 def test_clearing_the_other_spellings_empties_them_and_their_index_keys(db: Database) -> None:
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
-    edit_person(db, added.id, "test", identity_changes={"other_names": None})
-    stored = get_person(db, added.id, actor="test", with_identity=True)
+    edit_person(
+        db, added.id, "test", identity_changes={"other_names": None}, scope=Scope.everything()
+    )
+    stored = get_person(db, added.id, actor="test", with_identity=True, scope=Scope.everything())
     assert stored.identity.other_names == []
-    assert find_people_by_name(db, "Волохонский") == [added.id]  # the full name still folds
-    edit_person(db, added.id, "test", identity_changes={"full_name": None})
-    assert find_people_by_name(db, "Волохонский") == []
-    assert find_people_by_name(db, "Heron") == [added.id]
+    assert find_people_by_name(db, "Волохонский", scope=Scope.everything()) == [
+        added.id
+    ]  # the full name still folds
+    edit_person(
+        db, added.id, "test", identity_changes={"full_name": None}, scope=Scope.everything()
+    )
+    assert find_people_by_name(db, "Волохонский", scope=Scope.everything()) == []
+    assert find_people_by_name(db, "Heron", scope=Scope.everything()) == [added.id]
 
 
 def test_an_edit_is_audited_with_the_names_of_changed_fields_never_their_values(
     db: Database,
 ) -> None:
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
     edit_person(
         db,
@@ -207,6 +219,7 @@ def test_an_edit_is_audited_with_the_names_of_changed_fields_never_their_values(
         "test",
         changes={"pseudonym": "Osprey", "nationality": "RU"},
         identity_changes={"full_name": "Elena Koposova"},
+        scope=Scope.everything(),
     )
     entries = _audit_entries(db, "person.update")
     assert entries == [{"target_id": added.id, "changed": ["pseudonym", "identity.full_name"]}]
@@ -214,7 +227,7 @@ def test_an_edit_is_audited_with_the_names_of_changed_fields_never_their_values(
 
 
 def test_an_edit_that_changes_nothing_writes_nothing(db: Database) -> None:
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
     before = snapshot(db)
     edit_person(
@@ -223,14 +236,21 @@ def test_an_edit_that_changes_nothing_writes_nothing(db: Database) -> None:
         "test",
         changes={"pseudonym": "Heron"},
         identity_changes={"full_name": "Oleg Volokhonsky"},
+        scope=Scope.everything(),
     )
     assert snapshot(db) == before
 
 
 def test_an_edited_identity_is_sealed_again_not_stored_in_clear(db: Database) -> None:
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
-    edit_person(db, added.id, "test", identity_changes={"full_name": "Elena Koposova"})
+    edit_person(
+        db,
+        added.id,
+        "test",
+        identity_changes={"full_name": "Elena Koposova"},
+        scope=Scope.everything(),
+    )
     with db.read() as conn:
         stored = bytes(conn.execute(select(people.c.identity)).scalar_one())
     assert b"Koposova" not in stored and b"river" not in stored
@@ -249,39 +269,47 @@ def test_an_edited_identity_is_sealed_again_not_stored_in_clear(db: Database) ->
 def test_an_invalid_edit_is_refused_and_nothing_is_written(
     db: Database, changes: dict[str, object], field: str
 ) -> None:
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
     before = snapshot(db)
     with pytest.raises(ValidationError) as error:
-        edit_person(db, added.id, "test", changes=changes)
+        edit_person(db, added.id, "test", changes=changes, scope=Scope.everything())
     assert error.value.field == field
     assert snapshot(db) == before
 
 
 def test_a_person_of_another_team_cannot_be_edited(db: Database) -> None:
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
     with pytest.raises(NotFoundError):
-        edit_person(db, added.id, "test", changes={"pseudonym": "X"}, team_ids=["other-team"])
+        edit_person(
+            db, added.id, "test", changes={"pseudonym": "X"}, scope=Scope.teams("other-team")
+        )
     with pytest.raises(NotFoundError):
-        update_person(db, added, "test", team_ids=["other-team"])
-    assert get_person(db, added.id, actor="test").pseudonym == "Heron"
+        update_person(db, added, "test", scope=Scope.teams("other-team"))
+    assert get_person(db, added.id, actor="test", scope=Scope.everything()).pseudonym == "Heron"
 
 
 def test_a_purged_person_cannot_be_edited_back_into_the_name_index(db: Database) -> None:
     from havenwatch.operations.purge import shred_person
 
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
     with db.write("test") as unit:
         shred_person(unit, db.require_keyring(), added.id)
     with pytest.raises(ValidationError, match="purged"):
-        edit_person(db, added.id, "test", identity_changes={"full_name": "Oleg Volokhonsky"})
-    assert find_people_by_name(db, "Volokhonsky") == []
+        edit_person(
+            db,
+            added.id,
+            "test",
+            identity_changes={"full_name": "Oleg Volokhonsky"},
+            scope=Scope.everything(),
+        )
+    assert find_people_by_name(db, "Volokhonsky", scope=Scope.everything()) == []
 
 
 def test_unknown_field_names_are_a_programming_error(db: Database) -> None:
-    added = add_person(db, _volokhonsky(), "test")
+    added = add_person(db, _volokhonsky(), "test", scope=Scope.everything())
     assert added.id
     with pytest.raises(ValueError, match="team"):
-        edit_person(db, added.id, "test", changes={"team": "other"})
+        edit_person(db, added.id, "test", changes={"team": "other"}, scope=Scope.everything())

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from havenwatch.access.accounts import add_user
+from havenwatch.access.scope import Scope
 from havenwatch.access.staff_email import set_email
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.events import add_event
@@ -42,9 +43,17 @@ TODAY = date(2025, 3, 25)
 
 def _revoked_case(db: Database, pseudonym: str, team: str) -> tuple[str, str]:
     person = add_person(
-        db, Person(pseudonym=pseudonym, team=team, identity=Identity(full_name=REAL_NAME)), "t"
+        db,
+        Person(pseudonym=pseudonym, team=team, identity=Identity(full_name=REAL_NAME)),
+        "t",
+        scope=Scope.everything(),
     )
-    case = add_case(db, Case(person_id=person.id or "", country="RS", team=team, title=TITLE), "t")
+    case = add_case(
+        db,
+        Case(person_id=person.id or "", country="RS", team=team, title=TITLE),
+        "t",
+        scope=Scope.everything(),
+    )
     event = add_event(
         db,
         Event(
@@ -55,6 +64,7 @@ def _revoked_case(db: Database, pseudonym: str, team: str) -> tuple[str, str]:
             deadline_days=30,
         ),
         "t",
+        scope=Scope.everything(),
     )
     return case.id or "", event.id or ""
 
@@ -68,7 +78,9 @@ def _team(db: Database) -> tuple[str, str, str]:
         set_email(db, username, f"{username}@example.org", "t")
     assigned_case, assigned_event = _revoked_case(db, "Heron", "team-a")
     _revoked_case(db, "Kestrel", "team-a")
-    assign_step(db, assigned_case, f"{assigned_event}:departure", lawyer.id, "t")
+    assign_step(
+        db, assigned_case, f"{assigned_event}:departure", lawyer.id, "t", scope=Scope.everything()
+    )
     return assigned_case, assigned_event, lawyer.id
 
 
@@ -114,7 +126,10 @@ def test_each_assignee_and_coordinator_gets_the_right_steps_and_no_name(db: Data
     for text in [*(mail.data.decode() for mail in inbox.mails), hook.body.decode()]:
         assert REAL_NAME not in text and "Volokhonsky" not in text and TITLE not in text
     assert report.emailed == 2
-    assert any(e.action == "reminders.send" for e in list_entries(db, actor="system:reminders"))
+    assert any(
+        e.action == "reminders.send"
+        for e in list_entries(db, actor="system:reminders", scope=Scope.everything())
+    )
 
 
 def test_a_dry_run_sends_nothing(db: Database) -> None:
@@ -124,7 +139,7 @@ def test_a_dry_run_sends_nothing(db: Database) -> None:
         report, digests = send_reminders(db, settings, TODAY, "system:reminders", dry_run=True)
     assert inbox.mails == [] and received == []
     assert {d.username for d in digests} == {"lawyer-a", "coord-a"} and report.emailed == 0
-    assert not any(e.action == "reminders.send" for e in list_entries(db))
+    assert not any(e.action == "reminders.send" for e in list_entries(db, scope=Scope.everything()))
 
 
 def test_an_address_is_sealed_and_must_look_like_one(db: Database) -> None:

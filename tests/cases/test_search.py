@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.demo import generate
@@ -22,6 +23,7 @@ def _person(db: Database, team: str = "team-a") -> Person:
             identity=Identity(full_name="Волохонский Пётр", notes="hides in Zemun"),
         ),
         "test",
+        scope=Scope.everything(),
     )
 
 
@@ -37,6 +39,7 @@ def test_pseudonyms_titles_events_and_sources_are_found_across_diacritics(db: Da
             tags=["aerodrom"],
         ),
         "test",
+        scope=Scope.everything(),
     )
     event = add_event(
         db,
@@ -47,16 +50,20 @@ def test_pseudonyms_titles_events_and_sources_are_found_across_diacritics(db: Da
             notes="secret note about Zemun",
         ),
         "test",
+        scope=Scope.everything(),
     )
     source, _ = add_source(
-        db, Source(title="Đorđević report", text="Zabrana ulaska izrečena."), "test"
+        db,
+        Source(title="Đorđević report", text="Zabrana ulaska izrečena."),
+        "test",
+        scope=Scope.everything(),
     )
-    assert search(db, "kestrel")["person"] == [person.id]
-    assert search(db, "srbija aerodrom")["case"] == [case.id]
-    assert search(db, "border police")["event"] == [event.id]
-    assert search(db, "zabrana")["source"] == [source.id]
+    assert search(db, "kestrel", scope=Scope.everything())["person"] == [person.id]
+    assert search(db, "srbija aerodrom", scope=Scope.everything())["case"] == [case.id]
+    assert search(db, "border police", scope=Scope.everything())["event"] == [event.id]
+    assert search(db, "zabrana", scope=Scope.everything())["source"] == [source.id]
     if db.is_sqlite:
-        assert search(db, "đorđevic")["source"] == [source.id]
+        assert search(db, "đorđevic", scope=Scope.everything())["source"] == [source.id]
 
 
 def test_identity_and_notes_are_never_in_the_index(db: Database) -> None:
@@ -65,54 +72,69 @@ def test_identity_and_notes_are_never_in_the_index(db: Database) -> None:
         db,
         Case(person_id=person.id or "", country="RS", team="team-a", notes="met at Zemun station"),
         "test",
+        scope=Scope.everything(),
     )
-    add_event(db, Event(case_id=case.id or "", type="detention", notes="Zemun again"), "test")
+    add_event(
+        db,
+        Event(case_id=case.id or "", type="detention", notes="Zemun again"),
+        "test",
+        scope=Scope.everything(),
+    )
     for query in ("Волохонский", "Zemun", "station", "hides"):
-        assert not any(search(db, query).values()), query
+        assert not any(search(db, query, scope=Scope.everything()).values()), query
 
 
 def test_names_are_found_through_the_blind_index_in_any_script(db: Database) -> None:
     person = _person(db)
-    assert find_people_by_name(db, "Volokhonsky", team_ids=None) == [person.id]
-    assert find_people_by_name(db, "Volokhonsky", team_ids=["nobody"]) == []
+    assert find_people_by_name(db, "Volokhonsky", scope=Scope.everything()) == [person.id]
+    assert find_people_by_name(db, "Volokhonsky", scope=Scope.teams("nobody")) == []
 
 
 def test_search_respects_team_scope(db: Database) -> None:
     person = _person(db, "team-b")
-    found = search(db, "kestrel", team_ids=["some-other-team-id"])
+    found = search(db, "kestrel", scope=Scope.teams("some-other-team-id"))
     assert found["person"] == []
-    assert search(db, "kestrel")["person"] == [person.id]
+    assert search(db, "kestrel", scope=Scope.everything())["person"] == [person.id]
 
 
 def test_updates_replace_what_is_indexed(db: Database) -> None:
     person = _person(db)
-    stored = get_person(db, person.id or "", actor="test", with_identity=True)
+    stored = get_person(
+        db, person.id or "", actor="test", with_identity=True, scope=Scope.everything()
+    )
     stored.pseudonym = "Osprey Ten"
-    update_person(db, stored, "test")
-    assert search(db, "kestrel")["person"] == []
-    assert search(db, "osprey")["person"] == [person.id]
-    case = add_case(db, Case(person_id=person.id or "", country="RS", team="team-a"), "test")
-    add_event(db, Event(case_id=case.id or "", type="detention"), "test")
-    event = list_events(db, case.id or "")[0]
+    update_person(db, stored, "test", scope=Scope.everything())
+    assert search(db, "kestrel", scope=Scope.everything())["person"] == []
+    assert search(db, "osprey", scope=Scope.everything())["person"] == [person.id]
+    case = add_case(
+        db,
+        Case(person_id=person.id or "", country="RS", team="team-a"),
+        "test",
+        scope=Scope.everything(),
+    )
+    add_event(db, Event(case_id=case.id or "", type="detention"), "test", scope=Scope.everything())
+    event = list_events(db, case.id or "", scope=Scope.everything())[0]
     event.type = "deportation"
-    update_event(db, event, "test")
-    assert search(db, "detention")["event"] == []
-    assert search(db, "deportation")["event"] == [event.id]
+    update_event(db, event, "test", scope=Scope.everything())
+    assert search(db, "detention", scope=Scope.everything())["event"] == []
+    assert search(db, "deportation", scope=Scope.everything())["event"] == [event.id]
 
 
 def test_bulk_loaded_demo_data_is_searchable(db: Database) -> None:
     files = list(generate(6, seed=7))
     load_files(db, files, "demo")
     pseudonym = files[0].person.pseudonym
-    assert search(db, pseudonym)["person"] == [files[0].person.id]
-    assert search(db, files[0].case.title)["case"]
+    assert search(db, pseudonym, scope=Scope.everything())["person"] == [files[0].person.id]
+    assert search(db, files[0].case.title, scope=Scope.everything())["case"]
 
 
 def test_a_limited_name_search_keeps_the_first_people_by_id(db: Database) -> None:
     ids = sorted(
-        add_person(db, Person(pseudonym=f"Kestrel {number}"), "t").id or "" for number in range(3)
+        add_person(db, Person(pseudonym=f"Kestrel {number}"), "t", scope=Scope.everything()).id
+        or ""
+        for number in range(3)
     )
-    assert find_people_by_name(db, "Kestrel", limit=2) == ids[:2]
+    assert find_people_by_name(db, "Kestrel", limit=2, scope=Scope.everything()) == ids[:2]
 
 
 def test_words_naming_a_kind_are_searched_in_the_text_only(db: Database) -> None:
@@ -121,8 +143,9 @@ def test_words_naming_a_kind_are_searched_in_the_text_only(db: Database) -> None
         db,
         Case(person_id=person.id or "", country="RS", title="Event case person", team="team-a"),
         "test",
+        scope=Scope.everything(),
     )
-    found = search(db, "person")
+    found = search(db, "person", scope=Scope.everything())
     assert found["case"] == [case.id]
     assert found["person"] == [] and found["event"] == [] and found["source"] == []
-    assert search(db, "event case")["case"] == [case.id]
+    assert search(db, "event case", scope=Scope.everything())["case"] == [case.id]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Table, func, select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.people import add_person
 from havenwatch.core.model import Identity, Person
 from havenwatch.core.settings import Settings
@@ -36,7 +37,7 @@ def add_volokhonsky(db: Database, team: str = "default") -> str:
         nationality="RU",
         team=team,
     )
-    added = add_person(db, person, "test")
+    added = add_person(db, person, "test", scope=Scope.everything())
     assert added.id is not None
     return added.id
 

@@ -20,6 +20,7 @@ from tests.monitor.ingest_support import (
     write_report,
 )
 
+from havenwatch.access.scope import Scope
 from havenwatch.core.settings import Settings
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.inputs import read_inputs
@@ -128,7 +129,7 @@ def test_spellings_across_scripts_and_transliterations_resolve_to_one_person(
         "3 мая 2024 года.",
     )  # fmt: skip
     run_ingest(db, [str(tmp_path / name) for name in "abc"], "test")
-    rows = list_leads(db)
+    rows = list_leads(db, scope=Scope.everything())
     assert {row.subject_name for row in rows} == {
         "Volokhonsky", "Oleg Volokhonski", "Олег Волохонский",
     }  # fmt: skip

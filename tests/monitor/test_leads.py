@@ -8,6 +8,7 @@ from sqlalchemy import select
 from tests.helpers import snapshot
 from tests.monitor.ingest_support import REFUSED_AT_AIRPORT, add_volokhonsky, write_report
 
+from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team
 from havenwatch.cases.case_files import add_case, list_cases
 from havenwatch.cases.events import add_event, list_events
@@ -27,9 +28,9 @@ from havenwatch.monitor.leads import (
     reject_lead,
 )
 from havenwatch.monitor.linking import WHOLE_NAME
+from havenwatch.reports.dashboard import dashboard_counts
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log, teams
-from havenwatch.web.insights import dashboard_counts
 
 MONITOR_TABLES = ("leads", "lead_matches", "lead_sources", "sources", "ingest_queue")
 
@@ -40,7 +41,7 @@ def _ingest_story(db: Database, directory: Path, *names: str) -> str:
         text = REFUSED_AT_AIRPORT.format(name=name)
         write_report(directory, f"copy-{number}.txt", text + f" Reporting by outlet {number}.")
     run_ingest(db, [str(directory)], "test")
-    (lead,) = list_leads(db, status="new")
+    (lead,) = list_leads(db, status="new", scope=Scope.everything())
     return lead.id
 
 
@@ -49,10 +50,10 @@ def test_accepting_a_lead_opens_a_case_for_the_matched_person_citing_every_sourc
 ) -> None:
     person_id = add_volokhonsky(db)
     lead_id = _ingest_story(db, tmp_path, "Oleg Volokhonsky", "Oleg Volokhonski")
-    accepted = accept_lead(db, lead_id, "cli:alice")
-    (case,) = list_cases(db)
+    accepted = accept_lead(db, lead_id, "cli:alice", scope=Scope.everything())
+    (case,) = list_cases(db, scope=Scope.everything())
     assert (case.person_id, case.country, case.status) == (person_id, "RS", "open")
-    (event,) = list_events(db, case.id or "")
+    (event,) = list_events(db, case.id or "", scope=Scope.everything())
     assert event.type == "entry_ban" and event.date and event.date.text == "2024-05-03"
     assert sorted(event.source_ids) == sorted(source.id for source in accepted.sources)
     assert len(event.source_ids) == 2
@@ -69,24 +70,28 @@ def test_accepting_extends_the_persons_open_case_in_that_country(
     db: Database, tmp_path: Path
 ) -> None:
     person_id = add_volokhonsky(db)
-    case = add_case(db, Case(person_id=person_id, country="RS"), "test")
+    case = add_case(db, Case(person_id=person_id, country="RS"), "test", scope=Scope.everything())
     lead_id = _ingest_story(db, tmp_path, "Oleg Volokhonsky")
-    assert get_lead(db, lead_id).candidate_case_id == case.id
-    accept_lead(db, lead_id, "test")
-    assert len(list_cases(db)) == 1
-    assert [event.type for event in list_events(db, case.id or "")] == ["entry_ban"]
+    assert get_lead(db, lead_id, scope=Scope.everything()).candidate_case_id == case.id
+    accept_lead(db, lead_id, "test", scope=Scope.everything())
+    assert len(list_cases(db, scope=Scope.everything())) == 1
+    assert [event.type for event in list_events(db, case.id or "", scope=Scope.everything())] == [
+        "entry_ban"
+    ]
 
 
 def test_accepting_an_unknown_person_needs_a_pseudonym_and_keeps_the_reported_name_sealed(
     db: Database, tmp_path: Path
 ) -> None:
     lead_id = _ingest_story(db, tmp_path, "Pavel Zhavoronkov")
-    assert get_lead(db, lead_id).candidate_person_id is None
+    assert get_lead(db, lead_id, scope=Scope.everything()).candidate_person_id is None
     with pytest.raises(ValidationError):
-        accept_lead(db, lead_id, "test")
-    accept_lead(db, lead_id, "test", pseudonym="Lark", team="belgrade")
-    (case,) = list_cases(db)
-    person = get_person(db, case.person_id, actor="test", with_identity=True)
+        accept_lead(db, lead_id, "test", scope=Scope.everything())
+    accept_lead(db, lead_id, "test", pseudonym="Lark", team="belgrade", scope=Scope.everything())
+    (case,) = list_cases(db, scope=Scope.everything())
+    person = get_person(
+        db, case.person_id, actor="test", with_identity=True, scope=Scope.everything()
+    )
     assert (person.pseudonym, person.identity.full_name, person.team) == (
         "Lark", "Pavel Zhavoronkov", "belgrade",
     )  # fmt: skip
@@ -96,11 +101,13 @@ def test_merging_adds_the_leads_sources_to_an_event_as_corroboration(
     db: Database, tmp_path: Path
 ) -> None:
     person_id = add_volokhonsky(db)
-    case = add_case(db, Case(person_id=person_id, country="RS"), "test")
-    event = add_event(db, Event(case_id=case.id or "", type="entry_ban"), "test")
+    case = add_case(db, Case(person_id=person_id, country="RS"), "test", scope=Scope.everything())
+    event = add_event(
+        db, Event(case_id=case.id or "", type="entry_ban"), "test", scope=Scope.everything()
+    )
     lead_id = _ingest_story(db, tmp_path, "Oleg Volokhonsky", "Oleg Volochonski")
-    merged = merge_lead(db, lead_id, event.id or "", "test")
-    (recorded,) = list_events(db, case.id or "")
+    merged = merge_lead(db, lead_id, event.id or "", "test", scope=Scope.everything())
+    (recorded,) = list_events(db, case.id or "", scope=Scope.everything())
     assert sorted(recorded.source_ids) == sorted(source.id for source in merged.sources)
     assert (merged.status, merged.event_id) == ("merged", event.id)
 
@@ -110,8 +117,10 @@ def test_a_rejected_lead_keeps_its_reason_and_never_comes_back(
 ) -> None:
     lead_id = _ingest_story(db, tmp_path / "first", "Oleg Volokhonsky")
     with pytest.raises(ValidationError):
-        reject_lead(db, lead_id, "test", "  ")
-    rejected = reject_lead(db, lead_id, "cli:bob", "a namesake, not our client")
+        reject_lead(db, lead_id, "test", "  ", scope=Scope.everything())
+    rejected = reject_lead(
+        db, lead_id, "cli:bob", "a namesake, not our client", scope=Scope.everything()
+    )
     assert (rejected.status, rejected.decision_reason) == ("rejected", "a namesake, not our client")
     run_ingest(db, [str(tmp_path / "first")], "test")
     write_report(
@@ -119,11 +128,11 @@ def test_a_rejected_lead_keeps_its_reason_and_never_comes_back(
         REFUSED_AT_AIRPORT.format(name="Oleg Volokhonski") + " Reporting by Sava Post.",
     )  # fmt: skip
     run_ingest(db, [str(tmp_path / "later")], "test")
-    assert count_leads(db, status="new") == 0
-    again = get_lead(db, lead_id)
+    assert count_leads(db, status="new", scope=Scope.everything()) == 0
+    again = get_lead(db, lead_id, scope=Scope.everything())
     assert again.status == "rejected" and len(again.sources) == 2
     with pytest.raises(ValidationError, match="already rejected by cli:bob"):
-        accept_lead(db, lead_id, "test", pseudonym="Heron")
+        accept_lead(db, lead_id, "test", pseudonym="Heron", scope=Scope.everything())
 
 
 def test_a_lead_about_a_known_person_is_visible_to_their_team_only(
@@ -135,11 +144,11 @@ def test_a_lead_about_a_known_person_is_visible_to_their_team_only(
     run_ingest(db, [str(tmp_path / "other")], "test")
     with db.read() as conn:
         team_ids = {row.name: row.id for row in conn.execute(select(teams))}
-    own = list_leads(db, team_ids=[team_ids["nis"]])
+    own = list_leads(db, scope=Scope.teams(team_ids["nis"]))
     assert {lead.subject_name for lead in own} == {"Oleg Volokhonsky", "Anna Morozova"}
-    other = list_leads(db, team_ids=["someone-else"])
+    other = list_leads(db, scope=Scope.teams("someone-else"))
     assert [lead.subject_name for lead in other] == ["Anna Morozova"]
-    assert count_leads(db, team_ids=["someone-else"]) == 1
+    assert count_leads(db, scope=Scope.teams("someone-else")) == 1
 
 
 def _team(db: Database, name: str) -> str:
@@ -157,9 +166,9 @@ def test_after_ingest_no_monitor_row_holds_the_name_or_the_match_in_clear(
     db: Database, tmp_path: Path
 ) -> None:
     person_id = add_volokhonsky(db)
-    case = add_case(db, Case(person_id=person_id, country="RS"), "test")
+    case = add_case(db, Case(person_id=person_id, country="RS"), "test", scope=Scope.everything())
     lead_id = _ingest_story(db, tmp_path, "Oleg Volokhonsky", "Олег Волохонский")
-    lead = get_lead(db, lead_id)
+    lead = get_lead(db, lead_id, scope=Scope.everything())
     assert (lead.candidate_person_id, lead.candidate_case_id) == (person_id, case.id)
     assert lead.subject_name in {"Oleg Volokhonsky", "Олег Волохонский"}
     stored = _monitor_rows(db)
@@ -169,10 +178,12 @@ def test_after_ingest_no_monitor_row_holds_the_name_or_the_match_in_clear(
 
 def test_the_match_reason_is_a_code_and_never_quotes_the_name(db: Database, tmp_path: Path) -> None:
     add_volokhonsky(db)
-    known = get_lead(db, _ingest_story(db, tmp_path / "known", "Oleg Volokhonsky"))
+    known = get_lead(
+        db, _ingest_story(db, tmp_path / "known", "Oleg Volokhonsky"), scope=Scope.everything()
+    )
     write_report(tmp_path / "other", "x.txt", REFUSED_AT_AIRPORT.format(name="Anna Morozova"))
     run_ingest(db, [str(tmp_path / "other")], "test")
-    (unknown,) = [lead for lead in list_leads(db) if lead.id != known.id]
+    (unknown,) = [lead for lead in list_leads(db, scope=Scope.everything()) if lead.id != known.id]
     assert (known.match_score, known.match_reason) == (100, WHOLE_NAME)
     assert (unknown.match_score, unknown.match_reason) == (None, NO_MATCH)
 
@@ -185,31 +196,33 @@ def test_a_lead_matching_people_of_two_teams_shows_each_team_only_its_own_person
     lead_id = _ingest_story(db, tmp_path, "Oleg Volokhonsky")
     with db.read() as conn:
         team_ids = {row.name: row.id for row in conn.execute(select(teams))}
-    seen_by_nis = get_lead(db, lead_id, team_ids=[team_ids["nis"]])
-    seen_by_beograd = get_lead(db, lead_id, team_ids=[team_ids["beograd"]])
+    seen_by_nis = get_lead(db, lead_id, scope=Scope.teams(team_ids["nis"]))
+    seen_by_beograd = get_lead(db, lead_id, scope=Scope.teams(team_ids["beograd"]))
     assert (seen_by_nis.candidate_person_id, seen_by_nis.match_reason) == (ours, WHOLE_NAME)
     assert (seen_by_beograd.candidate_person_id, seen_by_beograd.match_reason) == (
         theirs, WHOLE_NAME,
     )  # fmt: skip
-    assert get_lead(db, lead_id).match_reason == SEVERAL  # an administrator sees both
-    assert count_leads(db, team_ids=["a-third-team"]) == 0
+    assert (
+        get_lead(db, lead_id, scope=Scope.everything()).match_reason == SEVERAL
+    )  # an administrator sees both
+    assert count_leads(db, scope=Scope.teams("a-third-team")) == 0
     with pytest.raises(NotFoundError):
-        get_lead(db, lead_id, team_ids=["a-third-team"])
+        get_lead(db, lead_id, scope=Scope.teams("a-third-team"))
 
 
 def test_a_lead_matching_nobody_is_the_monitor_pools_and_every_team_sees_it(
     db: Database, tmp_path: Path
 ) -> None:
     lead_id = _ingest_story(db, tmp_path, "Anna Morozova")
-    assert [lead.id for lead in list_leads(db, team_ids=["any-team"])] == [lead_id]
-    assert dashboard_counts(db, ["any-team"], date(2024, 5, 10)).new_leads == 1
+    assert [lead.id for lead in list_leads(db, scope=Scope.teams("any-team"))] == [lead_id]
+    assert dashboard_counts(db, Scope.teams("any-team"), date(2024, 5, 10)).new_leads == 1
 
 
 def test_the_dashboard_counts_the_leads_the_queue_lists(db: Database, tmp_path: Path) -> None:
     add_volokhonsky(db, team="nis")
     _ingest_story(db, tmp_path, "Oleg Volokhonsky")
-    assert dashboard_counts(db, ["someone-else"], date(2024, 5, 10)).new_leads == 0
-    assert count_leads(db, status="new", team_ids=["someone-else"]) == 0
+    assert dashboard_counts(db, Scope.teams("someone-else"), date(2024, 5, 10)).new_leads == 0
+    assert count_leads(db, status="new", scope=Scope.teams("someone-else")) == 0
 
 
 def test_decisions_on_another_teams_lead_are_not_found_and_change_nothing(
@@ -220,9 +233,9 @@ def test_decisions_on_another_teams_lead_are_not_found_and_change_nothing(
     elsewhere = ["someone-else"]
     before = snapshot(db)
     with pytest.raises(NotFoundError):
-        accept_lead(db, lead_id, "test", pseudonym="Intruder", team_ids=elsewhere)
+        accept_lead(db, lead_id, "test", pseudonym="Intruder", scope=Scope.teams(*elsewhere))
     with pytest.raises(NotFoundError):
-        reject_lead(db, lead_id, "test", "not ours", team_ids=elsewhere)
+        reject_lead(db, lead_id, "test", "not ours", scope=Scope.teams(*elsewhere))
     assert snapshot(db) == before
 
 
@@ -231,16 +244,23 @@ def test_a_lead_is_not_accepted_or_merged_into_another_teams_case(
 ) -> None:
     lead_id = _ingest_story(db, tmp_path, "Anna Morozova")  # the pool's: every team sees it
     person_id = add_volokhonsky(db, team="beograd")
-    case = add_case(db, Case(person_id=person_id, country="RS", team="beograd"), "test")
-    event = add_event(db, Event(case_id=case.id or "", type="entry_ban"), "test")
+    case = add_case(
+        db,
+        Case(person_id=person_id, country="RS", team="beograd"),
+        "test",
+        scope=Scope.everything(),
+    )
+    event = add_event(
+        db, Event(case_id=case.id or "", type="entry_ban"), "test", scope=Scope.everything()
+    )
     nis = _team(db, "nis")
     before = snapshot(db)
     with pytest.raises(NotFoundError):
-        accept_lead(db, lead_id, "test", case_id=case.id, team_ids=[nis])
+        accept_lead(db, lead_id, "test", case_id=case.id, scope=Scope.teams(nis))
     with pytest.raises(NotFoundError):
-        accept_lead(db, lead_id, "test", person_id=person_id, team_ids=[nis])
+        accept_lead(db, lead_id, "test", person_id=person_id, scope=Scope.teams(nis))
     with pytest.raises(NotFoundError):
-        merge_lead(db, lead_id, event.id or "", "test", team_ids=[nis])
+        merge_lead(db, lead_id, event.id or "", "test", scope=Scope.teams(nis))
     assert snapshot(db) == before
 
 
@@ -249,20 +269,22 @@ def test_an_accepted_pool_lead_then_belongs_to_the_accepting_team_only(
 ) -> None:
     lead_id = _ingest_story(db, tmp_path, "Anna Morozova")
     own = _team(db, "nis")
-    accept_lead(db, lead_id, "test", pseudonym="Lark", team="nis", team_ids=[own])
-    assert get_lead(db, lead_id, team_ids=[own]).match_reason == "accepted"
-    assert count_leads(db, team_ids=["someone-else"]) == 0
+    accept_lead(db, lead_id, "test", pseudonym="Lark", team="nis", scope=Scope.teams(own))
+    assert get_lead(db, lead_id, scope=Scope.teams(own)).match_reason == "accepted"
+    assert count_leads(db, scope=Scope.teams("someone-else")) == 0
 
 
 def test_an_ingested_report_is_stored_sealed_and_opens_for_whoever_holds_the_key(
     db: Database, tmp_path: Path
 ) -> None:
-    lead = get_lead(db, _ingest_story(db, tmp_path, "Anna Morozova"))
+    lead = get_lead(db, _ingest_story(db, tmp_path, "Anna Morozova"), scope=Scope.everything())
     (source_id,) = [source.id for source in lead.sources]
-    assert "Anna Morozova" in get_source(db, source_id).text
-    assert [source.text for source in list_sources(db)] == [get_source(db, source_id).text]
+    assert "Anna Morozova" in get_source(db, source_id, scope=Scope.everything()).text
+    assert [source.text for source in list_sources(db, scope=Scope.everything())] == [
+        get_source(db, source_id, scope=Scope.everything()).text
+    ]
     without_key = Database(db.url)
     try:
-        assert get_source(without_key, source_id).text == ""
+        assert get_source(without_key, source_id, scope=Scope.everything()).text == ""
     finally:
         without_key.dispose()

@@ -18,6 +18,7 @@ from tests.monitor.ingest_support import (
 )
 from tests.monitor.local_http import LocalServer
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.sources import list_sources
 from havenwatch.core.errors import ValidationError
 from havenwatch.core.settings import Settings
@@ -73,7 +74,7 @@ def test_the_article_page_replaces_the_feed_summary(
 ) -> None:
     add_feed(db, served_feeds.url("/rss"), "test")
     fetch_feeds(db, "test", policy=QUICK)
-    [source] = list_sources(db)
+    [source] = list_sources(db, scope=Scope.everything())
     assert "Volokhonsky" in source.text and "Short summary" not in source.text
     assert source.title == "Activist refused entry"
     assert source.publisher == "Belgrade Wire" and str(source.published_on) == "2024-05-04"

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.deadlines import rules_for
@@ -126,6 +127,7 @@ def _plant(db: Database, number: int, planted: Planted) -> tuple[str, Event, Ite
             consent=planted.consent,
         ),
         "planter",
+        scope=Scope.everything(),
     )
     assert person.id is not None
     case = add_case(
@@ -138,6 +140,7 @@ def _plant(db: Database, number: int, planted: Planted) -> tuple[str, Event, Ite
             tags=["canary-tag"],
         ),
         "planter",
+        scope=Scope.everything(),
     )
     assert case.id is not None
     event = add_event(
@@ -150,6 +153,7 @@ def _plant(db: Database, number: int, planted: Planted) -> tuple[str, Event, Ite
             decision_code=_decision_code(planted.country),
         ),
         "planter",
+        scope=Scope.everything(),
     )
     return person.id, event, (person.id, case.id, event.id or "")
 

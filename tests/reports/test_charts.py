@@ -3,6 +3,7 @@ label, legend entry or axis title overlaps another or falls outside the figure."
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from itertools import combinations
 
 import pytest
@@ -12,7 +13,14 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from havenwatch.reports.charts import DESKTOP, PHONE, counts_figure, incidents_figure
+from havenwatch.reports.charts import (
+    DESKTOP,
+    PHONE,
+    TimelineMark,
+    case_timeline_figure,
+    counts_figure,
+    incidents_figure,
+)
 from havenwatch.reports.statistics import MonthlyIncidents, incident_types, month_keys
 from havenwatch.web.i18n import activate
 from havenwatch.web.labels import label
@@ -120,3 +128,32 @@ def test_the_check_finds_labels_that_overprint() -> None:
     axes.set_xticks(range(6), [f"a very long month label {n}" for n in range(6)])
     assert any("overlaps" in problem for problem in layout_problems(figure))
     assert any("outside" in problem for problem in layout_problems(figure))
+
+
+def a_case_timeline() -> list[TimelineMark]:
+    """Two years of a long case: events, court outcomes and deadlines close together."""
+    start = date(2024, 1, 10)
+    marks = []
+    for number, kind in enumerate(incident_types() * 2):
+        day = start + timedelta(days=23 * number)
+        marks.append(TimelineMark(day, "event", label("event_type", kind)))
+        if number % 3 == 0:
+            marks.append(TimelineMark(day, "outcome", label("outcome", "rejected")))
+        marks.append(TimelineMark(day + timedelta(days=8), "deadline", "Appeal"))
+    return marks
+
+
+@pytest.mark.parametrize("size", SIZES, ids=str)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_case_timeline_chart_holds_its_layout(locale: str, size: str) -> None:
+    translator = activate(locale)
+    lanes = {
+        "event": translator.gettext("Events"),
+        "deadline": translator.gettext("Deadlines"),
+        "outcome": translator.gettext("Outcomes"),
+    }
+    figure = case_timeline_figure(
+        a_case_timeline(), lanes=lanes, month_label=translator.month, size=SIZES[size]
+    )
+    assert layout_problems(figure) == []
+    assert len(shown_tick_labels(figure.axes[0].xaxis)) >= 2

@@ -60,10 +60,10 @@ def test_two_versions_one_person_apart_pin_no_hidden_change_and_move_only_large_
 ) -> None:
     db = population.db
     truth_before = population.tables()
-    first = published(publish_release(db, actor="test", k=K).release())
+    first = published(publish_release(db, actor="test", k=K, scheme="monthly").release())
     plant(population, 100, NEWCOMER)
     truth_after = population.tables()
-    second = published(publish_release(db, actor="test", k=K).release())
+    second = published(publish_release(db, actor="test", k=K, scheme="monthly").release())
 
     newcomer_slice = NEWCOMER.slice_key
     assert truth_after[newcomer_slice].grid[NEWCOMER.cell[1]] < K, "the newcomer is rare"

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from havenwatch.access.scope import Scope
 from havenwatch.access.teams import team_id_by_name
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.events import add_event
@@ -28,14 +29,22 @@ def person_case(db: Database, name: str, *, team: str = "a", nationality: str = 
             pseudonym=name, identity=Identity(full_name=name), nationality=nationality, team=team
         ),
         "test",
+        scope=Scope.everything(),
     )
-    case = add_case(db, Case(person_id=person.id or "", country=country, team=team), "test")
+    case = add_case(
+        db,
+        Case(person_id=person.id or "", country=country, team=team),
+        "test",
+        scope=Scope.everything(),
+    )
     return case.id or ""
 
 
 def event(db: Database, case_id: str, kind: str, when: date | FuzzyDate, **fields: object) -> None:
     day = when if isinstance(when, FuzzyDate) else from_day(when)
-    add_event(db, Event(case_id=case_id, type=kind, date=day, **fields), "test")  # type: ignore[arg-type]
+    add_event(
+        db, Event(case_id=case_id, type=kind, date=day, **fields), "test", scope=Scope.everything()
+    )  # type: ignore[arg-type]
 
 
 def team(db: Database, name: str) -> str:
@@ -53,11 +62,13 @@ def test_people_cases_and_events_are_counted_side_by_side(db: Database) -> None:
     event(db, first, "entry_ban", date(2025, 9, 9))
     event(db, second, "entry_ban", date(2025, 5, 5))
     event(db, second, "entry_ban", date(2024, 12, 31))
-    result = answer(db, YEAR, team_ids=None)
+    result = answer(db, YEAR, scope=Scope.everything())
     assert (result.total.people, result.total.cases, result.total.events) == (2, 2, 4)
     assert result.by_type["entry_ban"].events == 3 and result.by_type["entry_ban"].people == 2
     security = answer(
-        db, Question(YEAR.date_from, YEAR.date_to, grounds="national_security"), team_ids=None
+        db,
+        Question(YEAR.date_from, YEAR.date_to, grounds="national_security"),
+        scope=Scope.everything(),
     )
     assert security.total.events == 2 and security.total.people == 1
 
@@ -68,19 +79,19 @@ def test_filters_narrow_by_host_country_nationality_and_type(db: Database) -> No
     event(db, in_serbia, "residence_revoked", date(2025, 2, 2))
     event(db, in_georgia, "residence_revoked", date(2025, 2, 2))
     question = Question(YEAR.date_from, YEAR.date_to, country="RS")
-    assert answer(db, question, team_ids=None).total.events == 1
+    assert answer(db, question, scope=Scope.everything()).total.events == 1
     question = Question(YEAR.date_from, YEAR.date_to, nationality="BY")
-    assert answer(db, question, team_ids=None).total.cases == 1
+    assert answer(db, question, scope=Scope.everything()).total.cases == 1
     question = Question(YEAR.date_from, YEAR.date_to, event_type="entry_ban")
-    assert answer(db, question, team_ids=None).total.events == 0
+    assert answer(db, question, scope=Scope.everything()).total.events == 0
 
 
 def test_a_team_counts_only_its_own_cases(db: Database) -> None:
     event(db, person_case(db, "Heron", team="a"), "entry_ban", date(2025, 1, 9))
     event(db, person_case(db, "Wren", team="b"), "entry_ban", date(2025, 1, 9))
-    assert answer(db, YEAR, team_ids=[team(db, "a")]).total.events == 1
-    assert answer(db, YEAR, team_ids=[]).total.events == 0
-    assert answer(db, YEAR, team_ids=None).total.events == 2
+    assert answer(db, YEAR, scope=Scope.teams(team(db, "a"))).total.events == 1
+    assert answer(db, YEAR, scope=Scope.teams()).total.events == 0
+    assert answer(db, YEAR, scope=Scope.everything()).total.events == 2
 
 
 def test_an_imprecise_date_is_counted_apart_not_guessed_in(db: Database) -> None:
@@ -88,9 +99,9 @@ def test_an_imprecise_date_is_counted_apart_not_guessed_in(db: Database) -> None
     event(db, case_id, "expulsion_order", parse_fuzzy("2025"))
     event(db, case_id, "expulsion_order", parse_fuzzy("2024-12-20/2025-01-10"))
     quarter = Question(*parse_period("2025-Q1"))
-    result = answer(db, quarter, team_ids=None)
+    result = answer(db, quarter, scope=Scope.everything())
     assert result.total.events == 0 and result.not_placed == 2
-    assert answer(db, YEAR, team_ids=None).total.events == 1
+    assert answer(db, YEAR, scope=Scope.everything()).total.events == 1
 
 
 def test_appeals_end_with_the_first_decision_after_them(db: Database) -> None:
@@ -101,7 +112,7 @@ def test_appeals_end_with_the_first_decision_after_them(db: Database) -> None:
     event(db, rejected, "appeal", date(2025, 2, 1))
     event(db, rejected, "court_decision", date(2025, 4, 2), outcome="rejected")
     event(db, waiting, "appeal", date(2025, 6, 1))
-    appeals = answer(db, YEAR, team_ids=None).appeals
+    appeals = answer(db, YEAR, scope=Scope.everything()).appeals
     assert (appeals.appealed, appeals.granted, appeals.rejected, appeals.pending) == (3, 1, 1, 1)
     assert appeals.median_days_to_decision == 45.0
 
@@ -117,7 +128,9 @@ def test_periods_are_years_quarters_and_months() -> None:
 
 def test_the_csv_holds_each_type_and_the_total(db: Database) -> None:
     event(db, person_case(db, "Heron"), "entry_ban", date(2025, 1, 9))
-    lines = answer_csv(answer(db, YEAR, team_ids=None), {"entry_ban": "Entry refused"}).splitlines()
+    lines = answer_csv(
+        answer(db, YEAR, scope=Scope.everything()), {"entry_ban": "Entry refused"}
+    ).splitlines()
     assert lines[0] == "period_from,period_to,event_type,label,people,cases,events"
     assert lines[1:] == [
         "2025-01-01,2025-12-31,entry_ban,Entry refused,1,1,1",

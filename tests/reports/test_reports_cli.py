@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 from reidentification_data import Population
 
+from havenwatch.access.scope import Scope
 from havenwatch.cli import cli
 from havenwatch.core.settings import Settings
 from havenwatch.operations.audit_trail import list_entries
@@ -53,7 +54,7 @@ def test_export_writes_json_and_records_who_exported(
 
     assert result.exit_code == 0, result.output
     assert json.loads(target.read_text())["k"] == 12
-    (entry,) = list_entries(db, action="export.anonymised")
+    (entry,) = list_entries(db, action="export.anonymised", scope=Scope.everything())
     assert entry.detail["k"] == 12
     assert entry.actor.startswith("cli:")
 
@@ -99,7 +100,9 @@ def test_release_publish_list_show_and_schedule_from_the_command_line(
     assert stored is not None and shown == stored.to_json()
     assert "# version=1\n" in _run(instance_settings, "release", "show", "--version", "1").output
     assert _run(instance_settings, "release", "show", "--version", "2").exit_code == 1
-    assert [e.action for e in list_entries(db, action="release.published")] == ["release.published"]
+    assert [
+        e.action for e in list_entries(db, action="release.published", scope=Scope.everything())
+    ] == ["release.published"]
 
     scheduled = _run(instance_settings, "release", "schedule", "monthly", "--k", "12")
     assert "release schedule: monthly, k=12" in scheduled.output

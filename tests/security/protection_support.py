@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.events import add_event
 from havenwatch.cases.people import add_person
@@ -92,12 +93,25 @@ def canary_identity() -> Identity:
 def add_canary(db: Database, settings: Settings, actor: str = "tester") -> Canary:
     """A person with every kind of identifying data, a case, an event and a document."""
     person = add_person(
-        db, Person(pseudonym="Client A-17", identity=canary_identity(), nationality="RU"), actor
+        db,
+        Person(pseudonym="Client A-17", identity=canary_identity(), nationality="RU"),
+        actor,
+        scope=Scope.everything(),
     )
     assert person.id is not None
-    case = add_case(db, Case(person_id=person.id, country="RS", notes=CASE_NOTE), actor)
+    case = add_case(
+        db,
+        Case(person_id=person.id, country="RS", notes=CASE_NOTE),
+        actor,
+        scope=Scope.everything(),
+    )
     assert case.id is not None
-    event = add_event(db, Event(case_id=case.id, type="entry_ban", notes=EVENT_NOTE), actor)
+    event = add_event(
+        db,
+        Event(case_id=case.id, type="entry_ban", notes=EVENT_NOTE),
+        actor,
+        scope=Scope.everything(),
+    )
     assert event.id is not None
     document = store_document(
         db,
@@ -107,6 +121,7 @@ def add_canary(db: Database, settings: Settings, actor: str = "tester") -> Canar
         data=DOCUMENT_TEXT.encode(),
         actor=actor,
         event_id=event.id,
+        scope=Scope.everything(),
     )
     return Canary(person.id, case.id, event.id, document)
 
@@ -114,10 +129,18 @@ def add_canary(db: Database, settings: Settings, actor: str = "tester") -> Canar
 def add_plain_person(db: Database, name: str, actor: str = "tester") -> tuple[str, str]:
     """A person with a name and one case; returns their id and the case id."""
     person = add_person(
-        db, Person(pseudonym=f"P-{name[:3]}", identity=Identity(full_name=name)), actor
+        db,
+        Person(pseudonym=f"P-{name[:3]}", identity=Identity(full_name=name)),
+        actor,
+        scope=Scope.everything(),
     )
     assert person.id is not None
-    case = add_case(db, Case(person_id=person.id, country="RS", notes=f"note on {name}"), actor)
+    case = add_case(
+        db,
+        Case(person_id=person.id, country="RS", notes=f"note on {name}"),
+        actor,
+        scope=Scope.everything(),
+    )
     assert case.id is not None
     return person.id, case.id
 

@@ -25,6 +25,7 @@ from protection_support import (
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.events import list_events
 from havenwatch.cases.people import find_people_by_name, get_person
@@ -108,12 +109,20 @@ def test_identifying_data_is_nowhere_in_clear_but_the_app_still_shows_it(
     try:
         canary = add_canary(db, instance_settings)
         ingest_news_naming_the_canary(db, tmp_path / "news")
-        (lead,) = list_leads(db)
-        person = get_person(db, canary.person_id, actor="tester", with_identity=True)
-        case = get_case(db, canary.case_id, with_notes=True, actor="test")
-        events = list_events(db, canary.case_id, with_notes=True, actor="test")
-        document, content = read_document(db, instance_settings, canary.document.id, "tester")
-        found_by_latin = find_people_by_name(db, "Zlatoslava Quennington-Vrbikova")
+        (lead,) = list_leads(db, scope=Scope.everything())
+        person = get_person(
+            db, canary.person_id, actor="tester", with_identity=True, scope=Scope.everything()
+        )
+        case = get_case(db, canary.case_id, with_notes=True, actor="test", scope=Scope.everything())
+        events = list_events(
+            db, canary.case_id, with_notes=True, actor="test", scope=Scope.everything()
+        )
+        document, content = read_document(
+            db, instance_settings, canary.document.id, "tester", scope=Scope.everything()
+        )
+        found_by_latin = find_people_by_name(
+            db, "Zlatoslava Quennington-Vrbikova", scope=Scope.everything()
+        )
         raw = at_rest_bytes(db, instance_settings)
     finally:
         logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
@@ -160,7 +169,7 @@ def test_after_purge_no_lead_mentions_the_person_sealed_or_not(
         sealed_before = [bytes(row.sealed) for row in conn.execute(select(leads))]
     assert len(sealed_before) == 1
     purge_people(db, instance_settings, [canary.person_id], "admin")
-    assert list_leads(db) == []
+    assert list_leads(db, scope=Scope.everything()) == []
     with db.read() as conn:
         assert conn.execute(select(leads)).all() == []
         assert conn.execute(select(lead_matches)).all() == []

@@ -9,6 +9,7 @@ from audit_cli import write_entries
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from havenwatch.access.scope import Scope
 from havenwatch.operations.audit_trail import count_entries, list_entries, verify
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log
@@ -23,7 +24,7 @@ def test_the_database_refuses_update_on_the_audit_log(db: Database) -> None:
     with pytest.raises(DBAPIError, match="append-only"), db.write("intruder") as unit:
         unit.conn.execute(audit_log.update().where(audit_log.c.seq == 1).values(actor="x"))
 
-    assert list_entries(db)[-1].actor == "tester"
+    assert list_entries(db, scope=Scope.everything())[-1].actor == "tester"
 
 
 def test_the_database_refuses_delete_on_the_audit_log(db: Database) -> None:
@@ -32,7 +33,7 @@ def test_the_database_refuses_delete_on_the_audit_log(db: Database) -> None:
     with pytest.raises(DBAPIError, match="append-only"), db.write("intruder") as unit:
         unit.conn.execute(audit_log.delete().where(audit_log.c.seq == 2))
 
-    assert count_entries(db) == 2
+    assert count_entries(db, scope=Scope.everything()) == 2
 
 
 @pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -42,7 +43,7 @@ def test_postgres_refuses_truncate_on_the_audit_log(db: Database) -> None:
     with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as conn:
         conn.execute(text("TRUNCATE audit_log"))
 
-    assert count_entries(db) == 2
+    assert count_entries(db, scope=Scope.everything()) == 2
 
 
 def test_concurrent_writers_keep_one_valid_chain(db: Database) -> None:
@@ -67,4 +68,4 @@ def test_concurrent_writers_keep_one_valid_chain(db: Database) -> None:
     assert result.ok, result.message()
     assert result.entries == result.head_seq == WRITERS * WRITES_EACH
     for number in range(WRITERS):
-        assert count_entries(db, actor=f"writer-{number}") == WRITES_EACH
+        assert count_entries(db, actor=f"writer-{number}", scope=Scope.everything()) == WRITES_EACH

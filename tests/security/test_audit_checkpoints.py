@@ -13,6 +13,7 @@ from audit_cli import run_cli, write_entries
 from audit_tampering import tamper
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from havenwatch.access.scope import Scope
 from havenwatch.core.settings import Settings
 from havenwatch.operations.audit_checkpoint import CheckpointError, read_checkpoint
 from havenwatch.operations.audit_trail import create_checkpoint, list_entries, verify
@@ -58,7 +59,7 @@ def test_keygen_checkpoint_and_verify_from_the_command_line(
     assert "intact, 4 entries, consistent with 1 checkpoint(s)" in checked.output
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert json.loads(checkpoint.read_text())["seq"] == 4
-    assert list_entries(db, limit=1)[0].action == "audit.checkpoint"
+    assert list_entries(db, limit=1, scope=Scope.everything())[0].action == "audit.checkpoint"
 
 
 def test_verify_from_the_command_line_fails_on_a_truncated_log(

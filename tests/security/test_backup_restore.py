@@ -10,6 +10,7 @@ import pytest
 from protection_support import add_canary, add_plain_person, find_needles
 from sqlalchemy import select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.interchange import dump_document, export_document
 from havenwatch.cases.vault import read_document
 from havenwatch.core.errors import HavenwatchError
@@ -32,7 +33,10 @@ def audit_rows(db: Database) -> list[tuple[Any, ...]]:
 def vault_plaintexts(db: Database, settings: Settings) -> dict[str, bytes]:
     with db.read() as conn:
         ids = conn.execute(select(documents.c.id)).scalars().all()
-    return {doc_id: read_document(db, settings, doc_id, "checker")[1] for doc_id in ids}
+    return {
+        doc_id: read_document(db, settings, doc_id, "checker", scope=Scope.everything())[1]
+        for doc_id in ids
+    }
 
 
 @pytest.fixture
@@ -145,7 +149,7 @@ def test_restore_never_overwrites_an_existing_instance_without_force(
     restored = open_database(sqlite_settings)
     from havenwatch.cases.people import list_people
 
-    ids = {person.id for person in list_people(restored)}
+    ids = {person.id for person in list_people(restored, scope=Scope.everything())}
     assert canary.person_id in ids and later not in ids
     restored.dispose()
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.people import add_person
 from havenwatch.core.model import Identity, Person
 from havenwatch.core.settings import resolve_settings
@@ -36,7 +37,14 @@ FORK = multiprocessing.get_context("fork")
 
 def add_one(db: Database, number: int) -> str:
     identity = Identity(full_name=f"Writer {number}")
-    return str(add_person(db, Person(pseudonym=f"W-{number}", identity=identity), "writer").id)
+    return str(
+        add_person(
+            db,
+            Person(pseudonym=f"W-{number}", identity=identity),
+            "writer",
+            scope=Scope.everything(),
+        ).id
+    )
 
 
 def writer(url: str, keyring: Keyring, pipe: Pipe) -> None:

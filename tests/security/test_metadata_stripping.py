@@ -32,6 +32,7 @@ from pypdf.generic import (
 )
 from sqlalchemy import func, select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.vault import read_document, store_document
 from havenwatch.core.settings import Settings
 from havenwatch.media import filetypes
@@ -50,9 +51,15 @@ def stored_copy(db: Database, settings: Settings, data: bytes, filename: str) ->
     """Upload through the vault; give back what it says it did and the decrypted bytes."""
     _, case_id = add_plain_person(db, "Ivan Petrov")
     document = store_document(
-        db, settings, case_id=case_id, filename=filename, data=data, actor="t"
+        db,
+        settings,
+        case_id=case_id,
+        filename=filename,
+        data=data,
+        actor="t",
+        scope=Scope.everything(),
     )
-    _, content = read_document(db, settings, document.id, "t")
+    _, content = read_document(db, settings, document.id, "t", scope=Scope.everything())
     return document.metadata_stripped, content
 
 
@@ -274,7 +281,13 @@ def test_malformed_file_of_an_accepted_kind_is_refused_in_one_line_and_nothing_i
 
     with pytest.raises(UploadRefused) as refused:
         store_document(
-            sqlite_db, sqlite_settings, case_id=case_id, filename="x", data=data, actor="t"
+            sqlite_db,
+            sqlite_settings,
+            case_id=case_id,
+            filename="x",
+            data=data,
+            actor="t",
+            scope=Scope.everything(),
         )
 
     message = str(refused.value)
@@ -301,5 +314,9 @@ def test_malformed_file_is_still_stored_as_uploaded_when_the_uploader_keeps_meta
         data=data,
         actor="t",
         strip_metadata=False,
+        scope=Scope.everything(),
     )
-    assert read_document(sqlite_db, sqlite_settings, document.id, "t")[1] == data
+    assert (
+        read_document(sqlite_db, sqlite_settings, document.id, "t", scope=Scope.everything())[1]
+        == data
+    )

@@ -12,7 +12,8 @@ from protection_support import FULL_NAME, add_canary, add_plain_person, find_nee
 from sqlalchemy import select
 from tests.monitor.ingest_support import REFUSED_AT_AIRPORT, write_report
 
-from havenwatch.access.permissions import source_visibility
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import source_visibility
 from havenwatch.cases.case_files import close_case, get_case
 from havenwatch.cases.events import add_event
 from havenwatch.cases.people import add_person, find_people_by_name, get_person
@@ -51,14 +52,25 @@ def test_purge_makes_the_person_unreadable_and_records_it_without_identifying_da
 
     assert report.rotation is not None and report.purged[0].documents == 1
     assert (
-        get_person(db, canary.person_id, actor="t", with_identity=True).identity.full_name is None
+        get_person(
+            db, canary.person_id, actor="t", with_identity=True, scope=Scope.everything()
+        ).identity.full_name
+        is None
     )
-    assert get_case(db, canary.case_id, with_notes=True, actor="test").notes is None
+    assert (
+        get_case(db, canary.case_id, with_notes=True, actor="test", scope=Scope.everything()).notes
+        is None
+    )
     with pytest.raises(NotFoundError):
-        read_document(db, instance_settings, canary.document.id, "t")
-    assert find_people_by_name(db, FULL_NAME) == []
+        read_document(db, instance_settings, canary.document.id, "t", scope=Scope.everything())
+    assert find_people_by_name(db, FULL_NAME, scope=Scope.everything()) == []
     assert list(instance_settings.vault_dir.iterdir()) == []
-    assert get_person(db, other, actor="t", with_identity=True).identity.full_name == "Ivan Petrov"
+    assert (
+        get_person(
+            db, other, actor="t", with_identity=True, scope=Scope.everything()
+        ).identity.full_name
+        == "Ivan Petrov"
+    )
     with db.read() as conn:
         row = conn.execute(select(people).where(people.c.id == canary.person_id)).one()
         keys = conn.execute(
@@ -122,8 +134,10 @@ def test_retention_purges_only_people_whose_cases_were_all_closed_long_enough(
     long_closed, case_a = add_plain_person(db, "Long Closed")
     recently_closed, case_b = add_plain_person(db, "Recently Closed")
     still_open, _ = add_plain_person(db, "Still Open")
-    close_case(db, case_a, "t", closed_on=today() - dt.timedelta(days=400))
-    close_case(db, case_b, "t", closed_on=today() - dt.timedelta(days=10))
+    close_case(
+        db, case_a, "t", closed_on=today() - dt.timedelta(days=400), scope=Scope.everything()
+    )
+    close_case(db, case_b, "t", closed_on=today() - dt.timedelta(days=10), scope=Scope.everything())
 
     with pytest.raises(ValidationError, match="off"):
         apply_retention(db, instance_settings, "admin")
@@ -131,9 +145,16 @@ def test_retention_purges_only_people_whose_cases_were_all_closed_long_enough(
     assert people_due(db, 365) == [long_closed]
     report = apply_retention(db, instance_settings, "admin")
     assert [r.person_id for r in report.purged] == [long_closed]
-    assert get_person(db, long_closed, actor="t", with_identity=True).identity.full_name is None
+    assert (
+        get_person(
+            db, long_closed, actor="t", with_identity=True, scope=Scope.everything()
+        ).identity.full_name
+        is None
+    )
     for kept in (recently_closed, still_open):
-        assert get_person(db, kept, actor="t", with_identity=True).identity.full_name
+        assert get_person(
+            db, kept, actor="t", with_identity=True, scope=Scope.everything()
+        ).identity.full_name
     assert people_due(db, 365) == []
 
 
@@ -143,7 +164,9 @@ def test_a_purge_naming_an_unknown_person_purges_no_one(
     person_id, _ = add_plain_person(sqlite_db, "Ivan Petrov")
     with pytest.raises(NotFoundError):
         purge_people(sqlite_db, sqlite_settings, [person_id, "no-such-person"], "admin")
-    assert get_person(sqlite_db, person_id, actor="t", with_identity=True).identity.full_name
+    assert get_person(
+        sqlite_db, person_id, actor="t", with_identity=True, scope=Scope.everything()
+    ).identity.full_name
 
 
 ORDERED_TO_LEAVE = (
@@ -164,13 +187,13 @@ def test_purge_erases_the_persons_leads_and_their_match_history(
 ) -> None:
     person_id, case_id = add_plain_person(db, "Oleg Volokhonsky")
     _ingest_report_naming(db, tmp_path / "news", "Oleg Volokhonsky")
-    (decided,) = list_leads(db)
-    accept_lead(db, decided.id, "test", case_id=case_id)
+    (decided,) = list_leads(db, scope=Scope.everything())
+    accept_lead(db, decided.id, "test", case_id=case_id, scope=Scope.everything())
     write_report(tmp_path / "more", "order.txt", ORDERED_TO_LEAVE)
     run_ingest(db, [str(tmp_path / "more")], "test")
-    assert count_leads(db) == 2
+    assert count_leads(db, scope=Scope.everything()) == 2
     purge_people(db, instance_settings, [person_id], "admin")
-    assert list_leads(db) == []
+    assert list_leads(db, scope=Scope.everything()) == []
     with db.read() as conn:
         assert conn.execute(select(lead_matches)).all() == []
         assert conn.execute(select(lead_sources)).all() == []
@@ -180,35 +203,47 @@ def test_purge_cuts_the_persons_match_from_a_lead_that_also_matched_someone_else
     db: Database, instance_settings: Settings, tmp_path: Path
 ) -> None:
     purged = add_person(
-        db, Person(pseudonym="P1", identity=Identity(full_name="Oleg Volokhonsky"), team="nis"), "t"
+        db,
+        Person(pseudonym="P1", identity=Identity(full_name="Oleg Volokhonsky"), team="nis"),
+        "t",
+        scope=Scope.everything(),
     )
     kept = add_person(
         db,
         Person(pseudonym="P2", identity=Identity(full_name="Oleg Volokhonsky"), team="sava"),
         "t",
+        scope=Scope.everything(),
     )
     _ingest_report_naming(db, tmp_path / "news", "Oleg Volokhonsky")
     with db.read() as conn:
         team_ids = {row.name: row.id for row in conn.execute(select(teams))}
     purge_people(db, instance_settings, [purged.id or ""], "admin")
-    (lead,) = list_leads(db)
+    (lead,) = list_leads(db, scope=Scope.everything())
     assert (lead.candidate_person_id, lead.match_reason) == (kept.id, "whole_name")
-    assert count_leads(db, team_ids=[team_ids["nis"]]) == 0
-    assert count_leads(db, team_ids=[team_ids["sava"]]) == 1
+    assert count_leads(db, scope=Scope.teams(team_ids["nis"])) == 0
+    assert count_leads(db, scope=Scope.teams(team_ids["sava"])) == 1
 
 
 def _team_source_only_they_cite(db: Database, case_id: str) -> str:
     source, _ = add_source(
-        db, Source(title="Team A's scan", text="A report only team A holds."), "t"
+        db,
+        Source(title="Team A's scan", text="A report only team A holds."),
+        "t",
+        scope=Scope.everything(),
     )
-    add_event(db, Event(case_id=case_id, type="entry_ban", source_ids=[source.id or ""]), "t")
+    add_event(
+        db,
+        Event(case_id=case_id, type="entry_ban", source_ids=[source.id or ""]),
+        "t",
+        scope=Scope.everything(),
+    )
     return source.id or ""
 
 
 def _visible_to_another_team(db: Database, source_id: str) -> bool:
     with db.read() as conn:
         query = select(sources.c.id).where(
-            sources.c.id == source_id, source_visibility(["another-team"])
+            sources.c.id == source_id, source_visibility(Scope.teams("another-team"))
         )
         return conn.execute(query).first() is not None
 
@@ -231,7 +266,9 @@ def test_retention_deletes_a_team_source_it_leaves_linked_to_nothing(
 ) -> None:
     person_id, case_id = add_plain_person(db, "Ivan Petrov")
     source_id = _team_source_only_they_cite(db, case_id)
-    close_case(db, case_id, "t", closed_on=today() - dt.timedelta(days=400))
+    close_case(
+        db, case_id, "t", closed_on=today() - dt.timedelta(days=400), scope=Scope.everything()
+    )
     report = apply_retention(db, instance_settings, "admin", closed_for_days=365)
     assert [result.person_id for result in report.purged] == [person_id]
     assert not _visible_to_another_team(db, source_id)
@@ -243,7 +280,12 @@ def test_purge_keeps_a_source_another_persons_event_still_cites(
     purged, case_a = add_plain_person(db, "Ivan Petrov")
     _, case_b = add_plain_person(db, "Anna Morozova")
     source_id = _team_source_only_they_cite(db, case_a)
-    add_event(db, Event(case_id=case_b, type="entry_ban", source_ids=[source_id]), "t")
+    add_event(
+        db,
+        Event(case_id=case_b, type="entry_ban", source_ids=[source_id]),
+        "t",
+        scope=Scope.everything(),
+    )
     purge_people(db, instance_settings, [purged], "admin")
     with db.read() as conn:
         assert conn.execute(select(sources.c.id).where(sources.c.id == source_id)).first()

@@ -15,6 +15,7 @@ import pytest
 from protection_support import FULL_NAME, add_canary, add_plain_person
 from sqlalchemy import select
 
+from havenwatch.access.scope import Scope
 from havenwatch.access.totp import new_secret, open_secret, seal_secret
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.people import find_people_by_name, get_person
@@ -40,7 +41,9 @@ ROTATION_KILLS = 8
 
 def all_readable(db: Database, settings: Settings, person_ids: list[str]) -> None:
     for person_id in person_ids:
-        assert get_person(db, person_id, actor="t", with_identity=True).identity.full_name
+        assert get_person(
+            db, person_id, actor="t", with_identity=True, scope=Scope.everything()
+        ).identity.full_name
 
 
 def test_rotation_moves_every_key_and_the_old_key_opens_nothing(
@@ -54,12 +57,20 @@ def test_rotation_moves_every_key_and_the_old_key_opens_nothing(
 
     fresh = open_database(instance_settings)
     assert (
-        get_person(fresh, canary.person_id, actor="t", with_identity=True).identity.full_name
+        get_person(
+            fresh, canary.person_id, actor="t", with_identity=True, scope=Scope.everything()
+        ).identity.full_name
         == FULL_NAME
     )
-    assert get_case(fresh, canary.case_id, with_notes=True, actor="test").notes
-    assert read_document(fresh, instance_settings, canary.document.id, "t")[1]
-    assert find_people_by_name(fresh, "Златослава Кверингтонова") == [canary.person_id]
+    assert get_case(
+        fresh, canary.case_id, with_notes=True, actor="test", scope=Scope.everything()
+    ).notes
+    assert read_document(
+        fresh, instance_settings, canary.document.id, "t", scope=Scope.everything()
+    )[1]
+    assert find_people_by_name(fresh, "Златослава Кверингтонова", scope=Scope.everything()) == [
+        canary.person_id
+    ]
     fresh.dispose()
 
     stale = instance_settings.key_file.with_name("stale.key")
@@ -67,8 +78,10 @@ def test_rotation_moves_every_key_and_the_old_key_opens_nothing(
     os.chmod(stale, 0o600)
     old_db = Database(db.url, load_key_file(stale))
     with pytest.raises(KeyFileError):
-        get_person(old_db, canary.person_id, actor="t", with_identity=True)
-    assert find_people_by_name(old_db, FULL_NAME) == []
+        get_person(
+            old_db, canary.person_id, actor="t", with_identity=True, scope=Scope.everything()
+        )
+    assert find_people_by_name(old_db, FULL_NAME, scope=Scope.everything()) == []
     old_db.dispose()
 
 
@@ -193,8 +206,10 @@ def test_rotation_killed_with_sigkill_again_and_again_completes_when_re_run(
         assert read_value(conn, PROGRESS_KEY) is None
     assert all(current.is_current(w) for w in wrapped)
     all_readable(fresh, instance_settings, [*person_ids, canary.person_id])
-    assert read_document(fresh, instance_settings, canary.document.id, "t")[1]
-    assert find_people_by_name(fresh, FULL_NAME) == [canary.person_id]
+    assert read_document(
+        fresh, instance_settings, canary.document.id, "t", scope=Scope.everything()
+    )[1]
+    assert find_people_by_name(fresh, FULL_NAME, scope=Scope.everything()) == [canary.person_id]
     fresh.dispose()
 
 
@@ -253,7 +268,7 @@ def test_rotation_rewraps_the_monitor_key_so_leads_open_with_the_new_key_only(
     rotate_keys(db, instance_settings.key_file, "admin")
 
     fresh = open_database(instance_settings)
-    (lead,) = list_leads(fresh)
+    (lead,) = list_leads(fresh, scope=Scope.everything())
     assert lead.subject_name and lead.subject_name in FULL_NAME
     assert lead.candidate_person_id == canary.person_id and FULL_NAME in lead.evidence
     fresh.dispose()
@@ -263,5 +278,5 @@ def test_rotation_rewraps_the_monitor_key_so_leads_open_with_the_new_key_only(
     os.chmod(stale, 0o600)
     old_db = Database(db.url, load_key_file(stale))
     with pytest.raises(KeyFileError):
-        list_leads(old_db)
+        list_leads(old_db, scope=Scope.everything())
     old_db.dispose()

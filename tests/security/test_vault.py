@@ -17,6 +17,7 @@ from PIL import Image
 from protection_support import add_canary, add_plain_person, jpeg_with_gps
 from sqlalchemy import select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.vault import (
     VaultError,
     check_vault,
@@ -78,6 +79,7 @@ def test_a_pdf_named_like_a_photo_is_stored_as_a_pdf(
         filename="photo.jpg",
         data=pdf_with_metadata("Author", jpeg_with_gps("Artist")),
         actor="t",
+        scope=Scope.everything(),
     )
     assert document.media_type == "application/pdf"
     assert document.metadata_stripped is True
@@ -89,9 +91,15 @@ def test_photo_metadata_is_stripped_by_default_and_the_result_says_so(
     _, case_id = add_plain_person(sqlite_db, "Ivan Petrov")
     original = jpeg_with_gps("ARTIST-SENTINEL-55")
     stored = store_document(
-        sqlite_db, sqlite_settings, case_id=case_id, filename="x.jpg", data=original, actor="t"
+        sqlite_db,
+        sqlite_settings,
+        case_id=case_id,
+        filename="x.jpg",
+        data=original,
+        actor="t",
+        scope=Scope.everything(),
     )
-    _, content = read_document(sqlite_db, sqlite_settings, stored.id, "t")
+    _, content = read_document(sqlite_db, sqlite_settings, stored.id, "t", scope=Scope.everything())
     image = Image.open(io.BytesIO(content))
     assert stored.metadata_stripped is True
     assert b"ARTIST-SENTINEL-55" not in content and b"Exif" not in content
@@ -112,8 +120,9 @@ def test_metadata_is_kept_only_when_the_uploader_asks(
         data=original,
         actor="t",
         strip_metadata=False,
+        scope=Scope.everything(),
     )
-    _, content = read_document(sqlite_db, sqlite_settings, stored.id, "t")
+    _, content = read_document(sqlite_db, sqlite_settings, stored.id, "t", scope=Scope.everything())
     assert (stored.metadata_stripped, content) == (False, original)
 
 
@@ -122,15 +131,23 @@ def test_transparent_png_keeps_its_pixels_after_stripping(
 ) -> None:
     _, case_id = add_plain_person(sqlite_db, "Ivan Petrov")
     stored = store_document(
-        sqlite_db, sqlite_settings, case_id=case_id, filename="a.png", data=png_bytes(), actor="t"
+        sqlite_db,
+        sqlite_settings,
+        case_id=case_id,
+        filename="a.png",
+        data=png_bytes(),
+        actor="t",
+        scope=Scope.everything(),
     )
-    _, content = read_document(sqlite_db, sqlite_settings, stored.id, "t")
+    _, content = read_document(sqlite_db, sqlite_settings, stored.id, "t", scope=Scope.everything())
     assert Image.open(io.BytesIO(content)).getpixel((0, 0)) == (0, 0, 255, 128)
 
 
 def test_download_round_trips_and_is_audited(db: Database, instance_settings: Settings) -> None:
     canary = add_canary(db, instance_settings)
-    document, content = read_document(db, instance_settings, canary.document.id, "reader")
+    document, content = read_document(
+        db, instance_settings, canary.document.id, "reader", scope=Scope.everything()
+    )
     assert document.sha256 == canary.document.sha256 == hashlib.sha256(content).hexdigest()
     with db.read() as conn:
         actions = conn.execute(
@@ -142,13 +159,18 @@ def test_download_round_trips_and_is_audited(db: Database, instance_settings: Se
         ("document.upload", "tester"),
         ("document.download", "reader"),
     ]
-    assert list_documents(db, canary.case_id)[0].filename == canary.document.filename
+    assert (
+        list_documents(db, canary.case_id, scope=Scope.everything())[0].filename
+        == canary.document.filename
+    )
 
 
 def test_a_document_of_another_team_is_not_found(db: Database, instance_settings: Settings) -> None:
     canary = add_canary(db, instance_settings)
     with pytest.raises(NotFoundError):
-        read_document(db, instance_settings, canary.document.id, "t", team_ids=["other-team"])
+        read_document(
+            db, instance_settings, canary.document.id, "t", scope=Scope.teams("other-team")
+        )
 
 
 def test_download_refuses_content_that_no_longer_matches_the_recorded_hash(
@@ -158,7 +180,7 @@ def test_download_refuses_content_that_no_longer_matches_the_recorded_hash(
     with db.engine.begin() as conn:
         conn.execute(documents.update().values(sha256="0" * 64))
     with pytest.raises(VaultError, match="does not match the SHA-256"):
-        read_document(db, instance_settings, canary.document.id, "t")
+        read_document(db, instance_settings, canary.document.id, "t", scope=Scope.everything())
 
 
 def test_a_replaced_or_flipped_vault_file_is_refused(
@@ -170,7 +192,7 @@ def test_a_replaced_or_flipped_vault_file_is_refused(
     blob[-5] ^= 1
     path.write_bytes(bytes(blob))
     with pytest.raises(VaultError, match="damaged"):
-        read_document(sqlite_db, sqlite_settings, canary.document.id, "t")
+        read_document(sqlite_db, sqlite_settings, canary.document.id, "t", scope=Scope.everything())
     assert check_vault(sqlite_db, sqlite_settings, verify=True).damaged == [canary.document.id]
 
 
@@ -189,7 +211,13 @@ def uploader(url: str, keyring: Keyring, settings: Settings, case_id: str, pipe:
     while True:
         data = os.urandom(size // 2).hex().encode()
         document = store_document(
-            db, settings, case_id=case_id, filename="notes.txt", data=data, actor="u"
+            db,
+            settings,
+            case_id=case_id,
+            filename="notes.txt",
+            data=data,
+            actor="u",
+            scope=Scope.everything(),
         )
         pipe.send(document.id)
         if size == 100:

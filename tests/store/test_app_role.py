@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.events import add_event
 from havenwatch.cases.people import add_person, find_people_by_name
@@ -136,21 +137,30 @@ def test_the_application_does_its_daily_work_as_the_app_role(
 ) -> None:
     settings = deployment.app_settings()
     person = add_person(
-        app_db, Person(pseudonym="Heron", identity=Identity(full_name="Oleg Volokhonsky")), "cw"
+        app_db,
+        Person(pseudonym="Heron", identity=Identity(full_name="Oleg Volokhonsky")),
+        "cw",
+        scope=Scope.everything(),
     )
     assert person.id is not None
-    case = add_case(app_db, Case(person_id=person.id, country="RS"), "cw")
+    case = add_case(app_db, Case(person_id=person.id, country="RS"), "cw", scope=Scope.everything())
     assert case.id is not None
-    add_event(app_db, Event(case_id=case.id, type="entry_ban"), "cw")
+    add_event(app_db, Event(case_id=case.id, type="entry_ban"), "cw", scope=Scope.everything())
     document = store_document(
-        app_db, settings, case_id=case.id, filename="decision.txt", data=b"decision\n", actor="cw"
+        app_db,
+        settings,
+        case_id=case.id,
+        filename="decision.txt",
+        data=b"decision\n",
+        actor="cw",
+        scope=Scope.everything(),
     )
-    read_document(app_db, settings, document.id, "cw")
-    assert find_people_by_name(app_db, "Волохонский") == [person.id]
+    read_document(app_db, settings, document.id, "cw", scope=Scope.everything())
+    assert find_people_by_name(app_db, "Волохонский", scope=Scope.everything()) == [person.id]
     create_backup(app_db, settings, tmp_path / "backup.hwbak", "cli:admin")
     purge_people(app_db, settings, [person.id], "cli:admin")
 
-    actions = [entry.action for entry in list_entries(app_db, limit=1000)]
+    actions = [entry.action for entry in list_entries(app_db, limit=1000, scope=Scope.everything())]
     assert {"document.upload", "document.download", "person.purge"} <= set(actions)
     assert verify(app_db).ok
 
@@ -161,13 +171,13 @@ def test_the_app_role_cannot_change_the_audit_log_the_schema_or_its_version(
 ) -> None:
     with app_db.write("cw") as unit:
         unit.audit("test.change", target_type="case", target_id="c1")
-    before = count_entries(app_db)
+    before = count_entries(app_db, scope=Scope.everything())
 
     for statement, error in FORBIDDEN_TO_THE_APP.items():
         with pytest.raises(DBAPIError, match=error), app_db.engine.begin() as conn:
             conn.execute(text(statement))
 
-    assert count_entries(app_db) == before
+    assert count_entries(app_db, scope=Scope.everything()) == before
     assert verify(app_db).ok
 
 
@@ -243,7 +253,7 @@ def test_db_role_commands_grant_and_check_and_are_audited(
     assert checked.exit_code == 0 and "exactly the application's rights" in checked.stdout
     assert rechecked.exit_code == 1
     assert rechecked.stderr.strip() == f"role {deployment.app_role} may TRUNCATE on audit_log"
-    (entry,) = list_entries(owner_db, action="database.app_role_granted")
+    (entry,) = list_entries(owner_db, action="database.app_role_granted", scope=Scope.everything())
     assert entry.target_id == deployment.app_role and entry.actor.startswith("cli:")
 
 

@@ -9,6 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.people import add_person
 from havenwatch.core.clock import utcnow
 from havenwatch.core.model import Identity, Person
@@ -140,7 +141,10 @@ def test_upgrading_seals_the_leads_reports_and_queue_stored_in_clear(
     db = _database_before_sealing(instance_settings)
     try:
         person = add_person(
-            db, Person(pseudonym="Heron", identity=Identity(full_name=CLEAR_NAME), team="nis"), "t"
+            db,
+            Person(pseudonym="Heron", identity=Identity(full_name=CLEAR_NAME), team="nis"),
+            "t",
+            scope=Scope.everything(),
         )
         with db.read() as conn:
             team_id = conn.execute(sa.select(teams.c.id)).scalar_one()
@@ -151,11 +155,11 @@ def test_upgrading_seals_the_leads_reports_and_queue_stored_in_clear(
         )
         assert CLEAR_NAME not in stored and "Volokhonsky" not in stored
         assert repr(snapshot(db)["lead_sources"]) == repr([("l1", "s1")])
-        lead = get_lead(db, "l1", team_ids=[team_id])
+        lead = get_lead(db, "l1", scope=Scope.teams(team_id))
         assert (lead.subject_name, lead.candidate_person_id) == (CLEAR_NAME, person.id)
         assert (lead.match_score, lead.match_reason) == (100, "whole_name")
         assert [source.title for source in lead.sources] == [f"{CLEAR_NAME} refused entry"]
-        assert count_leads(db, team_ids=["another-team"]) == 0
+        assert count_leads(db, scope=Scope.teams("another-team")) == 0
     finally:
         db.dispose()
 
@@ -166,7 +170,10 @@ def test_upgrading_a_database_holding_leads_without_the_key_is_refused(
     db = _database_before_sealing(instance_settings)
     try:
         person = add_person(
-            db, Person(pseudonym="Heron", identity=Identity(full_name=CLEAR_NAME)), "t"
+            db,
+            Person(pseudonym="Heron", identity=Identity(full_name=CLEAR_NAME)),
+            "t",
+            scope=Scope.everything(),
         )
         with db.read() as conn:
             team_id = conn.execute(sa.select(teams.c.id)).scalar_one()

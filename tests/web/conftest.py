@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from havenwatch.access.accounts import add_user
 from havenwatch.access.api_tokens import create_token
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.events import add_event
 from havenwatch.cases.people import add_person
@@ -56,6 +57,7 @@ def _person(db: Database, pseudonym: str, full_name: str, team: str) -> str:
             team=team,
         ),
         "test",
+        scope=Scope.everything(),
     )
     return person.id or ""
 
@@ -78,6 +80,7 @@ def build_world(settings: Settings, db: Database) -> World:
                 tags=["airport"],
             ),
             "test",
+            scope=Scope.everything(),
         ).id
         or ""
     )
@@ -91,6 +94,7 @@ def build_world(settings: Settings, db: Database) -> World:
             grounds="national_security",
         ),
         "test",
+        scope=Scope.everything(),
     )
     ids["event_a"] = event.id or ""
     # The appeal step the entry refusal opens (a deadline id is "<event id>:<remedy>").
@@ -107,6 +111,7 @@ def build_world(settings: Settings, db: Database) -> World:
                 notes=f"notes about {CANARY_NAME}",
             ),
             "test",
+            scope=Scope.everything(),
         ).id
         or ""
     )
@@ -116,6 +121,7 @@ def build_world(settings: Settings, db: Database) -> World:
             title=CANARY_SOURCE, text=f"{CANARY_NAME} was told to leave.", publisher="Canary Post"
         ),
         "test",
+        scope=Scope.everything(),
     )
     ids["source_b"] = source.id or ""
     event_b = add_event(
@@ -127,11 +133,15 @@ def build_world(settings: Settings, db: Database) -> World:
             source_ids=[ids["source_b"]],
         ),
         "test",
+        scope=Scope.everything(),
     )
     ids["event_b"] = event_b.id or ""
     ids["deadline_b"] = f"{ids['event_b']}:appeal"
     free, _ = add_source(
-        db, Source(title="Public wire story", text="A decision was reported."), "test"
+        db,
+        Source(title="Public wire story", text="A decision was reported."),
+        "test",
+        scope=Scope.everything(),
     )
     ids["source_free"] = free.id or ""
     ids["lead_a"] = add_lead(
@@ -148,6 +158,7 @@ def build_world(settings: Settings, db: Database) -> World:
             filename=f"{key}.txt",
             data=b"decision text\n",
             actor="test",
+            scope=Scope.everything(),
         ).id
     for name in ("viewer-a", "caseworker-b"):
         with db.read() as conn:
@@ -206,6 +217,7 @@ def served_expulsion_order(world: World, days_ago: int = 2, **extra: Any) -> Eve
             **extra,
         ),
         "test",
+        scope=Scope.everything(),
     )
 
 

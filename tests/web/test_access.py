@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
 
 from havenwatch.access.api_tokens import create_token
+from havenwatch.access.scope import Scope
 from havenwatch.cases.events import add_event
 from havenwatch.core.model import Event
 from havenwatch.reports.publication import publish_release
@@ -85,6 +86,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/leads/{lead_id}/accept"): EDITORS,
     ("POST", "/leads/{lead_id}/merge"): EDITORS,
     ("POST", "/leads/{lead_id}/reject"): EDITORS,
+    ("POST", "/leads/bulk-reject"): EDITORS,
     ("GET", "/transfer"): ALL,
     ("POST", "/transfer/import"): EDITORS,
     ("GET", "/transfer/export.json"): ADMIN,
@@ -102,6 +104,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/statistics"): READERS,
     ("GET", "/statistics.csv"): READERS,
     ("GET", "/statistics/chart.png"): READERS,
+    ("GET", "/report"): ALL,
+    ("GET", "/report/download"): ALL,
     ("GET", "/admin/feeds"): ADMIN,
     ("POST", "/admin/feeds"): ADMIN,
     ("POST", "/admin/feeds/due"): ADMIN,
@@ -211,7 +215,12 @@ def _path(template: str, world: World, ids: dict[str, str]) -> str:
 
 def _doomed_event(world: World, ids: dict[str, str]) -> dict[str, str]:
     """`ids` with `event_id` naming a new event of the same case, for a route that deletes it."""
-    event = add_event(world.db, Event(case_id=world.ids[ids["case_id"]], type="detention"), "test")
+    event = add_event(
+        world.db,
+        Event(case_id=world.ids[ids["case_id"]], type="detention"),
+        "test",
+        scope=Scope.everything(),
+    )
     world.ids["event_doomed"] = event.id or ""
     return {**ids, "event_id": "event_doomed"}
 

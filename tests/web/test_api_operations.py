@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.deadlines import deadlines_of_case
 from havenwatch.cases.events import add_event, list_events
@@ -39,7 +40,9 @@ def _event_path(world: World, case: str = "case_a", event: str = "event_a") -> s
 
 
 def _stored_event(world: World, event_key: str = "event_a") -> Event:
-    timeline = list_events(world.db, world.ids["case_a"], with_notes=True, actor="test")
+    timeline = list_events(
+        world.db, world.ids["case_a"], with_notes=True, actor="test", scope=Scope.everything()
+    )
     return next(event for event in timeline if event.id == world.ids[event_key])
 
 
@@ -86,9 +89,11 @@ def test_a_caseworker_creates_a_person_of_their_team_with_a_sealed_identity(
         "BY",
     )
     assert "Kruk" not in response.text and "identity" not in body
-    stored = get_person(world.db, body["id"], actor="test", with_identity=True)
+    stored = get_person(
+        world.db, body["id"], actor="test", with_identity=True, scope=Scope.everything()
+    )
     assert (stored.identity.full_name, stored.risk_level) == ("Alesia Kruk", "high")
-    assert find_people_by_name(world.db, "Крук") == [body["id"]]
+    assert find_people_by_name(world.db, "Крук", scope=Scope.everything()) == [body["id"]]
     (entry,) = _audit(world, "person.create")[-1:]
     assert (entry.actor, entry.target_id) == ("user:caseworker-a", body["id"])
 
@@ -101,7 +106,7 @@ def test_roles_that_may_not_edit_cannot_create_people(
         "/api/v1/people", headers=api_headers(world, f"{role}-a"), json={"pseudonym": "Osprey"}
     )
     assert response.status_code == 403
-    assert find_people_by_name(world.db, "Osprey") == []
+    assert find_people_by_name(world.db, "Osprey", scope=Scope.everything()) == []
 
 
 def test_bad_person_fields_are_refused_and_nothing_is_stored(world: World, app_for: Client) -> None:
@@ -159,6 +164,7 @@ def test_an_event_edit_changes_only_the_fields_sent_and_keeps_the_notes(
             notes="met at the lawyer's office",
         ),
         "test",
+        scope=Scope.everything(),
     )
     world.ids["event_noted"] = event.id or ""
     response = app_for().patch(
@@ -187,6 +193,7 @@ def test_notes_left_out_of_an_event_edit_are_kept_without_an_audited_read(
         world.db,
         Event(case_id=world.ids["case_a"], type="detention", notes="held for two days"),
         "test",
+        scope=Scope.everything(),
     )
     world.ids["event_noted"] = event.id or ""
     response = app_for().patch(
@@ -377,7 +384,7 @@ def test_another_teams_case_cannot_be_closed_or_assigned_and_viewers_cannot_eith
         client.post(f"{own}/status", headers=viewer, json={"status": "closed"}).status_code == 403
     )
     assert client.post(f"{own}/assign", headers=viewer, json=assigned).status_code == 403
-    assert get_case(world.db, world.ids["case_b"]).status == "open"
+    assert get_case(world.db, world.ids["case_b"], scope=Scope.everything()).status == "open"
     assert _audit(world, "case.close") == [] and _audit(world, "case.assign") == []
 
 
@@ -409,7 +416,7 @@ def test_a_case_is_assigned_only_to_a_caseworker_of_its_team(
         json={"assignee": user_id},
     )
     assert response.status_code == 400 and user_id not in response.text
-    assert get_case(world.db, world.ids["case_a"]).assigned_to is None
+    assert get_case(world.db, world.ids["case_a"], scope=Scope.everything()).assigned_to is None
 
 
 def test_bad_assignments_are_refused_and_change_nothing(world: World, app_for: Client) -> None:
@@ -491,7 +498,9 @@ def test_a_cases_deadlines_come_with_how_they_were_counted_and_their_citations(
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    plan = deadlines_of_case(world.db, world.ids["case_a"], "RS", today=today())
+    plan = deadlines_of_case(
+        world.db, world.ids["case_a"], "RS", today=today(), scope=Scope.everything()
+    )
     assert plan is not None and body["rules"] is True
     assert [d["deadline_id"] for d in body["deadlines"]] == [d.deadline_id for d in plan.deadlines]
     from_order = [d for d in body["deadlines"] if d["decision_event_id"] == order.id]

@@ -13,6 +13,7 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.events import add_event
 from havenwatch.cases.step_workflow import assign_step, resolve_step
 from havenwatch.core.dates import from_day
@@ -36,6 +37,7 @@ def record_revocation(world: World, **extra: object) -> str:
             decision_code="temporary_residence_terminated",
         ),
         "test",
+        scope=Scope.everything(),
     )
     return event.id or ""
 
@@ -50,6 +52,7 @@ def record_order_to_leave(world: World) -> str:
             date=from_day(SERVED),
         ),
         "test",
+        scope=Scope.everything(),
     )
     return event.id or ""
 
@@ -145,9 +148,17 @@ def test_the_api_says_what_was_done_about_a_step_and_who_has_it(
         note="posted from Kraljevo branch",
         done_on=date(2025, 3, 10),
         event_id=event_id,
+        scope=Scope.everything(),
     )
     lawyer = user_id_of(world, "caseworker-a")
-    assign_step(world.db, world.ids["case_a"], f"{event_id}:departure", lawyer, "test")
+    assign_step(
+        world.db,
+        world.ids["case_a"],
+        f"{event_id}:departure",
+        lawyer,
+        "test",
+        scope=Scope.everything(),
+    )
     found = (
         app_for()
         .get(

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from lxml import html
 from sqlalchemy import select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import REOPEN_REASONS, close_case, get_case
 from havenwatch.store.schema import audit_log
 from havenwatch.web.api.models import ReopenReason
@@ -18,7 +19,14 @@ from tests.web.conftest import World, api_headers, csrf_of
 
 def _closed(world: World, key: str = "case_a") -> str:
     case_id = world.ids[key]
-    close_case(world.db, case_id, "test", status="won", closed_on=date(2026, 11, 20))
+    close_case(
+        world.db,
+        case_id,
+        "test",
+        status="won",
+        closed_on=date(2026, 11, 20),
+        scope=Scope.everything(),
+    )
     return case_id
 
 
@@ -55,7 +63,7 @@ def test_reopening_makes_the_case_open_and_is_audited_with_its_reason(
         follow_redirects=False,
     )
     assert response.status_code == 303
-    case = get_case(world.db, case_id)
+    case = get_case(world.db, case_id, scope=Scope.everything())
     assert (case.status, case.closed_on) == ("open", None)
     with world.db.read() as conn:
         entry = conn.execute(select(audit_log).where(audit_log.c.action == "case.reopen")).one()
@@ -77,7 +85,7 @@ def test_reopening_without_a_known_reason_gives_a_one_line_error(
         alert = html.fromstring(response.text).xpath("//div[@role='alert']")[0].text_content()
         assert "Choose why the case is reopened." in alert
         assert len(alert.strip().splitlines()) == 1
-    assert get_case(world.db, case_id).status == "won"
+    assert get_case(world.db, case_id, scope=Scope.everything()).status == "won"
 
 
 def test_an_open_case_cannot_be_reopened(
@@ -103,8 +111,8 @@ def test_reopening_needs_the_csrf_token_and_a_case_of_ones_own_team(
         f"/cases/{foreign}/reopen", data={"csrf_token": csrf_of(client), "reason": "other"}
     )
     assert response.status_code == 404
-    assert get_case(world.db, case_id).status == "won"
-    assert get_case(world.db, foreign).status == "won"
+    assert get_case(world.db, case_id, scope=Scope.everything()).status == "won"
+    assert get_case(world.db, foreign, scope=Scope.everything()).status == "won"
 
 
 def test_the_reopen_form_is_translated(

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import uvicorn
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.events import add_event
 from havenwatch.core.clock import today
 from havenwatch.core.dates import from_day
@@ -64,6 +65,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
             deadline_days=30,
         ),
         "test",
+        scope=Scope.everything(),
     )
     port = _free_port()
     config = uvicorn.Config(

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from lxml import html
 from sqlalchemy import select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.deadlines import deadlines_of_case
 from havenwatch.cases.events import list_events
 from havenwatch.cases.sources import add_source
@@ -20,7 +21,10 @@ from tests.web.conftest import CANARY_NAME, World, api_headers, csrf_of, served_
 def _decision(world: World) -> tuple[str, str]:
     """A fresh expulsion order in case A, with a source of its own; (event id, source id)."""
     source, _ = add_source(
-        world.db, Source(title="Only about this order", text="Ordered to leave."), "test"
+        world.db,
+        Source(title="Only about this order", text="Ordered to leave."),
+        "test",
+        scope=Scope.everything(),
     )
     event = served_expulsion_order(
         world, authority="interior_ministry", source_ids=[source.id or ""]
@@ -30,7 +34,9 @@ def _decision(world: World) -> tuple[str, str]:
 
 def _deadline_events(world: World) -> set[str]:
     """The events that the deadlines of case A are counted from."""
-    plan = deadlines_of_case(world.db, world.ids["case_a"], "RS", today=today())
+    plan = deadlines_of_case(
+        world.db, world.ids["case_a"], "RS", today=today(), scope=Scope.everything()
+    )
     assert plan is not None
     return {deadline.decision_event_id for deadline in plan.deadlines}
 
@@ -42,7 +48,10 @@ def _deadline_rows(page: str) -> int:
 
 
 def _event_ids(world: World, case_key: str = "case_a") -> list[str]:
-    return [event.id or "" for event in list_events(world.db, world.ids[case_key])]
+    return [
+        event.id or ""
+        for event in list_events(world.db, world.ids[case_key], scope=Scope.everything())
+    ]
 
 
 def test_the_timeline_links_each_event_to_its_confirmation_page(

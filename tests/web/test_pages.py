@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from lxml import html
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
 from havenwatch.core.model import Case
 from havenwatch.web.headers import CONTENT_SECURITY_POLICY
@@ -201,6 +202,7 @@ def test_dashboard_counts_a_case_opened_a_moment_ago(
         world.db,
         Case(person_id=world.ids["person_a"], country="RS", title="new", team="team-a"),
         "test",
+        scope=Scope.everything(),
     )
     assert int(open_cases()) == int(before) + 1
 

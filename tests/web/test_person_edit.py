@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from lxml import html
 from sqlalchemy import select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.people import edit_person, find_people_by_name, get_person
 from havenwatch.core.clock import today
 from havenwatch.store.schema import audit_log
@@ -70,14 +71,16 @@ def test_a_new_name_is_found_by_name_search_and_the_old_one_no_longer(
         assert "Osprey Beta" not in client.get(f"/search?q={old}").text, old
     for new in ("Koposova", "Копосова", "Osprey"):
         assert "Osprey Beta" in client.get(f"/search?q={new}").text, new
-    assert find_people_by_name(world.db, "Volokhonsky") == []
+    assert find_people_by_name(world.db, "Volokhonsky", scope=Scope.everything()) == []
 
 
 def test_the_saved_edit_is_stored_sealed_and_audited_without_values(
     world: World, client_as: Callable[[str], TestClient]
 ) -> None:
     assert _post(client_as("caseworker-a"), world).status_code == 303
-    stored = get_person(world.db, world.ids["person_a"], actor="test", with_identity=True)
+    stored = get_person(
+        world.db, world.ids["person_a"], actor="test", with_identity=True, scope=Scope.everything()
+    )
     assert (stored.pseudonym, stored.nationality, stored.risk_level) == (
         "Osprey Beta",
         "RU",
@@ -94,9 +97,15 @@ def test_the_saved_edit_is_stored_sealed_and_audited_without_values(
 def test_fields_the_form_does_not_show_keep_their_values(
     world: World, client_as: Callable[[str], TestClient]
 ) -> None:
-    edit_person(world.db, world.ids["person_a"], "test", changes={"family_relation": "brother"})
+    edit_person(
+        world.db,
+        world.ids["person_a"],
+        "test",
+        changes={"family_relation": "brother"},
+        scope=Scope.everything(),
+    )
     assert _post(client_as("caseworker-a"), world).status_code == 303
-    stored = get_person(world.db, world.ids["person_a"], actor="test")
+    stored = get_person(world.db, world.ids["person_a"], actor="test", scope=Scope.everything())
     assert (stored.family_relation, stored.team) == ("brother", "team-a")
 
 
@@ -110,7 +119,9 @@ def test_a_bad_value_gives_a_one_line_error_and_keeps_what_was_typed(
     assert "birth_year" in alert and len(alert.strip().splitlines()) == 1
     assert "Traceback" not in response.text
     assert document.xpath("//input[@name='full_name']/@value") == ["Elena Koposova"]
-    unchanged = get_person(world.db, world.ids["person_a"], actor="test", with_identity=True)
+    unchanged = get_person(
+        world.db, world.ids["person_a"], actor="test", with_identity=True, scope=Scope.everything()
+    )
     assert unchanged.identity.full_name == "Petr Volokhonsky"
 
 
@@ -120,7 +131,12 @@ def test_an_edit_without_the_csrf_token_is_refused(
     client = client_as("caseworker-a")
     response = client.post(f"/people/{world.ids['person_a']}", data=FORM, follow_redirects=False)
     assert response.status_code == 403
-    assert get_person(world.db, world.ids["person_a"], actor="test").pseudonym == "Heron Alpha"
+    assert (
+        get_person(
+            world.db, world.ids["person_a"], actor="test", scope=Scope.everything()
+        ).pseudonym
+        == "Heron Alpha"
+    )
 
 
 def test_another_teams_person_cannot_be_edited_or_opened(
@@ -132,7 +148,7 @@ def test_another_teams_person_cannot_be_edited_or_opened(
     data = {**FORM, "csrf_token": csrf_of(client)}
     response = client.post(f"/people/{world.ids['person_b']}", data=data)
     assert response.status_code == 404
-    assert find_people_by_name(world.db, "Koposova") == []
+    assert find_people_by_name(world.db, "Koposova", scope=Scope.everything()) == []
 
 
 def test_the_person_page_links_to_the_edit_form_for_editors_only(
@@ -163,11 +179,17 @@ def test_the_api_changes_only_the_fields_sent_and_never_returns_identity(
     body = response.json()
     assert (body["pseudonym"], body["risk_level"]) == ("Heron Alpha", "critical")
     assert "Koposova" not in response.text and "identity" not in body
-    stored = get_person(world.db, world.ids["person_a"], actor="test", with_identity=True)
+    stored = get_person(
+        world.db, world.ids["person_a"], actor="test", with_identity=True, scope=Scope.everything()
+    )
     assert stored.identity.full_name == "Elena Koposova"
     assert stored.identity.other_names == ["Волохонский Пётр"]
-    assert find_people_by_name(world.db, "Koposova") == [world.ids["person_a"]]
-    assert find_people_by_name(world.db, "Petr Volokhonsky") == [world.ids["person_a"]]
+    assert find_people_by_name(world.db, "Koposova", scope=Scope.everything()) == [
+        world.ids["person_a"]
+    ]
+    assert find_people_by_name(world.db, "Petr Volokhonsky", scope=Scope.everything()) == [
+        world.ids["person_a"]
+    ]
 
 
 def test_the_api_refuses_bad_edits_with_a_short_reason(
@@ -185,7 +207,12 @@ def test_the_api_refuses_bad_edits_with_a_short_reason(
     assert foreign.status_code == 404
     viewer = client.patch(path, headers=api_headers(world, "viewer-a"), json={"pseudonym": "X"})
     assert viewer.status_code == 403
-    assert get_person(world.db, world.ids["person_a"], actor="test").pseudonym == "Heron Alpha"
+    assert (
+        get_person(
+            world.db, world.ids["person_a"], actor="test", scope=Scope.everything()
+        ).pseudonym
+        == "Heron Alpha"
+    )
 
 
 def test_the_api_clears_a_field_sent_as_null(
@@ -198,7 +225,9 @@ def test_the_api_clears_a_field_sent_as_null(
     )
     assert response.status_code == 200, response.text
     assert response.json()["nationality"] is None
-    stored = get_person(world.db, world.ids["person_a"], actor="test", with_identity=True)
+    stored = get_person(
+        world.db, world.ids["person_a"], actor="test", with_identity=True, scope=Scope.everything()
+    )
     assert (stored.identity.other_names, stored.identity.contact) == ([], None)
     assert stored.identity.full_name == "Petr Volokhonsky"
 
@@ -208,7 +237,12 @@ def test_an_age_alone_becomes_the_year_of_birth(
 ) -> None:
     client = client_as("caseworker-a")
     assert _post(client, world, birth_year="", age="41").status_code == 303
-    stored = get_person(world.db, world.ids["person_a"], actor="test")
+    stored = get_person(world.db, world.ids["person_a"], actor="test", scope=Scope.everything())
     assert stored.birth_year == today().year - 41
     assert _post(client, world, birth_year="1990", age="41").status_code == 303
-    assert get_person(world.db, world.ids["person_a"], actor="test").birth_year == 1990
+    assert (
+        get_person(
+            world.db, world.ids["person_a"], actor="test", scope=Scope.everything()
+        ).birth_year
+        == 1990
+    )

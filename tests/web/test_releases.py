@@ -7,6 +7,7 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.events import add_event
 from havenwatch.cases.people import add_person
@@ -29,12 +30,21 @@ def _add_people(world: World, count: int, start: int = 0) -> None:
                 team="team-a",
             ),
             "test",
+            scope=Scope.everything(),
         )
         case = add_case(
-            world.db, Case(person_id=person.id or "", country="RS", team="team-a"), "test"
+            world.db,
+            Case(person_id=person.id or "", country="RS", team="team-a"),
+            "test",
+            scope=Scope.everything(),
         )
         day = from_day(date(2025, 3, 10))
-        add_event(world.db, Event(case_id=case.id or "", type="detention", date=day), "test")
+        add_event(
+            world.db,
+            Event(case_id=case.id or "", type="detention", date=day),
+            "test",
+            scope=Scope.everything(),
+        )
 
 
 def _publish(admin: TestClient) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.csv_import import import_csv_rows, parse_csv
 from havenwatch.cases.events import add_event_source
 from havenwatch.core.model import Source
@@ -37,7 +38,7 @@ def test_the_same_text_as_another_teams_report_gets_a_copy_of_its_own(world: Wor
         world.ids["event_a"],
         Source(title="Our note", text=CANARY_TEXT),
         "caseworker-a",
-        team_ids=_team_a(world),
+        scope=Scope.teams(*_team_a(world)),
     )
     assert source.id != world.ids["source_b"]
     assert source.title == "Our note"
@@ -46,7 +47,7 @@ def test_the_same_text_as_another_teams_report_gets_a_copy_of_its_own(world: Wor
         world.ids["event_a"],
         Source(title="Our note, pasted twice", text=CANARY_TEXT),
         "caseworker-a",
-        team_ids=_team_a(world),
+        scope=Scope.teams(*_team_a(world)),
     )
     assert again.id == source.id, "within the team, the same text is still stored once"
     assert _linked_sources(world, world.ids["event_a"]) >= {source.id}
@@ -59,7 +60,7 @@ def test_a_report_in_the_shared_pool_is_reused_by_any_team(world: World) -> None
         world.ids["event_a"],
         Source(text="A decision was reported."),
         "caseworker-a",
-        team_ids=_team_a(world),
+        scope=Scope.teams(*_team_a(world)),
     )
     assert source.id == world.ids["source_free"]
 
@@ -103,6 +104,7 @@ def test_a_csv_import_never_links_another_teams_report_for_the_same_url(
         world.ids["event_b"],
         Source(url=url, title=CANARY_SOURCE, publisher="Canary Post"),
         "test",
+        scope=Scope.everything(),
     )
     csv_file = tmp_path / "rows.csv"
     csv_file.write_text(
@@ -111,7 +113,9 @@ def test_a_csv_import_never_links_another_teams_report_for_the_same_url(
         encoding="utf-8",
     )
     for _ in range(2):
-        import_csv_rows(world.db, parse_csv(csv_file), "caseworker-a", team="team-a")
+        import_csv_rows(
+            world.db, parse_csv(csv_file), "caseworker-a", team="team-a", scope=Scope.everything()
+        )
     with world.db.read() as conn:
         linked = conn.execute(
             select(event_sources.c.source_id, sources.c.title)

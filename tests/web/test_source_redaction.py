@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.events import add_event_source
 from havenwatch.core.model import Source
 from tests.web.conftest import World, api_headers
@@ -24,6 +25,7 @@ def named_source(world: World) -> str:
         world.ids["event_a"],
         Source(url=URL, title=TITLE, publisher="Wire", text=f"Petr {NAME} was told to leave."),
         "test",
+        scope=Scope.everything(),
     )
     return source.id or ""
 

@@ -141,3 +141,52 @@ def list_users(db: Database) -> list[User]:
             user_from_row(row, teams)
             for row in conn.execute(select(users).order_by(users.c.username))
         ]
+
+
+def mark_visit(db: Database, user_id: str) -> None:
+    """At login: the last visit becomes the previous one, for "since your last visit"."""
+    with db.write("login") as unit:
+        last = unit.conn.execute(select(users.c.last_seen_at).where(users.c.id == user_id)).scalar()
+        unit.conn.execute(
+            users.update()
+            .where(users.c.id == user_id)
+            .values(previous_visit_at=last, last_seen_at=utcnow())
+        )
+
+
+def account_for_login(db: Database, username: str) -> AnyRow | None:
+    """The account a login names: id, password hash, role, TOTP secret and whether active."""
+    query = select(
+        users.c.id, users.c.password_hash, users.c.role, users.c.totp_secret, users.c.active
+    ).where(users.c.username == username.strip()[:200])
+    with db.read() as conn:
+        return conn.execute(query).first()
+
+
+def set_locale(db: Database, user_id: str, locale: str, actor: str) -> None:
+    """The user's language for pages, mail and deadlines; audited."""
+    with db.write(actor) as unit:
+        unit.conn.execute(users.update().where(users.c.id == user_id).values(locale=locale))
+        unit.audit("user.locale", target_type="user", target_id=user_id, detail={"locale": locale})
+
+
+def change_user(
+    db: Database, user_id: str, *, role: str, team: str, active: bool, actor: str
+) -> str:
+    """Change a user's role, team (created when new) and whether active; returns the team id."""
+    if role not in ROLES:
+        raise ValidationError("role", f"choose from {', '.join(ROLES)}")
+    with db.write(actor) as unit:
+        team_id = ensure_team(unit, team)
+        unit.conn.execute(
+            users.update()
+            .where(users.c.id == user_id)
+            .values(role=role, team_id=team_id, active=active)
+        )
+        unit.audit(
+            "user.update",
+            target_type="user",
+            target_id=user_id,
+            detail={"role": role, "active": active},
+        )
+    return team_id

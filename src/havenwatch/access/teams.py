@@ -6,7 +6,7 @@ from sqlalchemy import Connection, select
 
 from havenwatch.core.clock import utcnow
 from havenwatch.core.ids import new_id
-from havenwatch.store.database import Unit
+from havenwatch.store.database import Database, Unit
 from havenwatch.store.schema import teams
 
 DEFAULT_TEAM = "default"
@@ -29,3 +29,12 @@ def ensure_team(unit: Unit, name: str) -> str:
 
 def team_names(conn: Connection) -> dict[str, str]:
     return {row.id: row.name for row in conn.execute(select(teams.c.id, teams.c.name))}
+
+
+def list_team_names(db: Database) -> list[str]:
+    """Every team's name, in order."""
+    with db.read() as conn:
+        return [
+            str(name)
+            for name in conn.execute(select(teams.c.name).order_by(teams.c.name)).scalars()
+        ]

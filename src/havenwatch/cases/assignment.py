@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from sqlalchemy import Connection, select
 
-from sqlalchemy import select
-
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import case_visibility
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import NotFoundError, ValidationError
 from havenwatch.store.database import Database
@@ -20,16 +20,11 @@ def assign_case(
     user_id: str | None,
     actor: str,
     *,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
 ) -> None:
     """Give the case to `user_id` (None: nobody); the user must work in the case's team."""
     with db.write(actor) as unit:
-        query = select(cases.c.team_id).where(cases.c.id == case_id)
-        if team_ids is not None:
-            query = query.where(cases.c.team_id.in_(list(team_ids)))
-        team_id = unit.conn.execute(query).scalar()
-        if team_id is None:
-            raise NotFoundError(f"no case {case_id}")
+        team_id = _case_team(unit.conn, case_id, scope)
         if user_id is not None:
             assignee = unit.conn.execute(
                 select(users.c.id).where(
@@ -55,16 +50,30 @@ def assign_case(
         )
 
 
-def assignable_users(db: Database, case_team_id: str) -> list[tuple[str, str]]:
-    """(id, username) of the active caseworkers and admins of a team."""
+def _case_team(conn: Connection, case_id: str, scope: Scope) -> str:
+    query = select(cases.c.team_id).where(cases.c.id == case_id, case_visibility(scope))
+    team_id = conn.execute(query).scalar()
+    if team_id is None:
+        raise NotFoundError(f"no case {case_id}")
+    return str(team_id)
+
+
+def assignable_users(db: Database, case_id: str, *, scope: Scope) -> list[tuple[str, str]]:
+    """(id, username) of the active caseworkers and admins of the team of a case of the scope."""
     with db.read() as conn:
-        rows = conn.execute(
-            select(users.c.id, users.c.username)
-            .where(
-                users.c.team_id == case_team_id,
-                users.c.active.is_(True),
-                users.c.role.in_(ASSIGNABLE_ROLES),
-            )
-            .order_by(users.c.username)
+        return assignees_in(conn, case_id, scope)
+
+
+def assignees_in(conn: Connection, case_id: str, scope: Scope) -> list[tuple[str, str]]:
+    """`assignable_users` inside a transaction the caller holds."""
+    team_id = _case_team(conn, case_id, scope)
+    rows = conn.execute(
+        select(users.c.id, users.c.username)
+        .where(
+            users.c.team_id == team_id,
+            users.c.active.is_(True),
+            users.c.role.in_(ASSIGNABLE_ROLES),
         )
-        return [(row.id, row.username) for row in rows]
+        .order_by(users.c.username)
+    )
+    return [(row.id, row.username) for row in rows]

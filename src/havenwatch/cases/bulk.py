@@ -43,16 +43,16 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def _rows(
-    keyring: Keyring, files: list[DemoFile], team_ids: dict[str, str]
+    keyring: Keyring, files: list[DemoFile], team_of: dict[str, str]
 ) -> dict[str, list[dict[str, Any]]]:
     tables = empty_tables()
     for item in files:
-        row, keys = person_row(keyring, item.person, team_ids[item.person.team])
+        row, keys = person_row(keyring, item.person, team_of[item.person.team])
         tables["people"].append(row)
         tables["keys"] += [{"person_id": row["id"], "name_key": key} for key in keys]
         item.case.person_id = row["id"]
         tables["cases"].append(
-            case_row(keyring, item.case, row["wrapped_key"], team_ids[item.case.team])
+            case_row(keyring, item.case, row["wrapped_key"], team_of[item.case.team])
         )
         tables["tags"] += [
             {"case_id": item.case.id, "tag": tag} for tag in sorted(set(item.case.tags))
@@ -124,13 +124,13 @@ def load_files(
 ) -> int:
     """Insert the files batch by batch; returns how many were loaded."""
     keyring = db.require_keyring()
-    team_ids: dict[str, str] = {}
+    team_of: dict[str, str] = {}
     loaded = 0
     for batch in batched(files, BATCH):
         with db.write(actor) as unit:
             for team in {f.person.team for f in batch} | {f.case.team for f in batch}:
-                team_ids[team] = team_ids.get(team) or ensure_team(unit, team)
-            tables = _rows(keyring, batch, team_ids)
+                team_of[team] = team_of.get(team) or ensure_team(unit, team)
+            tables = _rows(keyring, batch, team_of)
             insert_tables(unit, tables)
             unit.audit(
                 "demo.load",

@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, select
 
+from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team, team_names
+from havenwatch.access.visibility import case_visibility
 from havenwatch.cases.events import read_timeline
 from havenwatch.cases.search import index_case
 from havenwatch.cases.step_workflow import refresh_steps
@@ -26,7 +28,7 @@ from havenwatch.store.schema import AnyRow, case_tags, cases, events, people
 
 @dataclass
 class CaseFilter:
-    """What a case list may be narrowed to; every field is optional."""
+    """What a case list may be narrowed to; every field is optional (the teams are the scope)."""
 
     status: str | None = None
     country: str | None = None
@@ -35,7 +37,6 @@ class CaseFilter:
     date_to: date | None = None
     tag: str | None = None
     person_id: str | None = None
-    team_ids: Collection[str] | None = None
     case_ids: Collection[str] | None = field(default=None)
 
 
@@ -73,22 +74,25 @@ def insert_case(unit: Unit, keyring: Keyring, case: Case) -> Case:
     return case
 
 
-def add_case(db: Database, case: Case, actor: str) -> Case:
+def add_case(db: Database, case: Case, actor: str, *, scope: Scope) -> Case:
+    """A new case for a person of the scope, in the scope's teams."""
     keyring = db.require_keyring()
     with db.write(actor) as unit:
+        person = _person_row(unit.conn, case.person_id)
+        team_id = ensure_team(unit, case.team) if case.team else person.team_id
+        if not (scope.allows(person.team_id) and scope.allows(team_id)):
+            raise NotFoundError(f"no person {case.person_id}")
         return insert_case(unit, keyring, case)
 
 
-def _filtered(query: Select[Any], flt: CaseFilter) -> Select[Any]:
-    conditions = []
+def _filtered(query: Select[Any], flt: CaseFilter, scope: Scope) -> Select[Any]:
+    conditions = [case_visibility(scope)]
     if flt.status:
         conditions.append(cases.c.status == flt.status)
     if flt.country:
         conditions.append(cases.c.country == flt.country)
     if flt.person_id:
         conditions.append(cases.c.person_id == flt.person_id)
-    if flt.team_ids is not None:
-        conditions.append(cases.c.team_id.in_(flt.team_ids))
     if flt.case_ids is not None:
         conditions.append(cases.c.id.in_(flt.case_ids))
     if flt.tag:
@@ -101,7 +105,7 @@ def _filtered(query: Select[Any], flt: CaseFilter) -> Select[Any]:
         conditions.append(cases.c.event_types.contains(f" {flt.event_type} ", autoescape=True))
     if flt.date_from or flt.date_to:
         conditions.append(_has_matching_event(flt))
-    return query.where(*conditions) if conditions else query
+    return query.where(*conditions)
 
 
 def _has_matching_event(flt: CaseFilter) -> ColumnElement[bool]:
@@ -153,17 +157,24 @@ def load_cases(
 
 
 def list_cases(
-    db: Database, flt: CaseFilter | None = None, *, limit: int = 100, offset: int = 0
+    db: Database,
+    flt: CaseFilter | None = None,
+    *,
+    scope: Scope,
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[Case]:
-    query = _filtered(select(cases), flt or CaseFilter())
+    query = _filtered(select(cases), flt or CaseFilter(), scope)
     query = query.order_by(cases.c.opened_on.desc(), cases.c.id.desc()).limit(limit).offset(offset)
     with db.read() as conn:
         return load_cases(conn, None, list(conn.execute(query)), {})
 
 
-def count_cases(db: Database, flt: CaseFilter | None = None, *, at_most: int | None = None) -> int:
+def count_cases(
+    db: Database, flt: CaseFilter | None = None, *, scope: Scope, at_most: int | None = None
+) -> int:
     """How many cases match; with `at_most`, counting stops there (min(count, at_most))."""
-    matching = _filtered(select(cases.c.id), flt or CaseFilter())
+    matching = _filtered(select(cases.c.id), flt or CaseFilter(), scope)
     if at_most is not None:
         matching = matching.limit(at_most)
     query = select(func.count()).select_from(matching.subquery())
@@ -187,6 +198,7 @@ def page_of_cases(
     db: Database,
     flt: CaseFilter,
     *,
+    scope: Scope,
     offset: int,
     size: int,
     count_until: int,
@@ -203,7 +215,7 @@ def page_of_cases(
         keys = (cases.c.next_deadline.is_(None), cases.c.next_deadline, cases.c.id)
     else:
         keys = (cases.c.opened_on.desc(), cases.c.id.desc())  # type: ignore[assignment]
-    ordered = _filtered(select(cases.c.id), flt).order_by(*keys)
+    ordered = _filtered(select(cases.c.id), flt, scope).order_by(*keys)
     with db.read() as conn:
         ids = list(conn.execute(ordered.limit(count_until)).scalars())
         if offset >= len(ids) > 0:
@@ -214,13 +226,9 @@ def page_of_cases(
     return CasePage(found, len(ids), offset)
 
 
-def read_case(
-    conn: Connection, keyring: Keyring | None, case_id: str, team_ids: Collection[str] | None
-) -> Case:
-    """One case of the given teams; its notes are opened only with a keyring."""
-    query = select(cases).where(cases.c.id == case_id)
-    if team_ids is not None:
-        query = query.where(cases.c.team_id.in_(team_ids))
+def read_case(conn: Connection, keyring: Keyring | None, case_id: str, scope: Scope) -> Case:
+    """One case of the scope; its notes are opened only with a keyring."""
+    query = select(cases).where(cases.c.id == case_id, case_visibility(scope))
     row = conn.execute(query).first()
     if row is None:
         raise NotFoundError(f"no case {case_id}")
@@ -232,7 +240,7 @@ def get_case(
     db: Database,
     case_id: str,
     *,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
     with_notes: bool = False,
     actor: str | None = None,
 ) -> Case:
@@ -241,7 +249,7 @@ def get_case(
         raise ValueError("reading a case's notes needs an actor for the audit trail")
     keyring = db.require_keyring() if with_notes else None
     with db.read() as conn:
-        case = read_case(conn, keyring, case_id, team_ids)
+        case = read_case(conn, keyring, case_id, scope)
     if with_notes and actor is not None:
         record_read(
             db, actor, "case.read_notes", target_type="case", target_id=case_id, case_id=case_id
@@ -261,7 +269,7 @@ def get_case_file(
     db: Database,
     case_id: str,
     *,
-    team_ids: Collection[str] | None,
+    scope: Scope,
     actor: str,
     with_notes: bool,
 ) -> CaseFile:
@@ -272,8 +280,8 @@ def get_case_file(
     """
     keyring = db.require_keyring() if with_notes else None
     with db.read() as conn:
-        case = read_case(conn, keyring, case_id, team_ids)
-        timeline = read_timeline(conn, keyring, case_id, team_ids)
+        case = read_case(conn, keyring, case_id, scope)
+        timeline = read_timeline(conn, keyring, case_id, scope)
     if with_notes:
         record_read(
             db,
@@ -288,14 +296,22 @@ def get_case_file(
 
 
 def close_case(
-    db: Database, case_id: str, actor: str, *, status: str = "closed", closed_on: date | None = None
+    db: Database,
+    case_id: str,
+    actor: str,
+    *,
+    scope: Scope,
+    status: str = "closed",
+    closed_on: date | None = None,
 ) -> Case:
     if status == "open":
         raise ValidationError("status", "closing a case needs a final status other than open")
     probe = Case(person_id="", country="XX", status=status)
     validate_case(probe)
     with db.write(actor) as unit:
-        current = unit.conn.execute(select(cases.c.status).where(cases.c.id == case_id)).first()
+        current = unit.conn.execute(
+            select(cases.c.status).where(cases.c.id == case_id, case_visibility(scope))
+        ).first()
         if current is None:
             raise NotFoundError(f"no case {case_id}")
         if current.status != "open":
@@ -313,7 +329,7 @@ def close_case(
             case_id=case_id,
             detail={"status": status},
         )
-    return get_case(db, case_id)
+    return get_case(db, case_id, scope=scope)
 
 
 # Why a closed case is opened again. Codes, not free text: the reason is kept in the audit
@@ -327,7 +343,7 @@ def reopen_case(
     actor: str,
     *,
     reason: str,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
 ) -> Case:
     """Open a closed case again: status `open`, no closing date.
 
@@ -335,9 +351,9 @@ def reopen_case(
     the day it had closed, so the closing is never lost from the case's history.
     """
     check_choice("reason", reason, REOPEN_REASONS)
-    query = select(cases.c.status, cases.c.closed_on).where(cases.c.id == case_id)
-    if team_ids is not None:
-        query = query.where(cases.c.team_id.in_(team_ids))
+    query = select(cases.c.status, cases.c.closed_on).where(
+        cases.c.id == case_id, case_visibility(scope)
+    )
     with db.write(actor) as unit:
         row = unit.conn.execute(query).first()
         if row is None:
@@ -357,4 +373,4 @@ def reopen_case(
             case_id=case_id,
             detail={"reason": reason, "from": row.status, "closed_on": row.closed_on},
         )
-    return get_case(db, case_id, team_ids=team_ids)
+    return get_case(db, case_id, scope=scope)

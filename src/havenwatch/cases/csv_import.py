@@ -18,8 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from havenwatch.access.permissions import source_visibility
+from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team
+from havenwatch.access.visibility import source_visibility
 from havenwatch.cases.bulk import Tables, empty_tables, insert_tables, source_row
 from havenwatch.cases.case_files import case_row
 from havenwatch.cases.events import event_row
@@ -251,12 +252,16 @@ def import_csv_rows(
     actor: str,
     *,
     team: str = "default",
+    scope: Scope,
     dry_run: bool = False,
     origin: str = "",
 ) -> ImportSummary:
+    """Import the rows into `team`, which must lie in the scope (else nothing is written)."""
     keyring = db.require_keyring()
     summary = ImportSummary(rows=len(rows), dry_run=dry_run)
     with db.write(actor, dry_run=dry_run) as unit:
+        if not scope.allows(ensure_team(unit, team)):
+            raise ValidationError("team", f"no team {team} in your scope")
         _write_rows(unit, keyring, rows, team, summary)
         unit.audit("import.csv", detail={"origin": origin, **asdict(summary)})
     return summary
@@ -303,7 +308,9 @@ def _known(unit: Unit, team_id: str, rows: list[EventRow]) -> _Known:
 def _known_sources(unit: Unit, team_id: str, digests: list[str], known: _Known) -> None:
     scoped = {digest: team_scoped_hash(digest, [team_id]) for digest in digests}
     query = select(
-        sources.c.content_hash, sources.c.id, source_visibility([team_id]).label("visible")
+        sources.c.content_hash,
+        sources.c.id,
+        source_visibility(Scope.teams(team_id)).label("visible"),
     ).where(sources.c.content_hash.in_([*digests, *scoped.values()]))
     found = {row.content_hash: row for row in unit.conn.execute(query)}
     for digest in digests:

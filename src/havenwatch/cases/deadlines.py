@@ -12,8 +12,10 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import case_visibility
 from havenwatch.core.errors import NotFoundError, ValidationError
 from havenwatch.core.model import Event
 from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
@@ -184,6 +186,11 @@ def deadlines_from_rows(
     return case_deadlines(rules, decisions, remedies, today)
 
 
+def case_event_rows(conn: Connection, case_id: str) -> list[AnyRow]:
+    """The event rows of one case, as `deadlines_from_rows` reads them."""
+    return list(conn.execute(select(events).where(events.c.case_id == case_id)))
+
+
 def _event_rows(db: Database, case_ids: Collection[str]) -> dict[str, list[AnyRow]]:
     grouped: dict[str, list[AnyRow]] = {case_id: [] for case_id in case_ids}
     if case_ids:
@@ -199,21 +206,20 @@ def deadlines_of_case(
     country: str,
     *,
     today: dt.date,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
     locale: str = DEFAULT_LOCALE,
 ) -> CaseDeadlines | None:
-    """The case's deadlines, written in ``locale``, or None when its country has no rules."""
-    if team_ids is not None:
-        with db.read() as conn:
-            team = conn.execute(select(cases.c.team_id).where(cases.c.id == case_id)).scalar()
-        if team not in team_ids:
-            raise NotFoundError(f"no case {case_id}")
+    """Deadlines of a case of the scope, in ``locale``; None when its country has no rules."""
+    with db.read() as conn:
+        found = conn.execute(
+            select(cases.c.id).where(cases.c.id == case_id, case_visibility(scope))
+        ).scalar()
+    if found is None:
+        raise NotFoundError(f"no case {case_id}")
     return deadlines_from_rows(country, _event_rows(db, [case_id])[case_id], today, locale)
 
 
-def _recent_decision_cases(
-    db: Database, team_ids: Collection[str] | None, today: dt.date
-) -> list[AnyRow]:
+def _recent_decision_cases(db: Database, scope: Scope, today: dt.date) -> list[AnyRow]:
     """Open cases with a decision in the last `LOOKBACK_DAYS`, newest decision first."""
     since = today - dt.timedelta(days=LOOKBACK_DAYS)
     decided = func.max(func.coalesce(events.c.served_on, events.c.date_earliest))
@@ -227,12 +233,10 @@ def _recent_decision_cases(
     query = (
         select(cases.c.id, cases.c.title, cases.c.country)
         .join(recent, recent.c.case_id == cases.c.id)
-        .where(cases.c.status == "open")
+        .where(cases.c.status == "open", case_visibility(scope))
         .order_by(recent.c.decided.desc(), cases.c.id)
         .limit(RECENT_CASE_LIMIT)
     )
-    if team_ids is not None:
-        query = query.where(cases.c.team_id.in_(list(team_ids)))
     with db.read() as conn:
         return list(conn.execute(query))
 
@@ -242,14 +246,14 @@ def deadlines_due(
     *,
     today: dt.date,
     within_days: int = 14,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
     locale: str = DEFAULT_LOCALE,
 ) -> list[DueDeadline]:
     """Deadlines due within `within_days` across the team's open cases, overdue ones first.
 
     Their texts are in ``locale``.
     """
-    case_rows = _recent_decision_cases(db, team_ids, today)
+    case_rows = _recent_decision_cases(db, scope, today)
     grouped = _event_rows(db, [row.id for row in case_rows])
     found = []
     for row in case_rows:

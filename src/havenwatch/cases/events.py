@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, exists, select
 
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import case_visibility, source_visibility
 from havenwatch.cases.deadlines import check_engine_inputs
 from havenwatch.cases.search import index_event
 from havenwatch.cases.sources import insert_source
@@ -86,15 +88,28 @@ def insert_event(unit: Unit, keyring: Keyring, event: Event) -> Event:
     return event
 
 
-def add_event(db: Database, event: Event, actor: str) -> Event:
+def _require_case(conn: Connection, case_id: str, scope: Scope) -> None:
+    """Refuse a case outside the scope as if it did not exist (as `case_key_row` does)."""
+    found = conn.execute(
+        select(cases.c.id).where(cases.c.id == case_id, case_visibility(scope))
+    ).first()
+    if found is None:
+        raise ValidationError("case", f"no case {case_id}")
+
+
+def add_event(db: Database, event: Event, actor: str, *, scope: Scope) -> Event:
+    """A new event on a case of the scope."""
     keyring = db.require_keyring()
     with db.write(actor) as unit:
+        _require_case(unit.conn, event.case_id, scope)
         return insert_event(unit, keyring, event)
 
 
-def update_event(db: Database, event: Event, actor: str) -> Event:
+def update_event(db: Database, event: Event, actor: str, *, scope: Scope) -> Event:
+    """Rewrite an event of a case of the scope, every field as given."""
     keyring = db.require_keyring()
     with db.write(actor) as unit:
+        _require_case(unit.conn, event.case_id, scope)
         _rewrite_event(unit, keyring, event)
     return event
 
@@ -106,7 +121,7 @@ def edit_event(
     actor: str,
     *,
     changes: Mapping[str, Any],
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
 ) -> Event:
     """Change the fields named in `changes` and keep the others, notes included.
 
@@ -116,7 +131,7 @@ def edit_event(
     """
     keyring = db.require_keyring()
     with db.write(actor) as unit:
-        timeline = read_timeline(unit.conn, keyring, case_id, team_ids)
+        timeline = read_timeline(unit.conn, keyring, case_id, scope)
         current = next((event for event in timeline if event.id == event_id), None)
         if current is None:
             raise NotFoundError(f"no event {event_id}")
@@ -176,7 +191,7 @@ def _links(
 
 
 def read_timeline(
-    conn: Connection, keyring: Keyring | None, case_id: str, team_ids: Collection[str] | None
+    conn: Connection, keyring: Keyring | None, case_id: str, scope: Scope
 ) -> list[Event]:
     """A case's timeline in date order (undated events last); notes opened only with a keyring."""
     owner = conn.execute(
@@ -184,7 +199,7 @@ def read_timeline(
         .join(people, people.c.id == cases.c.person_id)
         .where(cases.c.id == case_id)
     ).first()
-    if owner is None or (team_ids is not None and owner.team_id not in team_ids):
+    if owner is None or not scope.allows(owner.team_id):
         raise NotFoundError(f"no case {case_id}")
     rows = conn.execute(
         select(events)
@@ -209,7 +224,7 @@ def list_events(
     case_id: str,
     *,
     with_notes: bool = False,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
     actor: str | None = None,
 ) -> list[Event]:
     """A case's timeline in date order (undated events last).
@@ -220,7 +235,7 @@ def list_events(
         raise ValueError("reading event notes needs an actor for the audit trail")
     keyring = db.require_keyring() if with_notes else None
     with db.read() as conn:
-        timeline = read_timeline(conn, keyring, case_id, team_ids)
+        timeline = read_timeline(conn, keyring, case_id, scope)
     if with_notes and actor is not None:
         record_read(
             db, actor, "events.read_notes", target_type="case", target_id=case_id, case_id=case_id
@@ -228,11 +243,47 @@ def list_events(
     return timeline
 
 
+def cases_of_events(db: Database, event_ids: Collection[str], *, scope: Scope) -> set[str]:
+    """The cases of the scope that hold any of the events."""
+    if not event_ids:
+        return set()
+    query = (
+        select(events.c.case_id)
+        .join(cases, cases.c.id == events.c.case_id)
+        .where(events.c.id.in_(list(event_ids)), case_visibility(scope))
+    )
+    with db.read() as conn:
+        return {str(value) for value in conn.execute(query).scalars()}
+
+
 def link_source(
-    db: Database, event_id: str, source_id: str, actor: str, *, role: str = "corroboration"
+    db: Database,
+    event_id: str,
+    source_id: str,
+    actor: str,
+    *,
+    scope: Scope,
+    role: str = "corroboration",
 ) -> None:
+    """Link a source the scope may see to an event of a case of the scope."""
     with db.write(actor) as unit:
+        _require_event(unit.conn, event_id, scope)
+        visible = unit.conn.execute(
+            select(sources.c.id).where(sources.c.id == source_id, source_visibility(scope))
+        ).first()
+        if visible is None:
+            raise NotFoundError(f"no source {source_id}")
         _link_source(unit, event_id, source_id, role)
+
+
+def _require_event(conn: Connection, event_id: str, scope: Scope) -> None:
+    found = conn.execute(
+        select(events.c.id)
+        .join(cases, cases.c.id == events.c.case_id)
+        .where(events.c.id == event_id, case_visibility(scope))
+    ).first()
+    if found is None:
+        raise NotFoundError(f"no event {event_id}")
 
 
 def add_event_source(
@@ -241,7 +292,7 @@ def add_event_source(
     source: Source,
     actor: str,
     *,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
     role: str = "reported",
 ) -> Source:
     """Store a report (once per content the teams may see) and link it to the event.
@@ -250,9 +301,8 @@ def add_event_source(
     to every team.
     """
     with db.write(actor) as unit:
-        if unit.conn.execute(select(events.c.id).where(events.c.id == event_id)).first() is None:
-            raise NotFoundError(f"no event {event_id}")
-        stored, _created = insert_source(unit, source, team_ids=team_ids)
+        _require_event(unit.conn, event_id, scope)
+        stored, _created = insert_source(unit, source, scope=scope)
         _link_source(unit, event_id, stored.id or "", role)
     return stored
 
@@ -342,7 +392,7 @@ def delete_event(
     event_id: str,
     actor: str,
     *,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
 ) -> DeletedEvent:
     """Remove an event from its case's timeline, with everything derived from it.
 
@@ -355,10 +405,8 @@ def delete_event(
     query = (
         select(events.c.id, events.c.type)
         .join(cases, cases.c.id == events.c.case_id)
-        .where(events.c.id == event_id, events.c.case_id == case_id)
+        .where(events.c.id == event_id, events.c.case_id == case_id, case_visibility(scope))
     )
-    if team_ids is not None:
-        query = query.where(cases.c.team_id.in_(team_ids))
     with db.write(actor) as unit:
         conn = unit.conn
         row = conn.execute(query).first()
@@ -410,12 +458,10 @@ def delete_event(
     return deleted
 
 
-def sources_deleted_with(
-    db: Database, case_id: str, event_id: str, *, team_ids: Collection[str] | None = None
-) -> list[str]:
+def sources_deleted_with(db: Database, case_id: str, event_id: str, *, scope: Scope) -> list[str]:
     """The sources that deleting this event would delete too (for the confirmation page)."""
     with db.read() as conn:
-        timeline = {event.id: event for event in read_timeline(conn, None, case_id, team_ids)}
+        timeline = {event.id: event for event in read_timeline(conn, None, case_id, scope)}
         if event_id not in timeline:
             raise NotFoundError(f"no event {event_id}")
         return _unreferenced(conn, timeline[event_id].source_ids, besides_event=event_id)

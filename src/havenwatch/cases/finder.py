@@ -8,16 +8,20 @@ and the API answer from this one function, so they cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, select
+from sqlalchemy import Connection, select
 
-from havenwatch.access.permissions import Capability, Principal, source_visibility
+from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import source_visibility_for
 from havenwatch.cases.people import people_named
 from havenwatch.cases.search import search_in
-from havenwatch.cases.sources import linked_to_an_event
+from havenwatch.cases.source_words import sources_with_words
+from havenwatch.cases.sources import open_source_fields, source_key
+from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events, people, sources
 
@@ -34,10 +38,9 @@ def _rows(conn: Connection, table: Any, ids: list[str], *columns: Any) -> list[A
 
 
 @dataclass(frozen=True)
-class SearchScope:
-    """What a search may look at: the teams (None: all) and the kinds a role may see."""
+class SearchRights:
+    """What kinds a role may search (the teams are the `Scope`)."""
 
-    team_ids: Collection[str] | None
     sources: bool
     real_names: bool
     # Sources linked to events name the people of those cases: a role without identity
@@ -46,35 +49,41 @@ class SearchScope:
     linked_sources: bool
 
     @classmethod
-    def of(cls, principal: Principal) -> SearchScope:
+    def of(cls, principal: Principal) -> SearchRights:
         return cls(
-            team_ids=principal.team_ids,
             sources=principal.can(Capability.VIEW_SOURCES),
             real_names=principal.can(Capability.SEARCH_NAMES),
             linked_sources=principal.can(Capability.VIEW_IDENTITY),
         )
 
-    def source_condition(self) -> ColumnElement[bool]:
-        visible = source_visibility(self.team_ids)
-        return visible if self.linked_sources else and_(visible, ~linked_to_an_event())
+    @classmethod
+    def everything(cls) -> SearchRights:
+        """Every kind, real names included: the command line."""
+        return cls(sources=True, real_names=True, linked_sources=True)
 
 
-def search_everything(db: Database, scope: SearchScope, query: str) -> dict[str, list[Any]]:
-    """Every kind of record the scope allows that matches, read in one transaction."""
-    kinds = ["person", "case", "event"] + (["source"] if scope.sources else [])
+def search_everything(
+    db: Database, scope: Scope, query: str, *, rights: SearchRights
+) -> dict[str, list[Any]]:
+    """Every kind of record the scope and rights allow that matches, read in one transaction."""
+    kinds = ["person", "case", "event"] + (["source"] if rights.sources else [])
     with db.read() as conn:
         found = search_in(
             conn,
             query,
             kinds=kinds,
-            team_ids=scope.team_ids,
-            source_visible=scope.source_condition(),
+            scope=scope,
+            linked_sources=rights.linked_sources,
             limit=LIMIT,
         )
+        if rights.sources and db.keyring is not None:
+            visible = source_visibility_for(scope, linked=rights.linked_sources)
+            sealed = sources_with_words(conn, db.keyring, query, visible=visible, limit=LIMIT)
+            found["source"] = sealed + [sid for sid in found["source"] if sid not in sealed]
         person_ids = list(found["person"])
-        if scope.real_names:
+        if rights.real_names:
             keyring = db.require_keyring()
-            by_name = people_named(conn, keyring, query, team_ids=scope.team_ids, limit=LIMIT)
+            by_name = people_named(conn, keyring, query, scope=scope, limit=LIMIT)
             person_ids = by_name[:LIMIT] + [pid for pid in person_ids if pid not in by_name]
         return {
             "people": _rows(
@@ -84,15 +93,28 @@ def search_everything(db: Database, scope: SearchScope, query: str) -> dict[str,
                 conn, cases, found["case"], cases.c.title, cases.c.country, cases.c.status
             ),
             "events": _event_rows(conn, found["event"]),
-            "sources": _rows(
-                conn,
-                sources,
-                found.get("source", []),
-                sources.c.title,
-                sources.c.publisher,
-                sources.c.published_on,
-            ),
+            "sources": _source_rows(conn, db.keyring, found.get("source", [])),
         }
+
+
+@dataclass(frozen=True)
+class SourceHit:
+    """A source found, its title opened where it is sealed (and the key is at hand)."""
+
+    id: str
+    title: str | None
+    publisher: str | None
+    published_on: date | None
+
+
+def _source_rows(conn: Connection, keyring: Keyring | None, ids: list[str]) -> list[SourceHit]:
+    shown = (sources.c.title, sources.c.publisher, sources.c.published_on, sources.c.sealed)
+    rows = _rows(conn, sources, ids, *shown, sources.c.url, sources.c.text)
+    key = source_key(conn, keyring) if any(row.sealed is not None for row in rows) else None
+    return [
+        SourceHit(row.id, open_source_fields(key, row).title, row.publisher, row.published_on)
+        for row in rows
+    ]
 
 
 def _event_rows(conn: Connection, ids: list[str]) -> list[Any]:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from havenwatch.access.accounts import ROLES
+from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team
 from havenwatch.cases.case_files import insert_case, load_cases
 from havenwatch.cases.events import event_from_row, insert_event
@@ -213,7 +214,9 @@ def _inserts(keyring: Keyring) -> dict[str, Callable[[Unit, Any], object]]:
     """How each section's entry is stored, through the services that store records."""
     return {
         "users": _insert_user,
-        "sources": lambda unit, entry: insert_source(unit, entry.record()),
+        "sources": lambda unit, entry: insert_source(
+            unit, entry.record(), scope=Scope.everything()
+        ),
         "people": lambda unit, entry: insert_person(unit, keyring, entry.record()),
         "cases": lambda unit, entry: insert_case(unit, keyring, entry.record()),
         "events": lambda unit, entry: insert_event(unit, keyring, entry.record()),

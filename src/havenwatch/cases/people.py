@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
+from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team, team_names
+from havenwatch.access.visibility import person_visibility
 from havenwatch.cases.search import index_person
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import NotFoundError, ValidationError
@@ -79,9 +81,12 @@ def insert_person(unit: Unit, keyring: Keyring, person: Person) -> Person:
     return person
 
 
-def add_person(db: Database, person: Person, actor: str) -> Person:
+def add_person(db: Database, person: Person, actor: str, *, scope: Scope) -> Person:
+    """A new person in a team of the scope."""
     keyring = db.require_keyring()
     with db.write(actor) as unit:
+        if not scope.allows(ensure_team(unit, person.team)):
+            raise ValidationError("team", f"no team {person.team} in your scope")
         return insert_person(unit, keyring, person)
 
 
@@ -109,12 +114,10 @@ def get_person(
     *,
     actor: str,
     with_identity: bool = False,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
 ) -> Person:
-    """One person; reading their identity is recorded in the audit trail."""
-    query = select(people).where(people.c.id == person_id)
-    if team_ids is not None:
-        query = query.where(people.c.team_id.in_(team_ids))
+    """One person of the scope; reading their identity is recorded in the audit trail."""
+    query = select(people).where(people.c.id == person_id, person_visibility(scope))
     with db.write(actor) if with_identity else db.read() as handle:
         conn = handle.conn if isinstance(handle, Unit) else handle
         row = conn.execute(query).first()
@@ -127,44 +130,54 @@ def get_person(
         return person
 
 
+def read_person(conn: Connection, person_id: str, scope: Scope) -> Person:
+    """One person of the scope without their identity, inside the caller's transaction."""
+    row = conn.execute(
+        select(people).where(people.c.id == person_id, person_visibility(scope))
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no person {person_id}")
+    return load_people(conn, None, [row])[0]
+
+
 def list_people(
     db: Database,
     *,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
     limit: int = 100,
     offset: int = 0,
 ) -> list[Person]:
-    """People without their identity: pseudonyms and working fields only."""
-    query = select(people).order_by(people.c.pseudonym, people.c.id).limit(limit).offset(offset)
-    if team_ids is not None:
-        query = query.where(people.c.team_id.in_(team_ids))
+    """People of the scope without their identity: pseudonyms and working fields only."""
+    query = (
+        select(people)
+        .where(person_visibility(scope))
+        .order_by(people.c.pseudonym, people.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
     with db.read() as conn:
         return load_people(conn, None, conn.execute(query).all())
 
 
-def pseudonyms(
-    db: Database, person_ids: Collection[str], *, team_ids: Collection[str] | None = None
-) -> dict[str, str]:
-    """Pseudonyms of the given people (those of `team_ids` only), in one query."""
+def pseudonyms(db: Database, person_ids: Collection[str], *, scope: Scope) -> dict[str, str]:
+    """Pseudonyms of the given people (those of the scope only), in one query."""
     if not person_ids:
         return {}
-    query = select(people.c.id, people.c.pseudonym).where(people.c.id.in_(list(person_ids)))
-    if team_ids is not None:
-        query = query.where(people.c.team_id.in_(team_ids))
+    query = select(people.c.id, people.c.pseudonym).where(
+        people.c.id.in_(list(person_ids)), person_visibility(scope)
+    )
     with db.read() as conn:
         return {row.id: row.pseudonym for row in conn.execute(query)}
 
 
-def count_people(db: Database, *, team_ids: Collection[str] | None = None) -> int:
-    query = select(func.count()).select_from(people)
-    if team_ids is not None:
-        query = query.where(people.c.team_id.in_(team_ids))
+def count_people(db: Database, *, scope: Scope) -> int:
+    query = select(func.count()).select_from(people).where(person_visibility(scope))
     with db.read() as conn:
         return int(conn.execute(query).scalar_one())
 
 
 def find_people_by_name(
-    db: Database, name: str, *, team_ids: Collection[str] | None = None, limit: int | None = None
+    db: Database, name: str, *, scope: Scope, limit: int | None = None
 ) -> list[str]:
     """Ids of people one of whose names folds to the same key, in any script or spelling.
 
@@ -172,7 +185,7 @@ def find_people_by_name(
     """
     keyring = db.require_keyring()
     with db.read() as conn:
-        return people_named(conn, keyring, name, team_ids=team_ids, limit=limit)
+        return people_named(conn, keyring, name, scope=scope, limit=limit)
 
 
 def people_named(
@@ -180,7 +193,7 @@ def people_named(
     keyring: Keyring,
     name: str,
     *,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
     limit: int | None = None,
 ) -> list[str]:
     """`find_people_by_name` inside a transaction the caller holds."""
@@ -190,17 +203,17 @@ def people_named(
     if len(keys) == 2:  # one word: its real-name key and its pseudonym key
         found: set[str] = set()
         for key in keys:
-            query = _scoped(_people_with_keys([key]).limit(limit), team_ids)
+            query = _scoped(_people_with_keys([key]).limit(limit), scope)
             found.update(conn.execute(query).scalars())
         return sorted(found)[:limit]
-    return list(conn.execute(_scoped(_people_with_keys(keys).limit(limit), team_ids)).scalars())
+    return list(conn.execute(_scoped(_people_with_keys(keys).limit(limit), scope)).scalars())
 
 
-def _scoped(query: Select[str], team_ids: Collection[str] | None) -> Select[str]:
-    if team_ids is None:
+def _scoped(query: Select[str], scope: Scope) -> Select[str]:
+    if scope.every_team:
         return query
     return query.join(people, people.c.id == person_name_keys.c.person_id).where(
-        people.c.team_id.in_(team_ids)
+        person_visibility(scope)
     )
 
 
@@ -237,11 +250,9 @@ IDENTITY_FIELDS = tuple(field.name for field in fields(Identity))
 LIST_FIELDS = ("other_names", "document_numbers")  # cleared to [], never None
 
 
-def _editable_row(conn: Connection, person_id: str, team_ids: Collection[str] | None) -> AnyRow:
-    """The person's row, if the caller's teams may see it and it was not purged."""
-    query = select(people).where(people.c.id == person_id)
-    if team_ids is not None:
-        query = query.where(people.c.team_id.in_(team_ids))
+def _editable_row(conn: Connection, person_id: str, scope: Scope) -> AnyRow:
+    """The person's row, if the scope may see it and it was not purged."""
+    query = select(people).where(people.c.id == person_id, person_visibility(scope))
     row = conn.execute(query).first()
     if row is None:
         raise NotFoundError(f"no person {person_id}")
@@ -295,9 +306,7 @@ def _rewrite_person(unit: Unit, keyring: Keyring, row: AnyRow, person: Person) -
     index_person(unit.conn, row.id)
 
 
-def update_person(
-    db: Database, person: Person, actor: str, *, team_ids: Collection[str] | None = None
-) -> Person:
+def update_person(db: Database, person: Person, actor: str, *, scope: Scope) -> Person:
     """Replace a person's working fields and identity (re-sealed, blind index rebuilt).
 
     The team is not changed. A purged person cannot be updated: their key is gone.
@@ -307,7 +316,7 @@ def update_person(
     if person.id is None:
         raise NotFoundError("the person has no id")
     with db.write(actor) as unit:
-        row = _editable_row(unit.conn, person.id, team_ids)
+        row = _editable_row(unit.conn, person.id, scope)
         before = load_people(unit.conn, keyring, [row])[0]
         _rewrite_person(unit, keyring, row, person)
         unit.audit(
@@ -326,7 +335,7 @@ def edit_person(
     *,
     changes: Mapping[str, Any] | None = None,
     identity_changes: Mapping[str, Any] | None = None,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
 ) -> Person:
     """Change only the given fields of a person; every other field keeps its stored value.
 
@@ -346,7 +355,7 @@ def edit_person(
             identity_changes[name] = []
     keyring = db.require_keyring()
     with db.write(actor) as unit:
-        row = _editable_row(unit.conn, person_id, team_ids)
+        row = _editable_row(unit.conn, person_id, scope)
         before = load_people(unit.conn, keyring, [row])[0]
         after = replace(before, **changes, identity=replace(before.identity, **identity_changes))
         for name in REQUIRED_FIELDS:

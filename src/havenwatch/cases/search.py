@@ -34,6 +34,8 @@ from sqlalchemy import (
     true,
 )
 
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import search_visibility, source_visibility_for
 from havenwatch.store.database import Database
 from havenwatch.store.schema import case_tags, cases, events, people, search_entries, sources
 
@@ -211,13 +213,13 @@ def _sqlite_matches(terms: list[str], kind: str) -> Subquery:
 
 
 def _kind_statement(
-    postgres: bool, terms: list[str], kind: str, scope: ColumnElement[bool], limit: int
+    postgres: bool, terms: list[str], kind: str, condition: ColumnElement[bool], limit: int
 ) -> Select[str]:
     """The newest `limit` entries of one kind that match the terms and the caller may see."""
     if postgres:
         return (
             select(search_entries.c.ref_id)
-            .where(_kind_is(kind), _postgres_match(terms), scope)
+            .where(_kind_is(kind), _postgres_match(terms), condition)
             .order_by(search_entries.c.id.desc())
             .limit(limit)
         )
@@ -225,7 +227,7 @@ def _kind_statement(
     return (
         select(search_entries.c.ref_id)
         .select_from(matches.join(search_entries, search_entries.c.id == matches.c.rid))
-        .where(_kind_is(kind), scope)
+        .where(_kind_is(kind), condition)
         .order_by(matches.c.rid.desc())
         .limit(limit)
     )
@@ -236,18 +238,18 @@ def search(
     query: str,
     *,
     kinds: Collection[str] = KINDS,
-    team_ids: Collection[str] | None = None,
-    source_visible: ColumnElement[bool] | None = None,
+    scope: Scope,
+    linked_sources: bool = True,
     limit: int = 20,
 ) -> dict[str, list[str]]:
-    """Ids of matching records per kind, newest first, limited to what the caller may see.
+    """Ids of matching records per kind, newest first, limited to what the scope may see.
 
-    `team_ids` narrows people, cases and events; `source_visible` is a condition on
-    `sources.c.id` saying which sources the caller may see (None: all of them).
+    The scope narrows people, cases, events and sources (`access.visibility`); without
+    `linked_sources` (roles without identity rights) only sources linked to no event.
     """
     with db.read() as conn:
         return search_in(
-            conn, query, kinds=kinds, team_ids=team_ids, source_visible=source_visible, limit=limit
+            conn, query, kinds=kinds, scope=scope, linked_sources=linked_sources, limit=limit
         )
 
 
@@ -256,8 +258,8 @@ def search_in(
     query: str,
     *,
     kinds: Collection[str] = KINDS,
-    team_ids: Collection[str] | None = None,
-    source_visible: ColumnElement[bool] | None = None,
+    scope: Scope,
+    linked_sources: bool = True,
     limit: int = 20,
 ) -> dict[str, list[str]]:
     """`search` inside a transaction the caller holds (a page reading more in the same one)."""
@@ -267,19 +269,16 @@ def search_in(
         return found
     postgres = conn.dialect.name == "postgresql"
     for kind in kinds:
-        scope = _scope(kind, team_ids, source_visible)
-        statement = _kind_statement(postgres, terms, kind, scope, limit)
+        condition = _visible(kind, scope, linked_sources)
+        statement = _kind_statement(postgres, terms, kind, condition, limit)
         found[kind] = list(conn.execute(statement).scalars())
     return found
 
 
-def _scope(
-    kind: str, team_ids: Collection[str] | None, source_visible: ColumnElement[bool] | None
-) -> ColumnElement[bool]:
+def _visible(kind: str, scope: Scope, linked_sources: bool) -> ColumnElement[bool]:
     if kind == "source":
-        if source_visible is None:
+        if scope.every_team and linked_sources:
             return true()
-        return exists().where(sources.c.id == search_entries.c.ref_id, source_visible)
-    if team_ids is None:
-        return true()
-    return search_entries.c.team_id.in_(list(team_ids))
+        visible = source_visibility_for(scope, linked=linked_sources)
+        return exists().where(sources.c.id == search_entries.c.ref_id, visible)
+    return search_visibility(scope)

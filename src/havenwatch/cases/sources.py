@@ -12,9 +12,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, Connection, exists, func, select
+from sqlalchemy import Connection, func, select
 
-from havenwatch.access.permissions import source_visibility
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import case_visibility, source_visibility
 from havenwatch.cases.search import index_source
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import NotFoundError
@@ -24,7 +25,7 @@ from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.monitor_key import MonitorKey, monitor_key
 from havenwatch.store.rows import SOURCE_ROWS
-from havenwatch.store.schema import AnyRow, event_sources, sources
+from havenwatch.store.schema import AnyRow, cases, event_sources, events, sources
 
 
 def content_hash(source: Source) -> str:
@@ -76,25 +77,23 @@ def find_by_hash(conn: Connection, digest: str) -> Source | None:
     return source_from_row(row) if row else None
 
 
-def team_scoped_hash(digest: str, team_ids: Collection[str]) -> str:
+def team_scoped_hash(digest: str, teams: Collection[str]) -> str:
     """The hash of a team's own copy of a source another team already holds."""
-    scope = ",".join(sorted(team_ids))
+    scope = ",".join(sorted(teams))
     return hashlib.sha256(f"{scope}\n{digest}".encode()).hexdigest()
 
 
-def _visible(conn: Connection, source_id: str, team_ids: Collection[str]) -> bool:
+def _visible(conn: Connection, source_id: str, scope: Scope) -> bool:
     found = conn.execute(
-        select(sources.c.id).where(sources.c.id == source_id, source_visibility(team_ids))
+        select(sources.c.id).where(sources.c.id == source_id, source_visibility(scope))
     ).first()
     return found is not None
 
 
-def insert_source(
-    unit: Unit, source: Source, *, team_ids: Collection[str] | None = None
-) -> tuple[Source, bool]:
-    """Store the source unless an identical one exists; returns (source, created).
+def insert_source(unit: Unit, source: Source, *, scope: Scope) -> tuple[Source, bool]:
+    """Store the source unless an identical one the scope may see exists; returns (source, created).
 
-    With `team_ids`, only a source those teams may already see counts as identical: a report
+    For named teams, only a source those teams may already see counts as identical: a report
     linked to another team's case is never handed back (its title, text and id would tell
     that team's work), so the caller's teams get a copy of their own, found by a hash scoped
     to them.
@@ -102,8 +101,8 @@ def insert_source(
     validate_source(source)
     source.content_hash = source.content_hash or content_hash(source)
     existing = find_by_hash(unit.conn, source.content_hash)
-    if existing and team_ids is not None and not _visible(unit.conn, existing.id or "", team_ids):
-        source.content_hash = team_scoped_hash(source.content_hash, team_ids)
+    if existing and not scope.every_team and not _visible(unit.conn, existing.id or "", scope):
+        source.content_hash = team_scoped_hash(source.content_hash, scope.team_ids)
         existing = find_by_hash(unit.conn, source.content_hash)
     if existing:
         return existing, False
@@ -127,32 +126,39 @@ def insert_source(
     return source, True
 
 
-def add_source(
-    db: Database, source: Source, actor: str, *, team_ids: Collection[str] | None = None
-) -> tuple[Source, bool]:
+def add_source(db: Database, source: Source, actor: str, *, scope: Scope) -> tuple[Source, bool]:
     with db.write(actor) as unit:
-        return insert_source(unit, source, team_ids=team_ids)
+        return insert_source(unit, source, scope=scope)
 
 
-def get_source(db: Database, source_id: str) -> Source:
+def get_source(db: Database, source_id: str, *, scope: Scope, names: bool = True) -> Source:
+    """One source the scope may see; with `names=False`, as `withhold_names` leaves it."""
     with db.read() as conn:
-        row = conn.execute(select(sources).where(sources.c.id == source_id)).first()
+        row = conn.execute(
+            select(sources).where(sources.c.id == source_id, source_visibility(scope))
+        ).first()
         if row is None:
             raise NotFoundError(f"no source {source_id}")
-        return sources_from_rows(conn, db.keyring, [row])[0]
+        found = sources_from_rows(conn, db.keyring, [row])
+        return (found if names else withhold_names(conn, found))[0]
 
 
 def list_sources(
     db: Database,
     *,
+    scope: Scope,
     limit: int = 100,
     offset: int = 0,
     ids: Collection[str] | None = None,
     names: bool = True,
 ) -> list[Source]:
-    """Sources, newest first; with `names=False` (roles without identity rights) as
-    `withhold_names` leaves them."""
-    query = select(sources).order_by(sources.c.published_on.desc(), sources.c.id.desc())
+    """Sources the scope may see, newest first; with `names=False` (roles without identity
+    rights) as `withhold_names` leaves them."""
+    query = (
+        select(sources)
+        .where(source_visibility(scope))
+        .order_by(sources.c.published_on.desc(), sources.c.id.desc())
+    )
     if ids is not None:
         query = query.where(sources.c.id.in_(ids))
     with db.read() as conn:
@@ -161,14 +167,47 @@ def list_sources(
         return found if names else withhold_names(conn, found)
 
 
-def count_sources(db: Database) -> int:
+@dataclass(frozen=True)
+class CitingEvent:
+    """An event of the scope that cites a source, with its case's title."""
+
+    id: str
+    type: str
+    case_id: str
+    title: str
+
+
+def events_citing(db: Database, source_id: str, *, scope: Scope) -> list[CitingEvent]:
+    """The events of the scope's cases that cite the source, in date order."""
+    query = (
+        select(events.c.id, events.c.type, events.c.case_id, cases.c.title)
+        .join(event_sources, event_sources.c.event_id == events.c.id)
+        .join(cases, cases.c.id == events.c.case_id)
+        .where(event_sources.c.source_id == source_id, case_visibility(scope))
+        .order_by(events.c.date_earliest)
+    )
     with db.read() as conn:
-        return int(conn.execute(select(func.count()).select_from(sources)).scalar_one())
+        return [
+            CitingEvent(row.id, row.type, row.case_id, row.title) for row in conn.execute(query)
+        ]
 
 
-def linked_to_an_event() -> ColumnElement[bool]:
-    """Sources linked to an event: every event is in a person's case, so they may name them."""
-    return exists().where(event_sources.c.source_id == sources.c.id)
+def sources_in(
+    conn: Connection, keyring: Keyring | None, ids: Collection[str], scope: Scope, *, names: bool
+) -> dict[str, Source]:
+    """The sources among `ids` the scope may see, by id, inside the caller's transaction."""
+    if not ids:
+        return {}
+    query = select(sources).where(sources.c.id.in_(list(ids)), source_visibility(scope))
+    found = sources_from_rows(conn, keyring, conn.execute(query).all())
+    return {source.id or "": source for source in (found if names else withhold_names(conn, found))}
+
+
+def count_sources(db: Database, *, scope: Scope) -> int:
+    """How many sources the scope may see."""
+    query = select(func.count()).select_from(sources).where(source_visibility(scope))
+    with db.read() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 def withhold_names(conn: Connection, found: Sequence[Source]) -> list[Source]:

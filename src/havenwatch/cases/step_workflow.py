@@ -19,6 +19,8 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import case_visibility, step_visibility
 from havenwatch.cases.assignment import ASSIGNABLE_ROLES
 from havenwatch.cases.deadlines import deadlines_from_rows, rules_for
 from havenwatch.core.clock import utcnow
@@ -151,21 +153,16 @@ def refresh_all_steps(db: Database, actor: str) -> int:
     return len(case_ids)
 
 
-def _open_steps(query: Any, team_ids: Collection[str] | None) -> Any:
-    query = query.where(deadline_steps.c.status == "open")
-    if team_ids is not None:
-        query = query.where(deadline_steps.c.team_id.in_(list(team_ids)))
-    return query
+def _open_steps(query: Any, scope: Scope) -> Any:
+    return query.where(deadline_steps.c.status == "open", step_visibility(scope))
 
 
-def _case_owner(conn: Connection, case_id: str, team_ids: Collection[str] | None) -> Any:
+def _case_owner(conn: Connection, case_id: str, scope: Scope) -> Any:
     query = (
         select(cases.c.id, cases.c.team_id, cases.c.person_id, people.c.wrapped_key)
         .join(people, people.c.id == cases.c.person_id)
-        .where(cases.c.id == case_id)
+        .where(cases.c.id == case_id, case_visibility(scope))
     )
-    if team_ids is not None:
-        query = query.where(cases.c.team_id.in_(list(team_ids)))
     owner = conn.execute(query).first()
     if owner is None:
         raise NotFoundError(f"no case {case_id}")
@@ -207,14 +204,14 @@ def resolve_step(
     note: str,
     done_on: dt.date | None = None,
     event_id: str | None = None,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
 ) -> None:
     """Mark a step done (on ``done_on``, by ``event_id`` of the case), not applicable or
     superseded; ``resolution`` None opens it again. Always with a note; audited."""
     _check_resolution(resolution, note, done_on)
     keyring = db.require_keyring()
     with db.write(actor) as unit:
-        owner = _case_owner(unit.conn, case_id, team_ids)
+        owner = _case_owner(unit.conn, case_id, scope)
         _require_step(unit.conn, case_id, deadline_id)
         if event_id is not None:
             _require_event(unit.conn, case_id, event_id)
@@ -292,11 +289,11 @@ def assign_step(
     user_id: str | None,
     actor: str,
     *,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
 ) -> None:
     """Give the step to ``user_id`` (None: nobody), an active lawyer of the case's team."""
     with db.write(actor) as unit:
-        owner = _case_owner(unit.conn, case_id, team_ids)
+        owner = _case_owner(unit.conn, case_id, scope)
         _require_step(unit.conn, case_id, deadline_id)
         if user_id is not None:
             found = unit.conn.execute(
@@ -324,21 +321,15 @@ def step_actions(
     db: Database,
     case_id: str,
     *,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
     reader: str | None = None,
 ) -> dict[str, StepAction]:
     """What was done about the case's steps; their notes are opened only for a ``reader``,
     whose read is recorded in the audit trail."""
     keyring = db.require_keyring() if reader else None
     with db.read() as conn:
-        owner = _case_owner(conn, case_id, team_ids)
-        rows = conn.execute(
-            select(deadline_actions, users.c.username)
-            .outerjoin(users, users.c.id == deadline_actions.c.assignee_id)
-            .where(deadline_actions.c.case_id == case_id)
-        ).all()
-    key = PersonKey(keyring, owner.wrapped_key, owner.person_id) if keyring else None
-    if reader is not None and any(row.note is not None for row in rows):
+        actions = actions_in(conn, keyring, case_id, scope)
+    if reader is not None and any(action.note is not None for action in actions.values()):
         record_read(
             db,
             reader,
@@ -347,6 +338,20 @@ def step_actions(
             target_id=case_id,
             case_id=case_id,
         )
+    return actions
+
+
+def actions_in(
+    conn: Connection, keyring: Keyring | None, case_id: str, scope: Scope
+) -> dict[str, StepAction]:
+    """`step_actions` inside a transaction the caller holds; notes opened only with a keyring."""
+    owner = _case_owner(conn, case_id, scope)
+    rows = conn.execute(
+        select(deadline_actions, users.c.username)
+        .outerjoin(users, users.c.id == deadline_actions.c.assignee_id)
+        .where(deadline_actions.c.case_id == case_id)
+    ).all()
+    key = PersonKey(keyring, owner.wrapped_key, owner.person_id) if keyring else None
     return {
         row.deadline_id: StepAction(
             deadline_id=row.deadline_id,
@@ -365,7 +370,7 @@ def step_actions(
 
 
 def step_counts(
-    db: Database, team_ids: Collection[str] | None, today: dt.date, within_days: int = SOON_DAYS
+    db: Database, scope: Scope, today: dt.date, within_days: int = SOON_DAYS
 ) -> StepCounts:
     """Open cases' unresolved steps: overdue, and due from today to ``within_days`` ahead.
 
@@ -374,17 +379,17 @@ def step_counts(
     count = select(func.count()).select_from(deadline_steps)
     with db.read() as conn:
         overdue = conn.execute(
-            _open_steps(count, team_ids).where(deadline_steps.c.due < today)
+            _open_steps(count, scope).where(deadline_steps.c.due < today)
         ).scalar_one()
         soon = conn.execute(
-            _open_steps(count, team_ids).where(deadline_steps.c.due.between(today, horizon))
+            _open_steps(count, scope).where(deadline_steps.c.due.between(today, horizon))
         ).scalar_one()
     return StepCounts(int(overdue), int(soon))
 
 
 def due_steps(
     db: Database,
-    team_ids: Collection[str] | None,
+    scope: Scope,
     today: dt.date,
     *,
     within_days: int = SOON_DAYS,
@@ -415,7 +420,7 @@ def due_steps(
             .outerjoin(users, users.c.id == deadline_actions.c.assignee_id)
         )
         .where(deadline_steps.c.due <= horizon),
-        team_ids,
+        scope,
     ).order_by(deadline_steps.c.due, deadline_steps.c.case_id, deadline_steps.c.deadline_id)
     with db.read() as conn:
         rows = conn.execute(query.limit(limit)).all()

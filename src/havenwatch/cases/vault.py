@@ -18,18 +18,19 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, select
 
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import case_visibility, document_visibility
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.core.ids import new_id
 from havenwatch.core.model import Document
 from havenwatch.core.settings import Settings
-from havenwatch.crypto.keys import KeyFileError
+from havenwatch.crypto.keys import KeyFileError, Keyring
 from havenwatch.crypto.padding import pad, padme, unpad
 from havenwatch.crypto.sealing import PersonKey
 from havenwatch.media import metadata_clean
@@ -88,14 +89,12 @@ def clean_filename(filename: str) -> str:
     return name[:MAX_FILENAME_CHARS] or "document"
 
 
-def _case_owner(conn: Connection, case_id: str, team_ids: Collection[str] | None) -> AnyRow:
+def _case_owner(conn: Connection, case_id: str, scope: Scope) -> AnyRow:
     query = (
         select(cases.c.id, cases.c.team_id, cases.c.person_id, people.c.wrapped_key)
         .join(people, people.c.id == cases.c.person_id)
-        .where(cases.c.id == case_id)
+        .where(cases.c.id == case_id, case_visibility(scope))
     )
-    if team_ids is not None:
-        query = query.where(cases.c.team_id.in_(team_ids))
     row = conn.execute(query).first()
     if row is None:
         raise NotFoundError(f"no case {case_id}")
@@ -119,6 +118,7 @@ def store_document(
     filename: str,
     data: bytes,
     actor: str,
+    scope: Scope,
     event_id: str | None = None,
     strip_metadata: bool = True,
 ) -> Document:
@@ -132,7 +132,7 @@ def store_document(
     content, media_type, stripped = _prepare(data, strip_metadata)
     digest = hashlib.sha256(content).digest()
     with db.read() as conn:
-        owner = _case_owner(conn, case_id, None)
+        owner = _case_owner(conn, case_id, scope)
     key = PersonKey(keyring, owner.wrapped_key, owner.person_id)
     if not key.available:
         raise VaultError("this case's person was purged: nothing more can be stored for them")
@@ -175,14 +175,14 @@ def store_document(
     return document
 
 
-def _document_row(
-    conn: Connection, document_id: str, team_ids: Collection[str] | None
-) -> tuple[AnyRow, AnyRow]:
-    row = conn.execute(select(documents).where(documents.c.id == document_id)).first()
+def _document_row(conn: Connection, document_id: str, scope: Scope) -> tuple[AnyRow, AnyRow]:
+    row = conn.execute(
+        select(documents).where(documents.c.id == document_id, document_visibility(scope))
+    ).first()
     if row is None:
         raise NotFoundError(f"no document {document_id}")
     try:
-        owner = _case_owner(conn, row.case_id, team_ids)
+        owner = _case_owner(conn, row.case_id, scope)
     except NotFoundError:
         raise NotFoundError(f"no document {document_id}") from None
     return row, owner
@@ -220,12 +220,12 @@ def read_document(
     document_id: str,
     actor: str,
     *,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
 ) -> tuple[Document, bytes]:
     """A document and its verified content; the download is recorded in the audit trail."""
     keyring = db.require_keyring()
     with db.write(actor) as unit:
-        row, owner = _document_row(unit.conn, document_id, team_ids)
+        row, owner = _document_row(unit.conn, document_id, scope)
         key = PersonKey(keyring, owner.wrapped_key, owner.person_id)
         sha256, content = open_document(settings, row, key)
         unit.audit(
@@ -237,19 +237,22 @@ def read_document(
     return _document_from_row(row, key, len(content), sha256), content
 
 
-def list_documents(
-    db: Database, case_id: str, *, team_ids: Collection[str] | None = None
-) -> list[Document]:
+def list_documents(db: Database, case_id: str, *, scope: Scope) -> list[Document]:
     """A case's documents with their names; sizes are rounded and hashes unknown until opened."""
     keyring = db.require_keyring()
     with db.read() as conn:
-        owner = _case_owner(conn, case_id, team_ids)
-        key = PersonKey(keyring, owner.wrapped_key, owner.person_id)
-        rows = conn.execute(
-            select(documents)
-            .where(documents.c.case_id == case_id)
-            .order_by(documents.c.created_at, documents.c.id)
-        ).all()
+        return documents_in(conn, keyring, case_id, scope)
+
+
+def documents_in(conn: Connection, keyring: Keyring, case_id: str, scope: Scope) -> list[Document]:
+    """`list_documents` inside a transaction the caller holds."""
+    owner = _case_owner(conn, case_id, scope)
+    key = PersonKey(keyring, owner.wrapped_key, owner.person_id)
+    rows = conn.execute(
+        select(documents)
+        .where(documents.c.case_id == case_id)
+        .order_by(documents.c.created_at, documents.c.id)
+    ).all()
     if not key.available:
         return []
     return [_document_from_row(row, key, row.size, None) for row in rows]

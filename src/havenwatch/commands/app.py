@@ -65,6 +65,7 @@ def run_server(
     process publishes the anonymised release when its schedule says one is due (`havenwatch
     release schedule`), in a background thread: the workers never compute either.
     """
+    # local import: the server loads only for `serve`, not at every command's start
     import uvicorn
 
     restrict_umask()

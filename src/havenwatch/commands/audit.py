@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from havenwatch.access.scope import Scope
 from havenwatch.commands.common import (
     FORMAT_OPTION,
     cli_actor,
@@ -170,6 +171,7 @@ def audit_list(
         action=action,
         limit=limit,
         offset=offset,
+        scope=Scope.everything(),
     )
     if output_format == "json":
         print_json(entries)

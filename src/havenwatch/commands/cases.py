@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from havenwatch.access.accounts import list_users
+from havenwatch.access.scope import Scope
 from havenwatch.cases.assignment import assign_case
 from havenwatch.cases.case_files import (
     REOPEN_REASONS,
@@ -74,6 +75,7 @@ def case_add(
             notes=note,
         ),
         cli_actor(),
+        scope=Scope.everything(),
     )
     click.echo(added.id)
 
@@ -100,6 +102,7 @@ def case_list(
         open_db(ctx, need_keys=False),
         CaseFilter(status=status, country=country, event_type=event_type, tag=tag),
         limit=limit,
+        scope=Scope.everything(),
     )
     if output_format == "json":
         print_json(found)
@@ -117,7 +120,9 @@ def case_list(
 def case_show(ctx: click.Context, case_id: str, output_format: str) -> None:
     """Show a case and its timeline."""
     db = open_db(ctx)
-    case_file = get_case_file(db, case_id, team_ids=None, actor=cli_actor(), with_notes=True)
+    case_file = get_case_file(
+        db, case_id, scope=Scope.everything(), actor=cli_actor(), with_notes=True
+    )
     found, timeline = case_file.case, case_file.timeline
     if output_format == "json":
         print_json({"case": found, "events": timeline})
@@ -151,7 +156,7 @@ def case_show(ctx: click.Context, case_id: str, output_format: str) -> None:
 @click.pass_context
 def case_close(ctx: click.Context, case_id: str, status: str) -> None:
     """Close a case with its final status."""
-    closed = close_case(open_db(ctx), case_id, cli_actor(), status=status)
+    closed = close_case(open_db(ctx), case_id, cli_actor(), status=status, scope=Scope.everything())
     click.echo(f"{closed.id} {closed.status}")
 
 
@@ -167,7 +172,7 @@ def case_assign(ctx: click.Context, case_id: str, username: str | None) -> None:
         user_id = next((u.id for u in list_users(db) if u.username == username), None)
         if user_id is None:
             raise click.UsageError(f"no user {username}")
-    assign_case(db, case_id, user_id, cli_actor())
+    assign_case(db, case_id, user_id, cli_actor(), scope=Scope.everything())
     click.echo(f"{case_id} assigned to {username or 'nobody'}")
 
 
@@ -182,7 +187,9 @@ def case_assign(ctx: click.Context, case_id: str, username: str | None) -> None:
 @click.pass_context
 def case_reopen(ctx: click.Context, case_id: str, reason: str) -> None:
     """Open a closed case again."""
-    reopened = reopen_case(open_db(ctx), case_id, cli_actor(), reason=reason)
+    reopened = reopen_case(
+        open_db(ctx), case_id, cli_actor(), reason=reason, scope=Scope.everything()
+    )
     click.echo(f"{reopened.id} {reopened.status}")
 
 
@@ -199,15 +206,17 @@ def case_deadlines(
 ) -> None:
     """The case's legal deadlines from its decisions, with citations."""
     db = open_db(ctx)
-    found = get_case(db, case_id)
-    plan = deadlines_of_case(db, case_id, found.country, today=today or date.today())
+    found = get_case(db, case_id, scope=Scope.everything())
+    plan = deadlines_of_case(
+        db, case_id, found.country, today=today or date.today(), scope=Scope.everything()
+    )
     if plan is None:
         raise click.ClickException(f"havenwatch has no deadline rules for {found.country}")
     if ics:
         write_private(
             ics, calendar_of(((found.title, d) for d in plan.deadlines), found.title or case_id)
         )
-    actions = step_actions(db, case_id)
+    actions = step_actions(db, case_id, scope=Scope.everything())
     if output_format == "json":
         print_json(deadlines_as_json(plan, actions))
         return

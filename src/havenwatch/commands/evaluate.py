@@ -19,8 +19,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from havenwatch.commands.common import cli_actor, open_db
+from havenwatch.core.file_modes import write_private
+from havenwatch.monitor.documents import Document, read_documents
 from havenwatch.monitor.evaluate import Counts, Report, evaluate, floor_failures
-from havenwatch.monitor.extract.training import TRAINING_SETS
+from havenwatch.monitor.extract import extract_text
+from havenwatch.monitor.extract.decisions import shipped_model_path
+from havenwatch.monitor.extract.training import TRAINING_SETS, cross_validate, model_json, train
+from havenwatch.monitor.reviewed import export_reviewed, reviewed_examples
 
 GOLD_SUFFIX = ".gold.json"
 
@@ -67,9 +73,6 @@ def extract_documents(
 
     Returns the results and one message per document that could not be read.
     """
-    from havenwatch.monitor.documents import Document, read_documents
-    from havenwatch.monitor.extract import extract_text
-
     paths = [str(documents_dir / Path(str(item["document"])).name) for item in gold]
     results: list[dict[str, Any]] = []
     errors: list[str] = []
@@ -122,21 +125,33 @@ LABELLED_ROOT = Path("tests") / "monitor"
 )
 @click.option("--mistakes", is_flag=True, help="Also list every missed and spurious item.")
 @click.option(
+    "--reviewed",
+    is_flag=True,
+    help="Score what the extractor said on this installation's decided leads against what "
+    "the reviewers kept (nothing leaves the process).",
+)
+@click.option(
     "--cross-validate",
     "cross_validate",
     is_flag=True,
     help="k-fold by report over labelled sets (PATHS, default the six under tests/monitor): "
     "the decision model's held-out scores beside the rules alone.",
 )
+@click.pass_context
 def eval_command(
+    ctx: click.Context,
     paths: tuple[Path, ...],
     output_format: str,
     floors_file: Path | None,
     mistakes: bool,
     cross_validate: bool,
+    reviewed: bool,
 ) -> None:
     """Score extraction results: GOLD_DIR PREDICTIONS (a .jsonl file or a directory of
-    documents), or --cross-validate [SET_DIR...]."""
+    documents), --cross-validate [SET_DIR...], or --reviewed (the installation's leads)."""
+    if reviewed:
+        _print_reviewed(ctx, output_format, floors_file, mistakes)
+        return
     if cross_validate:
         _print_cross_validation(paths or _default_sets(), output_format, mistakes)
         return
@@ -155,12 +170,51 @@ def eval_command(
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print_report(report, Console(), show_mistakes=mistakes)
+    _check_floors(report, floors_file)
+
+
+def _check_floors(report: Report, floors_file: Path | None) -> None:
     if floors_file is not None:
         failures = floor_failures(report, read_floors(floors_file))
         for failure in failures:
             click.echo(f"havenwatch: below floor: {failure}", err=True)
         if failures:
             sys.exit(1)
+
+
+def _print_reviewed(
+    ctx: click.Context, output_format: str, floors_file: Path | None, mistakes: bool
+) -> None:
+    examples = reviewed_examples(open_db(ctx))
+    if not examples:
+        raise click.ClickException("no reviewed leads yet: decide some in the review queue")
+    report = evaluate([item.gold() for item in examples], [item.prediction() for item in examples])
+    corrections = sum(item.subject_corrections for item in examples)
+    if output_format == "json":
+        both = {**report.to_dict(), "subject_corrections": corrections}
+        click.echo(json.dumps(both, ensure_ascii=False, indent=2))
+    else:
+        console = Console()
+        console.print(f"{len(examples)} reviewed reports; {corrections} subject names corrected")
+        print_report(report, console, show_mistakes=mistakes)
+    _check_floors(report, floors_file)
+
+
+@click.command("export-reviewed")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def export_reviewed_command(ctx: click.Context, directory: Path) -> None:
+    """Write the decided leads as a labelled set in DIRECTORY: each report's text and its gold
+    JSON (accepted leads as corrected, rejected ones as no event). The files name people:
+    owner-only, and the export is audited."""
+    examples = export_reviewed(open_db(ctx), cli_actor())
+    directory.mkdir(parents=True, exist_ok=True)
+    for item in examples:
+        stem = Path(item.document).stem
+        write_private(directory / item.document, item.text + "\n")
+        gold = json.dumps(item.gold(), ensure_ascii=False, indent=2) + "\n"
+        write_private(directory / f"{stem}{GOLD_SUFFIX}", gold)
+    click.echo(f"wrote {len(examples)} labelled reports to {directory}")
 
 
 def _default_sets() -> tuple[Path, ...]:
@@ -171,8 +225,6 @@ def _default_sets() -> tuple[Path, ...]:
 
 
 def _print_cross_validation(sets: tuple[Path, ...], output_format: str, mistakes: bool) -> None:
-    from havenwatch.monitor.extract.training import cross_validate
-
     result = cross_validate(sets)
     if output_format == "json":
         both = {"model": result.model.to_dict(), "rules": result.rules.to_dict()}
@@ -195,8 +247,6 @@ def _print_cross_validation(sets: tuple[Path, ...], output_format: str, mistakes
 def train_command(sets: tuple[Path, ...], output: Path | None) -> None:
     """Train the extractor's decision model on labelled sets (default: the six under
     tests/monitor) and write it as JSON weights; the same sets give the same file."""
-    from havenwatch.monitor.extract.decisions import shipped_model_path
-    from havenwatch.monitor.extract.training import model_json, train
 
     target = output or shipped_model_path()
     text = model_json(train(sets or _default_sets()))
@@ -278,4 +328,4 @@ def _mistakes_table(report: Report) -> Table:
     return table
 
 
-COMMANDS = [eval_command, train_command]
+COMMANDS = [eval_command, train_command, export_reviewed_command]

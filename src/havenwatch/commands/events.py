@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.events import (
     add_event,
     delete_event,
@@ -89,6 +90,7 @@ def event_add(
             notes=note,
         ),
         cli_actor(),
+        scope=Scope.everything(),
     )
     click.echo(added.id)
 
@@ -147,7 +149,9 @@ def event_edit(
     changes = {name: value for name, value in given.items() if value is not None}
     if not changes:
         raise click.UsageError("nothing to change: give at least one option")
-    edit_event(open_db(ctx), case_id, event_id, cli_actor(), changes=changes)
+    edit_event(
+        open_db(ctx), case_id, event_id, cli_actor(), changes=changes, scope=Scope.everything()
+    )
     click.echo(f"{event_id} changed: {', '.join(sorted(changes))}")
 
 
@@ -157,7 +161,7 @@ def event_edit(
 @click.pass_context
 def event_list(ctx: click.Context, case_id: str, output_format: str) -> None:
     """List a case's events in date order."""
-    timeline = list_events(open_db(ctx), case_id)
+    timeline = list_events(open_db(ctx), case_id, scope=Scope.everything())
     if output_format == "json":
         print_json(timeline)
     else:
@@ -191,7 +195,7 @@ def event_delete(ctx: click.Context, event_id: str, case_id: str, yes: bool) -> 
     """
     if not yes:
         click.confirm(f"Delete event {event_id}? This cannot be undone", abort=True)
-    deleted = delete_event(open_db(ctx), case_id, event_id, cli_actor())
+    deleted = delete_event(open_db(ctx), case_id, event_id, cli_actor(), scope=Scope.everything())
     click.echo(f"{deleted.event_id} deleted")
     if deleted.deleted_sources:
         click.echo(f"sources deleted with it: {', '.join(deleted.deleted_sources)}")

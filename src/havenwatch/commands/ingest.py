@@ -8,6 +8,7 @@ from typing import Any
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from havenwatch.access.scope import Scope
 from havenwatch.commands.common import (
     FORMAT_OPTION,
     cli_actor,
@@ -20,7 +21,7 @@ from havenwatch.monitor.ingest import Tally, run_ingest
 from havenwatch.monitor.leads import (
     STATUSES,
     Lead,
-    accept_lead,
+    Target,
     count_leads,
     get_lead,
     list_leads,
@@ -28,6 +29,7 @@ from havenwatch.monitor.leads import (
     reject_lead,
 )
 from havenwatch.monitor.queue import retry_failed
+from havenwatch.monitor.review import accept_reviewed
 
 PROGRESS_FIELDS = "documents {task.fields[documents]}  leads {task.fields[leads]}  " \
     "duplicates {task.fields[duplicates]}  errors {task.fields[errors]}"  # fmt: skip
@@ -116,9 +118,11 @@ def leads_list(
     """List leads, newest first."""
     db = open_db(ctx)
     wanted = None if all_statuses else status
-    found = list_leads(db, status=wanted, limit=limit, offset=offset)
+    found = list_leads(db, status=wanted, limit=limit, offset=offset, scope=Scope.everything())
     if output_format == "json":
-        print_json({"total": count_leads(db, status=wanted), "leads": found})
+        print_json(
+            {"total": count_leads(db, status=wanted, scope=Scope.everything()), "leads": found}
+        )
         return
     print_table(
         ["id", "status", "type", "subject", "country", "date", "sources", "candidate", "score"],
@@ -130,7 +134,7 @@ def leads_list(
             ]
             for lead in found
         ],
-        title=f"{count_leads(db, status=wanted)} leads",
+        title=f"{count_leads(db, status=wanted, scope=Scope.everything())} leads",
     )  # fmt: skip
 
 
@@ -140,7 +144,7 @@ def leads_list(
 @click.pass_context
 def leads_show(ctx: click.Context, lead_id: str, output_format: str) -> None:
     """One lead: evidence, sources, candidates and decision."""
-    lead = get_lead(open_db(ctx), lead_id)
+    lead = get_lead(open_db(ctx), lead_id, scope=Scope.everything())
     if output_format == "json":
         print_json(lead)
         return
@@ -197,11 +201,11 @@ def leads_accept(
 
     Without options the lead's candidate case (or candidate person) is used.
     """
-    lead = accept_lead(
-        open_db(ctx), lead_id, cli_actor(),
-        person_id=person_id, case_id=case_id, pseudonym=pseudonym, team=team,
-    )  # fmt: skip
-    _decided(lead, output_format)
+    target = Target(person_id, case_id, pseudonym, team, Scope.everything())
+    accepted = accept_reviewed(
+        open_db(ctx), lead_id, cli_actor(), target=target, scope=Scope.everything()
+    )
+    _decided(accepted.lead, output_format)
 
 
 @leads.command("merge")
@@ -211,7 +215,10 @@ def leads_accept(
 @click.pass_context
 def leads_merge(ctx: click.Context, lead_id: str, event_id: str, output_format: str) -> None:
     """Fold the lead into an existing event; its sources become corroboration."""
-    _decided(merge_lead(open_db(ctx), lead_id, event_id, cli_actor()), output_format)
+    _decided(
+        merge_lead(open_db(ctx), lead_id, event_id, cli_actor(), scope=Scope.everything()),
+        output_format,
+    )
 
 
 @leads.command("reject")
@@ -221,7 +228,10 @@ def leads_merge(ctx: click.Context, lead_id: str, event_id: str, output_format: 
 @click.pass_context
 def leads_reject(ctx: click.Context, lead_id: str, reason: str, output_format: str) -> None:
     """Turn the lead down; it is not offered again, even when its reports come back."""
-    _decided(reject_lead(open_db(ctx), lead_id, cli_actor(), reason), output_format)
+    _decided(
+        reject_lead(open_db(ctx), lead_id, cli_actor(), reason, scope=Scope.everything()),
+        output_format,
+    )
 
 
 def _decided(lead: Lead, output_format: str) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.csv_export import events_csv
 from havenwatch.cases.csv_import import import_csv_rows, parse_csv
 from havenwatch.cases.interchange import (
@@ -85,7 +86,15 @@ def import_command(
         mapping=_mapping(mapping),
         default_country=country.upper() if country else None,
     )
-    summary = import_csv_rows(db, rows, cli_actor(), team=team, dry_run=dry_run, origin=str(file))
+    summary = import_csv_rows(
+        db,
+        rows,
+        cli_actor(),
+        team=team,
+        scope=Scope.everything(),
+        dry_run=dry_run,
+        origin=str(file),
+    )
     verb = "Would create" if dry_run else "Created"
     click.echo(
         f"{verb} {summary.people} people, {summary.cases} cases, {summary.events} events, "

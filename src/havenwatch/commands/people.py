@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import (
     CaseFilter,
     list_cases,
@@ -98,6 +99,7 @@ def person_add(
             team=team,
         ),
         cli_actor(),
+        scope=Scope.everything(),
     )
     click.echo(added.id)
 
@@ -112,10 +114,12 @@ def person_add(
 def person_list(ctx: click.Context, name: str | None, limit: int, output_format: str) -> None:
     """List people (pseudonyms only)."""
     db = open_db(ctx)
-    found = list_people(db, limit=limit)
+    found = list_people(db, limit=limit, scope=Scope.everything())
     if name:
-        wanted = set(find_people_by_name(db, name))
-        found = [p for p in list_people(db, limit=10**9) if p.id in wanted][:limit]
+        wanted = set(find_people_by_name(db, name, scope=Scope.everything()))
+        found = [
+            p for p in list_people(db, limit=10**9, scope=Scope.everything()) if p.id in wanted
+        ][:limit]
     if output_format == "json":
         print_json([{k: v for k, v in vars(p).items() if k != "identity"} for p in found])
     else:
@@ -132,8 +136,10 @@ def person_list(ctx: click.Context, name: str | None, limit: int, output_format:
 def person_show(ctx: click.Context, person_id: str, output_format: str) -> None:
     """Show a person with their identity (the read is audited)."""
     db = open_db(ctx)
-    found = get_person(db, person_id, actor=cli_actor(), with_identity=True)
-    their_cases = list_cases(db, CaseFilter(person_id=person_id))
+    found = get_person(
+        db, person_id, actor=cli_actor(), with_identity=True, scope=Scope.everything()
+    )
+    their_cases = list_cases(db, CaseFilter(person_id=person_id), scope=Scope.everything())
     if output_format == "json":
         print_json({"person": found, "cases": their_cases})
         return
@@ -234,7 +240,12 @@ def person_edit(
     if not changes and not identity:
         raise click.UsageError("nothing to change: give at least one option")
     edited = edit_person(
-        open_db(ctx), person_id, cli_actor(), changes=changes, identity_changes=identity
+        open_db(ctx),
+        person_id,
+        cli_actor(),
+        changes=changes,
+        identity_changes=identity,
+        scope=Scope.everything(),
     )
     click.echo(f"{edited.id} {edited.pseudonym}")
 

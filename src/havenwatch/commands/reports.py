@@ -13,6 +13,7 @@ import click
 
 from havenwatch.commands.common import FORMAT_OPTION, cli_actor, open_db, print_json, print_table
 from havenwatch.core.file_modes import write_private
+from havenwatch.reports.anonymise import SCHEMES
 from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.publication import (
     SCHEDULES,
@@ -27,6 +28,8 @@ from havenwatch.reports.publication import (
 from havenwatch.reports.release import AnonymisedRelease
 from havenwatch.reports.suppression import DEFAULT_K, MIN_K, SuppressionError, check_k
 from havenwatch.reports.suppression import TOTAL as ALL
+
+SHORTFALLS_SHOWN = 40
 
 
 def _k(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
@@ -111,14 +114,34 @@ def release() -> None:
 
 @release.command("publish")
 @K_OPTION
+@click.option(
+    "--scheme",
+    type=click.Choice(SCHEMES),
+    default="generalised",
+    show_default=True,
+    help="generalised: each event type at the finest of month, year or the whole record "
+    "(nationality or OTHER, country or region) where every entry has k people; monthly: "
+    "months, nationalities and countries, suppressed.",
+)
 @click.pass_context
-def release_publish(ctx: click.Context, k: int) -> None:
-    """Compute the anonymised counts now and publish them as the next version."""
-    published = publish_release(open_db(ctx, need_keys=False), actor=cli_actor(), k=k)
+def release_publish(ctx: click.Context, k: int, scheme: str) -> None:
+    """Compute the anonymised counts now and publish them as the next version.
+
+    What could not be published is listed with how many more people each withheld entry
+    needs (for you only: the release itself never says).
+    """
+    db = open_db(ctx, need_keys=False)
+    published = publish_release(db, actor=cli_actor(), k=k, scheme=scheme)
     click.echo(
         f"published release {published.version} of {published.published_at:%Y-%m-%d} "
-        f"(k={published.k}, {len(published.release().counts)} counts)"
+        f"(k={published.k}, {scheme}, {len(published.release().counts)} counts)"
     )
+    if published.shortfalls:
+        click.echo(f"not publishable yet ({len(published.shortfalls)}):")
+    for shortfall in published.shortfalls[:SHORTFALLS_SHOWN]:
+        click.echo(f"  {shortfall.sentence()}")
+    if len(published.shortfalls) > SHORTFALLS_SHOWN:
+        click.echo(f"  ... and {len(published.shortfalls) - SHORTFALLS_SHOWN} more")
 
 
 @release.command("list")

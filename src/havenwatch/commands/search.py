@@ -6,11 +6,12 @@ from typing import Any
 
 import click
 
-from havenwatch.cases.finder import SearchScope, search_everything
+from havenwatch.access.scope import Scope
+from havenwatch.cases.finder import SearchRights, search_everything
 from havenwatch.commands.common import FORMAT_OPTION, open_db, print_json, print_table
 
 # The command line holds the data key and sees every team, like an administrator.
-EVERYTHING = SearchScope(team_ids=None, sources=True, real_names=True, linked_sources=True)
+EVERYTHING = SearchRights.everything()
 
 
 @click.command()
@@ -22,7 +23,9 @@ def search(ctx: click.Context, query: str, output_format: str) -> None:
 
     People found by their real name are listed by pseudonym only.
     """
-    found = search_everything(open_db(ctx), EVERYTHING, query.strip()[:200])
+    found = search_everything(
+        open_db(ctx), Scope.everything(), query.strip()[:200], rights=EVERYTHING
+    )
     rows = [
         *(("person", r.id, r.pseudonym, r.nationality or "") for r in found["people"]),
         *(("case", r.id, r.title or "", f"{r.country} {r.status}") for r in found["cases"]),

@@ -7,6 +7,7 @@ from typing import TextIO
 
 import click
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.events import (
     add_event_source,
 )
@@ -54,10 +55,10 @@ def source_add(
         text=text_file.read() if text_file else "",
     )
     if event_id is not None:
-        linked = add_event_source(db, event_id, report, cli_actor())
+        linked = add_event_source(db, event_id, report, cli_actor(), scope=Scope.everything())
         click.echo(f"{linked.id} linked to {event_id}")
         return
-    added, created = add_source(db, report, cli_actor())
+    added, created = add_source(db, report, cli_actor(), scope=Scope.everything())
     click.echo(added.id if created else f"{added.id} (already stored)")
 
 

@@ -166,6 +166,7 @@ def document_from_html(origin: str, html: str) -> Document:
 
 
 def _html_document(path: str, html: str) -> Document:
+    # local import: trafilatura loads only when an HTML page is read
     import trafilatura
 
     extracted = trafilatura.bare_extraction(
@@ -194,6 +195,7 @@ def _html_document(path: str, html: str) -> Document:
 
 def _html_publication_date(html: str) -> date | None:
     """The publication date declared in the page's metadata, before any guessing."""
+    # local import: lxml's parsers load only when an HTML page is read
     from lxml import etree
     from lxml import html as lxml_html
 

@@ -23,6 +23,7 @@ from typing import Any
 from havenwatch.crypto.keys import Keyring
 from havenwatch.monitor import dedup
 from havenwatch.monitor.documents import Document, ReadError
+from havenwatch.monitor.extract import extract_document
 from havenwatch.monitor.inputs import read_inputs
 from havenwatch.monitor.limits import time_limit
 from havenwatch.monitor.news import NewsItem
@@ -68,8 +69,6 @@ Reporter = Callable[[Tally, str | None], None]
 
 
 def default_extractor(document: Document) -> Mapping[str, Any]:
-    from havenwatch.monitor.extract import extract_document
-
     return extract_document(document).to_contract()
 
 

@@ -13,11 +13,11 @@ proposed. A caseworker decides once:
 The decision (who, when, why, and the event it produced) stays on the lead and in the audit
 log. A decided lead is never offered again: re-ingesting its reports finds its fingerprint.
 
-Visibility (`havenwatch.access.permissions.lead_visibility`): a lead is seen by the teams
+Visibility (`havenwatch.access.visibility.lead_visibility`): a lead is seen by the teams
 of the people it could be about (its `lead_matches` rows), and by every team, as the monitor
 pool's news, when it matches nobody. Each team is shown only its own candidates. Every
-function here takes `team_ids` and applies that rule itself, the decisions included: a lead,
-case, person or event outside the caller's teams is not found.
+function here requires a `Scope` and applies that rule itself, the decisions included: a
+lead, case, person or event outside the scope is not found.
 
 The name read in the report, the evidence and the match are sealed
 (`havenwatch.store.monitor_key`) and opened here, for the caller only. Why a person
@@ -27,14 +27,21 @@ matched is a code (`havenwatch.monitor.linking.REASONS`, or `NO_MATCH`, `UNNAMED
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select
 
-from havenwatch.access.permissions import lead_visibility
+from havenwatch.access.scope import Scope
+from havenwatch.access.teams import ensure_team
+from havenwatch.access.visibility import (
+    case_visibility,
+    lead_visibility,
+    match_visibility,
+    person_visibility,
+)
 from havenwatch.cases.case_files import insert_case
 from havenwatch.cases.events import insert_event
 from havenwatch.cases.people import insert_person
@@ -105,36 +112,34 @@ def list_leads(
     db: Database,
     *,
     status: str | None = None,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
     limit: int = 50,
     offset: int = 0,
 ) -> list[Lead]:
-    """Leads the teams may see, newest first, each with its sources and their candidates."""
+    """Leads the scope may see, newest first, each with its sources and their candidates."""
     keyring = db.require_keyring()
     query = (
         select(leads)
-        .where(*_conditions(status, team_ids))
+        .where(*_conditions(status, scope))
         .order_by(leads.c.created_at.desc(), leads.c.id.desc())
         .limit(limit)
         .offset(offset)
     )
     with db.read() as conn:
         rows = conn.execute(query).all()
-        return _leads(conn, keyring, rows, team_ids)
+        return _leads(conn, keyring, rows, scope)
 
 
-def count_leads(
-    db: Database, *, status: str | None = None, team_ids: Collection[str] | None = None
-) -> int:
-    query = select(func.count()).select_from(leads).where(*_conditions(status, team_ids))
+def count_leads(db: Database, *, status: str | None = None, scope: Scope) -> int:
+    query = select(func.count()).select_from(leads).where(*_conditions(status, scope))
     with db.read() as conn:
         return int(conn.execute(query).scalar_one())
 
 
-def get_lead(db: Database, lead_id: str, *, team_ids: Collection[str] | None = None) -> Lead:
+def get_lead(db: Database, lead_id: str, *, scope: Scope) -> Lead:
     keyring = db.require_keyring()
     with db.read() as conn:
-        return _load(conn, keyring, lead_id, team_ids)
+        return _load(conn, keyring, lead_id, scope)
 
 
 def accept_lead(
@@ -146,20 +151,20 @@ def accept_lead(
     case_id: str | None = None,
     pseudonym: str | None = None,
     team: str = "default",
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
 ) -> Lead:
     """Record the lead's incident as an event, citing its sources; returns the decided lead.
 
     Where the event goes, first that applies: `case_id`; `person_id`'s open case in the
     lead's country (a new case if none); a new person called `pseudonym` (their identity
     gets the name read in the report, with a new case); the lead's candidate case; its
-    candidate person, as for `person_id`. With `team_ids`, the lead and every case or person
-    named must belong to those teams.
+    candidate person, as for `person_id`. The lead, every case or person named and the new
+    person's team must lie in the scope, or they are not found.
     """
     keyring = db.require_keyring()
     with db.write(actor) as unit:
-        lead = _undecided(unit.conn, keyring, lead_id, team_ids)
-        target = Target(person_id, case_id, pseudonym, team, team_ids)
+        lead = _undecided(unit.conn, keyring, lead_id, scope)
+        target = Target(person_id, case_id, pseudonym, team, scope)
         target_case = _target_case(unit, keyring, lead, target)
         event = Event(
             case_id=target_case,
@@ -173,7 +178,7 @@ def accept_lead(
         insert_event(unit, keyring, event)
         _joined(unit, keyring, lead.id, target_case)
         _decide(unit, lead, ACCEPTED, reason=None, event_id=event.id, case_id=target_case)
-        return _load(unit.conn, keyring, lead_id, team_ids)
+        return _load(unit.conn, keyring, lead_id, scope)
 
 
 def merge_lead(
@@ -182,16 +187,14 @@ def merge_lead(
     event_id: str,
     actor: str,
     *,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
 ) -> Lead:
-    """Fold the lead into an existing event of the teams: its sources become corroboration."""
+    """Fold the lead into an existing event of the scope: its sources become corroboration."""
     keyring = db.require_keyring()
     with db.write(actor) as unit:
-        lead = _undecided(unit.conn, keyring, lead_id, team_ids)
+        lead = _undecided(unit.conn, keyring, lead_id, scope)
         query = select(events.c.case_id).join(cases, cases.c.id == events.c.case_id)
-        query = query.where(events.c.id == event_id)
-        if team_ids is not None:
-            query = query.where(cases.c.team_id.in_(list(team_ids)))
+        query = query.where(events.c.id == event_id, case_visibility(scope))
         case_id = unit.conn.execute(query).scalar()
         if case_id is None:
             raise NotFoundError(f"no event {event_id}")
@@ -211,7 +214,7 @@ def merge_lead(
             )
         _joined(unit, keyring, lead.id, case_id)
         _decide(unit, lead, MERGED, reason=None, event_id=event_id, case_id=case_id)
-        return _load(unit.conn, keyring, lead_id, team_ids)
+        return _load(unit.conn, keyring, lead_id, scope)
 
 
 def reject_lead(
@@ -220,56 +223,58 @@ def reject_lead(
     actor: str,
     reason: str,
     *,
-    team_ids: Collection[str] | None = None,
+    scope: Scope,
 ) -> Lead:
     """Turn the lead down, saying why; it will not be offered again."""
     if not reason.strip():
         raise ValidationError("reason", "say why the lead is rejected")
     keyring = db.require_keyring()
     with db.write(actor) as unit:
-        lead = _undecided(unit.conn, keyring, lead_id, team_ids)
+        lead = _undecided(unit.conn, keyring, lead_id, scope)
         _decide(unit, lead, REJECTED, reason=reason.strip(), event_id=None, case_id=None)
-        return _load(unit.conn, keyring, lead_id, team_ids)
+        return _load(unit.conn, keyring, lead_id, scope)
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where the caseworker said an accepted lead goes (all optional), and their teams."""
+    """Where the caseworker said an accepted lead goes (all optional), and their scope."""
 
     person_id: str | None
     case_id: str | None
     pseudonym: str | None
     team: str
-    team_ids: Collection[str] | None = None
+    scope: Scope
+
+
+def _case_in_scope(unit: Unit, case_id: str, scope: Scope) -> str:
+    query = select(cases.c.id).where(cases.c.id == case_id, case_visibility(scope))
+    if unit.conn.execute(query).scalar() is None:
+        raise NotFoundError(f"no case {case_id}")
+    return case_id
 
 
 def _target_case(unit: Unit, keyring: Keyring, lead: Lead, target: Target) -> str:
     if target.case_id:
-        query = select(cases.c.id).where(cases.c.id == target.case_id)
-        if target.team_ids is not None:
-            query = query.where(cases.c.team_id.in_(list(target.team_ids)))
-        if unit.conn.execute(query).scalar() is None:
-            raise NotFoundError(f"no case {target.case_id}")
-        return target.case_id
+        return _case_in_scope(unit, target.case_id, target.scope)
     if target.person_id:
-        return _case_of_person(unit, keyring, lead, target.person_id, target.team_ids)
+        return _case_of_person(unit, keyring, lead, target.person_id, target.scope)
     if target.pseudonym:
+        if not target.scope.allows(ensure_team(unit, target.team)):
+            raise ValidationError("team", f"no team {target.team} in your scope")
         return _case_of_new_person(unit, keyring, lead, target.pseudonym, target.team)
     if lead.candidate_case_id:
-        return lead.candidate_case_id
+        return _case_in_scope(unit, lead.candidate_case_id, target.scope)
     if lead.candidate_person_id:
-        return _case_of_person(unit, keyring, lead, lead.candidate_person_id, target.team_ids)
+        return _case_of_person(unit, keyring, lead, lead.candidate_person_id, target.scope)
     raise ValidationError(
         "person", "the lead matches no known person: give a case, a person or a pseudonym"
     )
 
 
-def _case_of_person(
-    unit: Unit, keyring: Keyring, lead: Lead, person_id: str, team_ids: Collection[str] | None
-) -> str:
-    query = select(people.c.team_id).where(people.c.id == person_id, people.c.purged_at.is_(None))
-    if team_ids is not None:
-        query = query.where(people.c.team_id.in_(list(team_ids)))
+def _case_of_person(unit: Unit, keyring: Keyring, lead: Lead, person_id: str, scope: Scope) -> str:
+    query = select(people.c.team_id).where(
+        people.c.id == person_id, people.c.purged_at.is_(None), person_visibility(scope)
+    )
     if unit.conn.execute(query).scalar() is None:
         raise NotFoundError(f"no person {person_id}")
     existing = open_case(unit.conn, person_id, lead.country)
@@ -361,10 +366,8 @@ def _decide(
     )
 
 
-def _undecided(
-    conn: Connection, keyring: Keyring, lead_id: str, team_ids: Collection[str] | None
-) -> Lead:
-    lead = _load(conn, keyring, lead_id, team_ids)
+def _undecided(conn: Connection, keyring: Keyring, lead_id: str, scope: Scope) -> Lead:
+    lead = _load(conn, keyring, lead_id, scope)
     if lead.status != NEW:
         raise ValidationError(
             "lead", f"lead {lead_id} was already {lead.status} by {lead.decided_by}"
@@ -372,27 +375,23 @@ def _undecided(
     return lead
 
 
-def _load(
-    conn: Connection, keyring: Keyring, lead_id: str, team_ids: Collection[str] | None
-) -> Lead:
+def _load(conn: Connection, keyring: Keyring, lead_id: str, scope: Scope) -> Lead:
     row = conn.execute(
-        select(leads).where(leads.c.id == lead_id, *_conditions(None, team_ids))
+        select(leads).where(leads.c.id == lead_id, *_conditions(None, scope))
     ).first()
     if row is None:
         raise NotFoundError(f"no lead {lead_id}")
-    return _leads(conn, keyring, [row], team_ids)[0]
+    return _leads(conn, keyring, [row], scope)[0]
 
 
-def _conditions(status: str | None, team_ids: Collection[str] | None) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [lead_visibility(team_ids)]
+def _conditions(status: str | None, scope: Scope) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [lead_visibility(scope)]
     if status is not None:
         conditions.append(leads.c.status == status)
     return conditions
 
 
-def _leads(
-    conn: Connection, keyring: Keyring, rows: Sequence[AnyRow], team_ids: Collection[str] | None
-) -> list[Lead]:
+def _leads(conn: Connection, keyring: Keyring, rows: Sequence[AnyRow], scope: Scope) -> list[Lead]:
     if not rows:
         return []
     key = monitor_key(conn, keyring)
@@ -400,7 +399,7 @@ def _leads(
         raise NotFoundError("the monitor's key is missing")
     ids = [row.id for row in rows]
     found = _sources_of(conn, key, ids)
-    matches = _matches_of(conn, key, ids, team_ids)
+    matches = _matches_of(conn, key, ids, scope)
     return [_lead(key, row, found.get(row.id, []), matches.get(row.id, [])) for row in rows]
 
 
@@ -425,12 +424,12 @@ def _sources_of(
 
 
 def _matches_of(
-    conn: Connection, key: MonitorKey, lead_ids: list[str], team_ids: Collection[str] | None
+    conn: Connection, key: MonitorKey, lead_ids: list[str], scope: Scope
 ) -> dict[str, list[dict[str, Any]]]:
-    """The opened match rows of each lead, those of the caller's teams only."""
-    query = select(lead_matches).where(lead_matches.c.lead_id.in_(lead_ids))
-    if team_ids is not None:
-        query = query.where(lead_matches.c.team_id.in_(list(team_ids)))
+    """The opened match rows of each lead, those of the scope only."""
+    query = select(lead_matches).where(
+        lead_matches.c.lead_id.in_(lead_ids), match_visibility(scope)
+    )
     found: dict[str, list[dict[str, Any]]] = {}
     for row in conn.execute(query):
         label = f"{row.lead_id}|{row.person_ref}"

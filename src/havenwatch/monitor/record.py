@@ -24,8 +24,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, select, text
 
+from havenwatch.cases.source_words import index_source_words
 from havenwatch.core.clock import utcnow
 from havenwatch.core.ids import new_id
 from havenwatch.core.names import name_keys
@@ -37,12 +38,13 @@ from havenwatch.monitor.queue import QueuedItem, finish
 from havenwatch.monitor.stories import add_buckets, nearest_story
 from havenwatch.store.database import Unit
 from havenwatch.store.monitor_key import MonitorKey, ensure_monitor_key
-from havenwatch.store.schema import lead_matches, lead_sources, leads, sources
+from havenwatch.store.schema import lead_matches, lead_name_keys, lead_sources, leads, sources
 
 STORY_LOCK_ID = 7_318_005
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 FIELD_SEPARATOR = "\x1f"
+TITLE_LIMIT = 120
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ def record_document(
     source_id = new_id()
     story_id = earlier_story or source_id
     _insert_source(unit, key, queued, extraction, signature, source_id, story_id)
+    index_source_words(unit.conn, key, source_id, queued.item.title, queued.item.text)
     new, extended = _record_leads(unit, keyring, key, extraction, source_id, story_id)
     unit.audit(
         "ingest.document",
@@ -111,7 +114,7 @@ def _insert_source(
 ) -> None:
     item = queued.item
     language = extraction.get("language") or item.language
-    sealed = {"url": item.url, "title": item.title, "text": item.text}
+    sealed = {"url": item.url, "title": item.title or first_line(item.text), "text": item.text}
     unit.conn.execute(
         sources.insert().values(
             id=source_id,
@@ -127,6 +130,14 @@ def _insert_source(
         )
     )
     add_buckets(unit.conn, source_id, signature)
+
+
+def first_line(text: str, limit: int = TITLE_LIMIT) -> str | None:
+    """A report's title where it has none: its first line, cut at a word near `limit`."""
+    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
+    if len(line) <= limit:
+        return line or None
+    return line[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _record_leads(
@@ -190,9 +201,27 @@ def insert_lead(
         )
     )
     unit.conn.execute(lead_sources.insert().values(lead_id=lead_id, source_id=source_id))
+    index_lead_name(unit.conn, key, lead_id, name)
     for candidate in candidates(unit.conn, keyring, name, country):
         add_match(unit, key, lead_id, candidate)
     return lead_id
+
+
+def lead_name_keys_of(key: MonitorKey, name: str | None) -> set[str]:
+    """A reported name's rows of `lead_name_keys`: each folded key of it, keyed with the
+    monitor pool's key (which rotation never changes, unlike the index key)."""
+    if not name:
+        return set()
+    return {key.digest("lead-name", folded) for folded in name_keys(name)}
+
+
+def index_lead_name(conn: Connection, key: MonitorKey, lead_id: str, name: str | None) -> None:
+    """Index the lead's subject name, so accepting a person re-matches it (`lead_name_keys`)."""
+    rows = sorted(lead_name_keys_of(key, name))
+    if rows:
+        conn.execute(
+            lead_name_keys.insert(), [{"name_key": row, "lead_id": lead_id} for row in rows]
+        )
 
 
 def add_match(unit: Unit, key: MonitorKey, lead_id: str, candidate: Candidate) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Connection, Select, func, select
 
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import audit_visibility
 from havenwatch.core.clock import utcnow
 from havenwatch.operations.audit_checkpoint import (
     Checkpoint,
@@ -47,8 +49,9 @@ def entry_from_row(row: AnyRow) -> AuditEntry:
 
 
 def _filtered(
-    query: Select[Any], actor: str | None, case_id: str | None, action: str | None
+    query: Select[Any], scope: Scope, actor: str | None, case_id: str | None, action: str | None
 ) -> Select[Any]:
+    query = query.where(audit_visibility(scope))
     if actor:
         query = query.where(audit_log.c.actor == actor)
     if case_id:
@@ -61,14 +64,18 @@ def _filtered(
 def list_entries(
     db: Database,
     *,
+    scope: Scope,
     actor: str | None = None,
     case_id: str | None = None,
     action: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[AuditEntry]:
-    """Entries matching every given filter, newest first; at most 1000 a page."""
-    query = _filtered(select(audit_log), actor, case_id, action)
+    """Entries the scope may read matching every given filter, newest first; at most 1000 a page.
+
+    A scope of named teams reads only entries about their cases (`audit_visibility`).
+    """
+    query = _filtered(select(audit_log), scope, actor, case_id, action)
     query = query.order_by(audit_log.c.seq.desc())
     query = query.limit(max(0, min(limit, MAX_PAGE))).offset(max(0, offset))
     with db.read() as conn:
@@ -78,11 +85,12 @@ def list_entries(
 def count_entries(
     db: Database,
     *,
+    scope: Scope,
     actor: str | None = None,
     case_id: str | None = None,
     action: str | None = None,
 ) -> int:
-    query = _filtered(select(func.count()).select_from(audit_log), actor, case_id, action)
+    query = _filtered(select(func.count()).select_from(audit_log), scope, actor, case_id, action)
     with db.read() as conn:
         return int(conn.execute(query).scalar_one())
 

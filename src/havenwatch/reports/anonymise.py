@@ -11,6 +11,15 @@ tables over the same people can be subtracted from one another to reveal a hidde
 and suppression is nested in k (see `suppression.py`), so exports at two values of k cannot
 be played against each other either.
 
+*Generalisation* (the "generalised" scheme, what `release publish` uses): a caseload of a few
+dozen people has no month, nationality and country cell of k people, so each event type is
+published at one level of a ladder (`generalisation.json`: month, year or the whole record;
+each nationality, rare ones grouped as OTHER, or totals only; each host country, its region, or
+totals only): the finest level at which each slice is published whole or withheld whole (fewer
+than k people in it) and the published slices count most of the events (`coverage`). One
+level per event type, so a year can never be played against its months. The publisher is told
+how many more people each withheld entry would need (`Shortfall`); the release never says.
+
 Periods are calendar months. An event whose date is less precise than a month is not guessed
 into one: it is counted in a slice of its own for the year ("2024", month unknown) or, when
 not even the year is known, in the "unknown" period. Slices are never added up across periods
@@ -19,15 +28,32 @@ or event types, so these coarser slices are separate facts, not totals of the mo
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from importlib import resources
+from itertools import groupby
 
-from havenwatch.reports.release import AnonymisedRelease, PublishedCount
-from havenwatch.reports.suppression import TOTAL, CountTable, check_k, suppress
+from havenwatch.reports.release import AnonymisedRelease, PublishedCount, Shortfall
+from havenwatch.reports.suppression import (
+    MIN_K,
+    TOTAL,
+    CountTable,
+    Position,
+    check_k,
+    primary,
+    suppress,
+)
 
 UNKNOWN = "unknown"
+WHOLE_RECORD = "all"
+OTHER = "OTHER"
+OTHER_REGION = "OTHER_REGION"
+ONLY_TOTALS = "*"  # the lone row or column of a dimension published as totals only
+SCHEMES = ("generalised", "monthly")
 
 
 @dataclass(frozen=True)
@@ -62,40 +88,225 @@ def period_of(earliest: date | None, latest: date | None) -> tuple[str, str]:
     return UNKNOWN, UNKNOWN
 
 
-def slice_tables(records: Iterable[EventRecord]) -> dict[SliceKey, CountTable]:
-    """Distinct people per nationality × host country, in each slice."""
-    people: dict[SliceKey, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
-    for record in records:
-        period, precision = period_of(record.earliest, record.latest)
-        key = SliceKey(record.event_type, period, precision)
-        cell = (record.nationality or UNKNOWN, record.host_country)
-        people[key][cell].add(record.person_key)
+@dataclass(frozen=True)
+class Level:
+    """How finely one event type is published: period, nationality and host country."""
+
+    time: str
+    nationality: str
+    host: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.time}/{self.nationality}/{self.host}"
+
+
+MONTHLY = Level("month", "code", "country")
+
+
+@cache
+def _settings() -> dict[str, object]:
+    text = resources.files("havenwatch.reports").joinpath("generalisation.json").read_text()
+    return dict(json.loads(text))
+
+
+def ladder() -> tuple[Level, ...]:
+    """The levels tried, finest first (from `generalisation.json`)."""
+    steps = _settings()["ladder"]
+    assert isinstance(steps, list)
+    return tuple(Level(*step) for step in steps)
+
+
+@cache
+def regions() -> dict[str, str]:
+    """Host country code -> region code."""
+    table = _settings()["regions"]
+    assert isinstance(table, dict)
     return {
-        key: CountTable({cell: len(who) for cell, who in cells.items()})
-        for key, cells in people.items()
+        country: region
+        for region, countries in table.items()
+        if not region.startswith("_")
+        for country in countries
     }
 
 
+def region_members() -> dict[str, list[str]]:
+    """Region code -> its host countries, in the data file's order."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for country, region in regions().items():
+        members[region].append(country)
+    return dict(members)
+
+
+def period_at(earliest: date | None, latest: date | None, time: str) -> tuple[str, str]:
+    """The period label and precision of an event at a level's time granularity."""
+    if time == "month":
+        return period_of(earliest, latest)
+    if time == "year":
+        if earliest is not None and latest is not None and earliest.year == latest.year:
+            return f"{earliest.year:04d}", "year"
+        return UNKNOWN, UNKNOWN
+    return WHOLE_RECORD, WHOLE_RECORD
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An event type's records with every period and place worked out once, for all levels."""
+
+    event_type: str
+    rows: tuple[tuple[str, str, str, str, tuple[str, str], tuple[str, str]], ...]
+
+    @classmethod
+    def of(cls, event_type: str, records: Iterable[EventRecord]) -> Prepared:
+        places = regions()
+        return cls(
+            event_type,
+            tuple(
+                (
+                    r.person_key,
+                    r.nationality or UNKNOWN,
+                    r.host_country,
+                    places.get(r.host_country, OTHER_REGION),
+                    period_of(r.earliest, r.latest),
+                    period_at(r.earliest, r.latest, "year"),
+                )
+                for r in records
+            ),
+        )
+
+
+def _common(prepared: Prepared, k: int) -> frozenset[str]:
+    """Nationalities with at least k people among the records (the others become OTHER)."""
+    people: dict[str, set[str]] = defaultdict(set)
+    for person, nationality, *_rest in prepared.rows:
+        people[nationality].add(person)
+    return frozenset(code for code, who in people.items() if len(who) >= k)
+
+
+def tables_at(prepared: Prepared, level: Level, k: int) -> dict[SliceKey, CountTable]:
+    """Distinct people per nationality x host country, in each slice, at `level`."""
+    common = _common(prepared, k) if level.nationality == "other" else frozenset()
+    by_time = {"month": 4, "year": 5}.get(level.time)
+    whole = (WHOLE_RECORD, WHOLE_RECORD)
+    people: dict[tuple[str, str], dict[Position, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in prepared.rows:
+        person, nationality, country, region = row[0], row[1], row[2], row[3]
+        period = whole if by_time is None else row[by_time]
+        if level.nationality == "none":
+            nationality = ONLY_TOTALS
+        elif level.nationality == "other" and nationality not in common:
+            nationality = OTHER
+        place = {"country": country, "region": region}.get(level.host, ONLY_TOTALS)
+        people[period][nationality, place].add(person)  # type: ignore[index]
+    return {
+        SliceKey(prepared.event_type, *period): CountTable(
+            {cell: len(who) for cell, who in cells.items()}
+        )
+        for period, cells in people.items()
+    }
+
+
+def slice_tables(records: Iterable[EventRecord]) -> dict[SliceKey, CountTable]:
+    """Distinct people per nationality x host country, in each monthly slice."""
+    tables: dict[SliceKey, CountTable] = {}
+    ordered = sorted(records, key=lambda record: record.event_type)
+    for event_type, group in groupby(ordered, key=lambda record: record.event_type):
+        tables |= tables_at(Prepared.of(event_type, group), MONTHLY, MIN_K)
+    return tables
+
+
+def unpublished(table: CountTable) -> frozenset[Position]:
+    """The lone row or column of a dimension given as totals only: never shown."""
+    return frozenset(p for p in table.grid if ONLY_TOTALS in p)
+
+
+def clean(table: CountTable, k: int) -> bool:
+    """Published whole (no entry under k) or withheld whole (fewer than k people in all)."""
+    return not primary(table, k) or table.grid[TOTAL, TOTAL] < k
+
+
+def coverage(tables: dict[SliceKey, CountTable], k: int) -> float:
+    """The share of the people-in-slices counted in slices that are published."""
+    total = sum(table.grid[TOTAL, TOTAL] for table in tables.values())
+    shown = sum(t.grid[TOTAL, TOTAL] for t in tables.values() if t.grid[TOTAL, TOTAL] >= k)
+    return shown / total if total else 0.0
+
+
+def choose_level(
+    records: Prepared, k: int, levels: Sequence[Level]
+) -> tuple[Level, dict[SliceKey, CountTable]]:
+    """The finest clean level covering enough; else the clean one covering most; else the last.
+
+    One level only, so no slice of it can be subtracted from a slice of another.
+    """
+    wanted = float(str(_settings().get("coverage", 0.75)))
+    best: tuple[float, Level, dict[SliceKey, CountTable]] | None = None
+    tables: dict[SliceKey, CountTable] = {}
+    for level in levels:
+        tables = tables_at(records, level, k)
+        if not all(clean(table, k) for table in tables.values()):
+            continue
+        share = coverage(tables, k)
+        if share >= wanted or len(levels) == 1:
+            return level, tables
+        if best is None or share > best[0] or share == 0.0:  # nothing shown: the coarsest
+            best = (share, level, tables)
+    if best is not None:
+        return best[1], best[2]
+    return levels[-1], tables
+
+
 def _published(
-    key: SliceKey, table: CountTable, hidden: frozenset[tuple[str, str]]
+    key: SliceKey, table: CountTable, hidden: frozenset[Position]
 ) -> list[PublishedCount]:
     return [
         PublishedCount(key.period, key.precision, key.event_type, row, column, value)
         for (row, column), value in sorted(table.grid.items())
-        if value > 0 and (row, column) not in hidden
+        if value > 0 and (row, column) not in hidden and ONLY_TOTALS not in (row, column)
     ]
 
 
-def anonymise(records: Iterable[EventRecord], k: int) -> AnonymisedRelease:
-    """The publishable release for these records at threshold k (at least 5)."""
+def _shortfalls(key: SliceKey, table: CountTable, k: int) -> list[Shortfall]:
+    """What each entry under k lacks; a slice withheld whole is told by its total alone."""
+    total = table.grid[TOTAL, TOTAL]
+    if 0 < total < k:
+        return [Shortfall(key.event_type, key.period, TOTAL, TOTAL, k - total)]
+    return [
+        Shortfall(key.event_type, key.period, row, column, k - value)
+        for (row, column), value in sorted(table.grid.items())
+        if 0 < value < k and ONLY_TOTALS not in (row, column)
+    ]
+
+
+def anonymise(records: Iterable[EventRecord], k: int, scheme: str = "monthly") -> AnonymisedRelease:
+    """The publishable release for these records at threshold k (at least 5).
+
+    "monthly": every event type at the month, each nationality and host country (the working
+    table). "generalised": each event type at the finest clean level of the ladder.
+    """
     check_k(k)
+    levels = ladder() if scheme == "generalised" else (MONTHLY,)
+    ordered = sorted(records, key=lambda record: record.event_type)
     counts: list[PublishedCount] = []
+    chosen: list[tuple[str, str]] = []
+    shortfalls: list[Shortfall] = []
     hidden_cells = hidden_totals = 0
-    for key, table in sorted(slice_tables(records).items()):
-        hidden = suppress(table, k)
-        hidden_totals += sum(TOTAL in position for position in hidden)
-        hidden_cells += sum(TOTAL not in position for position in hidden)
-        counts += _published(key, table, hidden)
+    for event_type, group in groupby(ordered, key=lambda record: record.event_type):
+        level, tables = choose_level(Prepared.of(event_type, group), k, levels)
+        chosen.append((event_type, level.name))
+        for key, table in sorted(tables.items()):
+            hidden = suppress(table, k, unpublished(table))
+            shown = [p for p in hidden if ONLY_TOTALS not in p]
+            hidden_totals += sum(TOTAL in position for position in shown)
+            hidden_cells += sum(TOTAL not in position for position in shown)
+            counts += _published(key, table, hidden)
+            shortfalls += _shortfalls(key, table, k)
     return AnonymisedRelease(
-        k=k, counts=tuple(counts), suppressed_cells=hidden_cells, suppressed_totals=hidden_totals
+        k=k,
+        counts=tuple(counts),
+        suppressed_cells=hidden_cells,
+        suppressed_totals=hidden_totals,
+        scheme=scheme,
+        levels=tuple(chosen) if scheme == "generalised" else (),
+        shortfalls=tuple(sorted(shortfalls, key=lambda s: (s.more_people, s.event_type))),
     )

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from havenwatch.core.csv_cells import SafeWriter
 from havenwatch.core.vocabulary import vocabulary
+from havenwatch.reports.anonymise import OTHER, OTHER_REGION, region_members
 from havenwatch.reports.release import COLUMNS, NOTES, AnonymisedRelease, PublishedCount
 
 DATABASE = "havenwatch-open-data.sqlite"
@@ -75,6 +76,17 @@ def codebook() -> list[CodebookEntry]:
         CodebookEntry("period_precision", "month", "events dated to a day or a month"),
         CodebookEntry("period_precision", "year", "events known only to the year"),
         CodebookEntry("period_precision", "unknown", "events whose date is not known"),
+        CodebookEntry(
+            "period_precision", "all", "the whole record: every event of the type, any date"
+        ),
+        CodebookEntry(
+            "nationality", OTHER, "nationalities with fewer than k people of the event type"
+        ),
+        CodebookEntry("host_country", OTHER_REGION, "a host country outside the regions below"),
+        *(
+            CodebookEntry("host_country", region, "region: " + ", ".join(countries))
+            for region, countries in region_members().items()
+        ),
         CodebookEntry("people", "unit", "people, not events: one person counts once per cell"),
     ]
     return entries + [CodebookEntry("note", str(n), note) for n, note in enumerate(NOTES, 1)]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -27,17 +27,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import HavenwatchError, NotFoundError
-from havenwatch.reports.anonymise import anonymise
+from havenwatch.reports.anonymise import SCHEMES, anonymise
 from havenwatch.reports.public import event_records
-from havenwatch.reports.release import AnonymisedRelease
+from havenwatch.reports.release import AnonymisedRelease, Shortfall
 from havenwatch.reports.suppression import DEFAULT_K, check_k
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.instance_values import read_value, write_value
-from havenwatch.store.schema import published_releases
+from havenwatch.store.schema import audit_log, published_releases
 
 SCHEDULE_SETTING = "release_schedule"
 SCHEDULES = ("off", "weekly", "monthly")
 SCHEDULE_ACTOR = "system:release-schedule"
+GENERALISED = "generalised"
+SHORTFALLS_KEPT = 100
 CHECK_EVERY_SECONDS = 3600.0
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class ReleaseVersion:
     published_at: datetime
     k: int
     document: str
+    shortfalls: tuple[Shortfall, ...] = field(default=(), compare=False, repr=False)
 
     def release(self) -> AnonymisedRelease:
         return AnonymisedRelease.from_json(self.document)
@@ -94,10 +97,11 @@ def _latest(conn: Connection) -> ReleaseVersion | None:
     return None if row is None else _version_of(row)
 
 
-def _publish(unit: Unit, k: int) -> ReleaseVersion:
+def _publish(unit: Unit, k: int, scheme: str = GENERALISED) -> ReleaseVersion:
     now = utcnow()
     number = (unit.conn.execute(select(func.max(published_releases.c.version))).scalar() or 0) + 1
-    release = anonymise(event_records(unit.conn), k).as_version(number, now.date().isoformat())
+    computed = anonymise(event_records(unit.conn), k, scheme)
+    release = computed.as_version(number, now.date().isoformat())
     document = release.to_json()
     unit.conn.execute(
         published_releases.insert().values(version=number, published_at=now, k=k, document=document)
@@ -111,16 +115,44 @@ def _publish(unit: Unit, k: int) -> ReleaseVersion:
             "published": len(release.counts),
             "suppressed_cells": release.suppressed_cells,
             "suppressed_totals": release.suppressed_totals,
+            "scheme": scheme,
+            "shortfalls": [asdict(s) for s in computed.shortfalls[:SHORTFALLS_KEPT]],
+            "shortfalls_total": len(computed.shortfalls),
         },
     )
-    return ReleaseVersion(number, now, k, document)
+    return ReleaseVersion(number, now, k, document, computed.shortfalls)
 
 
-def publish_release(db: Database, *, actor: str, k: int = DEFAULT_K) -> ReleaseVersion:
-    """Compute the anonymised release now and store it as the next version, for good."""
+def publish_release(
+    db: Database, *, actor: str, k: int = DEFAULT_K, scheme: str = GENERALISED
+) -> ReleaseVersion:
+    """Compute the anonymised release now and store it as the next version, for good.
+
+    The returned version carries the shortfalls (what each withheld entry lacks) for the
+    publisher; the stored document does not.
+    """
     check_k(k)
+    if scheme not in SCHEMES:
+        raise ReleaseError(f"unknown scheme {scheme!r}: choose one of {', '.join(SCHEMES)}")
     with db.write(actor) as unit:
-        return _publish(unit, k)
+        return _publish(unit, k, scheme)
+
+
+def latest_shortfalls(db: Database) -> tuple[int, list[Shortfall]]:
+    """What the latest publication could not publish, closest to publishable first, as its
+    audit entry recorded it for the publishers (the release itself never says): (how many,
+    the first SHORTFALLS_KEPT)."""
+    with db.read() as conn:
+        detail = conn.execute(
+            select(audit_log.c.detail)
+            .where(audit_log.c.action == "release.published")
+            .order_by(audit_log.c.seq.desc())
+            .limit(1)
+        ).scalar()
+    if not isinstance(detail, dict):
+        return 0, []
+    kept = [Shortfall(**item) for item in detail.get("shortfalls", [])]
+    return int(detail.get("shortfalls_total", len(kept))), kept
 
 
 def latest_release(db: Database) -> ReleaseVersion | None:

@@ -6,20 +6,21 @@ by side, per event type, and the appeals lodged in the period with their outcome
 
 An event counts in a period only when its recorded date cannot fall outside it (a day, a month,
 or a range inside the period); an event whose date only overlaps the period is counted apart as
-"not placed", never guessed in. Counts are team-scoped: the caller names the teams it may see.
+"not placed", never guessed in. Counts are team-scoped: the caller passes its `Scope`.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
 from sqlalchemy import ColumnElement, Connection, Join, ScalarSelect, and_, func, select
 
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import case_visibility
 from havenwatch.core.csv_cells import SafeWriter
 from havenwatch.core.errors import ValidationError
 from havenwatch.core.vocabulary import vocabulary
@@ -92,11 +93,11 @@ def parse_period(text: str) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def answer(db: Database, question: Question, *, team_ids: Collection[str] | None) -> Answer:
-    """Counts for `question` over the cases of `team_ids` (None: every team, for admin work)."""
+def answer(db: Database, question: Question, *, scope: Scope) -> Answer:
+    """Counts for `question` over the cases of the scope."""
     if question.date_to < question.date_from:
         raise ValidationError("period", "the period ends before it begins")
-    matching = _matching(question, team_ids)
+    matching = _matching(question, scope)
     placed = and_(
         events.c.date_earliest >= question.date_from, events.c.date_latest <= question.date_to
     )
@@ -122,7 +123,7 @@ def answer(db: Database, question: Question, *, team_ids: Collection[str] | None
             .select_from(joined)
             .where(*matching, overlapping, ~placed)
         ).scalar_one()
-        appeals = _appeal_outcomes(conn, question, team_ids)
+        appeals = _appeal_outcomes(conn, question, scope)
     return Answer(
         question=question,
         total=Counts(*total),
@@ -140,10 +141,8 @@ def _joined(question: Question) -> Join:
     return joined
 
 
-def _matching(question: Question, team_ids: Collection[str] | None) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if team_ids is not None:
-        conditions.append(cases.c.team_id.in_(list(team_ids)))
+def _matching(question: Question, scope: Scope) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [case_visibility(scope)]
     if question.event_type:
         conditions.append(events.c.type == question.event_type)
     else:
@@ -159,22 +158,18 @@ def _matching(question: Question, team_ids: Collection[str] | None) -> list[Colu
     return conditions
 
 
-def _appeal_outcomes(
-    conn: Connection, question: Question, team_ids: Collection[str] | None
-) -> AppealOutcomes:
+def _appeal_outcomes(conn: Connection, question: Question, scope: Scope) -> AppealOutcomes:
     """Each appeal in the period ends with the first court decision after it in its case.
 
     The decision is looked up by the database for each appeal (a correlated subquery on the
     events' case-and-type index), so a year of a large caseload is one query, not two lists
     joined in Python.
     """
-    scope: list[ColumnElement[bool]] = []
-    if team_ids is not None:
-        scope.append(cases.c.team_id.in_(list(team_ids)))
+    narrowed: list[ColumnElement[bool]] = [case_visibility(scope)]
     if question.country:
-        scope.append(cases.c.country == question.country)
+        narrowed.append(cases.c.country == question.country)
     if question.nationality:
-        scope.append(people.c.nationality == question.nationality)
+        narrowed.append(people.c.nationality == question.nationality)
     later = events.alias("later")
     after = and_(
         later.c.case_id == events.c.case_id,
@@ -191,7 +186,7 @@ def _appeal_outcomes(
         select(events.c.date_earliest, first(later.c.date_earliest), first(later.c.outcome))
         .select_from(_joined(question))
         .where(
-            *scope,
+            *narrowed,
             events.c.type == "appeal",
             events.c.date_earliest >= question.date_from,
             events.c.date_latest <= question.date_to,

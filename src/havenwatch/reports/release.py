@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from havenwatch.core.csv_cells import SafeWriter
@@ -31,6 +31,14 @@ NOTES = (
     "people with several events would be counted more than once.",
 )
 
+LEVELS_NOTE = (
+    "Each event type is published at one level 'period/nationality/host': period month, year "
+    "or all (the whole record); nationality code, other (nationalities with fewer than k "
+    "people grouped as OTHER) or none (totals only); host country, region or none (totals "
+    "only). The finest level at which each slice is published whole or withheld whole (fewer "
+    "than k people in it), and the published slices count most people, is used."
+)
+
 
 @dataclass(frozen=True)
 class PublishedCount:
@@ -40,6 +48,29 @@ class PublishedCount:
     nationality: str
     host_country: str
     people: int
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """An entry withheld for being under k, and how many more people would publish it.
+
+    Told to the publisher only (who may see the records anyway), never written in the release:
+    "3 more people" would give the hidden count away.
+    """
+
+    event_type: str
+    period: str
+    nationality: str
+    host_country: str
+    more_people: int
+
+    def sentence(self) -> str:
+        people = "person" if self.more_people == 1 else "people"
+        return (
+            f"{self.event_type}, {self.period}, nationality {self.nationality}, host "
+            f"{self.host_country}: {self.more_people} more {people} would make this cell "
+            "publishable"
+        )
 
 
 @dataclass(frozen=True)
@@ -56,6 +87,9 @@ class AnonymisedRelease:
     suppressed_totals: int
     version: int | None = None
     published: str | None = None
+    scheme: str = "monthly"
+    levels: tuple[tuple[str, str], ...] = ()
+    shortfalls: tuple[Shortfall, ...] = field(default=(), compare=False, repr=False)
 
     def as_version(self, version: int, published: str) -> AnonymisedRelease:
         return replace(self, version=version, published=published)
@@ -71,6 +105,8 @@ class AnonymisedRelease:
             suppressed_totals=int(document["suppressed_totals"]),
             version=document.get("version"),
             published=document.get("published"),
+            scheme=str(document.get("scheme", "monthly")),
+            levels=tuple((str(t), str(level)) for t, level in document.get("levels", {}).items()),
         )
 
     def method(self) -> str:
@@ -90,7 +126,14 @@ class AnonymisedRelease:
             "suppressed_totals": self.suppressed_totals,
             "method": self.method(),
             "notes": list(NOTES),
+            **self._generalisation(),
         }
+
+    def _generalisation(self) -> dict[str, object]:
+        """How each event type was generalised (generalised releases only)."""
+        if self.scheme != "generalised":
+            return {}
+        return {"scheme": self.scheme, "levels": dict(self.levels), "ladder_note": LEVELS_NOTE}
 
     def to_json(self) -> str:
         document = {**self.header(), "counts": [asdict(count) for count in self.counts]}
@@ -107,6 +150,9 @@ class AnonymisedRelease:
         out.write(f"# suppressed_totals={self.suppressed_totals}\n")
         out.write(f"# method: {self.method()}\n")
         out.writelines(f"# note: {note}\n" for note in NOTES)
+        if self.scheme == "generalised":
+            out.write(f"# scheme={self.scheme}\n# note: {LEVELS_NOTE}\n")
+            out.writelines(f"# level: {event_type}={level}\n" for event_type, level in self.levels)
         writer = SafeWriter(out)
         writer.writerow(COLUMNS)
         writer.writerows(

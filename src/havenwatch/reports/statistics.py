@@ -8,7 +8,6 @@ across months, are counted apart as "not placed in a month" rather than guessed 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -17,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import case_visibility
 from havenwatch.core.vocabulary import vocabulary
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events
@@ -72,22 +73,20 @@ def _month_of(db: Database, column: Any) -> ColumnElement[str]:
     return func.strftime("%Y-%m", column)
 
 
-def latest_incident_day(db: Database, team_ids: Collection[str] | None, today: date) -> date:
+def latest_incident_day(db: Database, scope: Scope, today: date) -> date:
     """The last day with a recorded incident, not after today (today when there is none)."""
     query = select(func.max(events.c.date_latest)).where(
         events.c.date_latest <= today, events.c.type.in_(incident_types())
     )
-    if team_ids is not None:
-        query = query.join(cases, cases.c.id == events.c.case_id).where(
-            cases.c.team_id.in_(list(team_ids))
-        )
+    if not scope.every_team:
+        query = query.join(cases, cases.c.id == events.c.case_id).where(case_visibility(scope))
     with db.read() as conn:
         latest = conn.execute(query).scalar()
     return latest if isinstance(latest, date) else today
 
 
 def incidents_per_month(
-    db: Database, *, team_ids: Collection[str] | None, last_day: date, months: int | None = None
+    db: Database, *, scope: Scope, last_day: date, months: int | None = None
 ) -> MonthlyIncidents:
     keys = month_keys(last_day, months or int(_settings()["months_shown"]))
     first = date.fromisoformat(f"{keys[0]}-01")
@@ -97,10 +96,8 @@ def incidents_per_month(
         events.c.date_earliest <= last_day,
         events.c.type.in_(types),
     ]
-    if team_ids is not None:
-        in_window.append(
-            events.c.case_id.in_(select(cases.c.id).where(cases.c.team_id.in_(list(team_ids))))
-        )
+    if not scope.every_team:
+        in_window.append(events.c.case_id.in_(select(cases.c.id).where(case_visibility(scope))))
     start_month, end_month = (
         _month_of(db, events.c.date_earliest),
         _month_of(db, events.c.date_latest),

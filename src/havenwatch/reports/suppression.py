@@ -129,11 +129,19 @@ def _cheapest_rectangle(
     return best[1]
 
 
-def protect(table: CountTable, k: int, already: Iterable[Position] = ()) -> frozenset[Position]:
-    """Hidden entries for threshold k, on top of an already-protected set."""
-    hidden = set(already) | primary(table, k)
+def protect(
+    table: CountTable,
+    k: int,
+    already: Iterable[Position] = (),
+    unpublished: frozenset[Position] = frozenset(),
+) -> frozenset[Position]:
+    """Hidden entries for threshold k, on top of an already-protected set.
+
+    `unpublished` entries are hidden corners the others may use, needing no cover themselves.
+    """
+    hidden = set(already) | unpublished | primary(table, k)
     grid = table.grid
-    for position in sorted(hidden, key=lambda p: (grid[p], p)):
+    for position in sorted(hidden - unpublished, key=lambda p: (grid[p], p)):
         if not _is_covered(table, position, hidden):
             hidden.update(_cheapest_rectangle(table, position, hidden))
     return frozenset(hidden)
@@ -145,9 +153,17 @@ def thresholds_up_to(table: CountTable, k: int) -> list[int]:
     return [MIN_K, *sorted(steps)]
 
 
-def suppress(table: CountTable, k: int = DEFAULT_K) -> frozenset[Position]:
-    """The entries (cells and totals) to withhold when publishing `table` at threshold k."""
+def suppress(
+    table: CountTable, k: int = DEFAULT_K, unpublished: Iterable[Position] = ()
+) -> frozenset[Position]:
+    """The entries (cells and totals) to withhold when publishing `table` at threshold k.
+
+    `unpublished` entries are never shown anyway (the lone row or column of a dimension
+    published as totals only): they count as hidden from the start, so the protection of the
+    others never relies on them being known.
+    """
+    given = frozenset(unpublished)
     hidden: frozenset[Position] = frozenset()
     for threshold in thresholds_up_to(table, check_k(k)):
-        hidden = protect(table, threshold, hidden)
-    return hidden
+        hidden = protect(table, threshold, hidden, given)
+    return hidden - given

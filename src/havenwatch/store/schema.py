@@ -250,6 +250,17 @@ sources = Table(
     Column("sealed", LargeBinary),
     Column("story_id", ID, index=True),
     created_column(),
+    Index("ix_sources_publisher", "publisher"),
+)
+
+# The blind index of the words of a sealed source's title and text: each folded word hashed
+# with the monitor pool's key (`havenwatch.cases.source_words`), so search finds a report by
+# a word without any word stored in clear.
+source_word_keys = Table(
+    "source_word_keys",
+    metadata,
+    Column("word_key", String(64), primary_key=True),
+    Column("source_id", ID, ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
 )
 
 # Banded MinHash buckets (see `havenwatch.monitor.dedup`): sources sharing a bucket are
@@ -320,7 +331,20 @@ leads = Table(
     Column("decision_reason", Text),
     Column("event_id", ID, ForeignKey("events.id", ondelete="SET NULL")),
     created_column(),
+    # What the reviewer kept when deciding (the corrected event, and which fields they
+    # changed), sealed like `sealed`, which keeps the extractor's own reading untouched.
+    Column("reviewed", LargeBinary),
     Index("ix_leads_status_created", "status", "created_at"),
+)
+
+# The blind index of a lead's subject name: each folded key of the name read in the report,
+# hashed with the monitor pool's key (so these rows cannot be joined to `person_name_keys`).
+# Re-matching after an accept looks up only the pending leads sharing a key with the name.
+lead_name_keys = Table(
+    "lead_name_keys",
+    metadata,
+    Column("name_key", String(64), primary_key=True),
+    Column("lead_id", ID, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
 )
 
 feeds = Table(

@@ -10,17 +10,12 @@ from starlette.datastructures import FormData
 
 from havenwatch.access.api_tokens import user_for_token
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.principals import SignedIn, load_principal, load_signed_in
 from havenwatch.access.sessions import Session, csrf_matches
 from havenwatch.core.errors import HavenwatchError
 from havenwatch.store.database import Database
 from havenwatch.web.i18n import activate
-from havenwatch.web.principal import (
-    LoginRequired,
-    SecondFactorRequired,
-    SignedIn,
-    load_principal,
-    load_signed_in,
-)
+from havenwatch.web.principal import LoginRequired, SecondFactorRequired
 
 SESSION_COOKIE = "hw_session"
 SECURE_SESSION_COOKIE = "__Host-hw_session"

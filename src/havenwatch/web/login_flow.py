@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import select
-
-from havenwatch.access.accounts import hash_password, password_matches
+from havenwatch.access.accounts import account_for_login, hash_password, password_matches
 from havenwatch.access.throttle import (
     PasswordGate,
     password_succeeded,
@@ -22,7 +20,6 @@ from havenwatch.access.throttle import (
 from havenwatch.access.totp import admins_must_use_totp
 from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database
-from havenwatch.store.schema import users
 
 MAX_PASSWORD_LENGTH = 1024
 _DUMMY_HASH = hash_password("not a password of anyone here")
@@ -51,12 +48,7 @@ def check_password(db: Database, gate: PasswordGate, username: str, password: st
     """The slow part of a login reserved by `reserve_login` (a throttled one is refused here)."""
     if gate.throttled:
         return LoginResult(Outcome.THROTTLED)
-    with db.read() as conn:
-        row = conn.execute(
-            select(
-                users.c.id, users.c.password_hash, users.c.role, users.c.totp_secret, users.c.active
-            ).where(users.c.username == username.strip()[:200])
-        ).first()
+    row = account_for_login(db, username)
     too_long = len(password) > MAX_PASSWORD_LENGTH
     stored = row.password_hash if row is not None else _DUMMY_HASH
     matches = password_matches(stored, "" if too_long else password) and not too_long

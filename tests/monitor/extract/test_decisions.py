@@ -11,16 +11,16 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from havenwatch.commands.evaluate import eval_command
-from havenwatch.monitor.extract import extract_text
 from havenwatch.core.vocabulary import vocabulary
+from havenwatch.monitor.extract import extract_text
 from havenwatch.monitor.extract.decisions import (
     DecisionModel,
     LinearModel,
     shipped_model,
     shipped_model_path,
 )
-from havenwatch.monitor.extract.pipeline import analyse
 from havenwatch.monitor.extract.learned_triggers import LEARNED
+from havenwatch.monitor.extract.pipeline import analyse
 from havenwatch.monitor.extract.training import TRAINING_SETS, model_json, train
 
 MONITOR_TESTS = Path(__file__).resolve().parents[1]

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from attacks.conftest import Served, csrf_token
 from havenwatch.access.api_tokens import create_token
+from havenwatch.access.scope import Scope
 from havenwatch.cases.events import list_events
 from havenwatch.cases.people import get_person
 from havenwatch.cli import cli
@@ -114,9 +115,13 @@ def test_an_uploaded_export_keeps_quotes_commas_line_breaks_and_formulas_exactly
         case_id = conn.execute(
             select(cases.c.id).where(cases.c.person_id == person_id)
         ).scalar_one()
-    person = get_person(served.db, person_id, actor="test", with_identity=True)
+    person = get_person(
+        served.db, person_id, actor="test", with_identity=True, scope=Scope.everything()
+    )
     assert person.identity.full_name == full_name
-    (event,) = list_events(served.db, case_id, with_notes=True, actor="test")
+    (event,) = list_events(
+        served.db, case_id, with_notes=True, actor="test", scope=Scope.everything()
+    )
     assert event.notes == notes
     uploaded = list(csv.reader(io.StringIO(upload.getvalue(), newline="")))
     assert uploaded[1] in _exported_rows(served, tmp_path)

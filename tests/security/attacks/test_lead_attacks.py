@@ -16,6 +16,7 @@ from tests.monitor.ingest_support import REFUSED_AT_AIRPORT, run_cli, write_repo
 from tests.web.conftest import api_headers
 
 from attacks.conftest import Served, csrf_token
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.events import link_source
 from havenwatch.cases.people import add_person
@@ -66,7 +67,9 @@ def test_ingested_leads_hold_no_name_person_case_or_quoted_reason_in_clear(
     served: Served, instance_settings: Settings, tmp_path: Path
 ) -> None:
     ids = served.world.ids
-    case = add_case(served.db, Case(person_id=ids["person_a"], country="RS"), "test")
+    case = add_case(
+        served.db, Case(person_id=ids["person_a"], country="RS"), "test", scope=Scope.everything()
+    )
     _ingest(instance_settings, tmp_path / "news", TEAM_A_NAME, REFUSED_AT_AIRPORT)
     raw = _raw_rows(instance_settings)
     for needle in (TEAM_A_NAME, "Volokhonsky", "Petr", ids["person_a"], case.id or ""):
@@ -85,6 +88,7 @@ def test_a_lead_matching_people_of_two_teams_shows_each_team_only_its_own(
         served.db,
         Person(pseudonym="Namesake", identity=Identity(full_name=TEAM_A_NAME), team="team-b"),
         "test",
+        scope=Scope.everything(),
     ).id
     _ingest(instance_settings, tmp_path / "news", TEAM_A_NAME, REFUSED_AT_AIRPORT)
     seen_by_a = _ingested_lead(_api(served, "caseworker-a"))
@@ -139,9 +143,12 @@ def test_purge_erases_the_persons_leads_and_leaves_no_team_source_to_every_team(
     ids = served.world.ids
     assert ids["lead_b"] in _lead_ids(_api(served, "caseworker-b"))
     scan, _ = add_source(
-        served.db, Source(title="Team B's own scan", text="Only team B holds this."), "test"
+        served.db,
+        Source(title="Team B's own scan", text="Only team B holds this."),
+        "test",
+        scope=Scope.everything(),
     )
-    link_source(served.db, ids["event_b"], scan.id or "", "test")
+    link_source(served.db, ids["event_b"], scan.id or "", "test", scope=Scope.everything())
     team_a = served.login("caseworker-a")
     assert team_a.get(f"/sources/{scan.id}").status_code == 404
     result = run_cli(instance_settings, "purge", "--yes", ids["person_b"])

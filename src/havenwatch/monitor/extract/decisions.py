@@ -42,6 +42,7 @@ from havenwatch.monitor.extract.model import (
     Span,
     Trigger,
 )
+from havenwatch.monitor.extract.name_forms import morph
 
 MODEL_FILE = "decision_model.json"
 RULES = "rules"
@@ -315,8 +316,6 @@ def _case(analysis: Analysis, mention: Mention) -> str | None:
 
 @lru_cache(maxsize=65536)
 def _russian_case(word: str) -> str | None:
-    from havenwatch.monitor.extract.name_forms import morph
-
     for parse in morph().parse(word)[:1]:
         case = parse.tag.case
         return str(case) if case in RUSSIAN_CASES else None

@@ -20,6 +20,7 @@ from itertools import pairwise
 from havenwatch.core.names import names_match
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Entity, Mention, Token
+from havenwatch.monitor.extract.name_forms import morph
 from havenwatch.monitor.extract.registry import Resources, component
 
 GROUP_REACH = 5
@@ -312,8 +313,6 @@ def _describes(language: str, token: Token, name: str, endings: frozenset[str]) 
 
 @lru_cache(maxsize=8192)
 def _russian_animate_noun(word: str) -> bool:
-    from havenwatch.monitor.extract.name_forms import morph
-
     parses = morph().parse(word)[:2]
     return any({"NOUN", "anim"} <= parse.tag.grammemes for parse in parses)
 

@@ -20,6 +20,7 @@ MALE = "male"
 
 @cache
 def morph() -> Any:
+    # local import: pymorphy3 loads its dictionaries only when a Russian form is asked for
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()

@@ -293,6 +293,7 @@ def _logistic_regression(
     balanced: bool = False,
 ) -> LinearModel:
     # scikit-learn is a development dependency: only training needs it, never extraction.
+    # local import: scikit-learn loads only for training, never to extract
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import Connection, func, select
+from pydantic import BaseModel
 
-from havenwatch.access.permissions import Capability, Principal, source_visibility
+from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.assignment import assign_case
 from havenwatch.cases.case_files import (
     CaseFilter,
@@ -19,6 +21,7 @@ from havenwatch.cases.case_files import (
     list_cases,
     reopen_case,
 )
+from havenwatch.cases.case_view import CaseView, ViewRights, case_view
 from havenwatch.cases.deadlines import deadlines_of_case
 from havenwatch.cases.events import (
     add_event,
@@ -28,7 +31,7 @@ from havenwatch.cases.events import (
     list_events,
 )
 from havenwatch.cases.people import add_person, count_people, edit_person, get_person, list_people
-from havenwatch.cases.sources import sources_from_rows, withhold_names
+from havenwatch.cases.sources import count_sources, get_source, list_sources
 from havenwatch.cases.step_workflow import step_actions
 from havenwatch.core.clock import today
 from havenwatch.core.dates import parse_fuzzy
@@ -37,7 +40,6 @@ from havenwatch.core.model import Case, Event, Identity, Person, Source
 from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.publication import latest_release, list_releases, release_version
 from havenwatch.store.database import Database
-from havenwatch.store.schema import sources
 from havenwatch.web.api.models import (
     NO_NUL,
     AssignIn,
@@ -83,12 +85,12 @@ def api_cases(
     tag: Choice = None,
 ) -> dict[str, Any]:
     db = database(request)
-    flt = CaseFilter(
-        status=status, country=country, event_type=event_type, tag=tag, team_ids=principal.team_ids
-    )
-    found = list_cases(db, flt, limit=limit, offset=offset)
+    flt = CaseFilter(status=status, country=country, event_type=event_type, tag=tag)
+    found = list_cases(db, flt, scope=Scope.of(principal), limit=limit, offset=offset)
     return {
-        "page": Page(total=count_cases(db, flt), offset=offset, limit=limit),
+        "page": Page(
+            total=count_cases(db, flt, scope=Scope.of(principal)), offset=offset, limit=limit
+        ),
         "cases": [CaseOut.of(case) for case in found],
     }
 
@@ -96,7 +98,7 @@ def api_cases(
 @router.post("/cases", status_code=201)
 def api_create_case(request: Request, principal: Editor, body: CaseIn) -> CaseOut:
     db = database(request)
-    person = get_person(db, body.person_id, actor=principal.actor, team_ids=principal.team_ids)
+    person = get_person(db, body.person_id, actor=principal.actor, scope=Scope.of(principal))
     case = add_case(
         db,
         Case(
@@ -108,13 +110,69 @@ def api_create_case(request: Request, principal: Editor, body: CaseIn) -> CaseOu
             team=person.team,
         ),
         principal.actor,
+        scope=Scope.of(principal),
     )
-    return CaseOut.of(get_case(db, case.id or "", team_ids=principal.team_ids))
+    return CaseOut.of(get_case(db, case.id or "", scope=Scope.of(principal)))
+
+
+class DocumentOut(BaseModel):
+    """A document in the vault, as the case page lists it (size rounded, no content)."""
+
+    id: str
+    event_id: str | None
+    filename: str
+    media_type: str
+    size: int
+    metadata_stripped: bool
+
+
+class CaseViewOut(CaseOut):
+    """The case as its page shows it, from the same `case_view`: its person (pseudonym and
+    working fields), timeline, the sources its events cite, deadlines with what was done about
+    each step, and documents (for roles that may see them). Notes are never returned."""
+
+    person: PersonOut
+    events: list[EventOut]
+    sources: list[SourceOut]
+    deadlines: CaseDeadlinesOut
+    documents: list[DocumentOut]
+
+    @classmethod
+    def of_view(cls, view: CaseView) -> CaseViewOut:
+        return cls(
+            **CaseOut.of(view.case).model_dump(),
+            person=PersonOut.of(view.person),
+            events=[EventOut.of(event) for event in view.timeline],
+            sources=[SourceOut.of(source) for source in view.sources.values()],
+            deadlines=CaseDeadlinesOut.of(view.case, view.plan, view.actions),
+            documents=[
+                DocumentOut(
+                    id=doc.id,
+                    event_id=doc.event_id,
+                    filename=doc.filename,
+                    media_type=doc.media_type,
+                    size=doc.size,
+                    metadata_stripped=doc.metadata_stripped,
+                )
+                for doc in view.documents
+            ],
+        )
 
 
 @router.get("/cases/{case_id}")
-def api_case(request: Request, principal: Reader, case_id: RecordId) -> CaseOut:
-    return CaseOut.of(get_case(database(request), case_id, team_ids=principal.team_ids))
+def api_case(request: Request, principal: Reader, case_id: RecordId) -> CaseViewOut:
+    """The case with what its page shows, read in one transaction (`case_view`)."""
+    rights = replace(ViewRights.of(principal), notes=False)
+    view = case_view(
+        database(request),
+        Scope.of(principal),
+        case_id,
+        rights=rights,
+        reader=principal.actor,
+        today=today(),
+        locale=principal.locale,
+    )
+    return CaseViewOut.of_view(view)
 
 
 @router.post("/cases/{case_id}/reopen")
@@ -128,7 +186,7 @@ def api_reopen_case(
             case_id,
             principal.actor,
             reason=body.reason,
-            team_ids=principal.team_ids,
+            scope=Scope.of(principal),
         )
     )
 
@@ -139,9 +197,16 @@ def api_close_case(
 ) -> CaseOut:
     """Close the case with a final status (the case page's "close the case as")."""
     db = database(request)
-    get_case(db, case_id, team_ids=principal.team_ids)
-    close_case(db, case_id, principal.actor, status=body.status, closed_on=body.closed_on)
-    return CaseOut.of(get_case(db, case_id, team_ids=principal.team_ids))
+    get_case(db, case_id, scope=Scope.of(principal))
+    close_case(
+        db,
+        case_id,
+        principal.actor,
+        status=body.status,
+        closed_on=body.closed_on,
+        scope=Scope.of(principal),
+    )
+    return CaseOut.of(get_case(db, case_id, scope=Scope.of(principal)))
 
 
 @router.post("/cases/{case_id}/assign")
@@ -150,8 +215,8 @@ def api_assign_case(
 ) -> CaseOut:
     """Give the case to a caseworker of its team, or to nobody; they see it on their dashboard."""
     db = database(request)
-    assign_case(db, case_id, body.assignee, principal.actor, team_ids=principal.team_ids)
-    return CaseOut.of(get_case(db, case_id, team_ids=principal.team_ids))
+    assign_case(db, case_id, body.assignee, principal.actor, scope=Scope.of(principal))
+    return CaseOut.of(get_case(db, case_id, scope=Scope.of(principal)))
 
 
 @router.get("/cases/{case_id}/deadlines")
@@ -161,23 +226,23 @@ def api_case_deadlines(request: Request, principal: Reader, case_id: RecordId) -
     Labels, explanations and warnings are in the caller's language (their account setting).
     """
     db = database(request)
-    case = get_case(db, case_id, team_ids=principal.team_ids)
+    case = get_case(db, case_id, scope=Scope.of(principal))
     plan = deadlines_of_case(
         db,
         case_id,
         case.country,
         today=today(),
-        team_ids=principal.team_ids,
+        scope=Scope.of(principal),
         locale=principal.locale,
     )
-    actions = step_actions(db, case_id, team_ids=principal.team_ids)
+    actions = step_actions(db, case_id, scope=Scope.of(principal))
     return CaseDeadlinesOut.of(case, plan, actions)
 
 
 @router.get("/cases/{case_id}/events")
 def api_events(request: Request, principal: Reader, case_id: RecordId) -> list[EventOut]:
     return [
-        EventOut.of(e) for e in list_events(database(request), case_id, team_ids=principal.team_ids)
+        EventOut.of(e) for e in list_events(database(request), case_id, scope=Scope.of(principal))
     ]
 
 
@@ -186,7 +251,7 @@ def api_add_event(
     request: Request, principal: Editor, case_id: RecordId, body: EventIn
 ) -> EventOut:
     db = database(request)
-    get_case(db, case_id, team_ids=principal.team_ids)
+    get_case(db, case_id, scope=Scope.of(principal))
     event = add_event(
         db,
         Event(
@@ -203,6 +268,7 @@ def api_add_event(
             procedure=body.procedure,
         ),
         principal.actor,
+        scope=Scope.of(principal),
     )
     return EventOut.of(event)
 
@@ -218,14 +284,14 @@ def api_edit_event(
         changes["date"] = parse_fuzzy(body.date) if body.date else None
     if changes:
         edit_event(
-            db, case_id, event_id, principal.actor, changes=changes, team_ids=principal.team_ids
+            db, case_id, event_id, principal.actor, changes=changes, scope=Scope.of(principal)
         )
     return EventOut.of(_event_of_case(db, principal, case_id, event_id))
 
 
 def _event_of_case(db: Database, principal: Principal, case_id: str, event_id: str) -> Event:
     """The event, without its notes, if it belongs to that case of the caller's teams."""
-    timeline = list_events(db, case_id, team_ids=principal.team_ids)
+    timeline = list_events(db, case_id, scope=Scope.of(principal))
     found = next((event for event in timeline if event.id == event_id), None)
     if found is None:
         raise NotFoundError(f"no event {event_id}")
@@ -250,7 +316,7 @@ def api_add_event_source(
             text=body.text,
         ),
         principal.actor,
-        team_ids=principal.team_ids,
+        scope=Scope.of(principal),
     )
     return SourceOut.of(source)
 
@@ -261,7 +327,7 @@ def api_delete_event(
 ) -> DeletedEventOut:
     """Delete an event from the case's timeline; sources linked to nothing else go with it."""
     deleted = delete_event(
-        database(request), case_id, event_id, principal.actor, team_ids=principal.team_ids
+        database(request), case_id, event_id, principal.actor, scope=Scope.of(principal)
     )
     return DeletedEventOut.of(deleted)
 
@@ -271,11 +337,9 @@ def api_people(
     request: Request, principal: Reader, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
     db = database(request)
-    found = list_people(db, team_ids=principal.team_ids, limit=limit, offset=offset)
+    found = list_people(db, scope=Scope.of(principal), limit=limit, offset=offset)
     return {
-        "page": Page(
-            total=count_people(db, team_ids=principal.team_ids), offset=offset, limit=limit
-        ),
+        "page": Page(total=count_people(db, scope=Scope.of(principal)), offset=offset, limit=limit),
         "people": [PersonOut.of(person) for person in found],
     }
 
@@ -301,6 +365,7 @@ def api_create_person(request: Request, principal: Editor, body: PersonIn) -> Pe
             team=principal.team,
         ),
         principal.actor,
+        scope=Scope.of(principal),
     )
     return PersonOut.of(person)
 
@@ -308,7 +373,7 @@ def api_create_person(request: Request, principal: Editor, body: PersonIn) -> Pe
 @router.get("/people/{person_id}")
 def api_person(request: Request, principal: Reader, person_id: RecordId) -> PersonOut:
     person = get_person(
-        database(request), person_id, actor=principal.actor, team_ids=principal.team_ids
+        database(request), person_id, actor=principal.actor, scope=Scope.of(principal)
     )
     return PersonOut.of(person)
 
@@ -333,48 +398,32 @@ def api_edit_person(
         principal.actor,
         changes=changes,
         identity_changes=identity,
-        team_ids=principal.team_ids,
+        scope=Scope.of(principal),
     )
-    return PersonOut.of(
-        get_person(db, person_id, actor=principal.actor, team_ids=principal.team_ids)
-    )
+    return PersonOut.of(get_person(db, person_id, actor=principal.actor, scope=Scope.of(principal)))
 
 
 @router.get("/sources")
 def api_sources(
     request: Request, principal: SourceReader, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
-    visible = source_visibility(principal.team_ids)
-    db = database(request)
-    with db.read() as conn:
-        total = int(
-            conn.execute(select(func.count()).select_from(sources).where(visible)).scalar_one()
-        )
-        rows = conn.execute(
-            select(sources).where(visible).order_by(sources.c.id.desc()).limit(limit).offset(offset)
-        ).all()
-        found = _as_seen_by(principal, conn, sources_from_rows(conn, db.keyring, rows))
+    db, scope = database(request), Scope.of(principal)
+    names = principal.can(Capability.VIEW_IDENTITY)
+    with db.read():
+        total = count_sources(db, scope=scope)
+        found = list_sources(db, scope=scope, limit=limit, offset=offset, names=names)
     return {
         "page": Page(total=total, offset=offset, limit=limit),
         "sources": [SourceOut.of(source) for source in found],
     }
 
 
-def _as_seen_by(principal: Principal, conn: Connection, found: list[Source]) -> list[Source]:
-    """Sources linked to events lose title, text and URL path for roles without identity."""
-    return found if principal.can(Capability.VIEW_IDENTITY) else withhold_names(conn, found)
-
-
 @router.get("/sources/{source_id}")
 def api_source(request: Request, principal: SourceReader, source_id: RecordId) -> SourceOut:
-    db = database(request)
-    with db.read() as conn:
-        row = conn.execute(
-            select(sources).where(sources.c.id == source_id, source_visibility(principal.team_ids))
-        ).first()
-        if row is None:
-            raise NotFoundError(f"no source {source_id}")
-        (source,) = _as_seen_by(principal, conn, sources_from_rows(conn, db.keyring, [row]))
+    """One source the caller's teams may see; linked ones without names for roles without
+    identity rights (they lose title, text and URL path)."""
+    names = principal.can(Capability.VIEW_IDENTITY)
+    source = get_source(database(request), source_id, scope=Scope.of(principal), names=names)
     return SourceOut.of(source)
 
 

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from havenwatch.access.permissions import Capability, Principal
-from havenwatch.cases.case_files import get_case
+from havenwatch.access.scope import Scope
+from havenwatch.monitor.leads import (
+    accept_lead,
+    count_leads,
+    get_lead,
+    list_leads,
+    merge_lead,
+    reject_lead,
+)
 from havenwatch.web.api.models import AcceptIn, LeadOut, MergeIn, Page, RejectIn
 from havenwatch.web.api.records import Limit, Offset, RecordId
 from havenwatch.web.deps import api_need, database
@@ -44,11 +52,9 @@ def api_leads(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    from havenwatch.monitor.leads import count_leads, list_leads
-
     db = database(request)
-    found = list_leads(db, status=status, team_ids=principal.team_ids, limit=limit, offset=offset)
-    total = count_leads(db, status=status, team_ids=principal.team_ids)
+    found = list_leads(db, status=status, scope=Scope.of(principal), limit=limit, offset=offset)
+    total = count_leads(db, status=status, scope=Scope.of(principal))
     return {
         "page": Page(total=total, offset=offset, limit=limit),
         "leads": [lead_out(lead) for lead in found],
@@ -57,19 +63,12 @@ def api_leads(
 
 @router.get("/leads/{lead_id}")
 def api_lead(request: Request, principal: Reviewer, lead_id: RecordId) -> LeadOut:
-    from havenwatch.monitor.leads import get_lead
-
-    return lead_out(get_lead(database(request), lead_id, team_ids=principal.team_ids))
+    return lead_out(get_lead(database(request), lead_id, scope=Scope.of(principal)))
 
 
 @router.post("/leads/{lead_id}/accept")
 def api_accept(request: Request, principal: Reviewer, lead_id: RecordId, body: AcceptIn) -> LeadOut:
-    from havenwatch.monitor.leads import accept_lead, get_lead
-
     db = database(request)
-    get_lead(db, lead_id, team_ids=principal.team_ids)
-    if body.case_id:
-        get_case(db, body.case_id, team_ids=principal.team_ids)
     return lead_out(
         accept_lead(
             db,
@@ -78,27 +77,22 @@ def api_accept(request: Request, principal: Reviewer, lead_id: RecordId, body: A
             case_id=body.case_id,
             pseudonym=body.pseudonym,
             team=principal.team,
-            team_ids=principal.team_ids,
+            scope=Scope.of(principal),
         )
     )
 
 
 @router.post("/leads/{lead_id}/merge")
 def api_merge(request: Request, principal: Reviewer, lead_id: RecordId, body: MergeIn) -> LeadOut:
-    from havenwatch.monitor.leads import merge_lead
-
     db = database(request)
     return lead_out(
-        merge_lead(db, lead_id, body.event_id, principal.actor, team_ids=principal.team_ids)
+        merge_lead(db, lead_id, body.event_id, principal.actor, scope=Scope.of(principal))
     )
 
 
 @router.post("/leads/{lead_id}/reject")
 def api_reject(request: Request, principal: Reviewer, lead_id: RecordId, body: RejectIn) -> LeadOut:
-    from havenwatch.monitor.leads import get_lead, reject_lead
-
     db = database(request)
-    get_lead(db, lead_id, team_ids=principal.team_ids)
     return lead_out(
-        reject_lead(db, lead_id, principal.actor, body.reason, team_ids=principal.team_ids)
+        reject_lead(db, lead_id, principal.actor, body.reason, scope=Scope.of(principal))
     )

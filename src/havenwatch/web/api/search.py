@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from havenwatch.access.permissions import Capability, Principal
-from havenwatch.cases.finder import LIMIT, SearchScope, search_everything
+from havenwatch.access.scope import Scope
+from havenwatch.cases.finder import LIMIT, SearchRights, search_everything
 from havenwatch.web.api.models import (
     NO_NUL,
     CaseHit,
@@ -33,7 +34,9 @@ def api_search(
 
     The search page's own function answers, so the API can never find more than the page."""
     query = q.strip()
-    found = search_everything(database(request), SearchScope.of(principal), query) if query else {}
+    rights = SearchRights.of(principal)
+    db = database(request)
+    found = search_everything(db, Scope.of(principal), query, rights=rights) if query else {}
     return SearchOut(
         query=query,
         limit=LIMIT,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from havenwatch.access.accounts import set_locale
 from havenwatch.access.api_tokens import create_token, list_tokens, revoke_token
 from havenwatch.access.calendar_tokens import CalendarToken, list_calendar_tokens
 from havenwatch.access.permissions import Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
 from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.store.database import Database
-from havenwatch.store.schema import users
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, PagePrincipal, database
 from havenwatch.web.i18n import LOCALES, activate
@@ -52,7 +53,7 @@ def _feeds(db: Database, principal: Principal) -> list[tuple[CalendarToken, str 
         title = None
         if feed.case_id is not None:
             try:
-                title = get_case(db, feed.case_id, team_ids=principal.team_ids).title
+                title = get_case(db, feed.case_id, scope=Scope.of(principal)).title
             except NotFoundError:
                 title = "—"
         feeds.append((feed, title))
@@ -68,16 +69,7 @@ def settings_page(request: Request, principal: PagePrincipal) -> Response:
 def choose_language(request: Request, principal: PagePrincipal, form: Form) -> Response:
     locale = forms.text(form, "locale", limit=10)
     if locale in LOCALES:
-        with database(request).write(principal.actor) as unit:
-            unit.conn.execute(
-                users.update().where(users.c.id == principal.user_id).values(locale=locale)
-            )
-            unit.audit(
-                "user.locale",
-                target_type="user",
-                target_id=principal.user_id,
-                detail={"locale": locale},
-            )
+        set_locale(database(request), principal.user_id, locale, principal.actor)
         activate(locale)
     target = forms.text(form, "next", limit=500) or "/settings"
     safe = target if target.startswith("/") and not target.startswith("//") else "/settings"

@@ -6,22 +6,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from havenwatch.access.accounts import (
     MIN_PASSWORD_LENGTH,
     ROLES,
     WeakPassword,
     add_user,
+    change_user,
     get_user,
     list_users,
 )
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.access.sessions import revoke_user_sessions
-from havenwatch.access.teams import ensure_team
+from havenwatch.access.teams import list_team_names
 from havenwatch.access.totp import admins_must_use_totp, set_admins_must_use_totp
 from havenwatch.core.errors import HavenwatchError, ValidationError
-from havenwatch.store.schema import teams, users
+from havenwatch.operations.audit_trail import count_entries, list_entries
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import N_, _
@@ -38,8 +39,7 @@ PASSWORD_RULES = {
 
 
 def _team_names(request: Request) -> list[str]:
-    with database(request).read() as conn:
-        return [row.name for row in conn.execute(select(teams.c.name).order_by(teams.c.name))]
+    return list_team_names(database(request))
 
 
 def _users_page(request: Request, error: str | None = None, status: int = 200) -> Response:
@@ -90,23 +90,12 @@ def update_user(request: Request, principal: Admin, user_id: str, form: Form) ->
     role = forms.text(form, "role") or user.role
     active = form.get("active") == "1"
     try:
-        if role not in ROLES:
-            raise ValidationError("role", f"choose from {', '.join(ROLES)}")
         if user_id == principal.user_id and (role != "admin" or not active):
             raise ValidationError("role", "you cannot demote or deactivate yourself")
-        with db.write(principal.actor) as unit:
-            team_id = ensure_team(unit, forms.required(form, "team", limit=120))
-            unit.conn.execute(
-                users.update()
-                .where(users.c.id == user_id)
-                .values(role=role, team_id=team_id, active=active)
-            )
-            unit.audit(
-                "user.update",
-                target_type="user",
-                target_id=user_id,
-                detail={"role": role, "active": active},
-            )
+        team = forms.required(form, "team", limit=120)
+        team_id = change_user(
+            db, user_id, role=role, team=team, active=active, actor=principal.actor
+        )
     except HavenwatchError as error:
         return _users_page(request, str(error), 400)
     if not active or role != user.role or team_id != user.team_id:
@@ -132,13 +121,20 @@ def instance_settings(request: Request, principal: Admin, form: Form) -> Respons
 
 @router.get("/admin/audit")
 def audit_page(request: Request, principal: Auditor, page: PageNumber = 1) -> Response:
-    from havenwatch.operations.audit_trail import count_entries, list_entries
-
     db = database(request)
     actor = (request.query_params.get("actor") or "").strip()[:120] or None
     case_id = (request.query_params.get("case") or "").strip()[:40] or None
-    pages = pager(request, count_entries(db, actor=actor, case_id=case_id), page)
-    entries = list_entries(db, actor=actor, case_id=case_id, limit=pages.size, offset=pages.offset)
+    pages = pager(
+        request, count_entries(db, actor=actor, case_id=case_id, scope=Scope.of(principal)), page
+    )
+    entries = list_entries(
+        db,
+        actor=actor,
+        case_id=case_id,
+        limit=pages.size,
+        offset=pages.offset,
+        scope=Scope.of(principal),
+    )
     return render(
         request,
         "audit.html",

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from havenwatch.access.accounts import mark_visit
 from havenwatch.access.permissions import Principal
 from havenwatch.access.sessions import (
     Session,
@@ -33,7 +34,6 @@ from havenwatch.web.deps import (
     session_principal,
 )
 from havenwatch.web.i18n import LOCALES, N_, _, activate, normalise_locale
-from havenwatch.web.insights import mark_visit
 from havenwatch.web.login_flow import LoginResult, Outcome, check_password, reserve_login
 from havenwatch.web.principal import LoginRequired
 from havenwatch.web.rendering import render

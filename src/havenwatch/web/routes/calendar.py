@@ -20,11 +20,14 @@ from havenwatch.access.calendar_tokens import (
     user_for_calendar_token,
 )
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.principals import load_principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.deadlines import deadlines_due, deadlines_of_case
 from havenwatch.core.clock import today
+from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
 from havenwatch.web.deps import Form, PagePrincipal, database, page_principal
-from havenwatch.web.principal import LoginRequired, load_principal
+from havenwatch.web.principal import LoginRequired
 from havenwatch.web.routes.account import settings_view
 
 router = APIRouter()
@@ -60,12 +63,12 @@ def _ics(body: bytes) -> Response:
 
 @router.get("/cases/{case_id}/deadlines.ics")
 def case_feed(request: Request, principal: Subscriber, case_id: str) -> Response:
-    from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
-
     db = database(request)
-    case = get_case(db, case_id, team_ids=principal.team_ids)
+    case = get_case(db, case_id, scope=Scope.of(principal))
     locale = principal.locale
-    plan = deadlines_of_case(db, case_id, case.country, today=today(), locale=locale)
+    plan = deadlines_of_case(
+        db, case_id, case.country, today=today(), locale=locale, scope=Scope.of(principal)
+    )
     entries = []
     for item in plan.deadlines if plan else ():
         if item.status in ("open", "overdue"):
@@ -77,14 +80,12 @@ def case_feed(request: Request, principal: Subscriber, case_id: str) -> Response
 
 @router.get("/deadlines.ics")
 def team_feed(request: Request, principal: Subscriber) -> Response:
-    from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
-
     day, locale = today(), principal.locale
     found = deadlines_due(
         database(request),
         today=day,
         within_days=FEED_HORIZON_DAYS,
-        team_ids=principal.team_ids,
+        scope=Scope.of(principal),
         locale=locale,
     )
     entries = [
@@ -112,7 +113,7 @@ def new_case_feed(request: Request, principal: PagePrincipal, case_id: str, form
     """A calendar token for one case the user's team sees, its URL shown once."""
     principal.require(Capability.VIEW_CASES)
     db = database(request)
-    get_case(db, case_id, team_ids=principal.team_ids)
+    get_case(db, case_id, scope=Scope.of(principal))
     token = create_calendar_token(db, principal.user_id, case_id, principal.actor)
     url = _feed_url(request, f"/cases/{case_id}", token)
     return settings_view(request, principal, new_feed_url=url)

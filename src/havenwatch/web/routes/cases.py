@@ -9,33 +9,33 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.access.permissions import Capability, Principal
-from havenwatch.cases.assignment import assign_case, assignable_users
+from havenwatch.access.scope import Scope
+from havenwatch.cases.assignment import assign_case
 from havenwatch.cases.case_files import (
     CASE_ORDERS,
-    CaseFile,
     CaseFilter,
     add_case,
     close_case,
     get_case,
-    get_case_file,
     list_cases,
     page_of_cases,
     reopen_case,
 )
-from havenwatch.cases.deadlines import deadlines_of_case, engine_choices
+from havenwatch.cases.case_view import ViewRights, case_view
+from havenwatch.cases.deadlines import engine_choices
+from havenwatch.cases.events import cases_of_events
 from havenwatch.cases.people import find_people_by_name, get_person, list_people, pseudonyms
 from havenwatch.cases.search import search
-from havenwatch.cases.sources import list_sources
-from havenwatch.cases.step_workflow import StepAction, step_actions
 from havenwatch.core.clock import today
 from havenwatch.core.errors import HavenwatchError, NotFoundError, ValidationError
 from havenwatch.core.model import Case
 from havenwatch.core.vocabulary import vocabulary
+from havenwatch.reports.charts import case_timeline_chart
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
-from havenwatch.web.i18n import _
+from havenwatch.web.i18n import _, current
+from havenwatch.web.labels import label
 from havenwatch.web.rendering import PAGE_SIZE, PageNumber, counting_limit, localise, pager, render
-from havenwatch.web.routes.documents import case_documents
 
 router = APIRouter()
 Reader = Annotated[Principal, Depends(need(Capability.VIEW_CASES))]
@@ -64,7 +64,6 @@ def _filter_from_query(request: Request, principal: Principal) -> tuple[CaseFilt
         date_from=date_from,
         date_to=date_to,
         tag=tag,
-        team_ids=principal.team_ids,
     )
     return flt, error
 
@@ -76,35 +75,25 @@ def matching_case_ids(request: Request, principal: Principal, query: str) -> lis
         db,
         query,
         kinds=("case", "event", "person"),
-        team_ids=principal.team_ids,
+        scope=Scope.of(principal),
         limit=MAX_SEARCH_CASES,
     )
     person_ids = set(found["person"])
     if principal.can(Capability.SEARCH_NAMES):
-        person_ids |= set(find_people_by_name(db, query, team_ids=principal.team_ids))
+        person_ids |= set(find_people_by_name(db, query, scope=Scope.of(principal)))
     case_ids = set(found["case"])
-    if found["event"]:
-        case_ids |= {event_case for event_case in _cases_of_events(request, found["event"])}
+    case_ids |= cases_of_events(db, found["event"], scope=Scope.of(principal))
     if person_ids:
-        flt = CaseFilter(team_ids=principal.team_ids)
+        flt = CaseFilter()
         for person_id in list(person_ids)[:MAX_SEARCH_CASES]:
             flt.person_id = person_id
-            case_ids |= {case.id for case in list_cases(db, flt, limit=20) if case.id}
+            listed = list_cases(db, flt, scope=Scope.of(principal), limit=20)
+            case_ids |= {case.id for case in listed if case.id}
     return sorted(case_ids)
 
 
-def _cases_of_events(request: Request, event_ids: list[str]) -> set[str]:
-    from sqlalchemy import select
-
-    from havenwatch.store.schema import events
-
-    with database(request).read() as conn:
-        rows = conn.execute(select(events.c.case_id).where(events.c.id.in_(event_ids)))
-        return {row.case_id for row in rows}
-
-
 def people_names(request: Request, person_ids: set[str], principal: Principal) -> dict[str, str]:
-    return pseudonyms(database(request), person_ids, team_ids=principal.team_ids)
+    return pseudonyms(database(request), person_ids, scope=Scope.of(principal))
 
 
 @router.get("/cases")
@@ -121,7 +110,13 @@ def cases_list(request: Request, principal: Reader, page: PageNumber = 1) -> Res
     order = order if order in CASE_ORDERS else "opened"
     with db.read():
         listed = page_of_cases(
-            db, flt, offset=offset, size=PAGE_SIZE, count_until=limit, order=order
+            db,
+            flt,
+            scope=Scope.of(principal),
+            offset=offset,
+            size=PAGE_SIZE,
+            count_until=limit,
+            order=order,
         )
         people = people_names(request, {case.person_id for case in listed.cases}, principal)
     return render(
@@ -160,7 +155,7 @@ def _new_case_form(
     status: int = 200,
 ) -> Response:
     db = database(request)
-    people = list_people(db, team_ids=principal.team_ids, limit=1000)
+    people = list_people(db, scope=Scope.of(principal), limit=1000)
     chosen = values.get("person_id") or request.query_params.get("person") or ""
     return render(
         request,
@@ -177,7 +172,7 @@ def create_case(request: Request, principal: Editor, form: Form) -> Response:
     values = {key: value for key, value in form.items() if isinstance(value, str)}
     try:
         person_id = forms.required(form, "person_id", limit=40)
-        person = get_person(db, person_id, actor=principal.actor, team_ids=principal.team_ids)
+        person = get_person(db, person_id, actor=principal.actor, scope=Scope.of(principal))
         case = Case(
             person_id=person_id,
             country=forms.upper_code(form, "country") or "",
@@ -187,7 +182,7 @@ def create_case(request: Request, principal: Editor, form: Form) -> Response:
             opened_on=forms.day(form, "opened_on"),
             notes=forms.text(form, "notes"),
         )
-        add_case(db, case, principal.actor)
+        add_case(db, case, principal.actor, scope=Scope.of(principal))
     except NotFoundError:
         return _new_case_form(request, principal, values, _("Choose a person of your team."), 400)
     except HavenwatchError as error:
@@ -196,81 +191,59 @@ def create_case(request: Request, principal: Editor, form: Form) -> Response:
 
 
 def case_context(request: Request, principal: Principal, case_id: str) -> dict[str, Any]:
-    db = database(request)
-    with_notes = principal.can(Capability.VIEW_NOTES)
-    case_file = get_case_file(
-        db, case_id, team_ids=principal.team_ids, actor=principal.actor, with_notes=with_notes
+    """The case page's template context: the case view (one read, one audit entry)."""
+    view = case_view(
+        database(request),
+        Scope.of(principal),
+        case_id,
+        rights=ViewRights.of(principal),
+        reader=principal.actor,
+        today=today(),
+        locale=principal.locale,
     )
-    with db.read():
-        return _case_surroundings(request, principal, case_file)
-
-
-def _case_surroundings(
-    request: Request, principal: Principal, case_file: CaseFile
-) -> dict[str, Any]:
-    """What the case page shows beside the case file, read in the caller's transaction."""
-    db = database(request)
-    case, timeline = case_file.case, case_file.timeline
-    case_id = case.id or ""
-    source_ids = sorted({sid for event in timeline for sid in event.source_ids})
     return {
-        "case": case,
-        "person": get_person(
-            db, case.person_id, actor=principal.actor, team_ids=principal.team_ids
-        ),
-        "timeline": timeline,
-        "sources": {
-            s.id: s
-            for s in list_sources(
-                db, ids=source_ids, limit=500, names=principal.can(Capability.VIEW_IDENTITY)
-            )
-        }
-        if source_ids
-        else {},
-        "plan": deadlines_of_case(
-            db, case_id, case.country, today=today(), locale=principal.locale
-        ),
-        "engine": engine_choices(case.country, principal.locale),
-        "actions": _step_actions(request, principal, case_id),
-        "documents": case_documents(request, principal, case_id),
-        "assignees": assignable_users(db, _team_id(request, case_id)),
+        "case": view.case,
+        "person": view.person,
+        "timeline": view.timeline,
+        "sources": view.sources,
+        "plan": view.plan,
+        "engine": engine_choices(view.case.country, principal.locale),
+        "actions": view.actions,
+        "documents": view.documents,
+        "assignees": view.assignees,
         "today": today(),
     }
 
 
-def _step_actions(request: Request, principal: Principal, case_id: str) -> dict[str, StepAction]:
-    """What was done about the case's steps; notes opened for those who may read notes."""
-    return step_actions(
-        database(request),
-        case_id,
-        team_ids=principal.team_ids,
-        reader=principal.actor if principal.can(Capability.VIEW_NOTES) else None,
-    )
-
-
-def _team_id(request: Request, case_id: str) -> str:
-    from sqlalchemy import select
-
-    from havenwatch.store.schema import cases
-
-    with database(request).read() as conn:
-        return str(conn.execute(select(cases.c.team_id).where(cases.c.id == case_id)).scalar())
-
-
 @router.get("/cases/{case_id}")
 def case_page(request: Request, principal: Reader, case_id: str) -> Response:
+    localise(request)
     context = case_context(request, principal, case_id)
-    return render(request, "case.html", {**context, "error": None, "values": {}})
+    chart = case_timeline_chart(
+        context["timeline"],
+        context["plan"],
+        label=label,
+        lanes={"event": _("Events"), "deadline": _("Deadlines"), "outcome": _("Outcomes")},
+        month_label=current().month,
+    )
+    return render(
+        request, "case.html", {**context, "timeline_chart": chart, "error": None, "values": {}}
+    )
 
 
 @router.post("/cases/{case_id}/status")
 def change_status(request: Request, principal: Editor, case_id: str, form: Form) -> Response:
     db = database(request)
-    get_case(db, case_id, team_ids=principal.team_ids)
+    get_case(db, case_id, scope=Scope.of(principal))
     status = forms.text(form, "status", limit=20) or ""
     try:
         close_case(
-            db, case_id, principal.actor, status=status, closed_on=forms.day(form, "closed_on")
+            db,
+            case_id,
+            principal.actor,
+            scope=Scope.of(principal),
+            status=status,
+            closed_on=forms.day(form, "closed_on"),
         )
     except HavenwatchError as error:
         context = case_context(request, principal, case_id)
@@ -285,10 +258,10 @@ def reopen(request: Request, principal: Editor, case_id: str, form: Form) -> Res
     """A closed case becomes open again; the reason code goes to the audit trail."""
     localise(request)
     db = database(request)
-    get_case(db, case_id, team_ids=principal.team_ids)
+    get_case(db, case_id, scope=Scope.of(principal))
     reason = forms.text(form, "reason", limit=40) or ""
     try:
-        reopen_case(db, case_id, principal.actor, reason=reason, team_ids=principal.team_ids)
+        reopen_case(db, case_id, principal.actor, reason=reason, scope=Scope.of(principal))
     except ValidationError as error:
         message = _("Choose why the case is reopened.") if error.field == "reason" else str(error)
         context = case_context(request, principal, case_id)
@@ -310,7 +283,7 @@ def assign(request: Request, principal: Editor, case_id: str, form: Form) -> Res
             case_id,
             forms.text(form, "assignee", limit=40),
             principal.actor,
-            team_ids=principal.team_ids,
+            scope=Scope.of(principal),
         )
     except ValidationError as error:
         context = case_context(request, principal, case_id)

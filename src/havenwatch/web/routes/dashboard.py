@@ -15,15 +15,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.step_workflow import due_steps, step_counts
 from havenwatch.core.clock import today
 from havenwatch.reports.charts import incidents_chart_png
+from havenwatch.reports.dashboard import dashboard_counts, notifications
 from havenwatch.reports.publication import latest_release
 from havenwatch.reports.statistics import MonthlyIncidents, incidents_per_month, latest_incident_day
 from havenwatch.web.cache import TimedCache
 from havenwatch.web.deps import database, need
 from havenwatch.web.i18n import _, current
-from havenwatch.web.insights import dashboard_counts, notifications
 from havenwatch.web.labels import label
 from havenwatch.web.rendering import localise, render
 
@@ -37,11 +38,11 @@ CaseReader = Annotated[Principal, Depends(need(Capability.VIEW_CASES))]
 
 def monthly(request: Request, principal: Principal) -> MonthlyIncidents:
     db = database(request)
-    scope = principal.team_ids
+    scope = Scope.of(principal)
 
     def compute() -> MonthlyIncidents:
         last = latest_incident_day(db, scope, today())
-        return incidents_per_month(db, team_ids=scope, last_day=last)
+        return incidents_per_month(db, scope=scope, last_day=last)
 
     return STATISTICS.get(("monthly", id(db), scope), compute, version=db.changes())
 
@@ -63,26 +64,27 @@ def _team_picture(request: Request, principal: Principal, day: date) -> dict[str
     version = db.changes()
     stats = monthly(request, principal)
     locale = current().locale
+    scope = Scope.of(principal)
     return {
         "stats": stats,
         "chart_alt": chart_alt(stats),
         "shown_types": [code for code in stats.types if stats.type_total(code)],
         "counts": COUNTS.get(
-            ("counts", id(db), principal.team_ids, day),
-            lambda: dashboard_counts(db, principal.team_ids, day),
+            ("counts", id(db), scope, day),
+            lambda: dashboard_counts(db, scope, day),
             version,
         ),
         "steps": COUNTS.get(
-            ("steps", id(db), principal.team_ids, day),
-            lambda: step_counts(db, principal.team_ids, day),
+            ("steps", id(db), scope, day),
+            lambda: step_counts(db, scope, day),
             version,
         ),
         "deadlines": DEADLINES.get(
-            ("deadlines", id(db), principal.team_ids, day, locale),
-            lambda: due_steps(db, principal.team_ids, day, limit=20, locale=locale),
+            ("deadlines", id(db), scope, day, locale),
+            lambda: due_steps(db, scope, day, limit=20, locale=locale),
             version,
         ),
-        "notes": notifications(db, principal.user_id, principal.team_ids),
+        "notes": notifications(db, principal.user_id, scope),
     }
 
 
@@ -111,7 +113,7 @@ def incidents_chart(request: Request, principal: CaseReader) -> Response:
     stats = monthly(request, principal)
     t = current()
     png = STATISTICS.get(
-        ("png", id(database(request)), principal.team_ids, t.locale),
+        ("png", id(database(request)), Scope.of(principal), t.locale),
         lambda: incidents_chart_png(
             stats,
             type_labels={code: label("event_type", code) for code in stats.types},

@@ -2,43 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
-from havenwatch.core.errors import HavenwatchError
+from havenwatch.cases.vault import read_document, store_document
+from havenwatch.core.errors import HavenwatchError, NotFoundError
+from havenwatch.media.filetypes import MAX_DOCUMENT_BYTES
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import _
+from havenwatch.web.rendering import localise, render
+from havenwatch.web.routes.cases import case_context
 
 router = APIRouter()
 Handler = Annotated[Principal, Depends(need(Capability.VIEW_DOCUMENTS))]
 Editor = Annotated[Principal, Depends(need(Capability.EDIT_CASES))]
 
 
-def case_documents(request: Request, principal: Principal, case_id: str) -> list[Any]:
-    """The case's documents for those allowed to see them; nobody else learns they exist."""
-    if not principal.can(Capability.VIEW_DOCUMENTS):
-        return []
-    from havenwatch.cases.vault import list_documents
-
-    return list_documents(database(request), case_id, team_ids=principal.team_ids)
-
-
 @router.post("/cases/{case_id}/documents")
 def upload(request: Request, principal: Editor, case_id: str, form: Form) -> Response:
-    from havenwatch.cases.vault import store_document
-    from havenwatch.media.filetypes import MAX_DOCUMENT_BYTES
-    from havenwatch.web.rendering import localise, render
-    from havenwatch.web.routes.cases import case_context
-
     principal.require(Capability.VIEW_DOCUMENTS)
     localise(request)
-    get_case(database(request), case_id, team_ids=principal.team_ids)
+    get_case(database(request), case_id, scope=Scope.of(principal))
     file = forms.upload(form, "document")
     try:
         if file is None:
@@ -51,6 +42,7 @@ def upload(request: Request, principal: Editor, case_id: str, form: Form) -> Res
             filename=file.filename or "document",
             data=data,
             actor=principal.actor,
+            scope=Scope.of(principal),
             event_id=forms.text(form, "event_id", limit=40),
         )
     except HavenwatchError as error:
@@ -63,15 +55,12 @@ def upload(request: Request, principal: Editor, case_id: str, form: Form) -> Res
 
 @router.get("/cases/{case_id}/documents/{document_id}")
 def download(request: Request, principal: Handler, case_id: str, document_id: str) -> Response:
-    from havenwatch.cases.vault import read_document
-    from havenwatch.core.errors import NotFoundError
-
     document, content = read_document(
         database(request),
         request.app.state.settings,
         document_id,
         principal.actor,
-        team_ids=principal.team_ids,
+        scope=Scope.of(principal),
     )
     if document.case_id != case_id:
         raise NotFoundError(f"no document {document_id}")

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
 from havenwatch.cases.events import (
     add_event,
@@ -65,9 +66,11 @@ def _case_with_error(
 @router.post("/cases/{case_id}/events")
 def create_event(request: Request, principal: Editor, case_id: str, form: Form) -> Response:
     db = database(request)
-    get_case(db, case_id, team_ids=principal.team_ids)
+    get_case(db, case_id, scope=Scope.of(principal))
     try:
-        event = add_event(db, event_from_form(form, case_id), principal.actor)
+        event = add_event(
+            db, event_from_form(form, case_id), principal.actor, scope=Scope.of(principal)
+        )
     except HavenwatchError as error:
         return _case_with_error(request, principal, case_id, str(error), _values(form))
     return RedirectResponse(f"/cases/{case_id}#event-{event.id}", 303)
@@ -77,7 +80,7 @@ def _event(request: Request, principal: Principal, case_id: str, event_id: str) 
     timeline = list_events(
         database(request),
         case_id,
-        team_ids=principal.team_ids,
+        scope=Scope.of(principal),
         with_notes=True,
         actor=principal.actor,
     )
@@ -90,7 +93,7 @@ def _event(request: Request, principal: Principal, case_id: str, event_id: str) 
 @router.get("/cases/{case_id}/events/{event_id}/edit")
 def edit_event_page(request: Request, principal: Editor, case_id: str, event_id: str) -> Response:
     event = _event(request, principal, case_id, event_id)
-    case = get_case(database(request), case_id, team_ids=principal.team_ids)
+    case = get_case(database(request), case_id, scope=Scope.of(principal))
     context = case_context(request, principal, case_id)
     return render(
         request,
@@ -114,9 +117,9 @@ def save_event(
         event = event_from_form(form, case_id, event_id)
         event.source_ids = existing.source_ids
         event.created_at = existing.created_at
-        update_event(db, event, principal.actor)
+        update_event(db, event, principal.actor, scope=Scope.of(principal))
     except HavenwatchError as error:
-        case = get_case(db, case_id, team_ids=principal.team_ids)
+        case = get_case(db, case_id, scope=Scope.of(principal))
         context = case_context(request, principal, case_id)
         return render(
             request,
@@ -150,7 +153,7 @@ def event_source_form(
                 text=forms.text(form, "text", limit=200_000) or "",
             ),
             principal.actor,
-            team_ids=principal.team_ids,
+            scope=Scope.of(principal),
         )
     except HavenwatchError as error:
         return _case_with_error(request, principal, case_id, str(error), _values(form))
@@ -161,12 +164,16 @@ def event_source_form(
 def delete_event_page(request: Request, principal: Editor, case_id: str, event_id: str) -> Response:
     """The confirmation step: what the event is, and what goes with it. Nothing changes yet."""
     db = database(request)
-    case = get_case(db, case_id, team_ids=principal.team_ids)
-    timeline = list_events(db, case_id, team_ids=principal.team_ids)
+    case = get_case(db, case_id, scope=Scope.of(principal))
+    timeline = list_events(db, case_id, scope=Scope.of(principal))
     event = next((item for item in timeline if item.id == event_id), None)
     if event is None:
         raise NotFoundError(f"no event {event_id}")
-    linked = list_sources(db, ids=event.source_ids, limit=500) if event.source_ids else []
+    linked = (
+        list_sources(db, ids=event.source_ids, limit=500, scope=Scope.of(principal))
+        if event.source_ids
+        else []
+    )
     return render(
         request,
         "event_delete.html",
@@ -174,7 +181,7 @@ def delete_event_page(request: Request, principal: Editor, case_id: str, event_i
             "case": case,
             "event": event,
             "sources": linked,
-            "doomed": set(sources_deleted_with(db, case_id, event_id, team_ids=principal.team_ids)),
+            "doomed": set(sources_deleted_with(db, case_id, event_id, scope=Scope.of(principal))),
         },
     )
 
@@ -183,5 +190,5 @@ def delete_event_page(request: Request, principal: Editor, case_id: str, event_i
 def remove_event(
     request: Request, principal: Editor, case_id: str, event_id: str, form: Form
 ) -> Response:
-    delete_event(database(request), case_id, event_id, principal.actor, team_ids=principal.team_ids)
+    delete_event(database(request), case_id, event_id, principal.actor, scope=Scope.of(principal))
     return RedirectResponse(f"/cases/{case_id}#timeline-title", 303)

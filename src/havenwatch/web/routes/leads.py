@@ -8,64 +8,64 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import CaseFilter, get_case, list_cases
 from havenwatch.cases.events import list_events
 from havenwatch.cases.people import get_person
 from havenwatch.cases.sources import get_source
-from havenwatch.core.errors import HavenwatchError, NotFoundError
+from havenwatch.core.errors import HavenwatchError, NotFoundError, ValidationError
+from havenwatch.monitor.leads import Target, get_lead, merge_lead, reject_lead
+from havenwatch.monitor.review import accept_reviewed, reject_leads
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.highlight import highlight
-from havenwatch.web.rendering import PageNumber, pager, render
+from havenwatch.web.i18n import current
+from havenwatch.web.rendering import PageNumber, localise, render
+from havenwatch.web.triage import (
+    decision_links,
+    posted_correction,
+    safe_query,
+    shown,
+    triage_page,
+)
 
 router = APIRouter()
 Reviewer = Annotated[Principal, Depends(need(Capability.REVIEW_LEADS))]
-STATUSES = ("new", "accepted", "merged", "rejected")
 
 
 @router.get("/leads")
 def leads_list(request: Request, principal: Reviewer, page: PageNumber = 1) -> Response:
-    from havenwatch.monitor.leads import count_leads, list_leads
-
-    db = database(request)
-    status = request.query_params.get("status", "new")
-    status = status if status in STATUSES else "new"
-    pages = pager(request, count_leads(db, status=status, team_ids=principal.team_ids), page)
-    found = list_leads(
-        db, status=status, team_ids=principal.team_ids, limit=pages.size, offset=pages.offset
-    )
-    return render(
-        request,
-        "leads.html",
-        {"leads": found, "pager": pages, "status": status, "statuses": STATUSES},
-    )
+    return triage_page(request, principal, page, error=None)
 
 
 def lead_context(request: Request, principal: Principal, lead_id: str) -> dict[str, Any]:
-    from havenwatch.monitor.leads import get_lead
-
     db = database(request)
-    lead = get_lead(db, lead_id, team_ids=principal.team_ids)
+    lead = get_lead(db, lead_id, scope=Scope.of(principal))
     texts = []
     for item in lead.sources:
-        source = get_source(db, item.id)
+        source = get_source(db, item.id, scope=Scope.of(principal))
         texts.append((item, highlight(source.text, lead.evidence)))
     candidate_case = candidate_person = None
     timeline: list[Any] = []
     if lead.candidate_case_id:
         try:
-            candidate_case = get_case(db, lead.candidate_case_id, team_ids=principal.team_ids)
-            timeline = list_events(db, lead.candidate_case_id, team_ids=principal.team_ids)
+            candidate_case = get_case(db, lead.candidate_case_id, scope=Scope.of(principal))
+            timeline = list_events(db, lead.candidate_case_id, scope=Scope.of(principal))
         except NotFoundError:
             candidate_case = None
     if lead.candidate_person_id:
         try:
             candidate_person = get_person(
-                db, lead.candidate_person_id, actor=principal.actor, team_ids=principal.team_ids
+                db, lead.candidate_person_id, actor=principal.actor, scope=Scope.of(principal)
             )
         except NotFoundError:
             candidate_person = None
-    open_cases = list_cases(db, CaseFilter(status="open", team_ids=principal.team_ids), limit=200)
+    open_cases = list_cases(
+        db,
+        CaseFilter(status="open"),
+        limit=200,
+        scope=Scope.of(principal),
+    )
     return {
         "lead": lead,
         "texts": texts,
@@ -74,6 +74,7 @@ def lead_context(request: Request, principal: Principal, lead_id: str) -> dict[s
         "timeline": timeline,
         "open_cases": open_cases,
         "error": None,
+        **decision_links(db, principal, lead),
     }
 
 
@@ -95,59 +96,69 @@ def _decided(request: Request, principal: Principal, lead_id: str, action: Any) 
 
 @router.post("/leads/{lead_id}/accept")
 def accept(request: Request, principal: Reviewer, lead_id: str, form: Form) -> Response:
-    from havenwatch.monitor.leads import accept_lead, get_lead
-
     db = database(request)
-    get_lead(db, lead_id, team_ids=principal.team_ids)
+    lead = get_lead(db, lead_id, scope=Scope.of(principal))
     case_id = forms.text(form, "case_id", limit=40)
-    if case_id:
-        get_case(db, case_id, team_ids=principal.team_ids)
     pseudonym = forms.text(form, "pseudonym", limit=200)
-    return _decided(
-        request,
-        principal,
-        lead_id,
-        lambda: accept_lead(
-            db,
-            lead_id,
-            principal.actor,
-            case_id=case_id,
-            pseudonym=pseudonym,
-            team=principal.team,
-            team_ids=principal.team_ids,
-        ),
-    )
+    target = Target(None, case_id, pseudonym, principal.team, Scope.of(principal))
+
+    def decide() -> None:
+        localise(request)
+        correction = posted_correction(form, lead, principal)
+        try:
+            accept_reviewed(
+                db,
+                lead_id,
+                principal.actor,
+                correction,
+                target=target,
+                scope=Scope.of(principal),
+                language=current().locale,
+            )
+        except ValidationError as error:
+            raise shown(error) from error
+
+    return _decided(request, principal, lead_id, decide)
 
 
 @router.post("/leads/{lead_id}/merge")
 def merge(request: Request, principal: Reviewer, lead_id: str, form: Form) -> Response:
-    from havenwatch.monitor.leads import get_lead, merge_lead
-
     db = database(request)
-    get_lead(db, lead_id, team_ids=principal.team_ids)
     event_id = forms.text(form, "event_id", limit=40) or ""
     case_id = forms.text(form, "case_id", limit=40) or ""
-    timeline = list_events(db, case_id, team_ids=principal.team_ids) if case_id else []
+    timeline = list_events(db, case_id, scope=Scope.of(principal)) if case_id else []
     if event_id not in {event.id for event in timeline}:
         raise NotFoundError(f"no event {event_id}")
     return _decided(
         request,
         principal,
         lead_id,
-        lambda: merge_lead(db, lead_id, event_id, principal.actor, team_ids=principal.team_ids),
+        lambda: merge_lead(db, lead_id, event_id, principal.actor, scope=Scope.of(principal)),
     )
 
 
 @router.post("/leads/{lead_id}/reject")
 def reject(request: Request, principal: Reviewer, lead_id: str, form: Form) -> Response:
-    from havenwatch.monitor.leads import get_lead, reject_lead
-
     db = database(request)
-    get_lead(db, lead_id, team_ids=principal.team_ids)
     reason = forms.text(form, "reason", limit=1000) or ""
     return _decided(
         request,
         principal,
         lead_id,
-        lambda: reject_lead(db, lead_id, principal.actor, reason, team_ids=principal.team_ids),
+        lambda: reject_lead(db, lead_id, principal.actor, reason, scope=Scope.of(principal)),
     )
+
+
+@router.post("/leads/bulk-reject")
+def bulk_reject(request: Request, principal: Reviewer, form: Form) -> Response:
+    """Reject the leads ticked in the list, with one reason; any one out of reach: a 404."""
+    chosen = [value for value in form.getlist("lead_id") if isinstance(value, str)][:200]
+    try:
+        reason = forms.text(form, "reason", limit=1000) or ""
+        reject_leads(database(request), chosen, principal.actor, reason, scope=Scope.of(principal))
+    except NotFoundError:
+        raise
+    except HavenwatchError as error:
+        return triage_page(request, principal, 1, error=error)
+    back = forms.text(form, "back", limit=2000) or ""
+    return RedirectResponse(f"/leads?{safe_query(back)}", 303)

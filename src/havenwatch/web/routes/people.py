@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import CaseFilter, list_cases
 from havenwatch.cases.people import (
     IDENTITY_FIELDS,
@@ -39,8 +40,8 @@ Editor = Annotated[Principal, Depends(need(Capability.EDIT_CASES))]
 @router.get("/people")
 def people_list(request: Request, principal: Reader, page: PageNumber = 1) -> Response:
     db = database(request)
-    pages = pager(request, count_people(db, team_ids=principal.team_ids), page)
-    found = list_people(db, team_ids=principal.team_ids, limit=pages.size, offset=pages.offset)
+    pages = pager(request, count_people(db, scope=Scope.of(principal)), page)
+    found = list_people(db, scope=Scope.of(principal), limit=pages.size, offset=pages.offset)
     return render(request, "people.html", {"people": found, "pager": pages})
 
 
@@ -82,7 +83,10 @@ def _birth_year(form: FormData) -> int | None:
 def create_person(request: Request, principal: Editor, form: Form) -> Response:
     try:
         person = add_person(
-            database(request), person_from_form(form, principal.team), principal.actor
+            database(request),
+            person_from_form(form, principal.team),
+            principal.actor,
+            scope=Scope.of(principal),
         )
     except HavenwatchError as error:
         safe_values = {
@@ -103,10 +107,13 @@ def person_page(request: Request, principal: Reader, person_id: str) -> Response
     db = database(request)
     reveal = request.query_params.get("identity") == "1" and principal.can(Capability.VIEW_IDENTITY)
     person = get_person(
-        db, person_id, actor=principal.actor, with_identity=reveal, team_ids=principal.team_ids
+        db, person_id, actor=principal.actor, with_identity=reveal, scope=Scope.of(principal)
     )
     person_cases = list_cases(
-        db, CaseFilter(person_id=person_id, team_ids=principal.team_ids), limit=200
+        db,
+        CaseFilter(person_id=person_id),
+        limit=200,
+        scope=Scope.of(principal),
     )
     return render(
         request, "person.html", {"person": person, "cases": person_cases, "revealed": reveal}
@@ -170,7 +177,7 @@ def edit_person_page(request: Request, principal: Editor, person_id: str) -> Res
         person_id,
         actor=principal.actor,
         with_identity=principal.can(Capability.VIEW_IDENTITY),
-        team_ids=principal.team_ids,
+        scope=Scope.of(principal),
     )
     return _edit_form(request, principal, person, _form_values(person), None)
 
@@ -179,7 +186,7 @@ def edit_person_page(request: Request, principal: Editor, person_id: str) -> Res
 def save_person(request: Request, principal: Editor, person_id: str, form: Form) -> Response:
     localise(request)
     db = database(request)
-    person = get_person(db, person_id, actor=principal.actor, team_ids=principal.team_ids)
+    person = get_person(db, person_id, actor=principal.actor, scope=Scope.of(principal))
     with_identity = principal.can(Capability.VIEW_IDENTITY)
     try:
         edited = person_from_form(form, person.team)
@@ -191,7 +198,7 @@ def save_person(request: Request, principal: Editor, person_id: str, form: Form)
             identity_changes={name: getattr(edited.identity, name) for name in IDENTITY_FIELDS}
             if with_identity
             else None,
-            team_ids=principal.team_ids,
+            scope=Scope.of(principal),
         )
     except NotFoundError:
         raise

@@ -10,12 +10,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
-from havenwatch.access.permissions import Capability, Principal, source_visibility, team_condition
-from havenwatch.cases.sources import sources_from_rows, withhold_names
-from havenwatch.core.errors import NotFoundError
-from havenwatch.store.schema import cases, event_sources, events, sources
+from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
+from havenwatch.cases.sources import count_sources, events_citing, get_source, list_sources
 from havenwatch.web.deps import database, need
 from havenwatch.web.rendering import PageNumber, pager, render
 
@@ -25,46 +23,24 @@ Reader = Annotated[Principal, Depends(need(Capability.VIEW_SOURCES))]
 
 @router.get("/sources")
 def sources_list(request: Request, principal: Reader, page: PageNumber = 1) -> Response:
-    visible = source_visibility(principal.team_ids)
-    db = database(request)
-    with db.read() as conn:
-        total = int(
-            conn.execute(select(func.count()).select_from(sources).where(visible)).scalar_one()
+    db, scope = database(request), Scope.of(principal)
+    with db.read():
+        pages = pager(request, count_sources(db, scope=scope), page)
+        shown = list_sources(
+            db,
+            scope=scope,
+            limit=pages.size,
+            offset=pages.offset,
+            names=principal.can(Capability.VIEW_IDENTITY),
         )
-        pages = pager(request, total, page)
-        rows = conn.execute(
-            select(sources)
-            .where(visible)
-            .order_by(sources.c.published_on.desc(), sources.c.id.desc())
-            .limit(pages.size)
-            .offset(pages.offset)
-        ).all()
-        shown = sources_from_rows(conn, db.keyring, rows)
-        if not principal.can(Capability.VIEW_IDENTITY):
-            shown = withhold_names(conn, shown)
     return render(request, "sources.html", {"sources": shown, "pager": pages})
 
 
 @router.get("/sources/{source_id}")
 def source_page(request: Request, principal: Reader, source_id: str) -> Response:
-    db = database(request)
-    with db.read() as conn:
-        row = conn.execute(
-            select(sources).where(sources.c.id == source_id, source_visibility(principal.team_ids))
-        ).first()
-        if row is None:
-            raise NotFoundError(f"no source {source_id}")
-        linked = conn.execute(
-            select(events.c.id, events.c.type, events.c.case_id, cases.c.title)
-            .join(event_sources, event_sources.c.event_id == events.c.id)
-            .join(cases, cases.c.id == events.c.case_id)
-            .where(
-                event_sources.c.source_id == source_id,
-                team_condition(cases.c.team_id, principal.team_ids),
-            )
-            .order_by(events.c.date_earliest)
-        ).all()
-        source = sources_from_rows(conn, db.keyring, [row])[0]
-        if not principal.can(Capability.VIEW_IDENTITY):
-            (source,) = withhold_names(conn, [source])
+    db, scope = database(request), Scope.of(principal)
+    with db.read():
+        names = principal.can(Capability.VIEW_IDENTITY)
+        source = get_source(db, source_id, scope=scope, names=names)
+        linked = events_citing(db, source_id, scope=scope)
     return render(request, "source.html", {"source": source, "linked": linked})

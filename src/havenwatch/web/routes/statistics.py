@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.core.clock import today
 from havenwatch.core.errors import ValidationError
 from havenwatch.reports.charts import counts_chart_png
@@ -85,10 +86,10 @@ def _answer(request: Request, principal: Principal) -> tuple[Answer, str | None]
     """
     question, error = question_from(request)
     db = database(request)
-    scope = principal.team_ids
+    scope = Scope.of(principal)
     found = ANSWERS.get(
         ("answer", id(db), scope, question),
-        lambda: answer(db, question, team_ids=scope),
+        lambda: answer(db, question, scope=scope),
         version=db.changes(),
     )
     return found, error

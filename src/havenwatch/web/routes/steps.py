@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.step_workflow import assign_step, resolve_step
 from havenwatch.core.errors import HavenwatchError
 from havenwatch.web import forms
@@ -58,7 +59,7 @@ def resolve(
             note=forms.text(form, "note", limit=4000) or "",
             done_on=forms.day(form, "done_on"),
             event_id=forms.text(form, "event_id", limit=40),
-            team_ids=principal.team_ids,
+            scope=Scope.of(principal),
         )
     except HavenwatchError as error:
         return _with_error(request, principal, case_id, error)
@@ -77,7 +78,7 @@ def assign(
             deadline_id,
             forms.text(form, "assignee", limit=40),
             principal.actor,
-            team_ids=principal.team_ids,
+            scope=Scope.of(principal),
         )
     except HavenwatchError as error:
         return _with_error(request, principal, case_id, error)

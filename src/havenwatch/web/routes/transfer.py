@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
 from havenwatch.cases.csv_import import import_csv_rows, parse_csv
 from havenwatch.cases.interchange import (
     dump_document,
@@ -27,6 +28,7 @@ from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.publication import (
     ReleaseVersion,
     latest_release,
+    latest_shortfalls,
     list_releases,
     publish_release,
     release_version,
@@ -35,7 +37,7 @@ from havenwatch.reports.release import AnonymisedRelease
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, PagePrincipal, database, need
 from havenwatch.web.i18n import _
-from havenwatch.web.rendering import localise, render
+from havenwatch.web.rendering import localise, principal_of, render
 
 router = APIRouter()
 Importer = Annotated[Principal, Depends(need(Capability.IMPORT))]
@@ -59,7 +61,11 @@ def _transfer_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    context = {"result": result, "error": error, "releases": list_releases(database(request))}
+    db = database(request)
+    context: dict[str, Any] = {"result": result, "error": error, "releases": list_releases(db)}
+    principal = principal_of(request)
+    if principal is not None and principal.can(Capability.PUBLISH_RELEASE):
+        context["shortfalls_total"], context["shortfalls"] = latest_shortfalls(db)
     return render(request, "transfer.html", context, status_code=status)
 
 
@@ -92,7 +98,13 @@ def _import(request: Request, principal: Principal, form: Any, directory: Path) 
         }
     rows = parse_csv(path, default_country=forms.upper_code(form, "country"))
     summary = import_csv_rows(
-        db, rows, principal.actor, team=principal.team, dry_run=dry_run, origin="web upload"
+        db,
+        rows,
+        principal.actor,
+        team=principal.team,
+        scope=Scope.of(principal),
+        dry_run=dry_run,
+        origin="web upload",
     )
     counts = {
         "rows": summary.rows,

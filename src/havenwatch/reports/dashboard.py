@@ -1,15 +1,14 @@
-"""What the dashboard shows: counts for the user's teams and what is new since their last visit."""
+"""What the dashboard shows: counts for a scope and what is new since the user's last visit."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 
-from havenwatch.access.permissions import lead_visibility
-from havenwatch.core.clock import utcnow
+from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import case_visibility, lead_visibility
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events, leads, users
 
@@ -21,15 +20,12 @@ class Counts:
     new_leads: int
 
 
-def _team_cases(team_ids: Collection[str] | None) -> ColumnElement[bool]:
-    return cases.c.id.is_not(None) if team_ids is None else cases.c.team_id.in_(list(team_ids))
-
-
-def dashboard_counts(db: Database, team_ids: Collection[str] | None, today: date) -> Counts:
+def dashboard_counts(db: Database, scope: Scope, today: date) -> Counts:
+    """Open cases, events this month and new leads the scope may see."""
     month_start = today.replace(day=1)
     with db.read() as conn:
         open_cases = conn.execute(
-            select(func.count()).where(cases.c.status == "open", _team_cases(team_ids))
+            select(func.count()).where(cases.c.status == "open", case_visibility(scope))
         ).scalar_one()
         this_month = conn.execute(
             select(func.count())
@@ -37,11 +33,11 @@ def dashboard_counts(db: Database, team_ids: Collection[str] | None, today: date
             .where(
                 events.c.date_earliest >= month_start,
                 events.c.date_earliest <= today,
-                _team_cases(team_ids),
+                case_visibility(scope),
             )
         ).scalar_one()
         new_leads = conn.execute(
-            select(func.count()).where(leads.c.status == "new", lead_visibility(team_ids))
+            select(func.count()).where(leads.c.status == "new", lead_visibility(scope))
         ).scalar_one()
     return Counts(int(open_cases), int(this_month), int(new_leads))
 
@@ -53,16 +49,16 @@ class Notifications:
     assigned_cases: list[tuple[str, str]]
 
 
-def notifications(db: Database, user_id: str, team_ids: Collection[str] | None) -> Notifications:
+def notifications(db: Database, user_id: str, scope: Scope) -> Notifications:
     """New leads for the user's team and cases assigned to them since their previous visit."""
     with db.read() as conn:
         since = conn.execute(
             select(users.c.previous_visit_at).where(users.c.id == user_id)
         ).scalar()
-        lead_query = select(func.count()).where(leads.c.status == "new", lead_visibility(team_ids))
+        lead_query = select(func.count()).where(leads.c.status == "new", lead_visibility(scope))
         case_query = (
             select(cases.c.id, cases.c.title)
-            .where(cases.c.assigned_user_id == user_id, _team_cases(team_ids))
+            .where(cases.c.assigned_user_id == user_id, case_visibility(scope))
             .order_by(cases.c.updated_at.desc())
             .limit(10)
         )
@@ -72,14 +68,3 @@ def notifications(db: Database, user_id: str, team_ids: Collection[str] | None) 
         new_leads = int(conn.execute(lead_query).scalar_one())
         assigned = [(row.id, row.title) for row in conn.execute(case_query)]
     return Notifications(since, new_leads, assigned)
-
-
-def mark_visit(db: Database, user_id: str) -> None:
-    """At login: the last visit becomes the previous one, for "since your last visit"."""
-    with db.write("login") as unit:
-        last = unit.conn.execute(select(users.c.last_seen_at).where(users.c.id == user_id)).scalar()
-        unit.conn.execute(
-            users.update()
-            .where(users.c.id == user_id)
-            .values(previous_visit_at=last, last_seen_at=utcnow())
-        )

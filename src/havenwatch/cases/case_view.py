@@ -1,0 +1,110 @@
+"""The case as its page and the API show it: one read transaction, one audit entry.
+
+`case_view` gathers the case, its person (without identity), the timeline, the sources the
+events cite, the deadlines the legal engine computes, what was done about each step, the
+documents and the caseworkers it may be given to. The HTML case page and `GET
+/api/v1/cases/{id}` both render this one value, so they cannot drift apart, and the doors
+above read nothing of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from havenwatch.access.permissions import Capability, Principal
+from havenwatch.access.scope import Scope
+from havenwatch.cases.assignment import assignees_in
+from havenwatch.cases.case_files import read_case
+from havenwatch.cases.deadlines import case_event_rows, deadlines_from_rows
+from havenwatch.cases.events import read_timeline
+from havenwatch.cases.people import read_person
+from havenwatch.cases.sources import sources_in
+from havenwatch.cases.step_workflow import StepAction, actions_in
+from havenwatch.cases.vault import documents_in
+from havenwatch.core.model import Case, Document, Event, Person, Source
+from havenwatch.legal.messages import DEFAULT_LOCALE
+from havenwatch.legal.workflow import CaseDeadlines
+from havenwatch.store.database import Database, record_read
+
+
+@dataclass(frozen=True)
+class ViewRights:
+    """What a reader may see of a case beyond its working fields."""
+
+    notes: bool
+    source_names: bool
+    documents: bool
+
+    @classmethod
+    def of(cls, principal: Principal) -> ViewRights:
+        return cls(
+            notes=principal.can(Capability.VIEW_NOTES),
+            source_names=principal.can(Capability.VIEW_IDENTITY),
+            documents=principal.can(Capability.VIEW_DOCUMENTS),
+        )
+
+    @classmethod
+    def everything(cls) -> ViewRights:
+        """Notes, names and documents: the command line."""
+        return cls(notes=True, source_names=True, documents=True)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything the case page shows, read in one transaction."""
+
+    case: Case
+    person: Person
+    timeline: list[Event]
+    sources: dict[str, Source]
+    plan: CaseDeadlines | None
+    actions: dict[str, StepAction]
+    documents: list[Document]
+    assignees: list[tuple[str, str]]
+
+
+def case_view(
+    db: Database,
+    scope: Scope,
+    case_id: str,
+    *,
+    rights: ViewRights,
+    reader: str,
+    today: dt.date,
+    locale: str = DEFAULT_LOCALE,
+) -> CaseView:
+    """A case of the scope with all it shows, in one read; opening notes is one audit entry.
+
+    The entry, `case.read_notes` with `{"events": true, "steps": true}`, says `reader` read
+    the notes of the case, of its events and of its deadline steps.
+    """
+    keyring = db.require_keyring() if rights.notes or rights.documents else None
+    notes_key = keyring if rights.notes else None
+    with db.read() as conn:
+        case = read_case(conn, notes_key, case_id, scope)
+        timeline = read_timeline(conn, notes_key, case_id, scope)
+        cited = {source for event in timeline for source in event.source_ids}
+        view = CaseView(
+            case=case,
+            person=read_person(conn, case.person_id, scope),
+            timeline=timeline,
+            sources=sources_in(conn, db.keyring, cited, scope, names=rights.source_names),
+            plan=deadlines_from_rows(case.country, case_event_rows(conn, case_id), today, locale),
+            actions=actions_in(conn, notes_key, case_id, scope),
+            documents=documents_in(conn, keyring, case_id, scope)
+            if keyring is not None and rights.documents
+            else [],
+            assignees=assignees_in(conn, case_id, scope),
+        )
+    if rights.notes:
+        record_read(
+            db,
+            reader,
+            "case.read_notes",
+            target_type="case",
+            target_id=case_id,
+            case_id=case_id,
+            detail={"events": True, "steps": True},
+        )
+    return view

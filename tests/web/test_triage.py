@@ -1,0 +1,173 @@
+"""The review queue on the web: a triage list filtered by GET parameters, bulk rejection,
+and correct-then-accept, on both backends."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from havenwatch.access.scope import Scope
+from havenwatch.cases.case_files import get_case
+from havenwatch.cases.sources import add_source
+from havenwatch.core.model import Source
+from havenwatch.monitor.leads import get_lead
+from havenwatch.store.schema import audit_log
+from tests.helpers import add_lead, snapshot
+from tests.web.conftest import CANARY_NAME, World, csrf_of
+
+Clients = Callable[[str], TestClient]
+
+
+def _danas_lead(world: World, name: str = "Mira Kostić") -> str:
+    source, _ = add_source(
+        world.db,
+        Source(title="Activist turned back at the border", text=f"{name} was refused entry.",
+               publisher="Danas", language="sr"),
+        "test",
+        scope=Scope.everything(),
+    )  # fmt: skip
+    return add_lead(
+        world.db,
+        source.id or "",
+        f"{name} was refused entry.",
+        subject=name,
+        event_type="entry_ban",
+    )
+
+
+def test_the_list_shows_name_headline_outlet_and_match_and_hides_other_teams_leads(
+    world: World, client_as: Clients
+) -> None:
+    _danas_lead(world)
+    page = client_as("caseworker-a").get("/leads").text
+    for shown in ("Mira Kostić", "Activist turned back at the border", "Danas",
+                  "Public wire story", "Heron Alpha (100)", "Entry refused or banned"):  # fmt: skip
+        assert shown in page, shown
+    assert CANARY_NAME not in page
+
+
+def test_the_filters_are_get_parameters_that_narrow_the_list(
+    world: World, client_as: Clients
+) -> None:
+    _danas_lead(world)
+    client = client_as("caseworker-a")
+
+    def rows(query: str) -> set[str]:
+        page = client.get(f"/leads?{query}").text
+        return {name for name in ("Mira Kostić", "Public wire story") if name in page}
+
+    assert rows("") == {"Mira Kostić", "Public wire story"}
+    assert rows("type=entry_ban") == {"Mira Kostić"}
+    assert rows("match=yes") == {"Public wire story"}
+    assert rows("match=no") == {"Mira Kostić"}
+    assert rows("outlet=Danas") == {"Mira Kostić"}
+    assert rows("language=sr") == {"Mira Kostić"}
+    assert rows("country=HU") == set()
+    assert rows("from=2026-11-02") == set() and rows("to=2026-11-01") == rows("")
+    assert rows("status=rejected") == set()
+
+
+def test_a_bad_filter_value_is_one_line_in_the_readers_language(
+    world: World, client_as: Clients
+) -> None:
+    client = client_as("caseworker-a")
+    client.post("/settings/language", data={"locale": "ru", "csrf_token": csrf_of(client)})
+    response = client.get("/leads?country=Serbia&from=yesterday")
+    assert response.status_code == 400
+    assert "Traceback" not in response.text
+    assert "Напишите первый день" in response.text or "двухбуквенный" in response.text
+
+
+def test_bulk_reject_rejects_each_ticked_lead_with_its_own_audit_entry(
+    world: World, client_as: Clients
+) -> None:
+    danas = _danas_lead(world)
+    client = client_as("caseworker-a")
+    chosen = [world.ids["lead_a"], danas]
+    response = client.post(
+        "/leads/bulk-reject",
+        data={"lead_id": chosen, "reason": "not about an exile", "back": "type=entry_ban&x=1",
+              "csrf_token": csrf_of(client, "/leads")},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303
+    assert response.headers["location"] == "/leads?type=entry_ban"
+    for lead_id in chosen:
+        lead = get_lead(world.db, lead_id, scope=Scope.everything())
+        assert (lead.status, lead.decision_reason) == ("rejected", "not about an exile")
+    with world.db.read() as conn:
+        audited = conn.execute(
+            select(audit_log.c.target_id).where(audit_log.c.action == "lead.reject")
+        ).scalars()
+        assert sorted(audited) == sorted(chosen)
+
+
+def test_bulk_reject_with_another_teams_lead_is_not_found_and_changes_nothing(
+    world: World, client_as: Clients
+) -> None:
+    client = client_as("caseworker-a")
+    token = csrf_of(client, "/leads")
+    before = snapshot(world.db)
+    response = client.post(
+        "/leads/bulk-reject",
+        data={"lead_id": [world.ids["lead_a"], world.ids["lead_b"]], "reason": "spam",
+              "csrf_token": token},
+    )  # fmt: skip
+    assert response.status_code == 404
+    refused = client.post(
+        "/leads/bulk-reject", data={"lead_id": [world.ids["lead_a"]], "csrf_token": token}
+    )
+    assert refused.status_code == 400 and "Say why the leads are rejected." in refused.text
+    without_token = client.post(
+        "/leads/bulk-reject", data={"lead_id": [world.ids["lead_a"]], "reason": "spam"}
+    )
+    assert without_token.status_code in (400, 403)
+    assert snapshot(world.db) == before
+
+
+def test_a_lead_is_corrected_then_accepted_and_links_to_what_it_created(
+    world: World, client_as: Clients
+) -> None:
+    lead_id = _danas_lead(world, "Ilji Zelenk")
+    client = client_as("caseworker-a")
+    page = client.get(f"/leads/{lead_id}").text
+    assert 'name="subject_name" value="Ilji Zelenk"' in page
+    response = client.post(
+        f"/leads/{lead_id}/accept",
+        data={"pseudonym": "Wren", "subject_name": "Ilija Zelenković",
+              "event_type": "residence_revoked", "event_date": "2026-11-01", "country": "RS",
+              "authority": "interior_ministry", "grounds": "", "deadline_days": "8",
+              "csrf_token": csrf_of(client, f"/leads/{lead_id}")},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303
+    decided = client.get(f"/leads/{lead_id}").text
+    link = re.search(r'href="/cases/([^"#]+)#event-[^"]+" id="decided-event"', decided)
+    assert link is not None and 'id="next-lead"' in decided
+    case_id = link.group(1)
+    assert (
+        get_case(world.db, case_id, scope=Scope.everything()).title == "Wren: residence revoked, RS"
+    )
+    case_page = client.get(f"/cases/{case_id}").text
+    assert "Residence permit revoked" in case_page
+
+
+def test_a_wrong_correction_is_refused_in_the_readers_language_and_nothing_is_stored(
+    world: World, client_as: Clients
+) -> None:
+    lead_id = _danas_lead(world)
+    client = client_as("caseworker-a")
+    client.post("/settings/language", data={"locale": "sr_Latn", "csrf_token": csrf_of(client)})
+    token = csrf_of(client, f"/leads/{lead_id}")
+    before = snapshot(world.db)
+    response = client.post(
+        f"/leads/{lead_id}/accept",
+        data={"pseudonym": "Wren", "event_type": "entry_ban", "country": "Serbia",
+              "csrf_token": token},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Država je dvoslovni kod" in response.text
+    assert snapshot(world.db) == before
