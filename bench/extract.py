@@ -10,6 +10,9 @@ up on one document per language (lexicons compile on first use). The baseline is
 `spacy.blank(lang)` tokenising the same texts; it needs spaCy (a dev dependency) and
 is reported as missing when spaCy is absent.
 
+A third run has the rules decide instead of the model (no learned triggers, no scoring of
+candidates): the difference is the model's share of the time, printed under the table.
+
 Targets: >= 200 documents per second, peak memory < 600 MB. On a machine shared with
 other work, wall-clock rates vary with load; the CPU-time rate is the steadier figure.
 """
@@ -132,6 +135,31 @@ def run_havenwatch(corpus: list[tuple[str, str]]) -> Callable[[], None]:
     return work
 
 
+def run_rules_alone(corpus: list[tuple[str, str]]) -> Callable[[], None]:
+    """The same pipeline with the rules deciding: the difference is the model's share."""
+    from havenwatch.monitor.documents import document_from_text
+    from havenwatch.monitor.extract.pipeline import analyse, extraction
+
+    documents = [document_from_text(text, id=str(i)) for i, (_, text) in enumerate(corpus)]
+
+    def extract(index: int) -> None:
+        document = documents[index]
+        analysis = analyse(
+            document.text, document=document.id, published=document.published, decisions=None
+        )
+        extraction(analysis)
+
+    first_of_each_language = {language: index for index, (language, _) in enumerate(corpus)}
+    for index in first_of_each_language.values():
+        extract(index)
+
+    def work() -> None:
+        for index in range(len(documents)):
+            extract(index)
+
+    return work
+
+
 def run_spacy(corpus: list[tuple[str, str]]) -> Callable[[], None]:
     import spacy
 
@@ -146,7 +174,11 @@ def run_spacy(corpus: list[tuple[str, str]]) -> Callable[[], None]:
     return work
 
 
-CONTENDERS = {"havenwatch extract": run_havenwatch, "spaCy blank tokenizer": run_spacy}
+CONTENDERS = {
+    "havenwatch extract": run_havenwatch,
+    "havenwatch, rules alone": run_rules_alone,
+    "spaCy blank tokenizer": run_spacy,
+}
 
 
 def worker(name: str, documents: int, seed: int) -> None:
@@ -215,6 +247,13 @@ def report(results: dict[str, dict[str, float] | None]) -> None:
         verdict = rate >= TARGET_DOCS_PER_SECOND and ours["peak_mb"] < TARGET_PEAK_MB
         targets = f">= {TARGET_DOCS_PER_SECOND} docs/s of CPU time and < {TARGET_PEAK_MB} MB peak"
         print(f"targets ({targets}): " + ("met" if verdict else "NOT met"))
+        rules = results.get("havenwatch, rules alone")
+        if rules:
+            share = 1 - rules["cpu_seconds"] / ours["cpu_seconds"]
+            print(
+                f"the decision model's share of CPU time (learned triggers, subjects, events): "
+                f"{share:.0%}"
+            )
 
 
 def main() -> None:

@@ -4,14 +4,22 @@ choosing the person an event happened to among the candidates the rules propose.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from havenwatch.commands.evaluate import eval_command
+from havenwatch.core.vocabulary import vocabulary
 from havenwatch.monitor.extract import extract_text
-from havenwatch.monitor.extract.decisions import DecisionModel, shipped_model, shipped_model_path
+from havenwatch.monitor.extract.decisions import (
+    DecisionModel,
+    LinearModel,
+    shipped_model,
+    shipped_model_path,
+)
+from havenwatch.monitor.extract.learned_triggers import LEARNED
 from havenwatch.monitor.extract.pipeline import analyse
 from havenwatch.monitor.extract.training import TRAINING_SETS, model_json, train
 
@@ -33,10 +41,12 @@ def test_training_on_the_labelled_sets_reproduces_the_shipped_model() -> None:
 
 def test_the_model_is_plain_json_weights() -> None:
     data = json.loads(shipped_model_path().read_text(encoding="utf-8"))
-    assert set(data) == {"subject", "event", "threshold"}
-    for part in ("subject", "event"):
-        assert isinstance(data[part]["intercept"], float)
-        assert all(isinstance(weight, float) for weight in data[part]["weights"].values())
+    assert set(data) == {"subject", "event", "threshold", "sentence", "sentence_threshold"}
+    parts = [data["subject"], data["event"], *data["sentence"].values()]
+    for part in parts:
+        assert isinstance(part["intercept"], float)
+        assert all(isinstance(weight, float) for weight in part["weights"].values())
+    assert set(data["sentence"]) <= set(vocabulary().event_types)
     assert DecisionModel.from_dict(data) == shipped_model()
 
 
@@ -98,3 +108,50 @@ def test_the_extractor_returns_typed_events_and_the_contract_only_on_request() -
     contract = result.to_contract()
     assert contract["relevant"] is True
     assert contract["events"][0]["subject"]["nationality"] == "RU"
+
+
+def proposing(weights: dict[str, float]) -> DecisionModel:
+    """A model whose only sentence model (entry bans) knows the given stems."""
+    shipped = shipped_model()
+    assert shipped is not None
+    return replace(
+        shipped,
+        sentence={"entry_ban": LinearModel(weights, -2.0)},
+        sentence_threshold=0.8,
+    )
+
+
+def test_a_sentence_the_lexicon_misses_gets_a_trigger_on_the_word_that_weighs_most() -> None:
+    model = proposing({"w=blacklist": 3.0, "w=border": 1.0})
+    analysis = analyse(
+        "At the border Serbia blacklisted the Russian poet Ivan Petrov for five years.",
+        document="t",
+        published=PUBLISHED,
+        decisions=model,
+    )
+    [learned] = [trigger for trigger in analysis.triggers if trigger.source == LEARNED]
+    assert learned.type == "entry_ban"
+    assert analysis.tokens[learned.first].text == "blacklisted"
+    assert learned.score >= 0.8
+
+
+def test_a_sentence_with_a_lexicon_trigger_of_the_type_is_left_to_the_rules() -> None:
+    model = proposing({"w=refus": 3.0, "w=entri": 3.0})
+    analysis = analyse(
+        "Serbia refused entry to the Russian poet Ivan Petrov at Belgrade airport.",
+        document="t",
+        published=PUBLISHED,
+        decisions=model,
+    )
+    assert [t.type for t in analysis.triggers if t.source == LEARNED] == []
+    assert "entry_ban" in {t.type for t in analysis.triggers}
+
+
+def test_the_rules_alone_propose_nothing_learned() -> None:
+    analysis = analyse(
+        "At the border Serbia blacklisted the Russian poet Ivan Petrov for five years.",
+        document="t",
+        published=PUBLISHED,
+        decisions=None,
+    )
+    assert all(trigger.source != LEARNED for trigger in analysis.triggers)

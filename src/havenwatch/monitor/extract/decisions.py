@@ -8,6 +8,8 @@ choice of subject. Two logistic regressions, trained on the labelled reports by
 
 - the *subject model* scores each (trigger, mention) pair; the best-scoring mention is the
   subject (a plural group means a generic statement: no event);
+- the *sentence models*, one per event type, propose triggers the lexicon lacks
+  (`extract/learned_triggers.py`);
 - the *event model* scores the trigger with its chosen subject. It decides only triggers
   for which the rules found no subject (they would have dropped them as generic): at or
   above `threshold` they become events. A trigger the rules accept stays accepted, and the
@@ -25,8 +27,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,7 @@ from havenwatch.monitor.extract.model import (
 from havenwatch.monitor.extract.name_forms import morph
 
 MODEL_FILE = "decision_model.json"
+RULES = "rules"
 SPEECH = "speech"
 RULE_EMITS = "rule_emits"
 QUOTES = frozenset('"«»„“”')
@@ -87,12 +90,20 @@ class DecisionModel:
     subject: LinearModel
     event: LinearModel
     threshold: float = 0.5
+    sentence: dict[str, LinearModel] = field(default_factory=dict)
+    sentence_threshold: float = 1.0
+
+    @cached_property
+    def sentence_scorer(self) -> SentenceScorer:
+        return SentenceScorer.of(self.sentence)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "subject": self.subject.to_dict(),
             "event": self.event.to_dict(),
             "threshold": self.threshold,
+            "sentence": {name: model.to_dict() for name, model in sorted(self.sentence.items())},
+            "sentence_threshold": self.sentence_threshold,
         }
 
     @classmethod
@@ -101,7 +112,52 @@ class DecisionModel:
             LinearModel.from_dict(data["subject"]),
             LinearModel.from_dict(data["event"]),
             float(data.get("threshold", 0.5)),
+            {
+                str(name): LinearModel.from_dict(model)
+                for name, model in data.get("sentence", {}).items()
+            },
+            float(data.get("sentence_threshold", 1.0)),
         )
+
+
+@dataclass(frozen=True)
+class SentenceScorer:
+    """The sentence models inverted, feature to (type, weight): a sentence is scored for
+    every type in one pass over its features instead of one pass per type."""
+
+    types: tuple[str, ...]
+    intercepts: tuple[float, ...]
+    table: dict[str, tuple[tuple[int, float], ...]]
+
+    @classmethod
+    def of(cls, models: dict[str, LinearModel]) -> SentenceScorer:
+        types = tuple(sorted(models))
+        table: dict[str, list[tuple[int, float]]] = {}
+        for index, name in enumerate(types):
+            for feature, weight in models[name].weights.items():
+                table.setdefault(feature, []).append((index, weight))
+        return cls(
+            types,
+            tuple(models[name].intercept for name in types),
+            {feature: tuple(pairs) for feature, pairs in table.items()},
+        )
+
+    def above(self, features: Features, threshold: float) -> list[tuple[str, float]]:
+        """The types whose probability reaches `threshold`, with it; the others cost no
+        exponential (their score is compared with the threshold's log-odds)."""
+        scores = list(self.intercepts)
+        table = self.table
+        for name, value in features.items():
+            for index, weight in table.get(name, ()):
+                scores[index] += weight * value
+        if threshold >= 1.0:
+            return []
+        cut = math.log(threshold / (1.0 - threshold)) if threshold > 0.0 else -math.inf
+        return [
+            (self.types[index], 1.0 / (1.0 + math.exp(-min(score, 30.0))))
+            for index, score in enumerate(scores)
+            if score >= cut
+        ]
 
 
 def shipped_model_path() -> Path:
@@ -119,8 +175,9 @@ def shipped_model() -> DecisionModel | None:
 
 
 def decide(model: DecisionModel, decision: Decision) -> None:
-    """Choose the subject and accept or reject the trigger, in place. A trigger the rules
-    accept with their choice as the only candidate needs no scoring."""
+    """Choose the subject and accept or reject the trigger, in place. A lexicon trigger the
+    rules accept with their choice as the only candidate needs no scoring; a learned one is
+    always the event model's to accept."""
     if len(decision.candidates) == 1 and decision.candidates[0].rule and _rule_emits(decision):
         decision.chosen, decision.accepted, decision.scores = 0, True, [1.0]
         return
@@ -135,7 +192,7 @@ def decide(model: DecisionModel, decision: Decision) -> None:
 
 
 def _rule_emits(decision: Decision) -> bool:
-    return RULE_EMITS in decision.features
+    return RULE_EMITS in decision.features and decision.trigger.source == RULES
 
 
 def _best(scores: list[float]) -> float:
@@ -281,6 +338,10 @@ def trigger_features(
         features[f"{RULE_EMITS}&type={trigger.type}"] = 1.0
     if sentence.heading:
         features["heading"] = 1.0
+    if trigger.source != RULES:
+        features["learned"] = 1.0
+        features[f"learned&type={trigger.type}"] = 1.0
+        features["learned_probability"] = trigger.score
     opening = [t.text for t in analysis.tokens[sentence.first : trigger.first] if t.text in QUOTES]
     if len(opening) % 2:
         features["quoted"] = 1.0

@@ -242,7 +242,7 @@ def _decided_entities(
     rule = _subject(analysis, trigger, obliques)
     rule_entities = _subject_entities(rule)
     mentions = _candidate_mentions(analysis, trigger, rule, by_sentence)
-    if model is not None and rule_entities and mentions == [rule]:
+    if model is not None and rule_entities and mentions == [rule] and trigger.source == "rules":
         return rule_entities  # nothing to choose between
     decision = _decision(analysis, lexicon, trigger, mentions, rule, bool(rule_entities))
     analysis.decisions.append(decision)

@@ -15,10 +15,11 @@ describes its members.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import pairwise
 
 from havenwatch.core.names import names_match
 from havenwatch.monitor.extract.lexicon import Lexicon
-from havenwatch.monitor.extract.model import Analysis, Mention, Token
+from havenwatch.monitor.extract.model import Analysis, Entity, Mention, Token
 from havenwatch.monitor.extract.name_forms import morph
 from havenwatch.monitor.extract.registry import Resources, component
 
@@ -29,6 +30,12 @@ NATIONALITY_REACH = 2
 NOT_SUBJECTS = ("lawyer", "official")
 OCCUPATION_WORDS = 2
 APPOSITION_MARKS = frozenset({",", "(", "—", "–", "-"})
+FEMININE_SURNAMES = ("ova", "eva", "ina", "ova", "ева", "ова", "ина", "ёва")
+MASCULINE_SURNAMES = ("ov", "ev", "in", "ов", "ев", "ин", "ёв")
+PLURAL_ENDINGS = ("ыми", "ых", "ым", "ы")
+PLURAL_SURNAMES = tuple(
+    stem + ending for stem in ("ов", "ев", "ин", "ёв", "ын") for ending in PLURAL_ENDINGS
+)
 
 
 @component("groups")
@@ -38,6 +45,7 @@ def find_groups(analysis: Analysis, resources: Resources) -> None:
     for members in coordinations:
         for mention in members:
             mention.members = tuple(_entities(members))
+        _share_surnames(analysis, lexicon, members)
     if not coordinations:
         return
     references = _reference_tokens(analysis, lexicon)
@@ -57,6 +65,49 @@ def find_groups(analysis: Analysis, resources: Resources) -> None:
             )
         if mention.members:
             _pass_nationality(analysis, mention)
+
+
+def _share_surnames(analysis: Analysis, lexicon: Lexicon, members: list[Mention]) -> None:
+    """ "Sergej i Olga Lapin", "Igor and Maria Kazantsev": a lone first name joined by a
+    coordinator to a full name bears its surname, in the form of its own gender."""
+    coordinators = lexicon.words("people.coordinators")
+    entities = {entity.id: entity for entity in analysis.entities}
+    for lone, full in pairwise(members):
+        between = analysis.tokens[lone.last : full.first]
+        if lone.last - lone.first != 1 or full.last - full.first < 2 or lone.entity is None:
+            continue
+        if len(between) != 1 or between[0].norm not in coordinators:
+            continue
+        entity = entities.get(lone.entity)
+        other = entities.get(full.entity) if full.entity is not None else None
+        if entity is None or any(len(name.split()) > 1 for name in entity.names):
+            continue
+        written = analysis.tokens[full.last - 1].text
+        if other is not None and other.names and written.endswith(PLURAL_SURNAMES):
+            other.names.insert(0, _singular(full.text, written, other.gender))
+            written = _singular(written, written, "male")
+        surname = _surname_for(written, other, entity)
+        entity.names.insert(0, f"{analysis.tokens[lone.first].text} {surname}")
+
+
+def _singular(name: str, surname: str, gender: str | None) -> str:
+    """ "Ирину Сорокиных" -> "Ирину Сорокина", "Сорокиных" -> "Сорокин": a Russian family
+    surname in the plural, in the form of one member."""
+    for ending in PLURAL_ENDINGS:
+        if surname.endswith(ending):
+            single = surname[: -len(ending)] + ("а" if gender == "female" else "")
+            return name[: len(name) - len(surname)] + single
+    return name
+
+
+def _surname_for(surname: str, bearer: Entity | None, entity: Entity) -> str:
+    """Slavic surnames in -ov/-ev/-in take -a for a woman and lose it for a man."""
+    giver = bearer.gender if bearer else None
+    if giver == "female" and entity.gender == "male" and surname.endswith(FEMININE_SURNAMES):
+        return surname[:-1]
+    if giver == "male" and entity.gender == "female" and surname.endswith(MASCULINE_SURNAMES):
+        return surname + ("a" if surname[-1].isascii() else "а")
+    return surname
 
 
 def _pass_nationality(analysis: Analysis, mention: Mention) -> None:
@@ -88,7 +139,7 @@ def _add_family_mentions(
     for token in analysis.tokens:
         if token.index in taken or not token.text[:1].isupper():
             continue
-        members = _family_of(token.text, endings, coordinations, token.sentence)
+        members = _family_of(token.norm, endings, coordinations, analysis, token.sentence)
         if members:
             mention = Mention("group", token.index, token.index + 1, token.sentence, plural=True)
             mention.members = members
@@ -100,15 +151,31 @@ def _add_family_mentions(
 
 
 def _family_of(
-    word: str, endings: list[str], coordinations: list[list[Mention]], sentence: int
+    word: str,
+    endings: list[str],
+    coordinations: list[list[Mention]],
+    analysis: Analysis,
+    sentence: int,
 ) -> tuple[int, ...]:
-    stems = [word[: -len(ending)] for ending in endings if word.lower().endswith(ending)]
+    stems = _family_stems(word, endings)
     earlier = [members for members in coordinations if members[0].sentence <= sentence]
     for members in reversed(earlier):
-        surnames = [m.text.split()[-1] for m in members if len(m.text.split()) > 1]
-        if any(len(stem) > 2 and names_match(stem, name) for stem in stems for name in surnames):
-            return tuple(_entities(members))
+        surnames = [analysis.tokens[m.last - 1].norm for m in members if m.last - m.first > 1]
+        for surname in surnames:
+            forms = _family_stems(surname, endings) | {surname}
+            if stems & forms or any(names_match(stem, surname) for stem in stems):
+                return tuple(_entities(members))
     return ()
+
+
+def _family_stems(word: str, endings: list[str]) -> set[str]:
+    """A surname in the plural without its ending ("sorokinovima", "сорокиных" ->
+    "sorokin", "сорокин")."""
+    return {
+        word[: -len(ending)]
+        for ending in endings
+        if word.endswith(ending) and len(word) - len(ending) > 2
+    }
 
 
 def _apposed_group(

@@ -98,6 +98,8 @@ class Trigger:
     last: int
     sentence: int
     blocked: str | None = None
+    source: str = "rules"
+    score: float = 1.0
 
 
 Features = dict[str, float]

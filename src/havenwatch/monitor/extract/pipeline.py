@@ -20,6 +20,7 @@ from havenwatch.monitor.extract import (  # noqa: F401 - importing registers the
     events,
     groups,
     language,
+    learned_triggers,
     negation,
     sentences,
     subjects,
@@ -52,14 +53,19 @@ def analyse(
     document: str,
     published: date | None = None,
     decisions: DecisionModel | str | None = "configured",
+    proposals: DecisionModel | None = None,
 ) -> Analysis:
     """Run every configured component over `text`. `decisions` overrides the configured
-    decision maker: a trained model, or None for the rules alone (training, comparison)."""
+    decision maker: a trained model, or None for the rules alone (training, comparison);
+    `proposals`, a model whose sentence models propose triggers whatever decides
+    (training the decisions on learned triggers)."""
     components, shared = configured_pipeline()
     if not isinstance(decisions, str):
         mode = "rules" if decisions is None else "model"
         settings = {**shared.settings, "decisions": mode, "decision_model": decisions}
         shared = Resources(settings=settings)
+    if proposals is not None:
+        shared = Resources(settings={**shared.settings, "proposals": proposals})
     analysis = Analysis(document=document, text=text, published=published)
     for run in components:
         run(analysis, shared)

@@ -31,6 +31,7 @@ from havenwatch.monitor.extract.decisions import (
     LinearModel,
     event_features,
 )
+from havenwatch.monitor.extract.learned_triggers import LEARNED, sentence_features
 from havenwatch.monitor.extract.model import Analysis, Decision, Entity, Mention
 from havenwatch.monitor.extract.name_forms import nominative
 from havenwatch.monitor.extract.pipeline import analyse, extraction
@@ -47,12 +48,21 @@ TRAINING_SETS = (
     "devset4",
     "devset5",
     "devset6",
+    "devset7",
+    "devset8",
 )
 REGULARISATION = 0.3
 THRESHOLD = 0.6
 MAX_ITERATIONS = 2000
 DIGITS = 6
 FOLDS = 5
+SENTENCE_REGULARISATION = 3.0
+PROPOSAL_THRESHOLD = 0.8
+INNER_FOLDS = 5
+NO_MODEL = LinearModel({}, 0.0)
+SENTENCE_PRUNE = 0.02
+SENTENCE_BALANCED = True
+MIN_SENTENCE = 15
 
 
 @dataclass
@@ -90,14 +100,64 @@ def labelled_reports(directories: Iterable[Path]) -> list[LabelledReport]:
     return reports
 
 
-def trigger_examples(report: LabelledReport) -> list[TriggerExample]:
-    """The rules' candidates for every trigger of a report, labelled against its gold."""
+@dataclass
+class ReportExamples:
+    """What one labelled report teaches: its triggers' decisions and its sentences."""
+
+    triggers: list[TriggerExample]
+    sentences: list[SentenceExample]
+
+
+@dataclass
+class SentenceExample:
+    """A sentence's features, the event types whose gold evidence it is, and the types
+    whose rule triggers it holds without being their evidence (a restatement or a non-event
+    the rules handle: no lesson for the model either way)."""
+
+    features: dict[str, float]
+    types: frozenset[str]
+    unlabelled: frozenset[str]
+
+
+def report_examples(report: LabelledReport) -> ReportExamples:
+    """Analyse a report with the rules alone and label what they found against its gold."""
     analysis = analyse(
         report.document.text,
         document=report.name,
         published=report.document.published,
         decisions=None,
     )
+    return ReportExamples(trigger_examples(report, analysis), sentence_examples(report, analysis))
+
+
+def sentence_examples(report: LabelledReport, analysis: Analysis) -> list[SentenceExample]:
+    """Every sentence but headings, labelled with the types its text is gold evidence of."""
+    evidence = [
+        (str(event["type"]), " ".join(str(event.get("evidence") or "").split()))
+        for event in report.gold.get("events") or []
+    ]
+    examples = []
+    for sentence in analysis.sentences:
+        if sentence.heading:
+            continue
+        text = " ".join(analysis.sentence_text(sentence.index).split())
+        types = frozenset(
+            event_type for event_type, quoted in evidence if quoted and _overlaps(text, quoted)
+        )
+        found = {t.type for t in analysis.triggers if t.sentence == sentence.index}
+        features = sentence_features(analysis, sentence.index)
+        examples.append(SentenceExample(features, types, frozenset(found - types)))
+    return examples
+
+
+def _overlaps(sentence: str, evidence: str) -> bool:
+    if len(sentence) < MIN_SENTENCE:
+        return sentence == evidence
+    return sentence in evidence or evidence in sentence
+
+
+def trigger_examples(report: LabelledReport, analysis: Analysis) -> list[TriggerExample]:
+    """The rules' candidates for every trigger of a report, labelled against its gold."""
     gold_events = list(report.gold.get("events") or [])
     entities = {entity.id: entity for entity in analysis.entities}
     examples = []
@@ -137,7 +197,56 @@ def _subject(analysis: Analysis, entity: Entity) -> dict[str, Any]:
 # --- Fitting -----------------------------------------------------------------------------
 
 
-def fit(examples: Sequence[TriggerExample]) -> DecisionModel:
+def fit_reports(
+    reports: Sequence[LabelledReport], taught: dict[str, ReportExamples]
+) -> DecisionModel:
+    """The whole decision model from a set of reports: the sentence models, then the subject
+    and event models on the lexicon's triggers and on the triggers the sentence models
+    propose. Those proposals are cross-fitted: each report's come from sentence models
+    trained without it, so the event model learns how far to trust them on unseen text."""
+    sentences = [example for report in reports for example in taught[report.name].sentences]
+    triggers = [example for report in reports for example in taught[report.name].triggers]
+    triggers += learned_trigger_examples(reports, taught)
+    return fit(triggers, fit_sentence_models(sentences))
+
+
+def learned_trigger_examples(
+    reports: Sequence[LabelledReport], taught: dict[str, ReportExamples]
+) -> list[TriggerExample]:
+    """The labelled decisions on the triggers sentence models propose, each report's from
+    models trained on the other inner folds."""
+    examples: list[TriggerExample] = []
+    for fold in range(INNER_FOLDS):
+        inside = [report for report in reports if _inner_fold(report) != fold]
+        sentences = [example for report in inside for example in taught[report.name].sentences]
+        proposer = DecisionModel(
+            NO_MODEL, NO_MODEL, THRESHOLD, fit_sentence_models(sentences), PROPOSAL_THRESHOLD
+        )
+        for report in reports:
+            if _inner_fold(report) != fold:
+                continue
+            analysis = analyse(
+                report.document.text,
+                document=report.name,
+                published=report.document.published,
+                decisions=None,
+                proposals=proposer,
+            )
+            examples += [
+                example
+                for example in trigger_examples(report, analysis)
+                if example.decision.trigger.source == LEARNED
+            ]
+    return examples
+
+
+def _inner_fold(report: LabelledReport) -> int:
+    return fold_of(f"inner:{report.name}", INNER_FOLDS)
+
+
+def fit(
+    examples: Sequence[TriggerExample], sentence_models: dict[str, LinearModel] | None = None
+) -> DecisionModel:
     """Train the subject model, then the event model on the subjects it chooses."""
     subject_rows = [
         (candidate.features, label)
@@ -153,10 +262,36 @@ def fit(examples: Sequence[TriggerExample]) -> DecisionModel:
         label = chosen is not None and example.labels[chosen]
         best = max(scores) if scores else 0.0
         event_rows.append((event_features(example.decision, chosen, best), label))
-    return DecisionModel(subject, _logistic_regression(event_rows), THRESHOLD)
+    return DecisionModel(
+        subject,
+        _logistic_regression(event_rows),
+        THRESHOLD,
+        sentence_models or {},
+        PROPOSAL_THRESHOLD,
+    )
 
 
-def _logistic_regression(rows: Sequence[tuple[dict[str, float], bool]]) -> LinearModel:
+def fit_sentence_models(sentences: Sequence[SentenceExample]) -> dict[str, LinearModel]:
+    """One logistic regression per event type over the sentences that teach it."""
+    models = {}
+    for event_type in sorted({t for example in sentences for t in example.types}):
+        rows = [
+            (example.features, event_type in example.types)
+            for example in sentences
+            if event_type not in example.unlabelled
+        ]
+        models[event_type] = _logistic_regression(
+            rows, SENTENCE_REGULARISATION, SENTENCE_PRUNE, SENTENCE_BALANCED
+        )
+    return models
+
+
+def _logistic_regression(
+    rows: Sequence[tuple[dict[str, float], bool]],
+    regularisation: float = REGULARISATION,
+    prune: float = 0.0,
+    balanced: bool = False,
+) -> LinearModel:
     # scikit-learn is a development dependency: only training needs it, never extraction.
     # local import: scikit-learn loads only for training, never to extract
     from sklearn.feature_extraction import DictVectorizer
@@ -165,23 +300,23 @@ def _logistic_regression(rows: Sequence[tuple[dict[str, float], bool]]) -> Linea
     vectorizer = DictVectorizer(sort=True)
     matrix = vectorizer.fit_transform([features for features, _ in rows])
     labels = [int(label) for _, label in rows]
-    classifier = LogisticRegression(C=REGULARISATION, max_iter=MAX_ITERATIONS)
+    classifier = LogisticRegression(
+        C=regularisation, max_iter=MAX_ITERATIONS, class_weight="balanced" if balanced else None
+    )
     classifier.fit(matrix, labels)
     names = vectorizer.get_feature_names_out()
     weights = {
         str(name): round(float(weight), DIGITS)
         for name, weight in zip(names, classifier.coef_[0], strict=True)
-        if round(float(weight), DIGITS) != 0.0
+        if abs(round(float(weight), DIGITS)) > prune
     }
     return LinearModel(weights, round(float(classifier.intercept_[0]), DIGITS))
 
 
 def train(directories: Iterable[Path]) -> DecisionModel:
     """The decision model trained on every report of the labelled sets."""
-    examples = [
-        example for report in labelled_reports(directories) for example in trigger_examples(report)
-    ]
-    return fit(examples)
+    reports = labelled_reports(directories)
+    return fit_reports(reports, {report.name: report_examples(report) for report in reports})
 
 
 def model_json(model: DecisionModel) -> str:
@@ -208,16 +343,12 @@ class CrossValidation:
 def cross_validate(directories: Iterable[Path], folds: int = FOLDS) -> CrossValidation:
     """k-fold by report: each report is extracted by a model that never saw it."""
     reports = labelled_reports(directories)
-    examples = {report.name: trigger_examples(report) for report in reports}
+    examples = {report.name: report_examples(report) for report in reports}
     golds, by_model, by_rules = [], [], []
     for fold in range(folds):
-        training = [
-            example
-            for report in reports
-            if fold_of(report.name, folds) != fold
-            for example in examples[report.name]
-        ]
-        model = fit(training)
+        model = fit_reports(
+            [report for report in reports if fold_of(report.name, folds) != fold], examples
+        )
         for report in reports:
             if fold_of(report.name, folds) != fold:
                 continue
