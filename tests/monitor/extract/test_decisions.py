@@ -41,8 +41,15 @@ def test_training_on_the_labelled_sets_reproduces_the_shipped_model() -> None:
 
 def test_the_model_is_plain_json_weights() -> None:
     data = json.loads(shipped_model_path().read_text(encoding="utf-8"))
-    assert set(data) == {"subject", "event", "threshold", "sentence", "sentence_threshold"}
-    parts = [data["subject"], data["event"], *data["sentence"].values()]
+    assert set(data) == {
+        "subject",
+        "event",
+        "threshold",
+        "sentence",
+        "sentence_threshold",
+        "learned",
+    }
+    parts = [data["subject"], data["event"], data["learned"], *data["sentence"].values()]
     for part in parts:
         assert isinstance(part["intercept"], float)
         assert all(isinstance(weight, float) for weight in part["weights"].values())

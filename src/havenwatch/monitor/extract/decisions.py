@@ -10,6 +10,7 @@ choice of subject. Two logistic regressions, trained on the labelled reports by
   subject (a plural group means a generic statement: no event);
 - the *sentence models*, one per event type, propose triggers the lexicon lacks
   (`extract/learned_triggers.py`);
+- the *learned-event model* decides the proposals, calibrated on cross-fitted ones;
 - the *event model* scores the trigger with its chosen subject. It decides only triggers
   for which the rules found no subject (they would have dropped them as generic): at or
   above `threshold` they become events. A trigger the rules accept stays accepted, and the
@@ -92,6 +93,7 @@ class DecisionModel:
     threshold: float = 0.5
     sentence: dict[str, LinearModel] = field(default_factory=dict)
     sentence_threshold: float = 1.0
+    learned: LinearModel | None = None
 
     @cached_property
     def sentence_scorer(self) -> SentenceScorer:
@@ -104,6 +106,7 @@ class DecisionModel:
             "threshold": self.threshold,
             "sentence": {name: model.to_dict() for name, model in sorted(self.sentence.items())},
             "sentence_threshold": self.sentence_threshold,
+            "learned": self.learned.to_dict() if self.learned else None,
         }
 
     @classmethod
@@ -117,6 +120,7 @@ class DecisionModel:
                 for name, model in data.get("sentence", {}).items()
             },
             float(data.get("sentence_threshold", 1.0)),
+            LinearModel.from_dict(data["learned"]) if data.get("learned") else None,
         )
 
 
@@ -185,7 +189,13 @@ def decide(model: DecisionModel, decision: Decision) -> None:
     if decision.scores:
         decision.chosen = max(range(len(decision.scores)), key=decision.scores.__getitem__)
     features = event_features(decision, decision.chosen, _best(decision.scores))
-    decision.probability = model.event.probability(features)
+    judge = model.event
+    if decision.trigger.source != RULES:
+        if model.learned is None:
+            decision.accepted = False
+            return
+        judge = model.learned
+    decision.probability = judge.probability(features)
     decision.accepted = decision.chosen is not None and (
         decision.probability >= model.threshold or _rule_emits(decision)
     )

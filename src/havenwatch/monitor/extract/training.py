@@ -52,7 +52,7 @@ TRAINING_SETS = (
     "devset8",
 )
 REGULARISATION = 0.3
-THRESHOLD = 0.6
+THRESHOLD = 0.7
 MAX_ITERATIONS = 2000
 DIGITS = 6
 FOLDS = 5
@@ -247,7 +247,9 @@ def _inner_fold(report: LabelledReport) -> int:
 def fit(
     examples: Sequence[TriggerExample], sentence_models: dict[str, LinearModel] | None = None
 ) -> DecisionModel:
-    """Train the subject model, then the event model on the subjects it chooses."""
+    """Train the subject model, then the event models on the subjects it chooses: one for
+    the lexicon's triggers, one for the sentence models' proposals (their own calibration,
+    so trusting proposals never shifts how lexicon triggers are revived)."""
     subject_rows = [
         (candidate.features, label)
         for example in examples
@@ -255,20 +257,26 @@ def fit(
         for candidate, label in zip(example.decision.candidates, example.labels, strict=True)
     ]
     subject = _logistic_regression(subject_rows)
-    event_rows = []
+    event_rows: dict[bool, list[tuple[dict[str, float], bool]]] = {True: [], False: []}
     for example in examples:
         scores = [subject.probability(c.features) for c in example.decision.candidates]
         chosen = max(range(len(scores)), key=scores.__getitem__) if scores else None
         label = chosen is not None and example.labels[chosen]
         best = max(scores) if scores else 0.0
-        event_rows.append((event_features(example.decision, chosen, best), label))
+        learned = example.decision.trigger.source == LEARNED
+        event_rows[learned].append((event_features(example.decision, chosen, best), label))
     return DecisionModel(
         subject,
-        _logistic_regression(event_rows),
+        _logistic_regression(event_rows[False]),
         THRESHOLD,
         sentence_models or {},
         PROPOSAL_THRESHOLD,
+        _logistic_regression(event_rows[True]) if _both_labels(event_rows[True]) else None,
     )
+
+
+def _both_labels(rows: Sequence[tuple[dict[str, float], bool]]) -> bool:
+    return len({label for _, label in rows}) == 2
 
 
 def fit_sentence_models(sentences: Sequence[SentenceExample]) -> dict[str, LinearModel]:
