@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.csv_export import events_csv
 from havenwatch.cases.csv_import import ImportError_, import_csv_rows, parse_csv
 from havenwatch.cases.interchange import export_document
@@ -41,11 +42,17 @@ def _rows(csv_text: str) -> Counter[str]:
 def test_a_sheet_exported_in_each_language_imports_back_to_the_same_records(
     db: Database, tmp_path: Path, locale: str
 ) -> None:
-    import_csv_rows(db, parse_csv(_write(tmp_path, RECORDS)), "test")
+    import_csv_rows(db, parse_csv(_write(tmp_path, RECORDS)), "test", scope=Scope.everything())
     original = events_csv(export_document(db, "test"))
     localised = events_csv(export_document(db, "test"), locale)
     assert "security_designation" not in localised and "interior_ministry" not in localised
-    import_csv_rows(db, parse_csv(_write(tmp_path, localised, "own.csv")), "test", team="copy")
+    import_csv_rows(
+        db,
+        parse_csv(_write(tmp_path, localised, "own.csv")),
+        "test",
+        team="copy",
+        scope=Scope.everything(),
+    )
     again = events_csv(export_document(db, "test"))
     assert _rows(again) == _rows(original) + _rows(original)
 
@@ -62,7 +69,9 @@ def test_a_sheet_exported_in_each_language_imports_back_to_the_same_records(
 def test_the_export_writes_each_language_as_the_interface_does(
     sqlite_db: Database, tmp_path: Path, locale: str, expected: tuple[str, ...]
 ) -> None:
-    import_csv_rows(sqlite_db, parse_csv(_write(tmp_path, RECORDS)), "test")
+    import_csv_rows(
+        sqlite_db, parse_csv(_write(tmp_path, RECORDS)), "test", scope=Scope.everything()
+    )
     text = events_csv(export_document(sqlite_db, "test"), locale)
     for word in expected:
         assert word in text
@@ -126,7 +135,12 @@ def test_an_unknown_value_names_file_row_column_and_accepted_values_and_stores_n
     text = f"Pseudonim,{','.join(cells)}\nVrabac,{good}\nLasta,{bad}\n"
     before = snapshot(db)
     with pytest.raises(ImportError_) as raised:
-        import_csv_rows(db, parse_csv(_write(tmp_path, text), name="nasa-tabela.csv"), "test")
+        import_csv_rows(
+            db,
+            parse_csv(_write(tmp_path, text), name="nasa-tabela.csv"),
+            "test",
+            scope=Scope.everything(),
+        )
     message = str(raised.value)
     assert message.startswith(f"nasa-tabela.csv, row 3, column {column}: ") and "\n" not in message
     if column == "Zemlja boravka":

@@ -208,12 +208,12 @@ def test_a_time_limit_for_appeals_is_no_appeal(text: str) -> None:
         (
             "The couple Lev and Alisa Markin appealed to the ministry against the refusal of "
             "their residence extension in Serbia.",
-            {"Lev", "Alisa Markin"},
+            {"Lev Markin", "Alisa Markin"},
         ),
         (
             "Супруги Ирина и Павел Зуевы обжаловали в министерстве внутренних дел Сербии отказ "
             "в продлении ВНЖ.",
-            {"Ирина", "Павел Зуевы"},
+            {"Ирина Зуева", "Павел Зуев"},
         ),
     ],
 )

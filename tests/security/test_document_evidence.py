@@ -11,6 +11,7 @@ from protection_support import add_plain_person, jpeg_with_gps
 from sqlalchemy import select
 from tests.helpers import snapshot
 
+from havenwatch.access.scope import Scope
 from havenwatch.cases.events import add_event
 from havenwatch.cases.vault import (
     Evidence,
@@ -28,7 +29,9 @@ from havenwatch.store.schema import document_events, documents
 
 
 def _decision(db: Database, case_id: str) -> str:
-    event = add_event(db, Event(case_id=case_id, type="residence_revoked"), "tester")
+    event = add_event(
+        db, Event(case_id=case_id, type="residence_revoked"), "tester", scope=Scope.everything()
+    )
     return event.id or ""
 
 
@@ -41,16 +44,18 @@ def test_an_upload_records_type_date_links_and_both_hashes_and_keeps_the_origina
     evidence = Evidence("decision", date(2025, 3, 3), (event_id,), keep_original=True)
     stored = store_document(
         db, instance_settings, case_id=case_id, filename="rešenje.jpg", data=received,
-        actor="tester", evidence=evidence,
+        actor="tester", evidence=evidence, scope=Scope.everything(),
     )  # fmt: skip
-    _, cleaned = read_document(db, instance_settings, stored.id, "reader")
-    shown, custody = view_document(db, stored.id, "lawyer")
+    _, cleaned = read_document(db, instance_settings, stored.id, "reader", scope=Scope.everything())
+    shown, custody = view_document(db, stored.id, "lawyer", scope=Scope.everything())
     assert shown.original_sha256 == hashlib.sha256(received).hexdigest()
     assert shown.sha256 == hashlib.sha256(cleaned).hexdigest() != shown.original_sha256
     assert (shown.document_type, shown.document_date, shown.event_ids) == (
         "decision", date(2025, 3, 3), (event_id,),
     )  # fmt: skip
-    _, original = read_original(db, instance_settings, stored.id, "lawyer")
+    _, original = read_original(
+        db, instance_settings, stored.id, "lawyer", scope=Scope.everything()
+    )
     assert original == received and b"ARTIST-SENTINEL-77" not in cleaned
     vault_files = b"".join(p.read_bytes() for p in instance_settings.vault_dir.iterdir())
     assert b"ARTIST-SENTINEL-77" not in vault_files
@@ -61,7 +66,9 @@ def test_an_upload_records_type_date_links_and_both_hashes_and_keeps_the_origina
         "document.upload", "document.clean", "document.link", "document.download",
         "document.view",
     ]  # fmt: skip
-    assert view_document(db, stored.id, "x")[1][-1].action == "document.view"
+    assert (
+        view_document(db, stored.id, "x", scope=Scope.everything())[1][-1].action == "document.view"
+    )
     assert check_vault(db, instance_settings, verify=True, grace_seconds=0).healthy
     assert check_vault(db, instance_settings, grace_seconds=0).orphans_removed == []
 
@@ -72,11 +79,11 @@ def test_without_keep_original_no_original_exists(
     _, case_id = add_plain_person(sqlite_db, "Ivan Petrov")
     stored = store_document(
         sqlite_db, sqlite_settings, case_id=case_id, filename="a.jpg",
-        data=jpeg_with_gps("S"), actor="t",
+        data=jpeg_with_gps("S"), actor="t", scope=Scope.everything(),
     )  # fmt: skip
     assert not stored.original_kept
     with pytest.raises(NotFoundError):
-        read_original(sqlite_db, sqlite_settings, stored.id, "t")
+        read_original(sqlite_db, sqlite_settings, stored.id, "t", scope=Scope.everything())
 
 
 @pytest.mark.parametrize(
@@ -95,7 +102,7 @@ def test_an_unknown_type_or_another_cases_event_is_refused_and_nothing_is_stored
     with pytest.raises(ValidationError):
         store_document(
             db, instance_settings, case_id=case_id, filename="a.jpg",
-            data=jpeg_with_gps("S"), actor="t", evidence=evidence,
+            data=jpeg_with_gps("S"), actor="t", evidence=evidence, scope=Scope.everything(),
         )  # fmt: skip
     assert snapshot(db) == before
     with db.read() as conn:

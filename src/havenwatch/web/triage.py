@@ -137,7 +137,7 @@ def posted_correction(form: FormData, lead: Lead, principal: Principal) -> Corre
         return Correction(
             subject_name=name if principal.can(Capability.VIEW_IDENTITY) else lead.subject_name,
             event_type=forms.text(form, "event_type", limit=40) or "",
-            event_date=forms.text(form, "event_date", limit=40),
+            event_date=_typed_day(form),
             country=forms.text(form, "country", limit=10),
             authority=forms.text(form, "authority", limit=40),
             grounds=forms.text(form, "grounds", limit=40),
@@ -160,3 +160,10 @@ def safe_query(back: str) -> str:
     """The list's filters to return to, rebuilt from known keys only."""
     kept = [(key, value[:200]) for key, value in parse_qsl(back) if key in FILTER_KEYS]
     return urlencode(kept)
+
+
+def _typed_day(form: FormData) -> str | None:
+    """The corrected date as typed in the reader's format ("3 Mar 2025", "03.03.2025."),
+    kept as the canonical text the lead stores."""
+    typed = forms.fuzzy(form, "event_date")
+    return typed.text if typed else None

@@ -71,11 +71,11 @@ def test_a_lawyer_speaking_of_my_clients_creates_no_event() -> None:
         (
             "Анатолий и Ксения Зуевы, граждане России, подали жалобы на отказы в продлении "
             "ВНЖ в Черногории.",
-            {"Анатолий", "Ксения Зуевы"},
+            {"Анатолий Зуев", "Ксения Зуева"},
         ),
         (
             "Pavle i Darja Smirnov, državljani Rusije, podneli su tužbu Upravnom sudu u Beogradu.",
-            {"Pavle", "Darja Smirnov"},
+            {"Pavle Smirnov", "Darja Smirnov"},
         ),
     ],
 )

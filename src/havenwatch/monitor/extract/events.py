@@ -260,12 +260,13 @@ def _candidate_mentions(
     rule: Mention | None,
     by_sentence: dict[int, list[Mention]],
 ) -> list[Mention]:
-    """Everyone the trigger's sentence mentions, the person the previous sentences were
+    """Everyone the trigger's sentence mentions but officials (presidents and ministers
+    named in passing: never whom a measure befell), the person the previous sentences were
     about, and the rules' choice."""
     mentions = [
         mention
         for mention in by_sentence.get(trigger.sentence, ())
-        if mention.entity is not None or mention.plural
+        if (mention.entity is not None or mention.plural) and mention.role != "official"
     ]
     focus = _focus(analysis, trigger.sentence)
     if focus is not None and all(focus is not mention for mention in mentions):

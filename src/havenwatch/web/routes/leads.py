@@ -104,8 +104,8 @@ def accept(request: Request, principal: Reviewer, lead_id: str, form: Form) -> R
 
     def decide() -> None:
         localise(request)
-        correction = posted_correction(form, lead, principal)
         try:
+            correction = posted_correction(form, lead, principal)
             accept_reviewed(
                 db,
                 lead_id,
