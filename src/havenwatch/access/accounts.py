@@ -175,7 +175,7 @@ def change_user(
 ) -> str:
     """Change a user's role, team (created when new) and whether active; returns the team id."""
     if role not in ROLES:
-        raise ValidationError("role", f"choose from {', '.join(ROLES)}")
+        raise ValidationError.of("role", "value.choose", accepted=", ".join(ROLES))
     with db.write(actor) as unit:
         team_id = ensure_team(unit, team)
         unit.conn.execute(

@@ -305,7 +305,7 @@ def import_csv_rows(
     summary = ImportSummary(rows=len(rows), dry_run=dry_run)
     with db.write(actor, dry_run=dry_run) as unit:
         if not scope.allows(ensure_team(unit, team)):
-            raise ValidationError("team", f"no team {team} in your scope")
+            raise ValidationError.of("team", "team.out_of_scope", id=team)
         _write_rows(unit, keyring, rows, team, summary)
         unit.audit("import.csv", detail={"origin": origin, **asdict(summary)})
     return summary

@@ -94,7 +94,7 @@ def _require_case(conn: Connection, case_id: str, scope: Scope) -> None:
         select(cases.c.id).where(cases.c.id == case_id, case_visibility(scope))
     ).first()
     if found is None:
-        raise ValidationError("case", f"no case {case_id}")
+        raise ValidationError.of("case", "case.unknown", id=case_id)
 
 
 def add_event(db: Database, event: Event, actor: str, *, scope: Scope) -> Event:

@@ -86,7 +86,7 @@ def add_person(db: Database, person: Person, actor: str, *, scope: Scope) -> Per
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         if not scope.allows(ensure_team(unit, person.team)):
-            raise ValidationError("team", f"no team {person.team} in your scope")
+            raise ValidationError.of("team", "team.out_of_scope", id=person.team)
         return insert_person(unit, keyring, person)
 
 

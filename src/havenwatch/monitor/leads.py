@@ -260,7 +260,7 @@ def _target_case(unit: Unit, keyring: Keyring, lead: Lead, target: Target) -> st
         return _case_of_person(unit, keyring, lead, target.person_id, target.scope)
     if target.pseudonym:
         if not target.scope.allows(ensure_team(unit, target.team)):
-            raise ValidationError("team", f"no team {target.team} in your scope")
+            raise ValidationError.of("team", "team.out_of_scope", id=target.team)
         return _case_of_new_person(unit, keyring, lead, target.pseudonym, target.team)
     if lead.candidate_case_id:
         return _case_in_scope(unit, lead.candidate_case_id, target.scope)

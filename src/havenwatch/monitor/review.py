@@ -189,10 +189,10 @@ def reject_leads(
 ) -> int:
     """Reject every lead named, all or none: one audit entry per lead; returns how many."""
     if not reason.strip():
-        raise ValidationError("reason", "say why the leads are rejected")
+        raise ValidationError.of("reason", "leads.reason_required")
     wanted = list(dict.fromkeys(lead_ids))
     if not wanted:
-        raise ValidationError("leads", "select at least one lead")
+        raise ValidationError.of("leads", "leads.none_selected")
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         for lead_id in wanted:
@@ -228,18 +228,18 @@ def check_correction(correction: Correction) -> Correction:
         grounds=correction.grounds or None,
     )
     if cleaned.event_type not in known.event_types:
-        raise ValidationError("event_type", f"unknown event type {cleaned.event_type!r}")
+        raise ValidationError.of("event_type", "lead.unknown_event_type", value=cleaned.event_type)
     if cleaned.country is not None and not COUNTRY.match(cleaned.country):
-        raise ValidationError("country", "the country is a two-letter code such as RS")
+        raise ValidationError.of("country", "value.country_code", value=cleaned.country)
     if cleaned.event_date is not None:
         parse_fuzzy(cleaned.event_date, "event_date")
     if cleaned.authority is not None and cleaned.authority not in known.authorities:
-        raise ValidationError("authority", f"unknown authority {cleaned.authority!r}")
+        raise ValidationError.of("authority", "lead.unknown_authority", value=cleaned.authority)
     if cleaned.grounds is not None and cleaned.grounds not in known.grounds:
-        raise ValidationError("grounds", f"unknown grounds {cleaned.grounds!r}")
+        raise ValidationError.of("grounds", "lead.unknown_grounds", value=cleaned.grounds)
     days = cleaned.deadline_days
     if days is not None and not 0 <= days <= MAX_DAYS:
-        raise ValidationError("deadline_days", f"the days to act are between 0 and {MAX_DAYS}")
+        raise ValidationError.of("deadline_days", "value.whole_number", low=0, high=MAX_DAYS)
     return cleaned
 
 

@@ -34,6 +34,8 @@ ALIASES = {
     "sr-cyrl": "sr_Cyrl",
     "sr_cyrl": "sr_Cyrl",
 }
+# The languages `locale_of` names when it refuses one.
+TYPED_LANGUAGES = "en, ru, sr, sr-Cyrl"
 HTML_LANG = {"en": "en", "ru": "ru", "sr_Latn": "sr-Latn", "sr_Cyrl": "sr-Cyrl"}
 
 
@@ -41,8 +43,8 @@ def locale_of(text: str) -> str:
     """The locale a language name asks for; a clear error for one the report is not in."""
     found = ALIASES.get(text.strip().lower())
     if found is None:
-        raise ValidationError(
-            "language", f"{text!r} is not a report language (en, ru, sr, sr-Cyrl)"
+        raise ValidationError.of(
+            "language", "report.unknown_language", value=text, accepted=TYPED_LANGUAGES
         )
     return found
 

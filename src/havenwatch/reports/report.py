@@ -89,7 +89,7 @@ class ReportData:
 def parse_month(text: str, name: str) -> tuple[int, int]:
     match = MONTH.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValidationError(name, f"{text!r} is not a month (YYYY-MM, e.g. 2024-01)")
+        raise ValidationError.of(name, "period.not_a_month", value=text, format="YYYY-MM")
     return int(match.group(1)), int(match.group(2))
 
 
@@ -98,7 +98,7 @@ def month_range(first: str, last: str) -> tuple[str, ...]:
     year, month = parse_month(first, "from")
     end = parse_month(last, "to")
     if end < (year, month):
-        raise ValidationError("to", f"the period ends ({last}) before it begins ({first})")
+        raise ValidationError.of("to", "period.reversed")
     months = []
     while (year, month) <= end:
         months.append(f"{year:04d}-{month:02d}")

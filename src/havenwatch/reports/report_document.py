@@ -182,7 +182,9 @@ def public_report(
 ) -> bytes:
     """The report of the latest published release (or of `version`), in `output_format`."""
     if output_format not in FORMATS:
-        raise ValidationError("format", f"{output_format!r} is not a report format (html, pdf)")
+        raise ValidationError.of(
+            "format", "report.unknown_format", value=output_format, accepted=", ".join(FORMATS)
+        )
     note = progress or (lambda _step: None)
     note("release")
     published = latest_release(db) if version is None else release_version(db, version)

@@ -74,7 +74,7 @@ def report_download(request: Request, principal: Exporter) -> Response:
     try:
         month_range(fields["from"], fields["to"])
         if country and not (len(country) == 2 and country.isalpha()):
-            raise ValidationError("country", country)
+            raise ValidationError.of("country", "value.country_code", value=country)
     except ValidationError:
         error = _(
             "Months are written YYYY-MM (2024-01), the period must not end before it begins, "
