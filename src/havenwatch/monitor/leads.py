@@ -117,17 +117,24 @@ def list_leads(
     offset: int = 0,
 ) -> list[Lead]:
     """Leads the scope may see, newest first, each with its sources and their candidates."""
+    return _listed(db, _conditions(status, scope), scope, limit, offset)
+
+
+def _listed(
+    db: Database, conditions: Sequence[ColumnElement[bool]], scope: Scope, limit: int, offset: int
+) -> list[Lead]:
+    """One page of the leads meeting `conditions` (the visibility rule among them), newest
+    first: the queue and the triage list read through here."""
     keyring = db.require_keyring()
     query = (
         select(leads)
-        .where(*_conditions(status, scope))
+        .where(*conditions)
         .order_by(leads.c.created_at.desc(), leads.c.id.desc())
         .limit(limit)
         .offset(offset)
     )
     with db.read() as conn:
-        rows = conn.execute(query).all()
-        return _leads(conn, keyring, rows, scope)
+        return _leads(conn, keyring, conn.execute(query).all(), scope)
 
 
 def count_leads(db: Database, *, status: str | None = None, scope: Scope) -> int:

@@ -47,7 +47,7 @@ from havenwatch.monitor.leads import (
     Target,
     _decide,
     _joined,
-    _leads,
+    _listed,
     _load,
     _target_case,
     _title,
@@ -120,16 +120,7 @@ def list_triage(
     offset: int = 0,
 ) -> list[Lead]:
     """The leads the teams may see that pass the filter, newest first."""
-    keyring = db.require_keyring()
-    query = (
-        select(leads)
-        .where(*triage_conditions(wanted, scope))
-        .order_by(leads.c.created_at.desc(), leads.c.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    with db.read() as conn:
-        return _leads(conn, keyring, conn.execute(query).all(), scope)
+    return _listed(db, triage_conditions(wanted, scope), scope, limit, offset)
 
 
 def count_triage(db: Database, wanted: LeadFilter, *, scope: Scope) -> int:

@@ -26,6 +26,7 @@ from havenwatch.cases.vault import (
     view_document,
 )
 from havenwatch.core.errors import HavenwatchError, NotFoundError
+from havenwatch.core.model import Document
 from havenwatch.media.filetypes import MAX_DOCUMENT_BYTES
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
@@ -113,16 +114,7 @@ def original(
         principal.actor,
         scope=Scope.of(principal),
     )
-    if document.case_id != case_id:
-        raise NotFoundError(f"no document {document_id}")
-    return Response(
-        content,
-        media_type="application/octet-stream",
-        headers={
-            "content-disposition": "attachment; filename*=UTF-8''"
-            + quote("original-" + document.filename),
-        },
-    )
+    return _attachment(document, content, case_id, "original-" + document.filename)
 
 
 @router.get("/cases/{case_id}/documents/{document_id}")
@@ -134,12 +126,15 @@ def download(request: Request, principal: Handler, case_id: str, document_id: st
         principal.actor,
         scope=Scope.of(principal),
     )
+    return _attachment(document, content, case_id, document.filename)
+
+
+def _attachment(document: Document, content: bytes, case_id: str, filename: str) -> Response:
+    """The file as a download, only under the case it belongs to (another case's id: a 404)."""
     if document.case_id != case_id:
-        raise NotFoundError(f"no document {document_id}")
+        raise NotFoundError(f"no document {document.id}")
     return Response(
         content,
         media_type="application/octet-stream",
-        headers={
-            "content-disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}",
-        },
+        headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
     )
