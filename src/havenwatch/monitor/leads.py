@@ -120,19 +120,21 @@ def list_leads(
     return _listed(db, _conditions(status, scope), scope, limit, offset)
 
 
+NEWEST_FIRST = (leads.c.created_at.desc(), leads.c.id.desc())
+
+
 def _listed(
-    db: Database, conditions: Sequence[ColumnElement[bool]], scope: Scope, limit: int, offset: int
+    db: Database,
+    conditions: Sequence[ColumnElement[bool]],
+    scope: Scope,
+    limit: int,
+    offset: int,
+    order: Sequence[Any] = NEWEST_FIRST,
 ) -> list[Lead]:
-    """One page of the leads meeting `conditions` (the visibility rule among them), newest
-    first: the queue and the triage list read through here."""
+    """One page of the leads meeting `conditions` (the visibility rule among them), in
+    `order` (newest first unless told): the queue and the triage list read through here."""
     keyring = db.require_keyring()
-    query = (
-        select(leads)
-        .where(*conditions)
-        .order_by(leads.c.created_at.desc(), leads.c.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
+    query = select(leads).where(*conditions).order_by(*order).limit(limit).offset(offset)
     with db.read() as conn:
         return _leads(conn, keyring, conn.execute(query).all(), scope)
 
