@@ -12,10 +12,11 @@ from tests.monitor.ingest_support import add_volokhonsky, write_report
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team
-from havenwatch.cases.case_files import get_case
-from havenwatch.cases.events import list_events
+from havenwatch.cases.case_files import add_case, get_case
+from havenwatch.cases.events import add_event, list_events
 from havenwatch.cases.people import get_person
 from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.model import Case, Event
 from havenwatch.monitor.evaluate import evaluate
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.leads import NO_MATCH, Lead, Target, get_lead, list_leads
@@ -28,6 +29,7 @@ from havenwatch.monitor.review import (
     count_triage,
     extracted,
     list_triage,
+    merge_reviewed,
     reject_leads,
 )
 from havenwatch.monitor.reviewed import reviewed_examples
@@ -291,3 +293,23 @@ def test_the_subjects_nationality_gender_and_age_are_corrected_before_accepting(
                 db, pending.id, "cli:rev", _correction(pending, **wrong),
                 target=target, scope=Scope.everything(),
             )  # fmt: skip
+
+
+def test_merging_a_lead_rematches_the_pending_leads_about_that_person(
+    db: Database, tmp_path: Path
+) -> None:
+    oleg = "Oleg Volokhonsky"
+    _ingest(
+        db, tmp_path,
+        first=MISREAD.replace("Ilji Zelenk", oleg), second=SECOND.replace("Ilija Zelenković", oleg),
+    )  # fmt: skip
+    first, second = _by_type(db, "entry_ban"), _by_type(db, "residence_revoked")
+    assert second.match_reason == NO_MATCH
+    person_id = add_volokhonsky(db)  # known only after both reports came in
+    everyone = Scope.everything()
+    case = add_case(db, Case(person_id=person_id, country="RS"), "test", scope=everyone)
+    event = add_event(db, Event(case_id=case.id or "", type="entry_ban"), "test", scope=everyone)
+    merged = merge_reviewed(db, first.id, event.id or "", "cli:rev", scope=everyone)
+    assert (merged.lead.status, merged.case_id, merged.rematched) == ("merged", case.id, 1)
+    now = get_lead(db, second.id, scope=everyone)
+    assert (now.candidate_person_id, now.match_reason) == (person_id, WHOLE_NAME)

@@ -201,29 +201,35 @@ def merge_lead(
     """Fold the lead into an existing event of the scope: its sources become corroboration."""
     keyring = db.require_keyring()
     with db.write(actor) as unit:
-        lead = _undecided(unit.conn, keyring, lead_id, scope)
-        query = select(events.c.case_id).join(cases, cases.c.id == events.c.case_id)
-        query = query.where(events.c.id == event_id, case_visibility(scope))
-        case_id = unit.conn.execute(query).scalar()
-        if case_id is None:
-            raise NotFoundError(f"no event {event_id}")
-        linked = set(
-            unit.conn.execute(
-                select(event_sources.c.source_id).where(event_sources.c.event_id == event_id)
-            ).scalars()
-        )
-        added = [source.id for source in lead.sources if source.id not in linked]
-        if added:
-            unit.conn.execute(
-                event_sources.insert(),
-                [
-                    {"event_id": event_id, "source_id": sid, "role": "corroboration"}
-                    for sid in added
-                ],
-            )
-        _joined(unit, keyring, lead.id, case_id)
-        _decide(unit, lead, MERGED, reason=None, event_id=event_id, case_id=case_id)
+        merge_into(unit, keyring, lead_id, event_id, scope)
         return _load(unit.conn, keyring, lead_id, scope)
+
+
+def merge_into(
+    unit: Unit, keyring: Keyring, lead_id: str, event_id: str, scope: Scope
+) -> tuple[Lead, str]:
+    """`merge_lead` inside the caller's transaction; returns the lead as it was (undecided)
+    and the case of the event."""
+    lead = _undecided(unit.conn, keyring, lead_id, scope)
+    query = select(events.c.case_id).join(cases, cases.c.id == events.c.case_id)
+    query = query.where(events.c.id == event_id, case_visibility(scope))
+    case_id = unit.conn.execute(query).scalar()
+    if case_id is None:
+        raise NotFoundError(f"no event {event_id}")
+    linked = set(
+        unit.conn.execute(
+            select(event_sources.c.source_id).where(event_sources.c.event_id == event_id)
+        ).scalars()
+    )
+    added = [source.id for source in lead.sources if source.id not in linked]
+    if added:
+        unit.conn.execute(
+            event_sources.insert(),
+            [{"event_id": event_id, "source_id": sid, "role": "corroboration"} for sid in added],
+        )
+    _joined(unit, keyring, lead.id, case_id)
+    _decide(unit, lead, MERGED, reason=None, event_id=event_id, case_id=case_id)
+    return lead, case_id
 
 
 def reject_lead(

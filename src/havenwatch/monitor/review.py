@@ -15,6 +15,8 @@ Built on `havenwatch.monitor.leads` (same visibility rule, same decision records
   pseudonym and the decision ("Wren: residence revoked, RS"). Then the other pending leads
   sharing a name key with the name kept (`lead_name_keys`) are matched again, so they now
   show the person.
+- `merge_reviewed`: a lead folded into an event already recorded, then the pending leads
+  sharing its name matched again, like an accept.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from havenwatch.monitor.leads import (
     _target_case,
     _title,
     _undecided,
+    merge_into,
 )
 from havenwatch.monitor.linking import candidates
 from havenwatch.monitor.record import add_match, lead_name_keys_of
@@ -114,7 +117,8 @@ class Correction:
 
 @dataclass(frozen=True)
 class Accepted:
-    """An accepted lead, the case it went into and how many pending leads were re-matched."""
+    """An accepted (or merged) lead, the case it went into and how many pending leads were
+    re-matched."""
 
     lead: Lead
     case_id: str
@@ -337,6 +341,20 @@ def accept_reviewed(
         )
         rematched = rematch_pending(unit, keyring, kept.subject_name, skip=lead.id)
         return Accepted(_load(unit.conn, keyring, lead_id, target.scope), case_id, rematched)
+
+
+def merge_reviewed(
+    db: Database, lead_id: str, event_id: str, actor: str, *, scope: Scope
+) -> Accepted:
+    """Fold the lead into an event of the scope (`merge_lead`), then match again the pending
+    leads sharing a name key with the name read in it, in the same transaction: a report
+    ingested before its person was known (or before a spelling was added to them) now shows
+    them. Returns the merged lead, the event's case and how many leads were re-matched."""
+    keyring = db.require_keyring()
+    with db.write(actor) as unit:
+        lead, case_id = merge_into(unit, keyring, lead_id, event_id, scope)
+        rematched = rematch_pending(unit, keyring, lead.subject_name, skip=lead.id)
+        return Accepted(_load(unit.conn, keyring, lead_id, scope), case_id, rematched)
 
 
 def _short(kept: Correction) -> str | None:
