@@ -107,7 +107,8 @@ def read_filter(request: Request) -> tuple[LeadFilter, dict[str, str], ShownErro
         date_to=days["to"],
         sort=sort,
     )
-    return wanted, {**values, "country": country, "sort": sort}, error
+    shown_sort = "" if sort == "newest" else sort  # the default order stays out of links
+    return wanted, {**values, "country": country, "sort": shown_sort}, error
 
 
 def triage_page(
