@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -14,9 +15,12 @@ from havenwatch.cases.case_files import get_case
 from havenwatch.cases.people import get_person
 from havenwatch.cases.sources import add_source
 from havenwatch.core.model import Source
-from havenwatch.monitor.leads import get_lead
-from havenwatch.store.schema import audit_log
+from havenwatch.monitor.ingest import run_ingest
+from havenwatch.monitor.leads import get_lead, list_leads
+from havenwatch.store.schema import audit_log, cases, events
 from tests.helpers import add_lead, snapshot
+from tests.monitor.ingest_support import write_report
+from tests.monitor.test_review import MISREAD
 from tests.web.conftest import CANARY_NAME, World, csrf_of
 
 Clients = Callable[[str], TestClient]
@@ -222,3 +226,33 @@ def test_the_subjects_nationality_is_corrected_on_the_lead_page(
     person_id = get_case(world.db, case_id.group(1), scope=Scope.everything()).person_id
     person = get_person(world.db, person_id, actor="test", scope=Scope.everything())
     assert (person.nationality, person.gender) == ("RU", "male")
+
+
+def test_a_form_without_the_subjects_fields_keeps_what_the_extractor_read(
+    world: World, client_as: Clients, tmp_path: Path
+) -> None:
+    write_report(tmp_path, "misread.txt", MISREAD)
+    run_ingest(world.db, [str(tmp_path)], "test")
+    (lead,) = [
+        lead
+        for lead in list_leads(world.db, status="new", scope=Scope.everything())
+        if lead.subject_name == "Ilji Zelenk"
+    ]
+    client = client_as("caseworker-a")
+    response = client.post(
+        f"/leads/{lead.id}/accept",
+        data={"pseudonym": "Wren", "subject_name": "Ilija Zelenković", "event_type": "entry_ban",
+              "country": "RS", "csrf_token": csrf_of(client, f"/leads/{lead.id}")},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303
+    event_id = get_lead(world.db, lead.id, scope=Scope.everything()).event_id
+    assert event_id is not None
+    with world.db.read() as conn:
+        person_id = conn.execute(
+            select(cases.c.person_id)
+            .join(events, events.c.case_id == cases.c.id)
+            .where(events.c.id == event_id)
+        ).scalar_one()
+    person = get_person(world.db, person_id, actor="test", scope=Scope.everything())
+    assert person.nationality == "RU"

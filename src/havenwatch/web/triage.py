@@ -28,6 +28,7 @@ from havenwatch.monitor.review import (
     LeadFilter,
     count_triage,
     decided_case,
+    extracted,
     list_triage,
     next_pending,
     pseudonyms,
@@ -160,12 +161,23 @@ def posted_correction(form: FormData, lead: Lead, principal: Principal) -> Corre
             authority=forms.text(form, "authority", limit=40),
             grounds=forms.text(form, "grounds", limit=40),
             deadline_days=forms.integer(form, "deadline_days", high=3650),
-            nationality=forms.text(form, "nationality", limit=10),
-            gender=forms.text(form, "gender", limit=20),
-            age=forms.integer(form, "age", high=120),
+            **_subject_fields(form, lead),
         )
     except ValidationError as error:
         raise shown(error) from error
+
+
+def _subject_fields(form: FormData, lead: Lead) -> dict[str, Any]:
+    """The subject's nationality, gender and age as posted; a field the form did not carry
+    at all (an older form) stays as the extractor read it."""
+    subject = extracted(lead)
+    return {
+        "nationality": forms.text(form, "nationality", limit=10)
+        if "nationality" in form
+        else subject.nationality,
+        "gender": forms.text(form, "gender", limit=20) if "gender" in form else subject.gender,
+        "age": forms.integer(form, "age", high=120) if "age" in form else subject.age,
+    }
 
 
 def decision_links(db: Database, principal: Principal, lead: Lead) -> dict[str, Any]:
