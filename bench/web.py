@@ -3,8 +3,10 @@
 Fills an instance with the demo generator (default 100,000 cases ending today, drawn out to
 about 1,000,000 events), starts `havenwatch serve` in a subprocess, logs 16 clients in as a
 caseworker and measures the dashboard, a filtered case list, a full-text search, case
-pages and the statistics page (a year or a quarter of one host country); each client keeps
-one connection of the standard library's HTTP client alive. The
+pages, the statistics page (a year or a quarter of one host country) and the review queue
+(`--leads`, default 100,000 leads stored as ingest stores them: sealed, name-indexed,
+matched; the triage list newest first, and filtered by type and sorted by event date);
+each client keeps one connection of the standard library's HTTP client alive. The
 baseline, in the same run, is Datasette serving the same SQLite file's events table with the
 same filter (event type), as an HTML page. The table says, page by page, whether the target
 (p95 under 100 ms, throughput no lower than Datasette's) is met.
@@ -43,20 +45,26 @@ import httpx
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from havenwatch.access.accounts import add_user
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import demo_data, generate
-from havenwatch.core.clock import today
+from havenwatch.core.clock import today, utcnow
+from havenwatch.core.ids import new_id
 from havenwatch.core.settings import Settings, resolve_settings
+from havenwatch.monitor.record import insert_lead
 from havenwatch.operations.instance import initialise, open_database
-from havenwatch.store.schema import cases, events, users
+from havenwatch.store.monitor_key import MonitorKey, ensure_monitor_key
+from havenwatch.store.schema import cases, events, leads, sources, users
 
 CLIENTS = 16
 PASSWORD = "measuring 16 clients"  # noqa: S105 - a throwaway account in a temporary instance
 FILTER_TYPE = "entry_ban"
 STATISTICS_PERIODS = ("2024", "2025", "2025-Q2", "2024-Q4")
+LEAD_TYPES = ("entry_ban", "residence_revoked", "expulsion_order", "detention", "deportation")
+LEADS_PER_REPORT = 10
+LEAD_BATCH = 1000
 TARGET_P95_MS = 100.0
 DATASETTE = "Datasette events?type="
 console = Console(width=max(Console().width, 120))
@@ -117,13 +125,67 @@ def fill(settings: Settings, count: int, events_per_case: int) -> None:
     db.dispose()
 
 
+def fill_leads(settings: Settings, count: int) -> None:
+    """Add leads until the instance holds `count`, as ingest stores them (`insert_lead`:
+    sealed, name-indexed, matched against the people), ten to a sealed report."""
+    db = open_database(settings)
+    keyring = db.require_keyring()
+    with db.read() as conn:
+        missing = count - conn.execute(select(func.count()).select_from(leads)).scalar_one()
+    rng, words = random.Random(7), demo_data()["pseudonym_words"]
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Storing leads", total=max(0, missing))
+        while missing > 0:
+            batch = min(LEAD_BATCH, missing)
+            with db.write("bench") as unit:
+                key = ensure_monitor_key(unit.conn, keyring)
+                source_id = ""
+                for number in range(batch):
+                    if number % LEADS_PER_REPORT == 0:
+                        source_id = _bench_report(unit.conn, key, rng)
+                    name = f"{rng.choice(words).title()} {rng.choice(words).title()}ov"
+                    event = {
+                        "type": rng.choice(LEAD_TYPES),
+                        "subject": {"name": name},
+                        "country": rng.choice(("RS", "GE", "AM", "KZ")),
+                        "date": f"{rng.randint(2022, 2025)}-{rng.randint(1, 12):02d}-10",
+                        "evidence": f"{name} was told to leave.",
+                    }
+                    insert_lead(unit, keyring, event, new_id(), source_id, source_id)
+            missing -= batch
+            progress.advance(task, batch)
+    db.dispose()
+
+
+def _bench_report(conn: Connection, key: MonitorKey, rng: random.Random) -> str:
+    """One sealed report, as the monitor stores them (its text only sealed)."""
+    report_id = new_id()
+    content = {"url": None, "title": f"Report {report_id}", "text": "A decision was reported."}
+    conn.execute(
+        sources.insert().values(
+            id=report_id,
+            publisher=rng.choice(("Danas", "N1", "Meduza", "OC Media")),
+            language=rng.choice(("en", "ru", "sr")),
+            text="",
+            content_hash=report_id,
+            sealed=key.seal_json(content, "sources", "sealed", report_id),
+            story_id=report_id,
+            created_at=utcnow(),
+        )
+    )
+    return report_id
+
+
 @dataclass(frozen=True)
 class InstanceSize:
     cases: int
     events: int
+    leads: int = 0
 
 
-def prepare(settings: Settings, count: int, events_per_case: int) -> tuple[InstanceSize, list[str]]:
+def prepare(
+    settings: Settings, count: int, events_per_case: int, lead_count: int = 0
+) -> tuple[InstanceSize, list[str]]:
     """Fill a new instance, or bring a kept one to the current schema.
 
     Returns the instance's size and up to 5,000 case ids of the bench account's team.
@@ -132,6 +194,7 @@ def prepare(settings: Settings, count: int, events_per_case: int) -> tuple[Insta
         initialise(settings).dispose()
     else:
         fill(settings, count, events_per_case)
+    fill_leads(settings, lead_count)
     db = open_database(settings)
     with db.read() as conn:
         team_id = conn.execute(
@@ -143,6 +206,7 @@ def prepare(settings: Settings, count: int, events_per_case: int) -> tuple[Insta
         size = InstanceSize(
             cases=conn.execute(select(func.count()).select_from(cases)).scalar_one(),
             events=conn.execute(select(func.count()).select_from(events)).scalar_one(),
+            leads=conn.execute(select(func.count()).select_from(leads)).scalar_one(),
         )
     db.dispose()
     return size, ids
@@ -291,6 +355,7 @@ def verdict(page: Summary, baseline: Summary) -> str:
 def report(pages: list[Summary], baseline: Summary, size: InstanceSize, rounds: int) -> None:
     table = Table(
         title=f"havenwatch web: {size.cases:,} cases, {size.events:,} events, "
+        f"{size.leads:,} leads, "
         f"{CLIENTS} concurrent clients, median of {rounds} round(s)",
         caption=f"Target: p95 under {TARGET_P95_MS:.0f} ms on every page and "
         "throughput no lower than Datasette's on the equivalent list.",
@@ -325,6 +390,7 @@ def main() -> None:
         help="stories drawn out to about this many events (14: about 10 a case once stories "
         "reaching today are cut, 1,000,000 events for 100,000 cases)",
     )
+    parser.add_argument("--leads", type=int, default=100_000, help="leads in the review queue")
     parser.add_argument("--seconds", type=float, default=15.0, help="measuring time per page")
     parser.add_argument(
         "--keep",
@@ -348,7 +414,7 @@ def main() -> None:
     root = args.keep or Path(tempfile.mkdtemp(prefix="havenwatch-bench-"))
     settings = resolve_settings(root / "data", None, root / "keys" / "data.key")
     started = time.monotonic()
-    size, case_ids = prepare(settings, args.cases, args.events_per_case)
+    size, case_ids = prepare(settings, args.cases, args.events_per_case, args.leads)
     console.print(f"instance ready in {time.monotonic() - started:.0f} s at {root}")
     hw_port, ds_port = free_port(), free_port()
     servers = [
@@ -372,6 +438,11 @@ def main() -> None:
             (
                 "statistics",
                 lambda: f"/statistics?period={rng.choice(STATISTICS_PERIODS)}&country=RS",
+            ),
+            ("leads (triage list)", lambda: "/leads"),
+            (
+                "leads by type, sorted by date",
+                lambda: f"/leads?type={rng.choice(LEAD_TYPES)}&sort=date",
             ),
         ]
         plain = [Client(ds_port) for _ in range(CLIENTS)]

@@ -86,6 +86,8 @@ EXCEPTIONS: dict[str, str] = {
     "(command line, `eval --reviewed`: an administrator's measurement across teams)",
     "monitor.reviewed.export_reviewed": "writes the same examples out for the command line, "
     "audited; as reviewed_examples",
+    "monitor.reviewed.reviewed_evaluation": "the figures of reviewed_examples scored (counts "
+    "and rates, no record): `eval --reviewed` and the administrators' page",
     "reports.public.anonymised_export": "the anonymised table over every team, at k >= 5; the "
     "web serves it live only to export_anonymised_live (administrators)",
 }

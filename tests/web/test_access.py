@@ -110,6 +110,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/report"): ALL,
     ("GET", "/report/download"): ALL,
     ("GET", "/admin/feeds"): ADMIN,
+    ("GET", "/admin/extraction"): ADMIN,
     ("POST", "/admin/feeds"): ADMIN,
     ("POST", "/admin/feeds/due"): ADMIN,
     ("POST", "/admin/feeds/remove"): ADMIN,

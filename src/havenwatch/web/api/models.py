@@ -312,7 +312,10 @@ class LeadOut(BaseModel):
 
 
 class AcceptIn(BaseModel):
+    """Where an accepted lead goes (all optional: its candidate case, or candidate person)."""
+
     case_id: Text | None = Field(default=None, max_length=40)
+    person_id: Text | None = Field(default=None, max_length=40)
     pseudonym: Text | None = Field(default=None, max_length=200)
 
 

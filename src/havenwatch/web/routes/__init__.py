@@ -11,6 +11,7 @@ from havenwatch.web.routes import (
     dashboard,
     documents,
     events,
+    extraction,
     feeds,
     leads,
     people,
@@ -38,6 +39,7 @@ PAGE_ROUTERS = [
     transfer.router,
     admin.router,
     feeds.router,
+    extraction.router,
     account.router,
     calendar.router,
 ]
