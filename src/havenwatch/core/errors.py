@@ -57,6 +57,10 @@ def explained(kind: type[E], key: str, **params: str | int) -> E:
 class ValidationError(HavenwatchError):
     """A value does not fit the data model (unknown code, impossible date...)."""
 
+    # The field's English name in messages, where the reader of a record declares it
+    # (`core.fields`); else the catalogue's name for `field`.
+    label: str | None = None
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
