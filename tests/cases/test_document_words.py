@@ -24,6 +24,7 @@ from tests.security.protection_support import add_plain_person
 PDF_TEXT = ("Resenje o prestanku boravka stranca", "Kikinda, broj 26-4471/25")
 DOCX_TEXT = ("Решење о престанку боравка", "Сомбор, жалба Управном суду")
 EVERYTHING = SearchRights.everything()
+EVERY_TEAM = Scope.everything()
 
 
 def _store(db: Database, settings: Settings, case_id: str, name: str, data: bytes) -> str:
@@ -40,7 +41,7 @@ def _store(db: Database, settings: Settings, case_id: str, name: str, data: byte
 
 
 def _found(
-    db: Database, query: str, scope: Scope = Scope.everything(), rights: SearchRights = EVERYTHING
+    db: Database, query: str, scope: Scope = EVERY_TEAM, rights: SearchRights = EVERYTHING
 ) -> list[str]:
     return [hit.filename for hit in search_everything(db, scope, query, rights=rights)["documents"]]
 

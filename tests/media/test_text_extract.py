@@ -32,7 +32,7 @@ def test_word_and_opendocument_paragraphs_are_read_whole_in_any_script() -> None
 
 
 def test_plain_text_is_itself_and_photos_have_no_words() -> None:
-    assert _read("Odluka MUP-a".encode()) == "Odluka MUP-a"
+    assert _read(b"Odluka MUP-a") == "Odluka MUP-a"
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8)).save(buffer, "PNG")
     assert _read(buffer.getvalue()) == ""
