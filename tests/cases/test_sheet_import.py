@@ -4,14 +4,17 @@ row, which person (by pseudonym) and case each row matches or creates, within th
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Table, func, select
 
 from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.people import add_person
-from havenwatch.cases.sheet_import import SheetImport, import_sheet
+from havenwatch.cases.sheet_import import SheetImport, import_sheet, parse_file
+from havenwatch.cases.spreadsheets import SpreadsheetError
 from havenwatch.core.model import Case, Person
 from havenwatch.store.database import Database
 from havenwatch.store.schema import events, people
@@ -98,3 +101,15 @@ def test_columns_as_chosen_leave_one_out_and_a_wrong_choice_is_one_line_naming_t
     assert missing.problem.key == "import.missing_columns"
     assert missing.headers == SERBIAN_SHEET[0]
     assert _count(db, events) == 0
+
+
+def test_the_command_lines_reader_takes_an_excel_file_with_a_column_mapped_by_hand(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "spisak.xlsx"
+    path.write_bytes(xlsx_of([["Klijent", "Država", "Tip"], ["Vrabac", "RS", "Zabrana ulaska"]]))
+    [row] = parse_file(path, mapping={"Klijent": "person"})
+    assert (row.line, row.person, row.country, row.event.type) == (2, "Vrabac", "RS", "entry_ban")
+    path.write_bytes(b"PK\x03\x04 not a workbook")
+    with pytest.raises(SpreadsheetError, match=r"^spisak\.xlsx: "):
+        parse_file(path, name="spisak.xlsx")
