@@ -40,6 +40,7 @@ TEAM_TABLES = frozenset(
         "event_sources",
         "sources",
         "documents",
+        "document_word_keys",
         "leads",
         "lead_matches",
         "lead_sources",
@@ -76,6 +77,8 @@ EXCEPTIONS: dict[str, str] = {
     "cases.interchange.import_document": "the whole-instance import (command line, import_full: "
     "administrators); it writes with Scope.everything() inside",
     "cases.name_index.rebuild_name_index": "maintenance of the blind name index of every person",
+    "cases.document_reindex.index_unread_documents": "maintenance: reads and indexes the words "
+    "of every document not yet read (command line, `vault index-words`, `migrate`)",
     "cases.reminders.build_digests": "the system's reminder job: each user's digest lists only "
     "steps of the user's own team (matched by team inside)",
     "cases.reminders.send_reminders": "the system's reminder job, as build_digests",

@@ -28,6 +28,10 @@ CASE_NOTE = "Case note: hearing moved after lawyer Gribovskaya called"
 EVENT_NOTE = "Event note: served by inspector Milutinovic at night"
 DOCUMENT_TEXT = "DECISION-SENTINEL-8841 expulsion of the bearer of passport"
 DOCUMENT_NAME = "Quennington_decision_scan.txt"
+# Words only inside uploaded files (a PDF in Latin, a Word file in Cyrillic): what is read from
+# a document must be as sealed as the document.
+EXTRACTED_LATIN = "Kvernigradsko"
+EXTRACTED_CYRILLIC = "Вербикорадско"
 
 NEEDLES = [
     FULL_NAME,
@@ -53,6 +57,8 @@ NEEDLES = [
     DOCUMENT_TEXT,
     "DECISION-SENTINEL-8841",
     DOCUMENT_NAME,
+    EXTRACTED_LATIN,
+    EXTRACTED_CYRILLIC,
 ]
 
 

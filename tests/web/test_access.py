@@ -91,6 +91,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/leads/bulk-reject"): EDITORS,
     ("GET", "/transfer"): ALL,
     ("POST", "/transfer/import"): EDITORS,
+    ("POST", "/transfer/import/preview"): EDITORS,
     ("GET", "/transfer/export.json"): ADMIN,
     ("GET", "/transfer/export.csv"): ADMIN,
     ("GET", "/transfer/anonymised.csv"): ALL,

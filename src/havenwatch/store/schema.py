@@ -301,6 +301,21 @@ documents = Table(
     Column("original_sha256", LargeBinary),
     Column("cleaned_sha256", LargeBinary),
     Column("original_vault_name", String(64), unique=True),
+    # Words (migration 0012f): the text read from the file, padded and sealed with the
+    # person's key, and which version of the reading rules made it (NULL: not read yet, the
+    # backfill `havenwatch vault index-words` reads it).
+    Column("content_text", LargeBinary),
+    Column("text_version", Integer),
+)
+
+# The blind index of the words inside documents (`havenwatch.cases.document_words`): each
+# folded word hashed with the instance's index key in a domain of its own, no word in clear.
+document_word_keys = Table(
+    "document_word_keys",
+    metadata,
+    Column("word_key", String(40), primary_key=True),
+    Column("document_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_document_word_keys_document_id", "document_id"),
 )
 
 document_events = Table(

@@ -540,6 +540,16 @@ class SourceHit(BaseModel):
     published_on: dt.date | None
 
 
+class DocumentHit(BaseModel):
+    """A document holding every word of the query (roles that may see documents)."""
+
+    id: str
+    case_id: str
+    filename: str
+    case_title: str | None
+    document_type: str | None
+
+
 class SearchOut(BaseModel):
     """What the search page finds, kind by kind, newest first, at most `limit` of each."""
 
@@ -549,3 +559,4 @@ class SearchOut(BaseModel):
     cases: list[CaseHit]
     events: list[EventHit]
     sources: list[SourceHit]
+    documents: list[DocumentHit] = []

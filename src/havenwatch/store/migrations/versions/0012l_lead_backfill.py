@@ -20,7 +20,7 @@ from __future__ import annotations
 from alembic import context, op
 
 revision = "0012l_lead_backfill"
-down_revision = "0011t_triage_review"
+down_revision = "0012f_document_words"
 branch_labels = None
 depends_on = None
 
