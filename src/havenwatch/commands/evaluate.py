@@ -148,7 +148,8 @@ LABELLED_ROOT = Path("tests") / "monitor"
     "--cross-validate",
     "cross_validate",
     is_flag=True,
-    help="k-fold by report over labelled sets (PATHS, default the six under tests/monitor): "
+    help="k-fold by report over labelled sets (PATHS, default the training sets under "
+    "tests/monitor): "
     "the decision model's held-out scores beside the rules alone.",
 )
 @click.pass_context
@@ -293,8 +294,9 @@ def _print_cross_validation(sets: tuple[Path, ...], output_format: str, mistakes
     help="Where to write the model [default: the one the package ships].",
 )
 def train_command(sets: tuple[Path, ...], output: Path | None) -> None:
-    """Train the extractor's decision model on labelled sets (default: the six under
-    tests/monitor) and write it as JSON weights; the same sets give the same file."""
+    """Train the extractor's decision model on labelled sets (default: the training sets
+    under tests/monitor, every one but the blind set) and write it as JSON weights; the same
+    sets give the same file."""
 
     target = output or shipped_model_path()
     text = model_json(train(sets or _default_sets()))
