@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from havenwatch.monitor.documents import Document, read_documents
 from havenwatch.monitor.extract import extract_text
 from havenwatch.monitor.extract.lexicon import LANGUAGES, lexicon
+from havenwatch.monitor.news import NewsItem as Document
+from havenwatch.monitor.reader import read_news as read_documents
 
 MONITOR_TESTS = Path(__file__).resolve().parents[1]
 SETS = ("corpus", "heldout", "devset", "devset2", "devset3", "devset4")

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from havenwatch.commands.evaluate import load_gold_directory
-from havenwatch.monitor.documents import Document, read_documents
 from havenwatch.monitor.evaluate import evaluate
 from havenwatch.monitor.extract import extract_text
 from havenwatch.monitor.extract.model import Analysis
 from havenwatch.monitor.extract.pipeline import analyse
+from havenwatch.monitor.news import NewsItem as Document
+from havenwatch.monitor.reader import read_news as read_documents
 
 MONITOR_TESTS = Path(__file__).resolve().parents[1]
 SETS = ("corpus", "heldout", "devset", "devset2", "devset3", "devset4")

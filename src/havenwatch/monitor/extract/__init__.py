@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from havenwatch.monitor.documents import Document
 from havenwatch.monitor.extract.pipeline import analyse, extraction
 from havenwatch.monitor.extract.result import (
     ExtractedAggregate,
@@ -19,6 +18,7 @@ from havenwatch.monitor.extract.result import (
     Extraction,
     Subject,
 )
+from havenwatch.monitor.news import NewsItem as Document
 
 
 def extract_text(text: str, *, document: str, published: date | None = None) -> Extraction:

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from havenwatch.monitor.documents import Document, read_documents
 from havenwatch.monitor.evaluate import Report, evaluate, subjects_compatible
 from havenwatch.monitor.extract.decisions import (
     DecisionModel,
@@ -35,6 +34,8 @@ from havenwatch.monitor.extract.learned_triggers import LEARNED, sentence_featur
 from havenwatch.monitor.extract.model import Analysis, Decision, Entity, Mention
 from havenwatch.monitor.extract.name_forms import nominative
 from havenwatch.monitor.extract.pipeline import analyse, extraction
+from havenwatch.monitor.news import NewsItem as Document
+from havenwatch.monitor.reader import read_news as read_documents
 
 GOLD_SUFFIX = ".gold.json"
 # The labelled sets under tests/monitor the model learns from: every set but the blind one,
