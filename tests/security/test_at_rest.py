@@ -8,20 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from protection_support import (
-    BIRTH_DATE,
-    CASE_NOTE,
-    CONTACT,
-    CYRILLIC_NAME,
-    DOCUMENT_NAME,
-    DOCUMENT_TEXT,
-    EVENT_NOTE,
-    FULL_NAME,
-    PASSPORT,
-    PERSON_NOTE,
-    add_canary,
-    find_needles,
-)
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
@@ -36,6 +22,20 @@ from havenwatch.monitor.leads import list_leads
 from havenwatch.operations.purge import purge_people
 from havenwatch.store.database import Database
 from havenwatch.store.schema import lead_matches, leads
+from tests.protection_support import (
+    BIRTH_DATE,
+    CASE_NOTE,
+    CONTACT,
+    CYRILLIC_NAME,
+    DOCUMENT_NAME,
+    DOCUMENT_TEXT,
+    EVENT_NOTE,
+    FULL_NAME,
+    PASSPORT,
+    PERSON_NOTE,
+    add_canary,
+    find_needles,
+)
 
 
 def sqlite_files(settings: Settings) -> list[Path]:

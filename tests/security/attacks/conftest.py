@@ -39,13 +39,13 @@ import httpx
 import pyotp
 import pytest
 from sqlalchemy import select
-from tests.web.conftest import PASSWORD, World, build_world
 
 from havenwatch.access.totp import enrol, new_secret
 from havenwatch.core.clock import utcnow
 from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import users
+from tests.web.conftest import PASSWORD, World, build_world
 
 STARTUP_SECONDS = 60
 WORKERS = 2
