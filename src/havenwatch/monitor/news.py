@@ -12,8 +12,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from havenwatch.cases.sources import content_hash
-from havenwatch.core.model import Source
+from havenwatch.core.ids import content_digest
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class NewsItem:
     @property
     def content_hash(self) -> str:
         """The same digest `havenwatch.cases.sources` stores, so a report is kept once."""
-        return content_hash(Source(url=self.url, title=self.title, text=self.text))
+        return content_digest(self.text, self.url, self.title)
 
     def to_payload(self) -> dict[str, Any]:
         return {
