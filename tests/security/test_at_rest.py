@@ -8,7 +8,23 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from protection_support import (
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+
+from havenwatch.access.scope import Scope
+from havenwatch.cases.case_files import get_case
+from havenwatch.cases.events import list_events
+from havenwatch.cases.finder import SearchRights, search_everything
+from havenwatch.cases.people import find_people_by_name, get_person
+from havenwatch.cases.vault import read_document, store_document
+from havenwatch.core.settings import Settings
+from havenwatch.monitor.ingest import run_ingest
+from havenwatch.monitor.leads import list_leads
+from havenwatch.operations.purge import purge_people
+from havenwatch.store.database import Database
+from havenwatch.store.schema import lead_matches, leads
+from tests.media.document_samples import docx_with_text, pdf_with_text
+from tests.protection_support import (
     BIRTH_DATE,
     CASE_NOTE,
     CONTACT,
@@ -24,22 +40,6 @@ from protection_support import (
     add_canary,
     find_needles,
 )
-from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
-from tests.media.document_samples import docx_with_text, pdf_with_text
-
-from havenwatch.access.scope import Scope
-from havenwatch.cases.case_files import get_case
-from havenwatch.cases.events import list_events
-from havenwatch.cases.finder import SearchRights, search_everything
-from havenwatch.cases.people import find_people_by_name, get_person
-from havenwatch.cases.vault import read_document, store_document
-from havenwatch.core.settings import Settings
-from havenwatch.monitor.ingest import run_ingest
-from havenwatch.monitor.leads import list_leads
-from havenwatch.operations.purge import purge_people
-from havenwatch.store.database import Database
-from havenwatch.store.schema import lead_matches, leads
 
 
 def sqlite_files(settings: Settings) -> list[Path]:

@@ -21,11 +21,12 @@ from rich.table import Table
 
 from havenwatch.commands.common import cli_actor, open_db
 from havenwatch.core.file_modes import write_private
-from havenwatch.monitor.documents import Document, read_documents
 from havenwatch.monitor.evaluate import Counts, Report, evaluate, floor_failures
 from havenwatch.monitor.extract import extract_text
 from havenwatch.monitor.extract.decisions import shipped_model_path
 from havenwatch.monitor.extract.training import TRAINING_SETS, cross_validate, model_json, train
+from havenwatch.monitor.news import NewsItem
+from havenwatch.monitor.reader import read_news
 from havenwatch.monitor.reviewed import (
     example_files,
     export_reviewed,
@@ -90,8 +91,8 @@ def extract_documents(
     paths = [str(documents_dir / Path(str(item["document"])).name) for item in gold]
     results: list[dict[str, Any]] = []
     errors: list[str] = []
-    for item in read_documents(paths):
-        if not isinstance(item, Document):
+    for item in read_news(paths):
+        if not isinstance(item, NewsItem):
             errors.append(item.message)
             continue
         name = Path(str(item.id)).name

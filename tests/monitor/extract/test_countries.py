@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from havenwatch.monitor.documents import Document
 from havenwatch.monitor.extract.countries import choose_country
 from havenwatch.monitor.extract.pipeline import analyse
 from havenwatch.monitor.extract.training import LabelledReport, country_examples
+from havenwatch.monitor.news import NewsItem
 
 PUBLISHED = date(2024, 3, 14)
 ANTALYA = (
@@ -44,7 +44,7 @@ def test_training_labels_each_candidate_by_the_gold_events_country() -> None:
             {"type": "deportation", "subject": {"name": "Anton Lavrentyev"}, "country": "TR"},
         ],
     }
-    report = LabelledReport("t", Document("t.txt", ANTALYA, PUBLISHED), gold)
+    report = LabelledReport("t", NewsItem("t.txt", ANTALYA, published=PUBLISHED), gold)
     analysis = analyse(ANTALYA, document="t", published=PUBLISHED, decisions=None)
     rows = country_examples(report, analysis)
     positives = [features for features, label in rows if label]

@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from havenwatch.monitor.documents import Document, read_documents
 from havenwatch.monitor.evaluate import Report, evaluate, subjects_compatible
 from havenwatch.monitor.extract.decisions import (
     DecisionModel,
@@ -35,6 +34,8 @@ from havenwatch.monitor.extract.learned_triggers import LEARNED, sentence_featur
 from havenwatch.monitor.extract.model import Analysis, Decision, Entity, Features, Mention
 from havenwatch.monitor.extract.name_forms import nominative
 from havenwatch.monitor.extract.pipeline import analyse, extraction
+from havenwatch.monitor.news import NewsItem
+from havenwatch.monitor.reader import read_news
 
 GOLD_SUFFIX = ".gold.json"
 # The labelled sets under tests/monitor the model learns from: every set but the blind one,
@@ -72,7 +73,7 @@ class LabelledReport:
     """One report of a labelled set: its text and its gold contract object."""
 
     name: str
-    document: Document
+    document: NewsItem
     gold: dict[str, Any]
 
 
@@ -94,8 +95,8 @@ def labelled_reports(directories: Iterable[Path]) -> list[LabelledReport]:
             for path in sorted(directory.glob(f"*{GOLD_SUFFIX}"))
         ]
         paths = [str(directory / Path(str(gold["document"])).name) for gold in golds]
-        for gold, item in zip(golds, read_documents(paths), strict=True):
-            if not isinstance(item, Document):
+        for gold, item in zip(golds, read_news(paths), strict=True):
+            if not isinstance(item, NewsItem):
                 raise ValueError(item.message)
             name = f"{directory.name}__{Path(str(gold['document'])).name}"
             reports.append(LabelledReport(name, item, gold))

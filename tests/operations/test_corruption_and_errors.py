@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from protection_support import add_plain_person
 
 from havenwatch.core.settings import Settings
 from havenwatch.operations.instance import open_database
 from havenwatch.store.database import Database, DatabaseUnavailable
+from tests.protection_support import add_plain_person
 
 SENTINEL = "SENTINEL-SECRET-Zq81-Волохонский"
 

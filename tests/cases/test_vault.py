@@ -12,9 +12,7 @@ import time
 from multiprocessing.connection import Connection as Pipe
 
 import pytest
-from media_samples import pdf_with_metadata
 from PIL import Image
-from protection_support import add_canary, add_plain_person, jpeg_with_gps
 from sqlalchemy import select
 
 from havenwatch.access.scope import Scope
@@ -32,6 +30,8 @@ from havenwatch.crypto.padding import pad, padme, unpad
 from havenwatch.media.filetypes import UploadRefused, sniff
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log, documents
+from tests.media.media_samples import pdf_with_metadata
+from tests.protection_support import add_canary, add_plain_person, jpeg_with_gps
 
 FORK = multiprocessing.get_context("fork")
 UPLOAD_KILLS = 60

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from audit_cli import write_entries
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -13,6 +12,7 @@ from havenwatch.access.scope import Scope
 from havenwatch.operations.audit_trail import count_entries, list_entries, verify
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log
+from tests.operations.audit_cli import write_entries
 
 WRITERS = 8
 WRITES_EACH = 15

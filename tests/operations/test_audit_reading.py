@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 
-from audit_cli import run_cli, write_entries
-
 from havenwatch.access.scope import Scope
 from havenwatch.cases.people import add_person, get_person
 from havenwatch.core.model import Identity, Person
 from havenwatch.core.settings import Settings
 from havenwatch.operations.audit_trail import count_entries, list_entries
 from havenwatch.store.database import Database
+from tests.operations.audit_cli import run_cli, write_entries
 
 
 def test_entries_are_listed_newest_first_and_filtered_by_actor_case_and_action(

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import stat
 
-from audit_cli import run_cli, write_entries
-from audit_tampering import tamper
-
 from havenwatch.core.clock import utcnow
 from havenwatch.core.settings import Settings
 from havenwatch.operations.audit_verified import (
@@ -17,6 +14,8 @@ from havenwatch.operations.audit_verified import (
     write_verified,
 )
 from havenwatch.store.database import Database
+from tests.operations.audit_cli import run_cli, write_entries
+from tests.operations.audit_tampering import tamper
 
 
 def test_verify_without_a_checkpoint_warns_and_never_says_intact(

@@ -8,18 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from media_samples import (
-    PAGE_TEXT,
-    duration_of,
-    m4a_with_metadata,
-    mp3_with_metadata,
-    ogg_opus_with_metadata,
-    pdf_with_metadata,
-    silent_mp3,
-)
 from mutagen.id3 import ID3, TPE1
 from PIL import Image
-from protection_support import add_plain_person, jpeg_with_gps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -42,6 +32,16 @@ from havenwatch.media.jpeg_segments import strip_jpeg_segments
 from havenwatch.media.metadata_clean import strip_metadata
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log, documents
+from tests.media.media_samples import (
+    PAGE_TEXT,
+    duration_of,
+    m4a_with_metadata,
+    mp3_with_metadata,
+    ogg_opus_with_metadata,
+    pdf_with_metadata,
+    silent_mp3,
+)
+from tests.protection_support import add_plain_person, jpeg_with_gps
 
 CANARY = "Kvetoslava-Dragunova-7731"
 CANARY_FORMS = [CANARY, CANARY.upper(), CANARY.lower()]

@@ -3,13 +3,13 @@ and signed checkpoints catch a cut-off tail or a database restored from an older
 
 from __future__ import annotations
 
-from audit_cli import run_cli, write_entries
-from audit_tampering import drop_snapshot, restore, snapshot, tamper
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from havenwatch.core.settings import Settings
 from havenwatch.operations.audit_trail import create_checkpoint, verify
 from havenwatch.store.database import Database
+from tests.operations.audit_cli import run_cli, write_entries
+from tests.operations.audit_tampering import drop_snapshot, restore, snapshot, tamper
 
 
 def test_audit_verify_passes_an_untouched_log(db: Database, instance_settings: Settings) -> None:

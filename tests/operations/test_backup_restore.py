@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from protection_support import add_canary, add_plain_person, find_needles
 from sqlalchemy import select
 
 from havenwatch.access.scope import Scope
@@ -23,6 +22,7 @@ from havenwatch.operations.rotation import rotate_keys
 from havenwatch.store.audit_chain import verify_chain
 from havenwatch.store.database import Database
 from havenwatch.store.schema import audit_log, documents
+from tests.protection_support import add_canary, add_plain_person, find_needles
 
 
 def audit_rows(db: Database) -> list[tuple[Any, ...]]:

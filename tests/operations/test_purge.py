@@ -8,9 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from protection_support import FULL_NAME, add_canary, add_plain_person, find_needles
 from sqlalchemy import select
-from tests.monitor.ingest_support import REFUSED_AT_AIRPORT, write_report
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.visibility import source_visibility
@@ -41,6 +39,8 @@ from havenwatch.store.schema import (
     sources,
     teams,
 )
+from tests.monitor.ingest_support import REFUSED_AT_AIRPORT, write_report
+from tests.protection_support import FULL_NAME, add_canary, add_plain_person, find_needles
 
 
 def test_purge_makes_the_person_unreadable_and_records_it_without_identifying_data(

@@ -7,9 +7,7 @@ import hashlib
 from datetime import date
 
 import pytest
-from protection_support import add_plain_person, jpeg_with_gps
 from sqlalchemy import select
-from tests.helpers import snapshot
 
 from havenwatch.access.scope import Scope
 from havenwatch.cases.events import add_event
@@ -26,6 +24,8 @@ from havenwatch.core.model import Event
 from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import document_events, documents
+from tests.helpers import snapshot
+from tests.protection_support import add_plain_person, jpeg_with_gps
 
 
 def _decision(db: Database, case_id: str) -> str:

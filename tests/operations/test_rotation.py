@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from protection_support import FULL_NAME, add_canary, add_plain_person
 from sqlalchemy import select
 
 from havenwatch.access.scope import Scope
@@ -34,6 +33,7 @@ from havenwatch.operations.rotation import (
 from havenwatch.store.database import Database
 from havenwatch.store.instance_values import read_value
 from havenwatch.store.schema import people, users
+from tests.protection_support import FULL_NAME, add_canary, add_plain_person
 
 HAVENWATCH = [sys.executable, "-m", "havenwatch"]
 ROTATION_KILLS = 8

@@ -9,8 +9,6 @@ import stat
 from pathlib import Path
 
 import pytest
-from audit_cli import run_cli, write_entries
-from audit_tampering import tamper
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from havenwatch.access.scope import Scope
@@ -18,6 +16,8 @@ from havenwatch.core.settings import Settings
 from havenwatch.operations.audit_checkpoint import CheckpointError, read_checkpoint
 from havenwatch.operations.audit_trail import create_checkpoint, list_entries, verify
 from havenwatch.store.database import Database
+from tests.operations.audit_cli import run_cli, write_entries
+from tests.operations.audit_tampering import tamper
 
 
 @pytest.fixture
