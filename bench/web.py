@@ -14,9 +14,15 @@ the same folder migrates and reuses it, measuring only. `--rounds N` measures ev
 times and reports the medians, for a machine shared with other work. `--workers N` passes
 `--workers N` to `havenwatch serve` (default: its own, one worker per CPU core).
 
+`--profile` measures no load: it builds the app in this process and requests each page
+`--profile-requests` times, one at a time, and prints per page the median request's SQL
+statement count and its time split between SQL (SQLAlchemy's cursor events), templates
+(Jinja's `Template.render`) and the rest of the Python (the app's time less both).
+
     .venv/bin/python bench/web.py --cases 5000 --seconds 10
     .venv/bin/python bench/web.py --keep /tmp/hw-bench --rounds 3
     .venv/bin/python bench/web.py --keep /tmp/hw-bench --workers 1
+    .venv/bin/python bench/web.py --keep /tmp/hw-bench --profile
 """
 
 from __future__ import annotations
@@ -37,13 +43,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+import jinja2
+from fastapi.testclient import TestClient
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.engine.default import DefaultDialect
 
 from havenwatch.access.accounts import add_user
 from havenwatch.cases.bulk import load_files
@@ -52,6 +62,7 @@ from havenwatch.core.clock import today
 from havenwatch.core.settings import Settings, resolve_settings
 from havenwatch.operations.instance import initialise, open_database
 from havenwatch.store.schema import cases, events, users
+from havenwatch.web.app import create_app
 
 CLIENTS = 16
 PASSWORD = "measuring 16 clients"  # noqa: S105 - a throwaway account in a temporary instance
@@ -313,6 +324,169 @@ def report(pages: list[Summary], baseline: Summary, size: InstanceSize, rounds: 
     console.print(table)
 
 
+@dataclass
+class Costs:
+    """What one request spent: SQL statements and seconds in SQL, in templates, in all."""
+
+    statements: int = 0
+    sql: float = 0.0
+    commit: float = 0.0
+    template: float = 0.0
+    total: float = 0.0
+
+    @property
+    def python(self) -> float:
+        return max(0.0, self.total - self.sql - self.commit - self.template)
+
+
+class Profiler:
+    """SQL and template time of the request running now (requests run one at a time).
+
+    SQLAlchemy's cursor events time each statement of every engine of this process, and the
+    dialect's `do_commit` each commit (waiting for the disk); Jinja's `Template.render` is
+    wrapped for the template time; the ASGI app is wrapped for the request's own time,
+    without the test client's.
+    """
+
+    def __init__(self) -> None:
+        self.now = Costs()
+        self.started: dict[int, float] = {}
+        event.listen(Engine, "before_cursor_execute", self._before)
+        event.listen(Engine, "after_cursor_execute", self._after)
+        render = jinja2.Template.render
+        profiler = self
+
+        def timed_render(template: jinja2.Template, *args: object, **kwargs: object) -> str:
+            began = time.perf_counter()
+            try:
+                return render(template, *args, **kwargs)
+            finally:
+                profiler.now.template += time.perf_counter() - began
+
+        setattr(jinja2.Template, "render", timed_render)  # noqa: B010 - wraps the method for all
+        commit: Callable[[DefaultDialect, Any], None] = DefaultDialect.do_commit
+
+        def timed_commit(dialect: DefaultDialect, dbapi_connection: Any) -> None:
+            began = time.perf_counter()
+            try:
+                commit(dialect, dbapi_connection)
+            finally:
+                profiler.now.commit += time.perf_counter() - began
+
+        setattr(DefaultDialect, "do_commit", timed_commit)  # noqa: B010 - for every engine
+
+    def _before(self, conn: object, *_: object) -> None:
+        self.started[id(conn)] = time.perf_counter()
+
+    def _after(self, conn: object, *_: object) -> None:
+        began = self.started.pop(id(conn), None)
+        if began is not None:
+            self.now.statements += 1
+            self.now.sql += time.perf_counter() - began
+
+    def timed(self, app: Callable[..., Any]) -> Callable[..., Any]:
+        async def wrapper(scope: Any, receive: Any, send: Any) -> None:
+            began = time.perf_counter()
+            try:
+                await app(scope, receive, send)
+            finally:
+                self.now.total += time.perf_counter() - began
+
+        return wrapper
+
+    def request(self, client: TestClient, path: str) -> Costs:
+        self.now = Costs()
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: {response.status_code}")
+        return self.now
+
+
+@dataclass(frozen=True)
+class PageProfile:
+    name: str
+    requests: int
+    statements: float
+    total_ms: float
+    sql_ms: float
+    commit_ms: float
+    template_ms: float
+    python_ms: float
+
+
+def profile_pages(
+    settings: Settings, pages: list[tuple[str, Callable[[], str]]], requests: int
+) -> list[PageProfile]:
+    """Each page `requests` times in this process, after one warm-up request; medians."""
+    profiler = Profiler()
+    app = create_app(settings)
+    client = TestClient(profiler.timed(app), base_url="http://localhost")
+    body = {"username": "bench", "password": PASSWORD}
+    if client.post("/login", data=body, follow_redirects=False).status_code != 303:
+        raise SystemExit("bench login failed")
+    found = []
+    for name, path in pages:
+        profiler.request(client, path())
+        costs = [profiler.request(client, path()) for _ in range(requests)]
+        found.append(
+            PageProfile(
+                name=name,
+                requests=requests,
+                statements=statistics.median(c.statements for c in costs),
+                total_ms=statistics.median(c.total for c in costs) * 1000,
+                sql_ms=statistics.median(c.sql for c in costs) * 1000,
+                commit_ms=statistics.median(c.commit for c in costs) * 1000,
+                template_ms=statistics.median(c.template for c in costs) * 1000,
+                python_ms=statistics.median(c.python for c in costs) * 1000,
+            )
+        )
+    client.close()
+    app.state.db.dispose()
+    return found
+
+
+def report_profile(found: list[PageProfile], size: InstanceSize) -> None:
+    table = Table(
+        title=f"havenwatch web profile: {size.cases:,} cases, {size.events:,} events, "
+        "one request at a time, medians per request",
+        caption="app ms: the request inside the app (middleware included); commit: waiting "
+        "for the disk; Python: app time less SQL, commits and templates.",
+    )
+    columns = ("requests", "SQL statements", "app ms", "SQL ms", "commit ms", "template ms")
+    table.add_column("page")
+    for column in (*columns, "Python ms"):
+        table.add_column(column, justify="right")
+    for page in found:
+        table.add_row(
+            page.name,
+            str(page.requests),
+            f"{page.statements:.0f}",
+            f"{page.total_ms:.2f}",
+            f"{page.sql_ms:.2f}",
+            f"{page.commit_ms:.2f}",
+            f"{page.template_ms:.2f}",
+            f"{page.python_ms:.2f}",
+        )
+    console.print(table)
+
+
+def bench_pages(case_ids: list[str], rng: random.Random) -> list[tuple[str, Callable[[], str]]]:
+    """The pages measured, each a function giving the next address to request."""
+    return [
+        ("dashboard", lambda: "/"),
+        (
+            "filtered case list",
+            lambda: f"/cases?status=open&country=RS&event_type={FILTER_TYPE}",
+        ),
+        ("search", lambda: f"/search?q={rng.choice(demo_data()['pseudonym_words'])}"),
+        ("case page", lambda: f"/cases/{rng.choice(case_ids)}"),
+        (
+            "statistics",
+            lambda: f"/statistics?period={rng.choice(STATISTICS_PERIODS)}&country=RS",
+        ),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -337,6 +511,14 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, help="server processes (default: `havenwatch serve`'s, one a core)"
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="no load: SQL statements and SQL, template and Python time per request of each page",
+    )
+    parser.add_argument(
+        "--profile-requests", type=int, default=50, help="requests per page with --profile"
+    )
     args = parser.parse_args()
     for name in (
         "HAVENWATCH_DATA_DIR",
@@ -350,6 +532,10 @@ def main() -> None:
     started = time.monotonic()
     size, case_ids = prepare(settings, args.cases, args.events_per_case)
     console.print(f"instance ready in {time.monotonic() - started:.0f} s at {root}")
+    if args.profile:
+        pages = bench_pages(case_ids, random.Random(1))
+        report_profile(profile_pages(settings, pages, args.profile_requests), size)
+        return
     hw_port, ds_port = free_port(), free_port()
     servers = [
         start_havenwatch(settings, hw_port, args.workers),
@@ -360,20 +546,7 @@ def main() -> None:
         wait_for(f"{base}/login")
         wait_for(f"{datasette}/")
         clients = [Client(hw_port).log_in() for _ in range(CLIENTS)]
-        rng = random.Random(1)
-        pages: list[tuple[str, Callable[[], str]]] = [
-            ("dashboard", lambda: "/"),
-            (
-                "filtered case list",
-                lambda: f"/cases?status=open&country=RS&event_type={FILTER_TYPE}",
-            ),
-            ("search", lambda: f"/search?q={rng.choice(demo_data()['pseudonym_words'])}"),
-            ("case page", lambda: f"/cases/{rng.choice(case_ids)}"),
-            (
-                "statistics",
-                lambda: f"/statistics?period={rng.choice(STATISTICS_PERIODS)}&country=RS",
-            ),
-        ]
+        pages = bench_pages(case_ids, random.Random(1))
         plain = [Client(ds_port) for _ in range(CLIENTS)]
         table = re.sub(r"\W", "", settings.data_dir.joinpath("havenwatch.db").stem)
         listing = f"/{table}/events?type={FILTER_TYPE}&_size=50"
