@@ -53,6 +53,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import Engine, event, func, select
+from sqlalchemy.engine.cursor import CursorFetchStrategy
 from sqlalchemy.engine.default import DefaultDialect
 
 from havenwatch.access.accounts import add_user
@@ -342,10 +343,11 @@ class Costs:
 class Profiler:
     """SQL and template time of the request running now (requests run one at a time).
 
-    SQLAlchemy's cursor events time each statement of every engine of this process, and the
-    dialect's `do_commit` each commit (waiting for the disk); Jinja's `Template.render` is
-    wrapped for the template time; the ASGI app is wrapped for the request's own time,
-    without the test client's.
+    SQLAlchemy's cursor events time each statement of every engine of this process, its
+    fetch strategy the reading of the rows (SQLite steps a statement on while its rows are
+    fetched), and the dialect's `do_commit` each commit (waiting for the disk); Jinja's
+    `Template.render` is wrapped for the template time; the ASGI app is wrapped for the
+    request's own time, without the test client's.
     """
 
     def __init__(self) -> None:
@@ -374,6 +376,22 @@ class Profiler:
                 profiler.now.commit += time.perf_counter() - began
 
         setattr(DefaultDialect, "do_commit", timed_commit)  # noqa: B010 - for every engine
+        for name in ("fetchone", "fetchmany", "fetchall"):
+            setattr(
+                CursorFetchStrategy, name, self._timed_fetch(getattr(CursorFetchStrategy, name))
+            )
+
+    def _timed_fetch(self, fetch: Callable[..., Any]) -> Callable[..., Any]:
+        """Rows read after the first: SQLite runs the statement on as they are fetched."""
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return fetch(*args, **kwargs)
+            finally:
+                self.now.sql += time.perf_counter() - began
+
+        return timed
 
     def _before(self, conn: object, *_: object) -> None:
         self.started[id(conn)] = time.perf_counter()
