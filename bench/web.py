@@ -2,7 +2,8 @@
 
 Fills an instance with the demo generator (default 100,000 cases ending today, drawn out to
 about 1,000,000 events), starts `havenwatch serve` in a subprocess, logs 16 clients in as a
-caseworker and measures the dashboard, a filtered case list, a full-text search, case
+caseworker and measures the dashboard, a filtered case list, the case list sorted by next
+deadline, page 100 of the case list (as its "Next" link gives it), a full-text search, case
 pages and the statistics page (a year or a quarter of one host country); each client keeps
 one connection of the standard library's HTTP client alive. The
 baseline, in the same run, is Datasette serving the same SQLite file's events table with the
@@ -69,6 +70,7 @@ CLIENTS = 16
 PASSWORD = "measuring 16 clients"  # noqa: S105 - a throwaway account in a temporary instance
 FILTER_TYPE = "entry_ban"
 STATISTICS_PERIODS = ("2024", "2025", "2025-Q2", "2024-Q4")
+DEEP_PAGE = 100
 TARGET_P95_MS = 100.0
 DATASETTE = "Datasette events?type="
 console = Console(width=max(Console().width, 120))
@@ -135,10 +137,20 @@ class InstanceSize:
     events: int
 
 
-def prepare(settings: Settings, count: int, events_per_case: int) -> tuple[InstanceSize, list[str]]:
+@dataclass(frozen=True)
+class Prepared:
+    """The instance measured: its size, case ids of the bench team, and a deep page's cursor."""
+
+    size: InstanceSize
+    case_ids: list[str]
+    deep_cursor: str
+
+
+def prepare(settings: Settings, count: int, events_per_case: int) -> Prepared:
     """Fill a new instance, or bring a kept one to the current schema.
 
-    Returns the instance's size and up to 5,000 case ids of the bench account's team.
+    Returns the instance's size, up to 5,000 case ids of the bench account's team, and the
+    cursor of the case list's page 100 (where page 99 ends, newest first).
     """
     if (settings.data_dir / "havenwatch.db").exists():
         initialise(settings).dispose()
@@ -149,15 +161,23 @@ def prepare(settings: Settings, count: int, events_per_case: int) -> tuple[Insta
         team_id = conn.execute(
             select(users.c.team_id).where(users.c.username == "bench")
         ).scalar_one()
-        ids = list(
-            conn.execute(select(cases.c.id).where(cases.c.team_id == team_id).limit(5000)).scalars()
-        )
+        team = cases.c.team_id == team_id
+        ids = list(conn.execute(select(cases.c.id).where(team).limit(5000)).scalars())
+        newest = (cases.c.opened_on.desc(), cases.c.id.desc())
+        ending = conn.execute(
+            select(cases.c.opened_on, cases.c.id)
+            .where(team)
+            .order_by(*newest)
+            .offset((DEEP_PAGE - 1) * 50 - 1)
+            .limit(1)
+        ).first()
         size = InstanceSize(
             cases=conn.execute(select(func.count()).select_from(cases)).scalar_one(),
             events=conn.execute(select(func.count()).select_from(events)).scalar_one(),
         )
     db.dispose()
-    return size, ids
+    cursor = f"o{ending.opened_on.isoformat()}~{ending.id}" if ending else ""
+    return Prepared(size, ids, cursor)
 
 
 def start_havenwatch(settings: Settings, port: int, workers: int | None) -> subprocess.Popen[bytes]:
@@ -488,16 +508,23 @@ def report_profile(found: list[PageProfile], size: InstanceSize) -> None:
     console.print(table)
 
 
-def bench_pages(case_ids: list[str], rng: random.Random) -> list[tuple[str, Callable[[], str]]]:
-    """The pages measured, each a function giving the next address to request."""
+def bench_pages(prepared: Prepared, rng: random.Random) -> list[tuple[str, Callable[[], str]]]:
+    """The pages measured, each a function giving the next address to request.
+
+    Page 100 of the case list is asked for as its "Next" link gives it (with the cursor where
+    page 99 ended; a version without cursors reads the page number alone).
+    """
+    deep = urlencode({"page": DEEP_PAGE, "after": prepared.deep_cursor})
     return [
         ("dashboard", lambda: "/"),
         (
             "filtered case list",
             lambda: f"/cases?status=open&country=RS&event_type={FILTER_TYPE}",
         ),
+        ("case list by next deadline", lambda: "/cases?sort=next_deadline"),
+        (f"case list, page {DEEP_PAGE}", lambda: f"/cases?{deep}"),
         ("search", lambda: f"/search?q={rng.choice(demo_data()['pseudonym_words'])}"),
-        ("case page", lambda: f"/cases/{rng.choice(case_ids)}"),
+        ("case page", lambda: f"/cases/{rng.choice(prepared.case_ids)}"),
         (
             "statistics",
             lambda: f"/statistics?period={rng.choice(STATISTICS_PERIODS)}&country=RS",
@@ -548,10 +575,11 @@ def main() -> None:
     root = args.keep or Path(tempfile.mkdtemp(prefix="havenwatch-bench-"))
     settings = resolve_settings(root / "data", None, root / "keys" / "data.key")
     started = time.monotonic()
-    size, case_ids = prepare(settings, args.cases, args.events_per_case)
+    prepared = prepare(settings, args.cases, args.events_per_case)
+    size = prepared.size
     console.print(f"instance ready in {time.monotonic() - started:.0f} s at {root}")
     if args.profile:
-        pages = bench_pages(case_ids, random.Random(1))
+        pages = bench_pages(prepared, random.Random(1))
         report_profile(profile_pages(settings, pages, args.profile_requests), size)
         return
     hw_port, ds_port = free_port(), free_port()
@@ -564,7 +592,7 @@ def main() -> None:
         wait_for(f"{base}/login")
         wait_for(f"{datasette}/")
         clients = [Client(hw_port).log_in() for _ in range(CLIENTS)]
-        pages = bench_pages(case_ids, random.Random(1))
+        pages = bench_pages(prepared, random.Random(1))
         plain = [Client(ds_port) for _ in range(CLIENTS)]
         table = re.sub(r"\W", "", settings.data_dir.joinpath("havenwatch.db").stem)
         listing = f"/{table}/events?type={FILTER_TYPE}&_size=50"
