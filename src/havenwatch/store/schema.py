@@ -187,11 +187,22 @@ cases = Table(
     Index(
         "ix_cases_team_listing", "team_id", "status", "country", "opened_on", "id", "event_types"
     ),
+    # The list by opening day under any other filter, and its cursor (migration 0012p).
+    Index("ix_cases_team_opened", "team_id", "opened_on", "id", "status", "country", "event_types"),
     Index("ix_cases_assigned_user_id", "assigned_user_id", "updated_at"),
     # The earliest last day among the case's open, unresolved deadline steps (migration
-    # 0010d), kept by `cases.step_workflow`: the case list sorts on it.
+    # 0010d), kept by `cases.step_workflow`: the case list sorts on it, walking this index
+    # (migration 0012p) with its filters and cursor.
     Column("next_deadline", Date),
-    Index("ix_cases_team_next_deadline", "team_id", "next_deadline"),
+    Index(
+        "ix_cases_team_deadline_listing",
+        "team_id",
+        "next_deadline",
+        "id",
+        "status",
+        "country",
+        "event_types",
+    ),
 )
 
 case_tags = Table(
