@@ -8,6 +8,7 @@ Alembic migrations in `store/migrations` must match this file (a test checks it)
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, TypeAlias
 
 from sqlalchemy import (
@@ -28,6 +29,9 @@ from sqlalchemy import (
     Text,
     text,
 )
+
+from havenwatch.core.fields import Entered, entered_fields
+from havenwatch.core.model import Event
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -51,6 +55,45 @@ def id_column() -> Column[str]:
 
 def created_column() -> Column[object]:
     return Column("created_at", Timestamp, nullable=False)
+
+
+# A fuzzy date is stored as its text and the range of days it covers (`core.dates`).
+FUZZY_DATE_PRECISION_LENGTH = 10
+
+
+def _fuzzy_date_columns(name: str, limit: int | None) -> list[Column[Any]]:
+    return [
+        Column(f"{name}_text", String(limit or 40)),
+        Column(f"{name}_earliest", Date),
+        Column(f"{name}_latest", Date),
+        Column(f"{name}_precision", String(FUZZY_DATE_PRECISION_LENGTH)),
+    ]
+
+
+def entered_columns(record: type) -> list[Column[Any]]:
+    """The columns of the fields people enter, as the record declares them (`core.fields`):
+    a new entered field needs its migration, not an edit here. Sealed values are ciphertexts;
+    a field that admits no None is NOT NULL, with the record's default."""
+    columns: list[Column[Any]] = []
+    for entered in entered_fields(record):
+        how, name = entered.how, entered.name
+        if how.kind == "fuzzy_date":
+            columns += _fuzzy_date_columns(name, how.limit)
+            continue
+        default = None if entered.default in (None, dataclasses.MISSING) else entered.default
+        extra: dict[str, Any] = {"default": default} if default is not None else {}
+        columns.append(Column(name, _column_type(how), nullable=entered.clearable, **extra))
+    return columns
+
+
+def _column_type(how: Entered) -> Any:
+    if how.sealed:
+        return LargeBinary
+    if how.kind == "number":
+        return Integer
+    if how.kind == "day":
+        return Date
+    return String(how.limit) if how.limit else Text
 
 
 teams = Table(
@@ -218,25 +261,10 @@ events = Table(
     metadata,
     id_column(),
     Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
-    Column("type", String(40), nullable=False),
-    Column("date_text", String(40)),
-    Column("date_earliest", Date),
-    Column("date_latest", Date),
-    Column("date_precision", String(10)),
-    Column("origin_state_link", String(20), nullable=False, default="none"),
-    Column("served_on", Date),
-    Column("authority", String(40)),
-    Column("grounds", String(40)),
-    Column("deadline_days", Integer),
-    Column("outcome", String(20)),
-    Column("decision_code", String(60)),
-    Column("notes", LargeBinary),
+    # The fields people enter, as `core.model.Event` declares them.
+    *entered_columns(Event),
     created_column(),
     Column("updated_at", Timestamp, nullable=False),
-    # How the decision was served (a service method of the rules) and its procedure, for
-    # the deadline engine; None: personal service, the decision's default procedure.
-    Column("service", String(40)),
-    Column("procedure", String(40)),
     Index("ix_events_type_date", "type", "date_earliest"),
     Index("ix_events_date_earliest", "date_earliest"),
     Index("ix_events_case_id_type", "case_id", "type"),
