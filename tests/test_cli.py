@@ -15,8 +15,15 @@ from click.testing import CliRunner
 from havenwatch.cli import cli
 
 
+def _subcommand(group: click.Group, name: str) -> click.Command:
+    found = group.get_command(click.Context(group), name)
+    assert found is not None, name
+    return found
+
+
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    for name, command in group.commands.items():
+    for name in group.list_commands(click.Context(group)):
+        command = _subcommand(group, name)
         yield (*prefix, name)
         if isinstance(command, click.Group):
             yield from _commands(command, (*prefix, name))
@@ -32,7 +39,7 @@ def test_every_command_has_help_text(path: tuple[str, ...]) -> None:
     command = cli
     for name in path:
         assert isinstance(command, click.Group)
-        command = command.commands[name]
+        command = _subcommand(command, name)
     assert (command.help or "").strip(), f"{' '.join(path)} has no help text"
 
 
@@ -230,3 +237,18 @@ def test_demo_without_serving_creates_data_publishes_a_release_and_prints_logins
     assert "Demo release 1:" in result.stdout
     cases = json.loads(run("case", "list", "--format", "json").stdout)
     assert len(cases) == 12
+
+
+def test_a_command_loads_only_its_own_module_not_the_report_and_chart_libraries() -> None:
+    probe = (
+        "import sys\n"
+        "from havenwatch.cli import cli\n"
+        "try:\n"
+        "    cli(['ingest', '--help'], standalone_mode=False)\n"
+        "finally:\n"
+        "    print(sorted(m for m in ('weasyprint', 'matplotlib') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
