@@ -47,6 +47,14 @@ def index_source_words(
 ) -> None:
     """Index a sealed source's title and text words (replacing what it had)."""
     conn.execute(source_word_keys.delete().where(source_word_keys.c.source_id == source_id))
+    add_source_words(conn, key, source_id, title, text)
+
+
+def add_source_words(
+    conn: Connection, key: MonitorKey, source_id: str, title: str | None, text: str | None
+) -> None:
+    """Index the words of a source stored just now. It has none yet, and looking for them
+    would scan the table: its key leads with the word, not the source."""
     keys = word_keys(key, [title, text])
     if keys:
         conn.execute(

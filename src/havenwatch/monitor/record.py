@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from havenwatch.cases.source_words import index_source_words
+from havenwatch.cases.source_words import add_source_words
 from havenwatch.core.clock import utcnow
 from havenwatch.core.ids import new_id
 from havenwatch.core.names import name_keys
@@ -88,7 +88,7 @@ def record_document(
     source_id = new_id()
     story_id = earlier_story or source_id
     _insert_source(unit, key, queued, extraction, signature, source_id, story_id)
-    index_source_words(unit.conn, key, source_id, queued.item.title, queued.item.text)
+    add_source_words(unit.conn, key, source_id, queued.item.title, queued.item.text)
     new, extended = _record_leads(unit, keyring, key, extraction, source_id, story_id)
     unit.audit(
         "ingest.document",
