@@ -171,7 +171,9 @@ def explain(error: Exception) -> str:
         return str(error)
     text = _filled(error)
     if isinstance(error, ValidationError):
-        return f"{_field_name(error.field)}: {text}"
+        labels = error.field_labels
+        name = labels.get(current().locale) if labels else None
+        return f"{name or _field_name(error.field)}: {text}"
     return text
 
 
@@ -184,6 +186,9 @@ def _filled(error: HavenwatchError) -> str:
     kind = params.get("kind")
     if isinstance(kind, str):
         params["accepted"] = ", ".join(labels_of(kind, active.locale))
+    localised = getattr(error, "localised_params", None)
+    if localised:
+        params.update(localised.get(active.locale, {}))
     return active.gettext(error_catalogue()[error.key or ""]) % params
 
 
