@@ -47,6 +47,8 @@ TEAM_TABLES = frozenset(
         "deadline_steps",
         "deadline_actions",
         "audit_log",
+        "custom_fields",
+        "custom_values",
     }
 )
 
