@@ -12,6 +12,7 @@ from havenwatch.web.routes import (
     documents,
     events,
     feeds,
+    fields,
     leads,
     people,
     public_report,
@@ -38,6 +39,7 @@ PAGE_ROUTERS = [
     transfer.router,
     admin.router,
     feeds.router,
+    fields.router,
     account.router,
     calendar.router,
 ]
