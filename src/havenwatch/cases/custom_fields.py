@@ -17,11 +17,18 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import NoResultFound
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team, team_names
 from havenwatch.core.clock import utcnow
-from havenwatch.core.custom_fields import FieldDefinition, Option, check_definition
+from havenwatch.core.custom_fields import (
+    RECORDS,
+    FieldDefinition,
+    Option,
+    check_definition,
+    fold_answer,
+)
 from havenwatch.core.errors import NotFoundError, ValidationError
 from havenwatch.core.ids import new_id
 from havenwatch.crypto.keys import Keyring
@@ -398,7 +405,7 @@ class FieldValue:
 def _visible_holder(conn: Connection, applies_to: str, record_id: str, scope: Scope) -> Holder:
     try:
         holder = holder_of(conn, applies_to, record_id)
-    except Exception as error:  # NoResultFound: no such record
+    except NoResultFound as error:
         raise NotFoundError(f"no {applies_to} {record_id}") from error
     if not scope.allows(holder.team_id):
         raise NotFoundError(f"no {applies_to} {record_id}")
@@ -463,3 +470,153 @@ def set_values(
                 detail={"changed": changed},
             )
     return changed
+
+
+def export_fields(conn: Connection, keyring: Keyring) -> dict[str, list[dict[str, Any]]]:
+    """Every team's definitions and every value, opened, for the full export (sorted by id)."""
+    definitions = fields_in(conn, Scope.everything())
+    by_id = {field.id: field for field in definitions}
+    entries = [
+        {
+            **_described(field),
+            "id": field.id,
+            "team": field.team,
+            "position": field.position,
+            "options": _options_json(field.options),
+        }
+        for field in sorted(definitions, key=lambda f: f.id or "")
+    ]
+    values = []
+    rows = conn.execute(
+        select(custom_values, people.c.wrapped_key)
+        .join(people, people.c.id == custom_values.c.person_id)
+        .order_by(custom_values.c.field_id, custom_values.c.record_id)
+    )
+    for row in rows:
+        field = by_id[row.field_id]
+        value = row.value
+        if field.identifying:
+            key = PersonKey(keyring, row.wrapped_key, row.person_id)
+            aad_row = _aad_row(row.field_id, row.record_id)
+            value = key.open_text(row.sealed, "custom_values", "sealed", aad_row)
+        if value is not None:
+            values.append({"field_id": row.field_id, "record_id": row.record_id, "value": value})
+    return {"custom_fields": entries, "custom_values": values}
+
+
+def import_fields(unit: Unit, keyring: Keyring, entries: list[Any], values: list[Any]) -> int:
+    """The full import's definitions and values (those not already present, by id); a value
+    is checked against its field and sealed again when identifying. Returns how many values
+    were stored."""
+    for entry in entries:
+        if _field_exists(unit.conn, str(entry["id"])):
+            continue
+        definition = FieldDefinition(
+            key=str(entry["key"]),
+            applies_to=str(entry["applies_to"]),
+            kind=str(entry["kind"]),
+            labels={str(k): str(v) for k, v in dict(entry["labels"]).items()},
+            options=tuple(Option(str(o["value"]), dict(o["labels"])) for o in entry["options"]),
+            identifying=bool(entry["identifying"]),
+            required=bool(entry["required"]),
+            position=int(entry["position"]),
+        )
+        check_definition(definition)
+        unit.conn.execute(
+            custom_fields.insert().values(
+                id=str(entry["id"]),
+                team_id=ensure_team(unit, str(entry["team"])),
+                applies_to=definition.applies_to,
+                key=definition.key,
+                kind=definition.kind,
+                labels=dict(definition.labels),
+                options=_options_json(definition.options),
+                identifying=definition.identifying,
+                required=definition.required,
+                position=definition.position,
+                created_at=utcnow(),
+            )
+        )
+    stored = 0
+    for item in values:
+        if _value_exists(unit.conn, str(item["field_id"]), str(item["record_id"])):
+            continue
+        field = _field_by_id(unit.conn, str(item["field_id"]))
+        holder = holder_of(unit.conn, field.applies_to, str(item["record_id"]))
+        if holder.team_id != field.team_id:
+            raise ValidationError.of(
+                "custom", "custom.unknown_field", value=field.key, accepted="-"
+            )
+        key = PersonKey(keyring, holder.wrapped_key, holder.person_id)
+        _store(unit.conn, key, holder, field, replace(field, required=False).parse(item["value"]))
+        stored += 1
+    return stored
+
+
+def _value_exists(conn: Connection, field_id: str, record_id: str) -> bool:
+    query = select(custom_values.c.field_id).where(
+        custom_values.c.field_id == field_id, custom_values.c.record_id == record_id
+    )
+    return conn.execute(query).first() is not None
+
+
+def _field_exists(conn: Connection, field_id: str) -> bool:
+    query = select(custom_fields.c.id).where(custom_fields.c.id == field_id)
+    return conn.execute(query).first() is not None
+
+
+def _field_by_id(conn: Connection, field_id: str) -> FieldDefinition:
+    row = conn.execute(select(custom_fields).where(custom_fields.c.id == field_id)).first()
+    if row is None:
+        raise KeyError(f"no field {field_id}")
+    return _definition(row, {})
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """A spreadsheet row's cells under headers of no built-in field, and its records."""
+
+    file: str
+    line: int
+    cells: Mapping[str, str]
+    person_id: str
+    case_id: str
+    event_id: str
+
+
+class CellError(Exception):
+    """A spreadsheet cell that does not fit the team's field its column is headed with."""
+
+    def __init__(self, row: SheetRow, header: str, error: ValidationError) -> None:
+        super().__init__(str(error))
+        self.row, self.header, self.error = row, header, error
+
+
+def write_sheet_values(
+    unit: Unit, keyring: Keyring, team_id: str, rows: Iterable[SheetRow]
+) -> None:
+    """Store the values of the team's fields a spreadsheet's columns are headed with (by key
+    or by a label in any language); a blank cell leaves a value as it is, the first row that
+    gives a person's or a case's value wins, and other columns are ignored as before."""
+    headed = {
+        fold_answer(header): field
+        for applies_to in RECORDS
+        for field in team_fields(unit.conn, team_id, applies_to)
+        for header in field.headers()
+    }
+    given: dict[tuple[str, str], dict[str, object]] = {}
+    for row in rows:
+        for header, cell in row.cells.items():
+            field = headed.get(fold_answer(header))
+            if field is None:
+                continue
+            try:
+                replace(field, required=False).parse(cell)
+            except ValidationError as error:
+                raise CellError(row, header, error) from None
+            record = {"person": row.person_id, "case": row.case_id, "event": row.event_id}
+            values = given.setdefault((field.applies_to, record[field.applies_to]), {})
+            values.setdefault(field.key, cell)
+    for (applies_to, record_id), values in sorted(given.items()):
+        holder = holder_of(unit.conn, applies_to, record_id)
+        write_values(unit, keyring, holder, values, complete=False)

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from havenwatch.core.dates import parse_day
+from havenwatch.core.dates import format_day, parse_day
 from havenwatch.core.errors import ValidationError
 from havenwatch.core.names import fold_name
 from havenwatch.core.serbian import to_cyrillic
@@ -32,6 +32,12 @@ TEXT_LIMIT = 1000
 LABEL_LIMIT = 120
 MAX_OPTIONS = 100
 NUMBER_LIMIT = Decimal("1e15")
+YES_NO_WORDS = {
+    "en": ("yes", "no"),
+    "ru": ("да", "нет"),
+    "sr_Latn": ("da", "ne"),
+    "sr_Cyrl": ("да", "не"),
+}
 YES = frozenset({"yes", "y", "true", "1", "да", "da", "д", "ja"})
 NO = frozenset({"no", "n", "false", "0", "нет", "ne", "не", "н", "nein"})
 Typed = str | int | float | bool
@@ -112,11 +118,24 @@ class FieldDefinition:
             return stored == "yes"
         return stored
 
-    def shown(self, stored: str, locale: str) -> str:
-        """A stored value as a reader of `locale` reads it (dates and yes/no: the caller's)."""
+    def written(self, stored: str, locale: str | None) -> str:
+        """A stored value as a file in `locale` writes it (None: the stored text itself):
+        a choice by its label, a day in the locale's format, yes/no in its words."""
+        if locale is None:
+            return stored
         if self.kind == "choice":
             return self.option_label(stored, locale)
+        if self.kind == "date":
+            return format_day(dt.date.fromisoformat(stored), locale)
+        if self.kind == "yes_no":
+            yes, no = YES_NO_WORDS.get(locale, YES_NO_WORDS["en"])
+            return yes if stored == "yes" else no
         return stored
+
+    def headers(self) -> set[str]:
+        """What a spreadsheet may head this field's column with: its key or any label."""
+        labels = {self.label(locale) for locale in (*LANGUAGES, "sr_Cyrl")}
+        return {self.key, *labels}
 
 
 def _text(definition: FieldDefinition, raw: object) -> str:
