@@ -240,3 +240,47 @@ def test_the_api_carries_the_fields_and_never_an_identifying_value(
         ).status_code
         == 404
     )
+
+
+def test_an_events_fields_are_filled_on_the_case_page_shown_in_the_timeline_and_edited(
+    world: World, client_as: Callable[[str], TestClient], app_for: Callable[[], TestClient]
+) -> None:
+    define_field(
+        world.db,
+        FieldDefinition("court_file", "event", "text", {"en": "Court file"}, identifying=True),
+        "test", team="team-a", scope=Scope.everything(),
+    )  # fmt: skip
+    define_field(
+        world.db, FieldDefinition("days_given", "event", "number", {"en": "Days given"}),
+        "test", team="team-a", scope=Scope.everything(),
+    )  # fmt: skip
+    client, case_page = client_as("caseworker-a"), f"/cases/{world.ids['case_a']}"
+    added = client.post(
+        f"{case_page}/events",
+        data={"type": "residence_revoked", "custom_court_file": "U 4471/25",
+              "custom_days_given": "30", "csrf_token": csrf_of(client)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert added.status_code == 303, added.text[-1500:]
+    event_id = added.headers["location"].rsplit("#event-", 1)[1]
+    shown = _facts(client.get(case_page).text)
+    assert (shown["court_file"], shown["days_given"]) == ("U 4471/25", "30")
+    edit = html.fromstring(client.get(f"{case_page}/events/{event_id}/edit").text)
+    assert edit.xpath("//input[@name='custom_court_file']/@value") == ["U 4471/25"]
+    saved = client.post(
+        f"{case_page}/events/{event_id}",
+        data={"type": "residence_revoked", "custom_court_file": "U 4471/25",
+              "custom_days_given": "thirty", "csrf_token": csrf_of(client)},
+    )  # fmt: skip
+    assert saved.status_code == 400 and "Days given: 'thirty'" in _alert(saved.text)
+    headers = api_headers(world, "caseworker-a")
+    patched = app_for().patch(
+        f"/api/v1/cases/{world.ids['case_a']}/events/{event_id}",
+        json={"custom": {"days_given": 15}}, headers=headers,
+    )  # fmt: skip
+    assert patched.status_code == 200 and patched.json()["custom"] == {"days_given": 15}
+    with world.db.read() as conn:
+        sealed = conn.execute(
+            select(custom_values.c.sealed).where(custom_values.c.record_id == event_id)
+        ).scalars()
+        assert [bytes(blob) for blob in sealed if blob] != []

@@ -67,6 +67,8 @@ class CaseView:
     # person (identifying ones never: they open with the person's identity).
     custom: list[FieldValue]
     person_custom: list[FieldValue]
+    # Each event's values of the team's event fields (identifying ones opened with the notes).
+    event_custom: dict[str, list[FieldValue]]
 
 
 def case_view(
@@ -104,6 +106,11 @@ def case_view(
             assignees=assignees_in(conn, case_id, scope),
             custom=values_in(conn, notes_key, "case", case_id, scope),
             person_custom=values_in(conn, None, "person", case.person_id, scope),
+            event_custom={
+                event.id: values_in(conn, notes_key, "event", event.id, scope)
+                for event in timeline
+                if event.id is not None
+            },
         )
     if rights.notes:
         record_read(

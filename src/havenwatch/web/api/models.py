@@ -171,6 +171,7 @@ class EventIn(BaseModel):
     decision_code: Text | None = Field(default=None, max_length=60)
     service: Text | None = Field(default=None, max_length=40)
     procedure: Text | None = Field(default=None, max_length=40)
+    custom: CustomValues | None = None
 
 
 class EventPatch(BaseModel):
@@ -200,6 +201,8 @@ class EventPatch(BaseModel):
             raise ValueError("cannot be cleared")
         return value
 
+    custom: CustomValues | None = None
+
 
 class PersonOut(
     ApiShape,
@@ -219,6 +222,12 @@ FieldsOut = Annotated[
 
 class PersonFieldsOut(PersonOut):
     """A person with the values of the team's (non-identifying) fields."""
+
+    custom: FieldsOut = Field(default_factory=dict)
+
+
+class EventFieldsOut(EventOut):
+    """An event with the values of the team's (non-identifying) event fields."""
 
     custom: FieldsOut = Field(default_factory=dict)
 

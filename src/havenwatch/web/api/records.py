@@ -50,6 +50,7 @@ from havenwatch.web.api.models import (
     CaseOut,
     CasePatch,
     DeletedEventOut,
+    EventFieldsOut,
     EventIn,
     EventOut,
     EventPatch,
@@ -286,7 +287,7 @@ def api_events(request: Request, principal: Reader, case_id: RecordId) -> list[E
 @router.post("/cases/{case_id}/events", status_code=201)
 def api_add_event(
     request: Request, principal: Editor, case_id: RecordId, body: EventIn
-) -> EventOut:
+) -> EventFieldsOut:
     db = database(request)
     get_case(db, case_id, scope=Scope.of(principal))
     event = add_event(
@@ -306,24 +307,35 @@ def api_add_event(
         ),
         principal.actor,
         scope=Scope.of(principal),
+        custom=body.custom or {},
     )
-    return EventOut.of(event)
+    return _event_out(db, principal, event)
+
+
+def _event_out(db: Database, principal: Principal, event: Event) -> EventFieldsOut:
+    found = record_values(db, "event", event.id or "", scope=Scope.of(principal))
+    return EventFieldsOut(**EventOut.of(event).model_dump(), custom=custom_out(found))
 
 
 @router.patch("/cases/{case_id}/events/{event_id}")
 def api_edit_event(
     request: Request, principal: Editor, case_id: RecordId, event_id: RecordId, body: EventPatch
-) -> EventOut:
+) -> EventFieldsOut:
     """Change the fields sent; the others, notes included, keep their values."""
     db = database(request)
-    changes: dict[str, Any] = {name: getattr(body, name) for name in body.model_fields_set}
+    fields = body.model_fields_set - {"custom"}
+    changes: dict[str, Any] = {name: getattr(body, name) for name in fields}
     if "date" in changes:
         changes["date"] = parse_fuzzy(body.date) if body.date else None
+    event = _event_of_case(db, principal, case_id, event_id)
+    if body.custom:
+        set_values(db, "event", event_id, body.custom, principal.actor, scope=Scope.of(principal))
     if changes:
         edit_event(
             db, case_id, event_id, principal.actor, changes=changes, scope=Scope.of(principal)
         )
-    return EventOut.of(_event_of_case(db, principal, case_id, event_id))
+        event = _event_of_case(db, principal, case_id, event_id)
+    return _event_out(db, principal, event)
 
 
 def _event_of_case(db: Database, principal: Principal, case_id: str, event_id: str) -> Event:
