@@ -23,6 +23,7 @@ from havenwatch.cases.custom_fields import (
     remove_field,
     set_values,
 )
+from havenwatch.cases.demo_instance import define_demo_fields
 from havenwatch.cases.events import add_event
 from havenwatch.cases.interchange import dump_document, export_document, import_document
 from havenwatch.cases.people import add_person
@@ -269,3 +270,15 @@ def test_the_csv_heads_each_field_with_its_label_and_reads_it_back(
     with pytest.raises(ImportError_) as refused:
         import_csv_rows(db, parse_csv(path), "t", team="team-c", scope=Scope.everything())
     assert str(refused.value).startswith(f"{path}, row 2, column Opozvan: impossible date")
+
+
+def test_the_demo_defines_the_fields_of_the_novi_sad_story_once(db: Database) -> None:
+    keys = ["occupation", "city", "decision_number", "court_file_number", "lawyer"]
+    assert define_demo_fields(db, "belgrade-legal") == keys
+    assert define_demo_fields(db, "belgrade-legal") == []
+    fields = list_fields(db, scope=Scope.everything())
+    assert {f.key: f.identifying for f in fields} == {
+        "occupation": False, "city": True, "decision_number": True,
+        "court_file_number": True, "lawyer": False,
+    }  # fmt: skip
+    assert {f.label("sr_Cyrl") for f in fields} >= {"Занимање", "Број решења"}
