@@ -16,7 +16,7 @@ from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
 from havenwatch.cases.assignment import assignees_in
 from havenwatch.cases.case_files import read_case
-from havenwatch.cases.custom_fields import FieldValue, values_in
+from havenwatch.cases.custom_fields import FieldValue, event_values_in, values_in
 from havenwatch.cases.deadlines import case_event_rows, deadlines_from_rows
 from havenwatch.cases.events import read_timeline
 from havenwatch.cases.people import read_person
@@ -106,11 +106,9 @@ def case_view(
             assignees=assignees_in(conn, case_id, scope),
             custom=values_in(conn, notes_key, "case", case_id, scope),
             person_custom=values_in(conn, None, "person", case.person_id, scope),
-            event_custom={
-                event.id: values_in(conn, notes_key, "event", event.id, scope)
-                for event in timeline
-                if event.id is not None
-            },
+            event_custom=event_values_in(
+                conn, notes_key, case_id, [e.id for e in timeline if e.id], scope
+            ),
         )
     if rights.notes:
         record_read(

@@ -620,3 +620,27 @@ def write_sheet_values(
     for (applies_to, record_id), values in sorted(given.items()):
         holder = holder_of(unit.conn, applies_to, record_id)
         write_values(unit, keyring, holder, values, complete=False)
+
+
+def event_values_in(
+    conn: Connection,
+    keyring: Keyring | None,
+    case_id: str,
+    event_ids: Collection[str],
+    scope: Scope,
+) -> dict[str, list[FieldValue]]:
+    """Each event's fields and values (as `values_in`), read with the case's holder once;
+    nothing at all when the case's team defined no event field."""
+    case = _visible_holder(conn, "case", case_id, scope)
+    fields = team_fields(conn, case.team_id, "event")
+    if not fields or not event_ids:
+        return {}
+    found = {}
+    for event_id in event_ids:
+        holder = replace(case, applies_to="event", record_id=event_id, event_id=event_id)
+        values = read_values(conn, keyring, holder, sealed=keyring is not None)
+        found[event_id] = [
+            FieldValue(f, values.get(f.key), sealed_shut=f.identifying and keyring is None)
+            for f in fields
+        ]
+    return found
