@@ -120,10 +120,10 @@ def _report(generator: random.Random, language: str) -> str:
 
 
 def run_havenwatch(corpus: list[tuple[str, str]]) -> Callable[[], None]:
-    from havenwatch.monitor.documents import document_from_text
     from havenwatch.monitor.extract import extract_document
+    from havenwatch.monitor.reader import news_from_text
 
-    documents = [document_from_text(text, id=str(i)) for i, (_, text) in enumerate(corpus)]
+    documents = [news_from_text(text, id=str(i)) for i, (_, text) in enumerate(corpus)]
     first_of_each_language = {language: index for index, (language, _) in enumerate(corpus)}
     for index in first_of_each_language.values():
         extract_document(documents[index])
@@ -137,10 +137,10 @@ def run_havenwatch(corpus: list[tuple[str, str]]) -> Callable[[], None]:
 
 def run_rules_alone(corpus: list[tuple[str, str]]) -> Callable[[], None]:
     """The same pipeline with the rules deciding: the difference is the model's share."""
-    from havenwatch.monitor.documents import document_from_text
     from havenwatch.monitor.extract.pipeline import analyse, extraction
+    from havenwatch.monitor.reader import news_from_text
 
-    documents = [document_from_text(text, id=str(i)) for i, (_, text) in enumerate(corpus)]
+    documents = [news_from_text(text, id=str(i)) for i, (_, text) in enumerate(corpus)]
 
     def extract(index: int) -> None:
         document = documents[index]

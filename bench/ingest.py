@@ -37,8 +37,8 @@ from havenwatch.core.model import Identity, Person
 from havenwatch.core.settings import Settings, resolve_settings
 from havenwatch.monitor import dedup
 from havenwatch.monitor.extract import extract_document
-from havenwatch.monitor.inputs import read_inputs
 from havenwatch.monitor.news import NewsItem
+from havenwatch.monitor.reader import read_news
 from havenwatch.monitor.synthetic_news import generate_reports, write_json_lines
 from havenwatch.operations.instance import initialise
 from havenwatch.store.database import Database, normalise_url
@@ -102,9 +102,9 @@ def main() -> None:
 def measure_baseline(corpus: Path, limit: int) -> float:
     started = time.perf_counter()
     done = 0
-    for item in read_inputs([str(corpus)]):
+    for item in read_news([str(corpus)]):
         if isinstance(item, NewsItem):
-            extract_document(item.as_document())
+            extract_document(item)
             dedup.signature(item.text)
             done += 1
             if done == limit:

@@ -220,10 +220,13 @@ def test_csv_import_and_export_from_the_command_line(run: object, tmp_path: Path
     assert exported[1].startswith("Цапля,,,RS,entry_ban,2024-02-01")
 
 
-def test_demo_without_serving_creates_data_and_prints_one_time_logins(run: object) -> None:
+def test_demo_without_serving_creates_data_publishes_a_release_and_prints_logins(
+    run: object,
+) -> None:
     assert callable(run)
     result = run("demo", "--no-serve", "--cases", "12")
     assert result.returncode == 0, result.stderr
     assert "admin" in result.stdout and "One-time logins" in result.stdout
+    assert "Demo release 1:" in result.stdout
     cases = json.loads(run("case", "list", "--format", "json").stdout)
     assert len(cases) == 12

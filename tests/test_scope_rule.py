@@ -40,6 +40,7 @@ TEAM_TABLES = frozenset(
         "event_sources",
         "sources",
         "documents",
+        "document_word_keys",
         "leads",
         "lead_matches",
         "lead_sources",
@@ -80,6 +81,8 @@ EXCEPTIONS: dict[str, str] = {
     "cases.interchange.import_document": "the whole-instance import (command line, import_full: "
     "administrators); it writes with Scope.everything() inside",
     "cases.name_index.rebuild_name_index": "maintenance of the blind name index of every person",
+    "cases.document_reindex.index_unread_documents": "maintenance: reads and indexes the words "
+    "of every document not yet read (command line, `vault index-words`, `migrate`)",
     "cases.reminders.build_digests": "the system's reminder job: each user's digest lists only "
     "steps of the user's own team (matched by team inside)",
     "cases.reminders.send_reminders": "the system's reminder job, as build_digests",
@@ -90,6 +93,8 @@ EXCEPTIONS: dict[str, str] = {
     "(command line, `eval --reviewed`: an administrator's measurement across teams)",
     "monitor.reviewed.export_reviewed": "writes the same examples out for the command line, "
     "audited; as reviewed_examples",
+    "monitor.reviewed.reviewed_evaluation": "the figures of reviewed_examples scored (counts "
+    "and rates, no record): `eval --reviewed` and the administrators' page",
     "reports.public.anonymised_export": "the anonymised table over every team, at k >= 5; the "
     "web serves it live only to export_anonymised_live (administrators)",
 }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from havenwatch.access.scope import Scope
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.case_files import (
+    CASE_ORDERS,
+    CaseCursor,
     CaseFilter,
     add_case,
     count_cases,
@@ -18,7 +22,7 @@ from havenwatch.cases.events import add_event, update_event
 from havenwatch.cases.people import add_person
 from havenwatch.core.model import Case, Event, Person
 from havenwatch.store.database import Database
-from havenwatch.store.schema import events
+from havenwatch.store.schema import cases, events
 
 
 def _cases_with_events(db: Database, types: list[str]) -> list[str]:
@@ -133,3 +137,102 @@ def test_a_page_of_nothing_is_empty(db: Database) -> None:
         scope=Scope.everything(),
     )
     assert page.cases == [] and page.matching == 0
+
+
+def _cases_opened_on(db: Database, days: list[date | None]) -> list[str]:
+    """Cases opened on each of ``days`` (None: a case recorded without an opening day)."""
+    person = add_person(db, Person(pseudonym="Wren"), "t", scope=Scope.everything())
+    ids = []
+    for day in days:
+        case = add_case(
+            db,
+            Case(person_id=person.id or "", country="RS", opened_on=day),
+            "t",
+            scope=Scope.everything(),
+        )
+        ids.append(case.id or "")
+    undated = [case_id for case_id, day in zip(ids, days, strict=True) if day is None]
+    with db.write("t") as unit:
+        unit.conn.execute(cases.update().where(cases.c.id.in_(undated)).values(opened_on=None))
+    return ids
+
+
+def _pages_by_cursor(db: Database, order: str, size: int) -> list[list[str]]:
+    pages: list[list[str]] = []
+    cursor = None
+    while True:
+        offset = len(pages) * size
+        page = page_of_cases(
+            db,
+            CaseFilter(),
+            offset=offset,
+            size=size,
+            count_until=offset + size + 1,
+            order=order,
+            after=cursor,
+            scope=Scope.everything(),
+        )
+        pages.append([case.id or "" for case in page.cases])
+        if page.next_cursor is None:
+            return pages
+        cursor = CaseCursor.parse(page.next_cursor.text())
+
+
+def test_following_the_cursor_gives_the_pages_counted_from_the_start_in_both_orders(
+    db: Database,
+) -> None:
+    same_day = date(2024, 5, 1)
+    days = [same_day, None, date(2023, 1, 9), same_day, None, same_day, date(2025, 2, 2), None]
+    _cases_opened_on(db, days)
+    for order in CASE_ORDERS:
+        by_cursor = _pages_by_cursor(db, order, size=3)
+        by_offset = [
+            [
+                case.id or ""
+                for case in page_of_cases(
+                    db,
+                    CaseFilter(),
+                    offset=offset,
+                    size=3,
+                    count_until=100,
+                    order=order,
+                    scope=Scope.everything(),
+                ).cases
+            ]
+            for offset in (0, 3, 6)
+        ]
+        assert by_cursor == by_offset, order
+        assert sorted(c for page in by_cursor for c in page) == sorted(_all_case_ids(db))
+
+
+def test_cases_without_an_opening_day_come_last_on_both_databases(db: Database) -> None:
+    ids = _cases_opened_on(db, [None, date(2024, 5, 1), date(2025, 1, 1)])
+    page = page_of_cases(
+        db, CaseFilter(), offset=0, size=10, count_until=11, scope=Scope.everything()
+    )
+    assert [case.id for case in page.cases] == [ids[2], ids[1], ids[0]]
+
+
+def test_a_cursor_made_for_the_other_order_or_past_every_case_starts_from_the_offset(
+    db: Database,
+) -> None:
+    ids = _cases_opened_on(db, [date(2024, 5, day) for day in range(1, 6)])
+    other = CaseCursor("next_deadline", None, ids[4])
+    stale = CaseCursor("opened", date(1990, 1, 1), "0")
+    for cursor in (other, stale):
+        page = page_of_cases(
+            db,
+            CaseFilter(),
+            offset=2,
+            size=2,
+            count_until=10,
+            after=cursor,
+            scope=Scope.everything(),
+        )
+        assert [case.id for case in page.cases] == [ids[2], ids[1]]
+        assert page.matching == 5
+
+
+def _all_case_ids(db: Database) -> list[str]:
+    with db.read() as conn:
+        return [str(case_id) for case_id in conn.execute(select(cases.c.id)).scalars()]

@@ -51,3 +51,22 @@ def test_stdin_is_read_with_a_dash() -> None:
     assert code == 0
     [result] = [json.loads(line) for line in lines]
     assert result["events"][0]["date"] == "2024-03-12"
+
+
+def test_a_feed_and_a_directory_are_read_like_ingest_reads_them(tmp_path: Path) -> None:
+    feed = tmp_path / "wire.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        "<item><title>One</title><description>Ivan Sorokin was detained in Belgrade."
+        "</description></item><item><title>Two</title><description>Anna Belova was "
+        "expelled from Serbia.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "a.txt").write_text("Oleg Volokhonsky was refused entry.", encoding="utf-8")
+    code, lines, errors = run(str(feed), str(reports))
+    assert (code, errors) == (0, [])
+    assert [json.loads(line)["document"] for line in lines] == [
+        f"{feed}#1", f"{feed}#2", str(reports / "a.txt"),
+    ]  # fmt: skip

@@ -10,8 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from havenwatch.monitor.documents import Document, read_documents
 from havenwatch.monitor.extract import extract_document, extract_text
+from havenwatch.monitor.news import NewsItem
+from havenwatch.monitor.reader import read_news
 
 REPO = Path(__file__).parents[2]
 SHARED = REPO / ".." / "shared"
@@ -36,9 +37,9 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-def corpus_documents() -> list[Document]:
+def corpus_documents() -> list[NewsItem]:
     paths = sorted(str(p) for p in CORPUS.glob("*") if not p.name.endswith(".gold.json"))
-    return [item for item in read_documents(paths) if isinstance(item, Document)]
+    return [item for item in read_news(paths) if isinstance(item, NewsItem)]
 
 
 def normalise_space(text: str) -> str:

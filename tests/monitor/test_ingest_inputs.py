@@ -3,9 +3,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from havenwatch.monitor.documents import ReadError
-from havenwatch.monitor.inputs import read_inputs
-from havenwatch.monitor.news import NewsItem
+from havenwatch.monitor.news import NewsItem, ReadError
+from havenwatch.monitor.reader import read_news
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
@@ -33,7 +32,7 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
 
 
 def _read(*paths: Path) -> list[NewsItem | ReadError]:
-    return list(read_inputs([str(path) for path in paths]))
+    return list(read_news([str(path) for path in paths]))
 
 
 def test_an_rss_feed_yields_its_items_with_outlet_url_date_and_language(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from havenwatch.store.schema import ingest_queue
 
 
 def _items(count: int) -> list[NewsItem]:
-    return [NewsItem(origin=f"r{number}.txt", text=f"report {number}") for number in range(count)]
+    return [NewsItem(id=f"r{number}.txt", text=f"report {number}") for number in range(count)]
 
 
 def _dead_worker() -> str:
@@ -42,7 +42,7 @@ def test_workers_claim_disjoint_batches_in_queue_order(db: Database) -> None:
     enqueue(db, _items(10), "test")
     first = claim(db, worker_name(), 4)
     second = claim(db, worker_name(), 10)
-    assert [item.item.origin for item in first] == [f"r{number}.txt" for number in range(4)]
+    assert [item.item.id for item in first] == [f"r{number}.txt" for number in range(4)]
     assert {item.id for item in first}.isdisjoint(item.id for item in second)
     assert len(first) + len(second) == 10
     assert claim(db, worker_name(), 10) == []
@@ -71,7 +71,7 @@ def test_failed_reports_are_set_aside_until_retried(db: Database) -> None:
 
 def test_a_queued_report_is_sealed_until_a_worker_claims_it(db: Database) -> None:
     item = NewsItem(
-        origin="wire.txt",
+        id="wire.txt",
         text="Oleg Volokhonsky was refused entry.",
         title="Volokhonsky refused",
         url="https://news.example/volokhonsky",

@@ -23,18 +23,16 @@ from tests.monitor.ingest_support import (
 from havenwatch.access.scope import Scope
 from havenwatch.core.settings import Settings
 from havenwatch.monitor.ingest import run_ingest
-from havenwatch.monitor.inputs import read_inputs
 from havenwatch.monitor.leads import list_leads
 from havenwatch.monitor.news import NewsItem
+from havenwatch.monitor.reader import read_news
 from havenwatch.monitor.synthetic_news import generate_reports, write_json_lines, write_text_files
 from havenwatch.store.database import Database
 from havenwatch.store.schema import ingest_queue, lead_sources, leads, sources
 
 
 def _content_hashes(directory: Path) -> set[str]:
-    return {
-        item.content_hash for item in read_inputs([str(directory)]) if isinstance(item, NewsItem)
-    }
+    return {item.content_hash for item in read_news([str(directory)]) if isinstance(item, NewsItem)}
 
 
 def _assert_complete_without_duplicates(db: Database, directory: Path) -> None:

@@ -1,8 +1,7 @@
 """Hypothesis against the news readers: any file gives documents or one-line `ReadError`s.
 
 Arbitrary bytes, and bytes shaped like a feed, an HTML page or a JSON-lines file, are saved
-under every suffix the readers know and read by `read_inputs`, `read_documents` and
-`parse_feed`. Nothing may raise but `FeedError` from the feed parser, and every error message
+under every suffix the readers know and read by `read_news` and `parse_feed`. Nothing may raise but `FeedError` from the feed parser, and every error message
 is one line. The number of examples tried is printed at the end.
 """
 
@@ -19,10 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.helpers import report
 
-from havenwatch.monitor.documents import Document, ReadError, read_documents
 from havenwatch.monitor.feeds import FeedError, parse_feed
-from havenwatch.monitor.inputs import read_inputs
-from havenwatch.monitor.news import NewsItem
+from havenwatch.monitor.news import NewsItem, ReadError
+from havenwatch.monitor.reader import read_news
 
 FUZZ = settings(
     max_examples=int(os.environ.get("HAVENWATCH_FUZZ_EXAMPLES", "80")),
@@ -94,7 +92,7 @@ def news_files() -> st.SearchStrategy[bytes]:
 
 
 def _assert_one_line(result: object) -> None:
-    assert isinstance(result, (Document, NewsItem, ReadError)), type(result).__name__
+    assert isinstance(result, (NewsItem, ReadError)), type(result).__name__
     if isinstance(result, ReadError):
         assert result.message and "\n" not in result.message and "Traceback" not in result.message
 
@@ -107,7 +105,7 @@ def test_any_news_file_gives_items_or_one_line_errors(
     TRIED["news files"] += 1
     path = tmp_path / f"report{suffix}"
     path.write_bytes(data)
-    for result in [*read_inputs([str(path)]), *read_documents([str(path)])]:
+    for result in read_news([str(path)]):
         _assert_one_line(result)
 
 

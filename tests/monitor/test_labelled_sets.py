@@ -9,7 +9,12 @@ bulletins, channel posts, features with captions, hard-wrapped e-mails), `devset
 untouched, then training examples for deciding whose event it is and whether it is one),
 `devset7` (the fresh set of round 9, scored untouched: liveblogs, annual-report excerpts, press
 releases, op-eds, court-ruling summaries, timelines, fact-checks, channel posts),
-`devset8` (training examples: many phrasings of each decision in four languages and scripts) and
+`devset8` (training examples: many phrasings of each decision in four languages and scripts),
+`devset9` (the fresh set of round 10, scored untouched: parliamentary answers, press
+briefings, broadcast transcripts, podcast notes, forum threads, fundraisers, petitions,
+obituaries, reviews, corrections, paywalled openings, headline aggregators, readers' letters),
+`devset10` (training examples modelled on the openings of wire, exile and regional-outlet
+articles from Serbia, Montenegro, Georgia, Armenia and Kazakhstan; not yet in the gate) and
 `blind` (never tuned on; the honest estimate) are scored by `havenwatch eval` and the quality
 gate. These tests check the gold data itself: schema-valid (against the schema the package
 ships), named after its report, evidence copied from the text, relevance consistent with the
@@ -65,6 +70,8 @@ SETS = (
     LabelledSet("devset6", {"en-": 12, "ru-": 14, "sr-latn-": 8, "sr-cyrl-": 10}, (60, 600)),
     LabelledSet("devset7", {"en-": 12, "ru-": 12, "sr-latn-": 10, "sr-cyrl-": 10}, (60, 700)),
     LabelledSet("devset8", {"en-": 13, "ru-": 13, "sr-latn-": 11, "sr-cyrl-": 11}, (60, 600)),
+    LabelledSet("devset9", {"en-": 15, "ru-": 15, "sr-latn-": 7, "sr-cyrl-": 7}, (60, 700)),
+    LabelledSet("devset10", {"en-": 16, "ru-": 16, "sr-latn-": 8, "sr-cyrl-": 8}, (60, 600)),
 )
 REPORTS = [(labelled, report) for labelled in SETS for report in labelled.reports()]
 

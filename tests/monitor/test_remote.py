@@ -7,11 +7,9 @@ from tests.monitor.ingest_support import count, run_cli
 from tests.monitor.local_http import LocalServer
 
 from havenwatch.core.settings import Settings
-from havenwatch.monitor.documents import ReadError
 from havenwatch.monitor.fetching import Fetcher, FetchPolicy
-from havenwatch.monitor.inputs import read_inputs
-from havenwatch.monitor.news import NewsItem
-from havenwatch.monitor.remote import read_url
+from havenwatch.monitor.news import NewsItem, ReadError
+from havenwatch.monitor.reader import read_news, read_url
 from havenwatch.store.database import Database
 from havenwatch.store.schema import leads
 
@@ -43,8 +41,8 @@ def test_a_failing_address_is_one_line(served_feeds: LocalServer) -> None:
         assert "\n" not in error.message
 
 
-def test_read_inputs_fetches_web_addresses_beside_files(served_feeds: LocalServer) -> None:
-    items = list(read_inputs([served_feeds.url("/json"), served_feeds.url("/atom")]))
+def test_read_news_fetches_web_addresses_beside_files(served_feeds: LocalServer) -> None:
+    items = list(read_news([served_feeds.url("/json"), served_feeds.url("/atom")]))
     assert [type(item) for item in items] == [NewsItem, NewsItem]
 
 

@@ -12,21 +12,24 @@ from tests.monitor.ingest_support import add_volokhonsky, write_report
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team
-from havenwatch.cases.case_files import get_case
-from havenwatch.cases.events import list_events
+from havenwatch.cases.case_files import add_case, get_case
+from havenwatch.cases.events import add_event, list_events
 from havenwatch.cases.people import get_person
 from havenwatch.core.errors import NotFoundError, ValidationError
+from havenwatch.core.model import Case, Event
 from havenwatch.monitor.evaluate import evaluate
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.leads import NO_MATCH, Lead, Target, get_lead, list_leads
 from havenwatch.monitor.linking import WHOLE_NAME
 from havenwatch.monitor.review import (
+    SORTS,
     Correction,
     LeadFilter,
     accept_reviewed,
     count_triage,
     extracted,
     list_triage,
+    merge_reviewed,
     reject_leads,
 )
 from havenwatch.monitor.reviewed import reviewed_examples
@@ -229,3 +232,84 @@ def test_the_extractor_is_scored_on_the_decisions_with_the_ordinary_scorer(
     assert report.documents == 2
     assert report.false_events_on_irrelevant == 1
     assert report.events.false_positives >= 1
+
+
+def test_the_triage_list_sorts_by_date_type_and_match_in_a_total_order(
+    db: Database, tmp_path: Path
+) -> None:
+    add_volokhonsky(db)
+    _ingest(
+        db, tmp_path,
+        misread=MISREAD, second=SECOND,
+        known=MISREAD.replace("Ilji Zelenk", "Oleg Volokhonsky").replace("3 May", "4 May"),
+    )  # fmt: skip
+    everyone = Scope.everything()
+
+    def order(sort: str) -> list[tuple[str, str | None, str | None]]:
+        found = list_triage(db, LeadFilter(sort=sort), scope=everyone)
+        return [(lead.event_type, lead.event_date, lead.subject_name) for lead in found]
+
+    assert [row[1] for row in order("date")] == ["2024-06-12", "2024-05-04", "2024-05-03"]
+    assert [row[0] for row in order("type")] == ["entry_ban", "entry_ban", "residence_revoked"]
+    assert order("match")[0][2] == "Oleg Volokhonsky"
+    # Paging through any order meets every lead once: the id breaks every tie.
+    for sort in SORTS:
+        pages = [
+            lead.id
+            for offset in range(3)
+            for lead in list_triage(
+                db, LeadFilter(sort=sort), scope=everyone, limit=1, offset=offset
+            )
+        ]
+        assert len(set(pages)) == 3, sort
+    with pytest.raises(ValidationError):
+        list_triage(db, LeadFilter(sort="score"), scope=everyone)
+
+
+def test_the_subjects_nationality_gender_and_age_are_corrected_before_accepting(
+    db: Database, tmp_path: Path
+) -> None:
+    _ingest(db, tmp_path, misread=MISREAD)
+    lead = _by_type(db, "entry_ban")
+    assert extracted(lead).nationality == "RU"
+    kept = _correction(lead, subject_name=NAMED, nationality="by", gender="male", age=34)
+    target = Target(None, None, "Wren", "default", Scope.everything())
+    accepted = accept_reviewed(
+        db, lead.id, "cli:rev", kept, target=target, scope=Scope.everything()
+    )
+    case = get_case(db, accepted.case_id, scope=Scope.everything())
+    person = get_person(db, case.person_id, actor="test", scope=Scope.everything())
+    assert (person.nationality, person.gender) == ("BY", "male")
+    (example,) = reviewed_examples(db)
+    assert example.gold_events[0]["subject"] == {
+        "name": NAMED, "nationality": "BY", "age": 34, "gender": "male",
+    }  # fmt: skip
+    assert example.extracted_events[0]["subject"]["nationality"] == "RU"
+    for wrong in ({"nationality": "Belarus"}, {"gender": "other"}, {"age": 300}):
+        other = _ingest(db, tmp_path / "again", misread=MISREAD.replace("3 May", "5 May"))
+        (pending,) = [item for item in other.values() if item.status == "new"]
+        with pytest.raises(ValidationError):
+            accept_reviewed(
+                db, pending.id, "cli:rev", _correction(pending, **wrong),
+                target=target, scope=Scope.everything(),
+            )  # fmt: skip
+
+
+def test_merging_a_lead_rematches_the_pending_leads_about_that_person(
+    db: Database, tmp_path: Path
+) -> None:
+    oleg = "Oleg Volokhonsky"
+    _ingest(
+        db, tmp_path,
+        first=MISREAD.replace("Ilji Zelenk", oleg), second=SECOND.replace("Ilija Zelenković", oleg),
+    )  # fmt: skip
+    first, second = _by_type(db, "entry_ban"), _by_type(db, "residence_revoked")
+    assert second.match_reason == NO_MATCH
+    person_id = add_volokhonsky(db)  # known only after both reports came in
+    everyone = Scope.everything()
+    case = add_case(db, Case(person_id=person_id, country="RS"), "test", scope=everyone)
+    event = add_event(db, Event(case_id=case.id or "", type="entry_ban"), "test", scope=everyone)
+    merged = merge_reviewed(db, first.id, event.id or "", "cli:rev", scope=everyone)
+    assert (merged.lead.status, merged.case_id, merged.rematched) == ("merged", case.id, 1)
+    now = get_lead(db, second.id, scope=everyone)
+    assert (now.candidate_person_id, now.match_reason) == (person_id, WHOLE_NAME)

@@ -80,3 +80,35 @@ def test_eval_reviewed_says_so_when_nothing_was_decided(
     done = run_cli(instance_settings, "eval", "--reviewed")
     assert done.returncode == 1
     assert "no reviewed leads yet" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_encrypted_export_holds_no_name_in_clear_and_unpacks_with_the_key_file(
+    db: Database, instance_settings: Settings, tmp_path: Path
+) -> None:
+    _decide_two(db, tmp_path / "news")
+    sealed = tmp_path / "reviewed.hwx"
+    done = run_cli(instance_settings, "export-reviewed", "--encrypted", str(sealed))
+    assert done.returncode == 0, done.stderr
+    raw = sealed.read_bytes()
+    for needle in (NAMED, "Zelenk", "Novi Sad", "gold"):
+        assert needle.encode() not in raw, needle
+    again = run_cli(instance_settings, "export-reviewed", "--encrypted", str(sealed))
+    assert again.returncode == 1 and "already exists" in again.stderr
+    out = tmp_path / "opened"
+    opened = run_cli(instance_settings, "unpack-reviewed", str(sealed), str(out))
+    assert opened.returncode == 0, opened.stderr
+    golds = sorted(out.glob("*.gold.json"))
+    assert len(golds) == 2 and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in golds)
+    scored = run_cli(instance_settings, "eval", str(out), str(out), "--format", "json")
+    assert json.loads(scored.stdout)["documents"] == 2
+    damaged = tmp_path / "damaged.hwx"
+    damaged.write_bytes(raw[:-40])
+    refused = run_cli(instance_settings, "unpack-reviewed", str(damaged), str(tmp_path / "d"))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    with db.read() as conn:
+        details = list(
+            conn.execute(
+                select(audit_log.c.detail).where(audit_log.c.action == "lead.export_reviewed")
+            ).scalars()
+        )
+    assert {"reports": 2, "encrypted": True} in details

@@ -19,7 +19,7 @@ from reidentification_data import Planted, Population, plant
 from sqlalchemy import select
 
 from havenwatch.cases.bulk import load_files
-from havenwatch.cases.demo import generate
+from havenwatch.cases.demo import DEMO_CASES, generate
 from havenwatch.cli import cli
 from havenwatch.core.dates import from_day
 from havenwatch.core.settings import Settings
@@ -99,12 +99,12 @@ def shown(release: AnonymisedRelease) -> dict[Entry, int]:
 
 
 def test_the_demo_publishes_a_yearly_release_at_k_10(db: Database) -> None:
-    load_files(db, generate(60, seed=2024, upto=date(2026, 12, 7)), "demo")
+    load_files(db, generate(DEMO_CASES, seed=2024, upto=date(2026, 12, 7)), "demo")
 
     release = publish_release(db, actor="test", k=K).release()
 
     yearly = [c for c in release.counts if c.period_precision == "year"]
-    assert yearly, "a caseload of 60 people publishes yearly figures"
+    assert yearly, "the demo's default caseload publishes yearly figures"
     assert all(c.people >= K for c in release.counts)
     truth = truth_at(db, dict(release.levels))
     for (key, position), value in shown(release).items():

@@ -8,7 +8,24 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from protection_support import (
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+
+from havenwatch.access.scope import Scope
+from havenwatch.cases.case_files import get_case
+from havenwatch.cases.custom_fields import record_values
+from havenwatch.cases.events import list_events
+from havenwatch.cases.finder import SearchRights, search_everything
+from havenwatch.cases.people import find_people_by_name, get_person
+from havenwatch.cases.vault import read_document, store_document
+from havenwatch.core.settings import Settings
+from havenwatch.monitor.ingest import run_ingest
+from havenwatch.monitor.leads import list_leads
+from havenwatch.operations.purge import purge_people
+from havenwatch.store.database import Database
+from havenwatch.store.schema import lead_matches, leads
+from tests.media.document_samples import docx_with_text, pdf_with_text
+from tests.protection_support import (
     BIRTH_DATE,
     CASE_NOTE,
     CONTACT,
@@ -19,27 +36,14 @@ from protection_support import (
     DOCUMENT_NAME,
     DOCUMENT_TEXT,
     EVENT_NOTE,
+    EXTRACTED_CYRILLIC,
+    EXTRACTED_LATIN,
     FULL_NAME,
     PASSPORT,
     PERSON_NOTE,
     add_canary,
     find_needles,
 )
-from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
-
-from havenwatch.access.scope import Scope
-from havenwatch.cases.case_files import get_case
-from havenwatch.cases.custom_fields import record_values
-from havenwatch.cases.events import list_events
-from havenwatch.cases.people import find_people_by_name, get_person
-from havenwatch.cases.vault import read_document
-from havenwatch.core.settings import Settings
-from havenwatch.monitor.ingest import run_ingest
-from havenwatch.monitor.leads import list_leads
-from havenwatch.operations.purge import purge_people
-from havenwatch.store.database import Database
-from havenwatch.store.schema import lead_matches, leads
 
 
 def sqlite_files(settings: Settings) -> list[Path]:
@@ -101,6 +105,28 @@ def ingest_news_naming_the_canary(db: Database, directory: Path) -> None:
     run_ingest(db, [str(directory)], "tester")
 
 
+def upload_decisions_with_canary_words(db: Database, settings: Settings, case_id: str) -> None:
+    """The decision as a PDF and as a Word file, each with a word found nowhere else."""
+    for name, data in (
+        ("decision.pdf", pdf_with_text(f"Decision served in {EXTRACTED_LATIN} district")),
+        ("decision.docx", docx_with_text(f"Решење уручено у {EXTRACTED_CYRILLIC} округу")),
+    ):
+        store_document(
+            db,
+            settings,
+            case_id=case_id,
+            filename=name,
+            data=data,
+            actor="tester",
+            scope=Scope.everything(),
+        )
+
+
+def found_documents(db: Database, query: str) -> list[str]:
+    found = search_everything(db, Scope.everything(), query, rights=SearchRights.everything())
+    return [hit.filename for hit in found["documents"]]
+
+
 def test_identifying_data_is_nowhere_in_clear_but_the_app_still_shows_it(
     db: Database,
     instance_settings: Settings,
@@ -113,6 +139,7 @@ def test_identifying_data_is_nowhere_in_clear_but_the_app_still_shows_it(
     try:
         canary = add_canary(db, instance_settings)
         ingest_news_naming_the_canary(db, tmp_path / "news")
+        upload_decisions_with_canary_words(db, instance_settings, canary.case_id)
         (lead,) = list_leads(db, scope=Scope.everything())
         person = get_person(
             db, canary.person_id, actor="tester", with_identity=True, scope=Scope.everything()
@@ -138,6 +165,9 @@ def test_identifying_data_is_nowhere_in_clear_but_the_app_still_shows_it(
                 db, kind, record_id, scope=Scope.everything(), reader="tester"
             )
         ]
+        # Each file found by its word written in the other script.
+        pdf_found = found_documents(db, "Кверниградско")
+        docx_found = found_documents(db, "Verbikoradsko")
         raw = at_rest_bytes(db, instance_settings)
     finally:
         logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
@@ -154,6 +184,7 @@ def test_identifying_data_is_nowhere_in_clear_but_the_app_still_shows_it(
     assert (document.filename, content) == (DOCUMENT_NAME, DOCUMENT_TEXT.encode())
     assert found_by_latin == [canary.person_id]
     assert custom == [CUSTOM_CITY, CUSTOM_DECISION, CUSTOM_COURT_FILE]
+    assert (pdf_found, docx_found) == (["decision.pdf"], ["decision.docx"])
     assert lead.subject_name in {FULL_NAME, CYRILLIC_NAME}
     assert lead.candidate_person_id == canary.person_id
 

@@ -18,7 +18,7 @@ from havenwatch.cases.events import add_event, list_events
 from havenwatch.cases.people import find_people_by_name, get_person
 from havenwatch.core.clock import today
 from havenwatch.core.model import Event
-from havenwatch.store.schema import audit_log
+from havenwatch.store.schema import audit_log, events
 from tests.helpers import snapshot
 from tests.web.conftest import CANARY_NAME, World, api_headers, served_expulsion_order, user_id_of
 
@@ -184,6 +184,26 @@ def test_an_event_edit_changes_only_the_fields_sent_and_keeps_the_notes(
     (entry,) = _audit(world, "event.update")
     assert entry.actor == "user:caseworker-a"
     assert entry.detail == {"changed": ["date", "notes", "outcome"]}
+
+
+def test_a_new_event_takes_its_link_and_notes_sealed_and_never_sends_the_notes_back(
+    world: World, app_for: Client
+) -> None:
+    response = app_for().post(
+        f"/api/v1/cases/{world.ids['case_a']}/events",
+        headers=api_headers(world, "caseworker-a"),
+        json={"type": "detention", "origin_state_link": "suspected", "notes": "held at the port"},
+    )
+    assert response.status_code == 201, response.text
+    assert "notes" not in response.json() and "held at the port" not in response.text
+    world.ids["event_new"] = response.json()["id"]
+    stored = _stored_event(world, "event_new")
+    assert (stored.origin_state_link, stored.notes) == ("suspected", "held at the port")
+    with world.db.read() as conn:
+        sealed = conn.execute(
+            select(events.c.notes).where(events.c.id == world.ids["event_new"])
+        ).scalar_one()
+    assert b"held at the port" not in sealed
 
 
 def test_notes_left_out_of_an_event_edit_are_kept_without_an_audited_read(

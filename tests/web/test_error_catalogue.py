@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
 from havenwatch.core.errors import ValidationError, error_catalogue, field_names
+from havenwatch.core.model import entered_labels
 from havenwatch.web.i18n import DERIVED, LOCALES, activate, catalog_path, explain, translations
 from tests.web.conftest import csrf_of
 
@@ -39,9 +40,20 @@ def test_every_catalogue_message_is_translated_with_the_same_placeholders(locale
         )
 
 
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_every_field_name_a_record_declares_is_translated_and_agrees_with_the_catalogue(
+    locale: str,
+) -> None:
+    written = _written(DERIVED.get(locale, (locale, None))[0])
+    for field, label in entered_labels().items():
+        assert field_names().get(field, label) == label, field
+        assert written.get(label), f"{locale}: translate the name of {field}: {label!r}"
+
+
 def test_english_has_every_catalogue_message() -> None:
     wanted = set(error_catalogue().values()) | set(field_names().values())
     assert not wanted - set(_written("en"))
+    assert not set(entered_labels().values()) - set(_written("en"))
 
 
 @pytest.mark.parametrize(

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
+from havenwatch.cases.people import get_person
 from havenwatch.cases.sources import add_source
 from havenwatch.core.model import Source
-from havenwatch.monitor.leads import get_lead
-from havenwatch.store.schema import audit_log
+from havenwatch.monitor.ingest import run_ingest
+from havenwatch.monitor.leads import get_lead, list_leads
+from havenwatch.store.schema import audit_log, cases, events
 from tests.helpers import add_lead, snapshot
+from tests.monitor.ingest_support import write_report
+from tests.monitor.test_review import MISREAD
 from tests.web.conftest import CANARY_NAME, World, csrf_of
 
 Clients = Callable[[str], TestClient]
@@ -171,3 +176,83 @@ def test_a_wrong_correction_is_refused_in_the_readers_language_and_nothing_is_st
     assert response.status_code == 400
     assert "Država je dvoslovni kod" in response.text
     assert snapshot(world.db) == before
+
+
+def test_the_list_is_sorted_by_a_get_parameter_and_a_bad_order_is_refused(
+    world: World, client_as: Clients
+) -> None:
+    _danas_lead(world)
+    client = client_as("caseworker-a")
+
+    def first(query: str) -> str:
+        page = client.get(f"/leads?{query}").text
+        return min(("Mira Kostić", "Public wire story"), key=page.index)
+
+    assert first("sort=newest") == "Mira Kostić"
+    assert first("sort=type") == "Mira Kostić"  # entry_ban before expulsion_order
+    assert first("sort=language") == "Mira Kostić"  # a Serbian report before an unknown one
+    assert first("sort=match") == "Public wire story"  # matches Heron Alpha
+    assert first("sort=match&status=all") == "Public wire story"
+    page = client.get("/leads?sort=type").text
+    assert '<option value="type" selected>' in page
+    assert "sort=type" in page  # kept in the bulk form's way back
+    refused = client.get("/leads?sort=score")
+    assert refused.status_code == 400 and "Choose an order from the list." in refused.text
+
+
+def test_the_subjects_nationality_is_corrected_on_the_lead_page(
+    world: World, client_as: Clients
+) -> None:
+    lead_id = _danas_lead(world, "Ilji Zelenk")
+    client = client_as("caseworker-a")
+    page = client.get(f"/leads/{lead_id}").text
+    assert 'name="nationality"' in page and 'name="gender"' in page and 'name="age"' in page
+    token = csrf_of(client, f"/leads/{lead_id}")
+    fields = {"pseudonym": "Wren", "subject_name": "Ilija Zelenković", "event_type": "entry_ban",
+              "country": "RS", "csrf_token": token}  # fmt: skip
+    before = snapshot(world.db)
+    wrong = client.post(f"/leads/{lead_id}/accept", data={**fields, "nationality": "Russia"})
+    assert wrong.status_code == 400
+    assert "The nationality is a two-letter code, such as RU." in wrong.text
+    assert snapshot(world.db) == before
+    response = client.post(
+        f"/leads/{lead_id}/accept",
+        data={**fields, "nationality": "ru", "gender": "male", "age": "41"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    case_id = re.search(r'href="/cases/([^"#]+)#', client.get(f"/leads/{lead_id}").text)
+    assert case_id is not None
+    person_id = get_case(world.db, case_id.group(1), scope=Scope.everything()).person_id
+    person = get_person(world.db, person_id, actor="test", scope=Scope.everything())
+    assert (person.nationality, person.gender) == ("RU", "male")
+
+
+def test_a_form_without_the_subjects_fields_keeps_what_the_extractor_read(
+    world: World, client_as: Clients, tmp_path: Path
+) -> None:
+    write_report(tmp_path, "misread.txt", MISREAD)
+    run_ingest(world.db, [str(tmp_path)], "test")
+    (lead,) = [
+        lead
+        for lead in list_leads(world.db, status="new", scope=Scope.everything())
+        if lead.subject_name == "Ilji Zelenk"
+    ]
+    client = client_as("caseworker-a")
+    response = client.post(
+        f"/leads/{lead.id}/accept",
+        data={"pseudonym": "Wren", "subject_name": "Ilija Zelenković", "event_type": "entry_ban",
+              "country": "RS", "csrf_token": csrf_of(client, f"/leads/{lead.id}")},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303
+    event_id = get_lead(world.db, lead.id, scope=Scope.everything()).event_id
+    assert event_id is not None
+    with world.db.read() as conn:
+        person_id = conn.execute(
+            select(cases.c.person_id)
+            .join(events, events.c.case_id == cases.c.id)
+            .where(events.c.id == event_id)
+        ).scalar_one()
+    person = get_person(world.db, person_id, actor="test", scope=Scope.everything())
+    assert person.nationality == "RU"

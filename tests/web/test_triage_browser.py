@@ -31,12 +31,14 @@ pytestmark = [
 ]
 
 
-def _lead(db: Database, title: str, outlet: str, name: str) -> str:
+def _lead(
+    db: Database, title: str, outlet: str, name: str, event_type: str = "expulsion_order"
+) -> str:
     text = f"{name} had his residence permit revoked in Novi Sad."
     source, _ = add_source(
         db, Source(title=title, text=text, publisher=outlet), "test", scope=Scope.everything()
     )
-    return add_lead(db, source.id or "", text, subject=name, event_type="expulsion_order")
+    return add_lead(db, source.id or "", text, subject=name, event_type=event_type)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +53,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     ids["second"] = _lead(db, "Activist loses his permit", "N1", "Ilija Zelenković")
     for number in (1, 2):
         _lead(db, f"Advert {number}", "Spam Daily", f"Nobody Special{number}")
+    ids["turned_back"] = _lead(db, "Turned back at the border", "Beta", "Mira Kostić", "entry_ban")
     port = _free_port()
     config = uvicorn.Config(create_app(settings, db=db), host="127.0.0.1", port=port,
                             log_level="warning")  # fmt: skip
@@ -107,4 +110,29 @@ def test_a_reviewer_rejects_several_leads_at_once_with_javascript_off(
     assert "The queue is empty." in page.locator("main").inner_text()
     page.goto(f"{base}/leads?outlet=Spam+Daily&status=rejected")
     assert page.locator("table tbody tr").count() == 2
+    context.close()
+
+
+def test_a_reviewer_sorts_the_queue_and_corrects_the_nationality_with_javascript_off(
+    server: tuple[str, dict[str, str]], browser: object
+) -> None:
+    base, _ids = server
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    page = context.new_page()
+    _login(page, base, "caseworker-a")
+    page.goto(f"{base}/leads")
+    page.select_option("#f-sort", "type")
+    page.click("form.filters button[type=submit]")
+    assert "sort=type" in page.url
+    first_row = page.locator("table tbody tr").first.inner_text()
+    assert "Turned back at the border" in first_row  # entry_ban sorts before the others
+    page.click("text=Turned back at the border")
+    page.fill("#fix-nationality", "by")
+    page.select_option("#fix-gender", "female")
+    page.fill("#fix-age", "29")
+    page.fill("#accept-pseudonym", "Lark")
+    page.click("form[action$='/accept'] button[type=submit]")
+    page.click("#decided-event")
+    page.click("main a[href^='/people/']")
+    assert "BY" in page.locator("main").inner_text()
     context.close()

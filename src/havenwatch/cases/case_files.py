@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Date, Select, func, literal, select, tuple_
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team, team_names
@@ -195,16 +196,50 @@ def count_cases(
         return int(conn.execute(query).scalar_one())
 
 
+CASE_ORDERS = ("opened", "next_deadline")
+CURSOR_PATTERN = r"^[on](\d{4}-\d{2}-\d{2})?~[0-9A-Za-z_-]{1,64}$"
+
+
+@dataclass(frozen=True)
+class CaseCursor:
+    """Where a page of the case list ends: the order, its last case's sort day and id.
+
+    Written `o2025-03-01~<id>` (by opening day) or `n~<id>` (by next deadline, none set), so
+    the next page walks the index from there instead of counting every earlier case.
+    """
+
+    order: str
+    day: date | None
+    case_id: str
+
+    def text(self) -> str:
+        day = self.day.isoformat() if self.day else ""
+        return f"{self.order[0]}{day}~{self.case_id}"
+
+    @classmethod
+    def parse(cls, text: str) -> CaseCursor | None:
+        """The cursor written by `text`, or None when it is not one."""
+        if not re.match(CURSOR_PATTERN, text):
+            return None
+        head, _, case_id = text.partition("~")
+        order = "opened" if head[0] == "o" else "next_deadline"
+        try:
+            return cls(order, date.fromisoformat(head[1:]) if head[1:] else None, case_id)
+        except ValueError:
+            return None
+
+
 @dataclass(frozen=True)
 class CasePage:
-    """One page of a filtered list and how many cases match, counted up to a limit."""
+    """One page of a filtered list and how many cases match, counted up to a limit.
+
+    ``next_cursor`` is where the next page starts, when more cases match.
+    """
 
     cases: list[Case]
     matching: int
     offset: int
-
-
-CASE_ORDERS = ("opened", "next_deadline")
+    next_cursor: CaseCursor | None = None
 
 
 def page_of_cases(
@@ -216,27 +251,88 @@ def page_of_cases(
     size: int,
     count_until: int,
     order: str = "opened",
+    after: CaseCursor | None = None,
 ) -> CasePage:
     """The cases at `offset` and how many match (at most `count_until`), in one index walk.
 
     Counting and listing walk the same ordered index; doing both in one pass halves the
     work of a filtered list. An offset past the last match is moved back to the last page.
     `order` "next_deadline" puts the cases with the earliest open, unresolved deadline step
-    first (`cases.next_deadline`), those with none last.
+    first (`cases.next_deadline`), "opened" the newest first; cases without that day come
+    last. With ``after`` (the cursor of the page before, for this order), the walk starts
+    there: the page is its first `size` cases, and `offset` only counts the pages before.
     """
-    if order == "next_deadline":
-        keys = (cases.c.next_deadline.is_(None), cases.c.next_deadline, cases.c.id)
-    else:
-        keys = (cases.c.opened_on.desc(), cases.c.id.desc())  # type: ignore[assignment]
-    ordered = _filtered(select(cases.c.id), flt, scope).order_by(*keys)
+    cursor = after if after is not None and after.order == order else None
     with db.read() as conn:
-        ids = list(conn.execute(ordered.limit(count_until)).scalars())
-        if offset >= len(ids) > 0:
-            offset = (len(ids) - 1) // size * size
-        wanted = ids[offset : offset + size]
+        keys: list[tuple[str, date | None]] = []
+        if cursor is not None:
+            keys = _walk(
+                conn, _filtered(select(cases.c.id), flt, scope), order, cursor, count_until - offset
+            )
+        if keys:
+            start, matching = 0, offset + len(keys)
+        else:
+            keys = _walk(conn, _filtered(select(cases.c.id), flt, scope), order, None, count_until)
+            start = offset
+            if start >= len(keys) > 0:
+                start = (len(keys) - 1) // size * size
+            offset, matching = start, len(keys)
+        wanted = [case_id for case_id, _ in keys[start : start + size]]
         rows = {row.id: row for row in conn.execute(select(cases).where(cases.c.id.in_(wanted)))}
         found = load_cases(conn, None, [rows[case_id] for case_id in wanted], {})
-    return CasePage(found, len(ids), offset)
+    following = None
+    if len(keys) > start + size:
+        last_id, last_day = keys[start + size - 1]
+        following = CaseCursor(order, last_day, last_id)
+    return CasePage(found, matching, offset, following)
+
+
+def _walk(
+    conn: Connection, base: Select[Any], order: str, after: CaseCursor | None, limit: int
+) -> list[tuple[str, date | None]]:
+    """Up to `limit` (id, sort day) of the matching cases in `order`, from after ``after``.
+
+    Two ranges of one index: the cases with a day (keyset on the day and the id), then
+    those without (on the id), so both databases order them alike and a cursor resumes
+    either range.
+    """
+    ascending = order == "next_deadline"
+    day = cases.c.next_deadline if ascending else cases.c.opened_on
+    keys: list[tuple[str, date | None]] = []
+    if after is None or after.day is not None:
+        keys += _dated(conn, base, day, ascending, after, limit)
+    if len(keys) < limit:
+        resume = after.case_id if after is not None and after.day is None else None
+        keys += _undated(conn, base.where(day.is_(None)), ascending, resume, limit - len(keys))
+    return keys
+
+
+def _dated(
+    conn: Connection,
+    base: Select[Any],
+    day: ColumnElement[Any],
+    ascending: bool,
+    after: CaseCursor | None,
+    limit: int,
+) -> list[tuple[str, date | None]]:
+    query = base.add_columns(day).where(day.is_not(None))
+    if after is not None:
+        here, mark = tuple_(day, cases.c.id), tuple_(literal(after.day, Date), after.case_id)
+        query = query.where(here > mark if ascending else here < mark)
+    ordering = (day, cases.c.id) if ascending else (day.desc(), cases.c.id.desc())
+    return [(row[0], row[1]) for row in conn.execute(query.order_by(*ordering).limit(limit))]
+
+
+def _undated(
+    conn: Connection, base: Select[Any], ascending: bool, after_id: str | None, limit: int
+) -> list[tuple[str, date | None]]:
+    query = base
+    if after_id is not None:
+        query = query.where(cases.c.id > after_id if ascending else cases.c.id < after_id)
+    ordering = cases.c.id if ascending else cases.c.id.desc()
+    return [
+        (case_id, None) for case_id in conn.execute(query.order_by(ordering).limit(limit)).scalars()
+    ]
 
 
 def read_case(conn: Connection, keyring: Keyring | None, case_id: str, scope: Scope) -> Case:

@@ -81,6 +81,23 @@ class EventRow:
     file: str = ""
 
 
+@dataclass(frozen=True)
+class RowOutcome:
+    """What one row matched or creates: shown row by row before anything is saved.
+
+    A person is matched by pseudonym among the importing team's people only (another team's
+    person of the same pseudonym is never matched, nor named), a case as that person's open
+    case in the row's country.
+    """
+
+    line: int
+    pseudonym: str
+    person_exists: bool
+    country: str
+    case_exists: bool
+    event_type: str
+
+
 @dataclass
 class ImportSummary:
     rows: int = 0
@@ -90,6 +107,7 @@ class ImportSummary:
     sources: int = 0
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
+    outcomes: list[RowOutcome] = field(default_factory=list)
 
 
 @cache
@@ -128,6 +146,13 @@ def read_text(path: Path, encoding: str, name: str | None = None) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise failure("import.unreadable", file=file, detail=str(error.strerror)) from None
+    return decode_text(data, encoding, file)
+
+
+def decode_text(data: bytes, encoding: str, file: str) -> str:
+    """A CSV file's bytes as text; a binary file or a wrong encoding is a one-line error."""
+    if len(data) > MAX_BYTES:
+        raise failure("import.too_large", file=file, limit=MAX_BYTES // (1024 * 1024))
     if b"\x00" in data[:4096]:
         raise failure("import.binary", file=file)
     try:
@@ -179,7 +204,7 @@ def _blank(value: str | None) -> str | None:
 def parse_row(
     file: str,
     line: int,
-    row: dict[str, str],
+    row: dict[str, str | None],
     default_country: str | None,
     headers: dict[str, str] | None = None,
 ) -> EventRow:
@@ -263,6 +288,61 @@ def delimiter(text: str) -> str:
         return ","
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """A spreadsheet as read: its header cells and its other rows, each with its line."""
+
+    headers: list[str]
+    records: list[tuple[int, list[str]]]
+
+
+def csv_sheet(file: str, text: str) -> Sheet:
+    """The rows of a CSV text (comma, semicolon or tab separated)."""
+    if not text.strip():
+        raise failure("import.empty", file=file)
+    try:
+        reader = csv.reader(
+            io.StringIO(text), dialect=csv.excel, delimiter=delimiter(text), strict=True
+        )
+        headers = next(reader, [])
+        records = [(reader.line_num, row) for row in reader]
+    except csv.Error as error:
+        raise failure("import.malformed", file=file, detail=str(error)) from None
+    return Sheet(headers, records)
+
+
+def parse_sheet(
+    file: str, sheet: Sheet, columns: dict[int, str], default_country: str | None = None
+) -> list[EventRow]:
+    """Every row's event (`columns`: which field each column holds), or the first error."""
+    written = {field_name: sheet.headers[index] for index, field_name in columns.items()}
+    rows = []
+    for line, cells in sheet.records:
+        if len(cells) > len(sheet.headers):
+            raise failure("import.extra_cells", file=file, row=line)
+        if not any(cell.strip() for cell in cells):
+            continue
+        canonical = {
+            field_name: cells[index] if index < len(cells) else None
+            for index, field_name in columns.items()
+        }
+        parsed = parse_row(file, line, canonical, default_country, written)
+        parsed.file, parsed.extra = file, _extra_cells(sheet.headers, cells, columns)
+        rows.append(parsed)
+    return rows
+
+
+def column_indexes(file: str, headers: list[str], mapping: dict[str, str]) -> dict[int, str]:
+    """`column_map` by column position: which field each recognised column holds."""
+    by_header = column_map(file, headers, mapping)
+    found: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        field_name = by_header.get(header)
+        if field_name is not None and field_name not in found.values():
+            found[index] = field_name
+    return found
+
+
 def parse_csv(
     path: Path,
     *,
@@ -273,34 +353,19 @@ def parse_csv(
 ) -> list[EventRow]:
     """Every row of the file, or the first error; `name` is the file as its user calls it."""
     file = name or str(path)
-    text = read_text(path, encoding, file)
-    if not text.strip():
-        raise failure("import.empty", file=file)
-    try:
-        reader = csv.DictReader(
-            io.StringIO(text), dialect=csv.excel, delimiter=delimiter(text), strict=True
-        )
-        headers = list(reader.fieldnames or [])
-        columns = column_map(file, headers, mapping or {})
-        written = {field_name: header for header, field_name in columns.items()}
-        rows = []
-        for row in reader:
-            if None in row:
-                raise failure("import.extra_cells", file=file, row=reader.line_num)
-            canonical = {columns[h]: v for h, v in row.items() if h in columns}
-            if any((v or "").strip() for v in row.values()):
-                parsed = parse_row(file, reader.line_num, canonical, default_country, written)
-                parsed.file, parsed.extra = file, _extra_cells(row, columns)
-                rows.append(parsed)
-    except csv.Error as error:
-        raise failure("import.malformed", file=file, detail=str(error)) from None
-    return rows
+    sheet = csv_sheet(file, read_text(path, encoding, file))
+    columns = column_indexes(file, sheet.headers, mapping or {})
+    return parse_sheet(file, sheet, columns, default_country)
 
 
-def _extra_cells(row: dict[str, str], columns: dict[str, str]) -> dict[str, str]:
-    """The row's non-blank cells under headers no built-in field took."""
-    cells = {header: _blank(value) for header, value in row.items() if header not in columns}
-    return {header: value for header, value in cells.items() if header and value}
+def _extra_cells(headers: list[str], cells: list[str], columns: dict[int, str]) -> dict[str, str]:
+    """The row's non-blank cells under headers no built-in field took (header -> text)."""
+    found: dict[str, str] = {}
+    for index, header in enumerate(headers):
+        value = _blank(cells[index]) if index < len(cells) and index not in columns else None
+        if header and value and header not in found:
+            found[header] = value
+    return found
 
 
 def import_csv_rows(
@@ -320,7 +385,8 @@ def import_csv_rows(
         if not scope.allows(ensure_team(unit, team)):
             raise ValidationError.of("team", "team.out_of_scope", id=team)
         _write_rows(unit, keyring, rows, team, summary)
-        unit.audit("import.csv", detail={"origin": origin, **asdict(summary)})
+        counts = {k: v for k, v in asdict(summary).items() if k != "outcomes"}
+        unit.audit("import.csv", detail={"origin": origin, **counts})
     return summary
 
 
@@ -386,6 +452,7 @@ def _write_rows(
     """Build every new row in memory, then insert them table by table."""
     team_id = ensure_team(unit, team)
     known = _known(unit, team_id, rows)
+    existing_people, existing_cases = set(known.people), set(known.open_cases)
     tables = empty_tables()
     sheet: list[SheetRow] = []
     for row in rows:
@@ -399,6 +466,16 @@ def _write_rows(
             tables["cases"].append(case_row(keyring, case, wrapped, team_id))
             case_id = known.open_cases[(person_id, row.country)] = str(case.id)
         row.event.case_id, row.event.id = case_id, None
+        summary.outcomes.append(
+            RowOutcome(
+                row.line,
+                row.person,
+                row.person in existing_people,
+                row.country,
+                (person_id, row.country) in existing_cases,
+                row.event.type,
+            )
+        )
         tables["events"].append(event_row(keyring, row.event, wrapped, person_id))
         if row.extra:
             cells = (person_id, case_id, str(row.event.id))

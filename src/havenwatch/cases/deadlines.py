@@ -12,10 +12,10 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from havenwatch.access.scope import Scope
-from havenwatch.access.visibility import case_visibility
+from havenwatch.access.visibility import case_visibility, step_visibility
 from havenwatch.core.errors import NotFoundError, ValidationError
 from havenwatch.core.model import Event
 from havenwatch.legal.calendar_feed import build_calendar, entry_for_step
@@ -33,14 +33,9 @@ from havenwatch.legal.workflow import (
     due_soon,
 )
 from havenwatch.store.database import Database
-from havenwatch.store.schema import AnyRow, cases, events
+from havenwatch.store.schema import AnyRow, cases, deadline_steps, events
 
 REMEDY_EVENT_TYPES = ("appeal", "departure")
-# The longest period the rules know (four months to Strasbourg) plus slack for late service:
-# older decisions cannot have deadlines still running, so team lists need not look at them.
-LOOKBACK_DAYS = 400
-# Team lists look at the cases with the newest decisions first, up to this many.
-RECENT_CASE_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -222,26 +217,32 @@ def deadlines_of_case(
     return deadlines_from_rows(country, _event_rows(db, [case_id])[case_id], today, locale)
 
 
-def _recent_decision_cases(db: Database, scope: Scope, today: dt.date) -> list[AnyRow]:
-    """Open cases with a decision in the last `LOOKBACK_DAYS`, newest decision first."""
-    since = today - dt.timedelta(days=LOOKBACK_DAYS)
-    decided = func.max(func.coalesce(events.c.served_on, events.c.date_earliest))
-    recent = (
-        select(events.c.case_id, decided.label("decided"))
-        .where((events.c.date_earliest >= since) | (events.c.served_on >= since))
-        .where(events.c.type.not_in(REMEDY_EVENT_TYPES))
-        .group_by(events.c.case_id)
-        .subquery()
-    )
+def _cases_with_open_steps(
+    db: Database, scope: Scope, horizon: dt.date
+) -> tuple[list[AnyRow], dict[str, set[str]]]:
+    """The scope's cases with a stored open, unresolved step due by ``horizon`` (overdue ones
+    included, however old their decision), and those steps' ids per case.
+
+    Read from `deadline_steps` (kept by `cases.step_workflow` with every write of a case's
+    events), one range of `ix_deadline_steps_team_status_due`: no cap on cases or age.
+    """
     query = (
-        select(cases.c.id, cases.c.title, cases.c.country)
-        .join(recent, recent.c.case_id == cases.c.id)
-        .where(cases.c.status == "open", case_visibility(scope))
-        .order_by(recent.c.decided.desc(), cases.c.id)
-        .limit(RECENT_CASE_LIMIT)
+        select(cases.c.id, cases.c.title, cases.c.country, deadline_steps.c.deadline_id)
+        .select_from(deadline_steps.join(cases, cases.c.id == deadline_steps.c.case_id))
+        .where(
+            deadline_steps.c.status == "open",
+            deadline_steps.c.due <= horizon,
+            step_visibility(scope),
+        )
+        .order_by(cases.c.id)
     )
+    case_rows: dict[str, AnyRow] = {}
+    open_steps: dict[str, set[str]] = {}
     with db.read() as conn:
-        return list(conn.execute(query))
+        for row in conn.execute(query):
+            case_rows.setdefault(row.id, row)
+            open_steps.setdefault(row.id, set()).add(row.deadline_id)
+    return list(case_rows.values()), open_steps
 
 
 def deadlines_due(
@@ -252,11 +253,15 @@ def deadlines_due(
     scope: Scope,
     locale: str = DEFAULT_LOCALE,
 ) -> list[DueDeadline]:
-    """Deadlines due within `within_days` across the team's open cases, overdue ones first.
+    """Open, unresolved deadlines due within `within_days` across the team's open cases,
+    overdue ones first, their texts in ``locale``.
 
-    Their texts are in ``locale``.
+    Which steps are listed comes from the stored steps table; only those cases' deadlines are
+    computed again, for the texts of their steps.
     """
-    case_rows = _recent_decision_cases(db, scope, today)
+    case_rows, open_steps = _cases_with_open_steps(
+        db, scope, today + dt.timedelta(days=within_days)
+    )
     grouped = _event_rows(db, [row.id for row in case_rows])
     found = []
     for row in case_rows:
@@ -265,6 +270,7 @@ def deadlines_due(
             found += [
                 DueDeadline(row.id, row.title, d)
                 for d in due_soon(plan.deadlines, today, within_days)
+                if d.deadline_id in open_steps[row.id]
             ]
     return sorted(
         found, key=lambda d: (d.deadline.status != "overdue", d.deadline.step.due or dt.date.max)

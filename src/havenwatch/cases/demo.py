@@ -20,6 +20,9 @@ from havenwatch.core.model import Case, Event, Identity, Person, Source
 
 START = date(2022, 10, 1)
 SPAN_DAYS = 3 * 365
+# The caseload `havenwatch demo` generates unless told otherwise: enough people for the demo
+# to publish a yearly anonymised release at k = 10 (docs/anonymisation.md).
+DEMO_CASES = 60
 
 
 @dataclass

@@ -2,8 +2,10 @@
 
 People are found by pseudonym and, for roles that may search names, through the blind index
 of real names; cases, events and (for roles that may see them) sources through the full-text
-index (for roles without identity rights, only sources linked to no event). The web page
-and the API answer from this one function, so they cannot drift apart.
+index (for roles without identity rights, only sources linked to no event); documents, for
+roles that may see them, by a word inside them through their keyed blind index
+(`cases.document_words`). The web page and the API answer from this one function, so they
+cannot drift apart.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import Connection, select
 from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
 from havenwatch.access.visibility import source_visibility_for
+from havenwatch.cases.document_words import DocumentHit, document_hits, documents_with_words
 from havenwatch.cases.people import people_named
 from havenwatch.cases.search import search_in
 from havenwatch.cases.source_words import sources_with_words
@@ -47,6 +50,8 @@ class SearchRights:
     # rights would learn who they are by searching their names, so it searches only the
     # reports linked to no event.
     linked_sources: bool
+    # Documents in the vault, found by a word inside them (roles that may see documents).
+    documents: bool = False
 
     @classmethod
     def of(cls, principal: Principal) -> SearchRights:
@@ -54,12 +59,13 @@ class SearchRights:
             sources=principal.can(Capability.VIEW_SOURCES),
             real_names=principal.can(Capability.SEARCH_NAMES),
             linked_sources=principal.can(Capability.VIEW_IDENTITY),
+            documents=principal.can(Capability.VIEW_DOCUMENTS),
         )
 
     @classmethod
     def everything(cls) -> SearchRights:
         """Every kind, real names included: the command line."""
-        return cls(sources=True, real_names=True, linked_sources=True)
+        return cls(sources=True, real_names=True, linked_sources=True, documents=True)
 
 
 def search_everything(
@@ -94,7 +100,17 @@ def search_everything(
             ),
             "events": _event_rows(conn, found["event"]),
             "sources": _source_rows(conn, db.keyring, found.get("source", [])),
+            "documents": _documents(conn, db.keyring, query, scope, rights),
         }
+
+
+def _documents(
+    conn: Connection, keyring: Keyring | None, query: str, scope: Scope, rights: SearchRights
+) -> list[DocumentHit]:
+    if not rights.documents or keyring is None:
+        return []
+    ids = documents_with_words(conn, keyring, query, scope=scope, limit=LIMIT)
+    return document_hits(conn, keyring, ids)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from havenwatch.access.visibility import case_visibility, source_visibility
 from havenwatch.cases.search import index_source
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import NotFoundError
-from havenwatch.core.ids import new_id
+from havenwatch.core.ids import content_digest, new_id
 from havenwatch.core.model import Source, validate_source
 from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database, Unit
@@ -30,10 +30,7 @@ from havenwatch.store.schema import AnyRow, cases, event_sources, events, source
 
 def content_hash(source: Source) -> str:
     """Identical text (or, without text, the same URL) is the same source."""
-    basis = (
-        " ".join(source.text.split()) if source.text.strip() else (source.url or source.title or "")
-    )
-    return hashlib.sha256(basis.encode()).hexdigest()
+    return content_digest(source.text, source.url, source.title)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,10 @@ cleaned copy, both sealed with the person's key and shown on the document's page
 the document: `document.upload`, `document.clean`, `document.link`, `document.view`,
 `document.download`, `document.download_original` (`document_custody`).
 
+Words: the text of the cleaned file (`media.text_extract`) is sealed with the person's key and
+its words put in a keyed blind index (`cases.document_words`) in the same transaction as the
+row, so a search finds the document by a word inside it in either script.
+
 Crash safety: the encrypted file is written to a temporary name, synced, renamed, and only
 then is the row inserted. A process killed at any point leaves at worst a file without a row,
 never a row without a file; `check_vault` removes such orphans.
@@ -35,6 +39,7 @@ from sqlalchemy import Connection, select
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.visibility import case_visibility, document_visibility
+from havenwatch.cases.document_words import index_document_text
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import HavenwatchError, NotFoundError, ValidationError
 from havenwatch.core.ids import new_id
@@ -45,7 +50,8 @@ from havenwatch.crypto.keys import KeyFileError, Keyring
 from havenwatch.crypto.padding import pad, padme, unpad
 from havenwatch.crypto.sealing import PersonKey
 from havenwatch.media import metadata_clean
-from havenwatch.media.filetypes import MAX_DOCUMENT_BYTES, sniff
+from havenwatch.media.filetypes import MAX_DOCUMENT_BYTES, FileKind, sniff
+from havenwatch.media.text_extract import extract_text
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.rows import DOCUMENT_ROWS
 from havenwatch.store.schema import (
@@ -145,13 +151,13 @@ def _case_owner(conn: Connection, case_id: str, scope: Scope) -> AnyRow:
     return row
 
 
-def _prepare(data: bytes, strip_metadata: bool) -> tuple[bytes, str, bool]:
+def _prepare(data: bytes, strip_metadata: bool) -> tuple[bytes, FileKind, bool]:
     """Sniff, then clean: a file whose metadata cannot be removed is refused, never stored."""
     kind = sniff(data, max_bytes=MAX_DOCUMENT_BYTES)
     if not strip_metadata:
-        return data, kind.media_type, False
+        return data, kind, False
     cleaned = metadata_clean.strip_metadata(data, kind)
-    return cleaned.data, kind.media_type, cleaned.stripped
+    return cleaned.data, kind, cleaned.stripped
 
 
 def store_document(
@@ -176,7 +182,8 @@ def store_document(
     keyring = db.require_keyring()
     evidence = evidence or Evidence()
     _check_type(evidence.document_type)
-    content, media_type, stripped = _prepare(data, strip_metadata)
+    content, kind, stripped = _prepare(data, strip_metadata)
+    media_type, text = kind.media_type, extract_text(content, kind)
     digest, original_digest = hashlib.sha256(content).digest(), hashlib.sha256(data).digest()
     with db.read() as conn:
         owner = _case_owner(conn, case_id, scope)
@@ -227,6 +234,7 @@ def store_document(
                 original_vault_name=original_name,
             )
             unit.conn.execute(documents.insert(), row)
+            index_document_text(unit.conn, keyring, key, document_id, text)
             _audit_upload(unit, document_id, case_id, media_type, stripped, evidence)
             linked = link_events(unit, document_id, case_id, evidence.event_ids)
     except BaseException:

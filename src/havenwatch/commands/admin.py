@@ -8,6 +8,7 @@ import click
 
 from havenwatch.access.accounts import ROLES, add_user, list_users
 from havenwatch.access.staff_email import set_email
+from havenwatch.cases.document_reindex import index_unread_documents
 from havenwatch.cases.step_workflow import refresh_all_steps
 from havenwatch.commands.common import (
     FORMAT_OPTION,
@@ -79,6 +80,12 @@ def migrate(ctx: click.Context) -> None:
         # The stored deadline steps follow the schema and the rules: recompute them.
         count = refresh_all_steps(db, cli_actor())
         click.echo(f"Deadline steps recomputed for {count} cases")
+    indexed = index_unread_documents(db, settings)
+    if indexed.documents or indexed.unreadable:
+        click.echo(
+            f"Words of {indexed.documents} documents indexed"
+            + (f"; {indexed.unreadable} could not be read" if indexed.unreadable else "")
+        )
 
 
 @click.group()

@@ -15,7 +15,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from havenwatch.cases.bulk import load_files
-from havenwatch.cases.demo import demo_data, generate
+from havenwatch.cases.demo import DEMO_CASES, demo_data, generate
 from havenwatch.cases.demo_instance import claim_for_demo, define_demo_fields, reset_demo_logins
 from havenwatch.cases.reminders import ReminderSettings, send_daily
 from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
@@ -24,7 +24,8 @@ from havenwatch.core.file_modes import restrict_umask
 from havenwatch.core.settings import Settings
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.operations.instance import initialise
-from havenwatch.reports.publication import start_schedule
+from havenwatch.reports.publication import publish_release, start_schedule
+from havenwatch.reports.suppression import DEFAULT_K
 from havenwatch.store.database import Database
 
 LOG = logging.getLogger("havenwatch.reminders")
@@ -181,6 +182,17 @@ def load_demo(db: Database, cases: int, seed: int) -> None:
         )
 
 
+def publish_demo_release(db: Database) -> None:
+    """A first anonymised release, so a researcher's login has open data to read."""
+    published = publish_release(db, actor=cli_actor(), k=DEFAULT_K)
+    release = published.release()
+    yearly = sum(1 for count in release.counts if count.period_precision == "year")
+    click.echo(
+        f"Demo release {published.version}: {len(release.counts)} counts at "
+        f"k={published.k}, {yearly} of them by year"
+    )
+
+
 def ingest_demo_news(db: Database) -> None:
     """The demo's fictional feeds in English, Russian and Serbian, so the review queue has leads."""
     with resources.as_file(resources.files("havenwatch.data") / "demo_news") as folder:
@@ -191,7 +203,7 @@ def ingest_demo_news(db: Database) -> None:
 @click.command()
 @click.option(
     "--cases",
-    default=16,
+    default=DEMO_CASES,
     show_default=True,
     type=click.IntRange(1, 10_000_000),
     help="How many demo cases to generate.",
@@ -212,6 +224,7 @@ def demo(
             load_demo(db, cases, seed)
             ingest_demo_news(db)
             define_demo_fields(db, demo_data()["teams"][0])
+            publish_demo_release(db)
         logins = reset_demo_logins(db, demo_data()["teams"][0])
     finally:
         db.dispose()

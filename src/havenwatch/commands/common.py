@@ -5,19 +5,23 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from havenwatch.core.dates import parse_day
+from havenwatch.core.dates import parse_day, parse_fuzzy
+from havenwatch.core.fields import EnteredField, entered_fields
 from havenwatch.core.settings import Settings
+from havenwatch.core.vocabulary import vocabulary
 from havenwatch.operations.instance import open_database
 from havenwatch.store.database import Database
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 FORMAT_OPTION = click.option(
     "--format",
@@ -88,3 +92,44 @@ def day_value(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 def upper_value(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """A click callback: a code option in capitals (country and nationality codes)."""
     return value.upper() if value else None
+
+
+def record_options(record: type, *, adding: bool) -> Callable[[F], F]:
+    """One option per field of `record` that people enter (`core.fields`), in the record's
+    order: for a command that adds one (`adding`: required fields required, defaults shown)
+    or changes one (every option optional). The command reads them with `record_values`."""
+
+    def decorate(command: F) -> F:
+        for entry in reversed(entered_fields(record)):
+            settings = _option_settings(entry, adding=adding)
+            command = click.option(entry.option, entry.name, **settings)(command)
+        return command
+
+    return decorate
+
+
+def _option_settings(entry: EnteredField, *, adding: bool) -> dict[str, Any]:
+    how = entry.how
+    settings: dict[str, Any] = {"help": how.option_help}
+    if how.kind == "code":
+        settings["type"] = click.Choice(getattr(vocabulary(), how.codes or ""))
+    elif how.kind == "number":
+        settings["type"] = click.IntRange(0, how.high)
+    if adding and entry.required:
+        settings["required"] = True
+    elif adding and entry.default is not None:
+        settings.update(default=entry.default, show_default=True)
+    return settings
+
+
+def record_values(record: type, given: dict[str, Any]) -> dict[str, Any]:
+    """The options `record_options` made, as the record holds them (days and fuzzy dates
+    read; a bad one is a one-line error naming the option); options not given are None."""
+    values = {}
+    for entry in entered_fields(record):
+        value = given.get(entry.name)
+        if isinstance(value, str) and entry.how.kind in {"day", "fuzzy_date"}:
+            read = parse_day if entry.how.kind == "day" else parse_fuzzy
+            value = read(value, entry.option.lstrip("-")) if value else None
+        values[entry.name] = value
+    return values

@@ -21,12 +21,27 @@ from rich.table import Table
 
 from havenwatch.commands.common import cli_actor, open_db
 from havenwatch.core.file_modes import write_private
-from havenwatch.monitor.documents import Document, read_documents
 from havenwatch.monitor.evaluate import Counts, Report, evaluate, floor_failures
 from havenwatch.monitor.extract import extract_text
 from havenwatch.monitor.extract.decisions import shipped_model_path
 from havenwatch.monitor.extract.training import TRAINING_SETS, cross_validate, model_json, train
-from havenwatch.monitor.reviewed import export_reviewed, reviewed_examples
+from havenwatch.monitor.news import NewsItem
+from havenwatch.monitor.reader import read_news
+from havenwatch.monitor.reviewed import (
+    example_files,
+    export_reviewed,
+    reviewed_evaluation,
+    unpack_examples,
+    write_examples,
+)
+from havenwatch.operations.archive import (
+    ArchiveError,
+    DecryptingReader,
+    EncryptingWriter,
+    archive_key,
+    new_header,
+    read_header,
+)
 
 GOLD_SUFFIX = ".gold.json"
 
@@ -76,8 +91,8 @@ def extract_documents(
     paths = [str(documents_dir / Path(str(item["document"])).name) for item in gold]
     results: list[dict[str, Any]] = []
     errors: list[str] = []
-    for item in read_documents(paths):
-        if not isinstance(item, Document):
+    for item in read_news(paths):
+        if not isinstance(item, NewsItem):
             errors.append(item.message)
             continue
         name = Path(str(item.id)).name
@@ -134,7 +149,8 @@ LABELLED_ROOT = Path("tests") / "monitor"
     "--cross-validate",
     "cross_validate",
     is_flag=True,
-    help="k-fold by report over labelled sets (PATHS, default the six under tests/monitor): "
+    help="k-fold by report over labelled sets (PATHS, default the training sets under "
+    "tests/monitor): "
     "the decision model's held-out scores beside the rules alone.",
 )
 @click.pass_context
@@ -185,36 +201,70 @@ def _check_floors(report: Report, floors_file: Path | None) -> None:
 def _print_reviewed(
     ctx: click.Context, output_format: str, floors_file: Path | None, mistakes: bool
 ) -> None:
-    examples = reviewed_examples(open_db(ctx))
-    if not examples:
+    scored = reviewed_evaluation(open_db(ctx))
+    if scored is None:
         raise click.ClickException("no reviewed leads yet: decide some in the review queue")
-    report = evaluate([item.gold() for item in examples], [item.prediction() for item in examples])
-    corrections = sum(item.subject_corrections for item in examples)
+    report, corrections = scored.report, scored.subject_corrections
     if output_format == "json":
         both = {**report.to_dict(), "subject_corrections": corrections}
         click.echo(json.dumps(both, ensure_ascii=False, indent=2))
     else:
         console = Console()
-        console.print(f"{len(examples)} reviewed reports; {corrections} subject names corrected")
+        console.print(f"{scored.reports} reviewed reports; {corrections} subject names corrected")
         print_report(report, console, show_mistakes=mistakes)
     _check_floors(report, floors_file)
 
 
 @click.command("export-reviewed")
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option(
+    "--encrypted",
+    is_flag=True,
+    help="Write TARGET as one file encrypted with a key derived from the instance key (as a "
+    "backup is), not a directory of clear files; `unpack-reviewed` opens it.",
+)
+@click.pass_context
+def export_reviewed_command(ctx: click.Context, target: Path, encrypted: bool) -> None:
+    """Write the decided leads as a labelled set in TARGET (a directory): each report's text
+    and its gold JSON (accepted leads as corrected, rejected ones as no event). The files name
+    people: owner-only, and the export is audited."""
+    db = open_db(ctx)
+    if encrypted and target.exists():
+        raise click.ClickException(f"{target} already exists; choose a new file name")
+    examples = export_reviewed(db, cli_actor(), encrypted=encrypted)
+    if encrypted:
+        keyring = db.require_keyring()
+        header = new_header(keyring, None)
+        with target.open("xb") as sink:
+            writer = EncryptingWriter(sink, header, archive_key(header, keyring, None))
+            write_examples(examples, writer)  # type: ignore[arg-type]
+            writer.close()
+        click.echo(f"wrote {len(examples)} labelled reports, encrypted, to {target}")
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for item in examples:
+        for name, content in example_files(item):
+            write_private(target / name, content)
+    click.echo(f"wrote {len(examples)} labelled reports to {target}")
+
+
+@click.command("unpack-reviewed")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
-def export_reviewed_command(ctx: click.Context, directory: Path) -> None:
-    """Write the decided leads as a labelled set in DIRECTORY: each report's text and its gold
-    JSON (accepted leads as corrected, rejected ones as no event). The files name people:
-    owner-only, and the export is audited."""
-    examples = export_reviewed(open_db(ctx), cli_actor())
-    directory.mkdir(parents=True, exist_ok=True)
-    for item in examples:
-        stem = Path(item.document).stem
-        write_private(directory / item.document, item.text + "\n")
-        gold = json.dumps(item.gold(), ensure_ascii=False, indent=2) + "\n"
-        write_private(directory / f"{stem}{GOLD_SUFFIX}", gold)
-    click.echo(f"wrote {len(examples)} labelled reports to {directory}")
+def unpack_reviewed_command(ctx: click.Context, archive: Path, directory: Path) -> None:
+    """Open an `export-reviewed --encrypted` file with the instance key file and write its
+    labelled reports in DIRECTORY (owner-only), for `havenwatch eval DIRECTORY DIRECTORY`."""
+    keyring = open_db(ctx).require_keyring()
+    try:
+        with archive.open("rb") as source:
+            header, raw = read_header(source)
+            reader = DecryptingReader(source, raw, archive_key(header, keyring, None))
+            count = unpack_examples(reader, directory)  # type: ignore[arg-type]
+            reader.check_complete()
+    except ArchiveError as error:
+        raise click.ClickException(f"{archive}: {error}") from error
+    click.echo(f"wrote {count} labelled reports to {directory}")
 
 
 def _default_sets() -> tuple[Path, ...]:
@@ -245,8 +295,9 @@ def _print_cross_validation(sets: tuple[Path, ...], output_format: str, mistakes
     help="Where to write the model [default: the one the package ships].",
 )
 def train_command(sets: tuple[Path, ...], output: Path | None) -> None:
-    """Train the extractor's decision model on labelled sets (default: the six under
-    tests/monitor) and write it as JSON weights; the same sets give the same file."""
+    """Train the extractor's decision model on labelled sets (default: the training sets
+    under tests/monitor, every one but the blind set) and write it as JSON weights; the same
+    sets give the same file."""
 
     target = output or shipped_model_path()
     text = model_json(train(sets or _default_sets()))
@@ -328,4 +379,4 @@ def _mistakes_table(report: Report) -> Table:
     return table
 
 
-COMMANDS = [eval_command, train_command, export_reviewed_command]
+COMMANDS = [eval_command, train_command, export_reviewed_command, unpack_reviewed_command]

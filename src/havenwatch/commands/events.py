@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from havenwatch.access.scope import Scope
@@ -17,12 +19,10 @@ from havenwatch.commands.common import (
     open_db,
     print_json,
     print_table,
+    record_options,
+    record_values,
 )
-from havenwatch.core.dates import parse_day, parse_fuzzy
 from havenwatch.core.model import Event
-from havenwatch.core.vocabulary import vocabulary
-
-VOCAB = vocabulary()
 
 
 @click.group()
@@ -32,63 +32,17 @@ def event() -> None:
 
 @event.command("add")
 @click.option("--case", "case_id", required=True)
-@click.option("--type", "event_type", type=click.Choice(VOCAB.event_types), required=True)
-@click.option("--date", "when", help="2024-09-16, 2024-09, 2024, ../2024-10-19 (before)...")
-@click.option("--served", help="When the decision was served (drives deadlines).")
-@click.option("--authority", type=click.Choice(VOCAB.authorities))
-@click.option("--grounds", type=click.Choice(VOCAB.grounds))
-@click.option("--deadline-days", type=click.IntRange(0, 3650))
-@click.option(
-    "--origin-link", type=click.Choice(VOCAB.origin_state_link), default="none", show_default=True
-)
-@click.option("--outcome", type=click.Choice(VOCAB.outcomes))
-@click.option(
-    "--decision-code", help="Refine the legal decision code (see `havenwatch deadlines`)."
-)
-@click.option(
-    "--service",
-    help="How the decision was served: personal, ordinary_post... (see `havenwatch deadlines`).",
-)
-@click.option("--procedure", help="The decision's procedure, where it has several (asylum).")
+@record_options(Event, adding=True)
 @click.option("--source", "source_ids", multiple=True, help="Id of a source reporting it.")
-@click.option("--note")
 @click.pass_context
 def event_add(
-    ctx: click.Context,
-    case_id: str,
-    event_type: str,
-    when: str | None,
-    served: str | None,
-    authority: str | None,
-    grounds: str | None,
-    deadline_days: int | None,
-    origin_link: str,
-    outcome: str | None,
-    decision_code: str | None,
-    service: str | None,
-    procedure: str | None,
-    source_ids: tuple[str, ...],
-    note: str | None,
+    ctx: click.Context, /, case_id: str, source_ids: tuple[str, ...], **given: Any
 ) -> None:
     """Add an event to a case."""
+    fields = record_values(Event, given)
     added = add_event(
         open_db(ctx),
-        Event(
-            case_id=case_id,
-            type=event_type,
-            date=parse_fuzzy(when) if when else None,
-            served_on=parse_day(served, "served") if served else None,
-            authority=authority,
-            grounds=grounds,
-            deadline_days=deadline_days,
-            origin_state_link=origin_link,
-            outcome=outcome,
-            decision_code=decision_code,
-            service=service,
-            procedure=procedure,
-            source_ids=list(source_ids),
-            notes=note,
-        ),
+        Event(case_id=case_id, source_ids=list(source_ids), **fields),
         cli_actor(),
         scope=Scope.everything(),
     )
@@ -98,55 +52,12 @@ def event_add(
 @event.command("edit")
 @click.argument("event_id")
 @click.option("--case", "case_id", required=True, help="The case the event belongs to.")
-@click.option("--type", "event_type", type=click.Choice(VOCAB.event_types))
-@click.option("--date", "when", help="2024-09-16, 2024-09, 2024, ../2024-10-19 (before)...")
-@click.option("--served", help="When the decision was served (drives deadlines).")
-@click.option("--authority", type=click.Choice(VOCAB.authorities))
-@click.option("--grounds", type=click.Choice(VOCAB.grounds))
-@click.option("--deadline-days", type=click.IntRange(0, 3650))
-@click.option("--origin-link", type=click.Choice(VOCAB.origin_state_link))
-@click.option("--outcome", type=click.Choice(VOCAB.outcomes))
-@click.option("--decision-code", help="Refine the legal decision code.")
-@click.option(
-    "--service",
-    help="How the decision was served: personal, ordinary_post... (see `havenwatch deadlines`).",
-)
-@click.option("--procedure", help="The decision's procedure, where it has several (asylum).")
-@click.option("--note", help="Replaces the event's notes (encrypted).")
+@record_options(Event, adding=False)
 @click.pass_context
-def event_edit(
-    ctx: click.Context,
-    event_id: str,
-    case_id: str,
-    event_type: str | None,
-    when: str | None,
-    served: str | None,
-    authority: str | None,
-    grounds: str | None,
-    deadline_days: int | None,
-    origin_link: str | None,
-    outcome: str | None,
-    decision_code: str | None,
-    service: str | None,
-    procedure: str | None,
-    note: str | None,
-) -> None:
+def event_edit(ctx: click.Context, /, event_id: str, case_id: str, **given: Any) -> None:
     """Change the fields given; the others, notes included, keep their values."""
-    given = {
-        "type": event_type,
-        "date": parse_fuzzy(when) if when else None,
-        "served_on": parse_day(served, "served") if served else None,
-        "authority": authority,
-        "grounds": grounds,
-        "deadline_days": deadline_days,
-        "origin_state_link": origin_link,
-        "outcome": outcome,
-        "decision_code": decision_code,
-        "service": service,
-        "procedure": procedure,
-        "notes": note,
-    }
-    changes = {name: value for name, value in given.items() if value is not None}
+    values = record_values(Event, given)
+    changes = {name: value for name, value in values.items() if value is not None}
     if not changes:
         raise click.UsageError("nothing to change: give at least one option")
     edit_event(

@@ -25,11 +25,10 @@ from havenwatch.monitor.leads import (
     count_leads,
     get_lead,
     list_leads,
-    merge_lead,
     reject_lead,
 )
 from havenwatch.monitor.queue import retry_failed
-from havenwatch.monitor.review import accept_reviewed
+from havenwatch.monitor.review import accept_reviewed, merge_reviewed
 
 PROGRESS_FIELDS = "documents {task.fields[documents]}  leads {task.fields[leads]}  " \
     "duplicates {task.fields[duplicates]}  errors {task.fields[errors]}"  # fmt: skip
@@ -215,10 +214,8 @@ def leads_accept(
 @click.pass_context
 def leads_merge(ctx: click.Context, lead_id: str, event_id: str, output_format: str) -> None:
     """Fold the lead into an existing event; its sources become corroboration."""
-    _decided(
-        merge_lead(open_db(ctx), lead_id, event_id, cli_actor(), scope=Scope.everything()),
-        output_format,
-    )
+    merged = merge_reviewed(open_db(ctx), lead_id, event_id, cli_actor(), scope=Scope.everything())
+    _decided(merged.lead, output_format)
 
 
 @leads.command("reject")

@@ -9,13 +9,14 @@ import click
 
 from havenwatch.access.scope import Scope
 from havenwatch.cases.csv_export import events_csv
-from havenwatch.cases.csv_import import import_csv_rows, parse_csv
+from havenwatch.cases.csv_import import import_csv_rows
 from havenwatch.cases.interchange import (
     dump_document,
     export_document,
     import_document,
     load_document,
 )
+from havenwatch.cases.sheet_import import parse_file
 from havenwatch.commands.common import cli_actor, open_db
 from havenwatch.core.file_modes import write_private
 
@@ -64,7 +65,8 @@ def import_command(
     encoding: str,
     dry_run: bool,
 ) -> None:
-    """Import a havenwatch JSON export or a CSV with one row per event (all or nothing)."""
+    """Import a havenwatch JSON export, or a CSV or Excel (XLSX) sheet with one row per event
+    (all or nothing)."""
     kind = (
         input_format
         if input_format != "auto"
@@ -80,7 +82,7 @@ def import_command(
         counts = import_document(db, document, cli_actor(), origin=str(file))
         click.echo("Imported: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return
-    rows = parse_csv(
+    rows = parse_file(
         file,
         encoding=encoding,
         mapping=_mapping(mapping),

@@ -6,8 +6,9 @@ import json
 
 import click
 
-from havenwatch.monitor.documents import ReadError, read_documents
 from havenwatch.monitor.extract import extract_document
+from havenwatch.monitor.news import ReadError
+from havenwatch.monitor.reader import read_news
 
 
 @click.command()
@@ -21,13 +22,14 @@ from havenwatch.monitor.extract import extract_document
     help="Output format: one JSON object per line.",
 )
 def extract(files: tuple[str, ...], output_format: str) -> None:
-    """Extract incidents from FILES (text, HTML or JSON lines; - for stdin).
+    """Extract incidents from FILES: text, HTML, JSON lines, RSS/Atom feeds, directories
+    of them, http(s) addresses; - for stdin.
 
     Unreadable files are reported on stderr, one line each; the others are still
     processed and the exit status is then 1.
     """
     failed = False
-    for item in read_documents(files):
+    for item in read_news(files):
         if isinstance(item, ReadError):
             click.echo(f"havenwatch: error: {item.message}", err=True)
             failed = True

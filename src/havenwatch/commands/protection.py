@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from havenwatch.cases.document_reindex import index_unread_documents
 from havenwatch.cases.vault import check_vault
 from havenwatch.commands.common import cli_actor, open_db, settings_of
 from havenwatch.operations.backup import create_backup
@@ -234,6 +235,21 @@ def vault_check(ctx: click.Context, verify: bool, grace_minutes: int) -> None:
         click.echo(f"damaged: {document_id}", err=True)
     if not report.healthy:
         ctx.exit(1)
+
+
+@vault.command("index-words")
+@click.pass_context
+def vault_index_words(ctx: click.Context) -> None:
+    """Read and index the words of documents stored before their text was read."""
+    db = open_db(ctx)
+    try:
+        report = index_unread_documents(db, settings_of(ctx))
+    finally:
+        db.dispose()
+    click.echo(
+        f"Words of {report.documents} documents indexed ({report.words} distinct words); "
+        f"{report.unreadable} could not be read."
+    )
 
 
 COMMANDS = [keys, purge, retention, backup, restore, vault]

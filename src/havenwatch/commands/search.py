@@ -19,7 +19,8 @@ EVERYTHING = SearchRights.everything()
 @FORMAT_OPTION
 @click.pass_context
 def search(ctx: click.Context, query: str, output_format: str) -> None:
-    """Find people (by pseudonym or real name), cases, events and sources matching QUERY.
+    """Find people (by pseudonym or real name), cases, events, sources and documents (by a word
+    inside) matching QUERY.
 
     People found by their real name are listed by pseudonym only.
     """
@@ -31,6 +32,7 @@ def search(ctx: click.Context, query: str, output_format: str) -> None:
         *(("case", r.id, r.title or "", f"{r.country} {r.status}") for r in found["cases"]),
         *(("event", r.id, r.type, f"{r.date_text or ''} {r.title or ''}") for r in found["events"]),
         *(("source", r.id, r.title or "", r.publisher or "") for r in found["sources"]),
+        *(("document", r.id, r.filename, r.case_title or "") for r in found["documents"]),
     ]
     if output_format == "json":
         print_json([_hit(row) for row in rows])

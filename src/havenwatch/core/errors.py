@@ -65,6 +65,10 @@ class ValidationError(HavenwatchError):
     field_labels: Mapping[str, str] | None = None
     localised_params: Mapping[str, Params] | None = None
 
+    # The field's English name in messages, where the reader of a record declares it
+    # (`core.fields`); else the catalogue's name for `field`.
+    label: str | None = None
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field

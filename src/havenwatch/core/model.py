@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from havenwatch.core.dates import FuzzyDate
 from havenwatch.core.errors import ValidationError
+from havenwatch.core.fields import entered, entered_fields, field_labels
 from havenwatch.core.vocabulary import vocabulary
 
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
@@ -83,21 +84,94 @@ class Case:
 
 @dataclass
 class Event:
+    """One thing that happened in a case: a decision, a detention, a hearing...
+
+    The fields people enter carry their declaration (`core.fields`): the API's input shapes,
+    the form's parsing and the command's options are drawn from it."""
+
     case_id: str
-    type: str
-    date: FuzzyDate | None = None
-    origin_state_link: str = "none"
-    served_on: dt.date | None = None
-    authority: str | None = None
-    grounds: str | None = None
-    deadline_days: int | None = None
-    outcome: str | None = None
-    decision_code: str | None = None
-    notes: str | None = None
+    type: str = field(metadata=entered("code", "Event type", codes="event_types", limit=40))
+    date: FuzzyDate | None = field(
+        default=None,
+        metadata=entered(
+            "fuzzy_date",
+            "Date",
+            limit=40,
+            option_help="2024-09-16, 2024-09, 2024, ../2024-10-19 (before)...",
+        ),
+    )
+    origin_state_link: str = field(
+        default="none",
+        metadata=entered(
+            "code",
+            "Link to the state of origin",
+            codes="origin_state_link",
+            limit=20,
+            option="--origin-link",
+        ),
+    )
+    served_on: dt.date | None = field(
+        default=None,
+        metadata=entered(
+            "day",
+            "Served on",
+            option="--served",
+            option_help="When the decision was served (drives deadlines).",
+        ),
+    )
+    authority: str | None = field(
+        default=None, metadata=entered("code", "Authority", codes="authorities", limit=40)
+    )
+    grounds: str | None = field(
+        default=None, metadata=entered("code", "Grounds", codes="grounds", limit=40)
+    )
+    deadline_days: int | None = field(
+        default=None, metadata=entered("number", "Days to act", high=3650)
+    )
+    outcome: str | None = field(
+        default=None, metadata=entered("code", "Outcome", codes="outcomes", limit=20)
+    )
+    decision_code: str | None = field(
+        default=None,
+        metadata=entered(
+            "text",
+            "Decision code",
+            limit=60,
+            option_help="Refine the legal decision code (see `havenwatch deadlines`).",
+        ),
+    )
+    notes: str | None = field(
+        default=None,
+        metadata=entered(
+            "text",
+            "Notes",
+            limit=20_000,
+            sealed=True,
+            option="--note",
+            option_help="The event's notes (stored encrypted).",
+        ),
+    )
     # How the decision was served (a service method of the case's rules: personal,
     # ordinary_post...) and its procedure; None: personal service, the default procedure.
-    service: str | None = None
-    procedure: str | None = None
+    service: str | None = field(
+        default=None,
+        metadata=entered(
+            "text",
+            "How it was served",
+            limit=40,
+            option_help="How the decision was served: personal, ordinary_post... "
+            "(see `havenwatch deadlines`).",
+        ),
+    )
+    procedure: str | None = field(
+        default=None,
+        metadata=entered(
+            "text",
+            "Procedure",
+            limit=40,
+            option_help="The decision's procedure, where it has several (asylum).",
+        ),
+    )
     source_ids: list[str] = field(default_factory=list)
     document_ids: list[str] = field(default_factory=list)
     id: str | None = None
@@ -144,6 +218,11 @@ class Document:
     original_sha256: str | None = None
     original_kept: bool = False
     event_ids: tuple[str, ...] = ()
+
+
+def entered_labels() -> dict[str, str]:
+    """field -> its English name in messages, as the records declare it (`core.fields`)."""
+    return field_labels(Person, Case, Event, Source)
 
 
 def check_choice(
@@ -201,9 +280,10 @@ def validate_event(event: Event) -> None:
     check_choice("grounds", event.grounds, vocab.grounds)
     check_choice("origin_state_link", event.origin_state_link, vocab.origin_state_link)
     check_choice("outcome", event.outcome, vocab.outcomes)
-    check_text("decision_code", event.decision_code, 60)
-    check_text("service", event.service, 40)
-    check_text("procedure", event.procedure, 40)
+    for entry in entered_fields(Event):
+        # A text kept in clear fits its column (sealed ones are ciphertexts of any length).
+        if entry.how.kind == "text" and not entry.how.sealed:
+            check_text(entry.name, getattr(event, entry.name), entry.how.limit)
     if event.deadline_days is not None and not 0 <= event.deadline_days <= 3650:
         raise ValidationError.of("deadline_days", "value.not_days", value=str(event.deadline_days))
     earliest = event.date.earliest if event.date else None

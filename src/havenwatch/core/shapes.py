@@ -85,6 +85,7 @@ def _drawn(
     unknown = sorted(set(leave_out) - set(hints))
     if unknown:
         raise TypeError(f"{record.__name__} has no field {unknown[0]!r} to leave out")
+    leave_out = (*leave_out, *(name for name in family.left_out(record) if name not in leave_out))
     order = sorted(hints, key=lambda field: field != "id")
     annotations: dict[str, Any] = {}
     drawn = {**namespace}
@@ -115,6 +116,11 @@ class RecordShape(BaseModel, metaclass=_ShapeMeta):
         cls, record: type | None = None, leave_out: Collection[str] = (), **kwargs: Any
     ) -> None:
         super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def left_out(cls, record: type) -> Collection[str]:
+        """The fields of a record this family of shapes never holds (besides `leave_out`)."""
+        return ()
 
     @classmethod
     def shape_field(cls, record: type, name: str, hint: Any) -> tuple[Any, Any]:

@@ -1,6 +1,6 @@
 """The monitoring loop: reports in, sources and leads out, through the queue in the database.
 
-`run_ingest` reads the given paths (`havenwatch.monitor.inputs`) and enqueues the reports in
+`run_ingest` reads the given paths (`havenwatch.monitor.reader`) and enqueues the reports in
 batches; workers claim them from the queue (`havenwatch.monitor.queue`), extract incidents,
 find the story each report belongs to, and store source and leads in one transaction per
 report (`havenwatch.monitor.record`). With one worker everything runs in this process,
@@ -22,11 +22,9 @@ from typing import Any
 
 from havenwatch.crypto.keys import Keyring
 from havenwatch.monitor import dedup
-from havenwatch.monitor.documents import Document, ReadError
 from havenwatch.monitor.extract import extract_document
-from havenwatch.monitor.inputs import read_inputs
 from havenwatch.monitor.limits import time_limit
-from havenwatch.monitor.news import NewsItem
+from havenwatch.monitor.news import NewsItem, ReadError
 from havenwatch.monitor.queue import (
     QueuedItem,
     claim,
@@ -35,6 +33,7 @@ from havenwatch.monitor.queue import (
     release_abandoned,
     worker_name,
 )
+from havenwatch.monitor.reader import read_news
 from havenwatch.monitor.record import Recorded, record_document
 from havenwatch.store.database import Database
 
@@ -43,7 +42,7 @@ CLAIM_BATCH = 16
 EXTRACT_TIME_LIMIT_S = 60.0
 IDLE_WAIT_S = 0.2
 
-Extractor = Callable[[Document], Mapping[str, Any]]
+Extractor = Callable[[NewsItem], Mapping[str, Any]]
 
 
 @dataclass
@@ -68,7 +67,7 @@ class Tally:
 Reporter = Callable[[Tally, str | None], None]
 
 
-def default_extractor(document: Document) -> Mapping[str, Any]:
+def default_extractor(document: NewsItem) -> Mapping[str, Any]:
     return extract_document(document).to_contract()
 
 
@@ -107,7 +106,7 @@ def _ingest_here(
     report: Reporter,
 ) -> None:
     worker = worker_name()
-    for batch in _batches(read_inputs(paths), ENQUEUE_BATCH):
+    for batch in _batches(read_news(paths), ENQUEUE_BATCH):
         _enqueue(db, batch, actor, report)
         drain(db, keyring, actor, worker, extract, report)
     drain(db, keyring, actor, worker, extract, report)
@@ -136,7 +135,7 @@ def _ingest_with_processes(
     for process in processes:
         process.start()
     try:
-        for batch in _batches(read_inputs(paths), ENQUEUE_BATCH):
+        for batch in _batches(read_news(paths), ENQUEUE_BATCH):
             _enqueue(db, batch, actor, report)
             _forward(outcomes, report, wait=0)
     finally:
@@ -252,9 +251,9 @@ def prepare(queued: QueuedItem, extract: Extractor) -> Prepared | str:
     """The report's extraction and signature, or why it failed (one line)."""
     try:
         with time_limit(EXTRACT_TIME_LIMIT_S):
-            extraction = extract(queued.item.as_document())
+            extraction = extract(queued.item)
     except Exception as error:  # one bad report never stops the run
-        return f"{queued.item.origin}: extraction failed ({_one_line(error)})"
+        return f"{queued.item.id}: extraction failed ({_one_line(error)})"
     return Prepared(queued, extraction, dedup.signature(queued.item.text))
 
 

@@ -120,19 +120,21 @@ def list_leads(
     return _listed(db, _conditions(status, scope), scope, limit, offset)
 
 
+NEWEST_FIRST = (leads.c.created_at.desc(), leads.c.id.desc())
+
+
 def _listed(
-    db: Database, conditions: Sequence[ColumnElement[bool]], scope: Scope, limit: int, offset: int
+    db: Database,
+    conditions: Sequence[ColumnElement[bool]],
+    scope: Scope,
+    limit: int,
+    offset: int,
+    order: Sequence[Any] = NEWEST_FIRST,
 ) -> list[Lead]:
-    """One page of the leads meeting `conditions` (the visibility rule among them), newest
-    first: the queue and the triage list read through here."""
+    """One page of the leads meeting `conditions` (the visibility rule among them), in
+    `order` (newest first unless told): the queue and the triage list read through here."""
     keyring = db.require_keyring()
-    query = (
-        select(leads)
-        .where(*conditions)
-        .order_by(leads.c.created_at.desc(), leads.c.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
+    query = select(leads).where(*conditions).order_by(*order).limit(limit).offset(offset)
     with db.read() as conn:
         return _leads(conn, keyring, conn.execute(query).all(), scope)
 
@@ -199,29 +201,35 @@ def merge_lead(
     """Fold the lead into an existing event of the scope: its sources become corroboration."""
     keyring = db.require_keyring()
     with db.write(actor) as unit:
-        lead = _undecided(unit.conn, keyring, lead_id, scope)
-        query = select(events.c.case_id).join(cases, cases.c.id == events.c.case_id)
-        query = query.where(events.c.id == event_id, case_visibility(scope))
-        case_id = unit.conn.execute(query).scalar()
-        if case_id is None:
-            raise NotFoundError(f"no event {event_id}")
-        linked = set(
-            unit.conn.execute(
-                select(event_sources.c.source_id).where(event_sources.c.event_id == event_id)
-            ).scalars()
-        )
-        added = [source.id for source in lead.sources if source.id not in linked]
-        if added:
-            unit.conn.execute(
-                event_sources.insert(),
-                [
-                    {"event_id": event_id, "source_id": sid, "role": "corroboration"}
-                    for sid in added
-                ],
-            )
-        _joined(unit, keyring, lead.id, case_id)
-        _decide(unit, lead, MERGED, reason=None, event_id=event_id, case_id=case_id)
+        merge_into(unit, keyring, lead_id, event_id, scope)
         return _load(unit.conn, keyring, lead_id, scope)
+
+
+def merge_into(
+    unit: Unit, keyring: Keyring, lead_id: str, event_id: str, scope: Scope
+) -> tuple[Lead, str]:
+    """`merge_lead` inside the caller's transaction; returns the lead as it was (undecided)
+    and the case of the event."""
+    lead = _undecided(unit.conn, keyring, lead_id, scope)
+    query = select(events.c.case_id).join(cases, cases.c.id == events.c.case_id)
+    query = query.where(events.c.id == event_id, case_visibility(scope))
+    case_id = unit.conn.execute(query).scalar()
+    if case_id is None:
+        raise NotFoundError(f"no event {event_id}")
+    linked = set(
+        unit.conn.execute(
+            select(event_sources.c.source_id).where(event_sources.c.event_id == event_id)
+        ).scalars()
+    )
+    added = [source.id for source in lead.sources if source.id not in linked]
+    if added:
+        unit.conn.execute(
+            event_sources.insert(),
+            [{"event_id": event_id, "source_id": sid, "role": "corroboration"} for sid in added],
+        )
+    _joined(unit, keyring, lead.id, case_id)
+    _decide(unit, lead, MERGED, reason=None, event_id=event_id, case_id=case_id)
+    return lead, case_id
 
 
 def reject_lead(

@@ -1,4 +1,9 @@
-"""One news item, whatever it was read from: a file, a feed, a fetched page."""
+"""One news report, whatever it was read from: a file, stdin, a feed item, a fetched page.
+
+`NewsItem` is the one record of a report: `havenwatch extract` and `havenwatch eval` extract
+from it, the ingest queue seals it, the feed schedule makes it from feed items. The reader that
+makes it is `havenwatch.monitor.reader`; an input it cannot read is a `ReadError` instead.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,18 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from havenwatch.cases.sources import content_hash
-from havenwatch.core.model import Source
-from havenwatch.monitor.documents import Document
+from havenwatch.core.ids import content_digest
 
 
 @dataclass(frozen=True)
 class NewsItem:
-    """One report as it travels through the ingest queue: public text and its metadata."""
+    """One report: its public text and metadata; `published` anchors relative dates.
 
-    origin: str
+    `id` says where it was read (`path`, `path:line`, `path#item`, an address) unless a JSON
+    line gives its own; it is the `document` of the extraction result.
+    """
+
+    id: str
     text: str
     title: str | None = None
     url: str | None = None
@@ -27,7 +34,7 @@ class NewsItem:
     @property
     def content_hash(self) -> str:
         """The same digest `havenwatch.cases.sources` stores, so a report is kept once."""
-        return content_hash(Source(url=self.url, title=self.title, text=self.text))
+        return content_digest(self.text, self.url, self.title)
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -40,10 +47,10 @@ class NewsItem:
         }
 
     @classmethod
-    def from_payload(cls, origin: str, payload: dict[str, Any]) -> NewsItem:
+    def from_payload(cls, id: str, payload: dict[str, Any]) -> NewsItem:
         published = payload.get("published")
         return cls(
-            origin=origin,
+            id=id,
             text=str(payload.get("text") or ""),
             title=payload.get("title"),
             url=payload.get("url"),
@@ -52,16 +59,13 @@ class NewsItem:
             language=payload.get("language"),
         )
 
-    def as_document(self) -> Document:
-        """The extractor's view of the item."""
-        return Document(
-            id=self.origin,
-            text=self.text,
-            published=self.published,
-            title=self.title,
-            url=self.url,
-            language_hint=self.language,
-        )
+
+@dataclass(frozen=True)
+class ReadError:
+    """An input that could not be read; `message` is one line and names the file or address."""
+
+    source: str
+    message: str
 
 
 def host_of(url: str | None) -> str | None:

@@ -81,7 +81,7 @@ def _insert_ignoring_known(unit: Unit, key: MonitorKey, items: Iterable[NewsItem
     rows = [
         {
             "content_hash": item.content_hash,
-            "origin": item.origin[:2000],
+            "origin": item.id[:2000],
             "payload": _sealed(key, item),
             "status": PENDING,
             "created_at": now,

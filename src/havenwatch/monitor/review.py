@@ -15,6 +15,8 @@ Built on `havenwatch.monitor.leads` (same visibility rule, same decision records
   pseudonym and the decision ("Wren: residence revoked, RS"). Then the other pending leads
   sharing a name key with the name kept (`lead_name_keys`) are matched again, so they now
   show the person.
+- `merge_reviewed`: a lead folded into an event already recorded, then the pending leads
+  sharing its name matched again, like an accept.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, case, exists, func, select
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.visibility import case_visibility, lead_visibility, person_visibility
@@ -42,6 +44,7 @@ from havenwatch.crypto.keys import Keyring
 from havenwatch.monitor.leads import (
     ACCEPTED,
     NEW,
+    NEWEST_FIRST,
     REJECTED,
     Lead,
     Target,
@@ -52,6 +55,7 @@ from havenwatch.monitor.leads import (
     _target_case,
     _title,
     _undecided,
+    merge_into,
 )
 from havenwatch.monitor.linking import candidates
 from havenwatch.monitor.record import add_match, lead_name_keys_of
@@ -69,10 +73,15 @@ from havenwatch.store.schema import (
 )
 
 COUNTRY = re.compile(r"^[A-Z]{2}$")
+SORTS = ("newest", "date", "type", "language", "match")
 MAX_DAYS = 3650
+MAX_AGE = 120
 CORRECTED_FIELDS = (
     "subject_name", "event_type", "event_date", "country", "authority", "grounds", "deadline_days",
+    "nationality", "gender", "age",
 )  # fmt: skip
+SUBJECT_FIELDS = {"subject_name": "name", "nationality": "nationality", "gender": "gender",
+                  "age": "age"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,7 @@ class LeadFilter:
     matched: bool | None = None
     date_from: str | None = None
     date_to: str | None = None
+    sort: str = "newest"
 
 
 @dataclass(frozen=True)
@@ -100,11 +110,15 @@ class Correction:
     authority: str | None
     grounds: str | None
     deadline_days: int | None
+    nationality: str | None = None
+    gender: str | None = None
+    age: int | None = None
 
 
 @dataclass(frozen=True)
 class Accepted:
-    """An accepted lead, the case it went into and how many pending leads were re-matched."""
+    """An accepted (or merged) lead, the case it went into and how many pending leads were
+    re-matched."""
 
     lead: Lead
     case_id: str
@@ -119,8 +133,39 @@ def list_triage(
     limit: int = 50,
     offset: int = 0,
 ) -> list[Lead]:
-    """The leads the teams may see that pass the filter, newest first."""
-    return _listed(db, triage_conditions(wanted, scope), scope, limit, offset)
+    """The leads the teams may see that pass the filter, in the order it asks for."""
+    order = triage_order(wanted.sort, scope)
+    return _listed(db, triage_conditions(wanted, scope), scope, limit, offset, order)
+
+
+def triage_order(sort: str, scope: Scope) -> list[Any]:
+    """The ORDER BY of a sort key (`SORTS`): the key, then newest first, then the id, a total
+    order (no two leads tie), so a page boundary never moves a lead and a keyset cursor
+    (key, created_at, id) can replace the offset. Unknown: a `ValidationError`.
+
+    - `newest`: the newest ingested first;
+    - `date`: the event's date, latest first, undated last;
+    - `type`: the event type, alphabetically (its code);
+    - `language`: the language of the lead's first report;
+    - `match`: the leads that match one of the reader's people first. The score itself is
+      sealed in `lead_matches`, so no query can order by it without opening every row.
+    """
+    if sort not in SORTS:
+        raise ValidationError.of("sort", "value.unknown", value=sort, accepted=", ".join(SORTS))
+    first: list[Any] = []
+    if sort == "date":
+        first = [leads.c.event_date.is_(None), leads.c.event_date.desc()]
+    elif sort == "type":
+        first = [leads.c.event_type]
+    elif sort == "language":
+        language = select(sources.c.language).where(sources.c.id == leads.c.source_id)
+        first = [language.scalar_subquery().is_(None), language.scalar_subquery()]
+    elif sort == "match":
+        mine = exists().where(
+            lead_matches.c.lead_id == leads.c.id, scope.where(lead_matches.c.team_id)
+        )
+        first = [case((mine, 0), else_=1)]
+    return [*first, *NEWEST_FIRST]
 
 
 def count_triage(db: Database, wanted: LeadFilter, *, scope: Scope) -> int:
@@ -196,6 +241,8 @@ def reject_leads(
 def extracted(lead: Lead) -> Correction:
     """What the extractor read, as the fields a reviewer may correct."""
     days = lead.extraction.get("deadline_days")
+    subject = lead.extraction.get("subject") or {}
+    age = subject.get("age")
     return Correction(
         subject_name=lead.subject_name,
         event_type=lead.event_type,
@@ -204,6 +251,9 @@ def extracted(lead: Lead) -> Correction:
         authority=lead.extraction.get("authority"),
         grounds=lead.extraction.get("grounds"),
         deadline_days=days if isinstance(days, int) else None,
+        nationality=subject.get("nationality") or None,
+        gender=subject.get("gender") or None,
+        age=age if isinstance(age, int) else None,
     )
 
 
@@ -217,7 +267,10 @@ def check_correction(correction: Correction) -> Correction:
         country=(correction.country or "").strip().upper() or None,
         authority=correction.authority or None,
         grounds=correction.grounds or None,
+        nationality=(correction.nationality or "").strip().upper() or None,
+        gender=correction.gender or None,
     )
+    _check_subject(cleaned)
     if cleaned.event_type not in known.event_types:
         raise ValidationError.of("event_type", "lead.unknown_event_type", value=cleaned.event_type)
     if cleaned.country is not None and not COUNTRY.match(cleaned.country):
@@ -232,6 +285,19 @@ def check_correction(correction: Correction) -> Correction:
     if days is not None and not 0 <= days <= MAX_DAYS:
         raise ValidationError.of("deadline_days", "value.whole_number", low=0, high=MAX_DAYS)
     return cleaned
+
+
+def _check_subject(cleaned: Correction) -> None:
+    """The subject's nationality (a two-letter code), gender (the vocabulary's) and age."""
+    if cleaned.nationality is not None and not COUNTRY.match(cleaned.nationality):
+        raise ValidationError.of("nationality", "value.country_code", value=cleaned.nationality)
+    genders = vocabulary().genders
+    if cleaned.gender is not None and cleaned.gender not in genders:
+        raise ValidationError.of(
+            "gender", "value.unknown", value=cleaned.gender, accepted=", ".join(genders)
+        )
+    if cleaned.age is not None and not 0 <= cleaned.age <= MAX_AGE:
+        raise ValidationError.of("age", "value.whole_number", low=0, high=MAX_AGE)
 
 
 def accept_reviewed(
@@ -277,6 +343,20 @@ def accept_reviewed(
         return Accepted(_load(unit.conn, keyring, lead_id, target.scope), case_id, rematched)
 
 
+def merge_reviewed(
+    db: Database, lead_id: str, event_id: str, actor: str, *, scope: Scope
+) -> Accepted:
+    """Fold the lead into an event of the scope (`merge_lead`), then match again the pending
+    leads sharing a name key with the name read in it, in the same transaction: a report
+    ingested before its person was known (or before a spelling was added to them) now shows
+    them. Returns the merged lead, the event's case and how many leads were re-matched."""
+    keyring = db.require_keyring()
+    with db.write(actor) as unit:
+        lead, case_id = merge_into(unit, keyring, lead_id, event_id, scope)
+        rematched = rematch_pending(unit, keyring, lead.subject_name, skip=lead.id)
+        return Accepted(_load(unit.conn, keyring, lead_id, scope), case_id, rematched)
+
+
 def _short(kept: Correction) -> str | None:
     """The date as the lead's clear column holds it (a day, month or year)."""
     return kept.event_date if kept.event_date and len(kept.event_date) <= 10 else None
@@ -284,7 +364,8 @@ def _short(kept: Correction) -> str | None:
 
 def _corrected(lead: Lead, kept: Correction) -> Lead:
     subject = dict(lead.extraction.get("subject") or {})
-    subject["name"] = kept.subject_name
+    for name, field_name in SUBJECT_FIELDS.items():
+        subject[field_name] = getattr(kept, name)
     extraction = {
         **lead.extraction,
         "type": kept.event_type,

@@ -8,7 +8,7 @@ fetched and reduced to text with trafilatura, falling back to the feed's own sum
 items go through the ordinary ingest path (queue, extraction, leads). The feed's outcome
 (last success, last error, counts) is recorded, and one failing feed never stops the others.
 
-Article pages are read by `havenwatch.monitor.remote`, one at a time in the fetching process.
+Article pages are read by `havenwatch.monitor.reader`, one at a time in the fetching process.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from havenwatch.monitor.feeds import FeedError, FeedItem, parse_any_feed
 from havenwatch.monitor.fetching import Fetched, Fetcher, FetchError, FetchPolicy
 from havenwatch.monitor.ingest import Extractor, Tally, default_extractor, drain
 from havenwatch.monitor.queue import enqueue, worker_name
-from havenwatch.monitor.remote import news_item
+from havenwatch.monitor.reader import news_item
 from havenwatch.store.database import Database
 from havenwatch.store.schema import AnyRow, feed_items, feeds, teams
 

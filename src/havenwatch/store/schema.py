@@ -187,11 +187,22 @@ cases = Table(
     Index(
         "ix_cases_team_listing", "team_id", "status", "country", "opened_on", "id", "event_types"
     ),
+    # The list by opening day under any other filter, and its cursor (migration 0012p).
+    Index("ix_cases_team_opened", "team_id", "opened_on", "id", "status", "country", "event_types"),
     Index("ix_cases_assigned_user_id", "assigned_user_id", "updated_at"),
     # The earliest last day among the case's open, unresolved deadline steps (migration
-    # 0010d), kept by `cases.step_workflow`: the case list sorts on it.
+    # 0010d), kept by `cases.step_workflow`: the case list sorts on it, walking this index
+    # (migration 0012p) with its filters and cursor.
     Column("next_deadline", Date),
-    Index("ix_cases_team_next_deadline", "team_id", "next_deadline"),
+    Index(
+        "ix_cases_team_deadline_listing",
+        "team_id",
+        "next_deadline",
+        "id",
+        "status",
+        "country",
+        "event_types",
+    ),
 )
 
 case_tags = Table(
@@ -301,6 +312,21 @@ documents = Table(
     Column("original_sha256", LargeBinary),
     Column("cleaned_sha256", LargeBinary),
     Column("original_vault_name", String(64), unique=True),
+    # Words (migration 0012f): the text read from the file, padded and sealed with the
+    # person's key, and which version of the reading rules made it (NULL: not read yet, the
+    # backfill `havenwatch vault index-words` reads it).
+    Column("content_text", LargeBinary),
+    Column("text_version", Integer),
+)
+
+# The blind index of the words inside documents (`havenwatch.cases.document_words`): each
+# folded word hashed with the instance's index key in a domain of its own, no word in clear.
+document_word_keys = Table(
+    "document_word_keys",
+    metadata,
+    Column("word_key", String(40), primary_key=True),
+    Column("document_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_document_word_keys_document_id", "document_id"),
 )
 
 document_events = Table(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 
 from havenwatch.core.custom_fields import FieldDefinition
 from havenwatch.core.dates import FuzzyDate, parse_day, parse_fuzzy
 from havenwatch.core.errors import ValidationError
+from havenwatch.core.fields import EnteredField, entered_fields
 
 MAX_TEXT = 20_000
 
@@ -63,6 +65,39 @@ def integer(form: FormData, name: str, *, low: int = 0, high: int = 10**6) -> in
 def upper_code(form: FormData, name: str) -> str | None:
     value = text(form, name, limit=10)
     return value.upper() if value else None
+
+
+def record_values(form: FormData, record: type) -> dict[str, Any]:
+    """The fields of `record` that people enter (`core.fields`), read from a form in the
+    record's order; a blank field takes the record's default, a blank required one is refused."""
+    return {entry.name: entered(form, entry) for entry in entered_fields(record)}
+
+
+def entered(form: FormData, entry: EnteredField) -> Any:
+    """One entered field, read as its declaration says, with its one-line errors (naming the
+    field as the record does)."""
+    try:
+        return _entered(form, entry)
+    except ValidationError as error:
+        error.label = entry.how.label
+        raise
+
+
+def _entered(form: FormData, entry: EnteredField) -> Any:
+    name, how = entry.name, entry.how
+    if how.kind == "number":
+        value: Any = integer(form, name, high=how.high or 10**6)
+    elif how.kind == "day":
+        value = day(form, name)
+    elif how.kind == "fuzzy_date":
+        value = fuzzy(form, name)
+    else:
+        value = text(form, name, limit=how.limit or MAX_TEXT)
+    if value is not None:
+        return value
+    if entry.required:
+        raise ValidationError.of(name, "value.required")
+    return entry.default
 
 
 def upload(form: FormData, name: str) -> UploadFile | None:

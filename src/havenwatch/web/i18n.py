@@ -22,6 +22,7 @@ from babel.support import Translations
 
 from havenwatch.core.dates import FuzzyDate, format_day, format_fuzzy, parse_fuzzy
 from havenwatch.core.errors import HavenwatchError, ValidationError, error_catalogue, field_names
+from havenwatch.core.model import entered_labels
 from havenwatch.core.serbian import DERIVED_LOCALES
 from havenwatch.core.value_labels import labels_of
 
@@ -173,7 +174,7 @@ def explain(error: Exception) -> str:
     if isinstance(error, ValidationError):
         labels = error.field_labels
         name = labels.get(current().locale) if labels else None
-        return f"{name or _field_name(error.field)}: {text}"
+        return f"{name or _field_name(error)}: {text}"
     return text
 
 
@@ -192,6 +193,8 @@ def _filled(error: HavenwatchError) -> str:
     return active.gettext(error_catalogue()[error.key or ""]) % params
 
 
-def _field_name(field: str) -> str:
-    english = field_names().get(field)
+def _field_name(error: ValidationError) -> str:
+    """The field's name in this language: as the error catalogue or the record names it."""
+    field = error.field
+    english = field_names().get(field) or error.label or entered_labels().get(field)
     return current().gettext(english) if english else field

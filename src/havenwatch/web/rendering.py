@@ -51,6 +51,7 @@ class Pager:
     total: int
     base_query: tuple[tuple[str, str], ...]
     exact: bool = True
+    next_cursor: str | None = None
 
     @property
     def offset(self) -> int:
@@ -71,14 +72,32 @@ class Pager:
     def link(self, number: int) -> str:
         return "?" + urlencode([*self.base_query, ("page", str(number))])
 
+    def next_link(self) -> str:
+        """The next page: from the cursor where this one ends, when the list gives one."""
+        if self.next_cursor is None:
+            return self.link(self.number + 1)
+        following = [("page", str(self.number + 1)), ("after", self.next_cursor)]
+        return "?" + urlencode([*self.base_query, *following])
+
 
 def pager(
-    request: Request, total: int, number: int, size: int = PAGE_SIZE, *, exact: bool = True
+    request: Request,
+    total: int,
+    number: int,
+    size: int = PAGE_SIZE,
+    *,
+    exact: bool = True,
+    next_cursor: str | None = None,
 ) -> Pager:
-    """Page `number` of `total` items; `exact=False` when counting stopped at `total`."""
-    kept = tuple((key, value) for key, value in request.query_params.multi_items() if key != "page")
+    """Page `number` of `total` items; `exact=False` when counting stopped at `total`.
+
+    ``next_cursor``: where the next page starts in a list walked by keyset (`after=`); links
+    to other pages count from the start.
+    """
+    params = request.query_params.multi_items()
+    kept = tuple((key, value) for key, value in params if key not in ("page", "after"))
     last = max(1, -(-total // size))
-    return Pager(min(max(1, number), last), size, total, kept, exact)
+    return Pager(min(max(1, number), last), size, total, kept, exact, next_cursor)
 
 
 def counting_limit(number: int, size: int = PAGE_SIZE, ahead: int = COUNT_AHEAD) -> int:

@@ -23,10 +23,12 @@ from havenwatch.core.errors import HavenwatchError, ValidationError
 from havenwatch.core.vocabulary import vocabulary
 from havenwatch.monitor.leads import STATUSES, Lead
 from havenwatch.monitor.review import (
+    SORTS,
     Correction,
     LeadFilter,
     count_triage,
     decided_case,
+    extracted,
     list_triage,
     next_pending,
     pseudonyms,
@@ -41,7 +43,14 @@ ALL = "all"
 LANGUAGES = ("en", "ru", "sr")
 MATCHES = {"yes": True, "no": False}
 COUNTRY = re.compile(r"^[A-Za-z]{2}$")
-FILTER_KEYS = ("status", "type", "country", "outlet", "language", "match", "from", "to")
+FILTER_KEYS = ("status", "type", "country", "outlet", "language", "match", "from", "to", "sort")
+SORT_LABELS = {
+    "newest": N_("Newest first"),
+    "date": N_("Event date, latest first"),
+    "type": N_("Event type"),
+    "language": N_("Language"),
+    "match": N_("Your people's matches first"),
+}
 FIELD_ERRORS = {
     "event_type": N_("Choose an event type from the list."),
     "country": N_("The country is a two-letter code, such as RS."),
@@ -49,10 +58,14 @@ FIELD_ERRORS = {
     "authority": N_("Choose an authority from the list."),
     "grounds": N_("Choose grounds from the list."),
     "deadline_days": N_("The days to act are a whole number from 0 to 3650."),
+    "nationality": N_("The nationality is a two-letter code, such as RU."),
+    "gender": N_("Choose a gender from the list."),
+    "age": N_("The age is a whole number from 0 to 120."),
     "reason": N_("Say why the leads are rejected."),
     "leads": N_("Tick at least one lead."),
     "from": N_("Write the first day as 2024-05-03."),
     "to": N_("Write the last day as 2024-05-03."),
+    "sort": N_("Choose an order from the list."),
 }
 
 
@@ -80,6 +93,9 @@ def read_filter(request: Request) -> tuple[LeadFilter, dict[str, str], ShownErro
             days[key] = date.fromisoformat(params[key]).isoformat() if params[key] else None
         except ValueError:
             error, days[key] = shown(ValidationError(key, "")), None
+    sort = params["sort"] or "newest"
+    if sort not in SORTS:
+        error, sort = shown(ValidationError("sort", "")), "newest"
     event_type = params["type"] if params["type"] in vocabulary().event_types else None
     wanted = LeadFilter(
         status=None if values["status"] == ALL else values["status"],
@@ -90,8 +106,10 @@ def read_filter(request: Request) -> tuple[LeadFilter, dict[str, str], ShownErro
         matched=MATCHES.get(params["match"]),
         date_from=days["from"],
         date_to=days["to"],
+        sort=sort,
     )
-    return wanted, {**values, "country": country}, error
+    shown_sort = "" if sort == "newest" else sort  # the default order stays out of links
+    return wanted, {**values, "country": country, "sort": shown_sort}, error
 
 
 def triage_page(
@@ -110,6 +128,7 @@ def triage_page(
         "filters": values,
         "statuses": (*STATUSES, ALL),
         "languages": LANGUAGES,
+        "sorts": SORT_LABELS,
         "names": principal.can(Capability.VIEW_IDENTITY),
         "people": _candidates(db, found, principal),
         "error": str(error or refusal or "") or None,
@@ -142,9 +161,23 @@ def posted_correction(form: FormData, lead: Lead, principal: Principal) -> Corre
             authority=forms.text(form, "authority", limit=40),
             grounds=forms.text(form, "grounds", limit=40),
             deadline_days=forms.integer(form, "deadline_days", high=3650),
+            **_subject_fields(form, lead),
         )
     except ValidationError as error:
         raise shown(error) from error
+
+
+def _subject_fields(form: FormData, lead: Lead) -> dict[str, Any]:
+    """The subject's nationality, gender and age as posted; a field the form did not carry
+    at all (an older form) stays as the extractor read it."""
+    subject = extracted(lead)
+    return {
+        "nationality": forms.text(form, "nationality", limit=10)
+        if "nationality" in form
+        else subject.nationality,
+        "gender": forms.text(form, "gender", limit=20) if "gender" in form else subject.gender,
+        "age": forms.integer(form, "age", high=120) if "age" in form else subject.age,
+    }
 
 
 def decision_links(db: Database, principal: Principal, lead: Lead) -> dict[str, Any]:

@@ -48,8 +48,15 @@ def test_the_model_is_plain_json_weights() -> None:
         "sentence",
         "sentence_threshold",
         "learned",
+        "country",
     }
-    parts = [data["subject"], data["event"], data["learned"], *data["sentence"].values()]
+    parts = [
+        data["subject"],
+        data["event"],
+        data["learned"],
+        data["country"],
+        *data["sentence"].values(),
+    ]
     for part in parts:
         assert isinstance(part["intercept"], float)
         assert all(isinstance(weight, float) for weight in part["weights"].values())

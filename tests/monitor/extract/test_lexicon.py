@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from havenwatch.monitor.documents import Document, read_documents
 from havenwatch.monitor.extract import extract_text
 from havenwatch.monitor.extract.lexicon import LANGUAGES, lexicon
+from havenwatch.monitor.news import NewsItem
+from havenwatch.monitor.reader import read_news
 
 MONITOR_TESTS = Path(__file__).resolve().parents[1]
 SETS = ("corpus", "heldout", "devset", "devset2", "devset3", "devset4")
@@ -21,8 +22,8 @@ SETS = ("corpus", "heldout", "devset", "devset2", "devset3", "devset4")
 
 def sections_read() -> set[str]:
     paths = [str(path) for name in SETS for path in sorted((MONITOR_TESTS / name).glob("*.txt"))]
-    for item in read_documents(paths):
-        assert isinstance(item, Document)
+    for item in read_news(paths):
+        assert isinstance(item, NewsItem)
         extract_text(item.text, document=item.id, published=item.published)
     return set().union(*(lexicon(language).read for language in LANGUAGES))
 

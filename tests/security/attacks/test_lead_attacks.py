@@ -12,10 +12,7 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import select
-from tests.monitor.ingest_support import REFUSED_AT_AIRPORT, run_cli, write_report
-from tests.web.conftest import api_headers
 
-from attacks.conftest import Served, csrf_token
 from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.events import link_source
@@ -25,6 +22,9 @@ from havenwatch.core.model import Case, Identity, Person, Source
 from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import lead_matches, leads
+from tests.monitor.ingest_support import REFUSED_AT_AIRPORT, run_cli, write_report
+from tests.security.attacks.conftest import Served, csrf_token
+from tests.web.conftest import api_headers
 
 TEAM_A_NAME = "Petr Volokhonsky"  # the full name of team-a's person in the served world
 

@@ -14,9 +14,7 @@ import httpx
 import pyotp
 import pytest
 from sqlalchemy import func, select
-from tests.web.conftest import PASSWORD
 
-from attacks.conftest import Served, csrf_token
 from havenwatch.access.throttle import (
     MAX_ACCOUNT_FAILURES,
     MAX_SESSION_CODE_FAILURES,
@@ -25,6 +23,8 @@ from havenwatch.access.throttle import (
 )
 from havenwatch.core.clock import utcnow
 from havenwatch.store.schema import audit_log, login_counters
+from tests.security.attacks.conftest import Served, csrf_token
+from tests.web.conftest import PASSWORD
 
 GUESSED_CODES = 30
 CONCURRENT_GUESSES = 40

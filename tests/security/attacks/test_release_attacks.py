@@ -16,11 +16,11 @@ import subprocess
 import sys
 
 import httpx
-from audit_tampering import tamper
-from tests.web.conftest import api_headers
 
-from attacks.conftest import Served, csrf_token
 from havenwatch.core.settings import Settings
+from tests.operations.audit_tampering import tamper
+from tests.security.attacks.conftest import Served, csrf_token
+from tests.web.conftest import api_headers
 
 CROWD = 12
 READERS = ("admin-a", "caseworker-a", "viewer-a", "researcher-a", "caseworker-b")

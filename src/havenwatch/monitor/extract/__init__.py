@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from havenwatch.monitor.documents import Document
 from havenwatch.monitor.extract.pipeline import analyse, extraction
 from havenwatch.monitor.extract.result import (
     ExtractedAggregate,
@@ -19,6 +18,7 @@ from havenwatch.monitor.extract.result import (
     Extraction,
     Subject,
 )
+from havenwatch.monitor.news import NewsItem
 
 
 def extract_text(text: str, *, document: str, published: date | None = None) -> Extraction:
@@ -26,7 +26,7 @@ def extract_text(text: str, *, document: str, published: date | None = None) -> 
     return extraction(analyse(text, document=document, published=published))
 
 
-def extract_document(doc: Document) -> Extraction:
+def extract_document(doc: NewsItem) -> Extraction:
     """The typed result for one read document."""
     return extract_text(doc.text, document=doc.id, published=doc.published)
 

@@ -11,6 +11,8 @@ choice of subject. Two logistic regressions, trained on the labelled reports by
 - the *sentence models*, one per event type, propose triggers the lexicon lacks
   (`extract/learned_triggers.py`);
 - the *learned-event model* decides the proposals, calibrated on cross-fitted ones;
+- the *country model* scores every state the report names as the one that took an event's
+  measure (`extract/countries.py`); the best one is the event's country;
 - the *event model* scores the trigger with its chosen subject. It decides only triggers
   for which the rules found no subject (they would have dropped them as generic): at or
   above `threshold` they become events. A trigger the rules accept stays accepted, and the
@@ -86,7 +88,8 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class DecisionModel:
-    """The subject model, the event model and the event model's threshold."""
+    """The subject, event, sentence, learned-event and country models, with the thresholds
+    the event and sentence models decide at."""
 
     subject: LinearModel
     event: LinearModel
@@ -94,6 +97,7 @@ class DecisionModel:
     sentence: dict[str, LinearModel] = field(default_factory=dict)
     sentence_threshold: float = 1.0
     learned: LinearModel | None = None
+    country: LinearModel | None = None
 
     @cached_property
     def sentence_scorer(self) -> SentenceScorer:
@@ -107,6 +111,7 @@ class DecisionModel:
             "sentence": {name: model.to_dict() for name, model in sorted(self.sentence.items())},
             "sentence_threshold": self.sentence_threshold,
             "learned": self.learned.to_dict() if self.learned else None,
+            "country": self.country.to_dict() if self.country else None,
         }
 
     @classmethod
@@ -121,6 +126,7 @@ class DecisionModel:
             },
             float(data.get("sentence_threshold", 1.0)),
             LinearModel.from_dict(data["learned"]) if data.get("learned") else None,
+            LinearModel.from_dict(data["country"]) if data.get("country") else None,
         )
 
 

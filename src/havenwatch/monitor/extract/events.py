@@ -16,6 +16,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from havenwatch.monitor.extract.attributes import DESTINATION, LOCATION, ORIGIN
+from havenwatch.monitor.extract.countries import choose_country, country_candidates
 from havenwatch.monitor.extract.counts import count_spans
 from havenwatch.monitor.extract.decisions import (
     DecisionModel,
@@ -110,6 +111,7 @@ def assemble_events(analysis: Analysis, resources: Resources) -> None:
         for entity in entities:
             event = Event(trigger.type, entity, trigger.sentence, trigger)
             _fill_fields(analysis, lexicon, event, clause, others, trigger.type in grounded)
+            _decide_country(event, model)
             if id(trigger) in appealed and event.authority == COURT:
                 event.authority = None
             if not _arrival(analysis, event, clause):
@@ -338,6 +340,9 @@ def _fill_fields(
     trigger = event.trigger
     home = _nationality(analysis, event.entity)
     event.country = _country(analysis, lexicon, trigger, clause, home)
+    event.countries = country_candidates(
+        analysis, trigger, clause, home, event.country, _host_states(lexicon)
+    )
     event.authority = _authority(analysis, lexicon, trigger, clause, others)
     event.grounds = _grounds(analysis, trigger) if has_grounds else None
     event.date = _nearest_text(analysis.spans_in("date", trigger.sentence), trigger)
@@ -345,6 +350,16 @@ def _fill_fields(
         event.deadline_days = _nearest_number(
             analysis.spans_in("deadline", trigger.sentence), trigger
         )
+
+
+def _decide_country(event: Event, model: DecisionModel | None) -> None:
+    """The country model's choice among the states the report names, where there is one."""
+    if model is None or model.country is None or not event.countries:
+        return
+    scores = {
+        code: model.country.probability(features) for code, features in event.countries.items()
+    }
+    event.country = choose_country(scores, event.country)
 
 
 def _subject(analysis: Analysis, trigger: Trigger, obliques: frozenset[str]) -> Mention | None:

@@ -145,6 +145,8 @@ class Event:
     date: str | None = None
     deadline_days: int | None = None
     occurrence: int = 0
+    # The states the country model chose among, with their features (`extract/countries.py`).
+    countries: dict[str, Features] = field(default_factory=dict)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -13,7 +13,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    field_validator,
     model_validator,
 )
 
@@ -21,8 +20,9 @@ from havenwatch.cases.events import DeletedEvent
 from havenwatch.cases.step_workflow import StepAction
 from havenwatch.core.dates import parse_fuzzy
 from havenwatch.core.errors import ValidationError
+from havenwatch.core.fields import EnteredField, entered_fields
 from havenwatch.core.model import Case, Event, Person, Source
-from havenwatch.core.shapes import RecordShape
+from havenwatch.core.shapes import RecordShape, record_hints
 from havenwatch.core.vocabulary import vocabulary
 from havenwatch.legal.workflow import (
     CaseDeadline,
@@ -71,18 +71,10 @@ def _readable_date(text: str) -> str:
     return text
 
 
-EventType = Annotated[str, *_listed(_codes("event_types"))]
-Authority = Annotated[str, *_listed(_codes("authorities"))]
-Grounds = Annotated[str, *_listed(_codes("grounds"))]
-Outcome = Annotated[str, *_listed(_codes("outcomes"))]
-OriginStateLink = Annotated[str, *_listed(_codes("origin_state_link"))]
 Gender = Annotated[str, *_listed(_codes("genders"))]
 Consent = Annotated[str, *_listed(_codes("consent"))]
 RiskLevel = Annotated[str, *_listed(_codes("risk_levels"))]
 FinalStatus = Annotated[str, *_listed(_codes("case_statuses", leaving_out="open"))]
-FuzzyDateText = Annotated[
-    str, StringConstraints(max_length=40, pattern=NO_NUL), AfterValidator(_readable_date)
-]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
 
 
@@ -91,7 +83,12 @@ def _record_id(value: str | None) -> str:
 
 
 class ApiShape(RecordShape):
-    """The API's shapes of records: every field required (and so always sent), ids as text."""
+    """The API's shapes of records: every field required (and so always sent), ids as text;
+    a sealed field (`core.fields`) is never sent."""
+
+    @classmethod
+    def left_out(cls, record: type) -> Collection[str]:
+        return [entry.name for entry in entered_fields(record) if entry.how.sealed]
 
     @classmethod
     def shape_field(cls, record: type, name: str, hint: Any) -> tuple[Any, Any]:
@@ -99,6 +96,90 @@ class ApiShape(RecordShape):
         if name == "id":
             return Annotated[str, BeforeValidator(_record_id)], ...
         return drawn, ...
+
+
+def _never_cleared(value: Any) -> Any:
+    """Left out, the field keeps its value; sent as null, it is refused (it has none)."""
+    if value is None:
+        raise ValueError("cannot be cleared")
+    return value
+
+
+def _sent_type(entry: EnteredField) -> Any:
+    """What a client may send for one entered field, with its limits (a 422 otherwise)."""
+    how = entry.how
+    if how.kind == "code":
+        return Annotated[str, *_listed(_codes(how.codes or ""))]
+    if how.kind == "number":
+        return Annotated[int, Field(ge=0, le=how.high)]
+    if how.kind == "day":
+        return dt.date
+    text = Annotated[str, StringConstraints(max_length=how.limit, pattern=NO_NUL)]
+    if how.kind == "fuzzy_date":
+        return Annotated[text, AfterValidator(_readable_date)]
+    return text
+
+
+class ApiInput(RecordShape):
+    """What a client sends to create a record: the fields people enter, as the record declares
+    them (`core.fields`), each with its limits; a field left out takes the record's default.
+    Other fields sent are ignored."""
+
+    @classmethod
+    def left_out(cls, record: type) -> Collection[str]:
+        entered = {entry.name for entry in entered_fields(record)}
+        return [name for name in record_hints(record) if name not in entered]
+
+    @classmethod
+    def shape_field(cls, record: type, name: str, hint: Any) -> tuple[Any, Any]:
+        entry = _entered(record, name)
+        sent = _sent_type(entry)
+        return (sent | None if entry.clearable else sent), (
+            ... if entry.required else entry.default
+        )
+
+    def values(self) -> dict[str, Any]:
+        """The record's fields as sent (or their defaults), fuzzy dates read."""
+        return self._values(type(self).model_fields)
+
+    def _values(self, names: Collection[str]) -> dict[str, Any]:
+        """The record's own fields among `names` (not what a shape adds, as `custom`)."""
+        record = type(self).__record__
+        assert record is not None
+        return {
+            entry.name: _record_value(entry, getattr(self, entry.name))
+            for entry in entered_fields(record)
+            if entry.name in names
+        }
+
+
+class ApiPatch(ApiInput):
+    """What a client sends to change a record: any entered field; left out, a field keeps its
+    value; null clears it, where the record admits none. Other fields are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def shape_field(cls, record: type, name: str, hint: Any) -> tuple[Any, Any]:
+        entry = _entered(record, name)
+        sent = _sent_type(entry) | None
+        if not entry.clearable:
+            sent = Annotated[sent, BeforeValidator(_never_cleared)]
+        return sent, None
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, as the record holds them."""
+        return self._values(self.model_fields_set)
+
+
+def _entered(record: type, name: str) -> EnteredField:
+    return next(entry for entry in entered_fields(record) if entry.name == name)
+
+
+def _record_value(entry: EnteredField, value: Any) -> Any:
+    if entry.how.kind == "fuzzy_date" and isinstance(value, str):
+        return parse_fuzzy(value)
+    return value
 
 
 class ApiError(BaseModel):
@@ -153,53 +234,21 @@ class CasePatch(BaseModel):
 
 
 class EventOut(
-    ApiShape,
-    record=Event,
-    leave_out=("notes", "origin_state_link", "document_ids", "created_at"),
+    ApiShape, record=Event, leave_out=("origin_state_link", "document_ids", "created_at")
 ):
     """An event as the API shows it; its sealed notes are never sent."""
 
 
-class EventIn(BaseModel):
-    type: EventType
-    date: FuzzyDateText | None = None
-    served_on: dt.date | None = None
-    authority: Authority | None = None
-    grounds: Grounds | None = None
-    deadline_days: int | None = Field(default=None, ge=0, le=3650)
-    outcome: Outcome | None = None
-    decision_code: Text | None = Field(default=None, max_length=60)
-    service: Text | None = Field(default=None, max_length=40)
-    procedure: Text | None = Field(default=None, max_length=40)
+class EventIn(ApiInput, record=Event):
+    """A new event: the fields people enter (its type is required). `notes` are sealed and
+    never sent back."""
+
     custom: CustomValues | None = None
 
 
-class EventPatch(BaseModel):
+class EventPatch(ApiPatch, record=Event):
     """The fields to change: a field left out keeps its value, null clears it (`type` and
     `origin_state_link` cannot be cleared). `notes` are sealed and never sent back."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    type: EventType | None = None
-    date: FuzzyDateText | None = None
-    served_on: dt.date | None = None
-    authority: Authority | None = None
-    grounds: Grounds | None = None
-    deadline_days: int | None = Field(default=None, ge=0, le=3650)
-    outcome: Outcome | None = None
-    decision_code: Text | None = Field(default=None, max_length=60)
-    service: Text | None = Field(default=None, max_length=40)
-    procedure: Text | None = Field(default=None, max_length=40)
-    origin_state_link: OriginStateLink | None = None
-    notes: Text | None = Field(default=None, max_length=20_000)
-
-    @field_validator("type", "origin_state_link")
-    @classmethod
-    def _never_cleared(cls, value: str | None) -> str:
-        """Left out, the field keeps its value; sent as null, it is refused (it has none)."""
-        if value is None:
-            raise ValueError("cannot be cleared")
-        return value
 
     custom: CustomValues | None = None
 
@@ -367,7 +416,10 @@ class LeadOut(BaseModel):
 
 
 class AcceptIn(BaseModel):
+    """Where an accepted lead goes (all optional: its candidate case, or candidate person)."""
+
     case_id: Text | None = Field(default=None, max_length=40)
+    person_id: Text | None = Field(default=None, max_length=40)
     pseudonym: Text | None = Field(default=None, max_length=200)
 
 
@@ -549,6 +601,16 @@ class SourceHit(BaseModel):
     published_on: dt.date | None
 
 
+class DocumentHit(BaseModel):
+    """A document holding every word of the query (roles that may see documents)."""
+
+    id: str
+    case_id: str
+    filename: str
+    case_title: str | None
+    document_type: str | None
+
+
 class SearchOut(BaseModel):
     """What the search page finds, kind by kind, newest first, at most `limit` of each."""
 
@@ -558,3 +620,4 @@ class SearchOut(BaseModel):
     cases: list[CaseHit]
     events: list[EventHit]
     sources: list[SourceHit]
+    documents: list[DocumentHit] = []

@@ -35,7 +35,6 @@ from havenwatch.cases.people import add_person, count_people, edit_person, get_p
 from havenwatch.cases.sources import count_sources, get_source, list_sources
 from havenwatch.cases.step_workflow import step_actions
 from havenwatch.core.clock import today
-from havenwatch.core.dates import parse_fuzzy
 from havenwatch.core.errors import NotFoundError
 from havenwatch.core.model import Case, Event, Identity, Person, Source
 from havenwatch.reports.public import anonymised_export
@@ -292,19 +291,7 @@ def api_add_event(
     get_case(db, case_id, scope=Scope.of(principal))
     event = add_event(
         db,
-        Event(
-            case_id=case_id,
-            type=body.type,
-            date=parse_fuzzy(body.date) if body.date else None,
-            served_on=body.served_on,
-            authority=body.authority,
-            grounds=body.grounds,
-            deadline_days=body.deadline_days,
-            outcome=body.outcome,
-            decision_code=body.decision_code,
-            service=body.service,
-            procedure=body.procedure,
-        ),
+        Event(case_id=case_id, **body.values()),
         principal.actor,
         scope=Scope.of(principal),
         custom=body.custom or {},
@@ -323,10 +310,7 @@ def api_edit_event(
 ) -> EventFieldsOut:
     """Change the fields sent; the others, notes included, keep their values."""
     db = database(request)
-    fields = body.model_fields_set - {"custom"}
-    changes: dict[str, Any] = {name: getattr(body, name) for name in fields}
-    if "date" in changes:
-        changes["date"] = parse_fuzzy(body.date) if body.date else None
+    changes = body.changes()
     event = _event_of_case(db, principal, case_id, event_id)
     if body.custom:
         set_values(db, "event", event_id, body.custom, principal.actor, scope=Scope.of(principal))

@@ -8,14 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
-from havenwatch.monitor.leads import (
-    accept_lead,
-    count_leads,
-    get_lead,
-    list_leads,
-    merge_lead,
-    reject_lead,
-)
+from havenwatch.monitor.leads import Target, count_leads, get_lead, list_leads, reject_lead
+from havenwatch.monitor.review import accept_reviewed, merge_reviewed
 from havenwatch.web.api.models import AcceptIn, LeadOut, MergeIn, Page, RejectIn
 from havenwatch.web.api.records import Limit, Offset, RecordId
 from havenwatch.web.deps import api_need, database
@@ -68,26 +62,28 @@ def api_lead(request: Request, principal: Reviewer, lead_id: RecordId) -> LeadOu
 
 @router.post("/leads/{lead_id}/accept")
 def api_accept(request: Request, principal: Reviewer, lead_id: RecordId, body: AcceptIn) -> LeadOut:
-    db = database(request)
-    return lead_out(
-        accept_lead(
-            db,
-            lead_id,
-            principal.actor,
-            case_id=body.case_id,
-            pseudonym=body.pseudonym,
-            team=principal.team,
-            scope=Scope.of(principal),
-        )
+    """Accept the lead as extracted, by the path the web page takes: the service checks the
+    lead, case and person against the caller's teams (404 outside them), records `lead.accept`
+    in the audit log, titles a new case in the caller's language and re-matches the pending
+    leads about the person."""
+    scope = Scope.of(principal)
+    target = Target(body.person_id, body.case_id, body.pseudonym, principal.team, scope)
+    accepted = accept_reviewed(
+        database(request),
+        lead_id,
+        principal.actor,
+        target=target,
+        scope=scope,
+        language=principal.locale,
     )
+    return lead_out(accepted.lead)
 
 
 @router.post("/leads/{lead_id}/merge")
 def api_merge(request: Request, principal: Reviewer, lead_id: RecordId, body: MergeIn) -> LeadOut:
     db = database(request)
-    return lead_out(
-        merge_lead(db, lead_id, body.event_id, principal.actor, scope=Scope.of(principal))
-    )
+    merged = merge_reviewed(db, lead_id, body.event_id, principal.actor, scope=Scope.of(principal))
+    return lead_out(merged.lead)
 
 
 @router.post("/leads/{lead_id}/reject")

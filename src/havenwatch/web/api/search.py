@@ -12,6 +12,7 @@ from havenwatch.cases.finder import LIMIT, SearchRights, search_everything
 from havenwatch.web.api.models import (
     NO_NUL,
     CaseHit,
+    DocumentHit,
     EventHit,
     PersonHit,
     SearchOut,
@@ -30,7 +31,8 @@ def api_search(
     q: Annotated[str, Query(max_length=200, pattern=NO_NUL)] = "",
 ) -> SearchOut:
     """People (by pseudonym, and by real name in any script for roles that may search names),
-    cases, events and sources of the caller's teams, newest first, at most `limit` of each.
+    cases, events, sources and (for roles that may see them) documents by a word inside them,
+    of the caller's teams, newest first, at most `limit` of each.
 
     The search page's own function answers, so the API can never find more than the page."""
     query = q.strip()
@@ -66,5 +68,15 @@ def api_search(
                 published_on=row.published_on,
             )
             for row in found.get("sources", [])
+        ],
+        documents=[
+            DocumentHit(
+                id=row.id,
+                case_id=row.case_id,
+                filename=row.filename,
+                case_title=row.case_title,
+                document_type=row.document_type,
+            )
+            for row in found.get("documents", [])
         ],
     )

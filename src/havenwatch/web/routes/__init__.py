@@ -11,6 +11,7 @@ from havenwatch.web.routes import (
     dashboard,
     documents,
     events,
+    extraction,
     feeds,
     fields,
     leads,
@@ -40,6 +41,7 @@ PAGE_ROUTERS = [
     admin.router,
     feeds.router,
     fields.router,
+    extraction.router,
     account.router,
     calendar.router,
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from havenwatch.access.permissions import Capability, Principal
@@ -13,6 +13,8 @@ from havenwatch.access.scope import Scope
 from havenwatch.cases.assignment import assign_case
 from havenwatch.cases.case_files import (
     CASE_ORDERS,
+    CURSOR_PATTERN,
+    CaseCursor,
     CaseFilter,
     add_case,
     close_case,
@@ -97,8 +99,13 @@ def people_names(request: Request, person_ids: set[str], principal: Principal) -
     return pseudonyms(database(request), person_ids, scope=Scope.of(principal))
 
 
+Cursor = Annotated[str | None, Query(max_length=80, pattern=CURSOR_PATTERN)]
+
+
 @router.get("/cases")
-def cases_list(request: Request, principal: Reader, page: PageNumber = 1) -> Response:
+def cases_list(
+    request: Request, principal: Reader, page: PageNumber = 1, after: Cursor = None
+) -> Response:
     localise(request)
     db = database(request)
     flt, error = _filter_from_query(request, principal)
@@ -118,6 +125,7 @@ def cases_list(request: Request, principal: Reader, page: PageNumber = 1) -> Res
             size=PAGE_SIZE,
             count_until=limit,
             order=order,
+            after=_cursor(after),
         )
         people = people_names(request, {case.person_id for case in listed.cases}, principal)
     return render(
@@ -125,7 +133,13 @@ def cases_list(request: Request, principal: Reader, page: PageNumber = 1) -> Res
         "cases.html",
         {
             "cases": listed.cases,
-            "pager": pager(request, listed.matching, page, exact=listed.matching < limit),
+            "pager": pager(
+                request,
+                listed.matching,
+                page,
+                exact=listed.matching < limit,
+                next_cursor=listed.next_cursor.text() if listed.next_cursor else None,
+            ),
             "error": error,
             "query": query,
             "filters": request.query_params,
@@ -137,9 +151,18 @@ def cases_list(request: Request, principal: Reader, page: PageNumber = 1) -> Res
     )
 
 
+def _cursor(text: str | None) -> CaseCursor | None:
+    """The list's `after=` cursor; one that is not a cursor is a 400, like a bad page number."""
+    cursor = CaseCursor.parse(text) if text else None
+    if text and cursor is None:
+        raise HTTPException(400)
+    return cursor
+
+
 def _sorted_by(request: Request, order: str) -> str:
     """This list's address sorted by `order`, from its first page, other filters kept."""
-    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("sort", "page")]
+    dropped = ("sort", "page", "after")
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in dropped]
     return "/cases?" + urlencode([*kept, ("sort", order)])
 
 

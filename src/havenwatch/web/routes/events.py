@@ -34,22 +34,8 @@ Editor = Annotated[Principal, Depends(need(Capability.EDIT_CASES))]
 
 
 def event_from_form(form: FormData, case_id: str, event_id: str | None = None) -> Event:
-    return Event(
-        id=event_id,
-        case_id=case_id,
-        type=forms.required(form, "type", limit=40),
-        date=forms.fuzzy(form, "date"),
-        served_on=forms.day(form, "served_on"),
-        authority=forms.text(form, "authority", limit=40),
-        grounds=forms.text(form, "grounds", limit=40),
-        deadline_days=forms.integer(form, "deadline_days", high=3650),
-        outcome=forms.text(form, "outcome", limit=20),
-        decision_code=forms.text(form, "decision_code", limit=60),
-        service=forms.text(form, "service", limit=40),
-        procedure=forms.text(form, "procedure", limit=40),
-        origin_state_link=forms.text(form, "origin_state_link", limit=20) or "none",
-        notes=forms.text(form, "notes"),
-    )
+    """The event a form describes: its fields as the record declares them (`core.fields`)."""
+    return Event(id=event_id, case_id=case_id, **forms.record_values(form, Event))
 
 
 def _values(form: FormData) -> dict[str, Any]:

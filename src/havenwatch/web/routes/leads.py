@@ -14,8 +14,8 @@ from havenwatch.cases.events import list_events
 from havenwatch.cases.people import get_person
 from havenwatch.cases.sources import get_source
 from havenwatch.core.errors import HavenwatchError, NotFoundError, ValidationError
-from havenwatch.monitor.leads import Target, get_lead, merge_lead, reject_lead
-from havenwatch.monitor.review import accept_reviewed, reject_leads
+from havenwatch.monitor.leads import Target, get_lead, reject_lead
+from havenwatch.monitor.review import accept_reviewed, merge_reviewed, reject_leads
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.highlight import highlight
@@ -133,7 +133,7 @@ def merge(request: Request, principal: Reviewer, lead_id: str, form: Form) -> Re
         request,
         principal,
         lead_id,
-        lambda: merge_lead(db, lead_id, event_id, principal.actor, scope=Scope.of(principal)),
+        lambda: merge_reviewed(db, lead_id, event_id, principal.actor, scope=Scope.of(principal)),
     )
 
 

@@ -1,4 +1,9 @@
-"""Import and export: CSV or JSON in (with a dry-run preview), full or anonymised exports out.
+"""Import and export: CSV, Excel or JSON in, full or anonymised exports out.
+
+A spreadsheet (CSV or XLSX) previewed first is kept sealed between the preview and the import
+(`cases.pending_imports`): the preview page shows which field each column goes to, as a choice
+the user can change (JavaScript off), and row by row which person (by pseudonym) and case each
+row matches or creates; "Import" imports the kept file with the columns as chosen.
 
 Anonymised counts are served from the published, frozen releases (`reports.publication`):
 the latest one and every earlier one, byte for byte as published. Only administrators, who
@@ -17,15 +22,18 @@ from fastapi.responses import RedirectResponse, Response
 from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
 from havenwatch.cases.csv_export import events_csv
-from havenwatch.cases.csv_import import import_csv_rows, parse_csv
+from havenwatch.cases.csv_import import CANONICAL_COLUMNS, REQUIRED
 from havenwatch.cases.interchange import (
     dump_document,
     export_document,
     import_document,
     load_document,
 )
+from havenwatch.cases.pending_imports import forget_upload, keep_upload, open_upload
+from havenwatch.cases.sheet_import import SheetImport, import_sheet
 from havenwatch.cases.vault import clean_filename
 from havenwatch.core.errors import HavenwatchError, NotFoundError
+from havenwatch.core.value_labels import column_label
 from havenwatch.reports.public import anonymised_export
 from havenwatch.reports.publication import (
     ReleaseVersion,
@@ -71,69 +79,135 @@ def _transfer_page(
     return render(request, "transfer.html", context, status_code=status)
 
 
-def _saved_upload(form: Any, directory: Path) -> tuple[Path, str]:
-    """The uploaded file, saved under a name of ours, and the name its user gave it."""
+def _received(form: Any) -> tuple[bytes, str]:
+    """The uploaded file and the name its user gave it."""
     upload = forms.upload(form, "file")
     if upload is None:
-        raise HavenwatchError(_("Choose a CSV or JSON file."))
+        raise HavenwatchError(_("Choose a CSV, Excel or JSON file."))
     data = upload.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise HavenwatchError(_("The file is larger than 50 MB."))
-    suffix = ".json" if (upload.filename or "").lower().endswith(".json") else ".csv"
-    path = directory / f"upload{suffix}"
-    path.write_bytes(data)
-    return path, clean_filename(upload.filename or "") or path.name
+    return data, clean_filename(upload.filename or "") or "upload"
 
 
-def _import(request: Request, principal: Principal, form: Any, directory: Path) -> dict[str, Any]:
+def _import_json(request: Request, principal: Principal, data: bytes, dry_run: bool) -> Response:
+    principal.require(Capability.IMPORT_FULL)
     db = database(request)
-    path, name = _saved_upload(form, directory)
-    dry_run = form.get("dry_run") == "1"
-    if path.suffix == ".json":
-        principal.require(Capability.IMPORT_FULL)
+    with tempfile.TemporaryDirectory(prefix="havenwatch-import-") as folder:
+        path = Path(folder) / "upload.json"
+        path.write_bytes(data)
         document = load_document(path)
-        if dry_run:
-            sections = ("users", "sources", "people", "cases", "events")
-            return {"dry_run": True, "counts": {s: len(document.get(s) or []) for s in sections}}
-        return {
-            "dry_run": False,
-            "counts": import_document(db, document, principal.actor, origin="web upload"),
-        }
-    rows = parse_csv(path, default_country=forms.upper_code(form, "country"), name=name)
-    summary = import_csv_rows(
-        db,
-        rows,
+    if dry_run:
+        sections = ("users", "sources", "people", "cases", "events")
+        counts = {s: len(document.get(s) or []) for s in sections}
+    else:
+        counts = import_document(db, document, principal.actor, origin="web upload")
+    return _transfer_page(request, result={"dry_run": dry_run, "counts": counts})
+
+
+def _sheet(
+    request: Request,
+    principal: Principal,
+    data: bytes,
+    name: str,
+    form: Any,
+    *,
+    chosen: dict[int, str] | None,
+    dry_run: bool,
+) -> SheetImport:
+    return import_sheet(
+        database(request),
+        data,
+        name,
         principal.actor,
-        team=principal.team,
         scope=Scope.of(principal),
+        team=principal.team,
+        chosen=chosen,
+        default_country=forms.upper_code(form, "country"),
         dry_run=dry_run,
         origin="web upload",
     )
-    counts = {
+
+
+def _counts(outcome: SheetImport) -> dict[str, int]:
+    summary = outcome.summary
+    if summary is None:
+        return {}
+    return {
         "rows": summary.rows,
         "people": summary.people,
         "cases": summary.cases,
         "events": summary.events,
         "sources": summary.sources,
     }
-    return {"dry_run": dry_run, "counts": counts, "warnings": summary.warnings}
+
+
+def _preview_page(
+    request: Request, outcome: SheetImport, ticket: str, country: str | None
+) -> Response:
+    principal = principal_of(request)
+    locale = principal.locale if principal is not None else "en"
+    context = {
+        "outcome": outcome,
+        "ticket": ticket,
+        "country": country or "",
+        "fields": [(name, column_label(name, locale)) for name in CANONICAL_COLUMNS],
+        "required": REQUIRED,
+        "counts": _counts(outcome),
+        "error": explain(outcome.problem) if outcome.problem else None,
+    }
+    status = 400 if outcome.problem else 200
+    return render(request, "import_preview.html", context, status_code=status)
 
 
 @router.post("/transfer/import")
 def run_import(request: Request, principal: Importer, form: Form) -> Response:
     localise(request)
-    with tempfile.TemporaryDirectory(prefix="havenwatch-import-") as folder:
-        try:
-            result = _import(request, principal, form, Path(folder))
-        except HavenwatchError as error:
-            message = (
-                explain(error)
-                .replace(folder, "")
-                .replace("/upload.csv", "")
-                .replace("/upload.json", "")
-            )
-            return _transfer_page(request, error=message.strip(": "), status=400)
-    return _transfer_page(request, result=result)
+    try:
+        data, name = _received(form)
+        dry_run = form.get("dry_run") == "1"
+        if name.lower().endswith(".json"):
+            return _import_json(request, principal, data, dry_run)
+    except HavenwatchError as error:
+        return _transfer_page(request, error=explain(error), status=400)
+    if not dry_run:
+        outcome = _sheet(request, principal, data, name, form, chosen=None, dry_run=False)
+        if outcome.problem:
+            return _transfer_page(request, error=explain(outcome.problem), status=400)
+        result = {"dry_run": False, "counts": _counts(outcome)}
+        return _transfer_page(request, result=result)
+    ticket = keep_upload(request.app.state.settings, data, name, principal.actor)
+    outcome = _sheet(request, principal, data, name, form, chosen=None, dry_run=True)
+    return _preview_page(request, outcome, ticket, forms.upper_code(form, "country"))
+
+
+def _chosen(form: Any) -> dict[int, str]:
+    """The field chosen for each column (`column-<n>`); "" leaves the column out."""
+    chosen: dict[int, str] = {}
+    for key, value in form.multi_items():
+        if key.startswith("column-") and key[7:].isdigit() and isinstance(value, str):
+            chosen[int(key[7:])] = value.strip()[:40]
+    return chosen
+
+
+@router.post("/transfer/import/preview")
+def preview_import(request: Request, principal: Importer, form: Form) -> Response:
+    """Preview the kept file again with the columns as chosen, or import it."""
+    localise(request)
+    settings = request.app.state.settings
+    ticket = forms.text(form, "ticket", limit=100) or ""
+    try:
+        data, name = open_upload(settings, ticket, principal.actor)
+    except HavenwatchError as error:
+        return _transfer_page(request, error=explain(error), status=400)
+    importing = form.get("action") == "import"
+    outcome = _sheet(
+        request, principal, data, name, form, chosen=_chosen(form), dry_run=not importing
+    )
+    if importing and outcome.problem is None:
+        forget_upload(settings, ticket)
+        return _transfer_page(request, result={"dry_run": False, "counts": _counts(outcome)})
+    return _preview_page(request, outcome, ticket, forms.upper_code(form, "country"))
 
 
 @router.get("/transfer/export.csv")

@@ -6,7 +6,7 @@
    identify, else sealed with the person's data key.
 
 Revision ID: 0012r_custom_fields
-Revises: 0011t_triage_review
+Revises: 0012p_list_indexes
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012r_custom_fields"
-down_revision = "0011t_triage_review"
+down_revision = "0012p_list_indexes"
 branch_labels = None
 depends_on = None
 
