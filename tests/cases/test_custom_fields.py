@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from havenwatch.cases.demo_instance import define_demo_fields
 from havenwatch.cases.events import add_event
 from havenwatch.cases.interchange import dump_document, export_document, import_document
 from havenwatch.cases.people import add_person
+from havenwatch.cases.sheet_import import import_sheet
 from havenwatch.core.custom_fields import FieldDefinition, Option
 from havenwatch.core.errors import NotFoundError, ValidationError
 from havenwatch.core.model import Case, Event, Person
@@ -34,7 +36,8 @@ from havenwatch.core.settings import Settings, resolve_settings
 from havenwatch.operations.instance import initialise
 from havenwatch.operations.purge import purge_people
 from havenwatch.store.database import Database
-from havenwatch.store.schema import audit_log, custom_values
+from havenwatch.store.schema import audit_log, cases, custom_values
+from tests.cases.sheet_samples import xlsx_of
 
 DECISION_NUMBER = "03-26-1187/25 canary"
 AGENCY = (
@@ -270,6 +273,40 @@ def test_the_csv_heads_each_field_with_its_label_and_reads_it_back(
     with pytest.raises(ImportError_) as refused:
         import_csv_rows(db, parse_csv(path), "t", team="team-c", scope=Scope.everything())
     assert str(refused.value).startswith(f"{path}, row 2, column Opozvan: impossible date")
+
+
+def test_an_excel_sheet_previewed_by_column_feeds_the_teams_fields_by_their_headers(
+    db: Database,
+) -> None:
+    _define(db)
+    sheet = [
+        ["Pseudonim", "Zemlja boravka", "Vrsta događaja", "Zanimanje", "Broj rešenja", "Dato dana"],
+        ["Vrabac", "RS", "Zabrana ulaska", "novinar", DECISION_NUMBER, 15],
+    ]  # fmt: skip
+    data = xlsx_of(sheet)
+    options: dict[str, Any] = {"scope": Scope.everything(), "team": "team-a"}
+    preview = import_sheet(db, data, "spisak.xlsx", "t", **options)
+    assert preview.problem is None and preview.columns == {
+        0: "person",
+        1: "country",
+        2: "event_type",
+    }
+    with db.read() as conn:
+        assert conn.execute(select(custom_values)).all() == []
+    done = import_sheet(
+        db, data, "spisak.xlsx", "t", dry_run=False, chosen=preview.columns, **options
+    )
+    assert done.problem is None and done.summary is not None and done.summary.events == 1
+    with db.read() as conn:
+        person_id, case_id = conn.execute(select(cases.c.person_id, cases.c.id)).one()
+        rows = conn.execute(select(custom_values)).all()
+    assert _values(db, "person", person_id) == {"occupation": "novinar"}
+    assert _values(db, "case", case_id) == {"decision_number": DECISION_NUMBER}
+    assert sorted(row.value for row in rows if row.value is not None) == ["15", "novinar"]
+    assert len([row for row in rows if row.sealed is not None]) == 1
+    wrong = xlsx_of([sheet[0], ["Vrabac", "RS", "Zabrana ulaska", "", "", "mnogo"]])
+    refused = import_sheet(db, wrong, "spisak.xlsx", "t", dry_run=False, **options)
+    assert str(refused.problem).startswith("spisak.xlsx, row 2, column Dato dana:")
 
 
 def test_the_demo_defines_the_fields_of_the_novi_sad_story_once(db: Database) -> None:
