@@ -10,9 +10,11 @@ from PIL import Image
 
 from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
+from havenwatch.cases.custom_fields import define_field, list_fields, set_values
 from havenwatch.cases.events import add_event
 from havenwatch.cases.people import add_person
 from havenwatch.cases.vault import Document, store_document
+from havenwatch.core.custom_fields import FieldDefinition
 from havenwatch.core.model import Case, Event, Identity, Person
 from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
@@ -28,6 +30,16 @@ CASE_NOTE = "Case note: hearing moved after lawyer Gribovskaya called"
 EVENT_NOTE = "Event note: served by inspector Milutinovic at night"
 DOCUMENT_TEXT = "DECISION-SENTINEL-8841 expulsion of the bearer of passport"
 DOCUMENT_NAME = "Quennington_decision_scan.txt"
+# Values of identifying fields the canary's team defined (sealed with the person's key).
+CUSTOM_CITY = "Petrovaradin-Kvrzica 4471"
+CUSTOM_DECISION = "03-26-QV-1187/25"
+CUSTOM_COURT_FILE = "U-QV-5512/25"
+CUSTOM_FIELDS = (
+    FieldDefinition("city", "person", "text", {"en": "City"}, identifying=True),
+    FieldDefinition("decision_number", "case", "text", {"en": "Decision number"},
+                    identifying=True),
+    FieldDefinition("court_file", "event", "text", {"en": "Court file"}, identifying=True),
+)  # fmt: skip
 # Words only inside uploaded files (a PDF in Latin, a Word file in Cyrillic): what is read from
 # a document must be as sealed as the document.
 EXTRACTED_LATIN = "Kvernigradsko"
@@ -57,6 +69,12 @@ NEEDLES = [
     DOCUMENT_TEXT,
     "DECISION-SENTINEL-8841",
     DOCUMENT_NAME,
+    CUSTOM_CITY,
+    "Kvrzica",
+    CUSTOM_DECISION,
+    "QV-1187",
+    CUSTOM_COURT_FILE,
+    "QV-5512",
     EXTRACTED_LATIN,
     EXTRACTED_CYRILLIC,
 ]
@@ -97,12 +115,18 @@ def canary_identity() -> Identity:
 
 
 def add_canary(db: Database, settings: Settings, actor: str = "tester") -> Canary:
-    """A person with every kind of identifying data, a case, an event and a document."""
+    """A person with every kind of identifying data, a case, an event and a document, and a
+    value of an identifying field of their team on each of the three records."""
+    defined = {(f.applies_to, f.key) for f in list_fields(db, scope=Scope.everything())}
+    for definition in CUSTOM_FIELDS:
+        if (definition.applies_to, definition.key) not in defined:
+            define_field(db, definition, actor, team="default", scope=Scope.everything())
     person = add_person(
         db,
         Person(pseudonym="Client A-17", identity=canary_identity(), nationality="RU"),
         actor,
         scope=Scope.everything(),
+        custom={"city": CUSTOM_CITY},
     )
     assert person.id is not None
     case = add_case(
@@ -110,6 +134,7 @@ def add_canary(db: Database, settings: Settings, actor: str = "tester") -> Canar
         Case(person_id=person.id, country="RS", notes=CASE_NOTE),
         actor,
         scope=Scope.everything(),
+        custom={"decision_number": CUSTOM_DECISION},
     )
     assert case.id is not None
     event = add_event(
@@ -119,6 +144,8 @@ def add_canary(db: Database, settings: Settings, actor: str = "tester") -> Canar
         scope=Scope.everything(),
     )
     assert event.id is not None
+    custom = {"court_file": CUSTOM_COURT_FILE}
+    set_values(db, "event", event.id, custom, actor, scope=Scope.everything())
     document = store_document(
         db,
         settings,

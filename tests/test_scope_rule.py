@@ -48,6 +48,8 @@ TEAM_TABLES = frozenset(
         "deadline_steps",
         "deadline_actions",
         "audit_log",
+        "custom_fields",
+        "custom_values",
     }
 )
 
@@ -72,6 +74,8 @@ EXCEPTIONS: dict[str, str] = {
     "claims it; reveals no record",
     "cases.demo_instance.reset_demo_logins": "resets the demo's own accounts; reads no team record",
     "cases.demo_instance.is_demo_instance": "reads one instance setting",
+    "cases.demo_instance.define_demo_fields": "defines the demo's fields for the demo's own "
+    "team (the demo command, on the instance it claimed); reads no team record",
     "cases.interchange.export_document": "the whole-instance export (command line, export_full: "
     "administrators, who see every team)",
     "cases.interchange.import_document": "the whole-instance import (command line, import_full: "

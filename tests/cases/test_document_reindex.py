@@ -13,7 +13,7 @@ from havenwatch.core.settings import Settings
 from havenwatch.store.database import Database
 from havenwatch.store.schema import document_word_keys, documents
 from tests.media.document_samples import pdf_with_text
-from tests.security.protection_support import add_plain_person
+from tests.protection_support import add_plain_person
 
 
 def test_migrate_reads_the_words_of_documents_stored_before_and_index_words_finds_none_left(

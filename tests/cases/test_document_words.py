@@ -19,7 +19,7 @@ from havenwatch.crypto.sealing import PersonKey
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, document_word_keys, documents, people
 from tests.media.document_samples import docx_with_text, pdf_with_text
-from tests.security.protection_support import add_plain_person
+from tests.protection_support import add_plain_person
 
 PDF_TEXT = ("Resenje o prestanku boravka stranca", "Kikinda, broj 26-4471/25")
 DOCX_TEXT = ("Решење о престанку боравка", "Сомбор, жалба Управном суду")

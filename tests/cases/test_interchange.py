@@ -38,7 +38,7 @@ def test_reimporting_the_same_export_creates_nothing_new(
     load_files(sqlite_db, generate(5, seed=3), "test")
     document = export_document(sqlite_db, "test")
     counts = import_document(sqlite_db, document, "test")
-    assert counts == {"people": 0, "cases": 0, "events": 0, "sources": 0, "users": 0}
+    assert counts == {"people": 0, "cases": 0, "events": 0, "sources": 0, "users": 0, "values": 0}
 
 
 def test_export_contains_identity_for_the_authorised_operator(sqlite_db: Database) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
+from havenwatch.cases.custom_fields import record_values
 from havenwatch.cases.events import list_events
 from havenwatch.cases.finder import SearchRights, search_everything
 from havenwatch.cases.people import find_people_by_name, get_person
@@ -28,6 +29,9 @@ from tests.protection_support import (
     BIRTH_DATE,
     CASE_NOTE,
     CONTACT,
+    CUSTOM_CITY,
+    CUSTOM_COURT_FILE,
+    CUSTOM_DECISION,
     CYRILLIC_NAME,
     DOCUMENT_NAME,
     DOCUMENT_TEXT,
@@ -150,6 +154,17 @@ def test_identifying_data_is_nowhere_in_clear_but_the_app_still_shows_it(
         found_by_latin = find_people_by_name(
             db, "Zlatoslava Quennington-Vrbikova", scope=Scope.everything()
         )
+        custom = [
+            item.value
+            for kind, record_id in (
+                ("person", canary.person_id),
+                ("case", canary.case_id),
+                ("event", canary.event_id),
+            )
+            for item in record_values(
+                db, kind, record_id, scope=Scope.everything(), reader="tester"
+            )
+        ]
         # Each file found by its word written in the other script.
         pdf_found = found_documents(db, "Кверниградско")
         docx_found = found_documents(db, "Verbikoradsko")
@@ -168,6 +183,7 @@ def test_identifying_data_is_nowhere_in_clear_but_the_app_still_shows_it(
     assert [event.notes for event in events] == [EVENT_NOTE]
     assert (document.filename, content) == (DOCUMENT_NAME, DOCUMENT_TEXT.encode())
     assert found_by_latin == [canary.person_id]
+    assert custom == [CUSTOM_CITY, CUSTOM_DECISION, CUSTOM_COURT_FILE]
     assert (pdf_found, docx_found) == (["decision.pdf"], ["decision.docx"])
     assert lead.subject_name in {FULL_NAME, CYRILLIC_NAME}
     assert lead.candidate_person_id == canary.person_id

@@ -30,6 +30,7 @@ PAGES = [
     "/transfer",
     "/admin/users",
     "/admin/audit",
+    "/admin/fields",
     "/settings",
 ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Connection, Date, Select, func, literal, s
 from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team, team_names
 from havenwatch.access.visibility import case_visibility
+from havenwatch.cases.custom_fields import holder_of, write_values
 from havenwatch.cases.events import read_timeline
 from havenwatch.cases.search import index_case
 from havenwatch.cases.step_workflow import refresh_steps
@@ -75,15 +76,27 @@ def insert_case(unit: Unit, keyring: Keyring, case: Case) -> Case:
     return case
 
 
-def add_case(db: Database, case: Case, actor: str, *, scope: Scope) -> Case:
-    """A new case for a person of the scope, in the scope's teams."""
+def add_case(
+    db: Database,
+    case: Case,
+    actor: str,
+    *,
+    scope: Scope,
+    custom: Mapping[str, object] | None = None,
+) -> Case:
+    """A new case for a person of the scope, in the scope's teams, with the values of the
+    team's case fields when given (then every required field needs one)."""
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         person = _person_row(unit.conn, case.person_id)
         team_id = ensure_team(unit, case.team) if case.team else person.team_id
         if not (scope.allows(person.team_id) and scope.allows(team_id)):
             raise NotFoundError(f"no person {case.person_id}")
-        return insert_case(unit, keyring, case)
+        insert_case(unit, keyring, case)
+        if custom is not None and case.id is not None:
+            holder = holder_of(unit.conn, "case", case.id)
+            write_values(unit, keyring, holder, custom, complete=True)
+        return case
 
 
 def _filtered(query: Select[Any], flt: CaseFilter, scope: Scope) -> Select[Any]:

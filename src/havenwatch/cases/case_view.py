@@ -16,6 +16,7 @@ from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
 from havenwatch.cases.assignment import assignees_in
 from havenwatch.cases.case_files import read_case
+from havenwatch.cases.custom_fields import FieldValue, event_values_in, values_in
 from havenwatch.cases.deadlines import case_event_rows, deadlines_from_rows
 from havenwatch.cases.events import read_timeline
 from havenwatch.cases.people import read_person
@@ -62,6 +63,12 @@ class CaseView:
     actions: dict[str, StepAction]
     documents: list[Document]
     assignees: list[tuple[str, str]]
+    # The team's own fields of the case (identifying ones opened with the notes) and of the
+    # person (identifying ones never: they open with the person's identity).
+    custom: list[FieldValue]
+    person_custom: list[FieldValue]
+    # Each event's values of the team's event fields (identifying ones opened with the notes).
+    event_custom: dict[str, list[FieldValue]]
 
 
 def case_view(
@@ -77,7 +84,8 @@ def case_view(
     """A case of the scope with all it shows, in one read; opening notes is one audit entry.
 
     The entry, `case.read_notes` with `{"events": true, "steps": true}`, says `reader` read
-    the notes of the case, of its events and of its deadline steps.
+    the notes of the case, of its events and of its deadline steps (and the sealed values of
+    the team's case fields, opened with them).
     """
     keyring = db.require_keyring() if rights.notes or rights.documents else None
     notes_key = keyring if rights.notes else None
@@ -96,6 +104,11 @@ def case_view(
             if keyring is not None and rights.documents
             else [],
             assignees=assignees_in(conn, case_id, scope),
+            custom=values_in(conn, notes_key, "case", case_id, scope),
+            person_custom=values_in(conn, None, "person", case.person_id, scope),
+            event_custom=event_values_in(
+                conn, notes_key, case_id, [e.id for e in timeline if e.id], scope
+            ),
         )
     if rights.notes:
         record_read(

@@ -23,6 +23,7 @@ from havenwatch.access.teams import ensure_team
 from havenwatch.access.visibility import source_visibility
 from havenwatch.cases.bulk import Tables, empty_tables, insert_tables, source_row
 from havenwatch.cases.case_files import case_row
+from havenwatch.cases.custom_fields import CellError, SheetRow, write_sheet_values
 from havenwatch.cases.events import event_row
 from havenwatch.cases.people import person_row
 from havenwatch.cases.sources import content_hash, team_scoped_hash
@@ -74,6 +75,10 @@ class EventRow:
     country: str
     event: Event
     source_url: str | None
+    # Cells under headers of no built-in field (header -> text): the team's own fields, if
+    # one of them is headed so (`cases.custom_fields.write_sheet_values`); and the file.
+    extra: dict[str, str] = field(default_factory=dict)
+    file: str = ""
 
 
 @dataclass(frozen=True)
@@ -321,7 +326,9 @@ def parse_sheet(
             field_name: cells[index] if index < len(cells) else None
             for index, field_name in columns.items()
         }
-        rows.append(parse_row(file, line, canonical, default_country, written))
+        parsed = parse_row(file, line, canonical, default_country, written)
+        parsed.file, parsed.extra = file, _extra_cells(sheet.headers, cells, columns)
+        rows.append(parsed)
     return rows
 
 
@@ -349,6 +356,16 @@ def parse_csv(
     sheet = csv_sheet(file, read_text(path, encoding, file))
     columns = column_indexes(file, sheet.headers, mapping or {})
     return parse_sheet(file, sheet, columns, default_country)
+
+
+def _extra_cells(headers: list[str], cells: list[str], columns: dict[int, str]) -> dict[str, str]:
+    """The row's non-blank cells under headers no built-in field took (header -> text)."""
+    found: dict[str, str] = {}
+    for index, header in enumerate(headers):
+        value = _blank(cells[index]) if index < len(cells) and index not in columns else None
+        if header and value and header not in found:
+            found[header] = value
+    return found
 
 
 def import_csv_rows(
@@ -437,6 +454,7 @@ def _write_rows(
     known = _known(unit, team_id, rows)
     existing_people, existing_cases = set(known.people), set(known.open_cases)
     tables = empty_tables()
+    sheet: list[SheetRow] = []
     for row in rows:
         person_id, wrapped = known.people.get(row.person) or _new_person(
             keyring, row, team, team_id, tables
@@ -459,6 +477,9 @@ def _write_rows(
             )
         )
         tables["events"].append(event_row(keyring, row.event, wrapped, person_id))
+        if row.extra:
+            cells = (person_id, case_id, str(row.event.id))
+            sheet.append(SheetRow(row.file, row.line, row.extra, *cells))
         if row.source_url:
             source_id = _source_id(row.source_url, known, tables)
             tables["links"].append(
@@ -467,8 +488,26 @@ def _write_rows(
     insert_tables(unit, tables)
     for case_id in sorted({event["case_id"] for event in tables["events"]}):
         refresh_steps(unit.conn, case_id)
+    if sheet:
+        _write_sheet_values(unit, keyring, team_id, sheet)
     summary.people, summary.cases = len(tables["people"]), len(tables["cases"])
     summary.events, summary.sources = len(tables["events"]), len(tables["sources"])
+
+
+def _write_sheet_values(unit: Unit, keyring: Keyring, team_id: str, sheet: list[SheetRow]) -> None:
+    """The team's own fields; a cell that does not fit is named by file, row and column."""
+    try:
+        write_sheet_values(unit, keyring, team_id, sheet)
+    except CellError as cell:
+        problem = failure(
+            "import.row_field",
+            file=cell.row.file,
+            row=cell.row.line,
+            column=cell.header,
+            reason=cell.error.reason,
+        )
+        problem.inner = cell.error
+        raise problem from None
 
 
 def _new_person(

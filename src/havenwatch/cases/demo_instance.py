@@ -8,11 +8,16 @@ as a demo in `instance_settings`, and refuses every other one.
 
 from __future__ import annotations
 
+import json
 import secrets
+from importlib import resources
 
 from sqlalchemy import func, select
 
 from havenwatch.access.accounts import hash_password, insert_user
+from havenwatch.access.scope import Scope
+from havenwatch.cases.custom_fields import define_field, list_fields
+from havenwatch.core.custom_fields import FieldDefinition
 from havenwatch.core.errors import HavenwatchError
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.instance_values import read_value, write_value
@@ -82,3 +87,26 @@ def _set_password(unit: Unit, username: str, password: str, role: str, team: str
         .values(password_hash=hash_password(password), active=True)
     )
     unit.audit("user.password_reset", target_type="user", target_id=existing)
+
+
+def define_demo_fields(db: Database, team: str) -> list[str]:
+    """The fields the demo's team records (`data/demo_fields.json`), those not yet defined;
+    returns their keys. The demo acts for its own instance, every team in scope."""
+    source = resources.files("havenwatch.data").joinpath("demo_fields.json")
+    wanted = json.loads(source.read_text("utf-8"))["fields"]
+    scope = Scope.everything()
+    have = {(f.team, f.applies_to, f.key) for f in list_fields(db, scope=scope)}
+    defined = []
+    for entry in wanted:
+        if (team, entry["applies_to"], entry["key"]) in have:
+            continue
+        definition = FieldDefinition(
+            key=entry["key"],
+            applies_to=entry["applies_to"],
+            kind=entry["kind"],
+            labels=entry["labels"],
+            identifying=entry["identifying"],
+        )
+        define_field(db, definition, "demo", team=team, scope=scope)
+        defined.append(definition.key)
+    return defined

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, exists, select
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.visibility import case_visibility, source_visibility
+from havenwatch.cases.custom_fields import holder_of, write_values
 from havenwatch.cases.deadlines import check_engine_inputs
 from havenwatch.cases.search import index_event
 from havenwatch.cases.sources import insert_source
@@ -97,20 +98,46 @@ def _require_case(conn: Connection, case_id: str, scope: Scope) -> None:
         raise ValidationError.of("case", "case.unknown", id=case_id)
 
 
-def add_event(db: Database, event: Event, actor: str, *, scope: Scope) -> Event:
-    """A new event on a case of the scope."""
+def add_event(
+    db: Database,
+    event: Event,
+    actor: str,
+    *,
+    scope: Scope,
+    custom: Mapping[str, object] | None = None,
+) -> Event:
+    """A new event on a case of the scope, with the values of the team's event fields when
+    given (then every required field needs one)."""
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         _require_case(unit.conn, event.case_id, scope)
-        return insert_event(unit, keyring, event)
+        insert_event(unit, keyring, event)
+        if custom is not None and event.id is not None:
+            holder = holder_of(unit.conn, "event", event.id)
+            write_values(unit, keyring, holder, custom, complete=True)
+        return event
 
 
-def update_event(db: Database, event: Event, actor: str, *, scope: Scope) -> Event:
-    """Rewrite an event of a case of the scope, every field as given."""
+def update_event(
+    db: Database,
+    event: Event,
+    actor: str,
+    *,
+    scope: Scope,
+    custom: Mapping[str, object] | None = None,
+) -> Event:
+    """Rewrite an event of a case of the scope, every field as given (and the values of the
+    team's event fields given, in the same transaction)."""
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         _require_case(unit.conn, event.case_id, scope)
         _rewrite_event(unit, keyring, event)
+        if custom and event.id is not None:
+            holder = holder_of(unit.conn, "event", event.id)
+            changed = write_values(unit, keyring, holder, custom, complete=False)
+            if changed:
+                unit.audit("event.update", target_type="event", target_id=event.id,
+                           case_id=event.case_id, detail={"changed": changed})  # fmt: skip
     return event
 
 

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, NoResultFound
 
 from havenwatch.access.accounts import ROLES
 from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team
 from havenwatch.cases.case_files import insert_case, load_cases
+from havenwatch.cases.custom_fields import export_fields, import_fields
 from havenwatch.cases.events import event_from_row, insert_event
 from havenwatch.cases.people import insert_person, load_people
 from havenwatch.cases.record_shapes import (
@@ -116,6 +117,7 @@ def export_document(db: Database, actor: str) -> dict[str, Any]:
             "cases": _cases(conn, keyring, wrapped),
             "events": _events(conn, keyring),
             "sources": _sources(conn, keyring),
+            **export_fields(conn, keyring),
         }
         unit.audit(
             "export.full",
@@ -199,8 +201,27 @@ def import_document(
                         "or links to a record that does not exist"
                     ) from None
                 counts[section] += 1
+        counts["values"] = _import_fields(unit, keyring, document, origin)
         unit.audit("import.json", detail={"origin": origin, **counts})
     return counts
+
+
+def _import_fields(unit: Unit, keyring: Keyring, document: dict[str, Any], origin: str) -> int:
+    """The teams' fields and their values, after the records they belong to."""
+    entries = _records(document, "custom_fields", origin)
+    values = _records(document, "custom_values", origin)
+    try:
+        return import_fields(unit, keyring, entries, values)
+    except ValidationError as error:
+        raise InterchangeError(
+            f"{origin}: custom_values field {error.field}: {error.reason}"
+        ) from None
+    except (KeyError, TypeError, ValueError, AttributeError, NoResultFound) as error:
+        raise InterchangeError(f"{origin}: custom_fields: malformed record ({error})") from None
+    except IntegrityError:
+        raise InterchangeError(
+            f"{origin}: custom_values: a value of a record that does not exist"
+        ) from None
 
 
 def _records(document: dict[str, Any], section: str, origin: str) -> list[Any]:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Select, func, select
 from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team, team_names
 from havenwatch.access.visibility import person_visibility
+from havenwatch.cases.custom_fields import holder_of, write_values
 from havenwatch.cases.search import index_person
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import NotFoundError, ValidationError
@@ -81,13 +82,25 @@ def insert_person(unit: Unit, keyring: Keyring, person: Person) -> Person:
     return person
 
 
-def add_person(db: Database, person: Person, actor: str, *, scope: Scope) -> Person:
-    """A new person in a team of the scope."""
+def add_person(
+    db: Database,
+    person: Person,
+    actor: str,
+    *,
+    scope: Scope,
+    custom: Mapping[str, object] | None = None,
+) -> Person:
+    """A new person in a team of the scope, with the values of the team's fields when given
+    (then every required field needs one)."""
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         if not scope.allows(ensure_team(unit, person.team)):
             raise ValidationError.of("team", "team.out_of_scope", id=person.team)
-        return insert_person(unit, keyring, person)
+        insert_person(unit, keyring, person)
+        if custom is not None and person.id is not None:
+            holder = holder_of(unit.conn, "person", person.id)
+            write_values(unit, keyring, holder, custom, complete=True)
+        return person
 
 
 def _person_from_row(row: AnyRow, teams: dict[str, str], identity: Identity) -> Person:
@@ -335,12 +348,14 @@ def edit_person(
     *,
     changes: Mapping[str, Any] | None = None,
     identity_changes: Mapping[str, Any] | None = None,
+    custom_changes: Mapping[str, object] | None = None,
     scope: Scope,
 ) -> Person:
     """Change only the given fields of a person; every other field keeps its stored value.
 
     `changes` names working fields (`PERSON_FIELDS`), `identity_changes` identity fields
-    (`IDENTITY_FIELDS`); a value of None clears the field. The identity is opened, changed and
+    (`IDENTITY_FIELDS`), `custom_changes` the team's own fields by key; a value of None clears
+    the field. The identity is opened, changed and
     sealed again inside one write transaction, and the audit entry (`person.update`) names the
     fields that changed, never their values. Nothing is written when nothing changes.
     Returns the person as stored, identity included.
@@ -366,6 +381,9 @@ def edit_person(
         changed = _changed_fields(before, after)
         if changed:
             _rewrite_person(unit, keyring, row, after)
+        holder = holder_of(unit.conn, "person", person_id)
+        changed += write_values(unit, keyring, holder, custom_changes or {}, complete=False)
+        if changed:
             unit.audit(
                 "person.update",
                 target_type="person",

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import DEMO_CASES, demo_data, generate
-from havenwatch.cases.demo_instance import claim_for_demo, reset_demo_logins
+from havenwatch.cases.demo_instance import claim_for_demo, define_demo_fields, reset_demo_logins
 from havenwatch.cases.reminders import ReminderSettings, send_daily
 from havenwatch.commands.common import cli_actor, err_console, open_db, settings_of
 from havenwatch.commands.feeds import start_feed_fetcher
@@ -223,6 +223,7 @@ def demo(
         if claim_for_demo(db):
             load_demo(db, cases, seed)
             ingest_demo_news(db)
+            define_demo_fields(db, demo_data()["teams"][0])
             publish_demo_release(db)
         logins = reset_demo_logins(db, demo_data()["teams"][0])
     finally:

@@ -55,7 +55,15 @@ def explained(kind: type[E], key: str, **params: str | int) -> E:
 
 
 class ValidationError(HavenwatchError):
-    """A value does not fit the data model (unknown code, impossible date...)."""
+    """A value does not fit the data model (unknown code, impossible date...).
+
+    A field a team defined has no name in the catalogue: `field_labels` names it in each
+    language, and `localised_params` gives values of the message that differ by language
+    (its choices' labels).
+    """
+
+    field_labels: Mapping[str, str] | None = None
+    localised_params: Mapping[str, Params] | None = None
 
     # The field's English name in messages, where the reader of a record declares it
     # (`core.fields`); else the catalogue's name for `field`.

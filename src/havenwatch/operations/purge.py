@@ -3,7 +3,8 @@
 The person's wrapped data key is destroyed, which makes their sealed identity, case and event
 notes, document names and vault files unreadable wherever a copy of them survives. Free text
 kept in clear for the team's work (case titles, decision numbers, family relation, the
-pseudonym and birth year) is blanked, their blind-index and search-index rows are deleted, and
+pseudonym and birth year) is blanked, their blind-index and search-index rows and the values
+of their team's own fields (`custom_values`, sealed or not) are deleted, and
 links that would tie published news back to them are cut: their leads (those decided into
 their cases, and those that matched them and nobody else) are deleted with their match
 history, and their match rows on leads that also matched someone else go. A source that was
@@ -37,6 +38,7 @@ from havenwatch.store.database import Database, Unit
 from havenwatch.store.monitor_key import monitor_key
 from havenwatch.store.schema import (
     cases,
+    custom_values,
     deadline_actions,
     documents,
     event_sources,
@@ -135,6 +137,7 @@ def _blank_records(
         )
     )
     conn.execute(person_name_keys.delete().where(person_name_keys.c.person_id == person_id))
+    conn.execute(custom_values.delete().where(custom_values.c.person_id == person_id))
     conn.execute(
         cases.update().where(cases.c.id.in_(case_ids)).values(notes=None, title="", updated_at=now)
     )

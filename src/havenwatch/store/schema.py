@@ -366,6 +366,44 @@ document_events = Table(
     ),
 )
 
+# Fields a team defines (migration 0012r) for its people, cases or events: a key, a label
+# per language, a kind (text, number, date, choice, yes_no), the choice's options, whether a
+# value identifies the person (then it is sealed with their key) and whether it is required.
+custom_fields = Table(
+    "custom_fields",
+    metadata,
+    id_column(),
+    Column("team_id", ID, ForeignKey("teams.id"), nullable=False),
+    Column("applies_to", String(10), nullable=False),
+    Column("key", String(60), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("labels", JSON, nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("identifying", Boolean, nullable=False, default=False),
+    Column("required", Boolean, nullable=False, default=False),
+    Column("position", Integer, nullable=False, default=0),
+    created_column(),
+    Index("ix_custom_fields_team_record_key", "team_id", "applies_to", "key", unique=True),
+)
+
+# One value of a custom field for one person, case or event (`record_id`): in clear in
+# `value` when the field does not identify, else sealed with the person's key in `sealed`.
+# `person_id` names whose key seals it (and whose purge deletes it); the case or event
+# column makes deleting the record delete its values.
+custom_values = Table(
+    "custom_values",
+    metadata,
+    Column("field_id", ID, ForeignKey("custom_fields.id", ondelete="CASCADE"), primary_key=True),
+    Column("record_id", ID, primary_key=True),
+    Column("person_id", ID, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE")),
+    Column("event_id", ID, ForeignKey("events.id", ondelete="CASCADE")),
+    Column("value", Text),
+    Column("sealed", LargeBinary),
+    Index("ix_custom_values_record_id", "record_id"),
+    Index("ix_custom_values_person_id", "person_id"),
+)
+
 ingest_queue = Table(
     "ingest_queue",
     metadata,

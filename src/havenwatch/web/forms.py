@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 
+from havenwatch.core.custom_fields import FieldDefinition
 from havenwatch.core.dates import FuzzyDate, parse_day, parse_fuzzy
 from havenwatch.core.errors import ValidationError
 from havenwatch.core.fields import EnteredField, entered_fields
@@ -109,3 +111,9 @@ def query_day(value: str | None, name: str) -> date | None:
     """A date from a GET filter; a malformed one is an error shown above the list."""
     value = (value or "").strip()
     return parse_day(value, name) if value else None
+
+
+def custom(form: FormData, fields: Iterable[FieldDefinition]) -> dict[str, object]:
+    """The values of a team's fields the form sent (inputs `custom_<key>`), as typed."""
+    sent = {field.key: form.get(f"custom_{field.key}") for field in fields}
+    return {key: value for key, value in sent.items() if isinstance(value, str)}

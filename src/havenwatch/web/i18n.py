@@ -172,7 +172,9 @@ def explain(error: Exception) -> str:
         return str(error)
     text = _filled(error)
     if isinstance(error, ValidationError):
-        return f"{_field_name(error)}: {text}"
+        labels = error.field_labels
+        name = labels.get(current().locale) if labels else None
+        return f"{name or _field_name(error)}: {text}"
     return text
 
 
@@ -185,6 +187,9 @@ def _filled(error: HavenwatchError) -> str:
     kind = params.get("kind")
     if isinstance(kind, str):
         params["accepted"] = ", ".join(labels_of(kind, active.locale))
+    localised = getattr(error, "localised_params", None)
+    if localised:
+        params.update(localised.get(active.locale, {}))
     return active.gettext(error_catalogue()[error.key or ""]) % params
 
 

@@ -143,9 +143,14 @@ class ApiInput(RecordShape):
         return self._values(type(self).model_fields)
 
     def _values(self, names: Collection[str]) -> dict[str, Any]:
+        """The record's own fields among `names` (not what a shape adds, as `custom`)."""
         record = type(self).__record__
         assert record is not None
-        return {name: _record_value(_entered(record, name), getattr(self, name)) for name in names}
+        return {
+            entry.name: _record_value(entry, getattr(self, entry.name))
+            for entry in entered_fields(record)
+            if entry.name in names
+        }
 
 
 class ApiPatch(ApiInput):
@@ -196,12 +201,36 @@ class CaseOut(ApiShape, record=Case, leave_out=("notes", "created_at", "next_dea
     assigned_to: str | None = Field(description="The id of the user the case is assigned to")
 
 
+CustomKey = Annotated[str, StringConstraints(max_length=60, pattern=NO_NUL)]
+CustomText = Annotated[str, StringConstraints(max_length=1000, pattern=NO_NUL)]
+CustomValue = CustomText | int | float | bool
+CustomValues = Annotated[
+    dict[CustomKey, CustomValue | None],
+    Field(
+        max_length=200,
+        description="Values of the fields the team defined, by key: text, a number, a date "
+        "(2025-03-03, or as the user's language writes it), a choice's value or label, true or "
+        "false; null clears one. Values of identifying fields are accepted and sealed, never "
+        "sent back.",
+    ),
+]
+
+
 class CaseIn(BaseModel):
     person_id: Text = Field(max_length=40)
     country: Text = Field(min_length=2, max_length=2)
     title: Text = Field(default="", max_length=300)
     tags: list[Annotated[Text, Field(max_length=80)]] = Field(default_factory=list, max_length=20)
     opened_on: dt.date | None = None
+    custom: CustomValues | None = None
+
+
+class CasePatch(BaseModel):
+    """Values of the team's case fields to change (a key left out keeps its value)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    custom: CustomValues = Field(default_factory=dict)
 
 
 class EventOut(
@@ -214,10 +243,14 @@ class EventIn(ApiInput, record=Event):
     """A new event: the fields people enter (its type is required). `notes` are sealed and
     never sent back."""
 
+    custom: CustomValues | None = None
+
 
 class EventPatch(ApiPatch, record=Event):
     """The fields to change: a field left out keeps its value, null clears it (`type` and
     `origin_state_link` cannot be cleared). `notes` are sealed and never sent back."""
+
+    custom: CustomValues | None = None
 
 
 class PersonOut(
@@ -226,6 +259,32 @@ class PersonOut(
     leave_out=("identity", "family_affected_count", "family_relation", "consent", "created_at"),
 ):
     """A person as the API shows them: never their identity."""
+
+
+FieldsOut = Annotated[
+    dict[str, str | int | float | bool],
+    Field(
+        description="Values of the fields the team defined, by key (identifying ones never)",
+    ),
+]
+
+
+class PersonFieldsOut(PersonOut):
+    """A person with the values of the team's (non-identifying) fields."""
+
+    custom: FieldsOut = Field(default_factory=dict)
+
+
+class EventFieldsOut(EventOut):
+    """An event with the values of the team's (non-identifying) event fields."""
+
+    custom: FieldsOut = Field(default_factory=dict)
+
+
+class CaseFieldsOut(CaseOut):
+    """A case with the values of the team's (non-identifying) fields."""
+
+    custom: FieldsOut = Field(default_factory=dict)
 
 
 class IdentityPatch(BaseModel):
@@ -260,6 +319,7 @@ class PersonPatch(BaseModel):
     consent: Consent | None = None
     risk_level: RiskLevel | None = None
     identity: IdentityPatch | None = None
+    custom: CustomValues | None = None
 
 
 class PersonIn(BaseModel):
@@ -276,6 +336,7 @@ class PersonIn(BaseModel):
     consent: Consent = "none"
     risk_level: RiskLevel = "medium"
     identity: IdentityPatch | None = None
+    custom: CustomValues | None = None
 
 
 # The codes of `havenwatch.cases.case_files.REOPEN_REASONS` (a test keeps them equal).

@@ -22,6 +22,7 @@ from havenwatch.cases.case_files import (
     reopen_case,
 )
 from havenwatch.cases.case_view import CaseView, ViewRights, case_view
+from havenwatch.cases.custom_fields import FieldValue, record_values, set_values
 from havenwatch.cases.deadlines import deadlines_of_case
 from havenwatch.cases.events import (
     add_event,
@@ -43,13 +44,17 @@ from havenwatch.web.api.models import (
     NO_NUL,
     AssignIn,
     CaseDeadlinesOut,
+    CaseFieldsOut,
     CaseIn,
     CaseOut,
+    CasePatch,
     DeletedEventOut,
+    EventFieldsOut,
     EventIn,
     EventOut,
     EventPatch,
     Page,
+    PersonFieldsOut,
     PersonIn,
     PersonOut,
     PersonPatch,
@@ -70,6 +75,26 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 RecordId = Annotated[str, Path(max_length=40, pattern=NO_NUL)]
 Choice = Annotated[str | None, Query(max_length=80, pattern=NO_NUL)]
+
+
+def custom_out(items: list[FieldValue]) -> dict[str, str | int | float | bool]:
+    """The values the API sends: typed, and never an identifying field's."""
+    return {
+        item.field.key: item.field.typed(item.value)
+        for item in items
+        if item.value is not None and not item.field.identifying
+    }
+
+
+def _person_out(db: Database, principal: Principal, person: Person) -> PersonFieldsOut:
+    found = record_values(db, "person", person.id or "", scope=Scope.of(principal))
+    return PersonFieldsOut(**PersonOut.of(person).model_dump(), custom=custom_out(found))
+
+
+def _case_out(db: Database, principal: Principal, case_id: str) -> CaseFieldsOut:
+    case = get_case(db, case_id, scope=Scope.of(principal))
+    found = record_values(db, "case", case_id, scope=Scope.of(principal))
+    return CaseFieldsOut(**CaseOut.of(case).model_dump(), custom=custom_out(found))
 
 
 @router.get("/cases")
@@ -95,7 +120,7 @@ def api_cases(
 
 
 @router.post("/cases", status_code=201)
-def api_create_case(request: Request, principal: Editor, body: CaseIn) -> CaseOut:
+def api_create_case(request: Request, principal: Editor, body: CaseIn) -> CaseFieldsOut:
     db = database(request)
     person = get_person(db, body.person_id, actor=principal.actor, scope=Scope.of(principal))
     case = add_case(
@@ -110,8 +135,19 @@ def api_create_case(request: Request, principal: Editor, body: CaseIn) -> CaseOu
         ),
         principal.actor,
         scope=Scope.of(principal),
+        custom=body.custom or {},
     )
-    return CaseOut.of(get_case(db, case.id or "", scope=Scope.of(principal)))
+    return _case_out(db, principal, case.id or "")
+
+
+@router.patch("/cases/{case_id}")
+def api_edit_case(
+    request: Request, principal: Editor, case_id: RecordId, body: CasePatch
+) -> CaseFieldsOut:
+    """Change the values of the team's case fields sent; the others keep theirs."""
+    db = database(request)
+    set_values(db, "case", case_id, body.custom, principal.actor, scope=Scope.of(principal))
+    return _case_out(db, principal, case_id)
 
 
 class DocumentOut(BaseModel):
@@ -131,6 +167,7 @@ class CaseViewOut(CaseOut):
     each step, and documents (for roles that may see them). Notes are never returned."""
 
     person: PersonOut
+    custom: dict[str, str | int | float | bool]
     events: list[EventOut]
     sources: list[SourceOut]
     deadlines: CaseDeadlinesOut
@@ -141,6 +178,7 @@ class CaseViewOut(CaseOut):
         return cls(
             **CaseOut.of(view.case).model_dump(),
             person=PersonOut.of(view.person),
+            custom=custom_out(view.custom),
             events=[EventOut.of(event) for event in view.timeline],
             sources=[SourceOut.of(source) for source in view.sources.values()],
             deadlines=CaseDeadlinesOut.of(view.case, view.plan, view.actions),
@@ -248,27 +286,40 @@ def api_events(request: Request, principal: Reader, case_id: RecordId) -> list[E
 @router.post("/cases/{case_id}/events", status_code=201)
 def api_add_event(
     request: Request, principal: Editor, case_id: RecordId, body: EventIn
-) -> EventOut:
+) -> EventFieldsOut:
     db = database(request)
     get_case(db, case_id, scope=Scope.of(principal))
     event = add_event(
-        db, Event(case_id=case_id, **body.values()), principal.actor, scope=Scope.of(principal)
+        db,
+        Event(case_id=case_id, **body.values()),
+        principal.actor,
+        scope=Scope.of(principal),
+        custom=body.custom or {},
     )
-    return EventOut.of(event)
+    return _event_out(db, principal, event)
+
+
+def _event_out(db: Database, principal: Principal, event: Event) -> EventFieldsOut:
+    found = record_values(db, "event", event.id or "", scope=Scope.of(principal))
+    return EventFieldsOut(**EventOut.of(event).model_dump(), custom=custom_out(found))
 
 
 @router.patch("/cases/{case_id}/events/{event_id}")
 def api_edit_event(
     request: Request, principal: Editor, case_id: RecordId, event_id: RecordId, body: EventPatch
-) -> EventOut:
+) -> EventFieldsOut:
     """Change the fields sent; the others, notes included, keep their values."""
     db = database(request)
     changes = body.changes()
+    event = _event_of_case(db, principal, case_id, event_id)
+    if body.custom:
+        set_values(db, "event", event_id, body.custom, principal.actor, scope=Scope.of(principal))
     if changes:
         edit_event(
             db, case_id, event_id, principal.actor, changes=changes, scope=Scope.of(principal)
         )
-    return EventOut.of(_event_of_case(db, principal, case_id, event_id))
+        event = _event_of_case(db, principal, case_id, event_id)
+    return _event_out(db, principal, event)
 
 
 def _event_of_case(db: Database, principal: Principal, case_id: str, event_id: str) -> Event:
@@ -327,14 +378,15 @@ def api_people(
 
 
 @router.post("/people", status_code=201)
-def api_create_person(request: Request, principal: Editor, body: PersonIn) -> PersonOut:
+def api_create_person(request: Request, principal: Editor, body: PersonIn) -> PersonFieldsOut:
     """A new person of the caller's team (as the new-person form); identity is never returned."""
     identity = Identity()
     if body.identity is not None:
         principal.require(Capability.VIEW_IDENTITY)
         identity = Identity(**body.identity.model_dump(exclude_none=True))
+    db = database(request)
     person = add_person(
-        database(request),
+        db,
         Person(
             pseudonym=body.pseudonym,
             identity=identity,
@@ -348,24 +400,24 @@ def api_create_person(request: Request, principal: Editor, body: PersonIn) -> Pe
         ),
         principal.actor,
         scope=Scope.of(principal),
+        custom=body.custom or {},
     )
-    return PersonOut.of(person)
+    return _person_out(db, principal, person)
 
 
 @router.get("/people/{person_id}")
-def api_person(request: Request, principal: Reader, person_id: RecordId) -> PersonOut:
-    person = get_person(
-        database(request), person_id, actor=principal.actor, scope=Scope.of(principal)
-    )
-    return PersonOut.of(person)
+def api_person(request: Request, principal: Reader, person_id: RecordId) -> PersonFieldsOut:
+    db = database(request)
+    person = get_person(db, person_id, actor=principal.actor, scope=Scope.of(principal))
+    return _person_out(db, principal, person)
 
 
 @router.patch("/people/{person_id}")
 def api_edit_person(
     request: Request, principal: Editor, person_id: RecordId, body: PersonPatch
-) -> PersonOut:
+) -> PersonFieldsOut:
     """Change the fields sent; names changed here are found by name search at once."""
-    given = body.model_fields_set - {"identity"}
+    given = body.model_fields_set - {"identity", "custom"}
     changes = {name: getattr(body, name) for name in given}
     if changes.get("nationality"):
         changes["nationality"] = changes["nationality"].upper()
@@ -380,9 +432,11 @@ def api_edit_person(
         principal.actor,
         changes=changes,
         identity_changes=identity,
+        custom_changes=body.custom,
         scope=Scope.of(principal),
     )
-    return PersonOut.of(get_person(db, person_id, actor=principal.actor, scope=Scope.of(principal)))
+    person = get_person(db, person_id, actor=principal.actor, scope=Scope.of(principal))
+    return _person_out(db, principal, person)
 
 
 @router.get("/sources")

@@ -24,6 +24,7 @@ from havenwatch.cases.case_files import (
     reopen_case,
 )
 from havenwatch.cases.case_view import ViewRights, case_view
+from havenwatch.cases.custom_fields import fields_for_team, set_values
 from havenwatch.cases.deadlines import engine_choices
 from havenwatch.cases.events import cases_of_events
 from havenwatch.cases.people import find_people_by_name, get_person, list_people, pseudonyms
@@ -180,10 +181,17 @@ def _new_case_form(
     db = database(request)
     people = list_people(db, scope=Scope.of(principal), limit=1000)
     chosen = values.get("person_id") or request.query_params.get("person") or ""
+    fields = fields_for_team(db, principal.team, "case", scope=Scope.of(principal))
     return render(
         request,
         "case_new.html",
-        {"people": people, "values": values, "error": error, "chosen": chosen},
+        {
+            "people": people,
+            "values": values,
+            "error": error,
+            "chosen": chosen,
+            "custom_fields": fields,
+        },
         status_code=status,
     )
 
@@ -205,7 +213,9 @@ def create_case(request: Request, principal: Editor, form: Form) -> Response:
             opened_on=forms.day(form, "opened_on"),
             notes=forms.text(form, "notes"),
         )
-        add_case(db, case, principal.actor, scope=Scope.of(principal))
+        fields = fields_for_team(db, person.team, "case", scope=Scope.of(principal))
+        custom = forms.custom(form, fields)
+        add_case(db, case, principal.actor, scope=Scope.of(principal), custom=custom)
     except NotFoundError:
         return _new_case_form(request, principal, values, _("Choose a person of your team."), 400)
     except HavenwatchError as error:
@@ -234,6 +244,13 @@ def case_context(request: Request, principal: Principal, case_id: str) -> dict[s
         "actions": view.actions,
         "documents": view.documents,
         "assignees": view.assignees,
+        "custom": view.custom,
+        "person_custom": view.person_custom,
+        "custom_values": {f"custom_{item.field.key}": item.value for item in view.custom},
+        "event_custom": view.event_custom,
+        "event_fields": fields_for_team(
+            database(request), view.case.team, "event", scope=Scope.of(principal)
+        ),
         "today": today(),
     }
 
@@ -322,3 +339,29 @@ def assign(request: Request, principal: Editor, case_id: str, form: Form) -> Res
             status_code=400,
         )
     return RedirectResponse(f"/cases/{case_id}", 303)
+
+
+@router.post("/cases/{case_id}/fields")
+def save_fields(request: Request, principal: Editor, case_id: str, form: Form) -> Response:
+    """The values of the team's case fields, from the case page's form."""
+    localise(request)
+    db = database(request)
+    case = get_case(db, case_id, scope=Scope.of(principal))
+    fields = fields_for_team(db, case.team, "case", scope=Scope.of(principal))
+    if not principal.can(Capability.VIEW_NOTES):
+        fields = [field for field in fields if not field.identifying]
+    try:
+        set_values(
+            db, "case", case_id, forms.custom(form, fields), principal.actor,
+            scope=Scope.of(principal),
+        )  # fmt: skip
+    except HavenwatchError as error:
+        context = case_context(request, principal, case_id)
+        values = {key: value for key, value in form.items() if isinstance(value, str)}
+        return render(
+            request,
+            "case.html",
+            {**context, "error": explain(error), "values": {}, "custom_values": values},
+            status_code=400,
+        )
+    return RedirectResponse(f"/cases/{case_id}#fields", 303)

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import get_case
+from havenwatch.cases.custom_fields import fields_for_team
 from havenwatch.cases.events import (
     add_event,
     add_event_source,
@@ -53,10 +54,15 @@ def _case_with_error(
 @router.post("/cases/{case_id}/events")
 def create_event(request: Request, principal: Editor, case_id: str, form: Form) -> Response:
     db = database(request)
-    get_case(db, case_id, scope=Scope.of(principal))
+    case = get_case(db, case_id, scope=Scope.of(principal))
+    fields = fields_for_team(db, case.team, "event", scope=Scope.of(principal))
     try:
         event = add_event(
-            db, event_from_form(form, case_id), principal.actor, scope=Scope.of(principal)
+            db,
+            event_from_form(form, case_id),
+            principal.actor,
+            scope=Scope.of(principal),
+            custom=forms.custom(form, fields),
         )
     except HavenwatchError as error:
         return _case_with_error(request, principal, case_id, explain(error), _values(form))
@@ -82,6 +88,7 @@ def edit_event_page(request: Request, principal: Editor, case_id: str, event_id:
     event = _event(request, principal, case_id, event_id)
     case = get_case(database(request), case_id, scope=Scope.of(principal))
     context = case_context(request, principal, case_id)
+    stored = context["event_custom"].get(event_id, [])
     return render(
         request,
         "event_edit.html",
@@ -90,6 +97,8 @@ def edit_event_page(request: Request, principal: Editor, case_id: str, event_id:
             "event": event,
             "error": None,
             "engine": context["engine"],
+            "event_fields": context["event_fields"],
+            "custom_values": {f"custom_{item.field.key}": item.value for item in stored},
         },
     )
 
@@ -104,7 +113,10 @@ def save_event(
         event = event_from_form(form, case_id, event_id)
         event.source_ids = existing.source_ids
         event.created_at = existing.created_at
-        update_event(db, event, principal.actor, scope=Scope.of(principal))
+        case = get_case(db, case_id, scope=Scope.of(principal))
+        fields = fields_for_team(db, case.team, "event", scope=Scope.of(principal))
+        custom = forms.custom(form, fields)
+        update_event(db, event, principal.actor, scope=Scope.of(principal), custom=custom)
     except HavenwatchError as error:
         case = get_case(db, case_id, scope=Scope.of(principal))
         context = case_context(request, principal, case_id)
@@ -116,6 +128,8 @@ def save_event(
                 "event": existing,
                 "error": explain(error),
                 "engine": context["engine"],
+                "event_fields": context["event_fields"],
+                "custom_values": _values(form),
             },
             status_code=400,
         )

@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import CaseFilter, list_cases
+from havenwatch.cases.custom_fields import FieldValue, fields_for_team, record_values
 from havenwatch.cases.people import (
     IDENTITY_FIELDS,
     add_person,
@@ -25,6 +26,7 @@ from havenwatch.cases.people import (
     list_people,
 )
 from havenwatch.core.clock import today
+from havenwatch.core.custom_fields import FieldDefinition
 from havenwatch.core.dates import MAX_AGE, birth_year_from_age
 from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.core.model import Identity, Person
@@ -46,9 +48,17 @@ def people_list(request: Request, principal: Reader, page: PageNumber = 1) -> Re
     return render(request, "people.html", {"people": found, "pager": pages})
 
 
+def _person_fields(request: Request, principal: Principal, team: str) -> list[FieldDefinition]:
+    """The fields the team defined for its people."""
+    return fields_for_team(database(request), team, "person", scope=Scope.of(principal))
+
+
 @router.get("/people/new")
 def new_person_page(request: Request, principal: Editor) -> Response:
-    return render(request, "person_new.html", {"values": {}, "error": None})
+    fields = _person_fields(request, principal, principal.team)
+    return render(
+        request, "person_new.html", {"values": {}, "error": None, "custom_fields": fields}
+    )
 
 
 def person_from_form(form: Any, team: str) -> Person:
@@ -82,22 +92,27 @@ def _birth_year(form: FormData) -> int | None:
 
 @router.post("/people")
 def create_person(request: Request, principal: Editor, form: Form) -> Response:
+    localise(request)
+    fields = _person_fields(request, principal, principal.team)
     try:
         person = add_person(
             database(request),
             person_from_form(form, principal.team),
             principal.actor,
             scope=Scope.of(principal),
+            custom=forms.custom(form, fields),
         )
     except HavenwatchError as error:
         safe_values = {
             key: form.get(key)
             for key in ("pseudonym", "nationality", "gender", "birth_year", "consent", "risk_level")
         }
+        shown = [f"custom_{field.key}" for field in fields if not field.identifying]
+        safe_values.update({key: form.get(key) for key in shown})
         return render(
             request,
             "person_new.html",
-            {"values": safe_values, "error": explain(error)},
+            {"values": safe_values, "error": explain(error), "custom_fields": fields},
             status_code=400,
         )
     return RedirectResponse(f"/people/{person.id}", 303)
@@ -116,8 +131,12 @@ def person_page(request: Request, principal: Reader, person_id: str) -> Response
         limit=200,
         scope=Scope.of(principal),
     )
+    reader = principal.actor if reveal else None
+    custom = record_values(db, "person", person_id, scope=Scope.of(principal), reader=reader)
     return render(
-        request, "person.html", {"person": person, "cases": person_cases, "revealed": reveal}
+        request,
+        "person.html",
+        {"person": person, "cases": person_cases, "revealed": reveal, "custom": custom},
     )
 
 
@@ -133,10 +152,11 @@ FORM_FIELDS = (
 )
 
 
-def _form_values(person: Person) -> dict[str, Any]:
+def _form_values(person: Person, custom: list[FieldValue]) -> dict[str, Any]:
     """What the edit form shows for a stored person (identity fields only when opened)."""
     identity = person.identity
     values: dict[str, Any] = {name: getattr(person, name) for name in FORM_FIELDS}
+    values.update({f"custom_{item.field.key}": item.value for item in custom})
     values.update(
         full_name=identity.full_name,
         other_names="\n".join(identity.other_names),
@@ -165,22 +185,30 @@ def _edit_form(
             "values": values,
             "error": error,
             "identity": principal.can(Capability.VIEW_IDENTITY),
+            "custom_fields": _editable_fields(request, principal, person.team),
         },
         status_code=status,
     )
 
 
+def _editable_fields(request: Request, principal: Principal, team: str) -> list[FieldDefinition]:
+    """The person fields this editor sees: identifying ones need the right to see identity."""
+    fields = _person_fields(request, principal, team)
+    if principal.can(Capability.VIEW_IDENTITY):
+        return fields
+    return [field for field in fields if not field.identifying]
+
+
 @router.get("/people/{person_id}/edit")
 def edit_person_page(request: Request, principal: Editor, person_id: str) -> Response:
     """The edit form; with the right to see identity, opening it is an audited identity read."""
+    db, opened = database(request), principal.can(Capability.VIEW_IDENTITY)
     person = get_person(
-        database(request),
-        person_id,
-        actor=principal.actor,
-        with_identity=principal.can(Capability.VIEW_IDENTITY),
-        scope=Scope.of(principal),
+        db, person_id, actor=principal.actor, with_identity=opened, scope=Scope.of(principal)
     )
-    return _edit_form(request, principal, person, _form_values(person), None)
+    reader = principal.actor if opened else None
+    custom = record_values(db, "person", person_id, scope=Scope.of(principal), reader=reader)
+    return _edit_form(request, principal, person, _form_values(person, custom), None)
 
 
 @router.post("/people/{person_id}")
@@ -199,6 +227,7 @@ def save_person(request: Request, principal: Editor, person_id: str, form: Form)
             identity_changes={name: getattr(edited.identity, name) for name in IDENTITY_FIELDS}
             if with_identity
             else None,
+            custom_changes=forms.custom(form, _editable_fields(request, principal, person.team)),
             scope=Scope.of(principal),
         )
     except NotFoundError:
