@@ -300,6 +300,7 @@ source_word_keys = Table(
     metadata,
     Column("word_key", String(64), primary_key=True),
     Column("source_id", ID, ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_source_word_keys_source_id", "source_id"),
 )
 
 # Banded MinHash buckets (see `havenwatch.monitor.dedup`): sources sharing a bucket are

@@ -12,7 +12,7 @@ Opening the leads needs the key file: `havenwatch migrate` passes it. On a datab
 leads or sealed reports without index rows, the migration refuses to run without it.
 
 Revision ID: 0012l_lead_backfill
-Revises: 0011t_triage_review
+Revises: 0012f_document_words
 """
 
 from __future__ import annotations

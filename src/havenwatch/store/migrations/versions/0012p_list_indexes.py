@@ -10,7 +10,7 @@
    order, and its cursor (`after=`) resumes from the (day, id) where a page ended.
 
 Revision ID: 0012p_list_indexes
-Revises: 0011t_triage_review
+Revises: 0012l_lead_backfill
 """
 
 from __future__ import annotations
