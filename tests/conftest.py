@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from havenwatch.core.settings import Settings, resolve_settings
 from havenwatch.operations.instance import initialise
 from havenwatch.store.database import Database, normalise_url
+from havenwatch.web.i18n import DEFAULT_LOCALE, activate
 
 POSTGRES_URL = os.environ.get("HAVENWATCH_TEST_POSTGRES_URL")
 NO_POSTGRES = "PostgreSQL tests need HAVENWATCH_TEST_POSTGRES_URL (CI sets it)"
@@ -46,6 +47,15 @@ def _no_inherited_instance(monkeypatch: pytest.MonkeyPatch) -> None:
         "HAVENWATCH_KEY_PASSPHRASE",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _interface_language_reset() -> Iterator[None]:
+    """Every test starts and ends in English: a test that activates another language for
+    its messages (and fails before switching back) never changes the next test's."""
+    activate(DEFAULT_LOCALE)
+    yield
+    activate(DEFAULT_LOCALE)
 
 
 @pytest.fixture
