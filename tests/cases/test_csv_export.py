@@ -12,10 +12,11 @@ from click.testing import CliRunner
 from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.csv_export import events_csv
-from havenwatch.cases.csv_import import import_csv_rows, parse_csv
+from havenwatch.cases.csv_import import import_csv_rows
 from havenwatch.cases.events import add_event, add_event_source
 from havenwatch.cases.interchange import export_document
 from havenwatch.cases.people import add_person
+from havenwatch.cases.sheet_import import parse_file
 from havenwatch.cli import cli
 from havenwatch.core.model import Case, Event, Identity, Person, Source
 from havenwatch.core.settings import Settings, resolve_settings
@@ -96,7 +97,7 @@ def test_export_import_export_keeps_quotes_commas_line_breaks_and_formula_text(
     path.write_text(first, encoding="utf-8")
     url = request.getfixturevalue("new_postgres_url")() if db.is_postgres else None
     other = initialise(resolve_settings(tmp_path / "other", url, tmp_path / "other-keys" / "k.key"))
-    import_csv_rows(other, parse_csv(path), "test", scope=Scope.everything())
+    import_csv_rows(other, parse_file(path), "test", scope=Scope.everything())
     document = export_document(other, "test")
     (person,) = document["people"]
     assert (person["pseudonym"], person["identity"]["full_name"]) == ("@Heron", HOSTILE_NAME)

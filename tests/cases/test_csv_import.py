@@ -6,9 +6,10 @@ import pytest
 
 from havenwatch.access.scope import Scope
 from havenwatch.cases.case_files import list_cases
-from havenwatch.cases.csv_import import ImportError_, import_csv_rows, parse_csv
+from havenwatch.cases.csv_import import ImportError_, import_csv_rows
 from havenwatch.cases.events import list_events
 from havenwatch.cases.people import find_people_by_name, get_person, list_people
+from havenwatch.cases.sheet_import import parse_file
 from havenwatch.store.database import Database
 from tests.helpers import snapshot
 
@@ -30,7 +31,7 @@ def _write(tmp_path: Path, text: str, name: str = "cases.csv", encoding: str = "
 def test_canonical_csv_creates_people_cases_events_and_sources(
     db: Database, tmp_path: Path
 ) -> None:
-    rows = parse_csv(_write(tmp_path, CANONICAL))
+    rows = parse_file(_write(tmp_path, CANONICAL))
     summary = import_csv_rows(db, rows, "test", scope=Scope.everything())
     assert (summary.people, summary.cases, summary.events, summary.sources) == (2, 2, 3, 1)
     heron = find_people_by_name(db, "Волохонский", scope=Scope.everything())
@@ -53,7 +54,7 @@ def test_russian_and_serbian_headers_are_recognised(sqlite_db: Database, tmp_pat
     serbian = "Pseudonim,Država,Tip događaja,Datum\nVrabac,RS,entry_ban,2024-03-01\n"
     for name, text in (("ru.csv", russian), ("sr.csv", serbian)):
         import_csv_rows(
-            sqlite_db, parse_csv(_write(tmp_path, text, name)), "test", scope=Scope.everything()
+            sqlite_db, parse_file(_write(tmp_path, text, name)), "test", scope=Scope.everything()
         )
     assert sorted(p.pseudonym for p in list_people(sqlite_db, scope=Scope.everything())) == [
         "Vrabac",
@@ -63,7 +64,7 @@ def test_russian_and_serbian_headers_are_recognised(sqlite_db: Database, tmp_pat
 
 def test_their_column_names_can_be_mapped(sqlite_db: Database, tmp_path: Path) -> None:
     text = "Client code,What happened,When,Where\nK-17,entry_ban,2024-01-05,RS\n"
-    rows = parse_csv(
+    rows = parse_file(
         _write(tmp_path, text),
         mapping={
             "Client code": "person",
@@ -78,7 +79,7 @@ def test_their_column_names_can_be_mapped(sqlite_db: Database, tmp_path: Path) -
 def test_dry_run_reports_and_writes_nothing(db: Database, tmp_path: Path) -> None:
     before = snapshot(db)
     summary = import_csv_rows(
-        db, parse_csv(_write(tmp_path, CANONICAL)), "test", dry_run=True, scope=Scope.everything()
+        db, parse_file(_write(tmp_path, CANONICAL)), "test", dry_run=True, scope=Scope.everything()
     )
     assert summary.events == 3 and summary.dry_run
     assert snapshot(db) == before
@@ -119,7 +120,7 @@ def test_a_bad_row_gives_one_line_naming_file_row_and_field_and_nothing_is_writt
     good_row = ",".join(["Lark", "RS", "entry_ban", "", ""][: header.count(",") + 1])
     path = _write(tmp_path, f"{header}\n{good_row}\n{bad_row}\n")
     with pytest.raises(ImportError_) as error:
-        import_csv_rows(db, parse_csv(path), "test", scope=Scope.everything())
+        import_csv_rows(db, parse_file(path), "test", scope=Scope.everything())
     message = str(error.value)
     assert message.startswith(str(path)) and "\n" not in message
     assert expected in message
@@ -137,21 +138,21 @@ def test_files_without_the_required_columns_are_refused(
     tmp_path: Path, text: str, expected: str
 ) -> None:
     with pytest.raises(ImportError_, match=expected):
-        parse_csv(_write(tmp_path, text))
+        parse_file(_write(tmp_path, text))
 
 
 def test_a_file_in_the_wrong_encoding_is_refused_with_a_hint(tmp_path: Path) -> None:
     path = _write(tmp_path, "Псевдоним,Страна,Тип события\nЦапля,RS,entry_ban\n", encoding="cp1251")
     with pytest.raises(ImportError_, match=r"not valid utf-8 text.*--encoding cp1251"):
-        parse_csv(path)
-    assert parse_csv(path, encoding="cp1251")[0].person == "Цапля"
+        parse_file(path)
+    assert parse_file(path, encoding="cp1251")[0].person == "Цапля"
 
 
 def test_binary_files_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "photo.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     with pytest.raises(ImportError_, match="binary file"):
-        parse_csv(path)
+        parse_file(path)
 
 
 def test_doubled_quotes_inside_a_quoted_cell_are_read_as_one_quote(
@@ -161,7 +162,7 @@ def test_doubled_quotes_inside_a_quoted_cell_are_read_as_one_quote(
         "person,full_name,country,event_type,notes\n"
         'Heron,"Ann ""Nick"" Smith",RS,entry_ban,"said ""no"", then left"\n'
     )
-    import_csv_rows(db, parse_csv(_write(tmp_path, text)), "test", scope=Scope.everything())
+    import_csv_rows(db, parse_file(_write(tmp_path, text)), "test", scope=Scope.everything())
     (person_id,) = find_people_by_name(db, "Smith", scope=Scope.everything())
     person = get_person(db, person_id, actor="test", with_identity=True, scope=Scope.everything())
     assert person.identity.full_name == 'Ann "Nick" Smith'
@@ -178,13 +179,13 @@ def test_semicolon_and_tab_separated_files_are_still_recognised(
     for name, sep in (("semi.csv", ";"), ("tab.csv", "\t")):
         text = sep.join(("person", "country", "event_type", "notes")) + "\n"
         text += sep.join((f"P-{name}", "RS", "entry_ban", '"a; b\tc, ""d"""')) + "\n"
-        (row,) = parse_csv(_write(tmp_path, text, name))
+        (row,) = parse_file(_write(tmp_path, text, name))
         assert row.event.notes == 'a; b\tc, "d"'
 
 
 def test_an_import_moves_the_change_counter(db: Database, tmp_path: Path) -> None:
     before = db.changes()
-    import_csv_rows(db, parse_csv(_write(tmp_path, CANONICAL)), "test", scope=Scope.everything())
+    import_csv_rows(db, parse_file(_write(tmp_path, CANONICAL)), "test", scope=Scope.everything())
     assert db.changes() == before + 1
 
 
@@ -193,7 +194,7 @@ def test_a_dry_run_leaves_the_change_counter_and_the_audit_trail_alone(
 ) -> None:
     before, trail = db.changes(), snapshot(db)["audit_log"]
     import_csv_rows(
-        db, parse_csv(_write(tmp_path, CANONICAL)), "test", dry_run=True, scope=Scope.everything()
+        db, parse_file(_write(tmp_path, CANONICAL)), "test", dry_run=True, scope=Scope.everything()
     )
     assert db.changes() == before
     assert snapshot(db)["audit_log"] == trail

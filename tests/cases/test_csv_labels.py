@@ -9,8 +9,9 @@ import pytest
 
 from havenwatch.access.scope import Scope
 from havenwatch.cases.csv_export import events_csv
-from havenwatch.cases.csv_import import ImportError_, import_csv_rows, parse_csv
+from havenwatch.cases.csv_import import ImportError_, import_csv_rows
 from havenwatch.cases.interchange import export_document
+from havenwatch.cases.sheet_import import parse_file
 from havenwatch.core.value_labels import fold_label
 from havenwatch.store.database import Database
 from tests.helpers import snapshot
@@ -42,13 +43,13 @@ def _rows(csv_text: str) -> Counter[str]:
 def test_a_sheet_exported_in_each_language_imports_back_to_the_same_records(
     db: Database, tmp_path: Path, locale: str
 ) -> None:
-    import_csv_rows(db, parse_csv(_write(tmp_path, RECORDS)), "test", scope=Scope.everything())
+    import_csv_rows(db, parse_file(_write(tmp_path, RECORDS)), "test", scope=Scope.everything())
     original = events_csv(export_document(db, "test"))
     localised = events_csv(export_document(db, "test"), locale)
     assert "security_designation" not in localised and "interior_ministry" not in localised
     import_csv_rows(
         db,
-        parse_csv(_write(tmp_path, localised, "own.csv")),
+        parse_file(_write(tmp_path, localised, "own.csv")),
         "test",
         team="copy",
         scope=Scope.everything(),
@@ -70,7 +71,7 @@ def test_the_export_writes_each_language_as_the_interface_does(
     sqlite_db: Database, tmp_path: Path, locale: str, expected: tuple[str, ...]
 ) -> None:
     import_csv_rows(
-        sqlite_db, parse_csv(_write(tmp_path, RECORDS)), "test", scope=Scope.everything()
+        sqlite_db, parse_file(_write(tmp_path, RECORDS)), "test", scope=Scope.everything()
     )
     text = events_csv(export_document(sqlite_db, "test"), locale)
     for word in expected:
@@ -107,7 +108,7 @@ def test_values_are_read_in_any_language_script_case_or_diacritics(
         "Pseudonim,Državljanstvo,Zemlja boravka,Vrsta događaja,Organ\n"
         f'Vrabac,{nationality},{country},"{event_type}","{authority}"\n'
     )
-    [row] = parse_csv(_write(tmp_path, text))
+    [row] = parse_file(_write(tmp_path, text))
     assert (row.country, row.nationality) == ("RS", "RU")
     assert row.event.type == "entry_ban"
     assert row.event.authority in {"interior_ministry", "security_agency"}
@@ -137,7 +138,7 @@ def test_an_unknown_value_names_file_row_column_and_accepted_values_and_stores_n
     with pytest.raises(ImportError_) as raised:
         import_csv_rows(
             db,
-            parse_csv(_write(tmp_path, text), name="nasa-tabela.csv"),
+            parse_file(_write(tmp_path, text), name="nasa-tabela.csv"),
             "test",
             scope=Scope.everything(),
         )

@@ -16,7 +16,7 @@ from havenwatch.access.scope import Scope
 from havenwatch.access.teams import team_id_by_name
 from havenwatch.cases.case_files import add_case
 from havenwatch.cases.csv_export import events_csv
-from havenwatch.cases.csv_import import ImportError_, import_csv_rows, parse_csv
+from havenwatch.cases.csv_import import ImportError_, import_csv_rows
 from havenwatch.cases.custom_fields import (
     define_field,
     list_fields,
@@ -28,7 +28,7 @@ from havenwatch.cases.demo_instance import define_demo_fields
 from havenwatch.cases.events import add_event
 from havenwatch.cases.interchange import dump_document, export_document, import_document
 from havenwatch.cases.people import add_person
-from havenwatch.cases.sheet_import import import_sheet
+from havenwatch.cases.sheet_import import import_sheet, parse_file
 from havenwatch.core.custom_fields import FieldDefinition, Option
 from havenwatch.core.errors import NotFoundError, ValidationError
 from havenwatch.core.model import Case, Event, Person
@@ -263,7 +263,7 @@ def test_the_csv_heads_each_field_with_its_label_and_reads_it_back(
     _define(db, team="team-c")
     path = tmp_path / "sheet.csv"
     path.write_text(written, encoding="utf-8")
-    import_csv_rows(db, parse_csv(path), "t", team="team-c", scope=Scope.everything())
+    import_csv_rows(db, parse_file(path), "t", team="team-c", scope=Scope.everything())
     with db.read() as conn:
         rows = conn.execute(select(custom_values)).all()
     clear = sorted(row.value for row in rows if row.value is not None)
@@ -271,7 +271,7 @@ def test_the_csv_heads_each_field_with_its_label_and_reads_it_back(
     assert len([row for row in rows if row.sealed is not None]) == 2
     path.write_text(written.replace("03.03.2025.", "31.02.2025."), encoding="utf-8")
     with pytest.raises(ImportError_) as refused:
-        import_csv_rows(db, parse_csv(path), "t", team="team-c", scope=Scope.everything())
+        import_csv_rows(db, parse_file(path), "t", team="team-c", scope=Scope.everything())
     assert str(refused.value).startswith(f"{path}, row 2, column Opozvan: impossible date")
 
 

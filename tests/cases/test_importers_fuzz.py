@@ -1,7 +1,7 @@
 """Hypothesis against the importers: any input is imported whole or refused in one line.
 
 CSV files (arbitrary bytes, arbitrary text in several encodings, and rows that look like a
-spreadsheet but are wrong in every way) go through `parse_csv` and `import_csv_rows`; JSON
+spreadsheet but are wrong in every way) go through `parse_file` and `import_csv_rows`; JSON
 export documents with random damage go through `load_document` and `import_document`. Each
 either succeeds or raises the project's own error with a one-line message, and a refused
 import leaves every table as it was. Dates typed any way give a date or a `ValidationError`. The number of examples tried is printed at the end.
@@ -24,9 +24,10 @@ from hypothesis import strategies as st
 from havenwatch.access.accounts import add_user
 from havenwatch.access.scope import Scope
 from havenwatch.cases.bulk import load_files
-from havenwatch.cases.csv_import import CANONICAL_COLUMNS, import_csv_rows, parse_csv
+from havenwatch.cases.csv_import import CANONICAL_COLUMNS, import_csv_rows
 from havenwatch.cases.demo import generate
 from havenwatch.cases.interchange import export_document, import_document, load_document
+from havenwatch.cases.sheet_import import parse_file
 from havenwatch.core.dates import parse_day, parse_fuzzy
 from havenwatch.core.errors import HavenwatchError, ValidationError
 from havenwatch.store.database import Database
@@ -201,7 +202,7 @@ def test_any_csv_file_is_imported_whole_or_refused_in_one_line(
     path.write_bytes(data)
 
     def parse_and_import() -> None:
-        rows = parse_csv(path, encoding=encoding, default_country="RS")
+        rows = parse_file(path, encoding=encoding, default_country="RS")
         import_csv_rows(db, rows, "fuzz", team="fuzz", scope=Scope.everything(), origin=str(path))
 
     _refused_or_imported(db, parse_and_import, "CSV files")

@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from havenwatch.access.scope import Scope
-from havenwatch.cases.csv_import import import_csv_rows, parse_csv
+from havenwatch.cases.csv_import import import_csv_rows
 from havenwatch.cases.events import add_event_source
+from havenwatch.cases.sheet_import import parse_file
 from havenwatch.core.model import Source
 from havenwatch.store.schema import cases, event_sources, events, sources, teams
 from tests.web.conftest import CANARY_NAME, CANARY_SOURCE, World, api_headers, csrf_of
@@ -114,7 +115,7 @@ def test_a_csv_import_never_links_another_teams_report_for_the_same_url(
     )
     for _ in range(2):
         import_csv_rows(
-            world.db, parse_csv(csv_file), "caseworker-a", team="team-a", scope=Scope.everything()
+            world.db, parse_file(csv_file), "caseworker-a", team="team-a", scope=Scope.everything()
         )
     with world.db.read() as conn:
         linked = conn.execute(

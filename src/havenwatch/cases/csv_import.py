@@ -138,15 +138,14 @@ def failure(key: str, **params: str | int) -> ImportError_:
     return explained(ImportError_, key, **params)
 
 
-def read_text(path: Path, encoding: str, name: str | None = None) -> str:
-    file = name or str(path)
+def read_upload(path: Path, file: str) -> bytes:
+    """A file's bytes; too large or unreadable is a one-line error naming `file`."""
     try:
         if path.stat().st_size > MAX_BYTES:
             raise failure("import.too_large", file=file, limit=MAX_BYTES // (1024 * 1024))
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise failure("import.unreadable", file=file, detail=str(error.strerror)) from None
-    return decode_text(data, encoding, file)
 
 
 def decode_text(data: bytes, encoding: str, file: str) -> str:
@@ -341,21 +340,6 @@ def column_indexes(file: str, headers: list[str], mapping: dict[str, str]) -> di
         if field_name is not None and field_name not in found.values():
             found[index] = field_name
     return found
-
-
-def parse_csv(
-    path: Path,
-    *,
-    encoding: str = "utf-8",
-    mapping: dict[str, str] | None = None,
-    default_country: str | None = None,
-    name: str | None = None,
-) -> list[EventRow]:
-    """Every row of the file, or the first error; `name` is the file as its user calls it."""
-    file = name or str(path)
-    sheet = csv_sheet(file, read_text(path, encoding, file))
-    columns = column_indexes(file, sheet.headers, mapping or {})
-    return parse_sheet(file, sheet, columns, default_country)
 
 
 def _extra_cells(headers: list[str], cells: list[str], columns: dict[int, str]) -> dict[str, str]:

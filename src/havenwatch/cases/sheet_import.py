@@ -19,7 +19,6 @@ from pathlib import Path
 from havenwatch.access.scope import Scope
 from havenwatch.cases.csv_import import (
     CANONICAL_COLUMNS,
-    MAX_BYTES,
     REQUIRED,
     EventRow,
     ImportSummary,
@@ -32,6 +31,7 @@ from havenwatch.cases.csv_import import (
     import_csv_rows,
     normalise_header,
     parse_sheet,
+    read_upload,
 )
 from havenwatch.cases.spreadsheets import read_xlsx
 from havenwatch.core.errors import HavenwatchError
@@ -60,12 +60,7 @@ def parse_file(
 ) -> list[EventRow]:
     """Every row of a CSV or XLSX file, or the first error (the command line's import)."""
     file = name or str(path)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise failure("import.too_large", file=file, limit=MAX_BYTES // (1024 * 1024))
-        data = path.read_bytes()
-    except OSError as error:
-        raise failure("import.unreadable", file=file, detail=str(error.strerror)) from None
+    data = read_upload(path, file)
     sheet = read_sheet(data, file, encoding)
     columns = column_indexes(file, sheet.headers, mapping or {})
     return parse_sheet(file, sheet, columns, default_country)
