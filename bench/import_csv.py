@@ -1,6 +1,6 @@
 """How fast a spreadsheet of 10,000 events imports into SQLite (target: under 10 s).
 
-Generates a fixed CSV from the demo generator, then times `parse_csv` + `import_csv_rows` into a
+Generates a fixed CSV from the demo generator, then times `parse_file` + `import_csv_rows` into a
 fresh instance. Baseline in the same run: inserting the same rows with sqlite3 executemany into
 a bare table, so the ratio shows the cost of validation, encryption and the audit trail.
 
@@ -20,8 +20,9 @@ from rich.console import Console
 from rich.table import Table
 
 from havenwatch.access.scope import Scope
-from havenwatch.cases.csv_import import CANONICAL_COLUMNS, import_csv_rows, parse_csv
+from havenwatch.cases.csv_import import CANONICAL_COLUMNS, import_csv_rows
 from havenwatch.cases.demo import generate
+from havenwatch.cases.sheet_import import parse_file
 from havenwatch.core.settings import resolve_settings
 from havenwatch.operations.instance import initialise
 
@@ -79,7 +80,7 @@ def main() -> None:
         write_sheet(sheet, args.rows)
         db = initialise(resolve_settings(directory / "data", None, directory / "keys" / "k.key"))
         start = time.perf_counter()
-        summary = import_csv_rows(db, parse_csv(sheet), "bench", scope=Scope.everything())
+        summary = import_csv_rows(db, parse_file(sheet), "bench", scope=Scope.everything())
         elapsed = time.perf_counter() - start
         base = baseline(sheet, directory)
     table = Table(title=f"CSV import of {summary.events:,} event rows (SQLite)")
