@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUNTIME := $(VENV)/.runtime-installed
 DEVELOPMENT := $(VENV)/.development-installed
 
-.PHONY: demo test lint typecheck env dev-env model lock clean
+.PHONY: demo test lint typecheck env dev-env model gazetteer lock clean
 
 $(RUNTIME): requirements-runtime.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,8 @@ clean:
 # checks that the shipped file is what this produces).
 model: $(DEVELOPMENT)
 	$(BIN)/havenwatch train
+
+# Rewrite the place gazetteers (lexicons/<language>/gazetteer.json) from the CLDR data Babel
+# ships (a test checks the shipped files are what this produces).
+gazetteer: $(RUNTIME)
+	$(BIN)/python -m havenwatch.monitor.extract.gazetteer

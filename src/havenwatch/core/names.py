@@ -145,9 +145,12 @@ def names_match(first: str, second: str) -> bool:
     Case, diacritics, script, transliteration and Slavic case endings are ignored, and one
     name may be a part of the other ("Koposova" matches "Elena Koposova"). An initial
     ("E. Koposova") matches a token with that first letter, but at least one whole token
-    must match.
+    must match, unless both are the same initials ("A. K." is "А. К.": a report that
+    withholds a name still names the same person each time).
     """
     first_stems, second_stems = name_stems(first), name_stems(second)
+    if first_stems and first_stems == second_stems:
+        return True
     if len(first_stems) > len(second_stems):
         first_stems, second_stems = second_stems, first_stems
     if _tokens_embed(first_stems, second_stems):

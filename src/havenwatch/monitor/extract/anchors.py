@@ -14,9 +14,10 @@ scanned as before. Results never change, only the work.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SPECIAL = frozenset("*#?[]()|~\\")
+KNOWN_LIMIT = 65536
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Anchor:
     """The word beginnings, grouped by length for set lookups."""
 
     by_length: dict[int, frozenset[str]]
+    # Whether a word may match, remembered: reports share most of their words.
+    known: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, patterns: Sequence[str]) -> Anchor | None:
@@ -41,11 +44,19 @@ class Anchor:
 
     def words_that_may_match(self, words: Iterable[str]) -> set[str]:
         """Those of `words` (tokens in matching form) that begin with a chosen beginning."""
-        return {
-            word
-            for word in words
-            if any(word[:length] in found for length, found in self.by_length.items())
-        }
+        known = self.known
+        if len(known) > KNOWN_LIMIT:
+            known.clear()
+        chosen = set()
+        for word in words:
+            may = known.get(word)
+            if may is None:
+                may = known[word] = any(
+                    word[:length] in found for length, found in self.by_length.items()
+                )
+            if may:
+                chosen.add(word)
+        return chosen
 
 
 def _required_beginnings(pattern: str) -> set[str] | None:

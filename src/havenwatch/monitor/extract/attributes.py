@@ -28,6 +28,8 @@ NEIGHBOUR = "neighbour"
 DEADLINE_CUE_WINDOW = 6
 APPEAL_CUE_WINDOW = 4
 HOURS_PER_DAY = 24
+# The hand-written places, then every other state and main city (`extract/gazetteer.py`).
+PLACE_SECTIONS = ("places.countries", "places.cities", "gazetteer.countries", "gazetteer.cities")
 PREPOSITION_WINDOW = 3
 
 
@@ -40,8 +42,8 @@ def find_places(analysis: Analysis, resources: Resources) -> None:
     lexicon = resources.lexicon(analysis.language)
     spans = [
         _tag_role(analysis, lexicon, analysis.span_of(match))
-        for path in ("places.countries", "places.cities")
-        for match in lexicon.patterns(path).finditer(analysis.matching)
+        for path in PLACE_SECTIONS
+        for match in analysis.matches(lexicon.patterns(path))
     ]
     spans += _state_adjectives(analysis, lexicon)
     analysis.spans["place"] = sorted(spans, key=lambda span: span.first)
@@ -95,7 +97,7 @@ def _state_adjectives(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
     the role its preposition gives it ("handed over to Russian officers" is a destination)."""
     state_nouns = lexicon.words("places.state_nouns")
     spans = []
-    for match in lexicon.patterns("nationalities").finditer(analysis.matching):
+    for match in analysis.matches(lexicon.patterns("nationalities")):
         span = analysis.span_of(match)
         if span.last < len(analysis.tokens) and analysis.tokens[span.last].norm in state_nouns:
             spans.append(_tag_role(analysis, lexicon, span))
@@ -132,8 +134,7 @@ def find_grounds(analysis: Analysis, resources: Resources) -> None:
 
 def _labelled_spans(analysis: Analysis, lexicon: Lexicon, path: str, kind: str) -> None:
     analysis.spans[kind] = [
-        analysis.span_of(match, match.label)
-        for match in lexicon.patterns(path).finditer(analysis.matching)
+        analysis.span_of(match, match.label) for match in analysis.matches(lexicon.patterns(path))
     ]
 
 
@@ -145,7 +146,7 @@ def find_deadlines(analysis: Analysis, resources: Resources) -> None:
         lexicon.normalize(word): value for word, value in lexicon.section("numbers.words").items()
     }
     spans = []
-    for match in lexicon.patterns("deadlines.units").finditer(analysis.matching):
+    for match in analysis.matches(lexicon.patterns("deadlines.units")):
         span = analysis.span_of(match)
         amount = _amount(analysis, span, numbers)
         if amount is None or not _is_leave_deadline(analysis, lexicon, span):

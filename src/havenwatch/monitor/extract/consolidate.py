@@ -193,7 +193,7 @@ def _cue_sentences(analysis: Analysis, resources: Resources, path: str) -> set[i
     patterns = resources.lexicon(analysis.language).patterns(path)
     return {
         analysis.tokens[analysis.token_at(match.start)].sentence
-        for match in patterns.finditer(analysis.matching)
+        for match in analysis.matches(patterns)
     }
 
 

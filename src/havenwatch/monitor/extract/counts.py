@@ -31,7 +31,7 @@ def count_spans(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
 def _find_counts(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
     spans = [
         analysis.span_of(match, _count_label(match.label))
-        for match in lexicon.patterns("numbers.counts").finditer(analysis.matching)
+        for match in analysis.matches(lexicon.patterns("numbers.counts"))
     ]
     covered = {index for span in spans for index in range(span.first, span.last)}
     words = _number_words(lexicon)

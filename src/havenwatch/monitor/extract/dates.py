@@ -65,7 +65,7 @@ def _of_reporting(analysis: Analysis, span: Span, reporting: frozenset[str]) -> 
 
 def _month_dates(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
     spans = []
-    for match in lexicon.patterns("calendar.months").finditer(analysis.matching):
+    for match in analysis.matches(lexicon.patterns("calendar.months")):
         month_span = analysis.span_of(match)
         month = int(match.label)
         day, first = _day_before(analysis, month_span.first)
@@ -170,7 +170,7 @@ def _years(analysis: Analysis, lexicon: Lexicon, taken: set[int]) -> list[Span]:
 
 def _weekdays(analysis: Analysis, lexicon: Lexicon, dated: list[Span]) -> list[Span]:
     spans = []
-    for match in lexicon.patterns("calendar.weekdays").finditer(analysis.matching):
+    for match in analysis.matches(lexicon.patterns("calendar.weekdays")):
         span = analysis.span_of(match)
         if any(abs(other.first - span.first) <= WEEKDAY_NEAR_DATE for other in dated):
             continue
@@ -185,7 +185,7 @@ def _weekdays(analysis: Analysis, lexicon: Lexicon, dated: list[Span]) -> list[S
 def _last_weekdays(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
     """ "last Thursday" in a Thursday's report is a week back, not the day of the report."""
     spans = []
-    for match in lexicon.patterns("calendar.last_weekdays").finditer(analysis.matching):
+    for match in analysis.matches(lexicon.patterns("calendar.last_weekdays")):
         span = analysis.span_of(match)
         value = None
         if analysis.published is not None:
@@ -199,7 +199,7 @@ def _relative(analysis: Analysis, lexicon: Lexicon) -> tuple[list[Span], list[Sp
     """Relative dates, and apart the `days_after` ones, which count from another date."""
     spans = []
     after = []
-    for match in lexicon.patterns("calendar.relative").finditer(analysis.matching):
+    for match in analysis.matches(lexicon.patterns("calendar.relative")):
         span = analysis.span_of(match)
         if match.label.startswith(DAYS_AFTER):
             after.append(span)

@@ -211,7 +211,7 @@ def _add_reference_mentions(analysis: Analysis, lexicon: Lexicon) -> None:
     is a plural mention too."""
     taken = {index for mention in analysis.mentions for index in range(mention.first, mention.last)}
     added = []
-    for match in lexicon.patterns("people.group_references").finditer(analysis.matching):
+    for match in analysis.matches(lexicon.patterns("people.group_references")):
         span = analysis.span_of(match)
         if not taken.intersection(range(span.first, span.last)):
             sentence = analysis.tokens[span.first].sentence
@@ -364,7 +364,7 @@ def _reference_tokens(analysis: Analysis, lexicon: Lexicon) -> set[int]:
     patterns = lexicon.patterns("people.group_references")
     return {
         index
-        for match in patterns.finditer(analysis.matching)
+        for match in analysis.matches(patterns)
         for index in range(analysis.span_of(match).first, analysis.span_of(match).last)
     }
 

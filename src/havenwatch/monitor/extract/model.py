@@ -7,11 +7,13 @@ Positions are token indices (`Token.index`), so every component speaks the same 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from havenwatch.monitor.extract.patterns import Match
+from havenwatch.monitor.extract.anchors import Anchor
+from havenwatch.monitor.extract.patterns import Match, PatternSet
 
 
 @dataclass(slots=True)
@@ -191,6 +193,38 @@ class Analysis:
         first = self.token_at(base + match.start)
         last = self.token_at(base + max(match.end - 1, match.start)) + 1
         return Span(match.label, first, last, self.tokens[first].sentence, value)
+
+    def matches(self, patterns: PatternSet) -> Iterator[Match]:
+        """Every match of `patterns` in the matching string. Only the sentences holding a
+        word a match must contain are scanned (see `anchors`): the same matches, less work."""
+        for start, end in self.runs_holding(patterns.anchor):
+            yield from patterns.finditer(self.matching, start, end)
+
+    def runs_holding(self, anchor: Anchor | None) -> list[tuple[int, int]]:
+        """Bounds, in the matching string, of the runs of sentences holding an anchor word."""
+        if anchor is None or not self.tokens:
+            return [(0, len(self.matching))]
+        hits = anchor.words_that_may_match({token.norm for token in self.tokens})
+        runs: list[tuple[int, int]] = []
+        if not hits:
+            return runs
+        previous = -2
+        for sentence in self.sentences:
+            tokens = self.tokens[sentence.first : sentence.last]
+            if not any(token.norm in hits for token in tokens):
+                continue
+            bounds = (self.offsets[sentence.first], self.matching_end(sentence.last))
+            if runs and sentence.index == previous + 1:
+                runs[-1] = (runs[-1][0], bounds[1])
+            else:
+                runs.append(bounds)
+            previous = sentence.index
+        return runs
+
+    def matching_end(self, last: int) -> int:
+        """Where, in the matching string, the token before `last` ends."""
+        token = self.tokens[last - 1]
+        return self.offsets[token.index] + len(token.norm)
 
     def sentence_text(self, index: int) -> str:
         sentence = self.sentences[index]

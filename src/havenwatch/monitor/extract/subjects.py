@@ -116,8 +116,7 @@ def _find_attribute_spans(analysis: Analysis, lexicon: Lexicon) -> None:
 
 def _spans(analysis: Analysis, lexicon: Lexicon, path: str) -> list[Span]:
     return [
-        analysis.span_of(match, match.label)
-        for match in lexicon.patterns(path).finditer(analysis.matching)
+        analysis.span_of(match, match.label) for match in analysis.matches(lexicon.patterns(path))
     ]
 
 
@@ -139,6 +138,7 @@ def _names(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
     blockers = lexicon.words("people.name_blockers") | lexicon.words("stopwords")
     context = NameContext(
         introduced=frozenset(span.last for span in analysis.spans["person_noun"]),
+        person_nouns=frozenset(span.first for span in analysis.spans["person_noun"]),
         place_prepositions=lexicon.words("people.place_prepositions"),
         family_endings=lexicon.words("people.family_endings"),
         organisations=lexicon.words("people.organisation_nouns"),
@@ -151,7 +151,11 @@ def _names(analysis: Analysis, lexicon: Lexicon) -> list[Mention]:
         if run and (token.sentence != run[-1].sentence or len(run) == MAX_NAME_TOKENS):
             mentions.extend(_accept_run(analysis, run, context))
             run = []
-        if _name_like(token, claimed, blockers):
+        if run and token.text == "." and _initial(analysis, run[-1]):
+            continue  # the full stop of an initial: "A. K.", "Denis V.", "Анна К."
+        if _name_like(token, claimed, blockers) or (
+            len(token.text) == 1 and _initial(analysis, token) and token.index not in claimed
+        ):
             run.append(token)
             if POSSESSIVE.search(token.text):
                 mentions.extend(_accept_run(analysis, run, context))
@@ -177,6 +181,7 @@ class NameContext:
     """What tells a run of capitalised words apart as a person's name."""
 
     introduced: frozenset[int]
+    person_nouns: frozenset[int]
     place_prepositions: frozenset[str]
     family_endings: frozenset[str]
     organisations: frozenset[str]
@@ -208,19 +213,64 @@ def _accept_run(analysis: Analysis, run: list[Token], context: NameContext) -> l
         if _starts_another_name(run[position - 1].text, run[position].text, following):
             before, after = run[:position], run[position:]
             return _accept_run(analysis, before, context) + _accept_run(analysis, after, context)
-    if (
+    if all(_initial(analysis, token) for token in run):
+        if not _initials_described(analysis, run, context):
+            return []
+    elif (
         not any(_name_anchor(token.text) for token in run)
         and not _described(analysis, run, context)
         and not _known_alone(analysis, run, context)
     ):
         return []
-    if len(run) > 1:
+    if len(run) > 1 and not _initial(analysis, run[-1]):
         context.known.add(_stem(run[-1].text))
         context.surnames.add(fold_name(POSSESSIVE.sub("", run[-1].text)))
-    text = " ".join(POSSESSIVE.sub("", token.text) for token in run)
-    mention = Mention("name", run[0].index, run[-1].index + 1, run[0].sentence, text=text)
+    text = " ".join(
+        token.text + "." if _initial(analysis, token) else POSSESSIVE.sub("", token.text)
+        for token in run
+    )
+    end = _name_end(analysis, run)
+    mention = Mention("name", run[0].index, end, run[0].sentence, text=text)
     mention.possessive = bool(POSSESSIVE.search(run[-1].text))
     return [mention]
+
+
+def _initial(analysis: Analysis, token: Token) -> bool:
+    """A capital letter followed by a full stop: an initial ("E. Koposova"), or the
+    initials a report gives for a name it withholds ("A. K.", "Ринат Г.")."""
+    following = token.index + 1
+    return (
+        len(token.text) == 1
+        and token.text.isupper()
+        and following < len(analysis.tokens)
+        and analysis.tokens[following].text == "."
+    )
+
+
+def _name_end(analysis: Analysis, run: list[Token]) -> int:
+    """Where the name ends: after the full stop of a final initial."""
+    return run[-1].index + (2 if _initial(analysis, run[-1]) else 1)
+
+
+def _initials_described(analysis: Analysis, run: list[Token], context: NameContext) -> bool:
+    """Initials alone ("A. K.") name a person only where the report says who: a word for
+    a person right before ("activist A. K."), an age or a description set off after
+    ("A. K., 34,", "A. K., a Russian journalist"). Two initials at least, written apart:
+    "U.S." is no one."""
+    if len(run) < 2 or any(
+        analysis.tokens[token.index + 1].end == analysis.tokens[token.index + 2].start
+        for token in run[:-1]
+    ):
+        return False
+    if run[0].index in context.introduced:
+        return True
+    end = _name_end(analysis, run)
+    after = analysis.tokens[end : end + DESCRIPTION_REACH]
+    if not after or after[0].text not in ",(":
+        return False
+    return _age_within(analysis, after[1:]) or any(
+        token.index in context.person_nouns for token in after[1:]
+    )
 
 
 @lru_cache(maxsize=65536)

@@ -9,7 +9,6 @@ an expulsion order, not a deportation), and so is one inside the name of an auth
 
 from __future__ import annotations
 
-from havenwatch.monitor.extract.anchors import Anchor
 from havenwatch.monitor.extract.lexicon import Lexicon
 from havenwatch.monitor.extract.model import Analysis, Trigger
 from havenwatch.monitor.extract.registry import Resources, component
@@ -53,43 +52,18 @@ def _sentences_with_triggers(analysis: Analysis, lexicon: Lexicon) -> list[tuple
     patterns = lexicon.patterns("triggers")
     runs: list[tuple[int, int]] = []
     last_sentence = -2
-    for start, end in _runs_worth_scanning(analysis, patterns.anchor):
+    for start, end in analysis.runs_holding(patterns.anchor):
         for match in patterns.finditer(analysis.matching, start, end):
             sentence = analysis.sentences[analysis.tokens[analysis.token_at(match.start)].sentence]
             if sentence.index == last_sentence:
                 continue
-            end_of_sentence = _sentence_end(analysis, sentence.last)
+            end_of_sentence = analysis.matching_end(sentence.last)
             if runs and sentence.index == last_sentence + 1:
                 runs[-1] = (runs[-1][0], end_of_sentence)
             else:
                 runs.append((analysis.offsets[sentence.first], end_of_sentence))
             last_sentence = sentence.index
     return runs
-
-
-def _runs_worth_scanning(analysis: Analysis, anchor: Anchor | None) -> list[tuple[int, int]]:
-    """Bounds, in the matching string, of runs of sentences holding an anchor word."""
-    if anchor is None or not analysis.tokens:
-        return [(0, len(analysis.matching))]
-    hits = anchor.words_that_may_match({token.norm for token in analysis.tokens})
-    runs: list[tuple[int, int]] = []
-    previous = -2
-    for sentence in analysis.sentences:
-        tokens = analysis.tokens[sentence.first : sentence.last]
-        if not any(token.norm in hits for token in tokens):
-            continue
-        bounds = (analysis.offsets[sentence.first], _sentence_end(analysis, sentence.last))
-        if runs and sentence.index == previous + 1:
-            runs[-1] = (runs[-1][0], bounds[1])
-        else:
-            runs.append(bounds)
-        previous = sentence.index
-    return runs
-
-
-def _sentence_end(analysis: Analysis, last: int) -> int:
-    token = analysis.tokens[last - 1]
-    return analysis.offsets[token.index] + len(token.norm)
 
 
 def _absorbed(trigger: Trigger, triggers: list[Trigger], absorbs: dict[str, list[str]]) -> bool:
