@@ -134,7 +134,9 @@ def test_a_jpeg_photo_reports_what_it_carried(db: Database, instance_settings: S
 def test_a_scan_is_read_by_ocr_and_found_by_a_word_in_either_script(
     db: Database, instance_settings: Settings, kind: str
 ) -> None:
-    document = _store(db, instance_settings, f"scan.{kind.lower()}", encoded(scanned_letter(), kind))
+    document = _store(
+        db, instance_settings, f"scan.{kind.lower()}", encoded(scanned_letter(), kind)
+    )
     assert document.report is not None and document.report.text == "ocr"
     for word in ("прекращении", "prestanku", "Престанку", "Kikinda", "revoked"):
         assert _found(db, word) == [document.id], word

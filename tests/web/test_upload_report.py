@@ -35,7 +35,9 @@ def _upload(client: TestClient, case_id: str, name: str, data: bytes) -> str:
 
 
 def _report(page: str) -> str:
-    found = re.search(r'<div class="notice" role="status" id="upload-report">(.*?)</div>', page, re.S)
+    found = re.search(
+        r'<div class="notice" role="status" id="upload-report">(.*?)</div>', page, re.S
+    )
     assert found, "no upload report on the page"
     return found.group(1)
 
