@@ -317,6 +317,9 @@ def test_an_excel_sheet_previewed_by_column_feeds_the_teams_fields_by_their_head
         0: "person",
         1: "country",
         2: "event_type",
+        3: "custom.person.occupation",
+        4: "custom.case.decision_number",
+        5: "custom.event.days_given",
     }
     with db.read() as conn:
         assert conn.execute(select(custom_values)).all() == []
