@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from pathlib import Path
 
 import pillow_heif
 import pytest
@@ -18,7 +19,7 @@ from havenwatch.cases.vault import read_document, store_document
 from havenwatch.core.model import Document
 from havenwatch.core.settings import Settings
 from havenwatch.media import filetypes
-from havenwatch.media.ocr import TESSERACT_ENV, find_tesseract
+from havenwatch.media.ocr import TESSERACT_ENV, find_tesseract, render_pdf_page
 from havenwatch.media.text_extract import read_text
 from havenwatch.store.database import Database
 from tests.protection_support import add_plain_person
@@ -157,3 +158,16 @@ def test_a_missing_tesseract_program_is_no_error(monkeypatch: pytest.MonkeyPatch
     assert find_tesseract() is None
     reading = read_text(encoded(scanned_letter(), "PNG"), filetypes.PNG)
     assert (reading.text, reading.method) == ("", "ocr_unavailable")
+
+
+@needs_tesseract
+def test_without_pdftoppm_the_scans_embedded_in_a_pdf_page_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tesseract = find_tesseract()
+    assert tesseract is not None
+    monkeypatch.setenv(TESSERACT_ENV, tesseract.program)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pdftoppm to render the page
+    assert render_pdf_page(encoded(scanned_letter(), "PDF"), 1) is None
+    reading = read_text(encoded(scanned_letter(), "PDF"), filetypes.PDF)
+    assert reading.method == "ocr" and "prestanku" in reading.text
