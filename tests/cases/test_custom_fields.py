@@ -25,7 +25,7 @@ from havenwatch.cases.custom_fields import (
     set_values,
 )
 from havenwatch.cases.demo_instance import define_demo_fields
-from havenwatch.cases.events import add_event
+from havenwatch.cases.events import add_event, edit_event, list_events, update_event
 from havenwatch.cases.interchange import dump_document, export_document, import_document
 from havenwatch.cases.people import add_person
 from havenwatch.cases.sheet_import import import_sheet, parse_file
@@ -176,6 +176,33 @@ def test_values_are_stored_typed_and_the_identifying_one_only_sealed(db: Databas
         assert case_id in set(reads)
 
 
+def _event_updates(db: Database, event_id: str) -> list[Any]:
+    with db.read() as conn:
+        query = select(audit_log.c.detail).where(
+            audit_log.c.action == "event.update", audit_log.c.target_id == event_id
+        )
+        return [row.detail for row in conn.execute(query.order_by(audit_log.c.seq))]
+
+
+def test_an_event_saved_with_its_fields_writes_one_audit_entry_naming_both(db: Database) -> None:
+    _define(db)
+    _, case_id, event_id = _story(db)
+    everything, before = Scope.everything(), len(_event_updates(db, event_id))
+    (event,) = list_events(db, case_id, scope=everything)
+    update_event(db, event, "test", scope=everything, custom={"days_given": "15"})
+    update_event(db, event, "test", scope=everything, custom={"days_given": "15"})
+    edit_event(db, case_id, event_id, "test", changes={"outcome": "pending"}, scope=everything,
+               custom={"days_given": "20"})  # fmt: skip
+    edit_event(db, case_id, event_id, "test", changes={}, scope=everything,
+               custom={"days_given": "20"})  # fmt: skip
+    assert _event_updates(db, event_id)[before:] == [
+        {"changed": ["custom.days_given"]},
+        {},
+        {"changed": ["outcome", "custom.days_given"]},
+    ]
+    assert _values(db, "event", event_id) == {"days_given": "20"}
+
+
 def test_a_required_field_is_refused_blank_on_a_new_record_and_on_a_change(db: Database) -> None:
     define_field(
         db, FieldDefinition("city", "person", "text", {"en": "City"}, required=True), "test",
@@ -290,6 +317,9 @@ def test_an_excel_sheet_previewed_by_column_feeds_the_teams_fields_by_their_head
         0: "person",
         1: "country",
         2: "event_type",
+        3: "custom.person.occupation",
+        4: "custom.case.decision_number",
+        5: "custom.event.days_given",
     }
     with db.read() as conn:
         assert conn.execute(select(custom_values)).all() == []

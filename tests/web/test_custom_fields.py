@@ -284,3 +284,46 @@ def test_an_events_fields_are_filled_on_the_case_page_shown_in_the_timeline_and_
             select(custom_values.c.sealed).where(custom_values.c.record_id == event_id)
         ).scalars()
         assert [bytes(blob) for blob in sealed if blob] != []
+
+
+def test_saving_an_event_with_its_fields_writes_one_audit_entry_on_the_page_and_in_the_api(
+    world: World, client_as: Callable[[str], TestClient], app_for: Callable[[], TestClient]
+) -> None:
+    define_field(
+        world.db, FieldDefinition("days_given", "event", "number", {"en": "Days given"}),
+        "test", team="team-a", scope=Scope.everything(),
+    )  # fmt: skip
+    client, case_id = client_as("caseworker-a"), world.ids["case_a"]
+    added = client.post(
+        f"/cases/{case_id}/events",
+        data={
+            "type": "residence_revoked",
+            "custom_days_given": "30",
+            "csrf_token": csrf_of(client),
+        },
+        follow_redirects=False,
+    )
+    event_id = added.headers["location"].rsplit("#event-", 1)[1]
+
+    def updates() -> list[Any]:
+        with world.db.read() as conn:
+            query = select(audit_log.c.detail).where(
+                audit_log.c.action == "event.update", audit_log.c.target_id == event_id
+            )
+            return [row.detail for row in conn.execute(query.order_by(audit_log.c.seq))]
+
+    saved = client.post(
+        f"/cases/{case_id}/events/{event_id}",
+        data={"type": "residence_revoked", "outcome": "pending", "custom_days_given": "15",
+              "csrf_token": csrf_of(client)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert saved.status_code == 303, saved.text[-800:]
+    assert updates() == [{"changed": ["custom.days_given"]}]
+    patched = app_for().patch(
+        f"/api/v1/cases/{case_id}/events/{event_id}",
+        json={"outcome": "granted", "custom": {"days_given": 20}},
+        headers=api_headers(world, "caseworker-a"),
+    )
+    assert patched.status_code == 200, patched.text
+    assert updates()[1:] == [{"changed": ["outcome", "custom.days_given"]}]

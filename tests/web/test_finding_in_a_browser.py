@@ -1,5 +1,7 @@
 """In a real browser with JavaScript off: a decision uploaded as a PDF and as a Word file is
-found by a word inside in Cyrillic and in Latin and shows the original's hash; a Serbian
+found by a word inside in Cyrillic and in Latin and shows the original's hash; a phone's HEIC
+photo is confirmed converted with its GPS position removed, and a scan read (when tesseract is
+installed); a Serbian
 Excel sheet is previewed (matched people by pseudonym), remapped and imported; both pages fit
 a 360 px phone screen."""
 
@@ -10,8 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from havenwatch.media.ocr import find_tesseract
 from tests.cases.sheet_samples import xlsx_of
 from tests.media.document_samples import docx_with_text, pdf_with_text
+from tests.media.test_heic_and_ocr import SECRET, encoded, heic_with_gps, scanned_letter
 from tests.web.test_browser import CHROMIUM, _login
 from tests.web.test_browser import browser as browser
 from tests.web.test_browser import server as server
@@ -102,3 +106,22 @@ def test_a_serbian_excel_sheet_is_previewed_remapped_and_imported_with_javascrip
     assert "Import finished" in page.content()  # type: ignore[attr-defined]
     page.goto(f"{base}/search?q=Vivak")  # type: ignore[attr-defined]
     assert page.locator("#r-people + ul a").all_inner_texts() == ["Vivak"]  # type: ignore[attr-defined]
+
+
+def test_a_phone_photo_and_a_scan_are_confirmed_cleaned_and_read_with_javascript_off(
+    server: tuple[str, dict[str, str]], page: object
+) -> None:
+    base, ids = server
+    _upload(page, base, ids["case_a"], "IMG_0042.HEIC", heic_with_gps(SECRET))
+    report = page.locator("#upload-report").inner_text()  # type: ignore[attr-defined]
+    assert "IMG_0042.HEIC" in report and "converted to JPEG" in report
+    assert "GPS position" in report and SECRET not in page.content()  # type: ignore[attr-defined]
+    assert _fits_a_phone(page)
+    _upload(page, base, ids["case_a"], "skenirano.png", encoded(scanned_letter(), "PNG"))
+    report = page.locator("#upload-report").inner_text()  # type: ignore[attr-defined]
+    if find_tesseract() is None:
+        assert "not read from the image" in report
+        return
+    assert "read from the image (OCR" in report
+    page.goto(f"{base}/search?q=прекращении")  # type: ignore[attr-defined]
+    assert page.locator("#r-documents + ul a").all_inner_texts() == ["skenirano.png"]  # type: ignore[attr-defined]

@@ -12,7 +12,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from havenwatch.store.schema import events
+from havenwatch.access.scope import Scope
+from havenwatch.cases.custom_fields import define_field
+from havenwatch.core.custom_fields import FieldDefinition
+from havenwatch.store.schema import custom_fields, custom_values, events
 from tests.cases.sheet_samples import xlsx_of
 from tests.web.conftest import CANARY_PSEUDONYM, World, csrf_of
 
@@ -127,3 +130,89 @@ def test_another_account_cannot_open_the_kept_file(
     answer = other.post("/transfer/import/preview", data=form)
     assert answer.status_code == 400 and "no longer kept" in answer.text
     assert _events(world) == 2
+
+
+DECISION = "03-26-1187/25 sheet canary"
+
+
+def _define_fields(world: World) -> None:
+    for definition in (
+        FieldDefinition("occupation", "person", "text",
+                        {"en": "Occupation", "ru": "Профессия", "sr_Latn": "Zanimanje"}),
+        FieldDefinition("decision_number", "case", "text",
+                        {"en": "Decision number", "ru": "Номер решения", "sr_Latn": "Broj rešenja"},
+                        identifying=True),
+        FieldDefinition("days_given", "event", "number", {"en": "Days given", "sr_Latn": "Dato dana"}),
+    ):  # fmt: skip
+        define_field(world.db, definition, "test", team="team-a", scope=Scope.everything())
+
+
+def _options(page: str, column: int) -> list[str]:
+    select_html = re.search(rf'<select id="column-{column}".*?</select>', page, re.S)
+    assert select_html
+    return re.findall(r'<option value="([^"]*)"', select_html.group(0))
+
+
+def test_the_preview_offers_the_teams_fields_as_columns_and_imports_them_sealed_when_identifying(
+    world: World, client_as: Callable[[str], TestClient]
+) -> None:
+    _define_fields(world)
+    sheet = xlsx_of([
+        ["Pseudonim", "Zemlja boravka", "Vrsta događaja", "Posao", "Rešenje br.", "Dato dana"],
+        ["Šljuka", "RS", "Zabrana ulaska", "novinar", DECISION, 30],
+    ])  # fmt: skip
+    client, before = client_as("caseworker-a"), _events(world)
+    page = _upload(client, "spisak.xlsx", sheet)
+    offered = {"custom.person.occupation", "custom.case.decision_number", "custom.event.days_given"}
+    assert offered <= set(_options(page, 3)) and "Fields of the team" in page
+    assert [_selected(page, n) for n in range(6)] == [
+        "person", "country", "event_type", "", "", "custom.event.days_given",
+    ]  # fmt: skip
+    assert "Broj rešenja" not in client_as("caseworker-b").get("/transfer").text
+    chosen = {f"column-{n}": _selected(page, n) for n in range(6)} | {
+        "column-3": "custom.person.occupation",
+        "column-4": "custom.case.decision_number",
+        "column-5": "",
+    }
+    form = {"csrf_token": csrf_of(client), "ticket": _ticket(page), **chosen}
+    again = client.post("/transfer/import/preview", data={**form, "action": "preview"})
+    assert _selected(again.text, 4) == "custom.case.decision_number"
+    with world.db.read() as conn:
+        assert conn.execute(select(custom_values)).all() == []
+    done = client.post("/transfer/import/preview", data={**form, "action": "import"})
+    assert done.status_code == 200 and "Import finished" in done.text
+    assert _events(world) == before + 1
+    with world.db.read() as conn:
+        stored = conn.execute(
+            select(custom_fields.c.key, custom_values.c.value, custom_values.c.sealed).join(
+                custom_fields, custom_fields.c.id == custom_values.c.field_id
+            )
+        ).all()
+    by_key = {row.key: row for row in stored}
+    assert set(by_key) == {"occupation", "decision_number"}  # "Dato dana" was left out
+    assert by_key["occupation"].value == "novinar" and by_key["occupation"].sealed is None
+    sealed = by_key["decision_number"]
+    assert sealed.value is None and DECISION.encode() not in bytes(sealed.sealed)
+
+
+def test_a_value_that_does_not_fit_the_chosen_field_is_named_by_file_row_and_column(
+    world: World, client_as: Callable[[str], TestClient]
+) -> None:
+    _define_fields(world)
+    sheet = xlsx_of([
+        ["Pseudonim", "Zemlja boravka", "Vrsta događaja", "Kolona X"],
+        ["Šljuka", "RS", "Zabrana ulaska", "mnogo"],
+    ])  # fmt: skip
+    client = client_as("caseworker-a")
+    page = _upload(client, "rokovi.xlsx", sheet)
+    form = {
+        "csrf_token": csrf_of(client),
+        "ticket": _ticket(page),
+        **{f"column-{n}": _selected(page, n) for n in range(3)},
+        "column-3": "custom.event.days_given",
+    }
+    refused = client.post("/transfer/import/preview", data={**form, "action": "import"})
+    assert refused.status_code == 400
+    assert "rokovi.xlsx, row 2, column Kolona X:" in refused.text
+    with world.db.read() as conn:
+        assert conn.execute(select(custom_values)).all() == []

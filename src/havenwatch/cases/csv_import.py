@@ -60,6 +60,8 @@ CANONICAL_COLUMNS = (
     "source_url",
 )
 MAX_BYTES = 50 * 1024 * 1024
+# A column chosen for one of the team's own fields: `custom.<record>.<key>`.
+CUSTOM_PREFIX = "custom."
 
 
 class ImportError_(HavenwatchError):
@@ -79,6 +81,9 @@ class EventRow:
     # one of them is headed so (`cases.custom_fields.write_sheet_values`); and the file.
     extra: dict[str, str] = field(default_factory=dict)
     file: str = ""
+    # When the columns were chosen on the preview page: the team's field each of those
+    # headers goes to ("<record>.<key>"); then no other column feeds a field.
+    chosen: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -311,10 +316,22 @@ def csv_sheet(file: str, text: str) -> Sheet:
 
 
 def parse_sheet(
-    file: str, sheet: Sheet, columns: dict[int, str], default_country: str | None = None
+    file: str,
+    sheet: Sheet,
+    columns: dict[int, str],
+    default_country: str | None = None,
+    *,
+    chosen_fields: bool = False,
 ) -> list[EventRow]:
-    """Every row's event (`columns`: which field each column holds), or the first error."""
-    written = {field_name: sheet.headers[index] for index, field_name in columns.items()}
+    """Every row's event (`columns`: which field each column holds), or the first error.
+
+    A column may hold one of the team's own fields (`custom.<record>.<key>`); with
+    `chosen_fields` only such columns feed the team's fields (the preview page's mapping),
+    else any column headed with a field's key or label does (the command line)."""
+    built_in = {i: name for i, name in columns.items() if not name.startswith(CUSTOM_PREFIX)}
+    custom = {i: name[len(CUSTOM_PREFIX) :] for i, name in columns.items() if i not in built_in}
+    written = {field_name: sheet.headers[index] for index, field_name in built_in.items()}
+    headed = {_column_name(sheet.headers, index): name for index, name in custom.items()}
     rows = []
     for line, cells in sheet.records:
         if len(cells) > len(sheet.headers):
@@ -323,12 +340,30 @@ def parse_sheet(
             continue
         canonical = {
             field_name: cells[index] if index < len(cells) else None
-            for index, field_name in columns.items()
+            for index, field_name in built_in.items()
         }
         parsed = parse_row(file, line, canonical, default_country, written)
-        parsed.file, parsed.extra = file, _extra_cells(sheet.headers, cells, columns)
+        parsed.file = file
+        if chosen_fields:
+            parsed.extra, parsed.chosen = _chosen_cells(sheet.headers, cells, custom), headed
+        else:
+            parsed.extra = _extra_cells(sheet.headers, cells, columns)
         rows.append(parsed)
     return rows
+
+
+def _column_name(headers: list[str], index: int) -> str:
+    return headers[index].strip() or f"#{index + 1}"
+
+
+def _chosen_cells(headers: list[str], cells: list[str], custom: dict[int, str]) -> dict[str, str]:
+    """The row's non-blank cells of the columns chosen for the team's fields (header -> text)."""
+    found: dict[str, str] = {}
+    for index in custom:
+        value = _blank(cells[index]) if index < len(cells) else None
+        if value:
+            found.setdefault(_column_name(headers, index), value)
+    return found
 
 
 def column_indexes(file: str, headers: list[str], mapping: dict[str, str]) -> dict[int, str]:
@@ -463,7 +498,7 @@ def _write_rows(
         tables["events"].append(event_row(keyring, row.event, wrapped, person_id))
         if row.extra:
             cells = (person_id, case_id, str(row.event.id))
-            sheet.append(SheetRow(row.file, row.line, row.extra, *cells))
+            sheet.append(SheetRow(row.file, row.line, row.extra, *cells, chosen=row.chosen))
         if row.source_url:
             source_id = _source_id(row.source_url, known, tables)
             tables["links"].append(

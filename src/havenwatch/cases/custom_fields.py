@@ -582,6 +582,8 @@ class SheetRow:
     person_id: str
     case_id: str
     event_id: str
+    # header -> "<record>.<key>" of the team's field chosen for that column; None: by header.
+    chosen: Mapping[str, str] | None = None
 
 
 class CellError(Exception):
@@ -595,19 +597,23 @@ class CellError(Exception):
 def write_sheet_values(
     unit: Unit, keyring: Keyring, team_id: str, rows: Iterable[SheetRow]
 ) -> None:
-    """Store the values of the team's fields a spreadsheet's columns are headed with (by key
-    or by a label in any language); a blank cell leaves a value as it is, the first row that
-    gives a person's or a case's value wins, and other columns are ignored as before."""
-    headed = {
-        fold_answer(header): field
-        for applies_to in RECORDS
-        for field in team_fields(unit.conn, team_id, applies_to)
-        for header in field.headers()
-    }
+    """Store the values of the team's fields a spreadsheet's columns were chosen for
+    (`SheetRow.chosen`) or, without a choice, are headed with (by key or by a label in any
+    language); a blank cell leaves a value as it is, the first row that gives a person's or a
+    case's value wins, and other columns are ignored as before. An identifying field's value
+    is sealed with the person's key (`write_values`)."""
+    fields = [
+        field for applies_to in RECORDS for field in team_fields(unit.conn, team_id, applies_to)
+    ]
+    headed = {fold_answer(header): field for field in fields for header in field.headers()}
+    named = {f"{field.applies_to}.{field.key}": field for field in fields}
     given: dict[tuple[str, str], dict[str, object]] = {}
     for row in rows:
         for header, cell in row.cells.items():
-            field = headed.get(fold_answer(header))
+            if row.chosen is None:
+                field = headed.get(fold_answer(header))
+            else:
+                field = named.get(row.chosen.get(header, ""))
             if field is None:
                 continue
             try:

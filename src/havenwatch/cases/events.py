@@ -131,13 +131,18 @@ def update_event(
     keyring = db.require_keyring()
     with db.write(actor) as unit:
         _require_case(unit.conn, event.case_id, scope)
-        _rewrite_event(unit, keyring, event)
+        _rewrite_event(unit, keyring, event, audited=False)
+        changed: list[str] = []
         if custom and event.id is not None:
             holder = holder_of(unit.conn, "event", event.id)
             changed = write_values(unit, keyring, holder, custom, complete=False)
-            if changed:
-                unit.audit("event.update", target_type="event", target_id=event.id,
-                           case_id=event.case_id, detail={"changed": changed})  # fmt: skip
+        unit.audit(
+            "event.update",
+            target_type="event",
+            target_id=event.id,
+            case_id=event.case_id,
+            detail={"changed": changed} if changed else None,
+        )
     return event
 
 
@@ -149,12 +154,14 @@ def edit_event(
     *,
     changes: Mapping[str, Any],
     scope: Scope,
+    custom: Mapping[str, object] | None = None,
 ) -> Event:
-    """Change the fields named in `changes` and keep the others, notes included.
+    """Change the fields named in `changes` (and the values of the team's event fields in
+    `custom`) and keep the others, notes included.
 
     The stored notes are opened only to be sealed again in the same transaction, never given
-    to the caller, so this is no read of notes for the audit trail. `event.update` names the
-    fields changed, never their values.
+    to the caller, so this is no read of notes for the audit trail. One `event.update` names
+    the fields changed (`custom.<key>` for the team's), never their values.
     """
     keyring = db.require_keyring()
     with db.write(actor) as unit:
@@ -163,13 +170,33 @@ def edit_event(
         if current is None:
             raise NotFoundError(f"no event {event_id}")
         edited = replace(current, **changes)
-        _rewrite_event(unit, keyring, edited, detail={"changed": sorted(changes)})
+        if changes:
+            _rewrite_event(unit, keyring, edited, audited=False)
+        changed = sorted(changes)
+        if custom:
+            holder = holder_of(unit.conn, "event", event_id)
+            changed += write_values(unit, keyring, holder, custom, complete=False)
+        if changed:
+            unit.audit(
+                "event.update",
+                target_type="event",
+                target_id=event_id,
+                case_id=case_id,
+                detail={"changed": changed},
+            )
     return edited
 
 
 def _rewrite_event(
-    unit: Unit, keyring: Keyring, event: Event, detail: Mapping[str, Any] | None = None
+    unit: Unit,
+    keyring: Keyring,
+    event: Event,
+    detail: Mapping[str, Any] | None = None,
+    *,
+    audited: bool = True,
 ) -> None:
+    """Rewrite the row; `audited=False` when the caller writes the one `event.update` entry
+    itself (with the team's fields it changed in the same transaction)."""
     if event.id is None:
         raise NotFoundError("the event has no id")
     owner = case_key_row(unit.conn, event.case_id)
@@ -185,13 +212,14 @@ def _rewrite_event(
         raise NotFoundError(f"no event {event.id}")
     index_event(unit.conn, event.id)
     refresh_steps(unit.conn, event.case_id)
-    unit.audit(
-        "event.update",
-        target_type="event",
-        target_id=event.id,
-        case_id=event.case_id,
-        detail=detail,
-    )
+    if audited:
+        unit.audit(
+            "event.update",
+            target_type="event",
+            target_id=event.id,
+            case_id=event.case_id,
+            detail=detail,
+        )
 
 
 def event_from_row(

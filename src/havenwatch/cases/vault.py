@@ -43,7 +43,7 @@ from havenwatch.cases.document_words import index_document_text
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import HavenwatchError, NotFoundError, ValidationError
 from havenwatch.core.ids import new_id
-from havenwatch.core.model import Document
+from havenwatch.core.model import Document, UploadReport
 from havenwatch.core.settings import Settings
 from havenwatch.core.vocabulary import vocabulary
 from havenwatch.crypto.keys import KeyFileError, Keyring
@@ -51,7 +51,8 @@ from havenwatch.crypto.padding import pad, padme, unpad
 from havenwatch.crypto.sealing import PersonKey
 from havenwatch.media import metadata_clean
 from havenwatch.media.filetypes import MAX_DOCUMENT_BYTES, FileKind, sniff
-from havenwatch.media.text_extract import extract_text
+from havenwatch.media.metadata_clean import Cleaned
+from havenwatch.media.text_extract import read_text
 from havenwatch.store.database import Database, Unit
 from havenwatch.store.rows import DOCUMENT_ROWS
 from havenwatch.store.schema import (
@@ -151,13 +152,26 @@ def _case_owner(conn: Connection, case_id: str, scope: Scope) -> AnyRow:
     return row
 
 
-def _prepare(data: bytes, strip_metadata: bool) -> tuple[bytes, FileKind, bool]:
-    """Sniff, then clean: a file whose metadata cannot be removed is refused, never stored."""
+def _prepare(data: bytes, strip_metadata: bool) -> tuple[FileKind, Cleaned]:
+    """Sniff, then clean: a file whose metadata cannot be removed is refused, never stored.
+
+    Returns the kind received and what to store (a HEIC photo is stored as a JPEG)."""
     kind = sniff(data, max_bytes=MAX_DOCUMENT_BYTES)
     if not strip_metadata:
-        return data, kind, False
-    cleaned = metadata_clean.strip_metadata(data, kind)
-    return cleaned.data, kind, cleaned.stripped
+        return kind, Cleaned(data, stripped=False)
+    return kind, metadata_clean.strip_metadata(data, kind)
+
+
+def upload_report(custody: list[CustodyEntry]) -> UploadReport:
+    """The `UploadReport` of a document from its chain of custody."""
+    upload = next((e.detail for e in custody if e.action == "document.upload"), {})
+    clean = next((e.detail for e in custody if e.action == "document.clean"), {})
+    return UploadReport(
+        removed=tuple(str(code) for code in clean.get("removed") or ()),
+        detected=bool(clean.get("detected")),
+        converted_from=upload.get("converted_from"),
+        text=upload.get("text"),
+    )
 
 
 def store_document(
@@ -182,8 +196,15 @@ def store_document(
     keyring = db.require_keyring()
     evidence = evidence or Evidence()
     _check_type(evidence.document_type)
-    content, kind, stripped = _prepare(data, strip_metadata)
-    media_type, text = kind.media_type, extract_text(content, kind)
+    received, cleaned = _prepare(data, strip_metadata)
+    content, stripped, kind = cleaned.data, cleaned.stripped, cleaned.stored_kind(received)
+    media_type, reading = kind.media_type, read_text(cleaned.data, kind)
+    report = UploadReport(
+        cleaned.removed,
+        cleaned.detected,
+        received.media_type if kind != received else None,
+        reading.method,
+    )
     digest, original_digest = hashlib.sha256(content).digest(), hashlib.sha256(data).digest()
     with db.read() as conn:
         owner = _case_owner(conn, case_id, scope)
@@ -234,14 +255,14 @@ def store_document(
                 original_vault_name=original_name,
             )
             unit.conn.execute(documents.insert(), row)
-            index_document_text(unit.conn, keyring, key, document_id, text)
-            _audit_upload(unit, document_id, case_id, media_type, stripped, evidence)
+            index_document_text(unit.conn, keyring, key, document_id, reading.text)
+            _audit_upload(unit, document_id, case_id, media_type, stripped, evidence, report)
             linked = link_events(unit, document_id, case_id, evidence.event_ids)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    return replace(document, event_ids=linked)
+    return replace(document, event_ids=linked, report=report)
 
 
 def _check_type(document_type: str | None) -> None:
@@ -253,19 +274,34 @@ def _check_type(document_type: str | None) -> None:
 
 
 def _audit_upload(
-    unit: Unit, document_id: str, case_id: str, media_type: str, stripped: bool, evidence: Evidence
+    unit: Unit,
+    document_id: str,
+    case_id: str,
+    media_type: str,
+    stripped: bool,
+    evidence: Evidence,
+    report: UploadReport,
 ) -> None:
-    """The first links of the chain of custody: received, then cleaned (when it was)."""
+    """The first links of the chain of custody: received, then cleaned (when it was), with
+    what was removed and how the text was read (codes only, never a value)."""
     where = {"target_type": "document", "target_id": document_id, "case_id": case_id}
-    detail = {
+    detail: dict[str, Any] = {
         "media_type": media_type,
         "metadata_stripped": stripped,
         "document_type": evidence.document_type,
         "original_kept": evidence.keep_original,
+        "text": report.text,
     }
+    if report.converted_from:
+        detail["converted_from"] = report.converted_from
     unit.audit("document.upload", detail=detail, **where)
     if stripped:
-        unit.audit("document.clean", detail={"metadata_stripped": True}, **where)
+        cleaned = {
+            "metadata_stripped": True,
+            "removed": list(report.removed),
+            "detected": report.detected,
+        }
+        unit.audit("document.clean", detail=cleaned, **where)
 
 
 def link_events(

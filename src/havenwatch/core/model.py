@@ -197,6 +197,19 @@ class Source:
 
 
 @dataclass(frozen=True)
+class UploadReport:
+    """What an upload did to the file: the metadata removed (codes of the web's labels,
+    "metadata"; `detected`: found in this very file, else what its kind's cleaner removes
+    wherever present), the media type it was converted from (a HEIC photo stored as JPEG),
+    and how its text was read ("read", "ocr", "ocr_unavailable", "ocr_failed", "none")."""
+
+    removed: tuple[str, ...] = ()
+    detected: bool = False
+    converted_from: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
 class Document:
     """A vault entry as users see it; `sha256` is the plaintext hash, known once opened.
 
@@ -218,6 +231,7 @@ class Document:
     original_sha256: str | None = None
     original_kept: bool = False
     event_ids: tuple[str, ...] = ()
+    report: UploadReport | None = None
 
 
 def entered_labels() -> dict[str, str]:

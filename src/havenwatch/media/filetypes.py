@@ -1,7 +1,8 @@
 """What an upload really is, decided from its first bytes and never from its name.
 
 Only formats a case file needs are accepted: scanned decisions (PDF), letters and appeals
-(Word DOCX, OpenDocument ODT), photos (JPEG, PNG, WebP), recordings (MP3, Ogg, M4A) and plain
+(Word DOCX, OpenDocument ODT), photos (JPEG, PNG, WebP, and HEIC from phones, converted to
+JPEG when cleaned), recordings (MP3, Ogg, M4A) and plain
 UTF-8 text. Anything else, including HTML, SVG, other archives and documents with macros, is
 refused before it reaches the vault.
 """
@@ -16,6 +17,8 @@ from havenwatch.core.errors import HavenwatchError
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 M4A_BRANDS = (b"M4A ", b"M4B ", b"mp42", b"isom", b"mp41", b"dash")
+# HEIF brands of still photos and sequences (an iPhone writes "heic"); AVIF is not accepted.
+HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 TEXT_CONTROL_ALLOWED = {"\t", "\n", "\r", "\f"}
 
 
@@ -33,6 +36,7 @@ PDF = FileKind("application/pdf")
 JPEG = FileKind("image/jpeg", is_image=True)
 PNG = FileKind("image/png", is_image=True)
 WEBP = FileKind("image/webp", is_image=True)
+HEIC = FileKind("image/heic", is_image=True)
 MP3 = FileKind("audio/mpeg")
 OGG = FileKind("audio/ogg")
 M4A = FileKind("audio/mp4")
@@ -59,6 +63,8 @@ def _binary_kind(data: bytes) -> FileKind | None:
         return WEBP
     if data.startswith(b"OggS"):
         return OGG
+    if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+        return HEIC
     if data[4:8] == b"ftyp" and data[8:12] in M4A_BRANDS:
         return M4A
     if _is_mp3(data):
@@ -103,6 +109,6 @@ def sniff(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> FileKind:
     if _is_plain_text(data):
         return TEXT
     raise UploadRefused(
-        "this kind of file is not accepted (PDF, Word, OpenDocument text, JPEG, PNG, WebP, MP3, "
-        "Ogg, M4A or plain text)"
+        "this kind of file is not accepted (PDF, Word, OpenDocument text, JPEG, PNG, WebP, HEIC, "
+        "MP3, Ogg, M4A or plain text)"
     )

@@ -126,5 +126,5 @@ DOCUMENT_ROWS = RowMap(
     Document,
     documents,
     explicit=("filename", "size", "sha256", "original_sha256", "original_kept"),
-    elsewhere=("event_ids",),
+    elsewhere=("event_ids", "report"),
 )

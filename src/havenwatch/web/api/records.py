@@ -312,11 +312,10 @@ def api_edit_event(
     db = database(request)
     changes = body.changes()
     event = _event_of_case(db, principal, case_id, event_id)
-    if body.custom:
-        set_values(db, "event", event_id, body.custom, principal.actor, scope=Scope.of(principal))
-    if changes:
+    if changes or body.custom:
+        scope = Scope.of(principal)
         edit_event(
-            db, case_id, event_id, principal.actor, changes=changes, scope=Scope.of(principal)
+            db, case_id, event_id, principal.actor, changes=changes, scope=scope, custom=body.custom
         )
         event = _event_of_case(db, principal, case_id, event_id)
     return _event_out(db, principal, event)

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import QueryParams
 
 from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
@@ -31,13 +32,13 @@ from havenwatch.cases.people import find_people_by_name, get_person, list_people
 from havenwatch.cases.search import search
 from havenwatch.core.clock import today
 from havenwatch.core.errors import HavenwatchError, NotFoundError, ValidationError
-from havenwatch.core.model import Case
+from havenwatch.core.model import Case, Document, UploadReport
 from havenwatch.core.vocabulary import vocabulary
 from havenwatch.reports.charts import case_timeline_chart
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import _, current, explain
-from havenwatch.web.labels import label
+from havenwatch.web.labels import english_labels, label
 from havenwatch.web.rendering import PAGE_SIZE, PageNumber, counting_limit, localise, pager, render
 
 router = APIRouter()
@@ -255,6 +256,26 @@ def case_context(request: Request, principal: Principal, case_id: str) -> dict[s
     }
 
 
+def upload_notice(query: QueryParams, documents: list[Document]) -> dict[str, Any] | None:
+    """What the case page confirms after an upload (redirected here with the upload's report
+    as codes): the file's name and what was removed, only for a document of this case and
+    only codes the labels know."""
+    names = {document.id: document.filename for document in documents}
+    uploaded = query.get("uploaded", "")
+    if uploaded not in names:
+        return None
+    known = english_labels()
+    removed = [code for code in query.get("removed", "").split(",") if code in known["metadata"]]
+    text = query.get("text", "")
+    report = UploadReport(
+        tuple(removed),
+        query.get("detected") == "1",
+        "image/heic" if query.get("converted") == "image/heic" else None,
+        text if text in known["text_reading"] else None,
+    )
+    return {"filename": names[uploaded], "id": uploaded, "report": report}
+
+
 @router.get("/cases/{case_id}")
 def case_page(request: Request, principal: Reader, case_id: str) -> Response:
     localise(request)
@@ -266,8 +287,11 @@ def case_page(request: Request, principal: Reader, case_id: str) -> Response:
         lanes={"event": _("Events"), "deadline": _("Deadlines"), "outcome": _("Outcomes")},
         month_label=current().month,
     )
+    uploaded = upload_notice(request.query_params, context.get("documents") or [])
     return render(
-        request, "case.html", {**context, "timeline_chart": chart, "error": None, "values": {}}
+        request,
+        "case.html",
+        {**context, "timeline_chart": chart, "error": None, "values": {}, "uploaded": uploaded},
     )
 
 

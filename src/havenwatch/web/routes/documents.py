@@ -1,14 +1,16 @@
 """Documents on a case: encrypted upload into the vault, the evidence page, audited downloads.
 
 An upload says what the document is (type, the day it bears, the events it proves) and
-whether to keep the original as received; the document's page shows both SHA-256 hashes and
-its chain of custody, and offers the original to roles allowed to download it.
+whether to keep the original as received; the case page it returns to confirms what metadata
+was removed and whether its text was read (`cases.upload_notice`). The document's page shows
+both SHA-256 hashes, that report and its chain of custody, and offers the original to roles
+allowed to download it.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -23,10 +25,11 @@ from havenwatch.cases.vault import (
     read_document,
     read_original,
     store_document,
+    upload_report,
     view_document,
 )
 from havenwatch.core.errors import HavenwatchError, NotFoundError
-from havenwatch.core.model import Document
+from havenwatch.core.model import Document, UploadReport
 from havenwatch.media.filetypes import MAX_DOCUMENT_BYTES
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
@@ -50,7 +53,7 @@ def upload(request: Request, principal: Editor, case_id: str, form: Form) -> Res
         if file is None:
             raise HavenwatchError(_("Choose a file to upload."))
         data = file.file.read(MAX_DOCUMENT_BYTES + 1)
-        store_document(
+        stored = store_document(
             database(request),
             request.app.state.settings,
             case_id=case_id,
@@ -69,7 +72,13 @@ def upload(request: Request, principal: Editor, case_id: str, form: Form) -> Res
             {**context, "error": explain(error), "values": {}},
             status_code=400,
         )
-    return RedirectResponse(f"/cases/{case_id}#documents", 303)
+    report = stored.report or UploadReport()
+    notice = {"uploaded": stored.id, "removed": ",".join(report.removed), "text": report.text or ""}
+    if report.detected:
+        notice["detected"] = "1"
+    if report.converted_from:
+        notice["converted"] = report.converted_from
+    return RedirectResponse(f"/cases/{case_id}?{urlencode(notice)}#documents", 303)
 
 
 def _evidence(form: FormData) -> Evidence:
@@ -96,6 +105,7 @@ def about(request: Request, principal: Handler, case_id: str, document_id: str) 
         "case_id": case_id,
         "document": document,
         "custody": custody,
+        "report": upload_report(custody),
         "linked": [timeline[event_id] for event_id in document.event_ids if event_id in timeline],
     }
     return render(request, "document.html", context)

@@ -1,8 +1,9 @@
 """Import and export: CSV, Excel or JSON in, full or anonymised exports out.
 
 A spreadsheet (CSV or XLSX) previewed first is kept sealed between the preview and the import
-(`cases.pending_imports`): the preview page shows which field each column goes to, as a choice
-the user can change (JavaScript off), and row by row which person (by pseudonym) and case each
+(`cases.pending_imports`): the preview page shows which field each column goes to (a built-in
+field or one of the team's own, `cases.custom_fields`), as a choice the user can change
+(JavaScript off), and row by row which person (by pseudonym) and case each
 row matches or creates; "Import" imports the kept file with the columns as chosen.
 
 Anonymised counts are served from the published, frozen releases (`reports.publication`):
@@ -30,7 +31,7 @@ from havenwatch.cases.interchange import (
     load_document,
 )
 from havenwatch.cases.pending_imports import forget_upload, keep_upload, open_upload
-from havenwatch.cases.sheet_import import SheetImport, import_sheet
+from havenwatch.cases.sheet_import import SheetImport, custom_column, import_sheet
 from havenwatch.cases.vault import clean_filename
 from havenwatch.core.errors import HavenwatchError, NotFoundError
 from havenwatch.core.value_labels import column_label
@@ -48,6 +49,7 @@ from havenwatch.web import forms
 from havenwatch.web.deps import Form, PagePrincipal, database, need
 from havenwatch.web.i18n import _, explain
 from havenwatch.web.rendering import localise, principal_of, render
+from havenwatch.web.routes.fields import RECORD_LABELS
 
 router = APIRouter()
 Importer = Annotated[Principal, Depends(need(Capability.IMPORT))]
@@ -152,6 +154,10 @@ def _preview_page(
         "ticket": ticket,
         "country": country or "",
         "fields": [(name, column_label(name, locale)) for name in CANONICAL_COLUMNS],
+        "custom_fields": [
+            (custom_column(field), field.label(locale), _(RECORD_LABELS[field.applies_to]))
+            for field in outcome.fields
+        ],
         "required": REQUIRED,
         "counts": _counts(outcome),
         "error": explain(outcome.problem) if outcome.problem else None,
@@ -186,7 +192,7 @@ def _chosen(form: Any) -> dict[int, str]:
     chosen: dict[int, str] = {}
     for key, value in form.multi_items():
         if key.startswith("column-") and key[7:].isdigit() and isinstance(value, str):
-            chosen[int(key[7:])] = value.strip()[:40]
+            chosen[int(key[7:])] = value.strip()[:120]
     return chosen
 
 
