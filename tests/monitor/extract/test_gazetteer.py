@@ -58,3 +58,38 @@ def test_the_hand_written_places_keep_their_own_patterns() -> None:
         decisions=None,
     )
     assert {span.value[0] for span in analysis.spans["place"]} == {"RS"}
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        (
+            "Кипарска полиција ухапсила је руског активисту Андреја Соколова по потерници Москве.",
+            "CY",
+        ),
+        ("Таиландская полиция задержала российского музыканта Олега Саркисова.", "TH"),
+    ],
+)
+def test_a_states_regular_adjective_before_its_police_names_the_state(
+    text: str, country: str
+) -> None:
+    events = extract_text(text, document="t", published=PUBLISHED).to_contract()["events"]
+    assert [event["country"] for event in events if event["type"] == "detention"] == [country]
+
+
+def test_a_serbian_report_about_another_state_is_about_that_state_not_serbia() -> None:
+    text = (
+        "Ruski novinar Ilja Zotov proteran je iz Ujedinjenih Arapskih Emirata. "
+        "Vlasti u Dubaiju su mu poništile boravišnu dozvolu bez objašnjenja."
+    )
+    analysis = analyse(text, document="t", published=PUBLISHED, decisions=None)
+    assert analysis.default_country == "AE"
+
+
+def test_a_report_naming_russia_most_is_still_about_the_state_that_acts() -> None:
+    text = (
+        "Uzbekistan deported Russian blogger Artem Lazarev to Russia on Friday. "
+        "In Russia he faces charges; Russia had asked for him in March."
+    )
+    analysis = analyse(text, document="t", published=PUBLISHED, decisions=None)
+    assert analysis.default_country == "UZ"

@@ -48,11 +48,20 @@ def find_places(analysis: Analysis, resources: Resources) -> None:
     spans += _state_adjectives(analysis, lexicon)
     analysis.spans["place"] = sorted(spans, key=lambda span: span.first)
     hosts = lexicon.section("host_states") or []
+    origins = lexicon.section("origin_states") or []
     analysis.default_country = (
         _default_country([span for span in spans if span.value[0] in hosts])
+        or _default_country([span for span in spans if _elsewhere(span, origins)])
         or lexicon.section("places.unnamed_state")
         or _default_country(spans)
     )
+
+
+def _elsewhere(span: Span, origins: list[str]) -> bool:
+    """A state named as where things happen that is not a state exiles come from: a report
+    about a removal from Thailand or a detention in Cyprus is about that state, whatever
+    language it is written in and however often it names Russia."""
+    return span.value[1] == LOCATION and span.value[0] not in origins
 
 
 def _tag_role(analysis: Analysis, lexicon: Lexicon, span: Span) -> Span:
@@ -97,7 +106,12 @@ def _state_adjectives(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
     the role its preposition gives it ("handed over to Russian officers" is a destination)."""
     state_nouns = lexicon.words("places.state_nouns")
     spans = []
-    for match in analysis.matches(lexicon.patterns("nationalities")):
+    matches = [
+        match
+        for path in ("nationalities", "gazetteer.adjectives")
+        for match in analysis.matches(lexicon.patterns(path))
+    ]
+    for match in matches:
         span = analysis.span_of(match)
         if span.last < len(analysis.tokens) and analysis.tokens[span.last].norm in state_nouns:
             spans.append(_tag_role(analysis, lexicon, span))
@@ -107,7 +121,8 @@ def _state_adjectives(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
 def _default_country(spans: list[Span]) -> str | None:
     """The state named most often among `spans`, else the state entered.
 
-    Called first with the monitored host states (`common/host_states.json`) only: a report
+    Called first with the monitored host states (`common/host_states.json`) only, then with
+    the other states named as places where things happen: a report
     about an exile names his home state often, but it is the host state that takes the
     measures. A report that names a host state only as entered ("отказали во въезде в
     Сербию") is about that state.

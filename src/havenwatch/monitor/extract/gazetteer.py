@@ -68,10 +68,38 @@ def gazetteer(language: str) -> dict[str, dict[str, list[str]]]:
         code: _patterns(names, language, known, excluded)
         for code, names in _exemplar_cities(language).items()
     }
+    hand_adjectives = set(known.section("nationalities") or {})
+    adjectives = {
+        code: _adjectives(names, language, known)
+        for code, names in _territory_names(language).items()
+        if code not in hand_adjectives
+    }
     return {
         "countries": {code: found for code, found in sorted(countries.items()) if found},
         "cities": {code: found for code, found in sorted(cities.items()) if found},
+        "adjectives": {code: found for code, found in sorted(adjectives.items()) if found},
     }
+
+
+def _adjectives(names: Iterable[str], language: str, known: Lexicon) -> list[str]:
+    """The state's adjective where Russian and Serbian derive it regularly from a one-word
+    name ("Кипр" -> "кипрские власти", "Tajland" -> "tajlandska policija"); it names the
+    state only before a word for its authorities (`places.state_nouns`). An irregular
+    adjective ("польский") is simply never met; English adjectives are not derived."""
+    if language not in ADJECTIVE_RULES:
+        return []
+    suffix, endings, rules = ADJECTIVE_RULES[language]
+    found: set[str] = set()
+    for name in names:
+        normal = known.normalize(_plain(name))
+        if " " in normal or "-" in normal or len(normal) < MIN_ADJECTIVE_STEM:
+            continue
+        rule = next(((end, adds) for end, adds in rules if normal.endswith(end)), None)
+        stems = [normal[: -len(rule[0])] + add for add in rule[1]] if rule else []
+        if rule is None and normal[-1] not in VOWELS:
+            stems = [normal]
+        found.update(f"{stem}{suffix}({endings})" for stem in stems)
+    return sorted(found)
 
 
 def _territory_names(language: str) -> dict[str, set[str]]:
@@ -174,6 +202,17 @@ def _serbian_word(word: str) -> str:
     return f"{word}(a|u|om|e)?"
 
 
+MIN_ADJECTIVE_STEM = 4
+ADJECTIVE_RULES = {
+    # suffix, endings, and per final letters of the name the stems the adjective may take
+    # ("Сирия" -> "сирийский", "Монголия" -> "монгольский", "Япония" -> "японский").
+    "ru": (
+        "ск",
+        "ий|ая|ое|ие|ого|ой|ому|ую|им|ими|их|ом",
+        (("ия", ("ий", "ь", "")), ("ь", ("ь",))),
+    ),
+    "sr": ("sk", "i|a|o|e|og|oj|om|u|ih|im|ima|oga", (("ija", ("ij", "")),)),
+}
 RUSSIAN_ENDINGS = (
     ("ие", "ие|их|им|ими"),
     ("ые", "ые|ых|ым|ыми"),

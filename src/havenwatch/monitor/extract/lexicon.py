@@ -9,6 +9,7 @@ plain tables (number words). The format is documented in docs/lexicons.md.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache, partial
 from importlib import resources
 from typing import Any
@@ -20,6 +21,22 @@ LEXICON_PACKAGE = "havenwatch.monitor"
 LEXICON_DIRECTORY = "lexicons"
 LANGUAGES = ("en", "ru", "sr")
 COMMON = "common"
+# Sections that spell out names of people and places, not ordinary words.
+NAME_SECTIONS = frozenset(
+    {
+        "first_names",
+        "surnames",
+        "public_figures",
+        "places",
+        "gazetteer",
+        "host_states",
+        "organisations",
+        "name_endings",
+        "abbreviations",
+    }
+)
+ORDINARY = "<ordinary words>"
+LETTERS = re.compile(r"[^\W\d_]{3,}")
 
 
 class LexiconError(ValueError):
@@ -80,6 +97,20 @@ class Lexicon:
             ]
         raise LexiconError(f"lexicon {self.language}: {path} holds no patterns")
 
+    def ordinary_words(self) -> frozenset[str]:
+        """Every whole word the language's patterns spell out (in matching form), outside
+        the sections of names and places: words of the language, never a person's name
+        ("zahtev" of "zahtev za azil", "niko" of a negation cue)."""
+        found = self._words.get(ORDINARY)
+        if found is None:
+            words: set[str] = set()
+            for name, data in self._sections.items():
+                if name not in NAME_SECTIONS:
+                    words.update(_literal_words(data))
+            found = frozenset(self.normalize(word) for word in words)
+            self._words[ORDINARY] = found
+        return found
+
     def words(self, path: str) -> frozenset[str]:
         """A word list at `path` in matching form."""
         found = self._words.get(path)
@@ -87,6 +118,18 @@ class Lexicon:
             found = frozenset(self.normalize(str(word)) for word in self.section(path) or [])
             self._words[path] = found
         return found
+
+
+def _literal_words(data: Any) -> set[str]:
+    """The runs of letters in the patterns and word lists of `data` ("zahtev*" and
+    "(zahtev|zahteva)" give "zahtev" and "zahteva")."""
+    if isinstance(data, str):
+        return set(LETTERS.findall(data.lower()))
+    if isinstance(data, dict):
+        return set().union(*(_literal_words(value) for value in data.values()))
+    if isinstance(data, list):
+        return set().union(*(_literal_words(value) for value in data))
+    return set()
 
 
 def _normalize(language: str, text: str) -> str:

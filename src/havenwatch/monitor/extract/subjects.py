@@ -23,15 +23,17 @@ from functools import lru_cache
 from havenwatch.core.names import fold_name, strip_name_ending
 from havenwatch.monitor.extract.attributes import CITIZENSHIP, ORIGIN
 from havenwatch.monitor.extract.counts import count_spans
-from havenwatch.monitor.extract.lexicon import Lexicon
+from havenwatch.monitor.extract.lexicon import LANGUAGES, Lexicon, lexicon
 from havenwatch.monitor.extract.model import Analysis, Mention, Span, Token
 from havenwatch.monitor.extract.name_forms import (
     has_surname_ending,
     is_first_name,
     is_inflected_first_name,
     is_listed_first_name,
+    morph,
     surname_gender,
 )
+from havenwatch.monitor.extract.normalize import normalize_word
 from havenwatch.monitor.extract.patterns import PatternSet
 from havenwatch.monitor.extract.registry import Resources, component
 
@@ -49,6 +51,7 @@ OPENING_QUOTES = frozenset("\"«„“'")
 CLOSING_QUOTES = frozenset("\"»”“'")
 FIRST_PERSON = "first_person"
 FIRST_PERSON_PLURAL = "first_person_plural"
+NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 CLAIMING_SPANS = ("place", "date", "authority", "nationality", "person_noun", "organisation")
 
 
@@ -195,7 +198,7 @@ def _accept_run(analysis: Analysis, run: list[Token], context: NameContext) -> l
     sentence_start = analysis.sentences[run[0].sentence].first
     if (
         run[0].index == sentence_start
-        and not _name_anchor(run[0].text)
+        and not _name_anchor(run[0].text, analysis.language)
         and not _described(analysis, run, context)
         and not _known(run[0].text, context)
     ):
@@ -217,7 +220,7 @@ def _accept_run(analysis: Analysis, run: list[Token], context: NameContext) -> l
         if not _initials_described(analysis, run, context):
             return []
     elif (
-        not any(_name_anchor(token.text) for token in run)
+        not any(_name_anchor(token.text, analysis.language) for token in run)
         and not _described(analysis, run, context)
         and not _known_alone(analysis, run, context)
     ):
@@ -383,10 +386,28 @@ def _surname_shaped(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _name_anchor(word: str) -> bool:
-    """A first name from the lexicon, or a word shaped like a surname ("-ova", "-ić")."""
+def _name_anchor(word: str, language: str | None) -> bool:
+    """A first name from the lexicon, or a word shaped like a surname ("-ova", "-ić") that
+    is no ordinary word of the language: neither in pymorphy3's Russian dictionary as one
+    ("Коротко", "Часов") nor spelled out in the lexicon's patterns ("Zahtev")."""
     bare = POSSESSIVE.sub("", word)
-    return is_first_name(bare) or surname_gender(bare) is not None or has_surname_ending(bare)
+    if is_first_name(bare):
+        return True
+    if surname_gender(bare) is None and not has_surname_ending(bare):
+        return False
+    if language == "ru" and _ordinary_russian(bare):
+        return False
+    known = lexicon(language if language in LANGUAGES else "en").ordinary_words()
+    return normalize_word(bare, language or "en") not in known
+
+
+def _ordinary_russian(word: str) -> bool:
+    """A word pymorphy3's dictionary knows, none of whose readings is a name or a place."""
+    analyzer = morph()
+    lowered = word.lower()
+    if not analyzer.word_is_known(lowered):
+        return False
+    return not any(NAME_TAGS & parse.tag.grammemes for parse in analyzer.parse(word))
 
 
 def _descriptions(analysis: Analysis, lexicon: Lexicon, names: list[Mention]) -> list[Mention]:
