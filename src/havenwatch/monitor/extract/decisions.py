@@ -279,18 +279,32 @@ def salience_features(analysis: Analysis, mention: Mention) -> Features:
         features["salience_top"] = 1.0
     if count <= 1:
         features["salience_once"] = 1.0
-    opening = _opening_sentences(analysis)
-    if any(other.entity in entities and other.sentence in opening for other in analysis.mentions):
+    if not _opening_entities(analysis).isdisjoint(entities):
         features["salience_opening"] = 1.0
     return features
 
 
 def _mention_counts(analysis: Analysis) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for mention in analysis.mentions:
-        if mention.entity is not None:
-            counts[mention.entity] = counts.get(mention.entity, 0) + 1
+    counts: dict[int, int] | None = analysis.derived.get("mention_counts")
+    if counts is None:
+        counts = analysis.derived["mention_counts"] = {}
+        for mention in analysis.mentions:
+            if mention.entity is not None:
+                counts[mention.entity] = counts.get(mention.entity, 0) + 1
     return counts
+
+
+def _opening_entities(analysis: Analysis) -> set[int]:
+    """The people named in the headline and the lede."""
+    found: set[int] | None = analysis.derived.get("opening_entities")
+    if found is None:
+        opening = _opening_sentences(analysis)
+        found = analysis.derived["opening_entities"] = {
+            mention.entity
+            for mention in analysis.mentions
+            if mention.entity is not None and mention.sentence in opening
+        }
+    return found
 
 
 def _opening_sentences(analysis: Analysis) -> set[int]:

@@ -183,6 +183,9 @@ class Analysis:
     aggregates: list[Aggregate] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     default_country: str | None = None
+    # Values derived from the finished parts once per document (how often each person is
+    # named, the opening sentences), reused by every decision that reads them.
+    derived: dict[str, Any] = field(default_factory=dict)
 
     def token_at(self, offset: int) -> int:
         """The index of the token that contains (or starts after) `offset`."""
@@ -204,14 +207,14 @@ class Analysis:
         """Bounds, in the matching string, of the runs of sentences holding an anchor word."""
         if anchor is None or not self.tokens:
             return [(0, len(self.matching))]
-        hits = anchor.words_that_may_match({token.norm for token in self.tokens})
+        words = self._sentence_words()
+        hits = anchor.words_that_may_match(words[-1])
         runs: list[tuple[int, int]] = []
         if not hits:
             return runs
         previous = -2
         for sentence in self.sentences:
-            tokens = self.tokens[sentence.first : sentence.last]
-            if not any(token.norm in hits for token in tokens):
+            if hits.isdisjoint(words[sentence.index]):
                 continue
             bounds = (self.offsets[sentence.first], self.matching_end(sentence.last))
             if runs and sentence.index == previous + 1:
@@ -220,6 +223,18 @@ class Analysis:
                 runs.append(bounds)
             previous = sentence.index
         return runs
+
+    def _sentence_words(self) -> list[frozenset[str]]:
+        """Each sentence's words in matching form, and last the whole document's."""
+        words: list[frozenset[str]] | None = self.derived.get("sentence_words")
+        if words is None:
+            words = [
+                frozenset(token.norm for token in self.tokens[sentence.first : sentence.last])
+                for sentence in self.sentences
+            ]
+            words.append(frozenset().union(*words))
+            self.derived["sentence_words"] = words
+        return words
 
     def matching_end(self, last: int) -> int:
         """Where, in the matching string, the token before `last` ends."""

@@ -43,18 +43,26 @@ def split_sentences(analysis: Analysis, resources: Resources) -> None:
     previous_text = ""
     append = tokens.append
     folds = folded_line_breaks(text)
+    sentence = 0
     for index, found in enumerate(TOKEN.finditer(text)):
         start, end = found.span()
+        # Most tokens follow the last with no gap or one space: no line break to weigh.
+        gap = start - previous_end
+        line_break = gap > 1 or (gap == 1 and text[previous_end] == "\n")
         if (
             index > first
-            and (previous_text in SENTENCE_END or _hard_break(text, previous_end, start, folds))
+            and (
+                previous_text in SENTENCE_END
+                or (line_break and _hard_break(text, previous_end, start, folds))
+            )
             and _breaks_before(text, tokens, found, abbreviations, folds)
         ):
-            sentences.append(_sentence(text, len(sentences), tokens, first, index))
+            sentences.append(_sentence(text, sentence, tokens, first, index))
+            sentence += 1
             first = index
         previous_end = end
         previous_text = found.group()
-        append(Token(index, previous_text, start, end, len(sentences)))
+        append(Token(index, previous_text, start, end, sentence))
     if len(tokens) > first:
         sentences.append(_sentence(text, len(sentences), tokens, first, len(tokens)))
     analysis.tokens = tokens
