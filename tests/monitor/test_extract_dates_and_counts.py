@@ -77,3 +77,16 @@ def test_counts_of_protesters_signatories_ordinals_and_vague_words_are_not_aggre
     text: str,
 ) -> None:
     assert aggregates(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2023, 40 Russians were refused entry to Serbia.",
+        "On 14 March, 40 activists were refused entry to Serbia.",
+        "3 марта 40 активистов не пустили в Сербию.",
+    ],
+)
+def test_the_numbers_of_a_date_are_no_count(text: str) -> None:
+    aggregates = extract_text(text, document="t", published=THURSDAY).to_contract()["aggregates"]
+    assert [aggregate["count"] for aggregate in aggregates] == [40]

@@ -33,7 +33,9 @@ def _find_counts(analysis: Analysis, lexicon: Lexicon) -> list[Span]:
         analysis.span_of(match, _count_label(match.label))
         for match in analysis.matches(lexicon.patterns("numbers.counts"))
     ]
-    covered = {index for span in spans for index in range(span.first, span.last)}
+    # A date's numbers are no count ("In 2023, 40 Russians...", "On 14 March, 12 ...").
+    dated = analysis.spans.get("date", [])
+    covered = {index for span in [*spans, *dated] for index in range(span.first, span.last)}
     words = _number_words(lexicon)
     for token in analysis.tokens:
         norm = token.norm
