@@ -16,7 +16,6 @@ from havenwatch.monitor.extract import extract_text
 from havenwatch.monitor.extract.decisions import (
     DecisionModel,
     LinearModel,
-    salience_features,
     shipped_model,
     shipped_model_path,
 )
@@ -170,20 +169,3 @@ def test_the_rules_alone_propose_nothing_learned() -> None:
         decisions=None,
     )
     assert all(trigger.source != LEARNED for trigger in analysis.triggers)
-
-
-def test_the_story_s_protagonist_is_salient_and_a_lawyer_named_once_is_not() -> None:
-    text = (
-        "Serbia revokes residence of Russian activist Pavel Gorin\n\n"
-        "The police revoked the residence permit of Pavel Gorin on Monday. "
-        "Gorin has lived in Novi Sad since 2022. "
-        "His lawyer, Dragana Ilic, said Gorin would appeal."
-    )
-    analysis = analyse(text, document="t", published=PUBLISHED, decisions=None)
-    by_name = {mention.text: mention for mention in analysis.mentions if mention.kind == "name"}
-    gorin = salience_features(analysis, by_name["Pavel Gorin"])
-    lawyer = salience_features(analysis, by_name["Dragana Ilic"])
-    assert gorin["salience_top"] == 1.0 and gorin["salience_opening"] == 1.0
-    assert "salience_once" not in gorin
-    assert lawyer["salience_once"] == 1.0 and "salience_top" not in lawyer
-    assert gorin["salience_share"] > lawyer["salience_share"]

@@ -58,7 +58,6 @@ DISTANCE_SCALE = 10.0
 DISTANCE_CAP = 40
 SPEECH_REACH = 3
 DISTANCE_BUCKETS = (1, 3, 6, 12)
-OPENING_SENTENCES = 2
 RUSSIAN_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
 
 
@@ -259,65 +258,7 @@ def candidate_features(
         features[f"case={case}&position={position}"] = 1.0
     if _speech_near(analysis, lexicon, mention):
         features["speech_near"] = 1.0
-    features.update(salience_features(analysis, mention))
     return features
-
-
-def salience_features(analysis: Analysis, mention: Mention) -> Features:
-    """How central the mentioned person is to the report: a story's protagonist is named
-    most often and early, while a lawyer, a relative or an official quoted on the way is
-    named once or twice. Learned from the labelled reports like every other feature."""
-    entities = mention.members or ((mention.entity,) if mention.entity is not None else ())
-    if not entities:
-        return {}
-    counts = _mention_counts(analysis)
-    total = sum(counts.values()) or 1
-    top = max(counts.values(), default=0)
-    count = max(counts.get(entity, 0) for entity in entities)
-    features: Features = {"salience_share": count / total}
-    if count == top:
-        features["salience_top"] = 1.0
-    if count <= 1:
-        features["salience_once"] = 1.0
-    if not _opening_entities(analysis).isdisjoint(entities):
-        features["salience_opening"] = 1.0
-    return features
-
-
-def _mention_counts(analysis: Analysis) -> dict[int, int]:
-    counts: dict[int, int] | None = analysis.derived.get("mention_counts")
-    if counts is None:
-        counts = analysis.derived["mention_counts"] = {}
-        for mention in analysis.mentions:
-            if mention.entity is not None:
-                counts[mention.entity] = counts.get(mention.entity, 0) + 1
-    return counts
-
-
-def _opening_entities(analysis: Analysis) -> set[int]:
-    """The people named in the headline and the lede."""
-    found: set[int] | None = analysis.derived.get("opening_entities")
-    if found is None:
-        opening = _opening_sentences(analysis)
-        found = analysis.derived["opening_entities"] = {
-            mention.entity
-            for mention in analysis.mentions
-            if mention.entity is not None and mention.sentence in opening
-        }
-    return found
-
-
-def _opening_sentences(analysis: Analysis) -> set[int]:
-    """The headline and the lede: headings before the first two body sentences, and those."""
-    opening: set[int] = set()
-    body = 0
-    for sentence in analysis.sentences:
-        opening.add(sentence.index)
-        if not sentence.heading:
-            body += 1
-            if body == OPENING_SENTENCES:
-                break
-    return opening
 
 
 def _position(trigger: Trigger, mention: Mention) -> str:
@@ -435,7 +376,7 @@ def event_features(decision: Decision, chosen: int | None, probability: float) -
         for key in candidate.features:
             if key.startswith(name) and "&" not in key:
                 features[f"subject_{key}"] = 1.0
-    for flag in ("unresolved", "plural", "speaker", "speech_near", "salience_top", "salience_once"):
+    for flag in ("unresolved", "plural", "speaker", "speech_near"):
         if flag in candidate.features:
             features[f"subject_{flag}"] = 1.0
     return features
