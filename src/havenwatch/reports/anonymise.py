@@ -167,6 +167,17 @@ class Prepared:
     @classmethod
     def of(cls, event_type: str, records: Iterable[EventRecord]) -> Prepared:
         places = regions()
+        # Events share a few thousand date bounds: each pair's periods are worked out once.
+        Periods = tuple[tuple[str, str], tuple[str, str]]
+        periods: dict[tuple[date | None, date | None], Periods] = {}
+
+        def periods_of(earliest: date | None, latest: date | None) -> Periods:
+            found = periods.get((earliest, latest))
+            if found is None:
+                found = (period_of(earliest, latest), period_at(earliest, latest, "year"))
+                periods[earliest, latest] = found
+            return found
+
         return cls(
             event_type,
             tuple(
@@ -175,8 +186,7 @@ class Prepared:
                     r.nationality or UNKNOWN,
                     r.host_country,
                     places.get(r.host_country, OTHER_REGION),
-                    period_of(r.earliest, r.latest),
-                    period_at(r.earliest, r.latest, "year"),
+                    *periods_of(r.earliest, r.latest),
                     r.grounds or UNKNOWN,
                 )
                 for r in records
