@@ -10,6 +10,8 @@ each period the bench's web load asks (`bench/web.py`: 2024, 2025, 2025-Q2, 2024
 country RS, one team's scope, as its caseworker sees it), the first call on a freshly opened
 database (cold: nothing of it in SQLite's page cache) and the median of `--rounds` calls more.
 
+`--postgres URL --cases N` fills a new database on that server and keeps it; `--url URL`
+measures it (or any database) again, `--as-is` without migrating it (an older checkout).
 `--instance DIR` reads an instance `bench/web.py --keep DIR` filled (a copy, migrated to this
 checkout's head first; its bench account's team), or `--database FILE` measures (and migrates)
 that SQLite file in place; `--cases N` fills a fresh one with the demo generator.
@@ -18,6 +20,7 @@ that SQLite file in place; `--cases N` fills a fresh one with the demo generator
 from __future__ import annotations
 
 import argparse
+import secrets
 import shutil
 import statistics
 import tempfile
@@ -25,26 +28,38 @@ import time
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from havenwatch.access.scope import Scope
+from havenwatch.access.teams import team_id_by_name
 from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import demo_data, generate
 from havenwatch.core.settings import resolve_settings
 from havenwatch.operations.instance import initialise
 from havenwatch.reports.questions import Question, answer, parse_period
 from havenwatch.store import migrate
-from havenwatch.store.database import Database
+from havenwatch.store.database import Database, normalise_url
 from havenwatch.store.schema import events, users
 
 PERIODS = ("2024", "2025", "2025-Q2", "2024-Q4")
 COUNTRY = "RS"
 
 
+def fresh_postgres(url: str) -> str:
+    """A new, empty database on the server of `url` (kept: measure it again with --url)."""
+    admin = create_engine(normalise_url(url), isolation_level="AUTOCOMMIT")
+    name = f"hw_stats_{secrets.token_hex(4)}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(normalise_url(url)).set(database=name).render_as_string(hide_password=False)
+
+
 def _database(args: argparse.Namespace, folder: Path) -> str:
     """The database URL measured: a migrated copy of `--instance`, or a fresh demo fill."""
-    if args.database:
-        url = f"sqlite:///{args.database}"
+    if args.database or args.url:
+        url = args.url or f"sqlite:///{args.database}"
         if not args.as_is:
             migrate.upgrade(Database(url))
         return url
@@ -58,13 +73,15 @@ def _database(args: argparse.Namespace, folder: Path) -> str:
         url = f"sqlite:///{target}"
         migrate.upgrade(Database(url))
         return url
+    fresh = fresh_postgres(args.postgres) if args.postgres else None
     settings = resolve_settings(
-        data_dir=folder / "data", database_url=args.postgres, key_file=folder / "key"
+        data_dir=folder / "data", database_url=fresh, key_file=folder / "key"
     )
     db = initialise(settings)
     started = time.perf_counter()
     load_files(db, generate(args.cases, seed=2024, upto=date(2026, 12, 7)), "bench")
-    print(f"filled {args.cases} cases in {time.perf_counter() - started:.1f} s")
+    seconds = time.perf_counter() - started
+    print(f"filled {args.cases} cases in {seconds:.1f} s into {fresh or 'SQLite'}")
     return settings.database_url
 
 
@@ -76,7 +93,8 @@ def main() -> None:
         "--as-is", action="store_true", help="do not migrate --database (an older checkout)"
     )
     parser.add_argument("--cases", type=int, default=20000)
-    parser.add_argument("--postgres", help="PostgreSQL URL (with --cases)")
+    parser.add_argument("--postgres", help="PostgreSQL server URL: --cases fill a new database")
+    parser.add_argument("--url", help="a database URL to measure in place (PostgreSQL too)")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hw-stats-") as folder:
@@ -86,7 +104,8 @@ def main() -> None:
                 select(users.c.team_id).where(users.c.username == "bench")
             ).scalar()
             size = conn.execute(select(func.count()).select_from(events)).scalar_one()
-        scope = Scope.teams(bench_team or demo_data()["teams"][0])
+            demo_team = team_id_by_name(conn, demo_data()["teams"][0])
+        scope = Scope.teams(bench_team or demo_team or "")
         print(f"instance: {url.split('@')[-1]}, {size:,} events, team {scope.team_ids[0]}")
         print(f"{'period':<8} {'cold ms':>9} {'warm ms (median)':>17} {'people':>7} {'events':>7}")
         for period in PERIODS:

@@ -20,12 +20,13 @@ than k people in it) and the published slices count most of the events (`coverag
 level per event type, so a year can never be played against its months. The publisher is told
 how many more people each withheld entry would need (`Shortfall`); the release never says.
 
-*Grounds*: each slice that is published also gets a breakdown of its people by the grounds
-given for the measure (`grounds_tables`, `protect_grounds`), at the same period as the slice
-and over every nationality and host country, so it is never crossed with another cut of the
-same people. Its rows are entries like any other (primary and secondary suppression, nested
-in k); the slice's total counts as known (the main table publishes it), so no withheld
-grounds row relies on it being hidden. A slice withheld whole withholds its grounds too.
+*Grounds*: each published slice of a measure (a decision event type) also gets a breakdown
+of its people by the grounds given for the measure (`grounds_tables`, `protect_grounds`), at
+the same period as the slice and over every nationality and host country, so it is never
+crossed with another cut of the same people. Its rows are entries like any other (primary and
+secondary suppression, nested in k); the slice's total counts as known (the main table
+publishes it), so no withheld grounds row relies on it being hidden. A slice withheld whole
+withholds its grounds too.
 
 Periods are calendar months. An event whose date is less precise than a month is not guessed
 into one: it is counted in a slice of its own for the year ("2024", month unknown) or, when
@@ -44,6 +45,7 @@ from functools import cache
 from importlib import resources
 from itertools import groupby
 
+from havenwatch.core.vocabulary import vocabulary
 from havenwatch.reports.release import AnonymisedRelease, PublishedCount, Shortfall
 from havenwatch.reports.suppression import (
     MIN_K,
@@ -373,7 +375,8 @@ def anonymise(records: Iterable[EventRecord], k: int, scheme: str = "monthly") -
         prepared = Prepared.of(event_type, group)
         level, tables = choose_level(prepared, k, levels)
         chosen.append((event_type, level.name))
-        by_grounds = grounds_tables(prepared, level)
+        measure = event_type in vocabulary().decision_event_types
+        by_grounds = grounds_tables(prepared, level) if measure else {}
         for key, table in sorted(tables.items()):
             hidden = suppress(table, k, unpublished(table))
             shown = [p for p in hidden if ONLY_TOTALS not in p]
@@ -381,8 +384,8 @@ def anonymise(records: Iterable[EventRecord], k: int, scheme: str = "monthly") -
             hidden_cells += sum(TOTAL not in position for position in shown)
             counts += _published(key, table, hidden)
             shortfalls += _shortfalls(key, table, k)
-            if (TOTAL, TOTAL) in hidden:
-                continue  # a withheld total cannot be known to the grounds breakdown
+            if not measure or (TOTAL, TOTAL) in hidden:
+                continue  # grounds are given for measures; a withheld total is not known
             grounds, missing, withheld = protect_grounds(
                 key, by_grounds[key], table.grid[TOTAL, TOTAL], k
             )

@@ -37,8 +37,8 @@ NOTES = (
     "A combination that does not appear has 0 people or was suppressed.",
     "No totals across periods or event types are published: add them up at your own risk, "
     "people with several events would be counted more than once.",
-    f"Rows with a grounds code count the people of their slice by the grounds given for the "
-    f"measure, over every nationality and host country ('{TOTAL}'); every other row has "
+    f"Rows with a grounds code count the people of a measure's slice by the grounds given for "
+    f"it, over every nationality and host country ('{TOTAL}'); every other row has "
     f"grounds '{TOTAL}'. Grounds rows are suppressed like any other entry; a person whose "
     "measures of one slice gave two grounds counts under both, so they need not add up to "
     "the slice's total.",
