@@ -1,6 +1,11 @@
 """Benchmark the public report at scale: publish a release, then make the report from it.
 
     .venv/bin/python bench/report.py [--cases 100000] [--postgres URL]
+    .venv/bin/python bench/report.py --database COPY.db   # an instance already filled
+
+`--database` measures an SQLite file that is already filled (a copy of the one `bench/web.py
+--keep DIR` made, for example: a release is published into it, and it is migrated first),
+instead of loading the cases again, which takes most of a run at 100,000 cases.
 
 Generates the demo cases (fixed seed) into a fresh instance, then times, in one run:
 
@@ -35,6 +40,7 @@ from havenwatch.operations.instance import initialise
 from havenwatch.reports.publication import publish_release
 from havenwatch.reports.report import ReportRequest
 from havenwatch.reports.report_document import public_report
+from havenwatch.store import migrate
 from havenwatch.store.database import Database, normalise_url
 from havenwatch.store.schema import cases, events
 
@@ -78,17 +84,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--postgres", default=os.environ.get("HAVENWATCH_BENCH_POSTGRES_URL"))
+    parser.add_argument("--database", help="an SQLite file already filled (written into)")
+    parser.add_argument("--as-is", action="store_true", help="do not migrate --database first")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         directory = Path(folder)
-        url = fresh_postgres(args.postgres) if args.postgres else None
-        db = initialise(resolve_settings(directory / "data", url, directory / "data.key"))
-        _, loaded = timed(
-            lambda: load_files(db, generate(args.cases, seed=SEED, upto=date(2026, 1, 31)), "bench")
-        )
-        print(
-            f"{args.cases:,} cases loaded in {loaded:.1f} s ({'PostgreSQL' if url else 'SQLite'})"
-        )
+        if args.database:
+            db = Database(f"sqlite:///{args.database}")
+            if not args.as_is:
+                migrate.upgrade(db)
+            with db.read() as conn:
+                args.cases = conn.execute(select(func.count()).select_from(cases)).scalar_one()
+            print(f"{args.cases:,} cases in {args.database} (SQLite)")
+        else:
+            url = fresh_postgres(args.postgres) if args.postgres else None
+            db = initialise(resolve_settings(directory / "data", url, directory / "data.key"))
+            _, loaded = timed(
+                lambda: load_files(
+                    db, generate(args.cases, seed=SEED, upto=date(2026, 1, 31)), "bench"
+                )
+            )
+            kind = "PostgreSQL" if url else "SQLite"
+            print(f"{args.cases:,} cases loaded in {loaded:.1f} s ({kind})")
         rows, base = timed(lambda: baseline(db))
         version, publishing = timed(lambda: publish_release(db, actor="bench", k=10))
         request = ReportRequest("2024-01", "2025-12", None, "en")

@@ -55,6 +55,7 @@ class Planted:
     event_type: str
     when: FuzzyDate
     consent: str = "anonymised"
+    grounds: str | None = None
 
     @property
     def slice_key(self) -> SliceKey:
@@ -106,6 +107,7 @@ def published(release: AnonymisedRelease) -> dict[Entry, int]:
     return {
         ((c.event_type, c.period, c.period_precision), (c.nationality, c.host_country)): c.people
         for c in release.counts
+        if c.grounds == "ALL"  # the grounds breakdown is checked in test_generalisation.py
     }
 
 
@@ -151,6 +153,7 @@ def _plant(db: Database, number: int, planted: Planted) -> tuple[str, Event, Ite
             date=planted.when,
             notes="CANARY-EVENT-NOTE",
             decision_code=_decision_code(planted.country),
+            grounds=planted.grounds,
         ),
         "planter",
         scope=Scope.everything(),

@@ -32,7 +32,7 @@ from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events, people
 
 K = 10
-NEWCOMER = Planted("UA", "ME", "entry_ban", from_day(date(2024, 3, 20)))
+NEWCOMER = Planted("UA", "ME", "entry_ban", from_day(date(2024, 3, 20)), grounds="documents")
 Entry = tuple[tuple[str, str], tuple[str, str]]  # (event type, period), (nationality, host)
 
 
@@ -91,10 +91,40 @@ def truth_at(db: Database, levels: dict[str, str]) -> dict[tuple[str, str], Coun
     }
 
 
+def grounds_truth_at(db: Database, levels: dict[str, str]) -> dict[tuple[str, str], CountTable]:
+    """Each published slice's people per grounds (a lone column '*'), recounted from the
+    events at the period the release says each type was published at."""
+    query = select(
+        cases.c.person_id, events.c.type, events.c.grounds, events.c.date_earliest,
+        events.c.date_latest,
+    ).join(cases, cases.c.id == events.c.case_id)  # fmt: skip
+    who: dict[tuple[str, str], dict[tuple[str, str], set[str]]] = defaultdict(
+        lambda: defaultdict(set)
+    )
+    with db.read() as conn:
+        for person, kind, grounds, first, last in conn.execute(query):
+            period = _period(first, last, levels[kind].split("/")[0])
+            who[kind, period][grounds or "unknown", "*"].add(person)
+    return {
+        key: CountTable({cell: len(ids) for cell, ids in cells.items()})
+        for key, cells in who.items()
+    }
+
+
 def shown(release: AnonymisedRelease) -> dict[Entry, int]:
     return {
         ((c.event_type, c.period), (c.nationality, c.host_country)): c.people
         for c in release.counts
+        if c.grounds == TOTAL
+    }
+
+
+def shown_grounds(release: AnonymisedRelease) -> dict[Entry, int]:
+    """Published grounds rows, at the position of their row in the grounds table."""
+    return {
+        ((c.event_type, c.period), (c.grounds, TOTAL)): c.people
+        for c in release.counts
+        if c.grounds != TOTAL
     }
 
 
@@ -111,6 +141,12 @@ def test_the_demo_publishes_a_yearly_release_at_k_10(db: Database) -> None:
         row, column = position
         true = truth[key].grid
         assert value == true.get(position, true.get(("*" if row == TOTAL else row, column)))
+    by_grounds = grounds_truth_at(db, dict(release.levels))
+    grounds = shown_grounds(release)
+    assert grounds, "the demo's default caseload publishes figures per grounds"
+    for (key, position), value in grounds.items():
+        assert value == by_grounds[key].grid[position] >= K
+        assert (key, (TOTAL, TOTAL)) in shown(release), "grounds only of a published slice"
 
 
 def test_the_finest_level_where_every_entry_has_k_people_is_chosen() -> None:
@@ -133,14 +169,17 @@ def test_the_finest_level_where_every_entry_has_k_people_is_chosen() -> None:
     with_one_more = anonymise(mixed, K, "generalised")
 
     assert dict(alone.levels) == {"detention": "year/code/country"}
-    assert {(c.period, c.nationality, c.host_country, c.people) for c in alone.counts} == {
-        ("2024", "RU", "RS", 12), ("2024", "RU", "ALL", 12), ("2024", "ALL", "RS", 12),
-        ("2024", "ALL", "ALL", 12),
+    assert {(c.period, c.nationality, c.host_country, c.grounds, c.people) for c in alone.counts} == {
+        ("2024", "RU", "RS", "ALL", 12), ("2024", "RU", "ALL", "ALL", 12),
+        ("2024", "ALL", "RS", "ALL", 12), ("2024", "ALL", "ALL", "ALL", 12),
+        ("2024", "ALL", "ALL", "unknown", 12),
     }  # fmt: skip
     assert dict(with_one_more.levels) == {"detention": "year/none/none"}
-    assert [(c.period, c.nationality, c.host_country, c.people) for c in with_one_more.counts] == [
-        ("2024", "ALL", "ALL", 13)
-    ]
+    assert [
+        (c.period, c.nationality, c.host_country, c.people)
+        for c in with_one_more.counts
+        if c.grounds == TOTAL
+    ] == [("2024", "ALL", "ALL", 13)]
     assert with_one_more.shortfalls == ()
 
 
@@ -187,6 +226,31 @@ def test_two_generalised_releases_one_person_apart_give_nothing_to_difference(
         unknowns = sorted(set(change.grid) - known)
         recovered = {_as_published(p) for p in pinned(change, unknowns) if change.grid[p]}
         assert not {p for p in recovered if p not in known}, key
+
+    grounds_before = grounds_truth_at(db, dict(first.levels))
+    grounds_after = grounds_truth_at(db, dict(second.levels))
+    published_before, published_after = shown_grounds(first), shown_grounds(second)
+    assert published_after, "the releases publish grounds rows"
+    moved_slices = set()
+    for key, table in grounds_after.items():
+        change = differences(grounds_before.get(key, CountTable({})), table)
+        # The attacker knows every grounds row published in both versions, and the slice's
+        # total (each person counted once) wherever the main table published it both times.
+        known = {
+            p for p in change.grid if (key, p) in published_before and (key, p) in published_after
+        }
+        if (key, (TOTAL, TOTAL)) in before and (key, (TOTAL, TOTAL)) in after:
+            known.add((TOTAL, TOTAL))
+        for position in known - {(TOTAL, TOTAL)}:
+            moved = published_after[key, position] - published_before[key, position]
+            assert moved == change.grid[position]
+            if moved:
+                moved_slices.add(key)
+                assert min(published_before[key, position], published_after[key, position]) >= K
+        unknowns = sorted(set(change.grid) - known)
+        recovered = {_as_published(p) for p in pinned(change, unknowns) if change.grid[p]}
+        assert not {p for p in recovered if p not in known}, key
+        assert not {p for p in table.grid if (key, p) in published_after and table.grid[p] < K}, key
 
 
 def _as_published(position: tuple[str, str]) -> tuple[str, str]:

@@ -67,6 +67,8 @@ def test_the_codebook_explains_every_code_in_the_counts(
     for count in release.counts:
         assert ("event_type", count.event_type) in explained
         assert ("period_precision", count.period_precision) in explained
+        assert count.grounds == "ALL" or ("grounds", count.grounds) in explained
+    assert any(count.grounds != "ALL" for count in release.counts), "grounds are published"
     markdown = (tmp_path / "codebook.md").read_text("utf-8")
     assert "host state" in markdown and "people, not events" in markdown
 
@@ -113,7 +115,7 @@ def test_datasette_serves_the_file_with_its_descriptions(
     metadata = httpx.get(f"{datasette}/-/metadata.json", timeout=30).json()
     columns = metadata["databases"][database]["tables"]["counts"]["columns"]
     assert set(columns) == {"cell_id", "period", "period_precision", "event_type",
-                            "nationality", "host_country", "people"}  # fmt: skip
+                            "nationality", "host_country", "people", "grounds"}  # fmt: skip
     rows = httpx.get(f"{datasette}/{database}/counts.json?_shape=array&_size=max", timeout=30)
     assert len(rows.json()) == min(len(release.counts), 1000)
     page = httpx.get(f"{datasette}/{database}/counts", timeout=30).text

@@ -4,19 +4,25 @@ within a team's scope, with imprecise dates counted apart and appeals followed t
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.teams import team_id_by_name
+from havenwatch.cases.bulk import load_files
 from havenwatch.cases.case_files import add_case
+from havenwatch.cases.demo import generate
 from havenwatch.cases.events import add_event
 from havenwatch.cases.people import add_person
 from havenwatch.core.dates import from_day, parse_fuzzy
 from havenwatch.core.errors import ValidationError
 from havenwatch.core.model import Case, Event, FuzzyDate, Identity, Person
-from havenwatch.reports.questions import Question, answer, answer_csv, parse_period
+from havenwatch.reports.questions import Counts, Question, answer, answer_csv, parse_period
+from havenwatch.reports.statistics import incident_types
 from havenwatch.store.database import Database
+from havenwatch.store.schema import cases, events, people
 
 YEAR = Question(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
 
@@ -136,3 +142,65 @@ def test_the_csv_holds_each_type_and_the_total(db: Database) -> None:
         "2025-01-01,2025-12-31,entry_ban,Entry refused,1,1,1",
         "2025-01-01,2025-12-31,all,all,1,1,1",
     ]
+
+
+def test_every_answer_is_what_the_events_themselves_say(db: Database) -> None:
+    load_files(db, generate(300, seed=11, upto=date(2026, 6, 30)), "test")
+    rows = recount_rows(db)
+    incidents = set(incident_types())
+    questions = [
+        Question(*parse_period("2025")),
+        Question(*parse_period("2025-Q2"), country="RS"),
+        Question(*parse_period("2024"), grounds="national_security"),
+        Question(*parse_period("2025"), nationality="RU", event_type="entry_ban"),
+        Question(date(2024, 3, 10), date(2025, 8, 20), authority="court"),
+    ]
+    for question in questions:
+        result = answer(db, question, scope=Scope.everything())
+        chosen = [
+            row for row in rows
+            if (row["type"] == question.event_type if question.event_type
+                else row["type"] in incidents)
+            and all(question_value in (None, row[name]) for name, question_value in (
+                ("country", question.country), ("grounds", question.grounds),
+                ("nationality", question.nationality), ("authority", question.authority)))
+        ]  # fmt: skip
+        dated = [row for row in chosen if row["first"] is not None and row["last"] is not None]
+        inside = [
+            row for row in dated
+            if question.date_from <= row["first"] and row["last"] <= question.date_to
+        ]  # fmt: skip
+        straddling = [
+            row for row in dated
+            if row["last"] >= question.date_from and row["first"] <= question.date_to
+            and not (question.date_from <= row["first"] and row["last"] <= question.date_to)
+        ]  # fmt: skip
+        assert result.total == Counts(
+            len({row["person"] for row in inside}), len({row["case"] for row in inside}),
+            len(inside),
+        ), question  # fmt: skip
+        for kind, counts in result.by_type.items():
+            of_kind = [row for row in inside if row["type"] == kind]
+            assert counts == Counts(len({r["person"] for r in of_kind}),
+                                    len({r["case"] for r in of_kind}), len(of_kind))  # fmt: skip
+        assert sum(c.events for c in result.by_type.values()) == len(inside)
+        assert result.not_placed == len(straddling), question
+
+
+def recount_rows(db: Database) -> list[dict[str, Any]]:
+    """Every event with its case's country and its person, read from the tables themselves."""
+    query = (
+        select(
+            events.c.type, events.c.grounds, events.c.authority, events.c.date_earliest,
+            events.c.date_latest, cases.c.id, cases.c.country, cases.c.person_id,
+            people.c.nationality,
+        )
+        .join(cases, cases.c.id == events.c.case_id)
+        .join(people, people.c.id == cases.c.person_id)
+    )  # fmt: skip
+    with db.read() as conn:
+        return [
+            {"type": r[0], "grounds": r[1], "authority": r[2], "first": r[3], "last": r[4],
+             "case": r[5], "country": r[6], "person": r[7], "nationality": r[8]}
+            for r in conn.execute(query)
+        ]  # fmt: skip

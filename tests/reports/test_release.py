@@ -14,4 +14,4 @@ def test_release_csv_cells_that_look_like_formulas_are_written_as_text() -> None
     lines = [line for line in release.to_csv().splitlines() if not line.startswith("#")]
     header, row = csv.reader(io.StringIO("\n".join(lines)))
     assert header[0] == "period"
-    assert row == ["2024-05", "month", "'=cmd|' /C calc'!A0", "'@RU", "'-RS", "7"]
+    assert row == ["2024-05", "month", "'=cmd|' /C calc'!A0", "'@RU", "'-RS", "7", "ALL"]

@@ -22,9 +22,12 @@ from havenwatch.cases.bulk import load_files
 from havenwatch.cases.demo import generate
 from havenwatch.cli import cli
 from havenwatch.core.settings import Settings
+from havenwatch.reports.anonymise import EventRecord, anonymise
 from havenwatch.reports.language import ReportLanguage
 from havenwatch.reports.publication import latest_release, publish_release
-from havenwatch.reports.report_document import OwnDataOnly, render_pdf
+from havenwatch.reports.release import Shortfall
+from havenwatch.reports.report import ReportRequest, build_report
+from havenwatch.reports.report_document import OwnDataOnly, render_html, render_pdf
 from havenwatch.store.database import Database
 from havenwatch.store.schema import cases, events
 
@@ -130,6 +133,21 @@ def people_per_type_and_period(db: Database, times: dict[str, str]) -> dict[tupl
     return {key: len(people) for key, people in who.items()}
 
 
+def people_per_grounds(db: Database, times: dict[str, str]) -> dict[tuple[str, str, str], int]:
+    """Recounted from the events table: distinct people per event type, period and grounds."""
+    who: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    query = select(
+        cases.c.person_id, events.c.type, events.c.grounds, events.c.date_earliest,
+        events.c.date_latest,
+    ).join(cases, cases.c.id == events.c.case_id)  # fmt: skip
+    with db.read() as conn:
+        for person, kind, grounds, first, last in conn.execute(query):
+            period = _period(first, last, times.get(kind, "month"))
+            if period is not None:
+                who[kind, period, grounds or "unknown"].add(person)
+    return {key: len(people) for key, people in who.items()}
+
+
 def _number(text: str) -> int:
     digits = "".join(ch for ch in text if ch.isdigit())
     return -int(digits) if text.strip().startswith(("-", "−")) else int(digits)
@@ -173,10 +191,29 @@ def test_every_figure_in_the_report_is_recomputed_from_the_events(
         before = sum(truth[t, p] for t, p in totals if t == kind and _inside(p, earlier))
         expected = {"now": now, "before": before, "change": now - before}[which]
         assert _number(cell.text_content()) == expected, (kind, which)
+    by_grounds = people_per_grounds(published, times)
+    published_grounds = {
+        (c.grounds, c.event_type, c.period) for c in release.counts if c.grounds != "ALL"
+    }
+    grounds_cells = tree.xpath("//td[@data-grounds]")
+    assert grounds_cells, "the report shows figures per grounds"
+    for cell in grounds_cells:
+        grounds, which = cell.get("data-grounds").split("|")
+        period_months = {"now": months, "before": earlier}[which]
+        expected = sum(
+            by_grounds[kind, period, grounds]
+            for g, kind, period in published_grounds
+            if g == grounds and period != "all" and _inside(period, period_months)
+        )
+        assert _number(cell.text_content()) == expected, (grounds, which)
+        assert all(
+            by_grounds[kind, period, grounds] >= K
+            for g, kind, period in published_grounds
+            if g == grounds
+        )
     numbers = tree.xpath("//td[contains(@class, 'n')][not(. = '–')]")
-    assert len(numbers) == len(cells) + len(tree.xpath("//td[@data-sum]")), (
-        "every figure is checked"
-    )
+    checked = len(cells) + len(tree.xpath("//td[@data-sum]")) + len(grounds_cells)
+    assert len(numbers) == checked, "every figure is checked"
     assert all(_inside(p, months) for kinds in shown.values() for p in kinds if p != "all")
 
 
@@ -231,3 +268,41 @@ def test_a_bad_month_or_language_is_one_clear_line(
     assert bad_language.exit_code == 2 and "not a report language" in bad_language.output
     assert nothing.exit_code == 1 and "no release is published yet" in nothing.output
     assert "Traceback" not in nothing.output and not target.exists()
+
+
+def _people(
+    prefix: str, count: int, kind: str, day: date, grounds: str | None
+) -> list[EventRecord]:
+    return [EventRecord(f"{prefix}{n}", "RU", "RS", kind, day, day, grounds) for n in range(count)]
+
+
+def test_a_grounds_is_new_only_where_the_previous_period_was_published_too() -> None:
+    now, before = date(2024, 5, 10), date(2023, 5, 10)
+    records = [
+        *_people("a", 12, "entry_ban", before, "public_order"),
+        *_people("b", 6, "entry_ban", now, "public_order"),
+        *_people("c", 7, "entry_ban", now, "national_security"),
+        *_people("d", 2, "entry_ban", now, "other"),
+        *_people("e", 5, "entry_ban", now, None),
+        *_people("f", 2, "detention", before, "documents"),
+        *_people("g", 8, "detention", now, "documents"),
+    ]
+    release = anonymise(records, K, "monthly").as_version(1, "2026-01-05")
+
+    data = build_report(release, ReportRequest("2024-01", "2025-12", locale="en"))
+
+    changes = {change.grounds: change for change in data.grounds}
+    assert data.new_grounds == ("national_security",)
+    assert (changes["public_order"].before, changes["public_order"].now) == (12, 6)
+    assert not changes["public_order"].new
+    assert changes["documents"].not_comparable == ("detention",)
+    assert not changes["documents"].new, "its previous period was withheld whole"
+    assert "other" not in changes, "two people: withheld, and one more row with them"
+    assert "unknown" not in changes, "the row hidden with the two"
+    assert Shortfall("entry_ban", "2024-05", "ALL", "ALL", 3, "other") in release.shortfalls
+    assert release.suppressed_grounds == 2
+    page = lxml_html.fromstring(render_html(data))
+    new = page.xpath("//p[@id='new-grounds']")[0].text_content()
+    assert new.split(":")[1].strip() == "National security"
+    (blind,) = page.xpath("//ul[@id='grounds-not-comparable']/li")
+    assert "Detained" in blind.text_content() and "Entry ban" not in blind.text_content()

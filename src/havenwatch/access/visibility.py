@@ -18,6 +18,7 @@ from havenwatch.store.schema import (
     cases,
     deadline_steps,
     documents,
+    event_facts,
     event_sources,
     events,
     lead_matches,
@@ -32,6 +33,11 @@ from havenwatch.store.schema import (
 def case_visibility(scope: Scope) -> ColumnElement[bool]:
     """Cases of the scope's teams."""
     return scope.where(cases.c.team_id)
+
+
+def fact_visibility(scope: Scope) -> ColumnElement[bool]:
+    """Statistics facts of the scope's teams (each carries its case's team)."""
+    return scope.where(event_facts.c.team_id)
 
 
 def person_visibility(scope: Scope) -> ColumnElement[bool]:

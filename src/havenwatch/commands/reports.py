@@ -82,7 +82,7 @@ def export_anonymised(ctx: click.Context, k: int, output_format: str, output: Pa
 
 def _rows(release: AnonymisedRelease, detail: bool) -> list[tuple[object, ...]]:
     return [
-        (c.period, c.event_type, c.nationality, c.host_country, c.people)
+        (c.period, c.event_type, c.nationality, c.host_country, c.grounds, c.people)
         for c in release.counts
         if detail or c.nationality == ALL
     ]
@@ -96,7 +96,7 @@ def stats(ctx: click.Context, k: int, detail: bool) -> None:
     """Public statistics: the published counts of the anonymised export."""
     release = anonymised_export(open_db(ctx, need_keys=False), k)
     print_table(
-        ["period", "event type", "nationality", "host country", "people"],
+        ["period", "event type", "nationality", "host country", "grounds", "people"],
         _rows(release, detail),
         title=f"People by event type and period (k={k})",
     )

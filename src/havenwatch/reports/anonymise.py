@@ -20,6 +20,14 @@ than k people in it) and the published slices count most of the events (`coverag
 level per event type, so a year can never be played against its months. The publisher is told
 how many more people each withheld entry would need (`Shortfall`); the release never says.
 
+*Grounds*: each published slice of a measure (a decision event type) also gets a breakdown
+of its people by the grounds given for the measure (`grounds_tables`, `protect_grounds`), at
+the same period as the slice and over every nationality and host country, so it is never
+crossed with another cut of the same people. Its rows are entries like any other (primary and
+secondary suppression, nested in k); the slice's total counts as known (the main table
+publishes it), so no withheld grounds row relies on it being hidden. A slice withheld whole
+withholds its grounds too.
+
 Periods are calendar months. An event whose date is less precise than a month is not guessed
 into one: it is counted in a slice of its own for the year ("2024", month unknown) or, when
 not even the year is known, in the "unknown" period. Slices are never added up across periods
@@ -37,6 +45,7 @@ from functools import cache
 from importlib import resources
 from itertools import groupby
 
+from havenwatch.core.vocabulary import vocabulary
 from havenwatch.reports.release import AnonymisedRelease, PublishedCount, Shortfall
 from havenwatch.reports.suppression import (
     MIN_K,
@@ -66,6 +75,7 @@ class EventRecord:
     event_type: str
     earliest: date | None
     latest: date | None
+    grounds: str | None = None
 
 
 @dataclass(frozen=True, order=True)
@@ -154,11 +164,22 @@ class Prepared:
     """An event type's records with every period and place worked out once, for all levels."""
 
     event_type: str
-    rows: tuple[tuple[str, str, str, str, tuple[str, str], tuple[str, str]], ...]
+    rows: tuple[tuple[str, str, str, str, tuple[str, str], tuple[str, str], str], ...]
 
     @classmethod
     def of(cls, event_type: str, records: Iterable[EventRecord]) -> Prepared:
         places = regions()
+        # Events share a few thousand date bounds: each pair's periods are worked out once.
+        Periods = tuple[tuple[str, str], tuple[str, str]]
+        periods: dict[tuple[date | None, date | None], Periods] = {}
+
+        def periods_of(earliest: date | None, latest: date | None) -> Periods:
+            found = periods.get((earliest, latest))
+            if found is None:
+                found = (period_of(earliest, latest), period_at(earliest, latest, "year"))
+                periods[earliest, latest] = found
+            return found
+
         return cls(
             event_type,
             tuple(
@@ -167,8 +188,8 @@ class Prepared:
                     r.nationality or UNKNOWN,
                     r.host_country,
                     places.get(r.host_country, OTHER_REGION),
-                    period_of(r.earliest, r.latest),
-                    period_at(r.earliest, r.latest, "year"),
+                    *periods_of(r.earliest, r.latest),
+                    r.grounds or UNKNOWN,
                 )
                 for r in records
             ),
@@ -186,7 +207,7 @@ def _common(prepared: Prepared, k: int) -> frozenset[str]:
 def tables_at(prepared: Prepared, level: Level, k: int) -> dict[SliceKey, CountTable]:
     """Distinct people per nationality x host country, in each slice, at `level`."""
     common = _common(prepared, k) if level.nationality == "other" else frozenset()
-    by_time = {"month": 4, "year": 5}.get(level.time)
+    by_time = _period_index(level)
     whole = (WHOLE_RECORD, WHOLE_RECORD)
     people: dict[tuple[str, str], dict[Position, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in prepared.rows:
@@ -198,6 +219,27 @@ def tables_at(prepared: Prepared, level: Level, k: int) -> dict[SliceKey, CountT
             nationality = OTHER
         place = {"country": country, "region": region}.get(level.host, ONLY_TOTALS)
         people[period][nationality, place].add(person)  # type: ignore[index]
+    return {
+        SliceKey(prepared.event_type, *period): CountTable(
+            {cell: len(who) for cell, who in cells.items()}
+        )
+        for period, cells in people.items()
+    }
+
+
+def _period_index(level: Level) -> int | None:
+    return {"month": 4, "year": 5}.get(level.time)
+
+
+def grounds_tables(prepared: Prepared, level: Level) -> dict[SliceKey, CountTable]:
+    """Distinct people per grounds in each slice at `level`'s period, over every nationality and
+    host country (a lone ONLY_TOTALS column: never crossed with the slice's other dimensions)."""
+    by_time = _period_index(level)
+    whole = (WHOLE_RECORD, WHOLE_RECORD)
+    people: dict[tuple[str, str], dict[Position, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in prepared.rows:
+        period = whole if by_time is None else row[by_time]
+        people[period][row[6], ONLY_TOTALS].add(row[0])  # type: ignore[index]
     return {
         SliceKey(prepared.event_type, *period): CountTable(
             {cell: len(who) for cell, who in cells.items()}
@@ -278,6 +320,44 @@ def _shortfalls(key: SliceKey, table: CountTable, k: int) -> list[Shortfall]:
     ]
 
 
+def _grounds_published(
+    key: SliceKey, table: CountTable, hidden: frozenset[Position]
+) -> list[PublishedCount]:
+    return [
+        PublishedCount(key.period, key.precision, key.event_type, TOTAL, TOTAL, value, grounds)
+        for (grounds, column), value in sorted(table.grid.items())
+        if column == TOTAL and grounds != TOTAL and value > 0 and (grounds, column) not in hidden
+    ]
+
+
+def _grounds_shortfalls(key: SliceKey, table: CountTable, k: int) -> list[Shortfall]:
+    return [
+        Shortfall(key.event_type, key.period, TOTAL, TOTAL, k - value, grounds)
+        for (grounds, column), value in sorted(table.grid.items())
+        if column == TOTAL and grounds != TOTAL and 0 < value < k
+    ]
+
+
+def protect_grounds(
+    key: SliceKey, table: CountTable, slice_total: int, k: int
+) -> tuple[list[PublishedCount], list[Shortfall], int]:
+    """A slice's grounds breakdown: what is published, what each withheld row lacks, and how
+    many rows are withheld.
+
+    A slice withheld whole (fewer than k people) withholds its grounds too, its own shortfall
+    saying what is missing. Otherwise each grounds row is an entry like any other (primary and
+    secondary suppression, nested in k), with the slice's total counted as known: the main
+    table publishes it, so no withheld row may rely on it being hidden. The breakdown's own
+    total (people counted once per grounds) is never published.
+    """
+    if slice_total < k:
+        return [], [], 0
+    lone = frozenset(p for p in table.grid if p[1] == ONLY_TOTALS)
+    hidden = suppress(table, k, lone, known=((TOTAL, TOTAL),))
+    withheld = sum(1 for row, _column in hidden if row != TOTAL)
+    return _grounds_published(key, table, hidden), _grounds_shortfalls(key, table, k), withheld
+
+
 def anonymise(records: Iterable[EventRecord], k: int, scheme: str = "monthly") -> AnonymisedRelease:
     """The publishable release for these records at threshold k (at least 5).
 
@@ -290,10 +370,13 @@ def anonymise(records: Iterable[EventRecord], k: int, scheme: str = "monthly") -
     counts: list[PublishedCount] = []
     chosen: list[tuple[str, str]] = []
     shortfalls: list[Shortfall] = []
-    hidden_cells = hidden_totals = 0
+    hidden_cells = hidden_totals = hidden_grounds = 0
     for event_type, group in groupby(ordered, key=lambda record: record.event_type):
-        level, tables = choose_level(Prepared.of(event_type, group), k, levels)
+        prepared = Prepared.of(event_type, group)
+        level, tables = choose_level(prepared, k, levels)
         chosen.append((event_type, level.name))
+        measure = event_type in vocabulary().decision_event_types
+        by_grounds = grounds_tables(prepared, level) if measure else {}
         for key, table in sorted(tables.items()):
             hidden = suppress(table, k, unpublished(table))
             shown = [p for p in hidden if ONLY_TOTALS not in p]
@@ -301,11 +384,20 @@ def anonymise(records: Iterable[EventRecord], k: int, scheme: str = "monthly") -
             hidden_cells += sum(TOTAL not in position for position in shown)
             counts += _published(key, table, hidden)
             shortfalls += _shortfalls(key, table, k)
+            if not measure or (TOTAL, TOTAL) in hidden:
+                continue  # grounds are given for measures; a withheld total is not known
+            grounds, missing, withheld = protect_grounds(
+                key, by_grounds[key], table.grid[TOTAL, TOTAL], k
+            )
+            counts += grounds
+            shortfalls += missing
+            hidden_grounds += withheld
     return AnonymisedRelease(
         k=k,
         counts=tuple(counts),
         suppressed_cells=hidden_cells,
         suppressed_totals=hidden_totals,
+        suppressed_grounds=hidden_grounds,
         scheme=scheme,
         levels=tuple(chosen) if scheme == "generalised" else (),
         shortfalls=tuple(sorted(shortfalls, key=lambda s: (s.more_people, s.event_type))),

@@ -3,8 +3,9 @@
 `write_open_data` writes, into one folder:
 
 - `counts.csv` and `counts.json`: the published counts, each cell with a stable identifier
-  (`period:precision:event_type:nationality:host_country`), so a later release can be joined to
-  an earlier one cell by cell;
+  (`period:precision:event_type:nationality:host_country`, with `:grounds` appended on the
+  rows of the grounds breakdown), so a later release can be joined to an earlier one cell by
+  cell;
 - `havenwatch-open-data.sqlite` with the tables `counts` and `codebook`, and `metadata.json`
   for Datasette (titles, column descriptions, licence, source), so `datasette
   havenwatch-open-data.sqlite -m metadata.json` serves it as it is;
@@ -26,20 +27,31 @@ from pathlib import Path
 
 from havenwatch.core.csv_cells import SafeWriter
 from havenwatch.core.vocabulary import vocabulary
-from havenwatch.reports.anonymise import OTHER, OTHER_REGION, region_members
+from havenwatch.reports.anonymise import OTHER, OTHER_REGION, UNKNOWN, region_members
 from havenwatch.reports.release import COLUMNS, NOTES, AnonymisedRelease, PublishedCount
+from havenwatch.reports.suppression import TOTAL
 
 DATABASE = "havenwatch-open-data.sqlite"
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 COLUMN_DESCRIPTIONS = {
-    "cell_id": "Stable id of the cell: period:precision:event_type:nationality:host_country",
+    "cell_id": "Stable id of the cell: period:precision:event_type:nationality:host_country, "
+    "then :grounds on the rows of the grounds breakdown",
     "period": "Calendar month (YYYY-MM), year (YYYY) or 'unknown'",
     "period_precision": "month, year or unknown: how precisely the events' dates are known",
     "event_type": "What happened (see the codebook table)",
     "nationality": "Nationality of the people counted (ISO 3166 code), or 'TOTAL'",
     "host_country": "The country that took the measure (ISO 3166 code), or 'TOTAL'",
     "people": "Number of people (not events) in the cell; cells under k are suppressed",
+    "grounds": "The grounds given for the measure (see the codebook), over every nationality "
+    "and host country; 'ALL' on the rows that are not broken down by grounds",
+}
+
+GROUNDS_MEANINGS = {
+    "national_security": "grounds of national security (a 'security threat' designation)",
+    "public_order": "grounds of public order",
+    "documents": "grounds about documents (invalid, missing or expired papers)",
+    "other": "other grounds given",
 }
 
 
@@ -53,7 +65,8 @@ class CodebookEntry:
 def cell_id(count: PublishedCount) -> str:
     """The cell's stable identifier: the same cell has the same id in every release."""
     parts = (count.period, count.period_precision, count.event_type)
-    return ":".join((*parts, count.nationality, count.host_country))
+    grounds = () if count.grounds == TOTAL else (count.grounds,)
+    return ":".join((*parts, count.nationality, count.host_country, *grounds))
 
 
 def codebook() -> list[CodebookEntry]:
@@ -87,6 +100,11 @@ def codebook() -> list[CodebookEntry]:
             CodebookEntry("host_country", region, "region: " + ", ".join(countries))
             for region, countries in region_members().items()
         ),
+        *(
+            CodebookEntry("grounds", code, GROUNDS_MEANINGS.get(code, code))
+            for code in vocab.grounds
+        ),
+        CodebookEntry("grounds", UNKNOWN, "no grounds recorded for the measure"),
         CodebookEntry("people", "unit", "people, not events: one person counts once per cell"),
     ]
     return entries + [CodebookEntry("note", str(n), note) for n, note in enumerate(NOTES, 1)]
@@ -129,9 +147,9 @@ def _sqlite(release: AnonymisedRelease, path: Path) -> Path:
     with sqlite3.connect(path) as conn:
         conn.execute(
             "CREATE TABLE counts (cell_id TEXT PRIMARY KEY, period TEXT, period_precision TEXT, "
-            "event_type TEXT, nationality TEXT, host_country TEXT, people INTEGER)"
+            "event_type TEXT, nationality TEXT, host_country TEXT, people INTEGER, grounds TEXT)"
         )
-        conn.executemany("INSERT INTO counts VALUES (?, ?, ?, ?, ?, ?, ?)", _rows(release))
+        conn.executemany("INSERT INTO counts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _rows(release))
         conn.execute("CREATE TABLE codebook (field TEXT, code TEXT, meaning TEXT)")
         conn.executemany(
             "INSERT INTO codebook VALUES (?, ?, ?)",
@@ -155,7 +173,7 @@ def _metadata(release: AnonymisedRelease, title: str) -> dict[str, object]:
                 "tables": {
                     "counts": {
                         "title": "People affected, by period, event type, nationality and "
-                        "host country",
+                        "host country, and by grounds",
                         "description": " ".join(NOTES),
                         "columns": COLUMN_DESCRIPTIONS,
                     },

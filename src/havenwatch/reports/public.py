@@ -1,6 +1,7 @@
 """Anonymised exports and public statistics, read from the database.
 
-Only non-identifying columns are read (nationality, host country, event type, date bounds):
+Only non-identifying columns are read (nationality, host country, event type, its grounds code,
+date bounds):
 no name, pseudonym, note, document or free text ever enters the computation, and the data
 key is not needed. Person ids are used only to count people rather than events; they never
 leave this module.
@@ -28,6 +29,7 @@ def event_records(conn: Connection) -> Iterator[EventRecord]:
             events.c.type,
             events.c.date_earliest,
             events.c.date_latest,
+            events.c.grounds,
         )
         .join(cases, cases.c.id == events.c.case_id)
         .join(people, people.c.id == cases.c.person_id)
@@ -40,6 +42,7 @@ def event_records(conn: Connection) -> Iterator[EventRecord]:
             event_type=row.type,
             earliest=row.date_earliest,
             latest=row.date_latest,
+            grounds=row.grounds,
         )
 
 

@@ -16,17 +16,29 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Join, ScalarSelect, and_, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    ScalarSelect,
+    String,
+    and_,
+    cast,
+    func,
+    or_,
+    select,
+)
 
 from havenwatch.access.scope import Scope
-from havenwatch.access.visibility import case_visibility
+from havenwatch.access.visibility import fact_visibility
 from havenwatch.core.csv_cells import SafeWriter
 from havenwatch.core.errors import ValidationError
 from havenwatch.core.vocabulary import vocabulary
 from havenwatch.reports.statistics import incident_types
 from havenwatch.store.database import Database
-from havenwatch.store.schema import cases, events, people
+from havenwatch.store.schema import event_facts
 
 PERIOD = re.compile(r"\A(\d{4})(?:-(?:Q([1-4])|(\d{2})))?\Z")
 CSV_COLUMNS = ("period_from", "period_to", "event_type", "label", "people", "cases", "events")
@@ -92,34 +104,41 @@ def parse_period(text: str) -> tuple[date, date]:
 
 
 def answer(db: Database, question: Question, *, scope: Scope) -> Answer:
-    """Counts for `question` over the cases of the scope."""
+    """Counts for `question` over the cases of the scope.
+
+    Read from `event_facts` (one narrow row per event with its team, country, nationality,
+    person and case, kept by triggers): a question is one range of one covering index that
+    starts with the team, the country and the last day, never a join of events to cases.
+    """
     if question.date_to < question.date_from:
         raise ValidationError.of("period", "period.reversed")
+    facts = event_facts.c
     matching = _matching(question, scope)
+    # Inside the period; the last day's lower bound is implied, and bounds the index range.
     placed = and_(
-        events.c.date_earliest >= question.date_from, events.c.date_latest <= question.date_to
+        facts.date_earliest >= question.date_from,
+        facts.date_latest <= question.date_to,
+        facts.date_latest >= question.date_from,
     )
-    overlapping = and_(
-        events.c.date_latest >= question.date_from, events.c.date_earliest <= question.date_to
+    # Overlapping it without lying inside: only an event dated less precisely than a day can.
+    straddling = and_(
+        facts.date_earliest < facts.date_latest,
+        facts.date_latest >= question.date_from,
+        facts.date_earliest <= question.date_to,
+        or_(facts.date_earliest < question.date_from, facts.date_latest > question.date_to),
     )
     counted = (
-        func.count(func.distinct(cases.c.person_id)),
-        func.count(func.distinct(cases.c.id)),
-        func.count(events.c.id),
+        func.count(func.distinct(facts.person_id)),
+        func.count(func.distinct(facts.case_id)),
+        func.count(),
     )
-    joined = _joined(question)
     with db.read() as conn:
-        total = conn.execute(select(*counted).select_from(joined).where(*matching, placed)).one()
+        total = conn.execute(select(*counted).where(*matching, placed)).one()
         rows = conn.execute(
-            select(events.c.type, *counted)
-            .select_from(joined)
-            .where(*matching, placed)
-            .group_by(events.c.type)
+            select(facts.type, *counted).where(*matching, placed).group_by(facts.type)
         ).all()
         not_placed = conn.execute(
-            select(func.count(events.c.id))
-            .select_from(joined)
-            .where(*matching, overlapping, ~placed)
+            select(func.count()).select_from(event_facts).where(*matching, straddling)
         ).scalar_one()
         appeals = _appeal_outcomes(conn, question, scope)
     return Answer(
@@ -131,25 +150,18 @@ def answer(db: Database, question: Question, *, scope: Scope) -> Answer:
     )
 
 
-def _joined(question: Question) -> Join:
-    """Events with their cases; with their people only when the question needs nationality."""
-    joined = events.join(cases, cases.c.id == events.c.case_id)
-    if question.nationality:
-        joined = joined.join(people, people.c.id == cases.c.person_id)
-    return joined
-
-
 def _matching(question: Question, scope: Scope) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [case_visibility(scope)]
+    facts = event_facts.c
+    conditions: list[ColumnElement[bool]] = [fact_visibility(scope)]
     if question.event_type:
-        conditions.append(events.c.type == question.event_type)
+        conditions.append(facts.type == question.event_type)
     else:
-        conditions.append(events.c.type.in_(incident_types()))
+        conditions.append(facts.type.in_(incident_types()))
     for column, value in (
-        (cases.c.country, question.country),
-        (events.c.grounds, question.grounds),
-        (events.c.authority, question.authority),
-        (people.c.nationality, question.nationality),
+        (facts.country, question.country),
+        (facts.grounds, question.grounds),
+        (facts.authority, question.authority),
+        (facts.nationality, question.nationality),
     ):
         if value:
             conditions.append(column == value)
@@ -159,59 +171,69 @@ def _matching(question: Question, scope: Scope) -> list[ColumnElement[bool]]:
 def _appeal_outcomes(conn: Connection, question: Question, scope: Scope) -> AppealOutcomes:
     """Each appeal in the period ends with the first court decision after it in its case.
 
-    The decision is looked up by the database for each appeal (a correlated subquery on the
-    events' case-and-type index), so a year of a large caseload is one query, not two lists
-    joined in Python.
+    The decision is looked up by the database for each appeal (one correlated subquery that
+    reads the first entry at or after the appeal's day in the facts' case, type, day and
+    outcome index, its day and outcome as one text), and the appeals are counted there too,
+    per outcome and days waited: a year of a large caseload comes back as a few hundred rows,
+    not one row per appeal.
     """
-    narrowed: list[ColumnElement[bool]] = [case_visibility(scope)]
+    facts = event_facts.c
+    narrowed: list[ColumnElement[bool]] = [fact_visibility(scope)]
     if question.country:
-        narrowed.append(cases.c.country == question.country)
+        narrowed.append(facts.country == question.country)
     if question.nationality:
-        narrowed.append(people.c.nationality == question.nationality)
-    later = events.alias("later")
+        narrowed.append(facts.nationality == question.nationality)
+    later = event_facts.alias("later")
     after = and_(
-        later.c.case_id == events.c.case_id,
+        later.c.case_id == facts.case_id,
         later.c.type == "court_decision",
-        later.c.date_earliest >= events.c.date_earliest,
+        later.c.date_earliest >= facts.date_earliest,
     )
 
-    def first(column: ColumnElement[object]) -> ScalarSelect[object]:
-        return (
-            select(column).where(after).order_by(later.c.date_earliest).limit(1).scalar_subquery()
-        )
-
-    rows = conn.execute(
-        select(events.c.date_earliest, first(later.c.date_earliest), first(later.c.outcome))
-        .select_from(_joined(question))
+    # The first decision as one text, "YYYY-MM-DD outcome": one probe per appeal, not two.
+    decision = cast(later.c.date_earliest, String) + " " + func.coalesce(later.c.outcome, "")
+    first: ScalarSelect[Any] = (
+        select(decision).where(after).order_by(later.c.date_earliest).limit(1).scalar_subquery()
+    )
+    appeals = (
+        select(facts.date_earliest.label("lodged"), first.label("decision"))
         .where(
             *narrowed,
-            events.c.type == "appeal",
-            events.c.date_earliest >= question.date_from,
-            events.c.date_latest <= question.date_to,
+            facts.type == "appeal",
+            facts.date_earliest >= question.date_from,
+            facts.date_latest <= question.date_to,
+            facts.date_latest >= question.date_from,
         )
-    ).all()
-    return _outcomes([(row[0], row[1], row[2]) for row in rows])
+        .cte("appeals")
+        .prefix_with("MATERIALIZED")  # each appeal's decision looked up once, then grouped
+    )
+    decided_on = func.substr(appeals.c.decision, 1, 10)
+    outcome = func.nullif(func.substr(appeals.c.decision, 12), "").label("outcome")
+    if conn.dialect.name == "sqlite":
+        waited: ColumnElement[Any] = func.julianday(decided_on) - func.julianday(appeals.c.lodged)
+    else:
+        waited = cast(decided_on, Date) - appeals.c.lodged
+    days = waited.label("days")
+    rows = conn.execute(select(outcome, days, func.count()).group_by(outcome, days)).all()
+    return _tally([(row[0], row[1], int(row[2])) for row in rows])
 
 
-def _outcomes(appeals: list[tuple[date, date | None, str | None]]) -> AppealOutcomes:
+def _tally(groups: list[tuple[str | None, float | None, int]]) -> AppealOutcomes:
+    """Appeals counted per (outcome of the first decision, days to it), as the database
+    grouped them; no decision yet (or a pending one) is pending."""
     tally = {"granted": 0, "rejected": 0, "withdrawn": 0, "pending": 0}
-    waits = []
-    for lodged, decided_on, outcome in appeals:
-        if decided_on is None or outcome in (None, "pending"):
-            tally["pending"] += 1
+    waits: list[int] = []
+    for outcome, days, count in groups:
+        if days is None or outcome in (None, "pending"):
+            tally["pending"] += count
             continue
-        tally[DECIDED.get(str(outcome), "withdrawn")] += 1
-        waits.append((_as_date(decided_on) - _as_date(lodged)).days)
+        tally[DECIDED.get(str(outcome), "withdrawn")] += count
+        waits.extend([round(float(days))] * count)
     return AppealOutcomes(
-        appealed=len(appeals),
+        appealed=sum(count for _o, _d, count in groups),
         median_days_to_decision=float(median(waits)) if waits else None,
         **tally,
     )
-
-
-def _as_date(value: object) -> date:
-    """A day from the database: a `date`, or SQLite's ISO text from a subquery."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def known_codes() -> dict[str, tuple[str, ...]]:

@@ -17,7 +17,15 @@ from havenwatch.core.csv_cells import SafeWriter
 from havenwatch.reports.suppression import TOTAL
 
 FORMAT = "havenwatch-anonymised/1"
-COLUMNS = ("period", "period_precision", "event_type", "nationality", "host_country", "people")
+COLUMNS = (
+    "period",
+    "period_precision",
+    "event_type",
+    "nationality",
+    "host_country",
+    "people",
+    "grounds",
+)
 NOTES = (
     "Counts are people, not events: a person with several events of one type in one period "
     "counts once in that cell.",
@@ -29,6 +37,11 @@ NOTES = (
     "A combination that does not appear has 0 people or was suppressed.",
     "No totals across periods or event types are published: add them up at your own risk, "
     "people with several events would be counted more than once.",
+    f"Rows with a grounds code count the people of a measure's slice by the grounds given for "
+    f"it, over every nationality and host country ('{TOTAL}'); every other row has "
+    f"grounds '{TOTAL}'. Grounds rows are suppressed like any other entry; a person whose "
+    "measures of one slice gave two grounds counts under both, so they need not add up to "
+    "the slice's total.",
 )
 
 LEVELS_NOTE = (
@@ -48,6 +61,7 @@ class PublishedCount:
     nationality: str
     host_country: str
     people: int
+    grounds: str = TOTAL
 
 
 @dataclass(frozen=True)
@@ -63,13 +77,18 @@ class Shortfall:
     nationality: str
     host_country: str
     more_people: int
+    grounds: str = TOTAL
 
     def sentence(self) -> str:
         people = "person" if self.more_people == 1 else "people"
+        where = (
+            f"nationality {self.nationality}, host {self.host_country}"
+            if self.grounds == TOTAL
+            else f"grounds {self.grounds}"
+        )
         return (
-            f"{self.event_type}, {self.period}, nationality {self.nationality}, host "
-            f"{self.host_country}: {self.more_people} more {people} would make this cell "
-            "publishable"
+            f"{self.event_type}, {self.period}, {where}: {self.more_people} more {people} "
+            "would make this cell publishable"
         )
 
 
@@ -90,6 +109,7 @@ class AnonymisedRelease:
     scheme: str = "monthly"
     levels: tuple[tuple[str, str], ...] = ()
     shortfalls: tuple[Shortfall, ...] = field(default=(), compare=False, repr=False)
+    suppressed_grounds: int = 0
 
     def as_version(self, version: int, published: str) -> AnonymisedRelease:
         return replace(self, version=version, published=published)
@@ -107,6 +127,7 @@ class AnonymisedRelease:
             published=document.get("published"),
             scheme=str(document.get("scheme", "monthly")),
             levels=tuple((str(t), str(level)) for t, level in document.get("levels", {}).items()),
+            suppressed_grounds=int(document.get("suppressed_grounds", 0)),
         )
 
     def method(self) -> str:
@@ -124,6 +145,7 @@ class AnonymisedRelease:
             "k": self.k,
             "suppressed_cells": self.suppressed_cells,
             "suppressed_totals": self.suppressed_totals,
+            "suppressed_grounds": self.suppressed_grounds,
             "method": self.method(),
             "notes": list(NOTES),
             **self._generalisation(),
@@ -148,6 +170,7 @@ class AnonymisedRelease:
         out.write(f"# k={self.k}\n")
         out.write(f"# suppressed_cells={self.suppressed_cells}\n")
         out.write(f"# suppressed_totals={self.suppressed_totals}\n")
+        out.write(f"# suppressed_grounds={self.suppressed_grounds}\n")
         out.write(f"# method: {self.method()}\n")
         out.writelines(f"# note: {note}\n" for note in NOTES)
         if self.scheme == "generalised":
@@ -155,8 +178,5 @@ class AnonymisedRelease:
             out.writelines(f"# level: {event_type}={level}\n" for event_type, level in self.levels)
         writer = SafeWriter(out)
         writer.writerow(COLUMNS)
-        writer.writerows(
-            (c.period, c.period_precision, c.event_type, c.nationality, c.host_country, c.people)
-            for c in self.counts
-        )
+        writer.writerows(tuple(getattr(c, column) for column in COLUMNS) for c in self.counts)
         return out.getvalue()

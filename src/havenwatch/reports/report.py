@@ -26,6 +26,7 @@ MONTH = re.compile(r"\A(\d{4})-(\d{2})\Z")
 # Slices that cover a whole calendar year (events known only to the year, or a yearly slice).
 YEARLY = ("year",)
 WHOLE_RECORD = "all"
+UNKNOWN_GROUNDS = "unknown"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,19 @@ class Change:
 
 
 @dataclass(frozen=True)
+class GroundsChange:
+    """One grounds code's published figures summed over this period and the one before
+    (None: no figure published), whether it is new, and the kinds of measure that keep it from
+    being compared (published now, but the previous period's figures withheld whole)."""
+
+    grounds: str
+    now: int | None
+    before: int | None
+    new: bool
+    not_comparable: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReportData:
     """What the report shows, all of it taken from one published release."""
 
@@ -65,6 +79,7 @@ class ReportData:
     countries_now: frozenset[str]
     countries_before: frozenset[str]
     changes: tuple[Change, ...] = field(default=())
+    grounds: tuple[GroundsChange, ...] = field(default=())
 
     @property
     def periods(self) -> tuple[str, ...]:
@@ -84,6 +99,14 @@ class ReportData:
     @property
     def new_countries(self) -> tuple[str, ...]:
         return tuple(sorted(self.countries_now - self.countries_before))
+
+    @property
+    def new_grounds(self) -> tuple[str, ...]:
+        return tuple(change.grounds for change in self.grounds if change.new)
+
+    @property
+    def grounds_not_comparable(self) -> tuple[GroundsChange, ...]:
+        return tuple(change for change in self.grounds if change.not_comparable)
 
 
 def parse_month(text: str, name: str) -> tuple[int, int]:
@@ -129,6 +152,11 @@ def _host(count: PublishedCount, country: str | None) -> bool:
     return count.host_country == (country or TOTAL)
 
 
+def _main(count: PublishedCount) -> bool:
+    """A count of the nationality x host country table (not of the grounds breakdown)."""
+    return count.grounds == TOTAL
+
+
 def _figures(
     counts: Iterable[PublishedCount], months: tuple[str, ...], country: str | None
 ) -> dict[tuple[str, str], int]:
@@ -136,7 +164,10 @@ def _figures(
     return {
         (count.event_type, count.period): count.people
         for count in counts
-        if count.nationality == TOTAL and _host(count, country) and _in(count, months)
+        if _main(count)
+        and count.nationality == TOTAL
+        and _host(count, country)
+        and _in(count, months)
     }
 
 
@@ -144,8 +175,72 @@ def _countries(counts: Iterable[PublishedCount], months: tuple[str, ...]) -> fro
     return frozenset(
         count.host_country
         for count in counts
-        if count.nationality == TOTAL and count.host_country != TOTAL and _in(count, months)
+        if _main(count)
+        and count.nationality == TOTAL
+        and count.host_country != TOTAL
+        and _in(count, months)
     )
+
+
+def _grounds_figures(
+    counts: Iterable[PublishedCount], months: tuple[str, ...]
+) -> dict[tuple[str, str, str], int]:
+    """People per (grounds, event type, period): the release's grounds rows in the months."""
+    return {
+        (count.grounds, count.event_type, count.period): count.people
+        for count in counts
+        if not _main(count) and _in(count, months)
+    }
+
+
+def _slices_published(counts: Iterable[PublishedCount], months: tuple[str, ...]) -> set[str]:
+    """Event types with at least one slice published (its total shown) in the months: only
+    those slices carry a grounds breakdown, so only there does a missing grounds mean none or
+    fewer than k people rather than a period withheld whole."""
+    return {
+        count.event_type
+        for count in counts
+        if _main(count)
+        and count.nationality == TOTAL
+        and count.host_country == TOTAL
+        and _in(count, months)
+    }
+
+
+def grounds_changes(
+    counts: tuple[PublishedCount, ...], months: tuple[str, ...], previous: tuple[str, ...]
+) -> tuple[GroundsChange, ...]:
+    """Each grounds code with a published figure in either period, and whether it is new.
+
+    A grounds code is new only when it is published now and, for every kind of measure it is
+    published under now, the previous period's slices were published too (so that its absence
+    there means none, or fewer than k people) and it had no figure there. When the previous
+    period of such a kind of measure was withheld whole, the release cannot tell: the kinds
+    are named instead.
+    """
+    now = _grounds_figures(counts, months)
+    before = _grounds_figures(counts, previous)
+    compared = _slices_published(counts, previous)
+    known = vocabulary().grounds
+    codes = {code for code, _, _ in now} | {code for code, _, _ in before}
+    ordered = [c for c in known if c in codes] + sorted(codes - set(known))
+    changes = []
+    for code in ordered:
+        now_types = {t for g, t, _ in now if g == code}
+        now_sum = sum(n for (g, _, _), n in now.items() if g == code)
+        before_sum = sum(n for (g, _, _), n in before.items() if g == code)
+        had = any(g == code for g, _, _ in before)
+        blind = tuple(t for t in vocabulary().event_types if t in now_types - compared)
+        changes.append(
+            GroundsChange(
+                code,
+                now_sum if now_types else None,
+                before_sum if had else None,
+                new=bool(now_types) and not had and not blind and code != UNKNOWN_GROUNDS,
+                not_comparable=() if had else blind,
+            )
+        )
+    return tuple(changes)
 
 
 def build_report(release: AnonymisedRelease, request: ReportRequest) -> ReportData:
@@ -159,6 +254,7 @@ def build_report(release: AnonymisedRelease, request: ReportRequest) -> ReportDa
         count.event_type: count.people
         for count in counts
         if count.period_precision == WHOLE_RECORD
+        and _main(count)
         and count.nationality == TOTAL
         and _host(count, request.country)
     }
@@ -184,4 +280,5 @@ def build_report(release: AnonymisedRelease, request: ReportRequest) -> ReportDa
         countries_now=_countries(counts, months),
         countries_before=_countries(counts, previous),
         changes=changes,
+        grounds=grounds_changes(counts, months, previous),
     )

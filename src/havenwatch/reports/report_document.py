@@ -21,11 +21,12 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from havenwatch.core.errors import HavenwatchError, ValidationError
+from havenwatch.core.value_labels import label_for
 from havenwatch.core.vocabulary import vocabulary
 from havenwatch.reports.charts import counts_chart_png, incidents_chart_png
 from havenwatch.reports.language import ReportLanguage
 from havenwatch.reports.publication import latest_release, release_version
-from havenwatch.reports.report import ReportData, ReportRequest, build_report
+from havenwatch.reports.report import UNKNOWN_GROUNDS, ReportData, ReportRequest, build_report
 from havenwatch.reports.statistics import MonthlyIncidents
 from havenwatch.store.database import Database
 
@@ -77,6 +78,13 @@ def country_name(lang: ReportLanguage, code: str) -> str:
     """A host country (ISO code) by its name in the report's language, the code when unknown."""
     territories = Locale.parse(lang.locale).territories
     return str(territories.get(code, code))
+
+
+def grounds_label(lang: ReportLanguage, code: str) -> str:
+    """A grounds code by the interface's label in the report's language."""
+    if code == UNKNOWN_GROUNDS:
+        return lang.gettext("not recorded")
+    return label_for("grounds", code, lang.locale)
 
 
 def _monthly_chart(data: ReportData, lang: ReportLanguage, labels: dict[str, str]) -> str | None:
@@ -138,9 +146,12 @@ def render_html(data: ReportData, progress: Progress | None = None) -> str:
         labels=labels,
         country=(country_name(lang, data.request.country) if data.request.country else None),
         country_name=lambda code: country_name(lang, code),
+        grounds_label=lambda code: grounds_label(lang, code),
+        type_names=lambda codes: ", ".join(labels[code] for code in codes),
         monthly_chart=monthly_chart,
         change_chart=change_chart,
         codebook=codebook_rows(lang),
+        grounds_codes=(*vocabulary().grounds, UNKNOWN_GROUNDS),
         style=_style(),
     )
 

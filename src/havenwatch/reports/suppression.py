@@ -105,12 +105,16 @@ def _is_covered(table: CountTable, position: Position, hidden: set[Position]) ->
 
 
 def _cheapest_rectangle(
-    table: CountTable, position: Position, hidden: set[Position]
+    table: CountTable,
+    position: Position,
+    hidden: set[Position],
+    known: frozenset[Position] = frozenset(),
 ) -> tuple[Position, ...]:
     """The three other corners that hide the fewest, then the smallest, new entries.
 
-    Corners must be non-zero, so that the table can move both ways along the rectangle.
-    Totals are spared where possible: they are the figures readers need most.
+    Corners must be non-zero, so that the table can move both ways along the rectangle, and
+    not `known` (published elsewhere). Totals are spared where possible: they are the figures
+    readers need most.
     """
     grid = table.grid
     best: tuple[tuple[int, int, int, Position], tuple[Position, ...]] | None = None
@@ -118,7 +122,7 @@ def _cheapest_rectangle(
         if row == position[0] or column == position[1]:
             continue
         corners = _rectangle(position, (row, column))
-        if any(grid[corner] == 0 for corner in corners):
+        if any(grid[corner] == 0 or corner in known for corner in corners):
             continue
         new = [corner for corner in corners if corner not in hidden]
         cost = (len(new), sum(TOTAL in corner for corner in new), sum(grid[c] for c in new))
@@ -134,16 +138,18 @@ def protect(
     k: int,
     already: Iterable[Position] = (),
     unpublished: frozenset[Position] = frozenset(),
+    known: frozenset[Position] = frozenset(),
 ) -> frozenset[Position]:
     """Hidden entries for threshold k, on top of an already-protected set.
 
     `unpublished` entries are hidden corners the others may use, needing no cover themselves.
+    `known` entries are published elsewhere (another table's total): never a corner.
     """
     hidden = set(already) | unpublished | primary(table, k)
     grid = table.grid
     for position in sorted(hidden - unpublished, key=lambda p: (grid[p], p)):
         if not _is_covered(table, position, hidden):
-            hidden.update(_cheapest_rectangle(table, position, hidden))
+            hidden.update(_cheapest_rectangle(table, position, hidden, known))
     return frozenset(hidden)
 
 
@@ -154,16 +160,22 @@ def thresholds_up_to(table: CountTable, k: int) -> list[int]:
 
 
 def suppress(
-    table: CountTable, k: int = DEFAULT_K, unpublished: Iterable[Position] = ()
+    table: CountTable,
+    k: int = DEFAULT_K,
+    unpublished: Iterable[Position] = (),
+    known: Iterable[Position] = (),
 ) -> frozenset[Position]:
     """The entries (cells and totals) to withhold when publishing `table` at threshold k.
 
     `unpublished` entries are never shown anyway (the lone row or column of a dimension
     published as totals only): they count as hidden from the start, so the protection of the
-    others never relies on them being known.
+    others never relies on them being known. `known` entries (at least k) are published by
+    another table (a slice's grand total, for its grounds breakdown): no hidden entry relies on
+    them being hidden, and suppression never hides them.
     """
     given = frozenset(unpublished)
+    fixed = frozenset(known)
     hidden: frozenset[Position] = frozenset()
     for threshold in thresholds_up_to(table, check_k(k)):
-        hidden = protect(table, threshold, hidden, given)
+        hidden = protect(table, threshold, hidden, given, fixed)
     return hidden - given

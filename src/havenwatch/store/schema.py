@@ -272,6 +272,48 @@ events = Table(
     Index("ix_events_type_span", "type", "date_latest", "date_earliest", "case_id"),
 )
 
+# One narrow row per event with what the statistics count by (team, host country, nationality,
+# person, case, type, grounds, authority, date bounds, outcome), kept by triggers on events,
+# cases and people in the same transaction as every write (migration 0013a): a team's question
+# over a period reads one range of one covering index instead of joining events to cases.
+_FACT_SPAN = ("date_latest", "date_earliest", "type", "person_id", "case_id")
+_SPREAD = ("date_latest", "date_earliest")
+event_facts = Table(
+    "event_facts",
+    metadata,
+    Column("event_id", ID, primary_key=True),
+    Column("team_id", ID, nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("nationality", String(2)),
+    Column("person_id", ID, nullable=False),
+    Column("case_id", ID, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("grounds", String(40)),
+    Column("authority", String(40)),
+    Column("date_earliest", Date),
+    Column("date_latest", Date),
+    Column("outcome", String(20)),
+    Index("ix_event_facts_team_country_span", "team_id", "country", *_FACT_SPAN),
+    Index("ix_event_facts_team_span", "team_id", *_FACT_SPAN, "country"),
+    # A case's events of one type by day, with their outcome: the first court decision after an
+    # appeal is one probe, and a case moved to another team rewrites its facts through it.
+    Index("ix_event_facts_case_decisions", "case_id", "type", "date_earliest", "outcome"),
+    # Only events dated less precisely than a day can overlap a period without lying in it:
+    # "not placed" reads these partial indexes, with and without a host country.
+    *(
+        Index(
+            name,
+            *columns,
+            sqlite_where=text("date_earliest < date_latest"),
+            postgresql_where=text("date_earliest < date_latest"),
+        )
+        for name, columns in (
+            ("ix_event_facts_team_spread", ("team_id", *_SPREAD, "country", "type")),
+            ("ix_event_facts_team_country_spread", ("team_id", "country", *_SPREAD, "type")),
+        )
+    ),
+)
+
 sources = Table(
     "sources",
     metadata,
