@@ -12,21 +12,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
+from havenwatch.access.visibility import case_visibility
 from havenwatch.cases.assignment import assignees_in
 from havenwatch.cases.case_files import read_case
 from havenwatch.cases.custom_fields import FieldValue, event_values_in, values_in
 from havenwatch.cases.deadlines import case_event_rows, deadlines_from_rows
-from havenwatch.cases.events import read_timeline
+from havenwatch.cases.events import event_from_row, read_timeline
 from havenwatch.cases.people import read_person
 from havenwatch.cases.sources import sources_in
 from havenwatch.cases.step_workflow import StepAction, actions_in
 from havenwatch.cases.vault import documents_in
+from havenwatch.core.errors import NotFoundError
 from havenwatch.core.model import Case, Document, Event, Person, Source
 from havenwatch.legal.messages import DEFAULT_LOCALE
 from havenwatch.legal.workflow import CaseDeadlines
 from havenwatch.store.database import Database, record_read
+from havenwatch.store.schema import cases, events
 
 
 @dataclass(frozen=True)
@@ -121,3 +126,31 @@ def case_view(
             detail={"events": True, "steps": True},
         )
     return view
+
+
+@dataclass(frozen=True)
+class CaseTimeline:
+    """What a case's timeline chart draws: its events (without notes, sources or documents)
+    and the deadlines the legal engine computes from them."""
+
+    events: list[Event]
+    plan: CaseDeadlines | None
+
+
+def case_timeline(
+    db: Database, scope: Scope, case_id: str, *, today: dt.date, locale: str = DEFAULT_LOCALE
+) -> CaseTimeline:
+    """A case of the scope's events and deadlines, for its timeline chart: one read of two
+    statements, and no audit entry, since no notes are opened. Another team's case, or none,
+    is a `NotFoundError`, as for `case_view`."""
+    with db.read() as conn:
+        case = conn.execute(
+            select(cases.c.country).where(cases.c.id == case_id, case_visibility(scope))
+        ).first()
+        if case is None:
+            raise NotFoundError(f"no case {case_id}")
+        rows = conn.execute(select(events).where(events.c.case_id == case_id)).all()
+    return CaseTimeline(
+        events=[event_from_row(row, None, [], []) for row in rows],
+        plan=deadlines_from_rows(case.country, rows, today, locale),
+    )

@@ -1,9 +1,11 @@
 """Response hardening and the same-origin guard, as plain ASGI middleware.
 
 Every response gets the security headers; everything but static assets is `no-store`, since
-almost every page carries case data. State-changing requests from another site are refused
-before they reach a route (`Sec-Fetch-Site`, then `Origin`), in addition to the per-form CSRF
-token; API calls authenticated by a Bearer token carry no ambient credential and are exempt.
+almost every page carries case data, unless its route chose a `private` (browser-only) cache
+itself (the case timeline image, `web.routes.case_chart`, named by a hash of what it shows).
+State-changing requests from another site are refused before they reach a route
+(`Sec-Fetch-Site`, then `Origin`), in addition to the per-form CSRF token; API calls
+authenticated by a Bearer token carry no ambient credential and are exempt.
 """
 
 from __future__ import annotations
@@ -45,7 +47,10 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
-                headers["cache-control"] = "private, max-age=3600" if static else "no-store"
+                if static:
+                    headers["cache-control"] = "private, max-age=3600"
+                elif not headers.get("cache-control", "").startswith("private"):
+                    headers["cache-control"] = "no-store"
                 for banner in ("server", "x-powered-by"):
                     if banner in headers:
                         del headers[banner]
