@@ -19,13 +19,14 @@ from havenwatch.access.scope import Scope
 from havenwatch.access.visibility import case_visibility
 from havenwatch.cases.assignment import assignees_in
 from havenwatch.cases.case_files import read_case
-from havenwatch.cases.custom_fields import FieldValue, event_values_in, values_in
-from havenwatch.cases.deadlines import case_event_rows, deadlines_from_rows
-from havenwatch.cases.events import event_from_row, read_timeline
+from havenwatch.cases.custom_fields import FieldValue, event_values_in, fields_in, values_in
+from havenwatch.cases.deadlines import deadlines_from_rows
+from havenwatch.cases.events import event_from_row, read_timeline_rows
 from havenwatch.cases.people import read_person
 from havenwatch.cases.sources import sources_in
 from havenwatch.cases.step_workflow import StepAction, actions_in
 from havenwatch.cases.vault import documents_in
+from havenwatch.core.custom_fields import FieldDefinition
 from havenwatch.core.errors import NotFoundError
 from havenwatch.core.model import Case, Document, Event, Person, Source
 from havenwatch.legal.messages import DEFAULT_LOCALE
@@ -74,6 +75,8 @@ class CaseView:
     person_custom: list[FieldValue]
     # Each event's values of the team's event fields (identifying ones opened with the notes).
     event_custom: dict[str, list[FieldValue]]
+    # The fields of the case team's events: the form for a new event asks for them.
+    event_fields: list[FieldDefinition]
 
 
 def case_view(
@@ -96,14 +99,14 @@ def case_view(
     notes_key = keyring if rights.notes else None
     with db.read() as conn:
         case = read_case(conn, notes_key, case_id, scope)
-        timeline = read_timeline(conn, notes_key, case_id, scope)
+        timeline, event_rows = read_timeline_rows(conn, notes_key, case_id, scope)
         cited = {source for event in timeline for source in event.source_ids}
         view = CaseView(
             case=case,
             person=read_person(conn, case.person_id, scope),
             timeline=timeline,
             sources=sources_in(conn, db.keyring, cited, scope, names=rights.source_names),
-            plan=deadlines_from_rows(case.country, case_event_rows(conn, case_id), today, locale),
+            plan=deadlines_from_rows(case.country, event_rows, today, locale),
             actions=actions_in(conn, notes_key, case_id, scope),
             documents=documents_in(conn, keyring, case_id, scope)
             if keyring is not None and rights.documents
@@ -114,6 +117,7 @@ def case_view(
             event_custom=event_values_in(
                 conn, notes_key, case_id, [e.id for e in timeline if e.id], scope
             ),
+            event_fields=[f for f in fields_in(conn, scope, "event") if f.team == case.team],
         )
     if rights.notes:
         record_read(

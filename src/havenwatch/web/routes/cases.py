@@ -249,9 +249,7 @@ def case_context(request: Request, principal: Principal, case_id: str) -> dict[s
         "person_custom": view.person_custom,
         "custom_values": {f"custom_{item.field.key}": item.value for item in view.custom},
         "event_custom": view.event_custom,
-        "event_fields": fields_for_team(
-            database(request), view.case.team, "event", scope=Scope.of(principal)
-        ),
+        "event_fields": view.event_fields,
         "timeline_chart": timeline_chart(view.timeline, view.plan),
         "today": today(),
     }
