@@ -101,9 +101,14 @@ def case_view(
         case = read_case(conn, notes_key, case_id, scope)
         timeline, event_rows = read_timeline_rows(conn, notes_key, case_id, scope)
         cited = {source for event in timeline for source in event.source_ids}
+        person = read_person(conn, case.person_id, scope)
+        # The fields of the teams in one read: a kind of record its team gave no field needs
+        # no look-up of its holder and values (most teams define none).
+        fields = fields_in(conn, scope)
+        defined = {(f.team, f.applies_to) for f in fields}
         view = CaseView(
             case=case,
-            person=read_person(conn, case.person_id, scope),
+            person=person,
             timeline=timeline,
             sources=sources_in(conn, db.keyring, cited, scope, names=rights.source_names),
             plan=deadlines_from_rows(case.country, event_rows, today, locale),
@@ -112,12 +117,18 @@ def case_view(
             if keyring is not None and rights.documents
             else [],
             assignees=assignees_in(conn, case_id, scope),
-            custom=values_in(conn, notes_key, "case", case_id, scope),
-            person_custom=values_in(conn, None, "person", case.person_id, scope),
+            custom=values_in(conn, notes_key, "case", case_id, scope)
+            if (case.team, "case") in defined
+            else [],
+            person_custom=values_in(conn, None, "person", case.person_id, scope)
+            if (person.team, "person") in defined
+            else [],
             event_custom=event_values_in(
                 conn, notes_key, case_id, [e.id for e in timeline if e.id], scope
-            ),
-            event_fields=[f for f in fields_in(conn, scope, "event") if f.team == case.team],
+            )
+            if (case.team, "event") in defined
+            else {},
+            event_fields=[f for f in fields if f.team == case.team and f.applies_to == "event"],
         )
     if rights.notes:
         record_read(
