@@ -16,12 +16,12 @@ from matplotlib.transforms import Bbox
 from havenwatch.reports.charts import (
     DESKTOP,
     PHONE,
-    TimelineMark,
     case_timeline_figure,
     counts_figure,
     incidents_figure,
 )
 from havenwatch.reports.statistics import MonthlyIncidents, incident_types, month_keys
+from havenwatch.reports.timeline import TimelineMark
 from havenwatch.web.i18n import activate
 from havenwatch.web.labels import label
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 
 import pytest
 from fastapi.routing import APIRoute
@@ -20,6 +21,7 @@ from starlette.routing import Mount, Route
 from havenwatch.access.api_tokens import create_token
 from havenwatch.access.scope import Scope
 from havenwatch.cases.events import add_event
+from havenwatch.core.dates import from_day
 from havenwatch.core.model import Event
 from havenwatch.reports.publication import publish_release
 from tests.web.conftest import (
@@ -54,6 +56,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/cases/new"): EDITORS,
     ("POST", "/cases"): EDITORS,
     ("GET", "/cases/{case_id}"): READERS,
+    ("GET", "/cases/{case_id}/timeline.png"): READERS,
     ("POST", "/cases/{case_id}/status"): EDITORS,
     ("POST", "/cases/{case_id}/assign"): EDITORS,
     ("POST", "/cases/{case_id}/fields"): EDITORS,
@@ -170,6 +173,9 @@ DESTRUCTIVE = {
     ("DELETE", "/api/v1/cases/{case_id}/events/{event_id}"),
     ("POST", "/cases/{case_id}/events/{event_id}/delete"),
 }
+# Routes that show what a case holds only when something of it is dated (the timeline chart):
+# case B gets a dated event first, so an administrator walking team B's ids finds it too.
+DATED = {("GET", "/cases/{case_id}/timeline.png")}
 OWN = {
     "case_id": "case_a",
     "event_id": "event_a",
@@ -239,6 +245,15 @@ def _doomed_event(world: World, ids: dict[str, str]) -> dict[str, str]:
     return {**ids, "event_id": "event_doomed"}
 
 
+def _dated_event(world: World, case_key: str) -> None:
+    add_event(
+        world.db,
+        Event(case_id=world.ids[case_key], type="detention", date=from_day(date(2026, 11, 3))),
+        "test",
+        scope=Scope.everything(),
+    )
+
+
 def _canaries(world: World) -> list[str]:
     return [
         CANARY_NAME,
@@ -292,6 +307,8 @@ def test_each_role_on_each_route_with_own_and_foreign_ids(
                 continue
             if (method, template) in DESTRUCTIVE:
                 ids = _doomed_event(world, ids)
+            if (method, template) in DATED and label == "foreign":
+                _dated_event(world, ids["case_id"])
             sent = BODIES.get((method, template))
             status, body = _call(client, method, _path(template, world, ids), token, sent)
             expected_ok = permitted and (label == "own" or role == "admin")

@@ -19,11 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Integer, Select, bindparam, func, select
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.visibility import document_visibility
+from havenwatch.cases.search import found_by_arms, positioned, union_of
 from havenwatch.core.names import name_stems
 from havenwatch.crypto.keys import Keyring
 from havenwatch.crypto.padding import pad
@@ -92,28 +94,46 @@ class DocumentHit:
     document_type: str | None
 
 
-def documents_with_words(
-    conn: Connection, keyring: Keyring, query: str, *, scope: Scope, limit: int = 20
-) -> list[str]:
-    """Ids of the documents the scope may see that hold every word of the query, newest first."""
+KEYS = "document_word_keys"
+KEY_COUNT = "document_word_count"
+
+
+def document_word_parameters(keyring: Keyring, query: str) -> dict[str, Any]:
+    """The parameters of `documents_arm` for a query: its words' keys (none: no words)."""
     keys = sorted(word_keys(keyring, folded_words(query)[:MAX_QUERY_WORDS]))
-    if not keys:
-        return []
+    return {KEYS: keys, KEY_COUNT: len(keys)} if keys else {}
+
+
+def documents_arm(scope: Scope, limit: int) -> Select[Any]:
+    """Documents the scope may see holding every key of `:document_word_keys`, newest first,
+    as a `positioned` arm labelled "document" (the statement is the same for every query)."""
     holding = (
         select(document_word_keys.c.document_id)
-        .where(document_word_keys.c.word_key.in_(keys))
+        .where(document_word_keys.c.word_key.in_(bindparam(KEYS, expanding=True)))
         .group_by(document_word_keys.c.document_id)
-        .having(func.count() == len(keys))
+        .having(func.count() == bindparam(KEY_COUNT, type_=Integer))
         .subquery()
     )
-    statement = (
-        select(documents.c.id)
+    ranked = (
+        select(documents.c.id.label("id"), documents.c.created_at.label("created_at"))
         .join(holding, holding.c.document_id == documents.c.id)
         .where(document_visibility(scope))
         .order_by(documents.c.created_at.desc(), documents.c.id.desc())
         .limit(limit)
+        .subquery("ranked_document")
     )
-    return list(conn.execute(statement).scalars())
+    return positioned("document", ranked, ranked.c.created_at.desc(), ranked.c.id.desc())
+
+
+def documents_with_words(
+    conn: Connection, keyring: Keyring, query: str, *, scope: Scope, limit: int = 20
+) -> list[str]:
+    """Ids of the documents the scope may see that hold every word of the query, newest first."""
+    parameters = document_word_parameters(keyring, query)
+    if not parameters:
+        return []
+    statement = union_of([documents_arm(scope, limit)])
+    return found_by_arms(conn, statement, parameters, ["document"])["document"]
 
 
 def document_hits(conn: Connection, keyring: Keyring, ids: list[str]) -> list[DocumentHit]:

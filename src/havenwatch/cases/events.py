@@ -249,6 +249,14 @@ def read_timeline(
     conn: Connection, keyring: Keyring | None, case_id: str, scope: Scope
 ) -> list[Event]:
     """A case's timeline in date order (undated events last); notes opened only with a keyring."""
+    return read_timeline_rows(conn, keyring, case_id, scope)[0]
+
+
+def read_timeline_rows(
+    conn: Connection, keyring: Keyring | None, case_id: str, scope: Scope
+) -> tuple[list[Event], list[AnyRow]]:
+    """`read_timeline`, with the event rows it read (for the deadlines, without reading them
+    again)."""
     owner = conn.execute(
         select(cases.c.team_id, cases.c.person_id, people.c.wrapped_key)
         .join(people, people.c.id == cases.c.person_id)
@@ -263,7 +271,7 @@ def read_timeline(
     ).all()
     sources, docs = _links(conn, [row.id for row in rows])
     key = PersonKey(keyring, owner.wrapped_key, owner.person_id) if keyring else None
-    return [
+    timeline = [
         event_from_row(
             row,
             key.open_text(row.notes, "events", "notes", row.id) if key else None,
@@ -272,6 +280,7 @@ def read_timeline(
         )
         for row in rows
     ]
+    return timeline, list(rows)
 
 
 def list_events(

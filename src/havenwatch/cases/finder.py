@@ -12,17 +12,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, bindparam, select
 
 from havenwatch.access.permissions import Capability, Principal
 from havenwatch.access.scope import Scope
 from havenwatch.access.visibility import source_visibility_for
-from havenwatch.cases.document_words import DocumentHit, document_hits, documents_with_words
-from havenwatch.cases.people import people_named
-from havenwatch.cases.search import search_in
-from havenwatch.cases.source_words import sources_with_words
+from havenwatch.cases.document_words import document_hits, document_word_parameters, documents_arm
+from havenwatch.cases.people import ONE_WORD, name_parameters, named_arm
+from havenwatch.cases.search import (
+    MATCH,
+    found_by_arms,
+    kind_arm,
+    match_parameter,
+    query_terms,
+    union_of,
+)
+from havenwatch.cases.source_words import sealed_arm, source_word_parameters
 from havenwatch.cases.sources import open_source_fields, source_key
 from havenwatch.crypto.keys import Keyring
 from havenwatch.store.database import Database
@@ -31,12 +39,35 @@ from havenwatch.store.schema import cases, events, people, sources
 LIMIT = 20
 
 
-def _rows(conn: Connection, table: Any, ids: list[str], *columns: Any) -> list[Any]:
+IDS = "ids"
+# What the page shows of each kind found: built once, run with each search's ids.
+PEOPLE_SHOWN = select(people.c.id, people.c.pseudonym, people.c.nationality).where(
+    people.c.id.in_(bindparam(IDS, expanding=True))
+)
+CASES_SHOWN = select(cases.c.id, cases.c.title, cases.c.country, cases.c.status).where(
+    cases.c.id.in_(bindparam(IDS, expanding=True))
+)
+EVENTS_SHOWN = (
+    select(events.c.id, events.c.type, events.c.date_text, events.c.case_id, cases.c.title)
+    .join(cases, cases.c.id == events.c.case_id)
+    .where(events.c.id.in_(bindparam(IDS, expanding=True)))
+)
+SOURCES_SHOWN = select(
+    sources.c.id,
+    sources.c.title,
+    sources.c.publisher,
+    sources.c.published_on,
+    sources.c.sealed,
+    sources.c.url,
+    sources.c.text,
+).where(sources.c.id.in_(bindparam(IDS, expanding=True)))
+
+
+def _rows(conn: Connection, statement: Select[Any], ids: list[str]) -> list[Any]:
+    """The rows of `statement` for `ids`, in the order of the ids."""
     if not ids:
         return []
-    found = {
-        row.id: row for row in conn.execute(select(table.c.id, *columns).where(table.c.id.in_(ids)))
-    }
+    found = {row.id: row for row in conn.execute(statement, {IDS: ids})}
     return [found[item] for item in ids if item in found]
 
 
@@ -71,46 +102,95 @@ class SearchRights:
 def search_everything(
     db: Database, scope: Scope, query: str, *, rights: SearchRights
 ) -> dict[str, list[Any]]:
-    """Every kind of record the scope and rights allow that matches, read in one transaction."""
-    kinds = ["person", "case", "event"] + (["source"] if rights.sources else [])
+    """Every kind of record the scope and rights allow that matches, read in one transaction.
+
+    One statement finds the ids of every kind (`_finding`: each kind ranked and limited
+    inside the database); one more per kind found reads what the page shows of them.
+    """
+    kinds = ("person", "case", "event") + (("source",) if rights.sources else ())
+    keyring = db.keyring
     with db.read() as conn:
-        found = search_in(
-            conn,
-            query,
-            kinds=kinds,
+        postgres = conn.dialect.name == "postgresql"
+        terms = query_terms(query)
+        parameters: dict[str, Any] = {MATCH: match_parameter(postgres, terms)} if terms else {}
+        sealed: dict[str, Any] = {}
+        names: dict[str, Any] = {}
+        document_words: dict[str, Any] = {}
+        if rights.sources and keyring is not None:
+            sealed = source_word_parameters(conn, keyring, query)
+        if rights.real_names:
+            names = name_parameters(db.require_keyring(), query)
+        if rights.documents and keyring is not None:
+            document_words = document_word_parameters(keyring, query)
+        shape = Shape(
+            postgres=postgres,
+            kinds=kinds if terms else (),
             scope=scope,
             linked_sources=rights.linked_sources,
-            limit=LIMIT,
+            sealed=bool(sealed),
+            names=0 if not names else 1 if ONE_WORD[0] in names else 2,
+            documents=bool(document_words),
         )
-        if rights.sources and db.keyring is not None:
-            visible = source_visibility_for(scope, linked=rights.linked_sources)
-            sealed = sources_with_words(conn, db.keyring, query, visible=visible, limit=LIMIT)
-            found["source"] = sealed + [sid for sid in found["source"] if sid not in sealed]
-        person_ids = list(found["person"])
-        if rights.real_names:
-            keyring = db.require_keyring()
-            by_name = people_named(conn, keyring, query, scope=scope, limit=LIMIT)
-            person_ids = by_name[:LIMIT] + [pid for pid in person_ids if pid not in by_name]
+        found: dict[str, list[str]] = {label: [] for label in (*KIND_LABELS, *EXTRA_LABELS)}
+        if shape.arms():
+            found |= found_by_arms(
+                conn,
+                _finding(shape),
+                parameters | sealed | names | document_words,
+                shape.arms(),
+            )
+        sealed_ids = found["sealed"]
+        source_ids = sealed_ids + [sid for sid in found["source"] if sid not in sealed_ids]
+        named = found["named"]
+        person_ids = named[:LIMIT] + [pid for pid in found["person"] if pid not in named]
         return {
-            "people": _rows(
-                conn, people, person_ids[:LIMIT], people.c.pseudonym, people.c.nationality
-            ),
-            "cases": _rows(
-                conn, cases, found["case"], cases.c.title, cases.c.country, cases.c.status
-            ),
-            "events": _event_rows(conn, found["event"]),
-            "sources": _source_rows(conn, db.keyring, found.get("source", [])),
-            "documents": _documents(conn, db.keyring, query, scope, rights),
+            "people": _rows(conn, PEOPLE_SHOWN, person_ids[:LIMIT]),
+            "cases": _rows(conn, CASES_SHOWN, found["case"]),
+            "events": _rows(conn, EVENTS_SHOWN, found["event"]),
+            "sources": _source_rows(conn, keyring, source_ids),
+            "documents": document_hits(conn, keyring, found["document"])
+            if keyring is not None
+            else [],
         }
 
 
-def _documents(
-    conn: Connection, keyring: Keyring | None, query: str, scope: Scope, rights: SearchRights
-) -> list[DocumentHit]:
-    if not rights.documents or keyring is None:
-        return []
-    ids = documents_with_words(conn, keyring, query, scope=scope, limit=LIMIT)
-    return document_hits(conn, keyring, ids)
+KIND_LABELS = ("person", "case", "event", "source")
+EXTRA_LABELS = ("sealed", "named", "document")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What one search looks up: the statement is built once per shape, then reused with
+    each query's parameters (building and keying a statement costs more than running it)."""
+
+    postgres: bool
+    kinds: tuple[str, ...]
+    scope: Scope
+    linked_sources: bool
+    sealed: bool
+    names: int  # 0: no name search, 1: one word (two keys), 2: more words
+    documents: bool
+
+    def arms(self) -> tuple[str, ...]:
+        extra = {"sealed": self.sealed, "named": bool(self.names), "document": self.documents}
+        return self.kinds + tuple(label for label, wanted in extra.items() if wanted)
+
+
+@lru_cache(maxsize=256)
+def _finding(shape: Shape) -> Select[Any]:
+    """The ids of every kind the shape asks for, in one `UNION ALL` of limited arms."""
+    arms = [
+        kind_arm(shape.postgres, kind, shape.scope, shape.linked_sources, LIMIT)
+        for kind in shape.kinds
+    ]
+    if shape.sealed:
+        visible = source_visibility_for(shape.scope, linked=shape.linked_sources)
+        arms.append(sealed_arm(visible, LIMIT))
+    if shape.names:
+        arms.append(named_arm(shape.scope, one_word=shape.names == 1, limit=LIMIT))
+    if shape.documents:
+        arms.append(documents_arm(shape.scope, LIMIT))
+    return union_of(arms)
 
 
 @dataclass(frozen=True)
@@ -124,22 +204,9 @@ class SourceHit:
 
 
 def _source_rows(conn: Connection, keyring: Keyring | None, ids: list[str]) -> list[SourceHit]:
-    shown = (sources.c.title, sources.c.publisher, sources.c.published_on, sources.c.sealed)
-    rows = _rows(conn, sources, ids, *shown, sources.c.url, sources.c.text)
+    rows = _rows(conn, SOURCES_SHOWN, ids)
     key = source_key(conn, keyring) if any(row.sealed is not None for row in rows) else None
     return [
         SourceHit(row.id, open_source_fields(key, row).title, row.publisher, row.published_on)
         for row in rows
     ]
-
-
-def _event_rows(conn: Connection, ids: list[str]) -> list[Any]:
-    if not ids:
-        return []
-    rows = conn.execute(
-        select(events.c.id, events.c.type, events.c.date_text, events.c.case_id, cases.c.title)
-        .join(cases, cases.c.id == events.c.case_id)
-        .where(events.c.id.in_(ids))
-    )
-    found = {row.id: row for row in rows}
-    return [found[item] for item in ids if item in found]

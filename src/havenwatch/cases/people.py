@@ -6,13 +6,13 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import fields, replace
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, bindparam, func, select, union
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.teams import ensure_team, team_names
 from havenwatch.access.visibility import person_visibility
 from havenwatch.cases.custom_fields import holder_of, write_values
-from havenwatch.cases.search import index_person
+from havenwatch.cases.search import index_person, positioned
 from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import NotFoundError, ValidationError
 from havenwatch.core.ids import new_id
@@ -220,6 +220,48 @@ def people_named(
             found.update(conn.execute(query).scalars())
         return sorted(found)[:limit]
     return list(conn.execute(_scoped(_people_with_keys(keys).limit(limit), scope)).scalars())
+
+
+NAME_KEYS = "name_keys"
+ONE_WORD = ("name_key_real", "name_key_pseudonym")
+
+
+def name_parameters(keyring: Keyring, name: str) -> dict[str, Any]:
+    """The parameters of `named_arm` for a name (none: a name without letters)."""
+    keys = sorted(real_name_keys(keyring, name) | pseudonym_keys(keyring, name))
+    if len(keys) == 2:
+        return dict(zip(ONE_WORD, keys, strict=True))
+    return {NAME_KEYS: keys} if keys else {}
+
+
+def named_arm(scope: Scope, *, one_word: bool, limit: int) -> Select[Any]:
+    """People with the keys of `name_parameters`, as a `positioned` arm labelled "named", in
+    `people_named`'s order: for one word, the first people by id of either key (each key's
+    list read alone in id order, then the two short lists merged), else most keys first."""
+    person_id = person_name_keys.c.person_id
+    if one_word:
+        firsts = [
+            _scoped(
+                select(person_id.label("id"))
+                .where(person_name_keys.c.name_key == bindparam(key))
+                .order_by(person_id)
+                .limit(limit),
+                scope,
+            ).subquery(f"first_{key}")
+            for key in ONE_WORD
+        ]
+        merged = union(*(select(first.c.id) for first in firsts)).subquery("merged")
+        ranked = select(merged.c.id).order_by(merged.c.id).limit(limit).subquery("ranked_named")
+        return positioned("named", ranked, ranked.c.id)
+    holding = _scoped(
+        select(person_id.label("id"), func.count().label("hits"))
+        .where(person_name_keys.c.name_key.in_(bindparam(NAME_KEYS, expanding=True)))
+        .group_by(person_id)
+        .order_by(func.count().desc(), person_id)
+        .limit(limit),
+        scope,
+    ).subquery("ranked_named")
+    return positioned("named", holding, holding.c.hits.desc(), holding.c.id)
 
 
 def _scoped(query: Select[str], scope: Scope) -> Select[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -28,10 +29,12 @@ from sqlalchemy import (
     Subquery,
     column,
     exists,
+    func,
     literal_column,
     select,
     text,
     true,
+    union_all,
 )
 
 from havenwatch.access.scope import Scope
@@ -41,6 +44,7 @@ from havenwatch.store.schema import case_tags, cases, events, people, search_ent
 
 KINDS = ("person", "case", "event", "source")
 MAX_TERMS = 8
+MATCH = "search_match"
 TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -173,12 +177,18 @@ def query_terms(query: str) -> list[str]:
     return [term.lower() for term in TOKEN.findall(query)][:MAX_TERMS]
 
 
-def _postgres_match(terms: list[str]) -> ColumnElement[bool]:
+def match_parameter(postgres: bool, terms: list[str]) -> str:
+    """The value of the `search_match` parameter: every term as a word prefix."""
+    if postgres:
+        return " & ".join(f"{term}:*" for term in terms)
+    return " ".join(f'"{term}"*' for term in terms)
+
+
+def _postgres_match() -> ColumnElement[bool]:
     """Entries whose body holds every term as a word prefix (GIN index over the tsvector)."""
-    tsquery = " & ".join(f"{term}:*" for term in terms)
     condition = text(
-        "to_tsvector('simple', search_entries.body) @@ to_tsquery('simple', :q)"
-    ).bindparams(q=tsquery)
+        "to_tsvector('simple', search_entries.body) @@ to_tsquery('simple', :search_match)"
+    )
     return condition  # type: ignore[return-value]
 
 
@@ -192,7 +202,7 @@ def _kind_is(kind: str) -> ColumnElement[bool]:
     return search_entries.c.kind == literal_column(f"'{kind}'")
 
 
-def _sqlite_matches(terms: list[str], kind: str) -> Subquery:
+def _sqlite_matches(kind: str) -> Subquery:
     """Rowids of entries of one kind holding every term as a word prefix, newest first.
 
     The MATCH runs alone in its subquery: SQLite walks the FTS5 results in descending rowid
@@ -203,34 +213,82 @@ def _sqlite_matches(terms: list[str], kind: str) -> Subquery:
     if kind not in KINDS:
         raise ValueError(f"unknown search kind {kind!r}")
     table = f"search_fts_{kind}"
-    words = " ".join(f'"{term}"*' for term in terms)
     return (
-        text(f"SELECT rowid AS rid FROM {table} WHERE {table} MATCH :q ORDER BY rowid DESC")
-        .bindparams(q=words)
+        text(
+            f"SELECT rowid AS rid FROM {table} WHERE {table} MATCH :search_match "
+            "ORDER BY rowid DESC"
+        )
         .columns(column("rid", Integer))
-        .subquery("matches")
+        .subquery(f"matches_{kind}")
     )
 
 
-def _kind_statement(
-    postgres: bool, terms: list[str], kind: str, condition: ColumnElement[bool], limit: int
-) -> Select[str]:
-    """The newest `limit` entries of one kind that match the terms and the caller may see."""
+def positioned(label: str, ranked: Subquery, *order: ColumnElement[Any]) -> Select[Any]:
+    """The rows of `ranked` (a subquery ordered and limited inside the database, with an `id`
+    column) as (kind, id, position): one arm of a `UNION ALL` that finds every kind at once.
+
+    The position numbers the at most `limit` rows of the arm in `order`, its own order, so
+    the union is sorted by kind and position without any arm walking further.
+    """
+    if not label.isidentifier():
+        raise ValueError(f"bad arm label {label!r}")
+    return select(
+        literal_column(f"'{label}'").label("kind"),
+        ranked.c.id.label("id"),
+        func.row_number().over(order_by=list(order)).label("position"),
+    )
+
+
+def kind_arm(
+    postgres: bool, kind: str, scope: Scope, linked_sources: bool, limit: int
+) -> Select[Any]:
+    """The newest `limit` entries of one kind that match `:search_match` and the caller may
+    see, as a `positioned` arm labelled with the kind."""
+    condition = _visible(kind, scope, linked_sources)
     if postgres:
-        return (
-            select(search_entries.c.ref_id)
-            .where(_kind_is(kind), _postgres_match(terms), condition)
+        ranked = (
+            select(search_entries.c.ref_id.label("id"), search_entries.c.id.label("rank"))
+            .where(_kind_is(kind), _postgres_match(), condition)
             .order_by(search_entries.c.id.desc())
             .limit(limit)
+            .subquery(f"ranked_{kind}")
         )
-    matches = _sqlite_matches(terms, kind)
-    return (
-        select(search_entries.c.ref_id)
-        .select_from(matches.join(search_entries, search_entries.c.id == matches.c.rid))
-        .where(_kind_is(kind), condition)
-        .order_by(matches.c.rid.desc())
-        .limit(limit)
-    )
+    else:
+        matches = _sqlite_matches(kind)
+        ranked = (
+            select(search_entries.c.ref_id.label("id"), matches.c.rid.label("rank"))
+            .select_from(matches.join(search_entries, search_entries.c.id == matches.c.rid))
+            .where(_kind_is(kind), condition)
+            .order_by(matches.c.rid.desc())
+            .limit(limit)
+            .subquery(f"ranked_{kind}")
+        )
+    return positioned(kind, ranked, ranked.c.rank.desc())
+
+
+def found_by_arms(
+    conn: Connection, statement: Select[Any], parameters: Mapping[str, Any], labels: Iterable[str]
+) -> dict[str, list[str]]:
+    """Run a union of `positioned` arms: the ids of each label, in each arm's order."""
+    found: dict[str, list[str]] = {label: [] for label in labels}
+    for row in conn.execute(statement, dict(parameters)):
+        found[row.kind].append(row.id)
+    return found
+
+
+def union_of(arms: list[Select[Any]]) -> Select[Any]:
+    """The arms as one statement, sorted by kind and position inside the database."""
+    united = union_all(*arms).subquery("found")
+    return select(united.c.kind, united.c.id).order_by(united.c.kind, united.c.position)
+
+
+@lru_cache(maxsize=256)
+def _kinds_statement(
+    postgres: bool, kinds: tuple[str, ...], scope: Scope, linked_sources: bool, limit: int
+) -> Select[Any]:
+    """Built once per shape: the statement is the same for every query, only its parameter
+    changes (building and keying a new one cost more than running it)."""
+    return union_of([kind_arm(postgres, kind, scope, linked_sources, limit) for kind in kinds])
 
 
 def search(
@@ -262,17 +320,14 @@ def search_in(
     linked_sources: bool = True,
     limit: int = 20,
 ) -> dict[str, list[str]]:
-    """`search` inside a transaction the caller holds (a page reading more in the same one)."""
+    """`search` inside a transaction the caller holds: one statement for every kind, each
+    kind ranked and limited inside the database."""
     terms = query_terms(query)
-    found: dict[str, list[str]] = {kind: [] for kind in kinds}
-    if not terms:
-        return found
+    if not terms or not kinds:
+        return {kind: [] for kind in kinds}
     postgres = conn.dialect.name == "postgresql"
-    for kind in kinds:
-        condition = _visible(kind, scope, linked_sources)
-        statement = _kind_statement(postgres, terms, kind, condition, limit)
-        found[kind] = list(conn.execute(statement).scalars())
-    return found
+    statement = _kinds_statement(postgres, tuple(kinds), scope, linked_sources, limit)
+    return found_by_arms(conn, statement, {MATCH: match_parameter(postgres, terms)}, kinds)
 
 
 def _visible(kind: str, scope: Scope, linked_sources: bool) -> ColumnElement[bool]:

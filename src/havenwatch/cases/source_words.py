@@ -16,9 +16,11 @@ the table still learns is how often one (unknown) word recurs across reports
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, Integer, Select, bindparam, func, select
 
+from havenwatch.cases.search import found_by_arms, positioned, union_of
 from havenwatch.core.names import name_stems
 from havenwatch.crypto.keys import Keyring
 from havenwatch.store.monitor_key import MonitorKey, monitor_key
@@ -63,6 +65,42 @@ def add_source_words(
         )
 
 
+KEYS = "source_word_keys"
+KEY_COUNT = "source_word_count"
+
+
+def source_word_parameters(conn: Connection, keyring: Keyring, query: str) -> dict[str, Any]:
+    """The parameters of `sealed_arm` for a query: its words' keys (none: nothing to look up,
+    or no report sealed yet)."""
+    key = monitor_key(conn, keyring)
+    stems = [stem for stem in name_stems(query) if len(stem) >= MIN_LENGTH]
+    keys = sorted({key.digest(DOMAIN, stem) for stem in stems[:MAX_QUERY_WORDS]} if key else ())
+    return {KEYS: keys, KEY_COUNT: len(keys)} if keys else {}
+
+
+def sealed_arm(visible: ColumnElement[bool] | None, limit: int) -> Select[Any]:
+    """Sealed sources holding every word key of `:source_word_keys`, newest first, as a
+    `positioned` arm labelled "sealed" (the statement is the same for every query)."""
+    holding = (
+        select(source_word_keys.c.source_id)
+        .where(source_word_keys.c.word_key.in_(bindparam(KEYS, expanding=True)))
+        .group_by(source_word_keys.c.source_id)
+        .having(func.count() == bindparam(KEY_COUNT, type_=Integer))
+        .subquery()
+    )
+    statement = select(sources.c.id.label("id"), sources.c.created_at.label("created_at")).join(
+        holding, holding.c.source_id == sources.c.id
+    )
+    if visible is not None:
+        statement = statement.where(visible)
+    ranked = (
+        statement.order_by(sources.c.created_at.desc(), sources.c.id.desc())
+        .limit(limit)
+        .subquery("ranked_sealed")
+    )
+    return positioned("sealed", ranked, ranked.c.created_at.desc(), ranked.c.id.desc())
+
+
 def sources_with_words(
     conn: Connection,
     keyring: Keyring,
@@ -72,20 +110,8 @@ def sources_with_words(
     limit: int = 20,
 ) -> list[str]:
     """Ids of sealed sources holding every word of the query, newest first."""
-    key = monitor_key(conn, keyring)
-    stems = [stem for stem in name_stems(query) if len(stem) >= MIN_LENGTH]
-    keys = sorted({key.digest(DOMAIN, stem) for stem in stems[:MAX_QUERY_WORDS]} if key else ())
-    if not keys:
+    parameters = source_word_parameters(conn, keyring, query)
+    if not parameters:
         return []
-    holding = (
-        select(source_word_keys.c.source_id)
-        .where(source_word_keys.c.word_key.in_(keys))
-        .group_by(source_word_keys.c.source_id)
-        .having(func.count() == len(keys))
-        .subquery()
-    )
-    statement = select(sources.c.id).join(holding, holding.c.source_id == sources.c.id)
-    if visible is not None:
-        statement = statement.where(visible)
-    statement = statement.order_by(sources.c.created_at.desc(), sources.c.id.desc()).limit(limit)
-    return list(conn.execute(statement).scalars())
+    statement = union_of([sealed_arm(visible, limit)])
+    return found_by_arms(conn, statement, parameters, ["sealed"])["sealed"]

@@ -7,11 +7,9 @@ with the same numbers, and with alt text describing it.
 
 from __future__ import annotations
 
-import base64
 import io
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -19,9 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from havenwatch.core.model import Event
-from havenwatch.legal.workflow import CaseDeadlines
 from havenwatch.reports.statistics import MonthlyIncidents
+from havenwatch.reports.timeline import LANES, TimelineChart, TimelineMark
 
 # Paul Tol's "muted" scheme and its grey: ten colours told apart with every common
 # colour-vision deficiency, for the ten incident types.
@@ -157,86 +154,19 @@ def counts_figure(
     return figure
 
 
-LANES = ("event", "deadline", "outcome")
 MARKERS = {"event": "o", "deadline": "v", "outcome": "s"}
-DECIDED_TYPES = ("court_decision", "asylum_decision")
 TIMELINES_CACHED = 256
 
 
-@dataclass(frozen=True)
-class TimelineMark:
-    """One point of a case's timeline chart: its day, its lane and what it is."""
-
-    day: date
-    lane: str
-    text: str
-
-
-@dataclass(frozen=True)
-class TimelineChart:
-    """The case timeline as a PNG `data:` URI, with the marks it shows (for the table beside)."""
-
-    image: str
-    marks: tuple[TimelineMark, ...]
-
-    def count(self, lane: str) -> int:
-        return sum(mark.lane == lane for mark in self.marks)
-
-
-def timeline_marks(
-    events: Sequence[Event],
-    plan: CaseDeadlines | None,
-    *,
-    label: Callable[[str, str | None], str],
-) -> tuple[TimelineMark, ...]:
-    """Events at their earliest known day, decisions' outcomes, and the deadlines' last days."""
-    marks = []
-    for event in events:
-        day = event.date.earliest if event.date else None
-        if day is None:
-            continue
-        marks.append(TimelineMark(day, "event", label("event_type", event.type)))
-        if event.type in DECIDED_TYPES and event.outcome:
-            marks.append(TimelineMark(day, "outcome", label("outcome", event.outcome)))
-    for item in plan.deadlines if plan else ():
-        if item.step.due is not None:
-            marks.append(TimelineMark(item.step.due, "deadline", item.step.remedy_label))
-    return tuple(sorted(marks, key=lambda mark: (mark.day, LANES.index(mark.lane))))
-
-
-def case_timeline_chart(
-    events: Sequence[Event],
-    plan: CaseDeadlines | None,
-    *,
-    label: Callable[[str, str | None], str],
-    lanes: Mapping[str, str],
-    month_label: Callable[[str], str],
-) -> TimelineChart | None:
-    """The case page's timeline chart: events, deadlines and outcomes on one axis of days."""
-    marks = timeline_marks(events, plan, label=label)
-    if not marks:
-        return None
-    first, last = marks[0].day, max(mark.day for mark in marks)
-    span = (last.year - first.year) * 12 + last.month - first.month + 1
-    keys = [
-        f"{first.year + (first.month - 1 + n) // 12:04d}-{(first.month - 1 + n) % 12 + 1:02d}"
-        for n in range(2 * span + 2)
-    ]  # every month a tick can fall on
-    months = tuple((key, month_label(key)) for key in keys)
-    return TimelineChart(_timeline_image(marks, tuple(lanes.items()), months), marks)
-
-
 @lru_cache(maxsize=TIMELINES_CACHED)
-def _timeline_image(
-    marks: tuple[TimelineMark, ...],
-    lanes: tuple[tuple[str, str], ...],
-    months: tuple[tuple[str, str], ...],
-) -> str:
-    """The chart as a data: URI, drawn once per case state and language (a page view is not
-    worth 50 ms of matplotlib)."""
-    names = dict(months)
-    figure = case_timeline_figure(marks, lanes=dict(lanes), month_label=names.__getitem__)
-    return "data:image/png;base64," + base64.b64encode(png_of(figure)).decode("ascii")
+def timeline_png(chart: TimelineChart) -> bytes:
+    """The case timeline chart as a PNG, drawn once per case state and language and process
+    (about 100 ms of matplotlib: the case page links it, `GET /cases/{id}/timeline.png`)."""
+    names = dict(chart.months)
+    figure = case_timeline_figure(
+        chart.marks, lanes=dict(chart.lanes), month_label=names.__getitem__
+    )
+    return png_of(figure)
 
 
 def _x(day: date) -> float:

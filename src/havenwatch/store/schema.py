@@ -533,6 +533,9 @@ lead_sources = Table(
     metadata,
     Column("lead_id", ID, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
     Column("source_id", ID, ForeignKey("sources.id"), primary_key=True),
+    # Source visibility asks "is this report on a lead list?" for each report a search or a
+    # list walks: the primary key leads with the lead, so that question needs its own index.
+    Index("ix_lead_sources_source_id", "source_id", "lead_id"),
 )
 
 # Who a lead could be about: one row per known person it matched (or was accepted for). The

@@ -32,9 +32,10 @@ from havenwatch.cases.people import find_people_by_name, get_person, list_people
 from havenwatch.cases.search import search
 from havenwatch.core.clock import today
 from havenwatch.core.errors import HavenwatchError, NotFoundError, ValidationError
-from havenwatch.core.model import Case, Document, UploadReport
+from havenwatch.core.model import Case, Document, Event, UploadReport
 from havenwatch.core.vocabulary import vocabulary
-from havenwatch.reports.charts import case_timeline_chart
+from havenwatch.legal.workflow import CaseDeadlines
+from havenwatch.reports.timeline import TimelineChart, case_timeline
 from havenwatch.web import forms
 from havenwatch.web.deps import Form, database, need
 from havenwatch.web.i18n import _, current, explain
@@ -249,9 +250,8 @@ def case_context(request: Request, principal: Principal, case_id: str) -> dict[s
         "person_custom": view.person_custom,
         "custom_values": {f"custom_{item.field.key}": item.value for item in view.custom},
         "event_custom": view.event_custom,
-        "event_fields": fields_for_team(
-            database(request), view.case.team, "event", scope=Scope.of(principal)
-        ),
+        "event_fields": view.event_fields,
+        "timeline_chart": timeline_chart(view.timeline, view.plan),
         "today": today(),
     }
 
@@ -276,22 +276,27 @@ def upload_notice(query: QueryParams, documents: list[Document]) -> dict[str, An
     return {"filename": names[uploaded], "id": uploaded, "report": report}
 
 
-@router.get("/cases/{case_id}")
-def case_page(request: Request, principal: Reader, case_id: str) -> Response:
-    localise(request)
-    context = case_context(request, principal, case_id)
-    chart = case_timeline_chart(
-        context["timeline"],
-        context["plan"],
+def timeline_chart(events: list[Event], plan: CaseDeadlines | None) -> TimelineChart | None:
+    """What the case's timeline chart shows, in the user's language: the page lists its marks
+    beside an `<img>` of `/cases/{id}/timeline.png`, which draws it (`web.routes.case_chart`)."""
+    return case_timeline(
+        events,
+        plan,
         label=label,
         lanes={"event": _("Events"), "deadline": _("Deadlines"), "outcome": _("Outcomes")},
         month_label=current().month,
     )
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, principal: Reader, case_id: str) -> Response:
+    localise(request)
+    context = case_context(request, principal, case_id)
     uploaded = upload_notice(request.query_params, context.get("documents") or [])
     return render(
         request,
         "case.html",
-        {**context, "timeline_chart": chart, "error": None, "values": {}, "uploaded": uploaded},
+        {**context, "error": None, "values": {}, "uploaded": uploaded},
     )
 
 
