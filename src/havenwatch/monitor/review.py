@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -271,12 +271,14 @@ def check_correction(correction: Correction) -> Correction:
         gender=correction.gender or None,
     )
     _check_subject(cleaned)
+    if not cleaned.event_type:
+        raise ValidationError.of("event_type", "value.required")
     if cleaned.event_type not in known.event_types:
         raise ValidationError.of("event_type", "lead.unknown_event_type", value=cleaned.event_type)
     if cleaned.country is not None and not COUNTRY.match(cleaned.country):
         raise ValidationError.of("country", "value.country_code", value=cleaned.country)
     if cleaned.event_date is not None:
-        parse_fuzzy(cleaned.event_date, "event_date")
+        cleaned = replace(cleaned, event_date=parse_fuzzy(cleaned.event_date, "event_date").text)
     if cleaned.authority is not None and cleaned.authority not in known.authorities:
         raise ValidationError.of("authority", "lead.unknown_authority", value=cleaned.authority)
     if cleaned.grounds is not None and cleaned.grounds not in known.grounds:
@@ -309,18 +311,21 @@ def accept_reviewed(
     target: Target,
     scope: Scope,
     language: str = "en",
+    changes: Mapping[str, Any] | None = None,
 ) -> Accepted:
     """Accept the lead as the reviewer corrected it (None: as extracted), like `accept_lead`.
 
     `target` says where the event goes (`accept_lead`'s rules); `scope`, whose leads, cases
-    and people the caller may decide on (it replaces the target's).
+    and people the caller may decide on (it replaces the target's). `changes` names only the
+    fields the reviewer changed (`CORRECTED_FIELDS`; the API's correction), applied over
+    `correction` or, without one, over the extractor's reading; an unknown field is refused.
     """
     keyring = db.require_keyring()
     target = replace(target, scope=scope)
     with db.write(actor) as unit:
         lead = _undecided(unit.conn, keyring, lead_id, scope)
         original = extracted(lead)
-        kept = check_correction(correction or original)
+        kept = check_correction(_changed(correction or original, changes or {}))
         corrected = _corrected(lead, kept)
         case_id = _target_case(unit, keyring, corrected, target)
         event = _event(case_id, kept, lead)
@@ -341,6 +346,15 @@ def accept_reviewed(
         )
         rematched = rematch_pending(unit, keyring, kept.subject_name, skip=lead.id)
         return Accepted(_load(unit.conn, keyring, lead_id, target.scope), case_id, rematched)
+
+
+def _changed(correction: Correction, changes: Mapping[str, Any]) -> Correction:
+    unknown = sorted(set(changes) - set(CORRECTED_FIELDS))
+    if unknown:
+        raise ValidationError.of(
+            "correction", "value.unknown", value=unknown[0], accepted=", ".join(CORRECTED_FIELDS)
+        )
+    return replace(correction, **changes)
 
 
 def merge_reviewed(
