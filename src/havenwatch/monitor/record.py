@@ -221,6 +221,8 @@ def insert_lead(
             event_type=event["type"],
             country=country,
             event_date=event.get("date"),
+            # The language of the lead's first report, for the triage list's language order.
+            language=select(sources.c.language).where(sources.c.id == source_id).scalar_subquery(),
             sealed=key.seal_json(content, "leads", "sealed", lead_id),
             status="new",
             created_at=utcnow(),

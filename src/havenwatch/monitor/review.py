@@ -87,6 +87,7 @@ from havenwatch.store.schema import (
 
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 SORTS = ("newest", "date", "type", "language", "match")
+MAY_BE_EMPTY = ("date", "language")  # orders whose key some leads lack: they come last
 TRIAGE_CURSOR_PATTERN = (
     r"^(?P<sort>[a-z]{1,10})~(?P<key>[0-9A-Za-z_-]{0,40})~(?P<time>\d{8}T\d{12})~"
     r"(?P<id>[0-9A-Za-z_-]{1,64})$"
@@ -222,11 +223,11 @@ def page_of_triage(
     with db.read() as conn:
         walked: list[Any] = []
         if cursor is not None:
-            walked = _walk(conn, keys, conditions, cursor, count_until - offset)
+            walked = _walk(conn, wanted.sort, keys, conditions, cursor, count_until - offset, scope)
         if walked:
             start, matching = 0, offset + len(walked)
         else:
-            walked = _walk(conn, keys, conditions, None, count_until)
+            walked = _walk(conn, wanted.sort, keys, conditions, None, count_until, scope)
             start = offset
             if start >= len(walked) > 0:
                 start = (len(walked) - 1) // size * size
@@ -247,26 +248,80 @@ Keys = list[tuple[ColumnElement[Any], bool]]
 
 def _walk(
     conn: Connection,
+    sort: str,
     keys: Keys,
     conditions: list[ColumnElement[bool]],
     after: TriageCursor | None,
     limit: int,
+    scope: Scope,
 ) -> list[Any]:
-    """Up to `limit` (id, created_at, key) of the matching leads in order, from ``after``."""
+    """Up to `limit` (id, created_at, key) of the matching leads in order, from ``after``.
+
+    An order by a key that may be empty (the date, the language) walks two ranges of its
+    index: the leads with a key, then those without (newest first), so both databases order
+    them alike, each range is one index walk, and a cursor resumes either range. The match
+    order is two ranges too: the leads one of the reader's teams matched (found from their
+    match rows, `ix_lead_matches_team_lead`), then the others, newest first.
+    """
+    if sort == "match":
+        return _walk_matches(conn, keys, conditions, after, limit, scope)
+    if sort not in MAY_BE_EMPTY:
+        beyond = [_beyond(keys, after)] if after is not None else []
+        return _walked(conn, keys, [*conditions, *beyond], _ordering(keys), limit)
+    key, descending = keys[0]
+    found: list[Any] = []
+    if after is None or after.key is not None:
+        beyond = [_beyond(keys, after)] if after is not None else []
+        ordering = [key.desc() if descending else key.asc()]
+        found += _walked(conn, keys, [*conditions, key.is_not(None), *beyond], ordering, limit)
+    if len(found) < limit:
+        resume = [_later(after)] if after is not None and after.key is None else []
+        found += _walked(conn, keys, [*conditions, key.is_(None), *resume], [], limit - len(found))
+    return found
+
+
+def _walk_matches(
+    conn: Connection,
+    keys: Keys,
+    conditions: list[ColumnElement[bool]],
+    after: TriageCursor | None,
+    limit: int,
+    scope: Scope,
+) -> list[Any]:
+    mine = leads.c.id.in_(select(lead_matches.c.lead_id).where(scope.where(lead_matches.c.team_id)))
+    found: list[Any] = []
+    if after is None or after.key == "0":
+        resume = [_later(after)] if after is not None else []
+        found += _walked(conn, keys, [*conditions, mine, *resume], [], limit)
+    if len(found) < limit:
+        resume = [_later(after)] if after is not None and after.key == "1" else []
+        found += _walked(conn, keys, [*conditions, ~mine, *resume], [], limit - len(found))
+    return found
+
+
+def _walked(
+    conn: Connection,
+    keys: Keys,
+    conditions: list[ColumnElement[bool]],
+    ordering: list[Any],
+    limit: int,
+) -> list[Any]:
     columns: list[Any] = [leads.c.id, leads.c.created_at]
     columns += [key.label("key") for key, _ in keys]
-    query = select(*columns).where(*conditions)
-    if after is not None:
-        query = query.where(_beyond(keys, after))
-    query = query.order_by(*_ordering(keys), *NEWEST_FIRST).limit(max(0, limit))
-    return list(conn.execute(query))
+    query = select(*columns).where(*conditions).order_by(*ordering, *NEWEST_FIRST)
+    return list(conn.execute(query.limit(max(0, limit))))
+
+
+def _later(after: TriageCursor) -> ColumnElement[bool]:
+    """Ingested before the cursor's lead (newest first, the id breaking ties)."""
+    return tuple_(leads.c.created_at, leads.c.id) < tuple_(
+        literal(after.created_at, leads.c.created_at.type), literal(after.lead_id)
+    )
 
 
 def _beyond(keys: Keys, after: TriageCursor) -> ColumnElement[bool]:
     """The leads after the cursor in the order (no key last, then newest first)."""
-    later = tuple_(leads.c.created_at, leads.c.id) < tuple_(
-        literal(after.created_at, leads.c.created_at.type), literal(after.lead_id)
-    )
+    later = _later(after)
     if not keys:
         return later
     key, descending = keys[0]
@@ -290,8 +345,7 @@ def _sort_keys(sort: str, scope: Scope) -> Keys:
     if sort == "type":
         return [(leads.c.event_type, False)]
     if sort == "language":
-        language = select(sources.c.language).where(sources.c.id == leads.c.source_id)
-        return [(language.scalar_subquery(), False)]
+        return [(leads.c.language, False)]
     if sort == "match":
         mine = exists().where(
             lead_matches.c.lead_id == leads.c.id, scope.where(lead_matches.c.team_id)

@@ -432,6 +432,8 @@ leads = Table(
     Column("event_type", String(40), nullable=False),
     Column("country", String(2)),
     Column("event_date", String(10)),
+    # The language of the lead's first report (`sources.language`), for the triage list.
+    Column("language", String(8)),
     # The name read in the report, the evidence quoting it and the whole extraction, sealed
     # with the monitor pool's data key (`havenwatch.store.monitor_key`).
     Column("sealed", LargeBinary, nullable=False),
@@ -454,6 +456,8 @@ Index("ix_leads_triage_date", leads.c.status, leads.c.event_date.desc(), *_LEADS
       leads.c.event_type, leads.c.country)  # fmt: skip
 Index("ix_leads_triage_type", leads.c.status, leads.c.event_type, *_LEADS_NEWEST_FIRST,
       leads.c.country, leads.c.event_date)  # fmt: skip
+Index("ix_leads_triage_language", leads.c.status, leads.c.language, *_LEADS_NEWEST_FIRST,
+      leads.c.event_type, leads.c.country, leads.c.event_date)  # fmt: skip
 
 # The blind index of a lead's subject name: each folded key of the name read in the report,
 # hashed with the monitor pool's key (so these rows cannot be joined to `person_name_keys`).

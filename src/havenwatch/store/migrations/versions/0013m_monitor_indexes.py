@@ -3,8 +3,10 @@
 1. The triage list (`monitor.review`) walks one index per order from the lead's status, each
    carrying the columns the list filters on, so a page and its bounded count read the index
    alone: `ix_leads_triage_newest` (created_at, id; it replaces `ix_leads_status_created`,
-   its prefix), `ix_leads_triage_date` (event date latest first, undated last, then newest)
-   and `ix_leads_triage_type` (the type's code, then newest).
+   its prefix), `ix_leads_triage_date` (event date latest first, then newest),
+   `ix_leads_triage_type` (the type's code, then newest) and `ix_leads_triage_language`.
+   The language order sorted every lead by its first report's language, read through a
+   join; `leads.language` now holds it (filled here from `sources.language`, and at ingest).
 2. Deleting a source (retention, purge) cascades to its story buckets and is checked against
    the leads citing it; deleting a lead cascades to its name keys. Each of those tables was
    keyed with another column first, so each deletion scanned it whole:
@@ -29,6 +31,11 @@ NEWEST_FIRST = [sa.text("created_at DESC"), sa.text("id DESC")]
 
 
 def upgrade() -> None:
+    op.add_column("leads", sa.Column("language", sa.String(8), nullable=True))
+    op.execute(
+        "UPDATE leads SET language = "
+        "(SELECT sources.language FROM sources WHERE sources.id = leads.source_id)"
+    )
     op.create_index(
         "ix_leads_triage_newest",
         "leads",
@@ -44,6 +51,11 @@ def upgrade() -> None:
         "leads",
         ["status", "event_type", *NEWEST_FIRST, "country", "event_date"],
     )
+    op.create_index(
+        "ix_leads_triage_language",
+        "leads",
+        ["status", "language", *NEWEST_FIRST, "event_type", "country", "event_date"],
+    )
     op.drop_index("ix_leads_status_created", table_name="leads")
     op.create_index("ix_story_buckets_source_id", "story_buckets", ["source_id"])
     op.create_index("ix_lead_sources_source_id", "lead_sources", ["source_id"])
@@ -55,6 +67,9 @@ def downgrade() -> None:
     op.drop_index("ix_lead_sources_source_id", table_name="lead_sources")
     op.drop_index("ix_story_buckets_source_id", table_name="story_buckets")
     op.create_index("ix_leads_status_created", "leads", ["status", "created_at"])
+    op.drop_index("ix_leads_triage_language", table_name="leads")
     op.drop_index("ix_leads_triage_type", table_name="leads")
     op.drop_index("ix_leads_triage_date", table_name="leads")
     op.drop_index("ix_leads_triage_newest", table_name="leads")
+    with op.batch_alter_table("leads") as batch:
+        batch.drop_column("language")
