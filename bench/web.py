@@ -26,6 +26,9 @@ statement count and its time split between SQL (SQLAlchemy's cursor events), tem
     .venv/bin/python bench/web.py --keep /tmp/hw-bench --rounds 3
     .venv/bin/python bench/web.py --keep /tmp/hw-bench --workers 1
     .venv/bin/python bench/web.py --keep /tmp/hw-bench --profile
+    .venv/bin/python bench/web.py --keep /tmp/hw-bench --profile --pages leads
+
+`--pages TEXT` measures only the pages whose name contains TEXT.
 """
 
 from __future__ import annotations
@@ -597,7 +600,18 @@ def bench_pages(prepared: Prepared, rng: random.Random) -> list[tuple[str, Calla
             "leads by type, sorted by date",
             lambda: f"/leads?type={rng.choice(LEAD_TYPES)}&sort=date",
         ),
+        ("leads sorted by date", lambda: "/leads?sort=date"),
+        ("leads sorted by type", lambda: "/leads?sort=type"),
+        ("leads sorted by language", lambda: "/leads?sort=language"),
+        ("leads sorted by match", lambda: "/leads?sort=match"),
+        ("leads, page 20", lambda: "/leads?page=20"),
     ]
+
+
+def _chosen(
+    pages: list[tuple[str, Callable[[], str]]], wanted: str
+) -> list[tuple[str, Callable[[], str]]]:
+    return [(name, path) for name, path in pages if wanted in name]
 
 
 def main() -> None:
@@ -633,6 +647,9 @@ def main() -> None:
     parser.add_argument(
         "--profile-requests", type=int, default=50, help="requests per page with --profile"
     )
+    parser.add_argument(
+        "--pages", default="", help="only the pages whose name contains this text (`leads`)"
+    )
     args = parser.parse_args()
     for name in (
         "HAVENWATCH_DATA_DIR",
@@ -648,7 +665,7 @@ def main() -> None:
     size = prepared.size
     console.print(f"instance ready in {time.monotonic() - started:.0f} s at {root}")
     if args.profile:
-        pages = bench_pages(prepared, random.Random(1))
+        pages = _chosen(bench_pages(prepared, random.Random(1)), args.pages)
         report_profile(profile_pages(settings, pages, args.profile_requests), size)
         return
     hw_port, ds_port = free_port(), free_port()
@@ -661,7 +678,7 @@ def main() -> None:
         wait_for(f"{base}/login")
         wait_for(f"{datasette}/")
         clients = [Client(hw_port).log_in() for _ in range(CLIENTS)]
-        pages = bench_pages(prepared, random.Random(1))
+        pages = _chosen(bench_pages(prepared, random.Random(1)), args.pages)
         plain = [Client(ds_port) for _ in range(CLIENTS)]
         table = re.sub(r"\W", "", settings.data_dir.joinpath("havenwatch.db").stem)
         listing = f"/{table}/events?type={FILTER_TYPE}&_size=50"

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from tests.helpers import snapshot
 from tests.monitor.ingest_support import write_report
 from tests.monitor.test_review import MISREAD, NAMED, SECOND
@@ -24,7 +24,7 @@ from havenwatch.monitor.linking import WHOLE_NAME
 from havenwatch.monitor.review import accept_reviewed, extracted
 from havenwatch.store import migrate
 from havenwatch.store.database import Database
-from havenwatch.store.schema import lead_name_keys, source_word_keys
+from havenwatch.store.schema import lead_name_keys, leads, source_word_keys, sources
 
 BEFORE = "0011t_triage_review"
 
@@ -37,10 +37,15 @@ def _ingested_before_the_indexes(settings: Settings, directory: Path) -> Databas
     migrate.upgrade(db, BEFORE)
     write_report(directory, "misread.txt", MISREAD)
     write_report(directory, "second.txt", SECOND)
+    # Today's ingest also writes `leads.language` (migration 0013m): the old schema lends it
+    # the column for the ingest only.
+    with db.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE leads ADD COLUMN language VARCHAR(8)"))
     run_ingest(db, [str(directory)], "test")
     with db.engine.begin() as conn:
         conn.execute(lead_name_keys.delete())
         conn.execute(source_word_keys.delete())
+        conn.execute(text("ALTER TABLE leads DROP COLUMN language"))
     return db
 
 
@@ -62,6 +67,13 @@ def test_the_backfill_migration_indexes_old_leads_and_reports_for_rematching_and
         assert migrate.is_current(db)
         names, words = _rows(db)
         assert names > 0 and words > 0
+        with db.read() as conn:  # 0013m copied each lead's first report's language
+            languages = conn.execute(
+                select(leads.c.language, sources.c.language).join(
+                    sources, sources.c.id == leads.c.source_id
+                )
+            ).all()
+        assert languages and all(mine == theirs == "en" for mine, theirs in languages)
         stored = repr(snapshot(db)).lower()
         assert "zelenk" not in stored and "novi sad" not in stored
         with db.read() as conn:

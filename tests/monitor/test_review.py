@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.helpers import snapshot
+from tests.helpers import add_lead, snapshot
 from tests.monitor.ingest_support import add_volokhonsky, write_report
 
 from havenwatch.access.scope import Scope
@@ -15,8 +15,10 @@ from havenwatch.access.teams import ensure_team
 from havenwatch.cases.case_files import add_case, get_case
 from havenwatch.cases.events import add_event, list_events
 from havenwatch.cases.people import get_person
+from havenwatch.cases.sources import add_source
+from havenwatch.core.clock import utcnow
 from havenwatch.core.errors import NotFoundError, ValidationError
-from havenwatch.core.model import Case, Event
+from havenwatch.core.model import Case, Event, Source
 from havenwatch.monitor.evaluate import evaluate
 from havenwatch.monitor.ingest import run_ingest
 from havenwatch.monitor.leads import NO_MATCH, Lead, Target, get_lead, list_leads
@@ -25,11 +27,13 @@ from havenwatch.monitor.review import (
     SORTS,
     Correction,
     LeadFilter,
+    TriageCursor,
     accept_reviewed,
     count_triage,
     extracted,
     list_triage,
     merge_reviewed,
+    page_of_triage,
     reject_leads,
 )
 from havenwatch.monitor.reviewed import reviewed_examples
@@ -313,3 +317,79 @@ def test_merging_a_lead_rematches_the_pending_leads_about_that_person(
     assert (merged.lead.status, merged.case_id, merged.rematched) == ("merged", case.id, 1)
     now = get_lead(db, second.id, scope=everyone)
     assert (now.candidate_person_id, now.match_reason) == (person_id, WHOLE_NAME)
+
+
+def _queue_of_every_shape(db: Database) -> None:
+    """Nine leads: dated and undated, three types, three languages and none, two matching a
+    known person, and three sharing one ingest time (the id breaks the tie)."""
+
+    person = add_volokhonsky(db)
+    everyone = Scope.everything()
+    shapes = [
+        ("entry_ban", "2024-05-03", "sr", None),
+        ("entry_ban", None, "ru", person),
+        ("residence_revoked", "2024-06-12", None, None),
+        ("expulsion_order", "2024-05", "en", None),
+        ("residence_revoked", None, "sr", None),
+        ("expulsion_order", "2024-05-03", "ru", person),
+        ("entry_ban", "2023", None, None),
+        ("expulsion_order", None, "en", None),
+        ("residence_revoked", "2024-05-03", "sr", None),
+    ]
+    ids = []
+    for number, (event_type, day, language, match) in enumerate(shapes):
+        source, _ = add_source(
+            db, Source(title=f"Report {number}", text=f"Report {number}.", language=language),
+            "test", scope=everyone,
+        )  # fmt: skip
+        lead_id = add_lead(
+            db, source.id or "", f"Report {number}.", event_type=event_type, person_id=match
+        )
+        ids.append(lead_id)
+        with db.write("test") as unit:
+            unit.conn.execute(leads.update().where(leads.c.id == lead_id).values(event_date=day))
+    same_moment = utcnow()
+    with db.write("test") as unit:
+        unit.conn.execute(
+            leads.update().where(leads.c.id.in_(ids[3:6])).values(created_at=same_moment)
+        )
+
+
+def test_every_order_pages_by_its_cursor_through_each_lead_once_as_the_full_list_orders_them(
+    db: Database,
+) -> None:
+    _queue_of_every_shape(db)
+    everyone = Scope.everything()
+    for sort in SORTS:
+        wanted = LeadFilter(sort=sort)
+        expected = [lead.id for lead in list_triage(db, wanted, scope=everyone, limit=100)]
+        assert len(expected) == 9, sort
+        walked: list[str] = []
+        cursor: TriageCursor | None = None
+        for number in range(5):
+            page = page_of_triage(
+                db, wanted, scope=everyone, offset=number * 2, size=2, count_until=100,
+                after=cursor,
+            )  # fmt: skip
+            walked += [lead.id for lead in page.leads]
+            assert page.matching == 9, sort
+            if page.next_cursor is None:
+                break
+            cursor = TriageCursor.parse(page.next_cursor.text())
+            assert cursor == page.next_cursor, sort
+        assert walked == expected, sort
+    dates = [lead.event_date for lead in list_triage(db, LeadFilter(sort="date"), scope=everyone)]
+    assert dates[:2] == ["2024-06-12", "2024-05-03"] and dates[-3:] == [None, None, None]
+
+
+def test_the_triage_list_counts_only_up_to_its_limit_and_a_far_offset_shows_the_last_page(
+    db: Database,
+) -> None:
+    _queue_of_every_shape(db)
+    everyone = Scope.everything()
+    page = page_of_triage(db, LeadFilter(), scope=everyone, offset=0, size=2, count_until=5)
+    assert page.matching == 5 and len(page.leads) == 2 and page.next_cursor is not None
+    last = page_of_triage(db, LeadFilter(), scope=everyone, offset=40, size=2, count_until=100)
+    assert (last.offset, len(last.leads), last.next_cursor) == (8, 1, None)
+    assert TriageCursor.parse("newest~~2024~x") is None
+    assert TriageCursor.parse("score~a~20240101T000000000000~abc") is None

@@ -256,3 +256,17 @@ def test_a_form_without_the_subjects_fields_keeps_what_the_extractor_read(
         ).scalar_one()
     person = get_person(world.db, person_id, actor="test", scope=Scope.everything())
     assert person.nationality == "RU"
+
+
+def test_the_list_pages_by_a_cursor_and_a_cursor_that_is_not_one_is_refused(
+    world: World, client_as: Clients
+) -> None:
+    _danas_lead(world)
+    client = client_as("caseworker-a")
+    assert (
+        client.get(
+            "/leads?sort=type&page=2&after=type~entry_ban~20240101T000000000000~0a"
+        ).status_code
+        == 200
+    )
+    assert client.get("/leads?after=not-a-cursor").status_code == 400

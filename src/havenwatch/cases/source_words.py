@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Connection, Integer, Select, bindparam, fu
 from havenwatch.cases.search import found_by_arms, positioned, union_of
 from havenwatch.core.names import name_stems
 from havenwatch.crypto.keys import Keyring
+from havenwatch.store.bulk import insert_rows
 from havenwatch.store.monitor_key import MonitorKey, monitor_key
 from havenwatch.store.schema import source_word_keys, sources
 
@@ -36,12 +37,15 @@ def word_keys(key: MonitorKey, texts: Iterable[str | None]) -> set[str]:
     """The keyed hashes of the distinct folded words of the texts (at most `MAX_WORDS`)."""
     words: dict[str, None] = {}
     for text in texts:
-        for stem in name_stems(text or ""):
-            if len(stem) >= MIN_LENGTH:
-                words.setdefault(stem)
+        # Folded a written word at a time: a word recurs in a report and across reports, and
+        # the folding cache (bounded) then holds words, not whole reports.
+        for written in dict.fromkeys((text or "").split()):
+            for stem in name_stems(written):
+                if len(stem) >= MIN_LENGTH:
+                    words.setdefault(stem)
             if len(words) >= MAX_WORDS:
                 break
-    return {key.digest(DOMAIN, word) for word in words}
+    return {key.digest(DOMAIN, word) for word in list(words)[:MAX_WORDS]}
 
 
 def index_source_words(
@@ -55,14 +59,11 @@ def index_source_words(
 def add_source_words(
     conn: Connection, key: MonitorKey, source_id: str, title: str | None, text: str | None
 ) -> None:
-    """Index the words of a source stored just now. It has none yet, and looking for them
-    would scan the table: its key leads with the word, not the source."""
+    """Index the words of a source stored just now (it has none yet), in one statement."""
     keys = word_keys(key, [title, text])
-    if keys:
-        conn.execute(
-            source_word_keys.insert(),
-            [{"word_key": key, "source_id": source_id} for key in sorted(keys)],
-        )
+    insert_rows(
+        conn, source_word_keys, [{"word_key": key, "source_id": source_id} for key in sorted(keys)]
+    )
 
 
 KEYS = "source_word_keys"

@@ -34,7 +34,7 @@ from havenwatch.monitor.queue import (
     worker_name,
 )
 from havenwatch.monitor.reader import read_news
-from havenwatch.monitor.record import Recorded, record_document
+from havenwatch.monitor.record import Recorded, Recorder
 from havenwatch.store.database import Database
 
 ENQUEUE_BATCH = 200
@@ -239,8 +239,9 @@ def process_batch(
     if not prepared:
         return
     with db.write(actor) as unit:
+        recorder = Recorder(unit, keyring)
         recorded = [
-            record_document(unit, keyring, item.queued, item.extraction, item.signature, worker)
+            recorder.record(item.queued, item.extraction, item.signature, worker)
             for item in prepared
         ]
     for outcome in recorded:

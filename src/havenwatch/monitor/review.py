@@ -23,13 +23,25 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.visibility import case_visibility, lead_visibility, person_visibility
@@ -50,6 +62,7 @@ from havenwatch.monitor.leads import (
     Target,
     _decide,
     _joined,
+    _leads,
     _listed,
     _load,
     _target_case,
@@ -74,6 +87,11 @@ from havenwatch.store.schema import (
 
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 SORTS = ("newest", "date", "type", "language", "match")
+MAY_BE_EMPTY = ("date", "language")  # orders whose key some leads lack: they come last
+TRIAGE_CURSOR_PATTERN = (
+    r"^(?P<sort>[a-z]{1,10})~(?P<key>[0-9A-Za-z_-]{0,40})~(?P<time>\d{8}T\d{12})~"
+    r"(?P<id>[0-9A-Za-z_-]{1,64})$"
+)
 MAX_DAYS = 3650
 MAX_AGE = 120
 CORRECTED_FIELDS = (
@@ -138,34 +156,217 @@ def list_triage(
     return _listed(db, triage_conditions(wanted, scope), scope, limit, offset, order)
 
 
+@dataclass(frozen=True)
+class TriageCursor:
+    """Where a page of the triage list ends: the order, its last lead's sort key (None: no
+    key, the leads that come last), ingest time and id.
+
+    Written `<order>~<key>~<time>~<id>`, so the next page walks the order's index from there
+    instead of reading every earlier lead.
+    """
+
+    sort: str
+    key: str | None
+    created_at: datetime
+    lead_id: str
+
+    def text(self) -> str:
+        moment = self.created_at.strftime("%Y%m%dT%H%M%S%f")
+        return f"{self.sort}~{self.key or ''}~{moment}~{self.lead_id}"
+
+    @classmethod
+    def parse(cls, text: str) -> TriageCursor | None:
+        """The cursor written by `text`, or None when it is not one."""
+        found = re.match(TRIAGE_CURSOR_PATTERN, text)
+        if found is None or found["sort"] not in SORTS:
+            return None
+        try:
+            moment = datetime.strptime(found["time"], "%Y%m%dT%H%M%S%f")
+        except ValueError:
+            return None
+        return cls(found["sort"], found["key"] or None, moment, found["id"])
+
+
+@dataclass(frozen=True)
+class TriagePage:
+    """One page of the triage list and how many leads match, counted up to a limit;
+    ``next_cursor`` is where the next page starts, when more leads match."""
+
+    leads: list[Lead]
+    matching: int
+    offset: int
+    next_cursor: TriageCursor | None = None
+
+
+def page_of_triage(
+    db: Database,
+    wanted: LeadFilter,
+    *,
+    scope: Scope,
+    offset: int,
+    size: int,
+    count_until: int,
+    after: TriageCursor | None = None,
+) -> TriagePage:
+    """The leads at `offset` in the filter's order, and how many match (at most
+    `count_until`), in one walk of the order's index (`ix_leads_triage_*`).
+
+    The walk reads only the sort keys and ids, and stops at `count_until`; only the page's
+    leads are then read whole and opened. With ``after`` (the cursor of the page before, for
+    this order) the walk starts there and `offset` only counts the pages before. An offset
+    past the last match is moved back to the last page.
+    """
+    keyring = db.require_keyring()
+    keys = _sort_keys(wanted.sort, scope)
+    conditions = triage_conditions(wanted, scope)
+    cursor = after if after is not None and after.sort == wanted.sort else None
+    with db.read() as conn:
+        walked: list[Any] = []
+        if cursor is not None:
+            walked = _walk(conn, wanted.sort, keys, conditions, cursor, count_until - offset, scope)
+        if walked:
+            start, matching = 0, offset + len(walked)
+        else:
+            walked = _walk(conn, wanted.sort, keys, conditions, None, count_until, scope)
+            start = offset
+            if start >= len(walked) > 0:
+                start = (len(walked) - 1) // size * size
+            offset, matching = start, len(walked)
+        page = [row.id for row in walked[start : start + size]]
+        rows = {row.id: row for row in conn.execute(select(leads).where(leads.c.id.in_(page)))}
+        found = _leads(conn, keyring, [rows[lead_id] for lead_id in page], scope)
+    following = None
+    if len(walked) > start + size:
+        last = walked[start + size - 1]
+        key = str(last.key) if keys and last.key is not None else None
+        following = TriageCursor(wanted.sort, key, last.created_at, last.id)
+    return TriagePage(found, matching, offset, following)
+
+
+Keys = list[tuple[ColumnElement[Any], bool]]
+
+
+def _walk(
+    conn: Connection,
+    sort: str,
+    keys: Keys,
+    conditions: list[ColumnElement[bool]],
+    after: TriageCursor | None,
+    limit: int,
+    scope: Scope,
+) -> list[Any]:
+    """Up to `limit` (id, created_at, key) of the matching leads in order, from ``after``.
+
+    An order by a key that may be empty (the date, the language) walks two ranges of its
+    index: the leads with a key, then those without (newest first), so both databases order
+    them alike, each range is one index walk, and a cursor resumes either range. The match
+    order is two ranges too: the leads one of the reader's teams matched (found from their
+    match rows, `ix_lead_matches_team_lead`), then the others, newest first.
+    """
+    if sort == "match":
+        return _walk_matches(conn, keys, conditions, after, limit, scope)
+    if sort not in MAY_BE_EMPTY:
+        beyond = [_beyond(keys, after)] if after is not None else []
+        return _walked(conn, keys, [*conditions, *beyond], _ordering(keys), limit)
+    key, descending = keys[0]
+    found: list[Any] = []
+    if after is None or after.key is not None:
+        beyond = [_beyond(keys, after)] if after is not None else []
+        ordering = [key.desc() if descending else key.asc()]
+        found += _walked(conn, keys, [*conditions, key.is_not(None), *beyond], ordering, limit)
+    if len(found) < limit:
+        resume = [_later(after)] if after is not None and after.key is None else []
+        found += _walked(conn, keys, [*conditions, key.is_(None), *resume], [], limit - len(found))
+    return found
+
+
+def _walk_matches(
+    conn: Connection,
+    keys: Keys,
+    conditions: list[ColumnElement[bool]],
+    after: TriageCursor | None,
+    limit: int,
+    scope: Scope,
+) -> list[Any]:
+    mine = leads.c.id.in_(select(lead_matches.c.lead_id).where(scope.where(lead_matches.c.team_id)))
+    found: list[Any] = []
+    if after is None or after.key == "0":
+        resume = [_later(after)] if after is not None else []
+        found += _walked(conn, keys, [*conditions, mine, *resume], [], limit)
+    if len(found) < limit:
+        resume = [_later(after)] if after is not None and after.key == "1" else []
+        found += _walked(conn, keys, [*conditions, ~mine, *resume], [], limit - len(found))
+    return found
+
+
+def _walked(
+    conn: Connection,
+    keys: Keys,
+    conditions: list[ColumnElement[bool]],
+    ordering: list[Any],
+    limit: int,
+) -> list[Any]:
+    columns: list[Any] = [leads.c.id, leads.c.created_at]
+    columns += [key.label("key") for key, _ in keys]
+    query = select(*columns).where(*conditions).order_by(*ordering, *NEWEST_FIRST)
+    return list(conn.execute(query.limit(max(0, limit))))
+
+
+def _later(after: TriageCursor) -> ColumnElement[bool]:
+    """Ingested before the cursor's lead (newest first, the id breaking ties)."""
+    return tuple_(leads.c.created_at, leads.c.id) < tuple_(
+        literal(after.created_at, leads.c.created_at.type), literal(after.lead_id)
+    )
+
+
+def _beyond(keys: Keys, after: TriageCursor) -> ColumnElement[bool]:
+    """The leads after the cursor in the order (no key last, then newest first)."""
+    later = _later(after)
+    if not keys:
+        return later
+    key, descending = keys[0]
+    if after.key is None:
+        return and_(key.is_(None), later)
+    value = literal(int(after.key) if after.sort == "match" else after.key, key.type)
+    past = key < value if descending else key > value
+    return or_(past, key.is_(None), and_(key == value, later))
+
+
+def _ordering(keys: Keys) -> list[Any]:
+    return [(key.desc() if descending else key.asc()).nulls_last() for key, descending in keys]
+
+
+def _sort_keys(sort: str, scope: Scope) -> Keys:
+    """The key a sort orders by before newest first, and whether it is descending."""
+    if sort not in SORTS:
+        raise ValidationError.of("sort", "value.unknown", value=sort, accepted=", ".join(SORTS))
+    if sort == "date":
+        return [(leads.c.event_date, True)]
+    if sort == "type":
+        return [(leads.c.event_type, False)]
+    if sort == "language":
+        return [(leads.c.language, False)]
+    if sort == "match":
+        mine = exists().where(
+            lead_matches.c.lead_id == leads.c.id, scope.where(lead_matches.c.team_id)
+        )
+        return [(case((mine, 0), else_=1), False)]
+    return []
+
+
 def triage_order(sort: str, scope: Scope) -> list[Any]:
     """The ORDER BY of a sort key (`SORTS`): the key, then newest first, then the id, a total
     order (no two leads tie), so a page boundary never moves a lead and a keyset cursor
-    (key, created_at, id) can replace the offset. Unknown: a `ValidationError`.
+    (key, created_at, id: `TriageCursor`) replaces the offset. Unknown: a `ValidationError`.
 
     - `newest`: the newest ingested first;
     - `date`: the event's date, latest first, undated last;
     - `type`: the event type, alphabetically (its code);
-    - `language`: the language of the lead's first report;
+    - `language`: the language of the lead's first report (unknown last);
     - `match`: the leads that match one of the reader's people first. The score itself is
       sealed in `lead_matches`, so no query can order by it without opening every row.
     """
-    if sort not in SORTS:
-        raise ValidationError.of("sort", "value.unknown", value=sort, accepted=", ".join(SORTS))
-    first: list[Any] = []
-    if sort == "date":
-        first = [leads.c.event_date.is_(None), leads.c.event_date.desc()]
-    elif sort == "type":
-        first = [leads.c.event_type]
-    elif sort == "language":
-        language = select(sources.c.language).where(sources.c.id == leads.c.source_id)
-        first = [language.scalar_subquery().is_(None), language.scalar_subquery()]
-    elif sort == "match":
-        mine = exists().where(
-            lead_matches.c.lead_id == leads.c.id, scope.where(lead_matches.c.team_id)
-        )
-        first = [case((mine, 0), else_=1)]
-    return [*first, *NEWEST_FIRST]
+    return [*_ordering(_sort_keys(sort, scope)), *NEWEST_FIRST]
 
 
 def count_triage(db: Database, wanted: LeadFilter, *, scope: Scope) -> int:
@@ -271,12 +472,14 @@ def check_correction(correction: Correction) -> Correction:
         gender=correction.gender or None,
     )
     _check_subject(cleaned)
+    if not cleaned.event_type:
+        raise ValidationError.of("event_type", "value.required")
     if cleaned.event_type not in known.event_types:
         raise ValidationError.of("event_type", "lead.unknown_event_type", value=cleaned.event_type)
     if cleaned.country is not None and not COUNTRY.match(cleaned.country):
         raise ValidationError.of("country", "value.country_code", value=cleaned.country)
     if cleaned.event_date is not None:
-        parse_fuzzy(cleaned.event_date, "event_date")
+        cleaned = replace(cleaned, event_date=parse_fuzzy(cleaned.event_date, "event_date").text)
     if cleaned.authority is not None and cleaned.authority not in known.authorities:
         raise ValidationError.of("authority", "lead.unknown_authority", value=cleaned.authority)
     if cleaned.grounds is not None and cleaned.grounds not in known.grounds:
@@ -309,18 +512,21 @@ def accept_reviewed(
     target: Target,
     scope: Scope,
     language: str = "en",
+    changes: Mapping[str, Any] | None = None,
 ) -> Accepted:
     """Accept the lead as the reviewer corrected it (None: as extracted), like `accept_lead`.
 
     `target` says where the event goes (`accept_lead`'s rules); `scope`, whose leads, cases
-    and people the caller may decide on (it replaces the target's).
+    and people the caller may decide on (it replaces the target's). `changes` names only the
+    fields the reviewer changed (`CORRECTED_FIELDS`; the API's correction), applied over
+    `correction` or, without one, over the extractor's reading; an unknown field is refused.
     """
     keyring = db.require_keyring()
     target = replace(target, scope=scope)
     with db.write(actor) as unit:
         lead = _undecided(unit.conn, keyring, lead_id, scope)
         original = extracted(lead)
-        kept = check_correction(correction or original)
+        kept = check_correction(_changed(correction or original, changes or {}))
         corrected = _corrected(lead, kept)
         case_id = _target_case(unit, keyring, corrected, target)
         event = _event(case_id, kept, lead)
@@ -341,6 +547,15 @@ def accept_reviewed(
         )
         rematched = rematch_pending(unit, keyring, kept.subject_name, skip=lead.id)
         return Accepted(_load(unit.conn, keyring, lead_id, target.scope), case_id, rematched)
+
+
+def _changed(correction: Correction, changes: Mapping[str, Any]) -> Correction:
+    unknown = sorted(set(changes) - set(CORRECTED_FIELDS))
+    if unknown:
+        raise ValidationError.of(
+            "correction", "value.unknown", value=unknown[0], accepted=", ".join(CORRECTED_FIELDS)
+        )
+    return replace(correction, **changes)
 
 
 def merge_reviewed(

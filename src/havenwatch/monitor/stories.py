@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, select
 
 from havenwatch.monitor import dedup
+from havenwatch.store.bulk import insert_rows
 from havenwatch.store.schema import sources, story_buckets
 
 CANDIDATE_LIMIT = 200
@@ -49,6 +50,6 @@ def add_buckets(conn: Connection, source_id: str, signature: Sequence[int]) -> N
     if tuple(signature) == dedup.EMPTY_SIGNATURE:
         return
     buckets = sorted(set(dedup.band_buckets(signature)))
-    conn.execute(
-        story_buckets.insert(), [{"bucket": bucket, "source_id": source_id} for bucket in buckets]
+    insert_rows(
+        conn, story_buckets, [{"bucket": bucket, "source_id": source_id} for bucket in buckets]
     )

@@ -352,6 +352,7 @@ story_buckets = Table(
     metadata,
     Column("bucket", BigInteger, primary_key=True, autoincrement=False),
     Column("source_id", ID, ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_story_buckets_source_id", "source_id"),
 )
 
 event_sources = Table(
@@ -473,6 +474,8 @@ leads = Table(
     Column("event_type", String(40), nullable=False),
     Column("country", String(2)),
     Column("event_date", String(10)),
+    # The language of the lead's first report (`sources.language`), for the triage list.
+    Column("language", String(8)),
     # The name read in the report, the evidence quoting it and the whole extraction, sealed
     # with the monitor pool's data key (`havenwatch.store.monitor_key`).
     Column("sealed", LargeBinary, nullable=False),
@@ -485,8 +488,18 @@ leads = Table(
     # What the reviewer kept when deciding (the corrected event, and which fields they
     # changed), sealed like `sealed`, which keeps the extractor's own reading untouched.
     Column("reviewed", LargeBinary),
-    Index("ix_leads_status_created", "status", "created_at"),
-)
+    # The triage list's orders (`monitor.review.triage_order`), each walked in order from the
+    # status, carrying the filtered columns so a filter is tested on the index alone.
+    Index("ix_leads_triage_newest", "status", "created_at", "id", "event_type", "country",
+          "event_date"),
+)  # fmt: skip
+_LEADS_NEWEST_FIRST = (leads.c.created_at.desc(), leads.c.id.desc())
+Index("ix_leads_triage_date", leads.c.status, leads.c.event_date.desc(), *_LEADS_NEWEST_FIRST,
+      leads.c.event_type, leads.c.country)  # fmt: skip
+Index("ix_leads_triage_type", leads.c.status, leads.c.event_type, *_LEADS_NEWEST_FIRST,
+      leads.c.country, leads.c.event_date)  # fmt: skip
+Index("ix_leads_triage_language", leads.c.status, leads.c.language, *_LEADS_NEWEST_FIRST,
+      leads.c.event_type, leads.c.country, leads.c.event_date)  # fmt: skip
 
 # The blind index of a lead's subject name: each folded key of the name read in the report,
 # hashed with the monitor pool's key (so these rows cannot be joined to `person_name_keys`).
@@ -496,6 +509,7 @@ lead_name_keys = Table(
     metadata,
     Column("name_key", String(64), primary_key=True),
     Column("lead_id", ID, ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_lead_name_keys_lead_id", "lead_id"),
 )
 
 feeds = Table(

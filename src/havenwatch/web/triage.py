@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
@@ -26,18 +26,18 @@ from havenwatch.monitor.review import (
     SORTS,
     Correction,
     LeadFilter,
-    count_triage,
+    TriageCursor,
     decided_case,
     extracted,
-    list_triage,
     next_pending,
+    page_of_triage,
     pseudonyms,
 )
 from havenwatch.store.database import Database
 from havenwatch.web import forms
 from havenwatch.web.deps import database
 from havenwatch.web.i18n import N_, _
-from havenwatch.web.rendering import localise, pager, render
+from havenwatch.web.rendering import PAGE_SIZE, counting_limit, localise, pager, render
 
 ALL = "all"
 LANGUAGES = ("en", "ru", "sr")
@@ -120,8 +120,24 @@ def triage_page(
     wanted, values, refusal = read_filter(request)
     error = error if error is None or isinstance(error, ShownError) else _refusal(error)
     scope = Scope.of(principal)
-    pages = pager(request, count_triage(db, wanted, scope=scope), page)
-    found = list_triage(db, wanted, scope=scope, limit=pages.size, offset=pages.offset)
+    limit = counting_limit(page)
+    listed = page_of_triage(
+        db,
+        wanted,
+        scope=scope,
+        offset=(max(1, page) - 1) * PAGE_SIZE,
+        size=PAGE_SIZE,
+        count_until=limit,
+        after=_cursor(request.query_params.get("after")),
+    )
+    found = listed.leads
+    pages = pager(
+        request,
+        listed.matching,
+        listed.offset // PAGE_SIZE + 1,
+        exact=listed.matching < limit,
+        next_cursor=listed.next_cursor.text() if listed.next_cursor else None,
+    )
     context = {
         "leads": found,
         "pager": pages,
@@ -136,6 +152,14 @@ def triage_page(
     }
     status = 400 if error or refusal else 200
     return render(request, "leads.html", context, status_code=status)
+
+
+def _cursor(text: str | None) -> TriageCursor | None:
+    """The list's `after=` cursor; one that is not a cursor is a 400, like a bad page number."""
+    cursor = TriageCursor.parse(text[:200]) if text else None
+    if text and cursor is None:
+        raise HTTPException(400)
+    return cursor
 
 
 def _refusal(error: HavenwatchError) -> ShownError:

@@ -415,12 +415,40 @@ class LeadOut(BaseModel):
     event_id: str | None
 
 
+class LeadCorrectionIn(BaseModel):
+    """What the reviewer corrects before accepting, as on the lead page: a field left out
+    keeps the extractor's reading, null clears it (`event_type` cannot be cleared). Codes,
+    dates and numbers are checked by the service that accepts: a wrong one is a 400 with one
+    line in the caller's language, and nothing is stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subject_name: Text | None = Field(default=None, max_length=200)
+    event_type: Text | None = Field(default=None, max_length=40)
+    event_date: Text | None = Field(
+        default=None, max_length=40, description="`2024-05-03`, `2024-05` or `2024`"
+    )
+    country: Text | None = Field(default=None, max_length=10, description="two-letter code")
+    authority: Text | None = Field(default=None, max_length=40)
+    grounds: Text | None = Field(default=None, max_length=40)
+    deadline_days: int | None = Field(default=None, description="0 to 3650")
+    nationality: Text | None = Field(default=None, max_length=10, description="two-letter code")
+    gender: Text | None = Field(default=None, max_length=20)
+    age: int | None = Field(default=None, description="0 to 120")
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, by name (a field sent as null included)."""
+        return {name: getattr(self, name) for name in sorted(self.model_fields_set)}
+
+
 class AcceptIn(BaseModel):
-    """Where an accepted lead goes (all optional: its candidate case, or candidate person)."""
+    """Where an accepted lead goes (all optional: its candidate case, or candidate person),
+    and what the reviewer corrected (optional: accepted as extracted)."""
 
     case_id: Text | None = Field(default=None, max_length=40)
     person_id: Text | None = Field(default=None, max_length=40)
     pseudonym: Text | None = Field(default=None, max_length=200)
+    correction: LeadCorrectionIn | None = None
 
 
 class MergeIn(BaseModel):

@@ -62,12 +62,16 @@ def api_lead(request: Request, principal: Reviewer, lead_id: RecordId) -> LeadOu
 
 @router.post("/leads/{lead_id}/accept")
 def api_accept(request: Request, principal: Reviewer, lead_id: RecordId, body: AcceptIn) -> LeadOut:
-    """Accept the lead as extracted, by the path the web page takes: the service checks the
-    lead, case and person against the caller's teams (404 outside them), records `lead.accept`
-    in the audit log, titles a new case in the caller's language and re-matches the pending
-    leads about the person."""
+    """Accept the lead, as extracted or with the fields in `correction` changed, by the path
+    the web page takes: the service checks the correction, and the lead, case and person
+    against the caller's teams (404 outside them), records `lead.accept` in the audit log,
+    seals what the reviewer kept and changed (the extractor's metrics count it), titles a new
+    case in the caller's language and re-matches the pending leads about the person."""
     scope = Scope.of(principal)
     target = Target(body.person_id, body.case_id, body.pseudonym, principal.team, scope)
+    changes = body.correction.changes() if body.correction else {}
+    if "subject_name" in changes:
+        principal.require(Capability.VIEW_IDENTITY)
     accepted = accept_reviewed(
         database(request),
         lead_id,
@@ -75,6 +79,7 @@ def api_accept(request: Request, principal: Reviewer, lead_id: RecordId, body: A
         target=target,
         scope=scope,
         language=principal.locale,
+        changes=changes,
     )
     return lead_out(accepted.lead)
 
