@@ -8,9 +8,10 @@ pages, the statistics page (a year or a quarter of one host country) and the rev
 (`--leads`, default 100,000 leads stored as ingest stores them: sealed, name-indexed,
 matched; the triage list newest first, and filtered by type and sorted by event date);
 each client keeps one connection of the standard library's HTTP client alive. The
-baseline, in the same run, is Datasette serving the same SQLite file's events table with the
-same filter (event type), as an HTML page. The table says, page by page, whether the target
-(p95 under 100 ms, throughput no lower than Datasette's) is met.
+baseline, in the same run, is Datasette with its default settings serving the same SQLite
+file's events table with the same filter (event type), as an HTML page; the same page with
+`_nofacet=1&_nocount=1` is a second row. The table says, page by page, whether the target (p95
+at most 50 ms, at least ten times Datasette's default throughput) is met.
 
 Filling 100,000 cases takes minutes: `--keep DIR` keeps the instance, and a later run with
 the same folder migrates and reuses it, measuring only. `--rounds N` measures every page N
@@ -82,8 +83,14 @@ LEAD_TYPES = ("entry_ban", "residence_revoked", "expulsion_order", "detention", 
 LEADS_PER_REPORT = 10
 LEAD_BATCH = 1000
 DEEP_PAGE = 100
-TARGET_P95_MS = 100.0
-DATASETTE = "Datasette events?type="
+TARGET_P95_MS = 50.0
+TARGET_SPEEDUP = 10.0
+# The anchor is Datasette as it ships (default settings: its facet suggestions and full count
+# included), on the same file and filter; the same page without facets and count is shown
+# beside it for reference.
+DATASETTE = "Datasette events?type= (default settings)"
+DATASETTE_LEAN = "Datasette, _nofacet=1&_nocount=1"
+LEAN = "&_nofacet=1&_nocount=1"
 console = Console(width=max(Console().width, 120))
 
 
@@ -272,9 +279,6 @@ def start_datasette(database: Path, port: int) -> subprocess.Popen[bytes]:
         str(database),
         "--port",
         str(port),
-        "--setting",
-        "sql_time_limit_ms",
-        "10000",
     ]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -374,29 +378,33 @@ def summarise(rounds: list[Result]) -> Summary:
 
 
 def verdict(page: Summary, baseline: Summary) -> str:
-    """Whether a page meets the target: p95 under TARGET_P95_MS, no errors, Datasette's pace."""
+    """Whether a page meets the target: p95 at most TARGET_P95_MS, no errors, and at least
+    TARGET_SPEEDUP times the requests per second of Datasette with its default settings."""
     misses = []
     if page.errors:
         misses.append("errors")
-    if not page.p95 < TARGET_P95_MS:
-        misses.append(f"p95 ≥ {TARGET_P95_MS:.0f} ms")
-    if page.rps < baseline.rps:
-        misses.append("slower than Datasette")
+    if not page.p95 <= TARGET_P95_MS:
+        misses.append(f"p95 > {TARGET_P95_MS:.0f} ms")
+    if page.rps < TARGET_SPEEDUP * baseline.rps:
+        misses.append(f"under {TARGET_SPEEDUP:.0f}× Datasette")
     return "[green]yes[/green]" if not misses else "[red]no: " + ", ".join(misses) + "[/red]"
 
 
-def report(pages: list[Summary], baseline: Summary, size: InstanceSize, rounds: int) -> None:
+def report(
+    pages: list[Summary], baseline: Summary, size: InstanceSize, rounds: int, lean: Summary
+) -> None:
     table = Table(
         title=f"havenwatch web: {size.cases:,} cases, {size.events:,} events, "
         f"{size.leads:,} leads, "
         f"{CLIENTS} concurrent clients, median of {rounds} round(s)",
-        caption=f"Target: p95 under {TARGET_P95_MS:.0f} ms on every page and "
-        "throughput no lower than Datasette's on the equivalent list.",
+        caption=f"Target: p95 at most {TARGET_P95_MS:.0f} ms on every page and at least "
+        f"{TARGET_SPEEDUP:.0f}× the throughput of Datasette (default settings) on the "
+        "equivalent list.",
     )
     for column in ("page", "requests", "errors", "p50 ms", "p95 ms", "req/s", "× Datasette"):
         table.add_column(column, justify="left" if column == "page" else "right")
     table.add_column("meets target")
-    for page in [*pages, baseline]:
+    for page in [*pages, baseline, lean]:
         ratio = page.rps / baseline.rps if baseline.rps else float("nan")
         table.add_row(
             page.name,
@@ -406,7 +414,7 @@ def report(pages: list[Summary], baseline: Summary, size: InstanceSize, rounds: 
             f"{page.p95:.1f}",
             f"{page.rps:.1f}",
             f"{ratio:.2f}×",
-            verdict(page, baseline) if page is not baseline else "baseline",
+            "baseline" if page is baseline else "" if page is lean else verdict(page, baseline),
         )
     console.print(table)
 
@@ -687,12 +695,15 @@ def main() -> None:
             for name, path in pages:
                 clients[0].get(path())
                 measured.setdefault(name, []).append(measure(name, clients, path, args.seconds))
-            plain[0].get(listing)
-            measured.setdefault(DATASETTE, []).append(
-                measure(DATASETTE, plain, lambda: listing, args.seconds)
-            )
+            for name, address in ((DATASETTE, listing), (DATASETTE_LEAN, listing + LEAN)):
+                plain[0].get(address)
+                measured.setdefault(name, []).append(
+                    measure(name, plain, lambda address=address: address, args.seconds)
+                )
         baseline = summarise(measured.pop(DATASETTE))
-        report([summarise(rounds) for rounds in measured.values()], baseline, size, args.rounds)
+        lean = summarise(measured.pop(DATASETTE_LEAN))
+        pages_measured = [summarise(rounds) for rounds in measured.values()]
+        report(pages_measured, baseline, size, args.rounds, lean)
     finally:
         for server in servers:
             server.terminate()

@@ -53,6 +53,7 @@ TRAINING_SETS = (
     "devset8",
     "devset9",
     "devset10",
+    "devset12",
 )
 REGULARISATION = 0.3
 THRESHOLD = 0.7
