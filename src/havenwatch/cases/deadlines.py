@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
 from havenwatch.access.scope import Scope
 from havenwatch.access.visibility import case_visibility, step_visibility
@@ -182,11 +182,6 @@ def deadlines_from_rows(
         return None
     decisions, remedies = split_events(rules, rows)
     return case_deadlines(rules, decisions, remedies, today)
-
-
-def case_event_rows(conn: Connection, case_id: str) -> list[AnyRow]:
-    """The event rows of one case, as `deadlines_from_rows` reads them."""
-    return list(conn.execute(select(events).where(events.c.case_id == case_id)))
 
 
 def _event_rows(db: Database, case_ids: Collection[str]) -> dict[str, list[AnyRow]]:

@@ -58,9 +58,10 @@ def gazetteer(language: str) -> dict[str, dict[str, list[str]]]:
     """Country and city patterns per ISO code that the hand-written lexicon lacks."""
     known = lexicon(language)
     excluded = _exclusions(known)
+    territories = _territory_names(language)
     countries: dict[str, list[str]] = {}
     hand_countries = set(known.section("places.countries") or {})
-    for code, names in _territory_names(language).items():
+    for code, names in territories.items():
         if code in hand_countries:
             continue
         countries[code] = _patterns(names, language, known, excluded)
@@ -71,7 +72,7 @@ def gazetteer(language: str) -> dict[str, dict[str, list[str]]]:
     hand_adjectives = set(known.section("nationalities") or {})
     adjectives = {
         code: _adjectives(names, language, known)
-        for code, names in _territory_names(language).items()
+        for code, names in territories.items()
         if code not in hand_adjectives
     }
     return {
